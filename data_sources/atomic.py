@@ -76,13 +76,13 @@ def read_table(path: Path) -> tuple[pd.DataFrame, dict, str | None]:
         return pd.DataFrame(), {}, None
     try:
         return (*_read(path), None)
-    except Exception as exc:  # noqa: BLE001 - any decode failure means a damaged file
+    except Exception as exc:  # any decode failure means a damaged file
         prev = path.with_name(path.name + ".prev")
         problem = f"{path} is unreadable ({type(exc).__name__}: {exc})"
         if prev.exists():
             try:
                 frame, meta = _read(prev)
-            except Exception as exc2:  # noqa: BLE001
+            except Exception as exc2:
                 raise StoreError(f"{problem}; its backup {prev.name} is unreadable too ({exc2})") from exc2
             return frame, meta, f"{problem}; serving the previous version ({prev.name})"
         raise StoreError(problem) from exc
