@@ -120,3 +120,27 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_json(path: Path, payload: dict) -> None:
+    """Atomically replace a small JSON file (same temp-file + rename scheme as tables)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=1, default=str)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        raise StoreError(f"could not write {path}: {exc.strerror or exc}") from exc
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+
+
+def read_json(path: Path) -> dict:
+    """Read a JSON file written by :func:`write_json`; a missing or damaged file reads as ``{}``."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

