@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 import pandas as pd
 
 from data_sources.store import PriceSnapshot, summarise
@@ -35,3 +38,42 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en") -> pd.DataFrame:
 def data_as_of(snapshot: PriceSnapshot) -> pd.Timestamp | None:
     """The latest stored trading date over all series (None for an empty store)."""
     return None if snapshot.prices.empty else snapshot.prices["date"].max()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the served data is: ``mode`` is live / stale / offline / empty."""
+
+    mode: str
+    as_of: pd.Timestamp | None
+    reason: str = ""
+
+
+def freshness(snapshot: PriceSnapshot, last_refresh: dict, offline_forced: bool, today: date) -> Freshness:
+    """Classify what the pages serve, for the banner every page shows."""
+    as_of = data_as_of(snapshot)
+    if as_of is None:
+        return Freshness("empty", None, "the store holds no prices yet")
+    if offline_forced:
+        return Freshness("offline", as_of, "DASHBOARD_OFFLINE is set")
+    outcome, at = last_refresh.get("outcome"), str(last_refresh.get("at", ""))
+    if outcome == "offline":
+        return Freshness("offline", as_of, str(last_refresh.get("message", "network unavailable")))
+    if outcome in {"ok", "partial"} and at[:10] == today.isoformat():
+        return Freshness("live", as_of, str(last_refresh.get("message", "")))
+    return Freshness("stale", as_of, "not refreshed today" if at else "never refreshed from the network")
+
+
+def should_auto_refresh(last_refresh: dict, offline_forced: bool, now: datetime,
+                        retry_after: timedelta = timedelta(minutes=15)) -> bool:
+    """Whether opening the app should try the network: not when forced offline, not twice a day after
+    success, and not again within ``retry_after`` of a failed attempt."""
+    if offline_forced:
+        return False
+    at = last_refresh.get("at")
+    if not at:
+        return True
+    when = datetime.fromisoformat(str(at))
+    if last_refresh.get("outcome") in {"ok", "partial"}:
+        return when.date() != now.date()
+    return now - when >= retry_after

@@ -1,0 +1,46 @@
+"""Entrypoint: ``streamlit run app.py``. Language, data readiness and navigation over pages/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from data_sources.atomic import StoreError
+from ui import chrome, loaders
+from ui.i18n import init_lang, tr
+
+st.set_page_config(page_title="Column vs Data", page_icon="📈", layout="wide")
+lang = init_lang()
+
+PAGES_DIR = Path(__file__).parent / "pages"
+# file, Korean title, English title, icon, url path; every .py file in pages/ must be listed here.
+PAGE_SPECS = [
+    ("column.py", "칼럼과 근거", "The column", ":material/article:", "column"),
+    ("compare.py", "미국 vs 중국", "US vs China", ":material/compare_arrows:", "compare"),
+    ("fx.py", "원/달러", "USD/KRW", ":material/currency_exchange:", "usdkrw"),
+    ("news.py", "AI 뉴스", "AI news", ":material/newspaper:", "news"),
+    ("data.py", "데이터", "Data", ":material/database:", "data"),
+]
+
+with st.sidebar:
+    choice = st.segmented_control("언어 / Language", ["ko", "en"], default=lang,
+                                  format_func={"ko": "한국어", "en": "English"}.get, key="lang_switch")
+    if choice and choice != lang:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+
+pages = [
+    st.Page(str(PAGES_DIR / file), title=tr(ko, en), icon=icon, url_path=url, default=(index == 0))
+    for index, (file, ko, en, icon, url) in enumerate(s for s in PAGE_SPECS if (PAGES_DIR / s[0]).exists())
+]
+page = st.navigation(pages)
+
+try:
+    loaders.ensure_ready()
+except StoreError as exc:
+    st.error(tr(f"저장소에 쓸 수 없습니다: {exc}", f"The local store cannot be written: {exc}"))
+chrome.auto_refresh_on_open()
+chrome.freshness_banner()
+page.run()

@@ -1,0 +1,55 @@
+"""What every page shows around its content: the data-freshness banner and the auto-refresh on open."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from data_sources import config, refresh
+from data_sources.atomic import StoreError
+from data_sources.status import freshness, should_auto_refresh
+from ui import loaders
+from ui.i18n import tr
+
+
+def auto_refresh_on_open() -> None:
+    """On a session's first run: refresh from the network when allowed, showing progress."""
+    if st.session_state.get("_refresh_tried"):
+        return
+    st.session_state["_refresh_tried"] = True
+    store = loaders.store()
+    if not should_auto_refresh(store.last_refresh(), config.offline_forced(), datetime.now(UTC)):
+        return
+    with st.status(tr("최신 시세를 가져오는 중…", "Fetching the latest prices…"), expanded=False) as box:
+        bar = st.progress(0.0)
+        report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+        if report.offline_reason:
+            box.update(label=tr("오프라인: 저장된 데이터를 보여줍니다", "Offline: showing stored data"), state="error")
+        else:
+            box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
+
+
+def freshness_banner() -> None:
+    """One line saying whether the data is live, stale or offline, and as of which date."""
+    store = loaders.store()
+    try:
+        snap = loaders.snapshot()
+    except StoreError as exc:
+        st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+        return
+    state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
+    as_of = state.as_of.date().isoformat() if state.as_of is not None else "—"
+    if snap.warning:
+        st.warning(snap.warning)
+    if state.mode == "empty":
+        st.warning(tr("저장된 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",
+                      "No prices stored yet. Import a snapshot on the Data page."))
+    elif state.mode == "offline":
+        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({state.reason})",
+                   f"offline — data as of {as_of} ({state.reason})"), icon="📴")
+    elif state.mode == "stale":
+        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({state.reason})", f"stored data — as of {as_of} ({state.reason})"),
+                icon="🕒")
+    else:
+        st.caption(tr(f"최신 데이터 — {as_of} 기준", f"live data — as of {as_of}"))

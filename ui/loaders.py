@@ -1,0 +1,61 @@
+"""Cached loaders the pages use: one per data need, keyed on the store file's version.
+
+``data_sources`` never imports streamlit; caching lives here. Loaders raise on failure
+(so a failure is never cached) and the page shows the message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data_sources import config, refresh
+from data_sources.store import PriceSnapshot, Store
+
+
+def store() -> Store:
+    """The store at ``$DASHBOARD_DATA_DIR`` (read each run, so tests can point it elsewhere)."""
+    return Store(config.data_dir())
+
+
+def file_version(path: Path) -> str:
+    """A cheap cache key that changes whenever the file is replaced."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _snapshot(root: str, version: str) -> PriceSnapshot:
+    del version  # part of the cache key only
+    return Store(Path(root)).read()
+
+
+def snapshot() -> PriceSnapshot:
+    """All stored prices with provenance (cached until the store file changes)."""
+    current = store()
+    return _snapshot(str(current.root), file_version(current.prices_path))
+
+
+def prices(symbols: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Stored tidy prices, optionally for some symbols only."""
+    frame = snapshot().prices
+    return frame if symbols is None else frame[frame["symbol"].isin(list(symbols))]
+
+
+@st.cache_resource(show_spinner=False)
+def _startup_state() -> dict:
+    return {"ecb_checked": set()}
+
+
+def ensure_ready() -> None:
+    """Once per process and store: make sure the bundled ECB crosses are stored (works offline)."""
+    state = _startup_state()
+    root = str(store().root)
+    if root not in state["ecb_checked"]:
+        refresh.ensure_bundled_ecb(store())
+        state["ecb_checked"].add(root)
