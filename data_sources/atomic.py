@@ -39,13 +39,11 @@ def write_table(path: Path, frame: pd.DataFrame, meta: dict | None = None) -> No
 
     Call under :func:`write_lock` when other writers may run.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     schema_meta = dict(table.schema.metadata or {})
     schema_meta[META_KEY] = json.dumps(meta or {}, ensure_ascii=False, default=str).encode()
     table = table.replace_schema_metadata(schema_meta)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             pq.write_table(table, handle, compression="zstd")
@@ -59,7 +57,6 @@ def write_table(path: Path, frame: pd.DataFrame, meta: dict | None = None) -> No
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"could not write {path}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
@@ -111,6 +108,16 @@ def write_lock(folder: Path, timeout: float = 60.0) -> Iterator[None]:
         lock.release()
 
 
+def _temp_beside(path: Path) -> tuple[int, Path]:
+    """A new temporary file in the table's folder (same file system, so the rename is atomic)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StoreError(f"could not write {path}: {exc.strerror or exc}") from exc
+    return fd, Path(name)
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -124,18 +131,17 @@ def _fsync_dir(folder: Path) -> None:
 
 def write_json(path: Path, payload: dict) -> None:
     """Atomically replace a small JSON file (same temp-file + rename scheme as tables)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False, indent=1, default=str)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     except OSError as exc:
         raise StoreError(f"could not write {path}: {exc.strerror or exc}") from exc
     finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def read_json(path: Path) -> dict:

@@ -1,0 +1,161 @@
+"""Plotly figure builders for the "US vs China" comparison page (pure: data in, go.Figure out).
+
+Reference lines are drawn as layout shapes plus separate annotations, never
+with ``add_vline(annotation_text=...)``, which fails on date axes. Display
+names are stripped of ``<``/``>`` so no caller text can inject Plotly's
+HTML-like markup, and hover templates read names via ``%{fullData.name}`` so
+a ``%{...}`` in a name is not interpreted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "compare_title": "Rebased to 100 on {base}",
+        "compare_y": "Index (base = 100)",
+        "date": "Date",
+        "base_marker": "Base {base}",
+        "spread_title": "China basket minus US basket",
+        "spread_y": "Percentage points",
+        "spread_unit": "pp",
+        "drawdown_title": "Drawdown from the window's peak",
+        "drawdown_y": "% below peak",
+    },
+    "ko": {
+        "compare_title": "{base} = 100 기준 환산",
+        "compare_y": "지수 (기준일 = 100)",
+        "date": "날짜",
+        "base_marker": "기준일 {base}",
+        "spread_title": "중국 바스켓 − 미국 바스켓",
+        "spread_y": "퍼센트포인트(%p)",
+        "spread_unit": "%p",
+        "drawdown_title": "기간 내 고점 대비 하락률",
+        "drawdown_y": "고점 대비 %",
+    },
+}
+
+_THIN, _THICK = 1.5, 3.5
+
+
+def _labels(lang: str, overrides: Mapping[str, str] | None) -> dict[str, str]:
+    """The label strings for ``lang`` ("ko" or "en"; anything else falls back to English)."""
+    labels = dict(LABELS.get(lang, LABELS["en"]))
+    if overrides:
+        labels.update(overrides)
+    return labels
+
+
+def _safe(text: object) -> str:
+    """Display text with Plotly's markup brackets neutralised."""
+    return str(text).replace("<", "‹").replace(">", "›")
+
+
+def _iso(value: object) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _hline(fig: go.Figure, y: float) -> None:
+    fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y,
+                  line={"dash": "dash", "width": 1, "color": "gray"}, layer="below")
+
+
+def _base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> None:
+    fig.update_layout(
+        title={"text": _safe(title)},
+        xaxis_title=_safe(x_title),
+        yaxis_title=_safe(y_title),
+        hovermode="closest",
+        legend={"itemclick": "toggle", "itemdoubleclick": "toggleothers"},
+        margin={"t": 60, "r": 20, "b": 40, "l": 60},
+    )
+
+
+def compare_figure(
+    levels: pd.DataFrame,
+    names: Mapping[str, str],
+    base_date: object,
+    lang: str,
+    highlight: frozenset[str] | set[str] = frozenset(),
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One line per column of rebased ``levels`` (dates × series), baskets in ``highlight`` drawn thicker.
+
+    ``names`` maps column → display name (the column itself when absent). Each
+    trace holds only its column's non-NaN points. Adds a dashed line at 100, a
+    vertical line at ``base_date`` (shape) and its label (annotation).
+    ``labels`` overrides entries of :data:`LABELS`.
+    """
+    words = _labels(lang, labels)
+    base = _iso(base_date)
+    fig = go.Figure()
+    for col in levels.columns:
+        series = levels[col].dropna()
+        thick = col in highlight
+        fig.add_trace(
+            go.Scatter(
+                x=series.index,
+                y=series.to_numpy(),
+                mode="lines",
+                name=_safe(names.get(col, col)),
+                line={"width": _THICK if thick else _THIN},
+                hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y:.1f}<extra></extra>",
+            )
+        )
+    _hline(fig, 100.0)
+    fig.add_shape(type="line", xref="x", x0=base, x1=base, yref="paper", y0=0, y1=1,
+                  line={"dash": "dot", "width": 1, "color": "gray"}, layer="below")
+    fig.add_annotation(x=base, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=_safe(words["base_marker"].format(base=base)))
+    _base_layout(fig, words["compare_title"].format(base=base), words["date"], words["compare_y"])
+    return fig
+
+
+def spread_figure(spread: pd.Series, lang: str, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The China-minus-US spread (percentage points) as one line, with a dashed zero line."""
+    words = _labels(lang, labels)
+    series = spread.dropna()
+    fig = go.Figure(
+        go.Scatter(
+            x=series.index,
+            y=series.to_numpy(),
+            mode="lines",
+            name=_safe(words["spread_title"]),
+            fill="tozeroy",
+            hovertemplate="%{x|%Y-%m-%d}<br>%{y:+.1f} " + _safe(words["spread_unit"]) + "<extra></extra>",
+        )
+    )
+    _hline(fig, 0.0)
+    _base_layout(fig, words["spread_title"], words["date"], words["spread_y"])
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def drawdown_figure(
+    dd: pd.DataFrame,
+    lang: str,
+    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """One drawdown line (≤ 0, in %) per column of ``dd``, named via ``names`` when given."""
+    words = _labels(lang, labels)
+    names = names or {}
+    fig = go.Figure()
+    for col in dd.columns:
+        series = dd[col].dropna()
+        fig.add_trace(
+            go.Scatter(
+                x=series.index,
+                y=series.to_numpy(),
+                mode="lines",
+                name=_safe(names.get(col, col)),
+                hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y:.1f}%<extra></extra>",
+            )
+        )
+    _hline(fig, 0.0)
+    _base_layout(fig, words["drawdown_title"], words["date"], words["drawdown_y"])
+    return fig
