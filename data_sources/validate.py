@@ -69,7 +69,8 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
     reject(dup, lambda i: f"duplicate date {dates[i].date()} (first at line {first_line[dates[i]]})")
     ok &= ~dup
 
-    good = pd.DataFrame({"date": dates[ok], "symbol": symbol, **{c: values[c][ok] for c in VALUE_COLUMNS}})
+    good = pd.DataFrame({"date": dates[ok].astype("datetime64[ns]"), "symbol": symbol,
+                         **{c: values[c][ok] for c in VALUE_COLUMNS}})
     good = good.loc[:, list(PRICE_COLUMNS)].sort_values("date").reset_index(drop=True)
     problems.sort(key=lambda p: (p.line or 0))
     return good, problems

@@ -46,7 +46,7 @@ def test_damaged_table_falls_back_to_previous_generation(tmp_path: Path) -> None
 def test_damaged_table_without_backup_raises_clear_error(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.prices_path.write_bytes(b"garbage")
-    with pytest.raises(atomic.StoreError, match="prices.parquet is unreadable"):
+    with pytest.raises(atomic.StoreError, match=r"prices\.parquet is unreadable"):
         store.read()
 
 
@@ -143,7 +143,7 @@ def test_read_only_or_full_disk_gives_clear_error_and_keeps_data(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
-    with pytest.raises(atomic.StoreError, match="could not write .*prices.parquet: No space left on device"):
+    with pytest.raises(atomic.StoreError, match=r"could not write .*prices\.parquet: No space left on device"):
         store.upsert(_prices("B", [2.0]), {"B": {}})
     monkeypatch.undo()
     assert store.read().prices["symbol"].tolist() == ["A"]
