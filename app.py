@@ -23,13 +23,18 @@ PAGE_SPECS = [
     ("data.py", "데이터", "Data", ":material/database:", "data"),
 ]
 
-with st.sidebar:
-    choice = st.segmented_control("언어 / Language", ["ko", "en"], default=lang,
-                                  format_func={"ko": "한국어", "en": "English"}.get, key="lang_switch")
-    if choice and choice != lang:
+
+
+def _on_lang_change() -> None:
+    choice = st.session_state.get("lang_switch")
+    if choice:
         st.session_state["lang"] = choice
         st.query_params["lang"] = choice
-        st.rerun()
+
+
+st.session_state["lang_switch"] = lang  # the URL wins over a stale widget state
+st.sidebar.segmented_control("언어 / Language", ["ko", "en"], format_func={"ko": "한국어", "en": "English"}.get,
+                             key="lang_switch", on_change=_on_lang_change)
 
 pages = [
     st.Page(str(PAGES_DIR / file), title=tr(ko, en), icon=icon, url_path=url, default=(index == 0))
@@ -42,5 +47,4 @@ try:
 except StoreError as exc:
     st.error(tr(f"저장소에 쓸 수 없습니다: {exc}", f"The local store cannot be written: {exc}"))
 chrome.auto_refresh_on_open()
-chrome.freshness_banner()
 page.run()

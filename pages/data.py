@@ -11,10 +11,10 @@ from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference
 from data_sources.status import status_table
-from ui import loaders
+from ui import chrome, loaders
 from ui.i18n import lang, tr
 
-st.title(tr("데이터", "Data"))
+chrome.page_header("데이터", "Data")
 store = loaders.store()
 st.caption(tr(f"저장 위치: `{store.root}`", f"Stored in `{store.root}`"))
 

@@ -46,3 +46,46 @@ def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store seeded once per session from the real market snapshot (and news, when present)."""
+    from data_sources.csv_io import import_folder
+    from data_sources.store import Store
+
+    root = tmp_path_factory.mktemp("seeded")
+    if MARKET_DIR.exists():
+        import_folder(Store(root), MARKET_DIR)
+    if NEWS_DIR.exists():
+        try:
+            from data_sources import news_store
+        except ImportError:
+            pass
+        else:
+            news_store.import_feed_dir(root, NEWS_DIR)
+    return root
+
+
+@pytest.fixture
+def seeded_store(_seeded_template: Path, _offline_isolated: Path, market_dir: Path) -> Path:
+    """This test's own copy of the seeded store, already set as ``DASHBOARD_DATA_DIR``."""
+    import shutil
+
+    shutil.copytree(_seeded_template, _offline_isolated, dirs_exist_ok=True)
+    return _offline_isolated
+
+
+def app_page(page: str | None = None, lang: str = "en", **params: str):
+    """Run app.py in AppTest (offline), switch to ``pages/<page>.py`` and return the AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    return at

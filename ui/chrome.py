@@ -30,6 +30,12 @@ def auto_refresh_on_open() -> None:
             box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
 
 
+def page_header(title_ko: str, title_en: str) -> None:
+    """A page's title followed by the freshness banner (every page starts with this)."""
+    st.title(tr(title_ko, title_en))
+    freshness_banner()
+
+
 def freshness_banner() -> None:
     """One line saying whether the data is live, stale or offline, and as of which date."""
     store = loaders.store()

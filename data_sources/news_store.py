@@ -1,0 +1,353 @@
+"""The local news store: every item ever fetched or imported, and the reader's feed list.
+
+Files under the store root (written with :mod:`data_sources.atomic`, under its write lock):
+
+* ``news.parquet`` — the news frame (see :mod:`data_sources.news`) plus ``first_seen``
+  (UTC time the item entered the store). Items are never dropped when a feed moves on.
+* ``feeds.parquet`` — the reader's changes to the default feed list: rows of
+  (name, url, language, status) where status is "added" or "removed" (a hidden default).
+
+De-duplication (across fetches, snapshots and feeds): an incoming item is a duplicate of a
+stored one when they share the ``uid``, or the link, or the normalised title — the title
+only counts when the two come from different sources or one of them has no link (one
+feed may reuse a title for different pages, e.g. two "GPT-4" posts). The stored copy wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from data_sources.atomic import read_table, write_lock, write_table
+from data_sources.news import (
+    FeedConfig,
+    FeedProblem,
+    Getter,
+    default_feeds,
+    fetch_feeds,
+    load_feed_file,
+    normalise_news,
+    safe_url,
+    sort_news,
+    title_key,
+)
+from data_sources.sanitize import plain_text
+from data_sources.tagging import load_rules
+
+NEWS_FILE = "news.parquet"
+FEEDS_FILE = "feeds.parquet"
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+NAME_MAX = 80
+Progress = Callable[[float, str], None]
+
+
+class FeedConfigError(ValueError):
+    """A feed the reader tried to add or remove is invalid; the message says why."""
+
+
+@dataclass
+class NewsReport:
+    """What an import or refresh did: items read/added, the store total, per-source counts, problems."""
+
+    read: int = 0
+    added: int = 0
+    total: int = 0
+    per_source: dict[str, int] = field(default_factory=dict)
+    problems: list[FeedProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[FeedProblem]:
+        """Problems that cost a whole feed/file."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[FeedProblem]:
+        """Problems where items were still recovered."""
+        return [p for p in self.problems if p.severity != "error"]
+
+    def summary(self) -> str:
+        """One line for the reader, e.g. ``"read 122 items, 47 new (1,230 stored); 1 feed failed"``."""
+        text = f"read {self.read:,} items, {self.added:,} new ({self.total:,} stored)"
+        if self.errors:
+            text += f"; {len(self.errors)} feed{'s' if len(self.errors) != 1 else ''} failed"
+        if self.warnings:
+            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+        return text
+
+
+# ---------------------------------------------------------------- news table
+
+
+def _to_disk(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["tags"] = ["|".join(t) for t in out["tags"]]
+    return out
+
+
+def load_news(root: Path) -> pd.DataFrame:
+    """All stored news, newest first (NaT last). A fallback-to-backup warning is in ``frame.attrs["warning"]``."""
+    raw, _meta, warning = read_table(Path(root) / NEWS_FILE)
+    frame = normalise_news(raw)
+    if "first_seen" not in frame.columns:
+        frame["first_seen"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    frame = sort_news(frame)
+    if warning:
+        frame.attrs["warning"] = warning
+    return frame
+
+
+def _dedupe_new(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``incoming`` that are not duplicates of ``existing`` or of earlier incoming rows."""
+    uids = set(existing["uid"])
+    links = {x for x in existing["link"] if x}
+    titles: dict[str, list[tuple[str, bool]]] = {}
+    for src, title, link in zip(existing["source"], existing["title"], existing["link"], strict=True):
+        key = title_key(title)
+        if key:
+            titles.setdefault(key, []).append((src, bool(link)))
+    keep = []
+    for i, (uid, src, title, link) in enumerate(
+        zip(incoming["uid"], incoming["source"], incoming["title"], incoming["link"], strict=True)
+    ):
+        if uid in uids or (link and link in links):
+            continue
+        key = title_key(title)
+        seen = titles.get(key, []) if key else []
+        if any(other_src != src or not other_link or not link for other_src, other_link in seen):
+            continue
+        keep.append(i)
+        uids.add(uid)
+        if link:
+            links.add(link)
+        if key:
+            titles.setdefault(key, []).append((src, bool(link)))
+    return incoming.iloc[keep]
+
+
+def merge_news(root: Path, frame: pd.DataFrame, now: datetime | None = None) -> tuple[int, int]:
+    """Add the new items of ``frame`` to the store: (added, total). Nothing stored is ever dropped."""
+    root = Path(root)
+    incoming = normalise_news(frame)
+    with write_lock(root):
+        existing = load_news(root)
+        fresh = _dedupe_new(existing, incoming).copy()
+        if fresh.empty:
+            return 0, len(existing)
+        stamp = pd.Timestamp(now or datetime.now(UTC))
+        fresh["first_seen"] = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+        fresh["first_seen"] = fresh["first_seen"].astype("datetime64[ns, UTC]")
+        parts = [f for f in (existing, fresh) if not f.empty]
+        merged = sort_news(normalise_news(pd.concat(parts, ignore_index=True)))
+        write_table(root / NEWS_FILE, _to_disk(merged), {"table": "news", "version": 1})
+        return len(fresh), len(merged)
+
+
+def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) -> NewsReport:
+    """Import every ``*.xml/*.rss/*.atom/*.json`` file in ``folder``; per-file problems are reported."""
+    folder = Path(folder)
+    report = NewsReport()
+    if not folder.is_dir():
+        report.problems.append(FeedProblem(str(folder), "read", f"{folder} is not a folder"))
+        report.total = len(load_news(root))
+        return report
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FEED_SUFFIXES)
+    if not files:
+        report.problems.append(FeedProblem(str(folder), "read", f"{folder} holds no .xml/.rss/.atom/.json files"))
+    frames = []
+    rules = load_rules()
+    for i, path in enumerate(files):
+        if progress:
+            progress(0.9 * i / len(files), f"{path.name} ({i + 1}/{len(files)})")
+        frame, problems = load_feed_file(path, rules=rules)
+        report.problems.extend(problems)
+        if not frame.empty:
+            frames.append(frame)
+            for src, count in frame["source"].value_counts().items():
+                report.per_source[src] = report.per_source.get(src, 0) + int(count)
+    return _finish(root, frames, report, progress)
+
+
+def refresh_news(
+    root: Path,
+    feeds: Iterable[FeedConfig | Mapping[str, Any]] | None = None,
+    get: Getter | None = None,
+    progress: Progress | None = None,
+) -> NewsReport:
+    """Fetch ``feeds`` (default: :func:`list_feeds`) and merge them into the store.
+
+    ``get`` defaults to ``requests.get``. Feed failures are in the report; store errors
+    (:class:`~data_sources.atomic.StoreError`) propagate with their own message.
+    """
+    feed_list = list(feeds) if feeds is not None else list_feeds(root)
+
+    def _fetch_progress(fraction: float, message: str) -> None:
+        if progress:
+            progress(0.9 * fraction, message)
+
+    frame, problems = fetch_feeds(feed_list, get, progress=_fetch_progress)
+    report = NewsReport(problems=list(problems))
+    if not frame.empty:
+        report.per_source = {str(k): int(v) for k, v in frame["source"].value_counts().items()}
+    return _finish(root, [frame], report, progress)
+
+
+def _finish(root: Path, frames: list[pd.DataFrame], report: NewsReport, progress: Progress | None) -> NewsReport:
+    frames = [f for f in frames if not f.empty]
+    report.read = sum(len(f) for f in frames)
+    if progress:
+        progress(0.95, "saving")
+    if frames:
+        report.added, report.total = merge_news(root, pd.concat(frames, ignore_index=True))
+    else:
+        report.total = len(load_news(root))
+    if progress:
+        progress(1.0, report.summary())
+    return report
+
+
+# ---------------------------------------------------------------- reader's feed list
+
+
+def _feed_changes(root: Path) -> pd.DataFrame:
+    frame, _meta, _warning = read_table(Path(root) / FEEDS_FILE)
+    cols = ["name", "url", "language", "status"]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    for col in cols:
+        if col not in frame.columns:
+            frame[col] = ""
+    return frame.loc[:, cols].fillna("").astype(str)
+
+
+def _save_changes(root: Path, changes: pd.DataFrame) -> None:
+    write_table(Path(root) / FEEDS_FILE, changes.reset_index(drop=True), {"table": "feeds", "version": 1})
+
+
+def list_feeds(root: Path) -> list[FeedConfig]:
+    """The feeds to fetch: defaults from ``feeds.toml`` minus those the reader removed, plus the reader's own."""
+    changes = _feed_changes(root)
+    removed = {n.casefold() for n in changes.loc[changes["status"] == "removed", "name"]}
+    feeds = [f for f in default_feeds() if f.name.casefold() not in removed]
+    for row in changes.loc[changes["status"] == "added"].itertuples(index=False):
+        feeds.append(FeedConfig(row.name, row.url, row.language or "en", "reader"))
+    return feeds
+
+
+def add_feed(root: Path, name: str, url: str, language: str = "en") -> FeedConfig:
+    """Add a feed to the reader's list. Raises :class:`FeedConfigError` with the reason when invalid."""
+    raw_name = " ".join(str(name or "").split())
+    clean = plain_text(raw_name)
+    if not clean:
+        raise FeedConfigError("the feed needs a name")
+    if clean != raw_name:
+        raise FeedConfigError("the feed name may not contain markup or control characters")
+    if len(clean) > NAME_MAX:
+        raise FeedConfigError(f"the feed name is {len(clean)} characters long; at most {NAME_MAX} are allowed")
+    link = safe_url(url)
+    if not link:
+        shown = plain_text(str(url or ""), 80) or "(empty)"
+        raise FeedConfigError(f"'{shown}' is not a web address starting with http:// or https://")
+    lang = str(language or "en").strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", lang):
+        raise FeedConfigError(f"'{plain_text(lang, 20)}' is not a language code such as 'en' or 'ko'")
+    with write_lock(Path(root)):
+        current = list_feeds(root)
+        for feed in current:
+            if feed.name.casefold() == clean.casefold():
+                raise FeedConfigError(f"there is already a feed called '{feed.name}'")
+            if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
+                raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
+        changes = _feed_changes(root)
+        changes = changes[changes["name"].str.casefold() != clean.casefold()]  # un-hide a removed default
+        is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
+        if not is_default:
+            row = pd.DataFrame([{"name": clean, "url": link, "language": lang, "status": "added"}])
+            changes = pd.concat([changes, row], ignore_index=True)
+        _save_changes(root, changes)
+    return FeedConfig(clean, link, lang, "default" if is_default else "reader")
+
+
+def remove_feed(root: Path, name: str) -> None:
+    """Remove a feed (a default one is hidden). Raises :class:`FeedConfigError` when there is no such feed."""
+    wanted = " ".join(str(name or "").split()).casefold()
+    with write_lock(Path(root)):
+        match = next((f for f in list_feeds(root) if f.name.casefold() == wanted), None)
+        if match is None:
+            raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
+        changes = _feed_changes(root)
+        changes = changes[changes["name"].str.casefold() != wanted]
+        if match.origin == "default":
+            row = pd.DataFrame([{"name": match.name, "url": match.url, "language": match.language,
+                                 "status": "removed"}])
+            changes = pd.concat([changes, row], ignore_index=True)
+        _save_changes(root, changes)
+
+
+# ---------------------------------------------------------------- views for pages
+
+
+def _day(value: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return stamp.normalize()
+
+
+def _local_days(news: pd.DataFrame, tz: str) -> pd.Series:
+    published = pd.to_datetime(news["published"], utc=True, errors="coerce")
+    return published.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+
+
+def daily_tag_counts(
+    news: pd.DataFrame,
+    start: object,
+    end: object,
+    tags: Iterable[str] | None = None,
+    tz: str = "Asia/Seoul",
+) -> pd.DataFrame:
+    """Items per local calendar day and tag: DataFrame(date, tag, count), every day × tag (zeros included).
+
+    ``date`` is naive midnight (like the price frame); ``tags=None`` means every tag that
+    occurs in the window, in rule order. Undated and "absurd" items are not counted.
+    """
+    start_day, end_day = _day(start), _day(end)
+    columns = {"date": pd.Series(dtype="datetime64[ns]"), "tag": pd.Series(dtype="object"),
+               "count": pd.Series(dtype="int64")}
+    if end_day < start_day:
+        return pd.DataFrame(columns)
+    frame = normalise_news(news)
+    frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
+    days = _local_days(frame, tz) if not frame.empty else pd.Series(dtype="datetime64[ns]")
+    mask = (days >= start_day) & (days <= end_day)
+    pairs = pd.DataFrame({"date": days[mask].to_numpy(), "tag": frame.loc[mask, "tags"].to_numpy()})
+    pairs = pairs.explode("tag").dropna(subset=["tag"])
+    if tags is None:
+        present = set(pairs["tag"])
+        order = [r.id for r in load_rules()]
+        tag_list = [t for t in order if t in present] + sorted(present - set(order))
+    else:
+        tag_list = list(dict.fromkeys(tags))
+    if not tag_list:
+        return pd.DataFrame(columns)
+    counts = pairs.groupby(["date", "tag"]).size()
+    grid = pd.MultiIndex.from_product([pd.date_range(start_day, end_day, freq="D"), tag_list], names=["date", "tag"])
+    out = counts.reindex(grid, fill_value=0).rename("count").reset_index()
+    out["date"] = out["date"].astype("datetime64[ns]")
+    out["count"] = out["count"].astype("int64")
+    return out
+
+
+def items_on_day(news: pd.DataFrame, day: object, tz: str = "Asia/Seoul") -> pd.DataFrame:
+    """Items published on local calendar ``day`` in ``tz``, oldest first."""
+    frame = normalise_news(news)
+    if frame.empty:
+        return frame
+    frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
+    picked = frame[_local_days(frame, tz) == _day(day)]
+    return sort_news(picked, newest_first=False)
