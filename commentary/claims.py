@@ -17,7 +17,8 @@ no_move     ``symbol`` (or basket); ``threshold_pct`` (1.0)                  \\|
 ==========  ===============================================================  ============================
 
 Baskets are equal-weight buy-and-hold indices of adjusted closes, rebased to 100 at the claim's
-start (:func:`commentary.analytics.basket_index`).  A single symbol is used as its own price.
+start (:func:`commentary.analytics.basket_index`, members carried over holidays of up to
+:data:`BASKET_CARRY_DAYS` days).  A single symbol is used as its own price.
 
 Verdicts: ``held``, ``failed``, ``too early`` (the horizon ends after the last stored date of a
 needed series) or ``no data`` (a needed series is missing or has nothing on/before the start).
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from commentary.analytics import basket_index
 from commentary.formatting import fmt_date, fmt_number, fmt_pct, fmt_pp
 from data_sources.frames import wide
 
@@ -46,6 +48,9 @@ HORIZONS: dict[str, pd.DateOffset] = {
     "6M": pd.DateOffset(months=6),
     "12M": pd.DateOffset(months=12),
 }
+# A basket member's last price is carried over its own market's holidays for up to this many calendar
+# days (HKEX was shut 2025-01-29..02-02), so a basket still has a value on the other members' dates.
+BASKET_CARRY_DAYS = 7
 RULE_TYPES: tuple[str, ...] = ("outperform", "direction", "level", "no_move")
 VERDICTS: tuple[str, ...] = ("held", "failed", "too early", "no data")
 VERDICT_LABELS: dict[str, dict[str, str]] = {
@@ -195,9 +200,7 @@ def _series(ref: SeriesRef, prices: pd.DataFrame, start: pd.Timestamp) -> pd.Ser
     """The price (single symbol) or basket index (rebased to 100 at ``start``) of ``ref``."""
     if not ref.is_basket:
         return prices[ref.symbols[0]].dropna()
-    from commentary.analytics import basket_index  # imported here so parsing columns never needs analytics
-
-    return basket_index(prices, list(ref.symbols), start).dropna()
+    return basket_index(prices, list(ref.symbols), start, max_carry_days=BASKET_CARRY_DAYS).dropna()
 
 
 def _check(refs: Sequence[SeriesRef], prices: pd.DataFrame, start: pd.Timestamp, target: pd.Timestamp,

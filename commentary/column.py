@@ -349,9 +349,10 @@ def _claim(raw: Any, i: int, ctx: _Context, baskets: dict[str, tuple[str, ...]],
                  rule, _get(raw, "start", ctx, path, "date"), horizons, section)
 
 
-def _bodies(lines: list[str], first_line: int, ctx: _Context) -> dict[tuple[str, str], str]:
-    """Narrative blocks keyed by (section id, lang)."""
+def _bodies(lines: list[str], first_line: int, ctx: _Context) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
+    """Narrative blocks keyed by (section id, lang), and each section id's first marker line."""
     blocks: dict[tuple[str, str], list[str]] = {}
+    marker_lines: dict[str, int] = {}
     current: tuple[str, str] | None = None
     for n, text in enumerate(lines, start=first_line):
         if _MARKER_START.match(text):
@@ -365,13 +366,14 @@ def _bodies(lines: list[str], first_line: int, ctx: _Context) -> dict[tuple[str,
             if key in blocks:
                 raise CommentaryError(ctx.source, n, "body", f"second block for section {key[0]!r} ({key[1]})")
             blocks[key], current = [], key
+            marker_lines.setdefault(key[0], n)
             continue
         if current is None:
             if text.strip():
                 raise CommentaryError(ctx.source, n, "body", "text before the first section marker")
             continue
         blocks[current].append(text)
-    return {key: "\n".join(body).strip() for key, body in blocks.items()}
+    return {key: "\n".join(body).strip() for key, body in blocks.items()}, marker_lines
 
 
 # --------------------------------------------------------------------------- public API
@@ -410,7 +412,7 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
     raw_sections = _get(data, "sections", ctx, (), "list")
     if not raw_sections:
         raise ctx.error(("sections",), "needs at least one section")
-    bodies = _bodies(body_lines, body_line, ctx)
+    bodies, marker_lines = _bodies(body_lines, body_line, ctx)
     sections: list[Section] = []
     for i, raw in enumerate(raw_sections):
         path: Path_ = ("sections", i)
@@ -428,9 +430,10 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
             _news(raw.get("news"), ctx, (*path, "news")), bodies[(sid, "ko")], bodies[(sid, "en")],
         ))
     section_ids = {s.id for s in sections}
-    for (sid, _lang), _text in bodies.items():
+    for sid, line in marker_lines.items():
         if sid not in section_ids:
-            raise CommentaryError(source_name, None, "body", f"narrative for unknown section {sid!r}")
+            known = ", ".join(s.id for s in sections)
+            raise CommentaryError(source_name, line, "body", f"narrative for unknown section {sid!r} (known: {known})")
 
     claims: list[Claim] = []
     for i, raw in enumerate(_get(data, "claims", ctx, (), "list")):

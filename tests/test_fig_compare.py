@@ -1,0 +1,103 @@
+"""Tests for commentary.fig_compare: traces, shapes and annotations of the comparison figures."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from commentary import fig_compare as fc
+
+DATES = pd.DatetimeIndex(["2025-01-23", "2025-01-24", "2025-01-27", "2025-01-28"])
+
+
+@pytest.fixture
+def levels() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "NVDA": [103.0, 100.0, 83.0, 90.0],
+            "0700.HK": [98.0, 100.0, 101.0, math.nan],
+            "US basket": [102.0, 100.0, 95.0, 96.0],
+        },
+        index=DATES,
+    )
+
+
+def _shapes(fig: go.Figure) -> list[dict]:
+    return [s.to_plotly_json() for s in fig.layout.shapes]
+
+
+def test_compare_figure_traces(levels: pd.DataFrame) -> None:
+    names = {"NVDA": "NVIDIA", "0700.HK": "Tencent"}
+    fig = fc.compare_figure(levels, names, "2025-01-24", "en", highlight={"US basket"})
+    assert [t.name for t in fig.data] == ["NVIDIA", "Tencent", "US basket"]
+    nvda, tencent, basket = fig.data
+    assert list(pd.to_datetime(nvda.x)) == list(DATES)
+    assert list(nvda.y) == [103.0, 100.0, 83.0, 90.0]
+    # NaN points are left out of a trace, not plotted as gaps
+    assert list(pd.to_datetime(tencent.x)) == list(DATES[:3])
+    assert list(tencent.y) == [98.0, 100.0, 101.0]
+    assert basket.line.width > nvda.line.width == tencent.line.width
+    for trace in fig.data:
+        assert trace.mode == "lines"
+        assert "%{x|%Y-%m-%d}" in trace.hovertemplate
+        assert "%{fullData.name}" in trace.hovertemplate
+        assert "%{y:.1f}" in trace.hovertemplate
+    assert fig.layout.legend.itemclick == "toggle"
+
+
+def test_compare_figure_reference_lines_and_labels(levels: pd.DataFrame) -> None:
+    fig = fc.compare_figure(levels, {}, pd.Timestamp("2025-01-24"), "en")
+    shapes = _shapes(fig)
+    hundred = [s for s in shapes if s["yref"] == "y"]
+    assert len(hundred) == 1
+    assert (hundred[0]["y0"], hundred[0]["y1"], hundred[0]["xref"]) == (100.0, 100.0, "paper")
+    assert hundred[0]["line"]["dash"] == "dash"
+    base = [s for s in shapes if s["xref"] == "x"]
+    assert len(base) == 1
+    assert (base[0]["x0"], base[0]["x1"], base[0]["yref"]) == ("2025-01-24", "2025-01-24", "paper")
+    (note,) = fig.layout.annotations
+    assert (note.x, note.text, note.yref) == ("2025-01-24", "Base 2025-01-24", "paper")
+    assert fig.layout.title.text == "Rebased to 100 on 2025-01-24"
+    assert fig.layout.yaxis.title.text == "Index (base = 100)"
+    assert [t.name for t in fig.data] == ["NVDA", "0700.HK", "US basket"]  # column when no display name
+
+
+def test_compare_figure_korean_labels_and_overrides(levels: pd.DataFrame) -> None:
+    fig = fc.compare_figure(levels, {}, "2025-01-24", "ko", labels={"compare_y": "원화 기준 (기준일 = 100)"})
+    assert fig.layout.title.text == "2025-01-24 = 100 기준 환산"
+    assert fig.layout.xaxis.title.text == "날짜"
+    assert fig.layout.yaxis.title.text == "원화 기준 (기준일 = 100)"
+    assert fig.layout.annotations[0].text == "기준일 2025-01-24"
+
+
+def test_compare_figure_neutralises_markup_in_names(levels: pd.DataFrame) -> None:
+    fig = fc.compare_figure(levels, {"NVDA": "<b onmouseover=x>NV</b>"}, "2025-01-24", "en")
+    assert "<" not in fig.data[0].name and ">" not in fig.data[0].name
+    fig.to_json()  # serialisable for the page
+
+
+def test_spread_figure() -> None:
+    spread = pd.Series([math.nan, 0.0, 18.0, 6.5], index=DATES)
+    fig = fc.spread_figure(spread, "en")
+    (trace,) = fig.data
+    assert list(pd.to_datetime(trace.x)) == list(DATES[1:])
+    assert list(trace.y) == [0.0, 18.0, 6.5]
+    assert "pp" in trace.hovertemplate
+    (zero,) = _shapes(fig)
+    assert (zero["y0"], zero["y1"], zero["line"]["dash"]) == (0.0, 0.0, "dash")
+    assert fig.layout.title.text == "China basket minus US basket"
+    assert fc.spread_figure(spread, "ko").layout.yaxis.title.text == "퍼센트포인트(%p)"
+
+
+def test_drawdown_figure() -> None:
+    dd = pd.DataFrame({"us": [0.0, -5.0, -17.0, -10.0], "cn": [0.0, 0.0, -1.0, 0.0]}, index=DATES)
+    fig = fc.drawdown_figure(dd, "en", names={"us": "US basket"})
+    assert [t.name for t in fig.data] == ["US basket", "cn"]
+    assert list(fig.data[0].y) == [0.0, -5.0, -17.0, -10.0]
+    assert all(max(t.y) <= 0 for t in fig.data)
+    (zero,) = _shapes(fig)
+    assert zero["y0"] == 0.0
+    assert fc.drawdown_figure(dd, "ko").layout.title.text == "기간 내 고점 대비 하락률"
