@@ -1,0 +1,125 @@
+"""The USD/KRW chart: line or candles, the 1,430 reference line, optional USD/CNY on a second axis, event pins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from commentary.events import Event, events_in_window
+from commentary.fig_pins import add_event_pins, add_reference_line, esc, events_from_annotations
+from data_sources.universe import instrument
+
+SOURCE_NOTES: dict[str, dict[str, str]] = {
+    "KRW=X": {
+        "ko": "출처: 야후 파이낸스 KRW=X (24시간 호가 기준, 서울 외환시장 15:30 종가와 다름)",
+        "en": "Source: Yahoo Finance KRW=X (round-the-clock quote, not Seoul's 15:30 close)",
+    },
+    "USDKRW_ECB": {
+        "ko": "출처: 유럽중앙은행(ECB) 기준환율(매일 14:15 CET 고시)로 계산한 원/달러",
+        "en": "Source: ECB euro reference rates (fixed 14:15 CET), USD/KRW cross",
+    },
+    "CNY=X": {
+        "ko": "야후 파이낸스 CNY=X (24시간 호가 기준)",
+        "en": "Yahoo Finance CNY=X (round-the-clock quote)",
+    },
+    "USDCNY_ECB": {
+        "ko": "ECB 기준환율(14:15 CET)로 계산한 위안/달러",
+        "en": "ECB reference rates (14:15 CET), USD/CNY cross",
+    },
+}
+
+
+def source_note(symbol: str, lang: str) -> str:
+    """What the chart should say about where ``symbol``'s numbers come from."""
+    key = "ko" if lang == "ko" else "en"
+    if symbol in SOURCE_NOTES:
+        return SOURCE_NOTES[symbol][key]
+    inst = instrument(symbol)
+    origin = "ECB" if inst is not None and inst.source == "ecb" else "Yahoo Finance"
+    return f"{'출처' if key == 'ko' else 'Source'}: {origin} {symbol}"
+
+
+def has_ohlc(frame: pd.DataFrame) -> bool:
+    """True when every row has open, high and low (candles possible)."""
+    cols = ("open", "high", "low")
+    return len(frame) > 0 and all(c in frame for c in cols) and bool(frame.loc[:, list(cols)].notna().all().all())
+
+
+def _name(symbol: str, lang: str) -> str:
+    inst = instrument(symbol)
+    return inst.name(lang) if inst is not None else symbol
+
+
+def _one_symbol(frame: pd.DataFrame, what: str) -> str:
+    symbols = sorted(frame["symbol"].astype(str).unique())
+    if len(symbols) != 1:
+        raise ValueError(f"{what}: expected one FX symbol, got {len(symbols)} ({', '.join(symbols) or 'none'})")
+    return symbols[0]
+
+
+def _fmt_level(value: float, lang: str) -> str:
+    return f"{value:,.0f}원" if lang == "ko" else f"{value:,.0f} KRW"
+
+
+def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
+              second: pd.DataFrame | None = None, events: Iterable[Event] = (),
+              user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
+              lang: str = "ko") -> go.Figure:
+    """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
+
+    ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
+    back to a line and the subtitle says so.  ``second`` (tidy frame of one symbol, e.g. USD/CNY) goes on
+    a secondary y axis.  ``events`` are pinned when they fall inside the data's dates; ``user_notes``
+    (an annotations frame or events) are pinned in the reader-note style.  ``source_label`` overrides
+    the default source line for the main series.
+    """
+    ko = lang == "ko"
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    if rate is None or len(rate) == 0:
+        fig.update_layout(title=dict(text="환율 데이터 없음" if ko else "No FX data"))
+        fig.add_annotation(text="표시할 데이터가 없습니다" if ko else "No data to show", x=0.5, y=0.5,
+                           xref="paper", yref="paper", showarrow=False)
+        return fig
+    symbol = _one_symbol(rate, "rate")
+    data = rate.sort_values("date")
+    candles = kind == "candles" and has_ohlc(data)
+    subtitle = ""
+    if kind == "candles" and not candles:
+        subtitle = ("시가·고가·저가 없이 종가만 있어 캔들 대신 선으로 표시" if ko
+                    else "Close only (no open/high/low): shown as a line instead of candles")
+    if candles:
+        fig.add_trace(go.Candlestick(x=data["date"], open=data["open"], high=data["high"], low=data["low"],
+                                     close=data["close"], name=_name(symbol, lang)), secondary_y=False)
+    else:
+        fig.add_trace(go.Scatter(x=data["date"], y=data["close"], mode="lines", name=_name(symbol, lang),
+                                 line=dict(color="#1f3b73", width=1.8),
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
+    sources = [esc(source_label) if source_label else esc(source_note(symbol, lang))]
+    if second is not None and len(second):
+        sym2 = _one_symbol(second, "second")
+        data2 = second.sort_values("date")
+        fig.add_trace(go.Scatter(x=data2["date"], y=data2["close"], mode="lines", name=_name(sym2, lang),
+                                 line=dict(color="#c0392b", width=1.2, dash="dot"),
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y:,.4f}<extra></extra>"), secondary_y=True)
+        fig.update_yaxes(title_text=_name(sym2, lang), secondary_y=True, showgrid=False)
+        sources.append(esc(source_note(sym2, lang).removeprefix("출처: ").removeprefix("Source: ")))
+    if ref_level is not None:
+        add_reference_line(fig, ref_level, _fmt_level(ref_level, lang))
+    start, end = data["date"].min(), data["date"].max()
+    add_event_pins(fig, events_in_window(list(events or ()), start, end), lang)
+    notes = events_from_annotations(user_notes) if isinstance(user_notes, pd.DataFrame) else list(user_notes or [])
+    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True)
+    fig.add_annotation(text=" · ".join(sources), x=0, y=-0.09, xref="paper", yref="paper", showarrow=False,
+                       xanchor="left", yanchor="top", font=dict(size=10, color="#666666"), name="source")
+    fig.update_yaxes(title_text="원/달러 (원)" if ko else "KRW per USD", secondary_y=False)
+    title = f"{_name(symbol, lang)} · {symbol}"
+    fig.update_layout(
+        title=dict(text=esc(title), subtitle=dict(text=esc(subtitle))),
+        xaxis=dict(type="date", rangeslider=dict(visible=False)),
+        hovermode="closest", margin=dict(t=90, b=90, l=60, r=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    )
+    return fig
