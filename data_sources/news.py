@@ -42,7 +42,6 @@ import calendar
 import hashlib
 import io
 import json
-import os
 import re
 import tomllib
 import unicodedata
@@ -58,6 +57,7 @@ import feedparser
 import pandas as pd
 import requests
 
+from data_sources.config import offline_forced
 from data_sources.sanitize import plain_text, safe_url, truncate_text
 from data_sources.tagging import TagRule, load_rules, tag_text
 
@@ -244,7 +244,7 @@ def normalise_news(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in NEWS_COLUMNS:
         if col not in out.columns:
-            out[col] = () if col == "tags" else ""
+            out[col] = [()] * len(out) if col == "tags" else ""
     published = pd.to_datetime(out["published"], errors="coerce", utc=True)
     out["published"] = published.astype("datetime64[ns, UTC]")
     for col in ("source", "title", "link", "summary_text", "uid", "date_flag", "date_raw"):
@@ -308,10 +308,6 @@ def transform_query(feeds: Iterable[FeedConfig | Mapping[str, Any]]) -> tuple[li
 # ---------------------------------------------------------------- step 2: extract (network)
 
 
-def _offline() -> bool:
-    return os.environ.get("DASHBOARD_OFFLINE", "").strip().lower() in ("1", "true", "yes")
-
-
 def _is_dns_failure(exc: BaseException) -> bool:
     text = repr(exc)
     seen: BaseException | None = exc
@@ -330,15 +326,16 @@ def _host(url: str) -> str:
         return url
 
 
-def extract_data(request: FeedRequest, get: Getter | None = None, max_bytes: int = MAX_FEED_BYTES) -> tuple[bytes, str]:
+def extract_data(request: FeedRequest, get: Getter | None = None, max_bytes: int | None = None) -> tuple[bytes, str]:
     """Download one feed: (body bytes, content type). Raises a :class:`FeedError` subclass.
 
     ``get`` defaults to ``requests.get``; in offline mode (``DASHBOARD_OFFLINE=1``) the real
-    ``requests.get`` is never called.
+    ``requests.get`` is never called. ``max_bytes`` defaults to :data:`MAX_FEED_BYTES`.
     """
+    max_bytes = MAX_FEED_BYTES if max_bytes is None else max_bytes
     feed, host = request.feed, _host(request.url)
     if get is None:
-        if _offline() and requests.get is _REAL_GET:
+        if offline_forced() and requests.get is _REAL_GET:
             raise FeedOfflineError(feed, "not fetched: the app runs offline (DASHBOARD_OFFLINE=1)")
         get = requests.get
     try:
@@ -409,9 +406,9 @@ def _parse_json_feed(data: bytes, label: str) -> tuple[str, list[dict]]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise FeedParseError(label, f"looks like JSON but cannot be read ({type(exc).__name__})") from exc
+        raise FeedParseError(label, f"this looks like JSON but cannot be read ({type(exc).__name__})") from exc
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
-        raise FeedParseError(label, "is JSON but not a JSON Feed (no jsonfeed.org version)")
+        raise FeedParseError(label, "this is JSON, but not a JSON Feed (no jsonfeed.org version)")
     entries = []
     for item in doc.get("items") or []:
         if not isinstance(item, dict):
@@ -440,11 +437,12 @@ def _entry_date(entry: Mapping[str, Any], now: pd.Timestamp) -> tuple[pd.Timesta
     """(published UTC or NaT, date_flag, raw date text)."""
     raw = ""
     parsed = None
+    get = entry.get if not isinstance(entry, dict) else dict(entry).get  # bypass feedparser's key aliases
     for key in ("published", "updated", "created"):
-        if entry.get(f"{key}_parsed"):
-            parsed, raw = entry.get(f"{key}_parsed"), str(entry.get(key) or "")
+        if get(f"{key}_parsed"):
+            parsed, raw = get(f"{key}_parsed"), str(get(key) or "")
             break
-        raw = raw or str(entry.get(key) or "")
+        raw = raw or str(get(key) or "")
     raw = plain_text(raw, 64)
     if not parsed:
         return pd.NaT, "missing", raw
@@ -550,16 +548,19 @@ def transform_data(
         try:
             parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
         except Exception as exc:  # feedparser is defensive, but never let a feed crash the app
-            raise FeedParseError(label, f"could not be parsed ({type(exc).__name__})") from exc
+            raise FeedParseError(label, f"the feed could not be parsed ({type(exc).__name__})") from exc
         feed_title = str((parsed.get("feed") or {}).get("title") or "")
         entries = list(parsed.get("entries") or [])
+        if not entries and not parsed.get("version") and not parsed.get("bozo"):
+            why = "a web page (HTML)" if _looks_like_html(data) else "XML, but not an RSS, Atom or RDF feed"
+            raise FeedParseError(label, f"this is {why}, not a news feed")
         if parsed.get("bozo"):
             exc = parsed.get("bozo_exception")
             why = truncate_text(plain_text(f"{type(exc).__name__}: {exc}" if exc else "malformed"), 160)
             if not entries:
                 if _looks_like_html(data):
-                    raise FeedParseError(label, "the address returned a web page, not an RSS/Atom feed")
-                raise FeedParseError(label, f"is not a readable RSS/Atom feed ({why})")
+                    raise FeedParseError(label, "this is a web page (HTML), not a news feed")
+                raise FeedParseError(label, f"this is not a readable RSS/Atom feed ({why})")
             if not isinstance(exc, _HARMLESS_BOZO):
                 problems.append(FeedProblem(label, "bozo", f"{label}: the feed is malformed ({why}); showing the "
                                                            f"{len(entries)} items that could be recovered", "warning"))

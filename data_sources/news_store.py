@@ -33,11 +33,10 @@ from data_sources.news import (
     fetch_feeds,
     load_feed_file,
     normalise_news,
-    safe_url,
     sort_news,
     title_key,
 )
-from data_sources.sanitize import plain_text
+from data_sources.sanitize import plain_text, safe_url
 from data_sources.tagging import load_rules
 
 NEWS_FILE = "news.parquet"
@@ -73,12 +72,17 @@ class NewsReport:
 
     def summary(self) -> str:
         """One line for the reader, e.g. ``"read 122 items, 47 new (1,230 stored); 1 feed failed"``."""
-        text = f"read {self.read:,} items, {self.added:,} new ({self.total:,} stored)"
+        text = f"read {self.read:,} item{'s' if self.read != 1 else ''}, {self.added:,} new ({self.total:,} stored)"
         if self.errors:
             text += f"; {len(self.errors)} feed{'s' if len(self.errors) != 1 else ''} failed"
         if self.warnings:
             text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         return text
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        lines += [f"{'problem' if p.severity == 'error' else 'warning'}: {p.message}" for p in self.problems]
+        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- news table
@@ -264,9 +268,10 @@ def add_feed(root: Path, name: str, url: str, language: str = "en") -> FeedConfi
             if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
                 raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
         changes = _feed_changes(root)
-        changes = changes[changes["name"].str.casefold() != clean.casefold()]  # un-hide a removed default
         is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
-        if not is_default:
+        if is_default:  # bring back a default the reader had removed
+            changes = changes[changes["name"].str.casefold() != clean.casefold()]
+        else:
             row = pd.DataFrame([{"name": clean, "url": link, "language": lang, "status": "added"}])
             changes = pd.concat([changes, row], ignore_index=True)
         _save_changes(root, changes)
@@ -281,8 +286,10 @@ def remove_feed(root: Path, name: str) -> None:
         if match is None:
             raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
         changes = _feed_changes(root)
-        changes = changes[changes["name"].str.casefold() != wanted]
-        if match.origin == "default":
+        if match.origin == "reader":
+            mine = (changes["status"] == "added") & (changes["name"].str.casefold() == wanted)
+            changes = changes[~mine]
+        else:
             row = pd.DataFrame([{"name": match.name, "url": match.url, "language": match.language,
                                  "status": "removed"}])
             changes = pd.concat([changes, row], ignore_index=True)

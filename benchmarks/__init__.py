@@ -1,0 +1,1 @@
+"""Performance figures for the README (``python -m benchmarks``); not tests."""
