@@ -43,7 +43,7 @@ def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path) -> None:
 def test_wrong_header_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "NVDA.csv"
     path.write_text("Date;Close\n2025-01-24;142.6\n")
-    with pytest.raises(ValueError, match="NVDA.csv line 1: header lacks date, close"):
+    with pytest.raises(ValueError, match=r"NVDA\.csv line 1: header lacks date, close"):
         csv_io.read_snapshot_file(path)
 
 
