@@ -44,7 +44,7 @@ def test_data_page_import_from_folder(market_dir: Path) -> None:
 
 def test_language_switch_persists_across_pages_and_in_url(seeded_store: Path) -> None:
     at = app_page(None, lang="en")
-    switch = at.get("button_group")[0]
+    switch = next(b for b in at.get("button_group") if b.key == "lang_switch")
     assert switch.value == "en"
     switch.set_value("ko").run()
     assert at.session_state["lang"] == "ko" and at.query_params["lang"] == "ko"
