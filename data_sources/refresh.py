@@ -17,7 +17,6 @@ from datetime import date, timedelta
 
 import pandas as pd
 import requests
-import yfinance as yf
 
 from data_sources import config, ecb, yahoo
 from data_sources.atomic import StoreError
@@ -65,7 +64,7 @@ def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str
 
 
 def refresh_prices(store: Store, symbols: list[str] | None = None,
-                   download: Callable[..., pd.DataFrame | None] = yf.download,
+                   download: Callable[..., pd.DataFrame | None] | None = None,
                    today: date | None = None, progress: Progress | None = None) -> RefreshReport:
     """Bring Yahoo symbols up to date with one batched download; never loses stored data."""
     report = RefreshReport()
@@ -116,7 +115,7 @@ def ensure_bundled_ecb(store: Store) -> bool:
     return True
 
 
-def refresh_ecb(store: Store, get: Callable[..., requests.Response] = requests.get) -> str | None:
+def refresh_ecb(store: Store, get: Callable[..., requests.Response] | None = None) -> str | None:
     """Fetch the ECB's current history; on failure keep what is stored. Returns an error message or None."""
     if config.offline_forced():
         return "DASHBOARD_OFFLINE is set"
@@ -129,8 +128,8 @@ def refresh_ecb(store: Store, get: Callable[..., requests.Response] = requests.g
     return None
 
 
-def refresh_all(store: Store, download: Callable[..., pd.DataFrame | None] = yf.download,
-                get: Callable[..., requests.Response] = requests.get,
+def refresh_all(store: Store, download: Callable[..., pd.DataFrame | None] | None = None,
+                get: Callable[..., requests.Response] | None = None,
                 progress: Progress | None = None) -> RefreshReport:
     """Yahoo prices, then the ECB crosses; records the outcome in the store."""
     try:

@@ -71,9 +71,10 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def extract(query: Query, download: Callable[..., pd.DataFrame | None] = yf.download,
+def extract(query: Query, download: Callable[..., pd.DataFrame | None] | None = None,
             timeout: float = 10.0) -> Extracted:
     """Call ``yf.download`` once for the whole query. Raises :class:`YahooUnavailable` when unreachable."""
+    download = download or yf.download  # looked up at call time: tests fake it at the boundary
     capture = _Capture()
     logger = logging.getLogger("yfinance")
     logger.addHandler(capture)
@@ -125,7 +126,7 @@ def transform(raw: Extracted, query: Query, starts: dict[str, date] | None = Non
     return tidy.loc[:, list(PRICE_COLUMNS)], errors
 
 
-def fetch(starts: dict[str, date], today: date, download: Callable[..., pd.DataFrame | None] = yf.download
+def fetch(starts: dict[str, date], today: date, download: Callable[..., pd.DataFrame | None] | None = None
           ) -> tuple[pd.DataFrame, dict[str, str]]:
     """build_query → extract → transform. Raises :class:`YahooUnavailable` when Yahoo is unreachable."""
     query = build_query(starts, today)
