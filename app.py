@@ -1,4 +1,5 @@
-"""Entrypoint: ``streamlit run app.py``. Language, data readiness and navigation over pages/."""
+"""Entrypoint: ``streamlit run app.py``. Language and navigation over pages/ (each page starts with
+``ui.chrome.page_header``, which readies the store, refreshes when allowed and shows data freshness)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_sources.atomic import StoreError
-from ui import chrome, loaders
 from ui.i18n import init_lang, tr
 
 st.set_page_config(page_title="Column vs Data", page_icon="📈", layout="wide")
@@ -41,10 +40,4 @@ pages = [
     for index, (file, ko, en, icon, url) in enumerate(s for s in PAGE_SPECS if (PAGES_DIR / s[0]).exists())
 ]
 page = st.navigation(pages)
-
-try:
-    loaders.ensure_ready()
-except StoreError as exc:
-    st.error(tr(f"저장소에 쓸 수 없습니다: {exc}", f"The local store cannot be written: {exc}"))
-chrome.auto_refresh_on_open()
 page.run()

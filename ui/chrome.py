@@ -31,8 +31,14 @@ def auto_refresh_on_open() -> None:
 
 
 def page_header(title_ko: str, title_en: str) -> None:
-    """A page's title followed by the freshness banner (every page starts with this)."""
+    """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
+    banner. Every page starts with this."""
     st.title(tr(title_ko, title_en))
+    try:
+        loaders.ensure_ready()
+    except StoreError as exc:
+        st.error(tr(f"저장소에 쓸 수 없습니다: {exc}", f"The local store cannot be written: {exc}"))
+    auto_refresh_on_open()
     freshness_banner()
 
 
