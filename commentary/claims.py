@@ -56,7 +56,7 @@ VERDICTS: tuple[str, ...] = ("held", "failed", "too early", "no data")
 VERDICT_LABELS: dict[str, dict[str, str]] = {
     "held": {"ko": "적중", "en": "held"},
     "failed": {"ko": "빗나감", "en": "failed"},
-    "too early": {"ko": "판단 이름", "en": "too early"},
+    "too early": {"ko": "시기상조", "en": "too early"},
     "no data": {"ko": "데이터 없음", "en": "no data"},
 }
 

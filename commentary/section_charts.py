@@ -1,0 +1,270 @@
+"""The evidence beside each section of a column: its chart spec turned into a figure or a table (pure).
+
+Uses the same builders as the other pages: :func:`commentary.fig_compare.compare_figure` with event
+pins for ``compare``, :func:`commentary.fig_fx.fx_figure` for ``fx``/``fx_window`` and
+:func:`commentary.analytics.event_day_moves` for ``event_day``.
+
+``as_of`` (a date) drops every price after it: the chart shows what was known at that date.  With
+``as_of=None`` everything stored is used; a ``compare`` chart then runs on past the spec's end up to
+the last stored date ("everything since"), while the FX and event-day charts keep their own windows
+(they are about a particular week or month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from commentary import compare_view as cv
+from commentary.analytics import basket_index, event_day_moves, rebase
+from commentary.claims import VERDICT_LABELS, rule_symbols
+from commentary.events import Event, events_in_window
+from commentary.fig_compare import compare_figure
+from commentary.fig_fx import fx_figure
+from commentary.fig_pins import add_event_pins, add_reference_line
+from commentary.formatting import fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
+from data_sources.frames import wide
+from data_sources.universe import instrument
+
+if TYPE_CHECKING:
+    from commentary.column import Claim, Commentary, Section
+
+BASKET_NAMES: dict[str, dict[str, str]] = {
+    "ko": {"cn_tech": "중국 기술주 바스켓", "us_bigtech": "미국 빅테크 바스켓"},
+    "en": {"cn_tech": "China tech basket", "us_bigtech": "US big-tech basket"},
+}
+BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
+NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
+
+
+def _ts(value: object) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def cut_prices(prices: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    """Rows of the tidy ``prices`` dated on or before ``as_of`` (all rows when None)."""
+    if as_of is None or prices.empty:
+        return prices
+    return prices[prices["date"] <= _ts(as_of)]
+
+
+def section_events(section: Section, commentary: Commentary, events: Sequence[Event]) -> list[Event]:
+    """The events a section's chart pins: its ``chart.events`` ids, else the commentary's ``events``."""
+    wanted = section.chart.get("events") or list(commentary.events)
+    ids = set(wanted)
+    return [e for e in events if e.id in ids]
+
+
+def basket_name(name: str, lang: str) -> str:
+    """Display name of a commentary basket (its own name when not a known one)."""
+    return BASKET_NAMES["ko" if lang == "ko" else "en"].get(name, name)
+
+
+def _empty_figure(lang: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=NO_DATA["ko" if lang == "ko" else "en"], x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False)
+    return fig
+
+
+def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[str, Sequence[str]],
+                   base: dt.date, start: dt.date, end: dt.date) -> tuple[pd.DataFrame, list[str]]:
+    """Baskets (keys ``basket:<name>``) and symbols rebased to 100 at ``base``, rows ``start``..``end``.
+
+    Returns ``(levels, left_out)``: a symbol or basket member without a price on or before ``base``
+    is left out (a basket is drawn from its remaining members) and named in ``left_out``.
+    """
+    lo, hi = min(_ts(start), _ts(base)) - pd.Timedelta(days=cv.BASE_LOOKBACK_DAYS), _ts(end)
+    window = prices[(prices["date"] >= lo) & (prices["date"] <= hi)]
+    frame = wide(window) if len(window) else pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    columns: dict[str, pd.Series] = {}
+    left_out: list[str] = []
+    for name, members in baskets.items():
+        usable, out = cv.rebasable(frame, members, base)
+        left_out += [m for m in out if m not in left_out]
+        if usable:
+            columns[BASKET_PREFIX + name] = basket_index(frame, usable, base, max_carry_days=cv.MAX_CARRY_DAYS)
+    usable, out = cv.rebasable(frame, list(symbols), base)
+    left_out += [m for m in out if m not in left_out]
+    if usable:
+        rebased = rebase(frame[usable], base)
+        for sym in usable:
+            columns[sym] = rebased[sym]
+    levels = pd.DataFrame(columns, index=frame.index)
+    return levels.loc[_ts(start):hi].dropna(how="all"), left_out
+
+
+def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
+             lang: str, as_of: dt.date | None) -> go.Figure:
+    chart = section.chart
+    start, base = chart["start"], chart.get("base_date") or chart["start"]
+    end = chart["end"]
+    if as_of is None and len(prices):
+        end = max(end, prices["date"].max().date())
+    elif as_of is not None:
+        end = min(end, as_of)
+    baskets = {name: commentary.baskets[name] for name in chart.get("baskets", []) if name in commentary.baskets}
+    levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
+    if levels.empty:
+        return _empty_figure(lang)
+    names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), lang) if col.startswith(BASKET_PREFIX)
+                   else cv.symbol_name(col, lang)) for col in levels.columns}
+    highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
+    fig = compare_figure(levels, names, base, lang, highlight=highlight)
+    pins = events_in_window(section_events(section, commentary, events), levels.index.min(), levels.index.max())
+    add_event_pins(fig, pins, lang)
+    return fig
+
+
+def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
+        lang: str) -> go.Figure:
+    chart = section.chart
+    lo, hi = _ts(chart["start"]), _ts(chart["end"])
+    symbols = chart.get("symbols") or ["KRW=X"]
+    window = prices[(prices["date"] >= lo) & (prices["date"] <= hi)]
+    main = next((s for s in symbols if (window["symbol"] == s).any()), symbols[0])
+    rate = window[window["symbol"] == main]
+    level = chart.get("level")
+    fig = fx_figure(rate, ref_level=float(level) if level is not None else None,
+                    events=section_events(section, commentary, events), lang=lang)
+    for sym in symbols:
+        extra = window[window["symbol"] == sym].sort_values("date")
+        if sym == main or extra.empty:
+            continue
+        fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, lang),
+                                 line=dict(width=1.2, dash="dot"),
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
+    threshold = chart.get("threshold_pct")
+    if chart["kind"] == "fx_window" and threshold is not None and len(rate):
+        before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")
+        if len(before):
+            ref = float(before["close"].iloc[-1])
+            for sign in (1, -1):
+                y = ref * (1 + sign * float(threshold) / 100.0)
+                add_reference_line(fig, y, f"{'+' if sign > 0 else '−'}{fmt_number(float(threshold), 1)}% "
+                                           f"({fmt_number(y, 1)})", colour="#8e44ad")
+    return fig
+
+
+def event_day_table(section: Section, prices: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`event_day_moves` of the section's symbols on its ``event_date`` (names added), within its window."""
+    chart = section.chart
+    day = chart["event_date"]
+    lo, hi = _ts(chart["start"]), _ts(chart["end"])
+    picked = prices[prices["symbol"].isin(chart.get("symbols", [])) & (prices["date"] >= lo) & (prices["date"] <= hi)]
+    moves = event_day_moves(picked, day, lang, event_time=cv.event_time(day))
+    return cv.moves_frame(moves, lang)
+
+
+def section_figure(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
+                   lang: str, as_of: dt.date | None = None) -> go.Figure | pd.DataFrame:
+    """The evidence for ``section``'s chart spec: a figure (compare, fx, fx_window) or a table (event_day).
+
+    ``prices`` is the store's tidy frame; ``events`` the known events (the spec's ``events`` ids, else
+    the commentary's, are pinned); ``as_of`` drops prices after that date.
+    """
+    data = cut_prices(prices, as_of)
+    kind = section.chart["kind"]
+    if kind == "compare":
+        return _compare(section, commentary, data, events, lang, as_of)
+    if kind in ("fx", "fx_window"):
+        return _fx(section, commentary, data, events, lang)
+    if kind == "event_day":
+        return event_day_table(section, data, lang)
+    raise ValueError(f"section {section.id}: unknown chart kind {kind!r}")
+
+
+# --------------------------------------------------------------------------- news beside a section
+
+NEWS_LIMIT = 8
+
+
+def section_news(news: pd.DataFrame, section: Section, limit: int = NEWS_LIMIT, tz: str = "Asia/Seoul",
+                 ) -> pd.DataFrame:
+    """Items of ``news`` in the section's news window (local days in ``tz``) carrying one of its tags.
+
+    Items with more of the section's tags come first, then oldest first; at most ``limit`` rows.
+    No tags in the spec means any tag; no news spec (or no news) gives an empty frame.
+    """
+    spec = section.news
+    if spec is None or news is None or news.empty:
+        return news.iloc[0:0] if news is not None else pd.DataFrame()
+    published = pd.to_datetime(news["published"], utc=True, errors="coerce")
+    days = published.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    mask = (days >= _ts(spec["start"])) & (days <= _ts(spec["end"]))
+    if "date_flag" in news.columns:
+        mask &= news["date_flag"].fillna("") != "absurd"
+    wanted = set(spec.get("tags") or [])
+    hits = news["tags"].map(lambda tags: len(wanted & set(tags or ())) if wanted else 1)
+    picked = news[mask & (hits > 0)].assign(_hits=hits, _when=published)
+    picked = picked.sort_values(["_hits", "_when"], ascending=[False, True], kind="stable")
+    return picked.drop(columns=["_hits", "_when"]).head(limit).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- scorecard table
+
+SCORECARD_HEADERS: dict[str, dict[str, str]] = {
+    "ko": {"claim": "주장", "horizon": "기간", "verdict": "판정", "measured": "측정값", "start": "시작일",
+           "end": "종료일", "detail": "세부"},
+    "en": {"claim": "Claim", "horizon": "Horizon", "verdict": "Verdict", "measured": "Measured", "start": "Start",
+           "end": "End", "detail": "Detail"},
+}
+RULE_LEGEND: dict[str, tuple[str, ...]] = {
+    "ko": (
+        "판정은 시작일 당일(또는 그 전 마지막) 종가와 각 기간(1주·1개월·3개월·6개월·12개월) "
+        "끝 날 당일(또는 그 전 마지막) 종가를 비교합니다. 바스켓은 시작일을 100으로 놓은 동일가중 지수입니다.",
+        "outperform: A의 수익률 − B의 수익률(%p)이 기준폭보다 크면 적중.",
+        "direction: 변동률(%)이 말한 방향으로 기준치를 넘으면 적중.",
+        "level: 기간 끝 종가가 말한 수준의 아래/위에 있으면 적중.",
+        "no_move: 변동률의 절댓값이 기준치(%) 미만이면 적중.",
+        "시기상조: 기간이 아직 끝나지 않음(저장된 마지막 날짜 이후). 데이터 없음: 필요한 가격이 없음.",
+    ),
+    "en": (
+        "Each verdict compares the close on (or last before) the start date with the close on (or last before) "
+        "the end of each horizon (1W, 1M, 3M, 6M, 12M). Baskets are equal-weight indices rebased to 100 at the start.",
+        "outperform: held when return(A) − return(B), in percentage points, beats the margin.",
+        "direction: held when the change (%) goes beyond the threshold in the stated direction.",
+        "level: held when the close at the horizon's end is below/above the stated level.",
+        "no_move: held when the absolute change is under the threshold (%).",
+        "too early: the horizon ends after the last stored date. no data: a needed price is missing.",
+    ),
+}
+
+
+def format_measured(value: float | None, unit: str, currency: str | None, lang: str) -> str:
+    """A scorecard measurement: ``%p``/``pp``, signed ``%``, or a level (won amounts as 원/₩)."""
+    if unit == "pp":
+        return fmt_pp(value, lang=lang)
+    if unit == "%":
+        return fmt_pct(value, 2, lang=lang)
+    if currency == "KRW":
+        return fmt_krw(value, lang=lang)
+    return fmt_number(value, 2, lang)
+
+
+def scorecard_table(claims: Sequence[Claim], card: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`commentary.claims.scorecard` output as a display table in ``lang`` (one row per claim × horizon)."""
+    words = SCORECARD_HEADERS["ko" if lang == "ko" else "en"]
+    by_id = {c.id: c for c in claims}
+    rows = []
+    for rec in card.to_dict("records"):
+        claim = by_id.get(rec["claim_id"])
+        currency = None
+        if claim is not None and claim.rule.type == "level":
+            inst = instrument(rule_symbols(claim.rule)[0])
+            currency = inst.currency if inst else None
+        rows.append({
+            words["claim"]: claim.text(lang) if claim else rec["claim_id"],
+            words["horizon"]: rec["horizon"],
+            words["verdict"]: VERDICT_LABELS.get(rec["verdict"], {}).get("ko" if lang == "ko" else "en",
+                                                                         rec["verdict"]),
+            words["measured"]: format_measured(rec["measured"], rec["unit"], currency, lang),
+            words["start"]: fmt_date(rec["start_date"], lang),
+            words["end"]: fmt_date(rec["end_date"], lang),
+            words["detail"]: rec["detail"],
+        })
+    return pd.DataFrame(rows, columns=list(words.values()))

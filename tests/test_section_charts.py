@@ -1,0 +1,205 @@
+"""Pure tests of commentary.section_charts on small hand-built frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from commentary.claims import scorecard
+from commentary.column import parse_commentary
+from commentary.events import Event
+from commentary.section_charts import (
+    BASKET_PREFIX,
+    compare_levels,
+    cut_prices,
+    format_measured,
+    scorecard_table,
+    section_figure,
+    section_news,
+)
+
+TEXT = """---
+id: tiny
+title: Tiny
+author: Tester
+date: "2025-01-03"
+language: en
+url: null
+summary_ko: 요약
+summary_en: Summary
+baskets:
+  duo: [NVDA, MSFT]
+sections:
+  - id: cmp
+    heading_ko: 비교
+    heading_en: Compare
+    chart: {kind: compare, baskets: [duo], symbols: [AAPL], start: "2025-01-01", end: "2025-01-06",
+            base_date: "2025-01-02", events: [ev1]}
+    news: {start: "2025-01-02", end: "2025-01-03", tags: [deepseek, nvidia]}
+  - id: fx
+    heading_ko: 환율
+    heading_en: FX
+    chart: {kind: fx, symbols: [KRW=X, USDKRW_ECB], start: "2025-01-01", end: "2025-01-06", level: 1430}
+  - id: win
+    heading_ko: 창
+    heading_en: Window
+    chart: {kind: fx_window, symbols: [KRW=X], start: "2025-01-01", end: "2025-01-06", event_date: "2025-01-03",
+            threshold_pct: 1.0}
+  - id: day
+    heading_ko: 하루
+    heading_en: Day
+    chart: {kind: event_day, symbols: [NVDA, MSFT], start: "2025-01-01", end: "2025-01-06",
+            event_date: "2025-01-03"}
+claims:
+  - id: krw-below
+    text_ko: 원/달러 1,430 아래
+    text_en: USD/KRW below 1,430
+    rule: {type: level, params: {symbol: KRW=X, level: 1430, side: below}}
+    start: "2025-01-02"
+    horizons: [1W]
+  - id: duo-beats
+    text_ko: 듀오가 애플보다 낫다
+    text_en: Duo beats Apple
+    rule: {type: outperform, params: {a: duo, b: AAPL}}
+    start: "2025-01-02"
+    horizons: [1W]
+---
+<!-- section: cmp lang: ko -->
+가
+<!-- section: cmp lang: en -->
+a
+<!-- section: fx lang: ko -->
+나
+<!-- section: fx lang: en -->
+b
+<!-- section: win lang: ko -->
+다
+<!-- section: win lang: en -->
+c
+<!-- section: day lang: ko -->
+라
+<!-- section: day lang: en -->
+d
+"""
+
+DAYS = pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-06", "2025-01-10"])
+CLOSES = {
+    "NVDA": [90.0, 100.0, 80.0, 90.0, 110.0],
+    "MSFT": [50.0, 50.0, 55.0, 60.0, 60.0],
+    "AAPL": [10.0, 20.0, 22.0, 24.0, 20.0],
+    "KRW=X": [1440.0, 1435.0, 1420.0, 1425.0, 1410.0],
+    "USDKRW_ECB": [1441.0, 1436.0, 1421.0, 1426.0, 1411.0],
+}
+
+
+def _prices() -> pd.DataFrame:
+    rows = [{"date": d, "symbol": s, "open": c, "high": c, "low": c, "close": c, "adj_close": c, "volume": 0.0}
+            for s, closes in CLOSES.items() for d, c in zip(DAYS, closes, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def _event(eid: str, day: str) -> Event:
+    return Event(eid, "ai", eid, eid, "note", "note", "src", "https://example.com", (), dt.date.fromisoformat(day))
+
+
+@pytest.fixture
+def col():
+    return parse_commentary(TEXT, "tiny.md")
+
+
+def _last_x(fig: go.Figure) -> pd.Timestamp:
+    return max(pd.to_datetime(list(t.x)).max() for t in fig.data if t.x is not None and len(t.x) and t.name != "Events")
+
+
+def test_compare_levels_rebase_and_basket():
+    levels, left_out = compare_levels(_prices(), ["AAPL"], {"duo": ["NVDA", "MSFT"]}, dt.date(2025, 1, 2),
+                                      dt.date(2025, 1, 1), dt.date(2025, 1, 6))
+    assert left_out == []
+    assert list(levels.index) == list(DAYS[:4])
+    assert levels["AAPL"].tolist() == pytest.approx([50.0, 100.0, 110.0, 120.0])
+    # duo = (NVDA/100 + MSFT/50) / 2 * 100 → Jan 3: (80 + 110) / 2 = 95; Jan 6: (90 + 120) / 2 = 105
+    assert levels[BASKET_PREFIX + "duo"].loc["2025-01-03"] == pytest.approx(95.0)
+    assert levels[BASKET_PREFIX + "duo"].loc["2025-01-06"] == pytest.approx(105.0)
+
+
+def test_compare_levels_names_symbols_without_base():
+    _, left_out = compare_levels(_prices(), ["AAPL", "BABA"], {}, dt.date(2025, 1, 2),
+                                 dt.date(2025, 1, 1), dt.date(2025, 1, 6))
+    assert left_out == ["BABA"]
+
+
+def test_cut_prices():
+    assert cut_prices(_prices(), dt.date(2025, 1, 3))["date"].max() == pd.Timestamp("2025-01-03")
+    assert len(cut_prices(_prices(), None)) == len(_prices())
+
+
+def test_compare_figure_as_of_and_everything_since(col):
+    events = [_event("ev1", "2025-01-03"), _event("ev2", "2025-01-03")]
+    since = section_figure(col.section("cmp"), col, _prices(), events, "en", None)
+    known = section_figure(col.section("cmp"), col, _prices(), events, "en", dt.date(2025, 1, 3))
+    assert isinstance(since, go.Figure)
+    assert _last_x(since) == pd.Timestamp("2025-01-10")  # runs on past the spec's end
+    assert _last_x(known) == pd.Timestamp("2025-01-03")
+    names = {t.name for t in since.data}
+    assert "Apple (AAPL)" in names and "duo" in names
+    pins = [a.name for a in since.layout.annotations if a.name]
+    assert "label:event:ev1" in pins and "label:event:ev2" not in pins  # only the spec's events
+
+
+def test_fx_figure_level_line_and_second_source(col):
+    fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], "ko", None)
+    assert any(s.name == "refline:1430.0" for s in fig.layout.shapes)
+    assert len(fig.data) == 2  # KRW=X and the ECB line (no events named by the spec or the column)
+    assert pd.to_datetime(list(fig.data[0].x)).max() == pd.Timestamp("2025-01-06")  # the spec's window
+
+
+def test_fx_window_threshold_band(col):
+    fig = section_figure(col.section("win"), col, _prices(), [], "en", None)
+    levels = sorted(s.y0 for s in fig.layout.shapes if (s.name or "").startswith("refline:"))
+    assert levels == pytest.approx([1420.0 * 0.99, 1420.0 * 1.01])  # ±1% around the Jan 3 close
+
+
+def test_event_day_table(col):
+    table = section_figure(col.section("day"), col, _prices(), [], "en", None)
+    assert isinstance(table, pd.DataFrame)
+    moves = dict(zip(table["symbol"], table["change_pct"], strict=True))
+    assert moves["NVDA"] == pytest.approx(-20.0)
+    assert moves["MSFT"] == pytest.approx(10.0)
+    known = section_figure(col.section("day"), col, _prices(), [], "en", dt.date(2025, 1, 2))
+    assert known["change_pct"].isna().all()  # the day had not happened yet
+
+
+def test_section_news_window_tags_order_limit(col):
+    news = pd.DataFrame({
+        "published": pd.to_datetime(["2025-01-02T01:00Z", "2025-01-02T02:00Z", "2025-01-03T01:00Z",
+                                     "2025-01-05T01:00Z", "2025-01-02T03:00Z"], utc=True),
+        "source": ["s"] * 5, "title": ["one", "two", "three", "late", "untagged"], "link": [""] * 5,
+        "tags": [("deepseek",), ("deepseek", "nvidia"), ("nvidia",), ("deepseek",), ()],
+        "date_flag": [""] * 5,
+    })
+    picked = section_news(news, col.section("cmp"))
+    assert picked["title"].tolist() == ["two", "one", "three"]  # two tags first, then oldest first
+    assert section_news(news, col.section("cmp"), limit=1)["title"].tolist() == ["two"]
+    assert section_news(news, col.section("fx")).empty  # no news spec
+
+
+def test_format_measured():
+    assert format_measured(5.24, "pp", None, "ko") == "+5.2%p"
+    assert format_measured(-2.123, "%", None, "en") == "-2.12%"
+    assert format_measured(1420.0, "level", "KRW", "ko") == "1,420.0원"
+    assert format_measured(None, "", None, "en") == "–"
+
+
+def test_scorecard_table(col):
+    card = scorecard(col.claims, _prices())
+    ko = scorecard_table(col.claims, card, "ko")
+    assert list(ko.columns) == ["주장", "기간", "판정", "측정값", "시작일", "종료일", "세부"]
+    # KRW=X: Jan 2 → Jan 9 (last on/before: Jan 6) close 1,425 < 1,430 → held
+    assert ko.iloc[0].tolist()[:6] == ["원/달러 1,430 아래", "1W", "적중", "1,425.0원", "2025년 1월 2일",
+                                       "2025년 1월 6일"]
+    en = scorecard_table(col.claims, card, "en")
+    # duo 100 → 105 (+5%) vs AAPL 20 → 24 (+20%), Jan 2 → Jan 6: -15.0 pp → failed
+    assert en.iloc[1]["Verdict"] == "failed" and en.iloc[1]["Measured"] == "-15.0 pp"
