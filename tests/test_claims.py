@@ -189,7 +189,7 @@ def test_describe_verdict_in_both_languages() -> None:
     assert describe_verdict(v, "ko") == "1W: 적중 (+15.0%p, 2025년 1월 3일 → 2025년 1월 10일)"
     (early,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}, horizons=("12M",)),
                               _prices(WEEKLY))
-    assert describe_verdict(early, "ko") == "12M: 판단 이름"
+    assert describe_verdict(early, "ko") == "12M: 시기상조"
 
 
 # --------------------------------------------------------------------------- real snapshot

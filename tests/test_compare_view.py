@@ -1,0 +1,196 @@
+"""Tests for commentary.compare_view on small hand-built frames (URL state, weights, lines, tables)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from commentary import compare_view as cv
+from data_sources.frames import PRICE_COLUMNS, normalise
+
+D = dt.date
+
+
+def tidy(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    """A tidy price frame from ``(date, symbol, close)`` rows (adj_close unknown)."""
+    records = [{"date": d, "symbol": s, "open": c, "high": c, "low": c, "close": c, "adj_close": math.nan,
+                "volume": math.nan} for d, s, c in rows]
+    return normalise(pd.DataFrame(records, columns=list(PRICE_COLUMNS)))
+
+
+@pytest.fixture
+def prices() -> pd.DataFrame:
+    """NVDA and MSFT (USD), Tencent (HKD), ^NDX; KRW=X and USDHKD_ECB convert. Base 2025-01-24."""
+    rows = []
+    for day, nvda, msft, tencent, ndx, krw, hkd in [
+        ("2025-01-23", 150.0, 400.0, 380.0, 22000.0, 1430.0, 7.8),
+        ("2025-01-24", 100.0, 400.0, 400.0, 20000.0, 1000.0, 8.0),
+        ("2025-01-27", 80.0, 420.0, 440.0, 19000.0, 1100.0, 8.0),
+        ("2025-01-28", 90.0, 440.0, 460.0, 19500.0, 1200.0, 8.0),
+    ]:
+        rows += [(day, "NVDA", nvda), (day, "MSFT", msft), (day, "0700.HK", tencent), (day, "^NDX", ndx),
+                 (day, "KRW=X", krw), (day, "USDHKD_ECB", hkd)]
+    rows.append(("2025-01-29", "^NDX", 19600.0))  # ^NDX runs one day longer
+    return tidy(rows)
+
+
+def view(**changes: object) -> cv.CompareView:
+    base = cv.CompareView(base=D(2025, 1, 24), start=D(2025, 1, 23), end=D(2025, 1, 28), us=("NVDA", "MSFT"),
+                          cn=("0700.HK",), bench=("^NDX",), ccy="local")
+    return cv.CompareView(**{**base.__dict__, **changes})
+
+
+# ----------------------------------------------------------------------------- defaults and windows
+
+
+def test_default_view_from_what_is_stored(prices: pd.DataFrame) -> None:
+    default = cv.default_view(prices)
+    assert default is not None
+    assert default.base == D(2025, 1, 24)
+    assert default.start == D(2025, 1, 23)  # three months before the base, clipped to the first date
+    assert default.end == D(2025, 1, 28)  # the last date every default line has (^NDX alone runs to 01-29)
+    assert default.us == ("NVDA", "MSFT") and default.cn == ("0700.HK",) and default.bench == ("^NDX",)
+    assert (default.ccy, default.fx, default.weights, default.day) == ("KRW", "yahoo", "", D(2025, 1, 27))
+    assert cv.data_span(prices) == (D(2025, 1, 23), D(2025, 1, 29))
+
+
+def test_default_base_is_the_last_date_on_or_before_the_friday(prices: pd.DataFrame) -> None:
+    without_friday = prices[prices["date"] != pd.Timestamp("2025-01-24")]
+    assert cv.default_view(without_friday).base == D(2025, 1, 23)
+    assert cv.default_view(prices[prices["symbol"] == "KRW=X"]) is None  # no line symbol stored
+
+
+def test_preset_windows_are_measured_from_the_base() -> None:
+    first, last = D(2020, 1, 2), D(2026, 3, 25)
+    assert cv.preset_window("1M", D(2025, 1, 24), first, last) == (D(2025, 1, 10), D(2025, 2, 24))
+    assert cv.preset_window("YTD", D(2025, 1, 24), first, last) == (D(2025, 1, 1), D(2025, 12, 31))
+    assert cv.preset_window("All", D(2025, 1, 24), first, last) == (first, last)
+    assert cv.preset_window("1Y", D(2025, 6, 2), first, D(2025, 7, 1)) == (D(2025, 5, 19), D(2025, 7, 1))
+
+
+# ----------------------------------------------------------------------------- URL state
+
+
+def test_query_round_trip() -> None:
+    wanted = view(ccy="KRW", fx="ecb", weights="NVDA=3,MSFT=1", pins=True, day=D(2025, 1, 28))
+    query = cv.to_query(wanted)
+    assert query["base"] == "2025-01-24" and query["us"] == "NVDA,MSFT" and query["w"] == "NVDA=3,MSFT=1"
+    assert query["pins"] == "1"
+    parsed, problems = cv.parse_query(query, view(), D(2025, 1, 1), D(2025, 12, 31))
+    assert parsed == wanted and problems == []
+    assert "w" not in cv.to_query(view()) and "pins" not in cv.to_query(view())
+
+
+def test_bad_query_values_fall_back_to_defaults_with_messages() -> None:
+    default = view()
+    query = {"base": "2025-13-45", "start": "2019-01-01", "ccy": "EUR", "fx": "Yahoo", "us": "nvda,XYZ",
+             "cn": "AAPL", "bench": ""}
+    parsed, problems = cv.parse_query(query, default, D(2025, 1, 1), D(2025, 12, 31))
+    assert parsed.base == default.base and parsed.start == default.start and parsed.ccy == default.ccy
+    assert parsed.fx == "yahoo"  # case-insensitive match is fine
+    assert parsed.us == ("NVDA",)  # XYZ dropped, named
+    assert parsed.cn == default.cn  # nothing usable: the default members
+    assert parsed.bench == ()  # an empty benchmark list is a valid choice
+    text = "\n".join(problems)
+    for fragment in ("base='2025-13-45'", "start=2019-01-01", "ccy='EUR'", "left out: XYZ",
+                     "parameter cn names no usable symbol (AAPL)"):
+        assert fragment in text
+    assert len(problems) == 5
+
+
+def test_query_window_in_the_wrong_order_uses_the_default_window() -> None:
+    parsed, problems = cv.parse_query({"start": "2025-03-01", "end": "2025-02-01"}, view(), D(2025, 1, 1),
+                                      D(2025, 12, 31), lang="ko")
+    assert (parsed.start, parsed.end) == (view().start, view().end)
+    assert problems and "늦습니다" in problems[0]
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def test_parse_weights() -> None:
+    assert cv.parse_weights("NVDA=30, msft: 20;0700.hk=50%") == {"NVDA": 30.0, "MSFT": 20.0, "0700.HK": 50.0}
+    assert cv.parse_weights("  ") == {}
+    with pytest.raises(ValueError, match=r"item 2 'MSFT20' is not SYMBOL=NUMBER"):
+        cv.parse_weights("NVDA=1, MSFT20")
+    with pytest.raises(ValueError, match="weight of NVDA is not a number: 'abc'"):
+        cv.parse_weights("NVDA=abc")
+    with pytest.raises(ValueError, match="NVDA is given twice"):
+        cv.parse_weights("NVDA=1,nvda=2")
+
+
+def test_split_weights_per_basket() -> None:
+    w_us, w_cn = cv.split_weights({"NVDA": 3.0, "MSFT": 1.0}, ["NVDA", "MSFT"], ["0700.HK"])
+    assert w_us == {"NVDA": 3.0, "MSFT": 1.0} and w_cn is None
+    with pytest.raises(ValueError, match="TSLA is not a member of either basket"):
+        cv.split_weights({"TSLA": 1.0}, ["NVDA"], ["0700.HK"])
+
+
+# ----------------------------------------------------------------------------- lines
+
+
+def test_lines_in_local_currency(prices: pd.DataFrame) -> None:
+    lines = cv.compare_lines(prices, view())
+    levels = lines.levels
+    assert list(levels.columns) == [cv.US_KEY, cv.CN_KEY, "^NDX"]
+    # NVDA 100 -> 80 (80), MSFT 400 -> 420 (105): equal-weight basket 92.5 on 01-27
+    assert levels.loc["2025-01-24"].tolist() == [100.0, 100.0, 100.0]
+    assert levels.at[pd.Timestamp("2025-01-27"), cv.US_KEY] == pytest.approx(92.5)
+    assert levels.at[pd.Timestamp("2025-01-27"), cv.CN_KEY] == pytest.approx(110.0)
+    assert levels.at[pd.Timestamp("2025-01-27"), "^NDX"] == pytest.approx(95.0)
+    assert lines.notes == [] and lines.left_out == []
+
+
+def test_lines_in_krw_and_fixed_weights(prices: pd.DataFrame) -> None:
+    lines = cv.compare_lines(prices, view(ccy="KRW"), w_us={"NVDA": 3.0, "MSFT": 1.0})
+    day = pd.Timestamp("2025-01-27")
+    # in KRW: NVDA 100*1000 -> 80*1100 = 88; MSFT 105*1.1 = 115.5; weights 3:1 -> 0.75*88 + 0.25*115.5
+    assert lines.levels.at[day, cv.US_KEY] == pytest.approx(0.75 * 88.0 + 0.25 * 115.5)
+    # Tencent in KRW: HKD 400 -> 440 at 8 HKD/USD both days, KRW 1000 -> 1100: 110 * 1.1
+    assert lines.levels.at[day, cv.CN_KEY] == pytest.approx(121.0)
+    assert "HKD per USD from USDHKD_ECB (ECB): the preferred Yahoo series HKD=X is not available" in lines.notes
+
+
+def test_member_without_data_is_left_out_and_the_rest_still_draws(prices: pd.DataFrame) -> None:
+    lines = cv.compare_lines(prices, view(cn=("9988.HK", "0700.HK"), bench=("^NDX", "KWEB")))
+    assert lines.left_out == ["9988.HK", "KWEB"]
+    assert lines.levels.at[pd.Timestamp("2025-01-27"), cv.CN_KEY] == pytest.approx(110.0)
+    assert "KWEB" not in lines.levels.columns and "^NDX" in lines.levels.columns
+
+
+def test_bad_weights_raise_the_basket_message(prices: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"no weight given for member\(s\) MSFT"):
+        cv.compare_lines(prices, view(), w_us={"NVDA": 1.0})
+
+
+def test_in_window_drops_rows_without_any_value(prices: pd.DataFrame) -> None:
+    levels = cv.compare_lines(prices, view(bench=())).levels
+    window = cv.in_window(levels, D(2025, 1, 24), D(2025, 1, 31))
+    assert [d.date() for d in window.index] == [D(2025, 1, 24), D(2025, 1, 27), D(2025, 1, 28)]
+
+
+# ----------------------------------------------------------------------------- names and tables
+
+
+def test_names_and_tables(prices: pd.DataFrame) -> None:
+    names = cv.line_names([cv.US_KEY, "NVDA", "XYZ"], "ko")
+    assert names == {cv.US_KEY: "미국 빅테크 바스켓", "NVDA": "엔비디아 (NVDA)", "XYZ": "XYZ"}
+    stats = cv.stats_frame(cv.compare_lines(prices, view()).levels, "en")
+    assert stats["series"].tolist() == [cv.US_KEY, cv.CN_KEY, "^NDX"]
+    assert stats["name"].tolist() == ["US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)"]
+    # ^NDX from 110 (01-23) to 97.5 (01-28)
+    assert stats.at[2, "total_return_pct"] == pytest.approx((97.5 / 110.0 - 1) * 100)
+
+
+def test_group_notes_merges_same_text() -> None:
+    notes = ["KRW per USD from KRW=X (Yahoo)", "AAPL: 1 of 9 dates dropped", "MSFT: 1 of 9 dates dropped",
+             "NVDA: 2 of 9 dates dropped"]
+    assert cv.group_notes(notes) == ["KRW per USD from KRW=X (Yahoo)", "AAPL, MSFT: 1 of 9 dates dropped",
+                                     "NVDA: 2 of 9 dates dropped"]
+
+
+def test_event_time_is_the_us_open() -> None:
+    assert cv.event_time(D(2025, 1, 27)) == "2025-01-27 09:30 America/New_York"

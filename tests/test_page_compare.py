@@ -1,0 +1,210 @@
+"""The "US vs China" page in AppTest, offline, on a store seeded from the real market snapshot."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import app_page
+
+NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
+KRW_0124, KRW_0127 = 1433.93, 1427.63  # KRW=X
+
+
+def traces(at) -> dict[str, pd.Series]:
+    """The main chart's line traces as name -> Series of y over dates (plotly's base64 arrays decoded)."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    out = {}
+    for trace in spec["data"]:
+        if trace.get("meta") == "event-pins":
+            continue
+        y = trace["y"]
+        if isinstance(y, dict):
+            y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+        out[trace["name"]] = pd.Series(list(y), index=pd.to_datetime(trace["x"]), dtype="float64")
+    return out
+
+
+def chart_spec(at) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def warnings(at) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(("lang", "title", "basket"), [("ko", "미국 vs 중국", "미국 빅테크 바스켓"),
+                                                       ("en", "US vs China", "US big-tech basket")])
+def test_page_renders_in_both_languages(seeded_store: Path, lang: str, title: str, basket: str) -> None:
+    at = app_page("compare", lang=lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert basket in traces(at)
+    assert not at.error
+
+
+def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    lines = traces(at)
+    assert list(lines) == ["US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)",
+                           "Hang Seng Index (^HSI)", "KraneShares China Internet ETF (KWEB)"]
+    base = pd.Timestamp("2025-01-24")
+    for name, series in lines.items():
+        assert series[base] == pytest.approx(100.0), name
+    assert lines["US big-tech basket"].index[0] == pd.Timestamp("2024-10-24")  # three months before the base
+    spec = chart_spec(at)
+    assert spec["layout"]["title"]["text"] == "Rebased to 100 on 2025-01-24"
+    assert all("%{fullData.name}" in t["hovertemplate"] for t in spec["data"])
+    query = at.query_params
+    assert (query["base"], query["start"], query["ccy"]) == ("2025-01-24", "2024-10-24", "KRW")
+    assert query["bench"] == "^NDX,^HSI,KWEB"
+    assert any(c.value.startswith("Conversion: ") and "KRW=X" in c.value for c in at.caption)
+
+
+def test_widgets_change_base_members_and_currency(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    at.multiselect(key="cmp_us").set_value(["NVDA"]).run()
+    at.date_input(key="cmp_base").set_value(dt.date(2025, 1, 24)).run()
+    krw = traces(at)["US big-tech basket"][pd.Timestamp("2025-01-27")]
+    assert krw == pytest.approx(NVDA_0127 / NVDA_0124 * KRW_0127 / KRW_0124 * 100, abs=1e-3)
+    at.radio(key="cmp_ccy").set_value("local").run()
+    local = traces(at)["US big-tech basket"][pd.Timestamp("2025-01-27")]
+    assert local == pytest.approx(NVDA_0127 / NVDA_0124 * 100, abs=1e-3)  # 83.03: NVDA's -16.97%
+    assert local != pytest.approx(krw, abs=0.1)
+    at.date_input(key="cmp_base").set_value(dt.date(2025, 1, 27)).run()
+    assert not at.exception
+    for name, series in traces(at).items():
+        assert series[pd.Timestamp("2025-01-27")] == pytest.approx(100.0), name
+    assert at.query_params["base"] == "2025-01-27" and at.query_params["us"] == "NVDA"
+    assert at.query_params["ccy"] == "local"
+
+
+def test_range_button_sets_the_window_from_the_base(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    at.get("button_group")[-1].set_value("1M").run()
+    assert (at.date_input(key="cmp_start").value, at.date_input(key="cmp_end").value) == (
+        dt.date(2025, 1, 10), dt.date(2025, 2, 24))
+    dates = traces(at)["US big-tech basket"].index
+    assert dates[0] == pd.Timestamp("2025-01-10") and dates[-1] == pd.Timestamp("2025-02-24")
+    assert at.query_params["start"] == "2025-01-10"
+
+
+def test_url_reproduces_a_view(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", base="2025-01-27", start="2025-01-02", end="2025-02-28", us="NVDA",
+                  cn="BABA", bench="^NDX", ccy="local")
+    assert not at.exception and not at.warning
+    lines = traces(at)
+    assert list(lines) == ["US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)"]
+    us = lines["US big-tech basket"]
+    assert us[pd.Timestamp("2025-01-27")] == pytest.approx(100.0)
+    assert us[pd.Timestamp("2025-01-24")] == pytest.approx(NVDA_0124 / NVDA_0127 * 100, abs=1e-3)
+    assert us.index[0] == pd.Timestamp("2025-01-02") and us.index[-1] == pd.Timestamp("2025-02-28")
+    assert at.multiselect(key="cmp_cn").value == ["BABA"]
+
+
+def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", base="2025-02-30", ccy="EUR", us="NVDA,NOPE")
+    assert not at.exception
+    text = warnings(at)
+    assert "base='2025-02-30' is not a date" in text and "ccy='EUR'" in text and "left out: NOPE" in text
+    assert at.date_input(key="cmp_base").value == dt.date(2025, 1, 24)
+    assert at.radio(key="cmp_ccy").value == "KRW" and at.multiselect(key="cmp_us").value == ["NVDA"]
+    assert at.query_params["ccy"] == "KRW"  # the URL is rewritten with what is shown
+
+
+def test_url_text_is_not_rendered_as_markdown(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", fx="[click](https://example.com)")
+    assert not at.exception
+    assert r"\[click\](https://example.com)" in warnings(at)
+
+
+def test_invalid_weights_show_the_message_not_a_traceback(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", us="NVDA,MSFT", ccy="local")
+    at.radio(key="cmp_weighting").set_value("fixed").run()
+    at.text_input(key="cmp_weights").input("NVDA=abc").run()
+    assert not at.exception
+    assert any("weight of NVDA is not a number: 'abc'" in e.value for e in at.error)
+    at.text_input(key="cmp_weights").input("NVDA=30").run()
+    assert not at.exception
+    assert any("no weight given for member(s) MSFT" in e.value for e in at.error)
+    assert "US big-tech basket" in traces(at)  # drawn with equal weights meanwhile
+    at.text_input(key="cmp_weights").input("NVDA=3, MSFT=1").run()
+    assert not at.error and at.query_params["w"] == "NVDA=3, MSFT=1"
+    us = traces(at)["US big-tech basket"]
+    msft = 430.395477 / 439.804413 * 100  # MSFT 2025-01-24 -> 01-27, adjusted
+    assert us[pd.Timestamp("2025-01-27")] == pytest.approx(0.75 * NVDA_0127 / NVDA_0124 * 100 + 0.25 * msft, abs=1e-3)
+
+
+def test_weights_from_the_url(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", us="NVDA,MSFT", w="NVDA=1,TSLA=1")
+    assert not at.exception
+    assert at.radio(key="cmp_weighting").value == "fixed"
+    assert any("TSLA is not a member of either basket" in e.value for e in at.error)
+
+
+def test_stats_table_and_csv_download(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", start="2025-01-02", end="2025-02-28", ccy="local")
+    stats = at.dataframe[0].value
+    assert stats["series"].tolist() == ["US_BASKET", "CN_BASKET", "^NDX", "^HSI", "KWEB"]
+    assert stats["name"].tolist()[:2] == ["US big-tech basket", "China tech basket"]
+    assert (stats["observations"] > 30).all()
+    assert stats.set_index("series").at["US_BASKET", "max_drawdown_pct"] < 0
+    assert at.get("download_button")[0].label == "Download statistics (CSV)"
+    assert len(at.get("plotly_chart")) == 3  # main chart, spread, drawdown
+
+
+def test_event_day_table(seeded_store: Path) -> None:
+    at = app_page("compare", lang="ko")
+    moves = at.dataframe[1].value.set_index("symbol")
+    assert moves.at["NVDA", "change_pct"] == pytest.approx(-16.97, abs=0.005)
+    assert moves.at["NVDA", "name"] == "엔비디아 (NVDA)"
+    assert moves.at["NVDA", "prev_close"] == pytest.approx(NVDA_0124, abs=1e-3)
+    # Hong Kong closed before the US open on 01-27: its next session (01-28) is the one that reacts
+    assert moves.at["0700.HK", "session"] == pd.Timestamp("2025-01-28")
+    assert "2025-01-28" in moves.at["0700.HK", "note"] and "사건 전에 마감" in moves.at["0700.HK", "note"]
+    assert moves.at["000660.KS", "session"] == pd.Timestamp("2025-01-31")  # Seoul shut for Lunar New Year
+    assert len(moves) == 37  # every stored symbol
+    at.date_input(key="cmp_day").set_value(dt.date(2025, 1, 28)).run()
+    moves = at.dataframe[1].value.set_index("symbol")
+    assert moves.at["NVDA", "session"] == pd.Timestamp("2025-01-28")
+    assert at.query_params["day"] == "2025-01-28"
+
+
+def test_member_without_data_is_named_and_other_lines_draw(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", cn="9988.HK,0700.HK,BABA")
+    assert not at.exception
+    text = warnings(at)
+    assert "9988.HK" in text and "no data in the store" in text
+    lines = traces(at)
+    assert {"US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)"} <= set(lines)
+    assert lines["China tech basket"][pd.Timestamp("2025-01-24")] == pytest.approx(100.0)
+
+
+def test_event_pins_toggle(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    at.checkbox(key="cmp_pins").check().run()
+    assert not at.exception
+    spec = chart_spec(at)
+    assert any(t.get("meta") == "event-pins" for t in spec["data"])
+    assert at.query_params["pins"] == "1"
+
+
+def test_warm_script_time(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+    median = statistics.median(times)
+    print(f"compare page, warm cache: median {median * 1000:.0f} ms over {len(times)} runs")
+    assert not at.exception
+    assert median < 1.0  # generous bound for slow CI; the target is < 150 ms
