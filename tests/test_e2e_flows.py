@@ -1,0 +1,109 @@
+"""End to end in headless Chromium against ``streamlit run app.py`` (offline, seeded store).
+
+Each test saves screenshots under test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import browser_page, screenshot, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+PAGES = [("column", "The column", "칼럼과 근거"), ("compare", "US vs China", "미국 vs 중국"),
+         ("usdkrw", "USD/KRW", "원/달러 환율"), ("news", "AI news", "AI 뉴스"), ("data", "Data", "데이터")]
+
+TRACES_JS = """(i) => {
+  const plots = document.querySelectorAll('.js-plotly-plot');
+  if (!plots[i] || !plots[i]._fullData) return null;
+  return plots[i]._fullData.map(t => ({name: t.name || '', x0: t.x && t.x.length ? String(t.x[0]) : null,
+                                       y: t.y ? Array.from(t.y).slice(0, 400).map(Number) : []}));
+}"""
+
+
+def traces(page, index: int = 0) -> list[dict]:
+    page.locator(".js-plotly-plot").nth(index).wait_for(timeout=45_000)
+    return page.evaluate(TRACES_JS, index)
+
+
+def set_date_field(page, label: str, day: str) -> None:
+    """Type a day into one of Streamlit's segmented date fields and commit it by blurring."""
+    page.get_by_role("spinbutton", name=f"day, {label}").click()
+    page.keyboard.type(day)
+    page.keyboard.press("Escape")
+    page.locator("h1").first.click()
+
+
+def changed_traces(page, before: list[dict], timeout: float = 45.0) -> list[dict]:
+    """Poll until the first chart's traces differ from ``before``; return them."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = page.evaluate(TRACES_JS, 0)
+        if now and [t["y"] for t in now] != [t["y"] for t in before]:
+            return now
+        page.wait_for_timeout(250)
+    raise AssertionError("the chart did not change")
+
+
+def title(page, text: str) -> None:
+    page.get_by_role("heading", name=text).first.wait_for(timeout=45_000)
+
+
+@pytest.fixture
+def app_url(seeded_store: Path):
+    with streamlit_server(seeded_store) as url:
+        yield url
+
+
+def test_every_page_opens_and_switches_language(app_url: str) -> None:
+    with browser_page() as page:
+        for path, en, _ko in PAGES:
+            page.goto(f"{app_url}/{path}?lang=en")
+            title(page, en)
+            wait_for_app(page, en)
+            assert "Traceback" not in page.inner_text("body")
+            screenshot(page, f"page-{path}-en")
+        page.get_by_text("한국어", exact=True).first.click()
+        title(page, "데이터")
+        assert "lang=ko" in page.url
+        page.get_by_role("link", name="칼럼과 근거").first.click()  # navigation keeps the language
+        title(page, "칼럼과 근거")
+        wait_for_app(page, "채점표")
+        screenshot(page, "page-column-ko")
+
+
+def test_compare_base_date_and_currency_change_the_chart(app_url: str) -> None:
+    with browser_page() as page:
+        page.goto(f"{app_url}/compare?lang=en")
+        wait_for_app(page, "Window statistics")
+        before = traces(page)
+        names = [t["name"] for t in before]
+        assert any("US" in n for n in names) and any("China" in n for n in names)
+        set_date_field(page, "Base date (=100)", "10")
+        page.wait_for_function("() => location.search.includes('base=2025-01-10')", timeout=45_000)
+        after = changed_traces(page, before)
+        base_y = {t["name"]: t["y"] for t in after}
+        assert after[0]["x0"] <= "2025-01-10"
+        screenshot(page, "compare-base-2025-01-10")
+        page.get_by_text("Local", exact=True).first.click()
+        page.wait_for_function("() => location.search.includes('ccy=local')", timeout=45_000)
+        local = changed_traces(page, after)
+        assert {t["name"]: t["y"] for t in local} != base_y
+        screenshot(page, "compare-local-currency")
+
+
+def test_second_commentary_loads(app_url: str) -> None:
+    with browser_page() as page:
+        page.goto(f"{app_url}/column?lang=en")
+        wait_for_app(page, "Scorecard")
+        page.get_by_role("combobox", name="Commentary").click()
+        page.get_by_role("option", name="QwQ-32B: a smaller model", exact=False).click()
+        page.get_by_text("QwQ-32B is out: Alibaba vs NVIDIA").first.wait_for(timeout=45_000)
+        wait_for_app(page, "Scorecard")
+        assert "c=example-2025-03-06-qwq" in page.url
+        screenshot(page, "column-second-commentary")
