@@ -27,7 +27,7 @@ from ui.i18n import lang, tr
 K = "col_"
 UPLOADED = K + "uploaded"
 DEFAULT_ID = "baek-2025-01-26"
-ASOF_CHOICES = ("column", "all")
+ASOF_CHOICES = ("all", "column")
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
@@ -128,24 +128,27 @@ bundled = _bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
     st.warning(tr(f"불러오지 못한 칼럼 파일: {bad}", f"A commentary file failed to load: {bad}"))
 
-uploaded_file = st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"],
-                                 key=K + "upload")
-if uploaded_file is not None:
-    try:
-        text = uploaded_file.getvalue().decode("utf-8")
-        parsed = parse_commentary(text, uploaded_file.name)
-    except UnicodeDecodeError:
-        st.error(tr(f"{uploaded_file.name}: UTF-8 텍스트 파일이 아닙니다",
-                    f"{uploaded_file.name}: not a UTF-8 text file"))
-    except CommentaryError as exc:
-        st.error(tr(f"올린 파일을 읽을 수 없습니다 — {exc}", f"The uploaded file cannot be used — {exc}"))
-    else:
-        if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
-            st.warning(tr(f"{uploaded_file.name}: id '{parsed.id}'는 이미 포함된 칼럼이 쓰고 있습니다",
-                          f"{uploaded_file.name}: id '{parsed.id}' is already used by a bundled commentary"))
+with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)")):
+    st.caption(tr("형식은 README의 'Commentary files'를 보세요. 올린 파일은 이 세션에만 남습니다.",
+                  "The format is in the README ('Commentary files'). An uploaded file stays for this session only."))
+    uploaded_file = st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"],
+                                     key=K + "upload")
+    if uploaded_file is not None:
+        try:
+            text = uploaded_file.getvalue().decode("utf-8")
+            parsed = parse_commentary(text, uploaded_file.name)
+        except UnicodeDecodeError:
+            st.error(tr(f"{uploaded_file.name}: UTF-8 텍스트 파일이 아닙니다",
+                        f"{uploaded_file.name}: not a UTF-8 text file"))
+        except CommentaryError as exc:
+            st.error(tr(f"올린 파일을 읽을 수 없습니다 — {exc}", f"The uploaded file cannot be used — {exc}"))
         else:
-            st.session_state.setdefault(UPLOADED, {})[parsed.id] = parsed
-            st.success(tr(f"{uploaded_file.name}을(를) 불러왔습니다", f"Loaded {uploaded_file.name}"))
+            if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
+                st.warning(tr(f"{uploaded_file.name}: id '{parsed.id}'는 이미 포함된 칼럼이 쓰고 있습니다",
+                              f"{uploaded_file.name}: id '{parsed.id}' is already used by a bundled commentary"))
+            else:
+                st.session_state.setdefault(UPLOADED, {})[parsed.id] = parsed
+                st.success(tr(f"{uploaded_file.name}을(를) 불러왔습니다", f"Loaded {uploaded_file.name}"))
 
 available: list[Commentary] = [c for c in bundled if isinstance(c, Commentary)]
 available += list(st.session_state.get(UPLOADED, {}).values())
@@ -170,9 +173,9 @@ trusted = any(c is item for c in bundled)
 
 asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
-    st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "column"
-ASOF_NAMES = {"column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)"),
-              "all": tr("그 이후 전부", "Everything since")}
+    st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "all"
+ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
+              "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
 asof = st.radio(tr("가격 범위", "Prices shown"), ASOF_CHOICES, horizontal=True, key=K + "asof",
                 format_func=ASOF_NAMES.get)
 st.query_params["asof"] = asof

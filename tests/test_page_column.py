@@ -112,15 +112,14 @@ def _compare_last_x(at) -> pd.Timestamp:
 
 def test_as_of_switch_changes_compare_window(seeded_store):
     at = app_page(None, "en")
-    assert at.radio[0].value == "column"
-    known = _compare_last_x(at)
-    assert known <= pd.Timestamp("2025-01-26")
-    at.radio[0].set_value("all").run()
-    assert not at.exception
+    assert at.radio[0].value == "all"  # evidence first: everything since the column
     assert _compare_last_x(at) > pd.Timestamp("2025-04-01")
-    assert at.query_params["asof"] in ("all", ["all"])
-    at2 = app_page(None, "en", asof="all")
-    assert at2.radio[0].value == "all"
+    at.radio[0].set_value("column").run()
+    assert not at.exception
+    assert _compare_last_x(at) <= pd.Timestamp("2025-01-26")
+    assert at.query_params["asof"] in ("column", ["column"])
+    at2 = app_page(None, "en", asof="column")
+    assert at2.radio[0].value == "column"
 
 
 def test_warm_script_time(seeded_store, capsys):

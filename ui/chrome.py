@@ -58,10 +58,28 @@ def freshness_banner() -> None:
         st.warning(tr("저장된 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",
                       "No prices stored yet. Import a snapshot on the Data page."))
     elif state.mode == "offline":
-        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({state.reason})",
-                   f"offline — data as of {as_of} ({state.reason})"), icon="📴")
+        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({_reason_ko(state.reason)})",
+                   f"offline — data as of {as_of} ({state.reason})"), icon=":material/cloud_off:")
     elif state.mode == "stale":
-        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({state.reason})", f"stored data — as of {as_of} ({state.reason})"),
-                icon="🕒")
+        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({_reason_ko(state.reason)})",
+                   f"stored data — as of {as_of} ({state.reason})"), icon=":material/schedule:")
     else:
         st.caption(tr(f"최신 데이터 — {as_of} 기준", f"live data — as of {as_of}"))
+
+
+_REASONS_KO = {
+    "DASHBOARD_OFFLINE is set": "DASHBOARD_OFFLINE 설정으로 네트워크를 쓰지 않음",
+    "not refreshed today": "오늘 아직 갱신하지 않음",
+    "never refreshed from the network": "네트워크에서 갱신한 적 없음",
+}
+
+
+def _reason_ko(reason: str) -> str:
+    """Korean for the known freshness reasons; network error details stay as they came."""
+    if reason in _REASONS_KO:
+        return _REASONS_KO[reason]
+    if reason.startswith("network unavailable"):
+        return "네트워크 연결 불가: " + reason.removeprefix("network unavailable").lstrip(": ")
+    if "rate-limiting" in reason:
+        return "야후 파이낸스 요청 한도 초과 (" + reason + ")"
+    return reason
