@@ -1,28 +1,63 @@
-"""Print the dashboard's performance figures: ``python -m benchmarks [--shared DIR]``."""
+"""Print the dashboard's performance figures: ``python -m benchmarks [store pages browser network load]``.
+
+Runs offline against a temporary store seeded from ``../shared/data`` (``--shared`` to move it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import tempfile
 from pathlib import Path
 
-from benchmarks import store
-
 ROOT = Path(__file__).resolve().parents[1]
+PARTS = ("store", "network", "pages", "browser", "load")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     default_shared = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared"))
     parser.add_argument("--shared", type=Path, default=default_shared, help="the shared/ folder with data/")
+    parser.add_argument("--runs", type=int, default=20, help="AppTest runs per page (median)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("parts", nargs="*", choices=[*PARTS, []], default=list(PARTS))
     args = parser.parse_args()
-    market = args.shared / "data" / "market"
+    market, news = args.shared / "data" / "market", args.shared / "data" / "feeds" / "news"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    rows = store.run(market)
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        from benchmarks import pages
+
+        store_dir = Path(tmp) / "store"
+        pages.seeded_env(store_dir, market, news)
+        if "store" in args.parts:
+            from benchmarks import store
+
+            rows += store.run(market)
+        if "network" in args.parts:
+            from benchmarks import network
+
+            rows += network.run()
+        if "pages" in args.parts:
+            times = pages.page_times(args.runs)
+            empty = times[0][1]
+            rows.append(("script time, empty Streamlit page (AppTest, warm, median)", f"{empty:.1f} ms", "—"))
+            for name, ms in times[1:]:
+                rows.append((f"script time, {name} (AppTest, warm, median of {args.runs})",
+                             f"{ms:.1f} ms ({ms / empty:.0f}× empty)", "≤ 150 ms"))
+        if "browser" in args.parts:
+            from benchmarks import browser
+
+            rows += browser.run(store_dir)
+        if "load" in args.parts:
+            from benchmarks import load
+
+            rows += load.run(args.users, args.seconds)
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
-        print(f"{name:<{width}}  {value:<40}  target {target}")
+        print(f"{name:<{width}}  {value:<44}  target {target}")
 
 
 if __name__ == "__main__":

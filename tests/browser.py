@@ -30,6 +30,15 @@ def chromium_path() -> str:
     return path
 
 
+class ServerURL(str):
+    """The server's base URL, with the server process id attached."""
+
+    def __new__(cls, url: str, pid: int) -> ServerURL:
+        obj = super().__new__(cls, url)
+        obj.pid = pid
+        return obj
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -37,13 +46,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Serve app.py offline against ``data_dir``; yields the base URL; stops the server after."""
+def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None,
+                     script: Path | None = None) -> Iterator[str]:
+    """Serve app.py (or ``script``) offline against ``data_dir``; yields the base URL; stops the server after.
+
+    The URL (a ``str``) also carries the server's ``pid``, for memory measurements."""
     port = free_port()
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_OFFLINE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(extra_env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -60,7 +72,7 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None) ->
                 time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not become healthy within 60 s")
-        yield url
+        yield ServerURL(url, proc.pid)
     finally:
         proc.terminate()
         try:

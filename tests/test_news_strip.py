@@ -1,0 +1,198 @@
+"""Safe Markdown for feed text, KST times, news filters and URL parameters, and the news strip (AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.news_strip import (
+    COLUMN_END,
+    COLUMN_START,
+    default_filters,
+    filter_news,
+    filter_params,
+    format_kst,
+    item_markdown,
+    md_escape,
+    md_link,
+    newest_day,
+    parse_filter_params,
+    selected_day,
+)
+
+TAGS = ["deepseek", "qwen", "nvidia"]
+
+
+def _news() -> pd.DataFrame:
+    return pd.DataFrame({
+        "published": pd.to_datetime(["2025-01-27 13:23:17", "2025-01-26 15:30:00", "2025-01-20 01:00:00", None,
+                                     "2025-02-10 00:00:00"], utc=True),
+        "source": ["r/LocalLLaMA", "r/LocalLLaMA", "The Batch", "Odd", "The Batch"],
+        "title": ["Nvidia pre-market down 12% due Deepseek", "Qwen2.5-1M release", "DeepSeek-R1 paper",
+                  "no date at all", "Issue 288"],
+        "link": ["https://old.reddit.com/x", "https://old.reddit.com/y", "https://example.com/r1", "", ""],
+        "summary_text": ["NVidia down", "", "reasoning model", "", "weekly letter"],
+        "tags": [("deepseek", "nvidia"), ("qwen",), ("deepseek",), (), ()],
+        "uid": ["a", "b", "c", "d", "e"],
+        "date_flag": ["", "", "", "missing", "future"],
+        "date_raw": ["", "", "", "", ""],
+    })
+
+
+# ---------------------------------------------------------------- md_escape / md_link
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("plain words", "plain words"),
+    ("**bold** _it_ `code`", r"\*\*bold\*\* \_it\_ \`code\`"),
+    ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
+    ("<script>alert(1)</script>", r"&lt;script&gt;alert\(1\)&lt;/script&gt;"),
+    ("a & b", "a &amp; b"),
+    ("$x$ :red[y] # h", r"\$x\$ \:red\[y\] \# h"),
+    ("line\nbreak\t x", "line break x"),
+    ("evil\u202etxt.exe\x07", r"eviltxt\.exe"),
+])
+def test_md_escape(text: str, expected: str) -> None:
+    assert md_escape(text) == expected
+
+
+def test_md_escape_cuts_plain_text_first() -> None:
+    assert md_escape("a" * 50, 10) == "a" * 9 + "…"
+    assert md_escape(None) == ""
+
+
+def test_md_link_only_for_http_urls() -> None:
+    assert md_link("R1 (paper)", "https://example.com/a(b)") == r"[R1 \(paper\)](https://example.com/a%28b%29)"
+    assert md_link("x", "javascript:alert(1)") == "x"
+    assert md_link("x", "data:text/html;base64,PHNjcmlwdD4=") == "x"
+    assert md_link("", "") == "…"
+
+
+def test_format_kst_both_languages() -> None:
+    stamp = pd.Timestamp("2025-01-27 14:48", tz="UTC")
+    assert format_kst(stamp, "ko") == "2025년 1월 27일 23:48 KST"
+    assert format_kst(stamp, "en") == "Jan 27, 2025 23:48 KST"
+    assert format_kst(pd.NaT, "en") == ""
+
+
+def test_item_markdown_shows_labels_flag_and_safe_link() -> None:
+    item = _news().iloc[0].to_dict()
+    text = item_markdown(item, "ko", {"deepseek": "딥시크", "nvidia": "엔비디아"})
+    assert text.startswith(r"**[Nvidia pre\-market down 12% due Deepseek](https://old.reddit.com/x)**")
+    assert "2025년 1월 27일 22\\:23 KST" in text and ":blue-badge[딥시크] :blue-badge[엔비디아]" in text
+    flagged = item_markdown(_news().iloc[3].to_dict(), "en", {})
+    assert "⚠️ no date" in flagged and "](" not in flagged
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_filter_by_window_tag_source_and_text() -> None:
+    news = _news()
+    window = filter_news(news, start=dt.date(2025, 1, 21), end=dt.date(2025, 2, 9))
+    # 13:23 UTC on the 27th and 15:30 UTC on the 26th are the 27th (KST) and the 27th 00:30 (KST); undated last
+    assert window["uid"].tolist() == ["a", "b", "d"]
+    assert filter_news(news, tags=["nvidia", "qwen"], include_undated=False)["uid"].tolist() == ["a", "b"]
+    assert filter_news(news, sources=["The Batch"])["uid"].tolist() == ["c", "e"]  # future-dated last
+    assert filter_news(news, query="DEEPSEEK nvidia")["uid"].tolist() == ["a"]
+    assert filter_news(news, query="reasoning")["uid"].tolist() == ["c"]
+
+
+def test_newest_day_ignores_flagged_dates() -> None:
+    assert newest_day(_news()) == dt.date(2025, 1, 27)
+
+
+def test_parse_filter_params_good_values() -> None:
+    params = {"tags": ["deepseek,NVIDIA"], "src": ["r/LocalLLaMA"], "from": ["2025-01-20"], "to": ["2025-01-31"],
+              "q": ["R1"]}
+    filters, problems = parse_filter_params(params, TAGS, ["r/LocalLLaMA", "The Batch"])
+    assert problems == []
+    assert filters == {"tags": ["deepseek", "nvidia"], "src": ["r/LocalLLaMA"], "from": dt.date(2025, 1, 20),
+                       "to": dt.date(2025, 1, 31), "q": "R1"}
+    assert filter_params(filters) == params | {"tags": ["deepseek,nvidia"]}
+    assert filter_params(default_filters()) == {}
+
+
+def test_parse_filter_params_bad_values_warn_and_fall_back() -> None:
+    params = {"tags": ["deepseek,bogus"], "src": ["Nope"], "from": ["2025-13-40"], "to": ["<b>x</b>"],
+              "q": ["x" * 500]}
+    filters, problems = parse_filter_params(params, TAGS, ["r/LocalLLaMA"])
+    assert filters["tags"] == ["deepseek"] and filters["src"] == []
+    assert (filters["from"], filters["to"]) == (COLUMN_START, COLUMN_END)
+    assert len(filters["q"]) == 200
+    english = " | ".join(en for _ko, en in problems)
+    assert "Unknown tags ignored: bogus" in english and "Nope" in english
+    assert "'2025\\-13\\-40' in the address (from)" in english
+    assert "&lt;b&gt;x&lt;/b&gt;" in english and "<b>" not in english  # shown escaped
+    reversed_window, problems = parse_filter_params({"from": ["2025-03-01"], "to": ["2025-01-01"]}, TAGS, [])
+    assert (reversed_window["from"], reversed_window["to"]) == (COLUMN_START, COLUMN_END) and len(problems) == 1
+
+
+def test_selected_day_from_plotly_selection() -> None:
+    assert selected_day({"selection": {"points": [{"x": "2025-01-27", "y": 3, "customdata": "2025-01-27"}]}}) \
+        == dt.date(2025, 1, 27)
+    assert selected_day({"selection": {"points": [{"x": "2025-01-26 00:00:00", "y": 1}]}}) == dt.date(2025, 1, 26)
+    assert selected_day({"selection": {"points": []}}) is None
+    assert selected_day(None) is None
+    assert selected_day({"selection": {"points": [{"x": "not a day"}]}}) is None
+
+
+# ---------------------------------------------------------------- the strip in AppTest
+
+
+def _strip_script() -> None:
+    import datetime as dt
+
+    import streamlit as st
+
+    from ui.news_strip import pinned_news_events, render_news_strip
+
+    pins = pinned_news_events("t")
+    st.text("PINS=[" + " | ".join(f"{p.date} {p.label_en}" for p in pins) + "]")
+    render_news_strip(dt.date(2025, 1, 12), dt.date(2025, 2, 9), key="t")
+
+
+def _pins_line(at: AppTest) -> str:
+    return next(t.value for t in at.text if t.value.startswith("PINS=["))[len("PINS=["):-1]
+
+
+def test_strip_lists_a_day_and_pins_it(seeded_store: Path) -> None:
+    at = AppTest.from_function(_strip_script, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1 and _pins_line(at) == ""
+    day_box = at.selectbox(key="t_day")
+    assert dt.date(2025, 1, 27) in day_box.options or "Jan 27, 2025" in " ".join(day_box.options)
+    day_box.set_value(dt.date(2025, 1, 27)).run()
+    assert any("Nvidia pre\\-market down 12% due Deepseek" in m.value for m in at.markdown)
+    assert at.session_state["t_pin_day"] is None
+    at.toggle(key="t_pin").set_value(True).run()
+    assert at.session_state["t_pin_day"] == "2025-01-27"
+    pins = _pins_line(at)
+    assert "2025-01-27 Nvidia pre-market down 12% due Deepseek" in pins
+    assert all(part.startswith("2025-01-27") for part in pins.split(" | "))
+    at.toggle(key="t_pin").set_value(False).run()
+    assert at.session_state["t_pin_day"] is None and _pins_line(at) == ""
+
+
+def test_strip_without_news_says_so() -> None:
+    at = AppTest.from_function(_strip_script, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any("No stored news in this period" in c.value for c in at.caption)
+    assert _pins_line(at) == ""
+
+
+def test_pick_pins_prefers_tagged_items_and_keeps_time_order() -> None:
+    from ui.news_strip import pick_pins
+
+    news = _news().iloc[[2, 1, 0, 4]].sort_values("published")
+    picked = pick_pins(news, limit=2)
+    assert picked["uid"].tolist() == ["c", "a"]  # two-tag 'a' and one-tag 'c' beat untagged; oldest first
+    assert pick_pins(news, limit=10)["uid"].tolist() == news["uid"].tolist()

@@ -1,0 +1,257 @@
+"""The AI news page in AppTest (offline): list, filters in widgets and the URL, feeds, and hostile feed text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from pathlib import Path
+
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import app_page
+from ui.news_strip import md_escape
+
+NVDA_TITLE = md_escape("Nvidia pre-market down 12% due Deepseek")
+NVDA_LINK = "https://old.reddit.com/r/LocalLLaMA/comments/1ib8wfw/"
+
+
+def _items(at: AppTest) -> list[str]:
+    """The Markdown blocks of listed news items (each starts with the bold title)."""
+    return [m.value for m in at.markdown if m.value.startswith("**") and ":gray[" in m.value]
+
+
+def _item(at: AppTest, escaped_title: str) -> str:
+    return next(v for v in _items(at) if escaped_title in v)
+
+
+def test_page_renders_in_both_languages_with_the_deepseek_week(seeded_store: Path) -> None:
+    for lang, title, badges, when in [
+        ("en", "AI news", ":blue-badge[DeepSeek] :blue-badge[NVIDIA]", "Jan 27, 2025 22\\:23 KST"),
+        ("ko", "AI 뉴스", ":blue-badge[딥시크] :blue-badge[엔비디아]", "2025년 1월 27일 22\\:23 KST"),
+    ]:
+        at = app_page("news", lang=lang)
+        assert not at.exception, at.exception
+        assert at.title[0].value == title
+        assert (at.date_input(key="news_from").value, at.date_input(key="news_to").value) == (
+            dt.date(2025, 1, 12), dt.date(2025, 2, 9))
+        nvda = _item(at, NVDA_TITLE)
+        assert f"[{NVDA_TITLE}]({NVDA_LINK}" in nvda and badges in nvda and when in nvda
+        assert "r/LocalLLaMA" in nvda
+        assert not at.warning
+
+
+def test_tag_filter_widget_narrows_the_list_and_goes_into_the_url(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    before = len(_items(at))
+    at.multiselect(key="news_tags").select("nvidia").run()
+    items = _items(at)
+    assert not at.exception and 0 < len(items) < before
+    assert all(":blue-badge[NVIDIA]" in v for v in items)
+    assert any(NVDA_TITLE in v for v in items)
+    assert at.query_params["tags"] == "nvidia"
+
+
+def test_filters_survive_a_visit_to_another_page(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    at.multiselect(key="news_tags").select("qwen").run()
+    at.switch_page("pages/data.py").run()
+    for key in [k for k in ("tags", "src", "from", "to", "q") if k in at.query_params]:
+        del at.query_params[key]  # the browser drops a page's parameters when the reader navigates
+    at.switch_page("pages/news.py").run()
+    assert not at.exception
+    assert at.multiselect(key="news_tags").value == ["qwen"] and at.query_params["tags"] == "qwen"
+
+
+def test_url_parameters_reproduce_a_filter(seeded_store: Path) -> None:
+    at = app_page("news", lang="en", tags="qwen", src="r/LocalLLaMA", q="QwQ",
+                  **{"from": "2025-03-01", "to": "2025-03-10"})
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="news_tags").value == ["qwen"]
+    assert at.multiselect(key="news_src").value == ["r/LocalLLaMA"]
+    assert at.date_input(key="news_from").value == dt.date(2025, 3, 1)
+    assert at.text_input(key="news_q").value == "QwQ"
+    items = _items(at)
+    assert items and all("QwQ" in v and "r/LocalLLaMA" in v and "Mar " in v for v in items)
+    assert any(md_escape("QwQ-32B is making waves in the stock market already") in v for v in items)
+
+
+def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
+    at = app_page("news", lang="en", tags="deepseek,bogus", src="Nowhere", **{"from": "2025-99-01"})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Unknown tags ignored: bogus" in warnings and "Nowhere" in warnings and "2025\\-99\\-01" in warnings
+    assert at.multiselect(key="news_tags").value == ["deepseek"]
+    assert at.date_input(key="news_from").value == dt.date(2025, 1, 12)
+    assert any(NVDA_TITLE in v for v in _items(at))
+
+
+def test_free_text_search(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    at.text_input(key="news_q").input("janus").run()
+    items = _items(at)
+    assert items and all("janus" in v.lower() for v in items)
+    assert any(md_escape("DeepSeek releases deepseek-ai/Janus-Pro-7B") in v for v in items)
+    assert at.query_params["q"] == "janus"
+
+
+def test_latest_button_moves_the_window_to_the_newest_items(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    at.button(key="news_latest").click().run()
+    assert not at.exception
+    assert at.date_input(key="news_to").value == dt.date(2026, 5, 29)
+    assert at.date_input(key="news_from").value == dt.date(2026, 5, 1)
+    items = _items(at)
+    assert items and all("The Batch \\(DeepLearning\\.AI\\)" in v and "2026" in v for v in items)
+    assert at.query_params["to"] == "2026-05-29"
+    at.button(key="news_column_period").click().run()
+    assert at.date_input(key="news_from").value == dt.date(2025, 1, 12) and "to" not in at.query_params
+
+
+def test_add_and_remove_a_feed(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    at.text_input(key="news_feed_name").input("My AI blog")
+    at.text_input(key="news_feed_url").input("javascript:alert(1)")
+    at.button(key="news_feed_add").click().run()
+    assert any("Not added" in e.value and "http" in e.value for e in at.error)
+    at.text_input(key="news_feed_url").input("https://example.com/feed.xml")
+    at.button(key="news_feed_add").click().run()
+    assert not at.exception
+    assert any("Added: My AI blog" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert "My AI blog" in set(table["name"]) and "r/LocalLLaMA" in set(table["name"])
+    at.selectbox(key="news_feed_victim").select("My AI blog").run()
+    at.button(key="news_feed_remove").click().run()
+    assert any("Removed: My AI blog" in s.value for s in at.success)
+    assert "My AI blog" not in set(at.dataframe[0].value["name"])
+
+
+def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    at.button(key="news_fetch").click().run()
+    assert not at.exception
+    assert any("Offline mode (DASHBOARD_OFFLINE)" in m.value for m in at.info)
+
+
+class _FakeResponse:
+    status_code, reason = 200, "OK"
+
+    def __init__(self, body: bytes) -> None:
+        self.body, self.headers = body, {"Content-Type": "application/rss+xml"}
+
+    def iter_content(self, chunk_size: int = 65536):
+        yield self.body
+
+    def close(self) -> None:
+        pass
+
+
+def test_fetch_now_online_reports_each_feed(seeded_store: Path, monkeypatch) -> None:
+    import requests
+
+    at = app_page("news", lang="en")  # first run (and its auto-refresh check) happens offline
+
+    def fake_get(url: str, **_kwargs):
+        if "reddit.com" in url:
+            return _FakeResponse(HOSTILE_RSS.encode("utf-8"))
+        raise requests.ConnectionError("no network in tests")
+
+    monkeypatch.setattr(requests, "get", fake_get)
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "0")
+    at.button(key="news_fetch").click().run()
+    assert not at.exception
+    assert any("read 4 items, 4 new" in m.value and "6 feeds failed" in m.value for m in at.warning)
+    problems = "\n".join(t.value for t in at.text)
+    assert "OpenAI News: could not connect to openai.com" in problems and "r/LocalLLaMA" in problems
+    assert "\u202e" not in problems
+
+
+HOSTILE_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel>
+<title>Evil &lt;script&gt;alert('feed')&lt;/script&gt; Feed \u202e</title>
+<link>https://evil.example/</link>
+<item>
+  <title>&lt;script&gt;alert(1)&lt;/script&gt;DeepSeek &lt;img src=x onerror=alert(2)&gt; scoop</title>
+  <link>javascript:alert(3)</link>
+  <description>&lt;p onclick="x()"&gt;Hi&lt;/p&gt;&lt;img src=x onerror="alert(4)"&gt;
+  &amp;lt;script&amp;gt;alert(5)&amp;lt;/script&amp;gt; [click](javascript:alert(6)) tail</description>
+  <pubDate>Mon, 27 Jan 2025 10:00:00 +0000</pubDate>
+  <guid>hostile-1</guid>
+</item>
+<item>
+  <title>Data link NVIDIA \u202eexe.txt [x](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)</title>
+  <link>data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==</link>
+  <description>ctrl\u0007chars and \u202eoverride **bold** $x$ :red[alarm]</description>
+  <pubDate>Mon, 27 Jan 2025 11:00:00 +0000</pubDate>
+  <guid>hostile-2</guid>
+</item>
+<item>
+  <title>DeepSeek {long}</title>
+  <link> JaVaScRiPt:alert(8)</link>
+  <description>{long}</description>
+  <pubDate>Mon, 27 Jan 2025 12:00:00 +0000</pubDate>
+  <guid>hostile-3</guid>
+</item>
+<item>
+  <title>DeepSeek undated &lt;svg onload=alert(9)&gt;</title>
+  <link>https://ok.example/undated</link>
+  <guid>hostile-4</guid>
+</item>
+</channel></rss>
+""".replace("{long}", "A" * 6000)
+
+
+def _deltas(at: AppTest) -> list[str]:
+    """Every rendered element's proto as text, both escaped (``str``) and as UTF-8."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+            out.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def test_hostile_feed_is_rendered_inert(seeded_store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "hostile.xml").write_text(HOSTILE_RSS, encoding="utf-8")
+    at = app_page("news", lang="en")
+    at.text_input(key="news_import_dir").input(str(folder)).run()
+    at.button(key="news_import").click().run()
+    assert not at.exception, at.exception
+    assert any("read 4 items, 4 new" in s.value for s in [*at.success, *at.warning])
+    assert any("malformed" in t.value for t in at.text)  # the feed's problem, listed as text
+    at.multiselect(key="news_src").select("Evil Feed").run()
+    items = _items(at)
+    assert len(items) == 4 and "scoop" in items[2] and "javascript\\:alert" in items[2]
+    assert "undated" in items[-1] and "⚠️ no date" in items[-1]  # flagged dates last
+    assert "https://ok.example/undated" in items[-1] and sum("](" in v for v in items) == 1
+    deltas = _deltas(at)
+    assert len(deltas) > 20
+    for text in deltas:
+        lowered = text.lower()
+        assert "<script" not in lowered and "&lt;script" not in lowered.replace("&amp;lt;", "")
+        assert "onerror=" not in lowered and "onload=" not in lowered
+        assert "javascript:" not in lowered and "](data:" not in lowered
+        assert "\u202e" not in text and "\\342\\200\\256" not in text
+        assert "\x07" not in text
+
+
+def test_warm_script_time(seeded_store: Path) -> None:
+    at = app_page("news", lang="en")
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    assert not at.exception
+    median = statistics.median(times)
+    print(f"news page median warm run: {median * 1000:.0f} ms")
+    assert median < 3.0
