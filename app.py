@@ -13,11 +13,13 @@ st.set_page_config(page_title="Column vs Data", page_icon="📈", layout="wide")
 lang = init_lang()
 
 PAGES_DIR = Path(__file__).parent / "pages"
-# file, Korean title, English title, icon, url path; every .py file in pages/ must be listed here.
+# file, Korean title, English title, icon, url path (= the file name: a deep link opened first on a fresh
+# server is resolved by Streamlit's legacy pages/ lookup, which knows file names only); every .py file in pages/
+# must be listed here.
 PAGE_SPECS = [
     ("column.py", "칼럼과 근거", "The column", ":material/article:", "column"),
     ("compare.py", "미국 vs 중국", "US vs China", ":material/compare_arrows:", "compare"),
-    ("fx.py", "원/달러", "USD/KRW", ":material/currency_exchange:", "usdkrw"),
+    ("fx.py", "원/달러", "USD/KRW", ":material/currency_exchange:", "fx"),
     ("news.py", "AI 뉴스", "AI news", ":material/newspaper:", "news"),
     ("data.py", "데이터", "Data", ":material/database:", "data"),
 ]

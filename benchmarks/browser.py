@@ -14,7 +14,7 @@ import streamlit as st
 st.title("hello")
 st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))
 """
-PAGES = ("column", "compare", "usdkrw", "news", "data")
+PAGES = ("column", "compare", "fx", "news", "data")
 
 
 def _first_chart_ms(page, url: str) -> float:

@@ -14,7 +14,7 @@ from tests.browser import browser_page, screenshot, streamlit_server, wait_for_a
 pytestmark = pytest.mark.browser
 
 PAGES = [("column", "The column", "칼럼과 근거"), ("compare", "US vs China", "미국 vs 중국"),
-         ("usdkrw", "USD/KRW", "원/달러 환율"), ("news", "AI news", "AI 뉴스"), ("data", "Data", "데이터")]
+         ("fx", "USD/KRW", "원/달러 환율"), ("news", "AI news", "AI 뉴스"), ("data", "Data", "데이터")]
 
 TRACES_JS = """(i) => {
   const plots = document.querySelectorAll('.js-plotly-plot');

@@ -1,0 +1,277 @@
+"""USD/KRW: the rate around the column's dates, with event pins, a reference line, the reader's own notes
+and a table of the rate's move around each event.  The view is kept in the URL (see commentary.fx_view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from commentary import fx_view
+from commentary.events import EVENTS_PATH, KINDS, Event, EventsError, event_moves, events_in_window, load_events
+from commentary.fig_fx import fx_figure, has_ohlc, source_note
+from data_sources.annotations import (
+    ANNOTATIONS_FILE,
+    LABEL_MAX,
+    NOTE_MAX,
+    AnnotationError,
+    add_annotation,
+    delete_annotation,
+    list_annotations,
+)
+from data_sources.atomic import StoreError
+from ui import chrome, loaders
+from ui.i18n import lang, tr
+
+# session-state keys of the view widgets (fx_view.FxView field -> key)
+KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", "kind": "fx_kind",
+        "cny": "fx_cny", "kinds": "fx_kinds"}
+SYMBOLS = tuple(sym for pair in fx_view.SOURCES.values() for sym in pair)
+FORM_DATE_MIN, FORM_DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
+@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
+def _events(version: str) -> list[Event]:
+    """The checked events of events.toml, cached until the file changes (EventsError is not cached)."""
+    del version  # part of the cache key only
+    return load_events(EVENTS_PATH)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _annotations(root: str, version: str) -> tuple[pd.DataFrame, str | None]:
+    """The reader's annotations and a damage warning, cached until the annotations file changes."""
+    del version  # part of the cache key only
+    frame = list_annotations(Path(root))
+    return frame, frame.attrs.get("warning")
+
+
+def _init_view_state(bounds: dict) -> None:
+    """When the view widgets have no state yet (new session, page revisited): take the view from the URL."""
+    state = st.session_state
+    if all(key in state for key in KEYS.values()):
+        return
+    view, problems = fx_view.parse_view(st.query_params.to_dict(), bounds)
+    values = {"src": view.src, "start": view.start, "end": view.end, "ref": view.ref, "kind": view.kind,
+              "cny": view.cny, "kinds": list(view.kinds)}
+    for name, key in KEYS.items():
+        state.setdefault(key, values[name])
+    state["fx_url_problems"] = problems
+    state.setdefault("fx_note_date", view.end)
+
+
+def _on_add(root: str, lo: str, hi: str) -> None:
+    """Form callback: store the reader's note, or keep the form filled in and say what is wrong."""
+    state = st.session_state
+    try:
+        add_annotation(root, state.get("fx_note_date"), state.get("fx_note_label", ""),
+                       state.get("fx_note_text", ""), data_start=lo, data_end=hi)
+    except AnnotationError as exc:
+        state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
+        return
+    except StoreError as exc:
+        state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
+                                + fx_view.md_literal(exc, limit=300))
+        return
+    state["fx_note_label"] = ""
+    state["fx_note_text"] = ""
+    state["fx_note_msg"] = ("success", tr("메모를 저장했습니다. 차트에 ★로 표시됩니다.",
+                                          "Note saved; it is marked with a ★ on the chart."))
+
+
+def _on_delete(root: str, ann_id: str) -> None:
+    """Delete-button callback."""
+    try:
+        found = delete_annotation(root, ann_id)
+    except StoreError as exc:
+        st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
+                                           + fx_view.md_literal(exc, limit=300))
+        return
+    st.session_state["fx_note_msg"] = ("success", tr("메모를 지웠습니다.", "Note deleted.")) if found else (
+        "warning", tr("이미 지워진 메모입니다.", "That note was already deleted."))
+
+
+chrome.page_header("원/달러 환율", "USD/KRW")
+L = lang()
+try:
+    prices = loaders.prices(SYMBOLS)
+except StoreError as exc:
+    st.error(tr("저장소를 읽을 수 없습니다: ", "The local store cannot be read: ") + fx_view.md_literal(exc, limit=300))
+    st.stop()
+
+bounds = {src: fx_view.series_bounds(prices, pair[0]) for src, pair in fx_view.SOURCES.items()}
+available = [src for src, span in bounds.items() if span]
+if not available:
+    st.warning(tr("저장된 원/달러 환율이 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",
+                  "No USD/KRW rates are stored. Import a snapshot on the Data page."))
+    st.stop()
+
+_init_view_state(bounds)
+for code, params in st.session_state.pop("fx_url_problems", []):
+    st.warning(fx_view.message(code, params, L), icon=":material/link_off:")
+
+state = st.session_state
+if state[KEYS["src"]] not in available:
+    state[KEYS["src"]] = available[0]
+
+controls = st.columns([1.4, 1, 1, 1, 1])
+with controls[0]:
+    src = st.radio(tr("환율 자료", "FX source"), available, key=KEYS["src"], horizontal=True,
+                   format_func=lambda s: fx_view.SOURCE_NAMES[s][0 if L == "ko" else 1],
+                   help=tr("야후: KRW=X / CNY=X 호가, ECB: 유로 기준환율로 계산한 교차환율",
+                           "Yahoo: the KRW=X / CNY=X quotes; ECB: crosses of the euro reference rates"))
+lo, hi = bounds[src]
+for key in (KEYS["start"], KEYS["end"]):  # a source switch can leave a date outside the new source's data
+    state[key] = min(max(state[key], lo), hi)
+with controls[1]:
+    start = st.date_input(tr("시작일", "From"), key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+with controls[2]:
+    end = st.date_input(tr("종료일", "To"), key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+with controls[3]:
+    ref = st.number_input(tr("기준선 (원)", "Reference line (KRW)"), key=KEYS["ref"], value=None,
+                          min_value=fx_view.REF_MIN, max_value=fx_view.REF_MAX, step=5.0, format="%.1f",
+                          help=tr("비워 두면 기준선을 그리지 않습니다.", "Leave empty for no line."))
+with controls[4]:
+    kind = st.radio(tr("모양", "Chart"), fx_view.CHART_KINDS, key=KEYS["kind"], horizontal=True,
+                    format_func={"line": tr("선", "Line"), "candles": tr("캔들", "Candles")}.get)
+options = st.columns([1, 2])
+with options[0]:
+    cny = st.checkbox(tr("위안/달러 함께 보기 (오른쪽 축)", "Add USD/CNY (right axis)"), key=KEYS["cny"])
+with options[1]:
+    kinds = st.multiselect(tr("표시할 사건 종류", "Event kinds to pin"), KINDS, key=KEYS["kinds"],
+                           format_func=lambda k: fx_view.kind_name(k, L))
+
+if start is None or end is None:
+    start, end = fx_view.default_view(lo, hi, src).start, hi
+if start > end:
+    st.warning(tr(f"시작일 {start}이(가) 종료일 {end}보다 늦어 두 날짜를 바꿔 보여줍니다.",
+                  f"The start {start} is after the end {end}; showing {end} to {start}."))
+    start, end = end, start
+view = fx_view.FxView(start=start, end=end, ref=ref, src=src, cny=bool(cny), kind=kind, kinds=tuple(kinds))
+st.query_params.update(view.to_params())
+
+try:
+    all_events = _events(loaders.file_version(EVENTS_PATH))
+except EventsError as exc:
+    st.error(tr("사건 목록을 읽지 못했습니다: ", "The event list could not be read: ") + fx_view.md_literal(exc, 300))
+    all_events = []
+events = fx_view.filter_kinds(all_events, view.kinds)
+
+store_root = str(loaders.store().root)
+try:
+    notes, notes_warning = _annotations(store_root, loaders.file_version(Path(store_root) / ANNOTATIONS_FILE))
+except StoreError as exc:
+    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + fx_view.md_literal(exc, 300))
+    notes, notes_warning = None, None
+if notes_warning:
+    st.warning(fx_view.md_literal(notes_warning, 300))
+
+main = fx_view.in_window(prices, view.symbol, view.start, view.end)
+second = fx_view.in_window(prices, view.cny_symbol, view.start, view.end) if view.cny else None
+if main.empty:
+    st.info(tr(f"{view.start} ~ {view.end} 기간에 {view.symbol} 자료가 없습니다.",
+               f"No {view.symbol} data between {view.start} and {view.end}."))
+else:
+    fig = fx_figure(main, kind=view.kind, ref_level=view.ref, second=second, events=events, user_notes=notes,
+                    source_label=source_note(view.symbol, L), lang=L)
+    fig.update_layout(height=560)
+    st.plotly_chart(fig, width="stretch", key="fx_chart")
+    if view.kind == "candles" and not has_ohlc(main):
+        st.caption(tr(f"{view.symbol}에는 종가만 저장돼 있어(시가·고가·저가 없음) 캔들 대신 선으로 그렸습니다.",
+                      f"{view.symbol} is stored as closes only (no open/high/low), so it is drawn as a line."))
+    if view.cny and (second is None or second.empty):
+        st.caption(tr(f"이 기간에는 {view.cny_symbol} 자료가 없습니다.", f"No {view.cny_symbol} data in this window."))
+
+# --- the rate around each event -----------------------------------------------------------------------
+st.subheader(tr("사건 전후의 환율", "The rate around each event"))
+window_events = events_in_window(events, view.start, view.end)
+full = prices[prices["symbol"] == view.symbol].set_index("date")["close"]
+if window_events:
+    moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, lang=L)
+    table = fx_view.moves_table(moves, window_events, L)
+    st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={
+        "date": st.column_config.TextColumn(tr("날짜", "Date")),
+        "event": st.column_config.TextColumn(tr("무슨 일", "What happened"), width="large"),
+        "kind": st.column_config.TextColumn(tr("종류", "Kind")),
+        "rate_date": st.column_config.TextColumn(tr("환율 기준일", "Rate date")),
+        "close": st.column_config.TextColumn(tr("환율", "Rate")),
+        "change": st.column_config.TextColumn(tr("전일 대비", "vs previous close")),
+        "change_pct": st.column_config.TextColumn(tr("전일 대비 %", "vs previous close %")),
+        "fwd_change": st.column_config.TextColumn(tr(f"이후 {fx_view.FWD_DAYS}거래일",
+                                                     f"Next {fx_view.FWD_DAYS} days")),
+        "fwd_change_pct": st.column_config.TextColumn(tr(f"이후 {fx_view.FWD_DAYS}거래일 %",
+                                                         f"Next {fx_view.FWD_DAYS} days %")),
+        "source": st.column_config.TextColumn(tr("출처", "Source")),
+        "source_url": st.column_config.LinkColumn(tr("링크", "Link"), display_text=tr("원문", "open")),
+    })
+    st.caption(tr(
+        f"환율: 사건 당일({view.symbol}) 값. 그날 거래가 없으면(주말·휴일) 직전 거래일 값을 씁니다. "
+        f"'전일 대비'는 그 직전 관측치와의 차이, '이후 {fx_view.FWD_DAYS}거래일'은 그 뒤 {fx_view.FWD_DAYS}번째 "
+        "관측치까지의 변화입니다. 원/달러가 오르면 원화 약세입니다.",
+        f"Rate: {view.symbol} on the event day, or the previous close when that day had no quote (weekend, "
+        f"holiday). 'vs previous close' is the change from the observation before; 'next {fx_view.FWD_DAYS} days' "
+        f"runs from that rate to the {fx_view.FWD_DAYS}th observation after it. A higher USD/KRW means a weaker won."))
+else:
+    st.info(tr("이 기간에 표시할 사건이 없습니다.", "No events to show in this window."))
+
+# --- the reader's own notes ---------------------------------------------------------------------------
+st.subheader(tr("내 메모", "My notes"))
+st.caption(tr(f"차트에 직접 메모를 남길 수 있습니다(제목 {LABEL_MAX}자, 내용 {NOTE_MAX}자 이내). 이 컴퓨터의 저장소에 "
+              "보관되어 다시 열어도 남아 있습니다.",
+              f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
+              "It is kept in the local store and is still there after a restart."))
+flash = st.session_state.pop("fx_note_msg", None)
+if flash:
+    {"error": st.error, "warning": st.warning}.get(flash[0], st.success)(flash[1])
+state.setdefault("fx_note_date", view.end)
+with st.form("fx_note_form", clear_on_submit=False):
+    cols = st.columns([1, 2])
+    with cols[0]:
+        st.date_input(tr("날짜", "Date"), key="fx_note_date", min_value=FORM_DATE_MIN, max_value=FORM_DATE_MAX,
+                      format="YYYY-MM-DD")
+    with cols[1]:
+        st.text_input(tr("제목", "Label"), key="fx_note_label",
+                      placeholder=tr("예: 1,430원 아래로", "e.g. below 1,430"))
+    st.text_area(tr("내용 (선택)", "Note (optional)"), key="fx_note_text", height=80)
+    st.form_submit_button(tr("메모 추가", "Add note"), icon=":material/add:", on_click=_on_add,
+                          args=(store_root, lo.isoformat(), hi.isoformat()))
+
+if notes is not None and len(notes):
+    for row in notes.itertuples(index=False):
+        left, right = st.columns([8, 1], vertical_alignment="center")
+        with left:
+            day = pd.Timestamp(row.date).date().isoformat()
+            st.text(f"★ {day} · {row.label}" + (f"\n{row.note}" if row.note else ""))
+        with right:
+            st.button(tr("삭제", "Delete"), key=f"fx_del_{row.id}", icon=":material/delete:",
+                      on_click=_on_delete, args=(store_root, str(row.id)))
+else:
+    st.caption(tr("아직 남긴 메모가 없습니다.", "No notes yet."))
+
+# --- what the numbers are -----------------------------------------------------------------------------
+with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates come from?"), expanded=False):
+    st.markdown("\n".join(f"- {source_note(sym, L)}" for sym in SYMBOLS))
+    st.markdown(tr(
+        "야후의 원/달러(KRW=X)는 하루 종일 이어지는 은행 간 호가이며, 날짜는 런던(UTC) 기준 하루로 끊습니다. "
+        "그래서 '종가'는 그 UTC 날의 마지막 호가이고, 뉴스에 나오는 서울 외환시장 주간 거래 종가(오후 3시 30분)와는 "
+        "몇 원씩 다를 수 있습니다. 서울 시장이 쉬는 설 연휴에도 야후 호가는 계속 움직입니다.\n\n"
+        "ECB 값은 유럽중앙은행이 매 영업일 14:15(중부유럽 시각)에 고시하는 유로 기준환율에서 "
+        "'유로당 원 ÷ 유로당 달러'로 계산한 교차환율입니다. 하루 한 번 찍힌 값이라 변동이 덜 보이고, "
+        "ECB 휴일에는 값이 없습니다.",
+        "Yahoo's USD/KRW (KRW=X) is an interbank quote that trades around the clock; Yahoo cuts its days on "
+        "London (UTC) time, so a day's 'close' is the last quote of that UTC day. It is not the Seoul day-session "
+        "close at 15:30 KST that Korean news reports, and the two can differ by a few won. Yahoo keeps quoting "
+        "while Seoul is shut, e.g. over Seollal.\n\n"
+        "The ECB series is a cross worked out from the euro reference rates the European Central Bank fixes at "
+        "14:15 CET each business day (won per euro ÷ dollars per euro). It is one fixing a day, so it looks "
+        "calmer, and it has no value on ECB holidays."))
+    try:
+        provenance = loaders.snapshot().series
+    except StoreError:
+        provenance = {}
+    for sym in (view.symbol, view.cny_symbol):
+        info = provenance.get(sym, {})
+        if info:
+            st.caption(tr("저장된 출처 ", "Stored from ") + f"{sym}: "
+                       + fx_view.md_literal(info.get("source", "?"), 120))

@@ -1,0 +1,296 @@
+"""The USD/KRW page, offline in AppTest on the store seeded from the real market snapshot."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import app_page
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def _fig(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert charts, "no chart rendered"
+    return json.loads(charts[0].proto.spec)
+
+
+def _array(value: object) -> list:
+    """A trace array from the chart JSON (Plotly packs number arrays as base64 ``bdata``)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)  # type: ignore[call-overload]
+
+
+def _plain_json(at) -> str:
+    """The chart's JSON with ``<``, ``>``, ``&`` as the characters Plotly will see (the raw spec escapes them)."""
+    return json.dumps(_fig(at), ensure_ascii=False)
+
+
+def _annotations(fig: dict) -> dict[str, dict]:
+    return {a["name"]: a for a in fig["layout"].get("annotations", []) if a.get("name")}
+
+
+def _shapes(fig: dict) -> dict[str, dict]:
+    return {s["name"]: s for s in fig["layout"].get("shapes", []) if s.get("name")}
+
+
+def _nodes(node) -> Iterator:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _nodes(child)
+
+
+def _texts(at) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def _table(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "rate_date" in d.value.columns)
+
+
+def _add_note(at, day: dt.date, label: str, note: str = ""):
+    at.date_input(key="fx_note_date").set_value(day)
+    at.text_input(key="fx_note_label").input(label)
+    at.text_area(key="fx_note_text").input(note)
+    submit = next(b for b in at.button if b.label in ("Add note", "메모 추가"))
+    return submit.click().run()
+
+
+def _user_labels(fig: dict) -> list[str]:
+    return [a["text"] for name, a in _annotations(fig).items() if name.startswith("label:user:")]
+
+
+@pytest.mark.parametrize(("lang", "title", "source"), [
+    ("en", "USD/KRW", "Source: Yahoo Finance KRW=X (round-the-clock quote, not Seoul's 15:30 close)"),
+    ("ko", "원/달러 환율", "출처: 야후 파이낸스 KRW=X (24시간 호가 기준, 서울 외환시장 15:30 종가와 다름)"),
+])
+def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, lang: str, title: str,
+                                                          source: str) -> None:
+    at = app_page("fx", lang=lang)
+    assert not at.exception
+    assert at.title[0].value == title
+    assert not at.warning  # the default view has nothing to complain about
+    fig = _fig(at)
+    notes = _annotations(fig)
+    # both 2025-01-24 events and the 2025-01-27 NVIDIA fall (US date) are pinned
+    for ident in ("trump_fox_interview", "boj_hike_won_fifth_day", "nvidia_selloff", "yoon_indictment"):
+        assert f"label:event:{ident}" in notes
+    assert pd.Timestamp(notes["label:event:trump_fox_interview"]["x"]) == pd.Timestamp("2025-01-24")
+    assert pd.Timestamp(notes["label:event:nvidia_selloff"]["x"]) == pd.Timestamp("2025-01-27")
+    if lang == "en":
+        assert notes["label:event:trump_fox_interview"]["text"] == "Trump on Fox: rather not tariff China"
+    else:
+        assert notes["label:event:yoon_indictment"]["text"] == "윤 대통령 기소"
+    band = _shapes(fig)["band:event:seollal_closure"]
+    assert pd.Timestamp(band["x0"]) == pd.Timestamp("2025-01-27") and pd.Timestamp(band["x1"]) == pd.Timestamp(
+        "2025-01-31")
+    ref = _shapes(fig)["refline:1430.0"]
+    assert ref["y0"] == ref["y1"] == 1430.0
+    assert notes["refline:1430.0"]["text"] == ("1,430 KRW" if lang == "en" else "1,430원")
+    assert notes["source"]["text"] == source
+    # labels of nearby events sit on different levels (staggered)
+    y = {ident: notes[f"label:event:{ident}"]["y"] for ident in ("trump_fox_interview", "boj_hike_won_fifth_day",
+                                                                  "yoon_indictment", "nvidia_selloff")}
+    assert len(set(y.values())) == 4
+    main = fig["data"][0]
+    assert main["type"] == "scatter" and main["name"] == ("USD/KRW (Yahoo)" if lang == "en" else "원/달러 (야후)")
+    assert at.query_params["start"] == "2024-11-01" and at.query_params["end"] == "2026-10-08"
+    assert at.query_params["src"] == "yahoo" and at.query_params["ref"] == "1430"
+    # the explanation of the series
+    body = " ".join(m.value for m in at.markdown)
+    expected = ("London (UTC)", "14:15 CET") if lang == "en" else ("런던(UTC)", "14:15")
+    assert all(text in body for text in expected)
+
+
+def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> None:
+    at = app_page("fx", lang="en")
+    yahoo = _fig(at)["data"][0]
+    at.radio(key="fx_src").set_value("ecb").run()
+    assert not at.exception
+    ecb = _fig(at)["data"][0]
+    assert ecb["name"] == "USD/KRW (ECB reference)" and "USDKRW_ECB" in _fig(at)["layout"]["title"]["text"]
+    rates = {src: dict(zip(pd.to_datetime(t["x"]), _array(t["y"]), strict=True)) for src, t in
+             (("yahoo", yahoo), ("ecb", ecb))}
+    day = pd.Timestamp("2025-01-24")
+    assert rates["yahoo"][day] == pytest.approx(1433.9300537) and rates["ecb"][day] == pytest.approx(1433.919, abs=1e-3)
+    assert rates["ecb"].keys() != rates["yahoo"].keys()  # the two providers quote on different days
+    assert _annotations(_fig(at))["source"]["text"].startswith("Source: ECB euro reference rates (fixed 14:15 CET)")
+    assert at.query_params["src"] == "ecb"
+    row = _table(at).query("event == 'Trump on Fox: rather not tariff China'").iloc[0]
+    assert row["close"] == "1,433.92"  # ECB cross for 2025-01-24 (1433.9190), Yahoo's is 1,433.93
+    # the ECB series runs to 2026-10-30, Yahoo's to 2026-10-08: switching back clamps the end date
+    assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
+    at.date_input(key="fx_end").set_value(dt.date(2026, 10, 30)).run()
+    assert at.query_params["end"] == "2026-10-30"
+    at.radio(key="fx_src").set_value("yahoo").run()
+    assert not at.exception and at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
+    assert at.query_params["src"] == "yahoo" and at.query_params["end"] == "2026-10-08"
+
+
+def test_url_params_reproduce_the_view(seeded_store: Path) -> None:
+    params = {"start": "2025-01-02", "end": "2025-02-28", "ref": "1445", "src": "yahoo", "cny": "1",
+              "kind": "candles", "kinds": "politics,holiday"}
+    at = app_page("fx", lang="en", **params)
+    assert not at.exception and not at.warning
+    assert at.date_input(key="fx_start").value == dt.date(2025, 1, 2)
+    assert at.date_input(key="fx_end").value == dt.date(2025, 2, 28)
+    assert at.number_input(key="fx_ref").value == 1445.0 and at.checkbox(key="fx_cny").value
+    assert at.radio(key="fx_kind").value == "candles"
+    assert at.multiselect(key="fx_kinds").value == ["politics", "holiday"]
+    fig = _fig(at)
+    main, cny = fig["data"][0], fig["data"][1]
+    assert main["x"][0].startswith("2025-01-02") and main["x"][-1].startswith("2025-02-28")
+    assert cny["name"] == "USD/CNY (Yahoo)" and cny["yaxis"] == "y2"
+    assert "refline:1445.0" in _shapes(fig) and "refline:1430.0" not in _shapes(fig)
+    # KRW=X is close-only: candles fall back to a line, and both the chart and the page say so
+    assert main["type"] == "scatter" and "instead of candles" in fig["layout"]["title"]["subtitle"]["text"]
+    assert any("closes only" in c.value for c in at.caption)
+    labels = {n for n in _annotations(fig) if n.startswith("label:event:")}
+    assert labels == {"label:event:yoon_indictment", "label:event:seollal_closure"}
+    assert set(_table(at)["event"]) == {"President Yoon indicted", "Seoul closed for Seollal"}
+    for key, value in params.items():
+        assert at.query_params[key] == value
+
+
+def test_candles_when_the_store_has_ohlc() -> None:
+    from data_sources.frames import normalise
+    from data_sources.store import Store
+
+    days = pd.bdate_range("2025-01-20", periods=6)
+    closes = [1457.4, 1435.5, 1425.8, 1434.3, 1433.9, 1427.6]
+    frame = normalise(pd.DataFrame({"date": days, "symbol": "KRW=X", "open": [c - 1 for c in closes],
+                                    "high": [c + 3 for c in closes], "low": [c - 3 for c in closes],
+                                    "close": closes, "adj_close": float("nan"), "volume": float("nan")}))
+    Store().upsert(frame, {"KRW=X": {"source": "test"}})
+    at = app_page("fx", lang="en", kind="candles")
+    assert not at.exception and not at.warning
+    main = _fig(at)["data"][0]
+    assert main["type"] == "candlestick" and _array(main["high"]) == pytest.approx([c + 3 for c in closes])
+    assert at.date_input(key="fx_start").value == dt.date(2025, 1, 20)  # 2024-11-01 is before the data
+
+
+def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
+    at = app_page("fx", lang="en", start=SCRIPT, end="2031-01-01", ref="lots", src="bing", kind="bars")
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 5
+    assert any(w.startswith("URL parameter start=") and "using the default 2024-11-01" in w for w in warnings)
+    assert any("end=2031-01-01 is outside the stored data (2024-01-01 to 2026-10-08)" in w for w in warnings)
+    assert any("ref=lots is not a number" in w for w in warnings)
+    assert any("src=bing is not one of yahoo, ecb" in w for w in warnings)
+    assert any("kind=bars is not one of line, candles" in w for w in warnings)
+    start_warning = next(w for w in warnings if w.startswith("URL parameter start="))
+    assert r"\<script\>alert\(1\)\<\/script\>" in start_warning  # shown as literal text, not markup
+    assert at.date_input(key="fx_start").value == dt.date(2024, 11, 1)
+    assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
+    assert at.number_input(key="fx_ref").value == 1430.0 and at.radio(key="fx_src").value == "yahoo"
+    assert at.query_params["start"] == "2024-11-01" and at.query_params["ref"] == "1430"
+    ko = app_page("fx", lang="ko", ref="lots")
+    assert any("주소의 ref=lots 는" in w.value for w in ko.warning)
+
+
+def test_events_table_rows(seeded_store: Path) -> None:
+    at = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
+    table = _table(at)
+    row = table[table["event"] == "Trump on Fox: rather not tariff China"].iloc[0]
+    assert row["date"] == "Jan 24, 2025" and row["rate_date"] == "Jan 24, 2025"
+    assert float(row["close"].replace(",", "")) == pytest.approx(1433.93, abs=0.005)
+    # Yahoo KRW=X: 1434.34 on Jan 23 -> 1433.93 on Jan 24; five quotes later (Jan 31) 1441.66
+    assert (row["change"], row["change_pct"], row["fwd_change"], row["fwd_change_pct"]) == (
+        "-0.41", "-0.03%", "+7.73", "+0.54%")
+    assert row["source_url"].startswith("https://")
+    sunday = table[table["event"] == "President Yoon indicted"].iloc[0]
+    assert sunday["rate_date"] == "Jan 24, 2025 (previous close)"
+    assert table["date"].iloc[0] == "Jan 17, 2025" and table["date"].iloc[-1] == "Feb 21, 2025"
+    ko = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")
+    row_ko = _table(ko).set_index("event").loc["윤 대통령 기소"]
+    assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"
+
+
+def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: Path) -> None:
+    at = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
+    _add_note(at, dt.date(2025, 1, 24), "Below 1,430 after the interview", "Seoul was shut; offshore quote.")
+    assert not at.exception
+    assert any(s.value == "Note saved; it is marked with a ★ on the chart." for s in at.success)
+    assert _user_labels(_fig(at)) == ["(my note) Below 1,430 after the interview"]
+    assert "★ 2025-01-24 · Below 1,430 after the interview\nSeoul was shut; offshore quote." in _texts(at)
+    assert at.text_input(key="fx_note_label").value == ""  # the form is cleared after a save
+
+    restarted = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")  # a new session and script run
+    assert _user_labels(_fig(restarted)) == ["(내 메모) Below 1,430 after the interview"]
+    delete = next(b for b in restarted.button if b.key and b.key.startswith("fx_del_"))
+    delete.click().run()
+    assert not restarted.exception
+    assert any(s.value == "메모를 지웠습니다." for s in restarted.success)
+    assert _user_labels(_fig(restarted)) == []
+    assert not any(t.startswith("★") for t in _texts(restarted))
+    assert not any(b.key and b.key.startswith("fx_del_") for b in restarted.button)
+    again = app_page("fx", lang="en")
+    assert _user_labels(_fig(again)) == []
+
+
+@pytest.mark.parametrize(("day", "label", "note", "lang", "expected"), [
+    (dt.date(2025, 1, 24), "   ", "", "en", "The note's label is empty: type at least one word."),
+    (dt.date(2025, 1, 24), "", "", "ko", "메모 제목이 비어 있습니다. 한 단어라도 적어 주세요."),
+    (dt.date(2019, 1, 2), "too early", "", "en",
+     "The note's date 2019-01-02 is outside the data (2024-01-01 to 2026-10-08)."),
+    (dt.date(2027, 1, 4), "too late", "", "ko",
+     "메모 날짜 2027-01-04은(는) 데이터 범위(2024-01-01 ~ 2026-10-08) 밖입니다."),
+    (dt.date(2025, 1, 24), "x" * 61, "", "en", "The note's label has 61 characters; keep it to 60 or fewer."),
+    (dt.date(2025, 1, 24), "ok", "y" * 501, "en", "The note's text has 501 characters; keep it to 500 or fewer."),
+])
+def test_bad_note_input_gets_a_clear_message(seeded_store: Path, day: dt.date, label: str, note: str, lang: str,
+                                             expected: str) -> None:
+    at = app_page("fx", lang=lang)
+    _add_note(at, day, label, note)
+    assert not at.exception
+    assert [e.value for e in at.error] == [expected]
+    assert _user_labels(_fig(at)) == []
+    assert at.text_input(key="fx_note_label").value == label  # what the reader typed is kept for fixing
+
+
+def test_html_in_a_note_is_only_ever_text(seeded_store: Path) -> None:
+    at = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
+    _add_note(at, dt.date(2025, 1, 27), SCRIPT, "<b>bold?</b> <img src=x onerror=alert(2)>")
+    assert not at.exception and not at.error
+    spec = _plain_json(at)
+    assert "<script" not in spec and "<img" not in spec and "<b>bold" not in spec
+    assert _user_labels(_fig(at)) == [f"(my note) {ESCAPED}"]
+    assert ESCAPED in spec and "&lt;img src=x onerror=alert(2)&gt;" in spec  # hover text, escaped
+    assert f"★ 2025-01-27 · {SCRIPT}\n<b>bold?</b> <img src=x onerror=alert(2)>" in _texts(at)
+    # Across every element the page sent, the raw tag appears only in plain-text elements.
+    carriers = {node.type for node in _nodes(at._tree) if hasattr(node, "proto") and "<script" in str(node.proto)}
+    assert carriers == {"text"}
+    for node in _nodes(at._tree):
+        if getattr(node, "type", None) == "markdown" and SCRIPT in node.proto.body:
+            pytest.fail(f"reader HTML in a markdown element: {node.proto.body!r}")
+
+
+def test_warm_page_run_time(seeded_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    at = app_page("fx", lang="en")
+    assert not at.exception
+    times = []
+    for _ in range(7):
+        begin = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - begin)
+    assert not at.exception
+    median = statistics.median(times)
+    with capsys.disabled():
+        print(f"\nfx page warm run: median {median * 1000:.0f} ms over {len(times)} runs "
+              f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+    assert median < 5.0
