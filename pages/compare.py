@@ -20,6 +20,7 @@ from commentary.fig_pins import add_event_pins
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
+from ui.news_strip import pinned_news_events, render_news_strip
 
 K = "cmp_"  # prefix of this page's session-state keys
 PROBLEMS = K + "url_problems"
@@ -235,10 +236,14 @@ else:
             add_event_pins(fig, events_in_window(load_events(), view.start, view.end), LANG)
         except EventsError as exc:
             st.warning(_md(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
+    news_pins = pinned_news_events("cmp_news")
+    if news_pins:
+        add_event_pins(fig, news_pins, LANG)
     st.plotly_chart(fig, width="stretch", config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": f"us-vs-china-{view.base}-{view.ccy}", "scale": 2},
     })
+    render_news_strip(view.start, view.end, key="cmp_news")
 unit = tr("현지 통화", "local currency") if view.ccy == "local" else view.ccy
 st.caption(tr(f"{unit} 기준 수익률입니다. 바스켓은 기준일에 산 뒤 보유한 것으로 계산하며, 한 종목의 자기 시장 휴장일은 "
               f"최대 {cv.MAX_CARRY_DAYS}일까지 직전 값을 이어 씁니다.",

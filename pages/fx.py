@@ -24,6 +24,7 @@ from data_sources.annotations import (
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
+from ui.news_strip import pinned_news_events, render_news_strip
 
 # session-state keys of the view widgets (fx_view.FxView field -> key)
 KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", "kind": "fx_kind",
@@ -173,10 +174,12 @@ if main.empty:
     st.info(tr(f"{view.start} ~ {view.end} 기간에 {view.symbol} 자료가 없습니다.",
                f"No {view.symbol} data between {view.start} and {view.end}."))
 else:
-    fig = fx_figure(main, kind=view.kind, ref_level=view.ref, second=second, events=events, user_notes=notes,
+    fig = fx_figure(main, kind=view.kind, ref_level=view.ref, second=second,
+                    events=[*events, *pinned_news_events("fx_news")], user_notes=notes,
                     source_label=source_note(view.symbol, L), lang=L)
     fig.update_layout(height=560)
     st.plotly_chart(fig, width="stretch", key="fx_chart")
+    render_news_strip(view.start, view.end, key="fx_news")
     if view.kind == "candles" and not has_ohlc(main):
         st.caption(tr(f"{view.symbol}에는 종가만 저장돼 있어(시가·고가·저가 없음) 캔들 대신 선으로 그렸습니다.",
                       f"{view.symbol} is stored as closes only (no open/high/low), so it is drawn as a line."))

@@ -158,7 +158,7 @@ def test_stats_table_and_csv_download(seeded_store: Path) -> None:
     assert (stats["observations"] > 30).all()
     assert stats.set_index("series").at["US_BASKET", "max_drawdown_pct"] < 0
     assert at.get("download_button")[0].label == "Download statistics (CSV)"
-    assert len(at.get("plotly_chart")) == 3  # main chart, spread, drawdown
+    assert len(at.get("plotly_chart")) == 4  # main chart, news strip, spread, drawdown
 
 
 def test_event_day_table(seeded_store: Path) -> None:
