@@ -60,12 +60,21 @@ def _load_news() -> pd.DataFrame:
     return load_news_cached()
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
 def _bundled_figure(version: str, cid: str, section_id: str, language: str, as_of: str):
-    """section_figure for a bundled commentary's section (cached per store version, language and as-of)."""
+    """section_figure for a bundled commentary's section (cached per store version, language and as-of; a resource
+    cache, so the figure is not rebuilt from a pickle on each run — it is never mutated)."""
     del version
     item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
     return _evidence(item, item.section(section_id), language, as_of)
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _bundled_scorecard(version: str, cid: str) -> pd.DataFrame:
+    """The computed scorecard of a bundled commentary (cached per store version)."""
+    del version
+    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
+    return claims_mod.scorecard(item.claims, loaders.prices())
 
 
 def _evidence(item: Commentary, section, language: str, as_of: str):
@@ -242,7 +251,8 @@ for section in item.sections:
 
 st.subheader(tr("채점표", "Scorecard"))
 if prices_ok and item.claims:
-    card = claims_mod.scorecard(item.claims, loaders.prices())
+    card = (_bundled_scorecard(version, item.id) if trusted
+            else claims_mod.scorecard(item.claims, loaders.prices()))
     table = sc.scorecard_table(item.claims, card, LANG)
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(tr("CSV로 내려받기", "Download as CSV"), table.to_csv(index=False).encode("utf-8-sig"),

@@ -33,6 +33,15 @@ SYMBOLS = tuple(sym for pair in fx_view.SOURCES.values() for sym in pair)
 FORM_DATE_MIN, FORM_DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 
+@st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
+def _figure(main, kind, ref, second, events, notes, source_label, language):
+    """fx_figure, shared across reruns and sessions (building a figure with many pins is the slow part;
+    the cached figure is never mutated)."""
+    fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
+                    source_label=source_label, lang=language)
+    return fig.update_layout(height=560)
+
+
 @st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
 def _events(version: str) -> list[Event]:
     """The checked events of events.toml, cached until the file changes (EventsError is not cached)."""
@@ -174,10 +183,8 @@ if main.empty:
     st.info(tr(f"{view.start} ~ {view.end} 기간에 {view.symbol} 자료가 없습니다.",
                f"No {view.symbol} data between {view.start} and {view.end}."))
 else:
-    fig = fx_figure(main, kind=view.kind, ref_level=view.ref, second=second,
-                    events=[*events, *pinned_news_events("fx_news")], user_notes=notes,
-                    source_label=source_note(view.symbol, L), lang=L)
-    fig.update_layout(height=560)
+    fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), notes,
+                  source_note(view.symbol, L), L)
     st.plotly_chart(fig, width="stretch", key="fx_chart")
     render_news_strip(view.start, view.end, key="fx_news")
     if view.kind == "candles" and not has_ohlc(main):

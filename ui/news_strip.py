@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from commentary.events import Event
@@ -279,10 +280,22 @@ def _news(root: str, version: str) -> pd.DataFrame:
     return news_store.load_news(Path(root))
 
 
+def _news_version() -> tuple[str, str]:
+    current = loaders.store()
+    return str(current.root), loaders.file_version(Path(current.root) / news_store.NEWS_FILE)
+
+
 def load_news_cached() -> pd.DataFrame:
     """All stored news, newest first (cached until ``news.parquet`` changes). Raises on failure."""
-    current = loaders.store()
-    return _news(str(current.root), loaders.file_version(Path(current.root) / news_store.NEWS_FILE))
+    return _news(*_news_version())
+
+
+@st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
+def _strip_parts(root: str, version: str, first: dt.date, last: dt.date, code: str) -> tuple[go.Figure, pd.Series]:
+    """The strip figure and the item count per day for a window (shared, never mutated: no copy per run)."""
+    news = _news(root, version)
+    counts = news_store.daily_tag_counts(news, first, last)
+    return news_strip_figure(counts, code, tag_labels(code)), _days_with_items(news, first, last)
 
 
 # ---------------------------------------------------------------- the strip
@@ -333,14 +346,12 @@ def render_news_strip(start: object, end: object, key: str) -> None:
     st.markdown("##### " + tr("AI 뉴스 흐름", "AI news flow"))
     try:
         news = load_news_cached()
+        figure, per_day = _strip_parts(*_news_version(), first, last, code)
     except Exception as exc:  # a store problem must not break the price page above
         st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(exc, 300)}", f"News cannot be read: {md_escape(exc, 300)}"))
         return
-    counts = news_store.daily_tag_counts(news, first, last)
-    event = st.plotly_chart(news_strip_figure(counts, code, tag_labels(code)), key=f"{key}_chart",
-                            on_select="rerun", selection_mode="points", width="stretch",
-                            config={"displayModeBar": False})
-    per_day = _days_with_items(news, first, last)
+    event = st.plotly_chart(figure, key=f"{key}_chart", on_select="rerun", selection_mode="points",
+                            width="stretch", config={"displayModeBar": False})
     if per_day.empty:
         st.caption(tr("이 기간에 저장된 뉴스가 없습니다. AI 뉴스 페이지에서 피드를 가져오세요.",
                       "No stored news in this period. Fetch or import feeds on the AI news page."))
