@@ -107,3 +107,59 @@ def test_second_commentary_loads(app_url: str) -> None:
         wait_for_app(page, "Scorecard")
         assert "c=example-2025-03-06-qwq" in page.url
         screenshot(page, "column-second-commentary")
+
+
+ANNOTATIONS_JS = """() => {
+  const p = document.querySelector('.js-plotly-plot');
+  return p && p.layout ? (p.layout.annotations || []).map(a => String(a.text)) : [];
+}"""
+
+
+def _annotations_with(page, text: str, present: bool = True, timeout: float = 45.0) -> list[str]:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = page.evaluate(ANNOTATIONS_JS) or []
+        if any(text in a for a in found) == present:
+            return found
+        page.wait_for_timeout(250)
+    raise AssertionError(f"annotation {text!r} {'never appeared' if present else 'never went away'}")
+
+
+def test_fx_annotation_survives_a_restart_and_can_be_deleted(seeded_store: Path) -> None:
+    view = "/fx?lang=en&start=2025-01-01&end=2025-02-28"
+    with streamlit_server(seeded_store) as url, browser_page() as page:
+        page.goto(url + view)
+        wait_for_app(page, "My notes")
+        page.get_by_label("Label").fill("Won rebounds after Seollal")
+        page.get_by_label("Note (optional)").fill("first session after the holiday")
+        page.get_by_role("button", name="Add note").click()
+        page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
+        _annotations_with(page, "Won rebounds after Seollal")
+        screenshot(page, "fx-annotation-added")
+    with streamlit_server(seeded_store) as url, browser_page() as page:  # a new server process
+        page.goto(url + view)
+        wait_for_app(page, "My notes")
+        page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
+        _annotations_with(page, "Won rebounds after Seollal")
+        screenshot(page, "fx-annotation-after-restart")
+        page.get_by_role("button", name="Delete").click()
+        page.get_by_text("No notes yet.").wait_for(timeout=45_000)
+        _annotations_with(page, "Won rebounds after Seollal", present=False)
+        screenshot(page, "fx-annotation-deleted")
+
+
+def test_news_filters(app_url: str) -> None:
+    with browser_page() as page:
+        page.goto(f"{app_url}/news?lang=en")
+        wait_for_app(page, "Nvidia pre-market down 12% due Deepseek")
+        search = page.get_by_role("textbox", name="Search")
+        search.fill("Janus")
+        search.press("Enter")
+        page.wait_for_function("() => location.search.includes('q=Janus')", timeout=45_000)
+        page.get_by_text("Nvidia pre-market down 12% due Deepseek").first.wait_for(state="detached", timeout=45_000)
+        wait_for_app(page, "Janus")
+        body = page.inner_text("[data-testid='stMain']")
+        assert "Janus" in body and "Nvidia pre-market down 12% due Deepseek" not in body
+        screenshot(page, "news-search-janus")
