@@ -27,7 +27,7 @@ LABEL_MAX = 40
 NOTE_MAX = 400
 
 _REQUIRED = ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "source_url", "symbols")
-_OPTIONAL = ("date", "start", "end", "date_basis")
+_OPTIONAL = ("date", "start", "end", "date_basis", "priority")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
@@ -54,6 +54,7 @@ class Event:
     start: dt.date | None = None
     end: dt.date | None = None
     date_basis: str = "KST"
+    priority: int = 1  # 2 = a key event of the column: its chart label is placed first
 
     @property
     def is_range(self) -> bool:
@@ -112,6 +113,8 @@ def validate_event(entry: dict) -> list[str]:
         problems.append(f"kind: {entry['kind']!r} is not one of {', '.join(KINDS)}")
     if "date_basis" in entry and entry["date_basis"] not in DATE_BASES:
         problems.append(f"date_basis: {entry['date_basis']!r} is not one of {', '.join(DATE_BASES)}")
+    if "priority" in entry and (isinstance(entry["priority"], bool) or entry["priority"] not in (1, 2, 3)):
+        problems.append(f"priority: {entry['priority']!r} must be 1, 2 or 3")
     problems += _check_dates(entry)
     for name in ("label_ko", "label_en"):
         if isinstance(entry.get(name), str) and len(entry[name]) > LABEL_MAX:
@@ -164,7 +167,7 @@ def _to_event(entry: dict) -> Event:
         source_name=entry["source_name"].strip(), source_url=entry["source_url"].strip(),
         symbols=tuple(entry["symbols"]),
         date=_parse_date(entry.get("date")), start=_parse_date(entry.get("start")), end=_parse_date(entry.get("end")),
-        date_basis=entry.get("date_basis", "KST"),
+        date_basis=entry.get("date_basis", "KST"), priority=int(entry.get("priority", 1)),
     )
 
 

@@ -40,7 +40,7 @@ LEVEL_TOP = 0.97  # fraction of the plot height of the first label level
 LEVEL_STEP = 0.05  # fraction of the plot height between levels
 DATA_LEVEL_PX = 14  # pixel step between levels when pins sit at a data value
 HOVER_WIDTH = 60  # characters per hover line
-CHARS_ACROSS = 170  # label character cells that fit across a typical plot width (for staggering)
+CHARS_ACROSS = 120  # label character cells that fit across a typical plot width (for staggering)
 USER_LEVEL_BOTTOM = 0.04  # reader notes stack upward from the bottom of the plot
 
 
@@ -65,13 +65,15 @@ def label_days(text: str, span_days: float) -> int:
 
 
 def stagger_levels(dates: Sequence[dt.date | pd.Timestamp | str], min_gap_days: int = 7,
-                   n_levels: int = N_LEVELS, busy_days: Sequence[int] | None = None) -> list[int]:
+                   n_levels: int = N_LEVELS, busy_days: Sequence[int] | None = None,
+                   collapse: bool = False, priorities: Sequence[int] | None = None) -> list[int | None]:
     """Label level (0 = first level) for each date, in input order.
 
-    Dates are taken in time order (ties keep input order).  A label keeps its level busy for
-    ``max(min_gap_days, busy_days[i])`` days after its date; each date takes the lowest free level,
-    and when every level is busy, the level that frees up first.  Pure date arithmetic: no pixels,
-    fully deterministic.
+    A label occupies its level from its date for ``max(min_gap_days, busy_days[i])`` days. Labels are
+    placed by priority (higher first), then in time order (ties keep input order); each takes the lowest
+    level where it overlaps no placed label. When none is free it takes the level whose labels end
+    soonest — or, with ``collapse=True``, no level (``None``: the caller draws the pin without a label,
+    so labels never overlap). Pure date arithmetic: no pixels, fully deterministic.
     """
     if n_levels < 1:
         raise ValueError("n_levels must be at least 1")
@@ -79,14 +81,19 @@ def stagger_levels(dates: Sequence[dt.date | pd.Timestamp | str], min_gap_days: 
     spans = [max(min_gap_days, int(b)) for b in busy_days] if busy_days is not None else [min_gap_days] * len(days)
     if len(spans) != len(days):
         raise ValueError("busy_days must have one entry per date")
-    order = sorted(range(len(days)), key=lambda i: (days[i], i))
-    free_after: list[pd.Timestamp | None] = [None] * n_levels
-    levels = [0] * len(days)
+    ranks = list(priorities) if priorities is not None else [1] * len(days)
+    order = sorted(range(len(days)), key=lambda i: (-ranks[i], days[i], i))
+    taken: list[list[tuple[pd.Timestamp, pd.Timestamp]]] = [[] for _ in range(n_levels)]
+    levels: list[int | None] = [0] * len(days)
     for i in order:
-        free = [lv for lv in range(n_levels) if free_after[lv] is None or days[i] > free_after[lv]]
-        level = free[0] if free else min(range(n_levels), key=lambda lv: (free_after[lv], lv))
+        start, end = days[i], days[i] + pd.Timedelta(days=spans[i])
+        free = [lv for lv in range(n_levels) if all(end < s or start > e for s, e in taken[lv])]
+        if not free and collapse:
+            levels[i] = None
+            continue
+        level = free[0] if free else min(range(n_levels), key=lambda lv: (max(e for _, e in taken[lv]), lv))
         levels[i] = level
-        free_after[level] = days[i] + pd.Timedelta(days=spans[i])
+        taken[level].append((start, end))
     return levels
 
 
@@ -162,8 +169,10 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
     label; ranges get a shaded band from their first day to the day after their last, plus marker and
     label at the start.  ``user=True`` styles reader notes apart (star marker, own colour, "(my note)").
     Labels are staggered by :func:`stagger_levels`: events from the top down, reader notes from the
-    bottom up.  A label keeps its level busy for ``min_gap_days`` (default :func:`auto_gap_days` of the
-    span covered by the figure's data and the events) or the days its text covers, whichever is longer.
+    bottom up; a pin that finds no free level keeps its line, marker and hover but shows no label
+    (collapsed), so labels never pile on top of each other in a long window.  A label keeps its level
+    busy for ``min_gap_days`` (default :func:`auto_gap_days` of the span covered by the figure's data and
+    the events) or the days its text covers, whichever is longer.
     """
     events = sorted(events, key=lambda e: (e.anchor, e.id))
     if not events:
@@ -178,12 +187,14 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
     if min_gap_days is None:
         min_gap_days = auto_gap_days(span)
     levels = stagger_levels([e.anchor for e in events], min_gap_days, n_levels,
-                            busy_days=[label_days(text, span) for text in labels])
+                            busy_days=[label_days(text, span) for text in labels], collapse=True,
+                            priorities=[e.priority for e in events])
     pin_y = _overlay_axis(fig, xref, yref) if on_paper else yref
     domain = f"{yref} domain"
     xs, ys, hovers, colours = [], [], [], []
-    for event, label, level in zip(events, labels, levels, strict=True):
+    for event, label, slot in zip(events, labels, levels, strict=True):
         colour = USER_COLOUR if user else KIND_COLOURS.get(event.kind, "#444444")
+        level = n_levels - 1 if slot is None else slot  # a collapsed pin: marker and hover, no label
         x = pd.Timestamp(event.anchor)
         level_y = float(y_ref) if not on_paper else (
             USER_LEVEL_BOTTOM + level * LEVEL_STEP if user else LEVEL_TOP - level * LEVEL_STEP)
@@ -195,11 +206,13 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
             top = level_y if on_paper and not user else 1
             fig.add_shape(type="line", xref=xref, yref=domain, x0=x, x1=x, y0=0, y1=top, layer="below",
                           line=dict(color=colour, width=1, dash="dash" if user else "dot"), name=f"line:{tag}")
-        fig.add_annotation(
-            x=x, y=level_y, xref=xref, yref=pin_y if not on_paper else domain, text=esc(label), showarrow=False,
-            xanchor="left", yanchor="middle", xshift=6, yshift=0 if on_paper else 8 + level * DATA_LEVEL_PX,
-            font=dict(size=10, color=colour), bgcolor="rgba(255,255,255,0.75)", name=f"label:{tag}",
-        )
+        if slot is not None:
+            fig.add_annotation(
+                x=x, y=level_y, xref=xref, yref=pin_y if not on_paper else domain, text=esc(label),
+                showarrow=False, xanchor="left", yanchor="middle", xshift=6,
+                yshift=0 if on_paper else 8 + level * DATA_LEVEL_PX, font=dict(size=10, color=colour),
+                bgcolor="rgba(255,255,255,0.75)", name=f"label:{tag}",
+            )
         xs.append(x)
         ys.append(level_y)
         hovers.append(hover_text(event, lang, user))

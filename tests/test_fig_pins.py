@@ -139,6 +139,15 @@ def test_pins_at_a_data_value_and_empty_input() -> None:
         add_event_pins(_base(), [_ev("a", "2025-01-10")], "en", y_ref="data")
 
 
+def test_priority_labels_are_placed_first_and_crowded_ones_collapse() -> None:
+    dates = ["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23"]
+    assert stagger_levels(dates, min_gap_days=10, n_levels=2, collapse=True) == [0, 1, None, None]
+    ranked = stagger_levels(dates, min_gap_days=10, n_levels=2, collapse=True, priorities=[1, 1, 2, 2])
+    assert ranked == [None, None, 0, 1]
+    # without collapse a crowded label reuses the level that frees up first
+    assert stagger_levels(dates, min_gap_days=10, n_levels=2)[2] in (0, 1)
+
+
 def test_reference_line_is_a_shape_plus_annotation() -> None:
     fig = add_reference_line(_base(), 1430.0, "1,430 <KRW>")
     (shape,) = fig.layout.shapes
@@ -150,5 +159,8 @@ def test_reference_line_is_a_shape_plus_annotation() -> None:
 def test_real_events_never_use_vline_annotations_and_all_pinned() -> None:
     events = load_events()
     fig = add_event_pins(_base(), events, "ko")
-    assert len(_by_name(fig.layout.annotations, "label:")) == len(events)
+    (pins,) = [t for t in fig.data if t.meta == "event-pins"]
+    assert len(pins.x) == len(events)  # every event has its marker (and hover), labelled or collapsed
+    labelled = {name.split(":")[-1] for name in _by_name(fig.layout.annotations, "label:")}
+    assert {e.id for e in events if e.priority >= 2} <= labelled  # key events keep their labels
     assert all(a.xref == "x" for a in fig.layout.annotations)
