@@ -64,6 +64,7 @@ def news_strip_figure(counts: pd.DataFrame, lang: str, tag_labels: dict[str, str
     if not fig.data:
         fig.add_annotation(text="이 기간의 태그된 뉴스가 없습니다" if ko else "No tagged news in this period",
                            xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font=dict(color="#777777"))
+        fig.update_xaxes(visible=False)  # no dates to show (an empty date axis would start in 2000)
     fig.update_layout(
         barmode="stack", height=STRIP_HEIGHT, margin=dict(t=28, b=24, l=40, r=10), bargap=0.15,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=10),
