@@ -4,14 +4,13 @@ The page keeps its view in the URL (``?start=2024-11-01&end=2025-04-30&ref=1430&
 :func:`parse_view` turns query parameters into an :class:`FxView` plus a list of problems (a bad value
 falls back to its default); :meth:`FxView.to_params` writes it back.  Problems and reader-annotation
 errors are ``(code, params)`` pairs that :func:`message` turns into Korean or English text; any value
-that came from the reader is passed through :func:`md_literal` first, so it shows as literal text.
+that came from the reader is passed through :func:`commentary.safe_text.md_escape` first, so it shows as literal text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ import pandas as pd
 
 from commentary.events import KINDS, Event
 from commentary.formatting import MISSING, fmt_date, fmt_number, fmt_pct
+from commentary.safe_text import md_escape
 
 # source key -> (main USD/KRW symbol, USD/CNY symbol)
 SOURCES: dict[str, tuple[str, str]] = {"yahoo": ("KRW=X", "CNY=X"), "ecb": ("USDKRW_ECB", "USDCNY_ECB")}
@@ -73,20 +73,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 UNTRUSTED_PARAMS = frozenset({"value"})  # params that may hold reader-typed text (URL values)
-_MD_PUNCT = re.compile(r"([!-,./:-@\[-`{-~])")  # ASCII punctuation except "-" (harmless mid-sentence)
-
-
-def md_literal(text: object, limit: int = 60) -> str:
-    """``text`` safe to put mid-sentence in Streamlit markdown: ASCII punctuation backslash-escaped, cut to ``limit``.
-
-    CommonMark shows a backslash-escaped punctuation character literally, so no link, autolink, image,
-    emphasis or HTML tag can form.  ``-`` is left alone (it only means something at a line start, and
-    newlines become spaces), so dates stay readable.
-    """
-    value = " ".join(str(text).split())
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return _MD_PUNCT.sub(r"\\\1", value)
 
 
 def message(code: str, params: Mapping[str, object] | None, lang: str, fallback: str = "") -> str:
@@ -96,12 +82,12 @@ def message(code: str, params: Mapping[str, object] | None, lang: str, fallback:
     """
     templates = MESSAGES.get(code)
     if templates is None:
-        return md_literal(fallback or code, limit=300)
-    safe = {key: md_literal(val) if key in UNTRUSTED_PARAMS else str(val) for key, val in (params or {}).items()}
+        return md_escape(fallback or code, 300)
+    safe = {key: md_escape(val, 60) if key in UNTRUSTED_PARAMS else str(val) for key, val in (params or {}).items()}
     try:
         return templates[0 if lang == "ko" else 1].format(**safe)
     except (KeyError, IndexError):
-        return md_literal(fallback or code, limit=300)
+        return md_escape(fallback or code, 300)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ reader may upload one more (kept in this session; its text is untrusted and rend
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ from commentary import section_charts as sc
 from commentary.column import Commentary, CommentaryError, list_commentaries, parse_commentary
 from commentary.events import Event, EventsError, load_events
 from commentary.formatting import fmt_date
+from commentary.safe_text import md_escape
 from data_sources.atomic import StoreError
 from data_sources.news_store import NEWS_FILE, load_news
 from data_sources.sanitize import safe_url
@@ -28,7 +28,6 @@ K = "col_"
 UPLOADED = K + "uploaded"
 DEFAULT_ID = "baek-2025-01-26"
 ASOF_CHOICES = ("all", "column")
-_MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 # --------------------------------------------------------------------------- cached loaders
@@ -90,11 +89,6 @@ def _events_or_empty() -> list[Event]:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def md_escape(text: object) -> str:
-    """Plain text made safe to put into Markdown (no links, emphasis or HTML from the text itself)."""
-    return _MD_PUNCT.sub(r"\\\1", html.escape(str(text), quote=False).replace("\n", " "))
 
 
 def _render_body(trusted: bool, text: str) -> None:

@@ -17,6 +17,7 @@ from commentary.analytics import PRESETS, coverage_problems, drawdown, event_day
 from commentary.events import EventsError, events_in_window, load_events
 from commentary.fig_compare import compare_figure, drawdown_figure, spread_figure
 from commentary.fig_pins import add_event_pins
+from commentary.safe_text import md_escape
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
@@ -113,13 +114,8 @@ def _on_window_date() -> None:
 # --------------------------------------------------------------------------- small renderers
 
 
-def _md(text: str) -> str:
-    """Plain text safe inside Markdown (symbols like USDKRW_ECB or ^NDX stay literal)."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>~$|" else ch for ch in text)
-
-
 def _weights_error(exc: ValueError) -> None:
-    message = _md(str(exc))  # quotes the reader's text
+    message = md_escape(str(exc))  # quotes the reader's text
     st.error(tr(f"가중치 오류: {message} — 동일 가중으로 그립니다.",
                 f"Invalid weights: {message} — drawing equal weights."), icon=":material/error:")
 
@@ -151,7 +147,7 @@ if setup is None:
 default, (first, last) = setup
 _seed_state(default, first, last)
 for problem in st.session_state.get(PROBLEMS, []):
-    st.warning(_md(problem), icon=":material/link_off:")  # the URL is anyone's text: no Markdown from it
+    st.warning(md_escape(problem), icon=":material/link_off:")  # the URL is anyone's text: no Markdown from it
 
 # ---- controls
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
@@ -222,8 +218,8 @@ if not view.us or not view.cn:
 if coverage or lines.left_out:
     text = ""
     if lines.left_out:
-        text += _md(tr("차트에서 빠진 종목: ", "Left out of the chart: ") + ", ".join(lines.left_out)) + "\n\n"
-    text += "\n".join(f"- {_md(line)}" for line in cv.group_notes(coverage))
+        text += md_escape(tr("차트에서 빠진 종목: ", "Left out of the chart: ") + ", ".join(lines.left_out)) + "\n\n"
+    text += "\n".join(f"- {md_escape(line)}" for line in cv.group_notes(coverage))
     st.warning(text, icon=":material/warning:")
 
 if levels.empty:
@@ -235,7 +231,7 @@ else:
         try:
             add_event_pins(fig, events_in_window(load_events(), view.start, view.end), LANG)
         except EventsError as exc:
-            st.warning(_md(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
+            st.warning(md_escape(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
     news_pins = pinned_news_events("cmp_news")
     if news_pins:
         add_event_pins(fig, news_pins, LANG)

@@ -7,6 +7,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from commentary.safe_text import md_escape
 from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference
@@ -21,7 +22,7 @@ st.caption(tr(f"저장 위치: `{store.root}`", f"Stored in `{store.root}`"))
 try:
     snap = loaders.snapshot()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc, 500))
     st.stop()
 
 table = status_table(snap, lang())
@@ -45,9 +46,10 @@ with left:
         bar = st.progress(0.0)
         report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
         if report.offline_reason:
-            st.warning(tr(f"오프라인: {report.offline_reason}", f"Offline: {report.offline_reason}"))
+            reason = md_escape(report.offline_reason, 500)
+            st.warning(tr(f"오프라인: {reason}", f"Offline: {reason}"))
         for message in report.errors.values():
-            st.warning(message)
+            st.warning(md_escape(message, 500))
         st.success(tr(f"{len(report.fetched)}개 종목 갱신", f"Updated {len(report.fetched)} symbols"))
 with right:
     st.subheader(tr("폴더에서 가져오기", "Import from a folder"))

@@ -12,6 +12,7 @@ import streamlit as st
 from commentary import fx_view
 from commentary.events import EVENTS_PATH, KINDS, Event, EventsError, event_moves, events_in_window, load_events
 from commentary.fig_fx import fx_figure, has_ohlc, source_note
+from commentary.safe_text import md_escape
 from data_sources.annotations import (
     ANNOTATIONS_FILE,
     LABEL_MAX,
@@ -82,7 +83,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
         return
     except StoreError as exc:
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
-                                + fx_view.md_literal(exc, limit=300))
+                                + md_escape(exc, 300))
         return
     state["fx_note_label"] = ""
     state["fx_note_text"] = ""
@@ -96,7 +97,7 @@ def _on_delete(root: str, ann_id: str) -> None:
         found = delete_annotation(root, ann_id)
     except StoreError as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
-                                           + fx_view.md_literal(exc, limit=300))
+                                           + md_escape(exc, 300))
         return
     st.session_state["fx_note_msg"] = ("success", tr("메모를 지웠습니다.", "Note deleted.")) if found else (
         "warning", tr("이미 지워진 메모입니다.", "That note was already deleted."))
@@ -107,7 +108,7 @@ L = lang()
 try:
     prices = loaders.prices(SYMBOLS)
 except StoreError as exc:
-    st.error(tr("저장소를 읽을 수 없습니다: ", "The local store cannot be read: ") + fx_view.md_literal(exc, limit=300))
+    st.error(tr("저장소를 읽을 수 없습니다: ", "The local store cannot be read: ") + md_escape(exc, 300))
     st.stop()
 
 bounds = {src: fx_view.series_bounds(prices, pair[0]) for src, pair in fx_view.SOURCES.items()}
@@ -164,7 +165,7 @@ st.query_params.update(view.to_params())
 try:
     all_events = _events(loaders.file_version(EVENTS_PATH))
 except EventsError as exc:
-    st.error(tr("사건 목록을 읽지 못했습니다: ", "The event list could not be read: ") + fx_view.md_literal(exc, 300))
+    st.error(tr("사건 목록을 읽지 못했습니다: ", "The event list could not be read: ") + md_escape(exc, 300))
     all_events = []
 events = fx_view.filter_kinds(all_events, view.kinds)
 
@@ -172,10 +173,10 @@ store_root = str(loaders.store().root)
 try:
     notes, notes_warning = _annotations(store_root, loaders.file_version(Path(store_root) / ANNOTATIONS_FILE))
 except StoreError as exc:
-    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + fx_view.md_literal(exc, 300))
+    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
     notes, notes_warning = None, None
 if notes_warning:
-    st.warning(fx_view.md_literal(notes_warning, 300))
+    st.warning(md_escape(notes_warning, 300))
 
 main = fx_view.in_window(prices, view.symbol, view.start, view.end)
 second = fx_view.in_window(prices, view.cny_symbol, view.start, view.end) if view.cny else None
@@ -284,4 +285,4 @@ with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates 
         info = provenance.get(sym, {})
         if info:
             st.caption(tr("저장된 출처 ", "Stored from ") + f"{sym}: "
-                       + fx_view.md_literal(info.get("source", "?"), 120))
+                       + md_escape(info.get("source", "?"), 120))

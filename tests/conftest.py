@@ -89,3 +89,11 @@ def app_page(page: str | None = None, lang: str = "en", **params: str):
         at.switch_page(f"pages/{page}.py")
         at.run()
     return at
+
+
+def shown(markdown_source: str) -> str:
+    """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone."""
+    import re
+
+    text = re.sub(r"\\(.)", r"\1", markdown_source)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

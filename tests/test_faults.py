@@ -17,7 +17,7 @@ from yfinance.exceptions import YFRateLimitError
 from data_sources import atomic
 from data_sources.refresh import ensure_bundled_ecb
 from data_sources.store import Store
-from tests.conftest import ROOT, app_page
+from tests.conftest import ROOT, app_page, shown
 from tests.fakes import yf_frame
 
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
@@ -49,7 +49,7 @@ def online(monkeypatch: pytest.MonkeyPatch, seeded_store: Path) -> Path:
 
 
 def _all_text(at) -> str:
-    return " ".join(str(getattr(e, "value", "")) for e in (*at.info, *at.warning, *at.error, *at.caption))
+    return " ".join(shown(str(getattr(e, "value", ""))) for e in (*at.info, *at.warning, *at.error, *at.caption))
 
 
 @pytest.mark.parametrize("download, reason", [
@@ -90,7 +90,7 @@ def test_damaged_store_file_serves_previous_generation(seeded_store: Path) -> No
     for page in PAGES:
         at = app_page(page, lang="en")
         assert not at.exception, page
-        assert any("previous version" in w.value for w in at.warning), page
+        assert any("previous version" in shown(w.value) for w in at.warning), page
 
 
 def test_read_only_or_full_data_dir_still_renders(monkeypatch, tmp_path) -> None:
@@ -100,4 +100,5 @@ def test_read_only_or_full_data_dir_still_renders(monkeypatch, tmp_path) -> None
     monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
     at = app_page("data", lang="en")
     assert not at.exception
-    assert any("cannot be written" in e.value and "No space left on device" in e.value for e in at.error)
+    assert any("cannot be written" in shown(e.value) and "No space left on device" in shown(e.value)
+               for e in at.error)

@@ -16,7 +16,6 @@ from commentary.fx_view import (
     filter_kinds,
     in_window,
     kind_name,
-    md_literal,
     message,
     moves_table,
     parse_view,
@@ -110,12 +109,6 @@ def test_messages_are_bilingual_and_escape_the_readers_value() -> None:
     assert message("date_out_of_range", {"date": "2019-01-01", "start": "2024-01-01", "end": "2026-10-08"},
                    "en") == "The note's date 2019-01-01 is outside the data (2024-01-01 to 2026-10-08)."
     assert message("no_such_code", {}, "en", fallback="raw [text]") == r"raw \[text\]"
-
-
-def test_md_literal_escapes_markdown_and_cuts() -> None:
-    assert md_literal("[x](https://e.com) *b* <i>") == r"\[x\]\(https\:\/\/e\.com\) \*b\* \<i\>"
-    assert md_literal("a\nb   c") == "a b c"
-    assert md_literal("x" * 100, limit=10) == "x" * 9 + "…"
 
 
 def _prices() -> pd.DataFrame:

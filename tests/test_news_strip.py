@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from commentary.safe_text import md_escape, md_link
 from ui.news_strip import (
     COLUMN_END,
     COLUMN_START,
@@ -17,8 +18,6 @@ from ui.news_strip import (
     filter_params,
     format_kst,
     item_markdown,
-    md_escape,
-    md_link,
     newest_day,
     parse_filter_params,
     selected_day,

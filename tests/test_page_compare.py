@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import app_page
+from tests.conftest import app_page, shown
 
 NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
 KRW_0124, KRW_0127 = 1433.93, 1427.63  # KRW=X
@@ -38,7 +38,8 @@ def chart_spec(at) -> dict:
 
 
 def warnings(at) -> str:
-    return "\n".join(w.value for w in at.warning)
+    """The warnings as the reader sees them (escaped Markdown undone)."""
+    return "\n".join(shown(w.value) for w in at.warning)
 
 
 @pytest.mark.parametrize(("lang", "title", "basket"), [("ko", "미국 vs 중국", "미국 빅테크 바스켓"),
@@ -123,7 +124,8 @@ def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
 def test_url_text_is_not_rendered_as_markdown(seeded_store: Path) -> None:
     at = app_page("compare", lang="en", fx="[click](https://example.com)")
     assert not at.exception
-    assert r"\[click\](https://example.com)" in warnings(at)
+    raw = "\n".join(w.value for w in at.warning)
+    assert "[click](https://example.com)" in warnings(at) and "[click](" not in raw  # literal, not a link
 
 
 def test_invalid_weights_show_the_message_not_a_traceback(seeded_store: Path) -> None:
@@ -131,10 +133,10 @@ def test_invalid_weights_show_the_message_not_a_traceback(seeded_store: Path) ->
     at.radio(key="cmp_weighting").set_value("fixed").run()
     at.text_input(key="cmp_weights").input("NVDA=abc").run()
     assert not at.exception
-    assert any("weight of NVDA is not a number: 'abc'" in e.value for e in at.error)
+    assert any("weight of NVDA is not a number: 'abc'" in shown(e.value) for e in at.error)
     at.text_input(key="cmp_weights").input("NVDA=30").run()
     assert not at.exception
-    assert any("no weight given for member(s) MSFT" in e.value for e in at.error)
+    assert any("no weight given for member(s) MSFT" in shown(e.value) for e in at.error)
     assert "US big-tech basket" in traces(at)  # drawn with equal weights meanwhile
     at.text_input(key="cmp_weights").input("NVDA=3, MSFT=1").run()
     assert not at.error and at.query_params["w"] == "NVDA=3, MSFT=1"
@@ -147,7 +149,7 @@ def test_weights_from_the_url(seeded_store: Path) -> None:
     at = app_page("compare", lang="en", us="NVDA,MSFT", w="NVDA=1,TSLA=1")
     assert not at.exception
     assert at.radio(key="cmp_weighting").value == "fixed"
-    assert any("TSLA is not a member of either basket" in e.value for e in at.error)
+    assert any("TSLA is not a member of either basket" in shown(e.value) for e in at.error)
 
 
 def test_stats_table_and_csv_download(seeded_store: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from commentary.safe_text import md_escape
 from tests.conftest import app_page
 from tests.hostile import HOSTILE_RSS
-from ui.news_strip import md_escape
 
 NVDA_TITLE = md_escape("Nvidia pre-market down 12% due Deepseek")
 NVDA_LINK = "https://old.reddit.com/r/LocalLLaMA/comments/1ib8wfw/"

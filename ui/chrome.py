@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from commentary.safe_text import md_escape
 from data_sources import config, refresh
 from data_sources.atomic import StoreError
 from data_sources.status import freshness, should_auto_refresh
@@ -37,7 +38,8 @@ def page_header(title_ko: str, title_en: str) -> None:
     try:
         loaders.ensure_ready()
     except StoreError as exc:
-        st.error(tr(f"저장소에 쓸 수 없습니다: {exc}", f"The local store cannot be written: {exc}"))
+        st.error(tr(f"저장소에 쓸 수 없습니다: {md_escape(exc, 500)}",
+                    f"The local store cannot be written: {md_escape(exc, 500)}"))
     auto_refresh_on_open()
     freshness_banner()
 
@@ -48,21 +50,23 @@ def freshness_banner() -> None:
     try:
         snap = loaders.snapshot()
     except StoreError as exc:
-        st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+        st.error(tr(f"저장소를 읽을 수 없습니다: {md_escape(exc, 500)}",
+                    f"The local store cannot be read: {md_escape(exc, 500)}"))
         return
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
     as_of = state.as_of.date().isoformat() if state.as_of is not None else "—"
+    reason_en, reason_ko = md_escape(state.reason, 300), md_escape(_reason_ko(state.reason), 300)
     if snap.warning:
-        st.warning(snap.warning)
+        st.warning(md_escape(snap.warning, 500))
     if state.mode == "empty":
         st.warning(tr("저장된 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",
                       "No prices stored yet. Import a snapshot on the Data page."))
     elif state.mode == "offline":
-        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({_reason_ko(state.reason)})",
-                   f"offline — data as of {as_of} ({state.reason})"), icon=":material/cloud_off:")
+        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({reason_ko})",
+                   f"offline — data as of {as_of} ({reason_en})"), icon=":material/cloud_off:")
     elif state.mode == "stale":
-        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({_reason_ko(state.reason)})",
-                   f"stored data — as of {as_of} ({state.reason})"), icon=":material/schedule:")
+        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({reason_ko})",
+                   f"stored data — as of {as_of} ({reason_en})"), icon=":material/schedule:")
     else:
         st.caption(tr(f"최신 데이터 — {as_of} 기준", f"live data — as of {as_of}"))
 

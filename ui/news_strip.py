@@ -1,8 +1,8 @@
 """AI news in the UI: the cached news loader, safe rendering of items, filtering, and the news strip.
 
-Feed text is untrusted. It reaches Streamlit only through :func:`md_escape` (inside
+Feed text is untrusted. It reaches Streamlit only through ``commentary.safe_text.md_escape`` (inside
 ``st.markdown``) or as widget options/labels that Streamlit shows as text; links are built
-by :func:`md_link` only for http(s) addresses. ``unsafe_allow_html`` is never used.
+by ``commentary.safe_text.md_link`` only for http(s) addresses. ``unsafe_allow_html`` is never used.
 
 Price-chart pages use the strip in two steps (pins must exist before the chart is drawn)::
 
@@ -14,7 +14,6 @@ Price-chart pages use the strip in two steps (pins must exist before the chart i
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -25,8 +24,8 @@ import streamlit as st
 
 from commentary.events import Event
 from commentary.fig_news import KST, news_pins, news_strip_figure
+from commentary.safe_text import md_escape, md_link, plain_message
 from data_sources import news_store
-from data_sources.sanitize import BIDI_CONTROLS, safe_url
 from data_sources.tagging import tag_labels
 from ui import loaders
 from ui.i18n import lang, tr
@@ -34,8 +33,6 @@ from ui.i18n import lang, tr
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 PIN_MAX = 6  # pins drawn on a price chart for one day (all on one date: each takes a label level)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff" + "".join(sorted(BIDI_CONTROLS)) + "]")
 _FLAG_TEXT = {
     "missing": ("날짜 없음", "no date"),
     "future": ("미래 날짜", "future date"),
@@ -43,34 +40,6 @@ _FLAG_TEXT = {
 }
 
 
-# ---------------------------------------------------------------- safe text
-
-
-def md_escape(text: object, max_len: int | None = None) -> str:
-    """``text`` made inert for ``st.markdown``: one line, no controls/bidi overrides, HTML and Markdown escaped.
-
-    ``&``, ``<`` and ``>`` become entities (shown literally, never parsed as tags); every Markdown
-    punctuation mark (also ``$`` for LaTeX and ``:`` for Streamlit's ``:color[...]``/emoji syntax) gets a
-    backslash. ``max_len`` cuts the *plain* text first (ending in "…"). Bare web/e-mail addresses in the
-    text may still be auto-linked by GFM, which only ever links http(s)/www/mailto, never other schemes.
-    """
-    plain = "" if text is None else str(text)
-    plain = unicodedata.normalize("NFC", _CONTROLS.sub("", plain))
-    plain = " ".join(plain.split())
-    if max_len is not None and len(plain) > max_len:
-        plain = plain[: max(max_len - 1, 0)].rstrip() + "…"
-    out = _MD_SPECIAL.sub(r"\\\1", plain)
-    return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def md_link(text: object, url: object) -> str:
-    """A Markdown link ``[escaped text](url)`` when ``url`` is http(s), else just the escaped text."""
-    label = md_escape(text) or "…"
-    link = safe_url(url)
-    if not link:
-        return label
-    link = link.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{label}]({link})"
 
 
 def format_kst(stamp: object, lang_code: str) -> str:
@@ -116,12 +85,6 @@ def render_items(items: pd.DataFrame, lang_code: str | None = None) -> None:
     labels = tag_labels(code)
     for record in items.to_dict("records"):
         st.markdown(item_markdown(record, code, labels))
-
-
-def plain_message(text: object, max_len: int = 400) -> str:
-    """Text for ``st.text``/messages: one line, no control or bidi characters, at most ``max_len`` characters."""
-    plain = " ".join(_CONTROLS.sub("", "" if text is None else str(text)).split())
-    return plain if len(plain) <= max_len else plain[: max_len - 1] + "…"
 
 
 # ---------------------------------------------------------------- filtering
