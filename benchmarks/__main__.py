@@ -22,8 +22,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="AppTest runs per page (median)")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("parts", nargs="*", choices=[*PARTS, []], default=list(PARTS))
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
+                        help="seconds a simulated user waits between page views (0 0 = flat out)")
+    parser.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)")
     args = parser.parse_args()
+    unknown = sorted(set(args.parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    args.parts = args.parts or list(PARTS)
     market, news = args.shared / "data" / "market", args.shared / "data" / "feeds" / "news"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     rows: list[tuple[str, str, str]] = []
@@ -54,7 +60,7 @@ def main() -> None:
         if "load" in args.parts:
             from benchmarks import load
 
-            rows += load.run(args.users, args.seconds)
+            rows += load.run(store_dir, args.users, args.seconds, tuple(args.think))
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:<44}  target {target}")

@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.load import server_times
 from tests.browser import browser_page, streamlit_server
 
 HELLO = """import plotly.graph_objects as go
@@ -52,7 +53,8 @@ def run(store_dir: Path, repeat: int = 5) -> list[tuple[str, str, str]]:
         with streamlit_server(store_dir, script=hello) as url, browser_page() as page:
             _first_chart_ms(page, url)  # warm
             hello_ms = statistics.median(_first_chart_ms(page, url) for _ in range(repeat))
-    rows.append(("browser: hello-world app, navigation → first Plotly chart", f"{hello_ms:.0f} ms", "—"))
+        rows.append(("browser: hello-world app, navigation → first Plotly chart", f"{hello_ms:.0f} ms", "—"))
+        rows += server_times(store_dir, hello)
     with streamlit_server(store_dir) as url, browser_page() as page:
         for name in PAGES:
             _first_chart_ms(page, f"{url}/{name}?lang=en")  # warm the server's caches

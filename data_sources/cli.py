@@ -97,15 +97,18 @@ def _refresh_news(store: Store, args: argparse.Namespace) -> int:
 
     report = news_store.refresh_news(store.root, progress=ProgressBar())
     print(report)
-    return 0
+    return 1 if report.errors else 0
 
 
 def _import_feeds(store: Store, args: argparse.Namespace) -> int:
     from data_sources import news_store
 
+    if not args.folder.is_dir():
+        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        return 2
     report = news_store.import_feed_dir(store.root, args.folder, progress=ProgressBar())
     print(report)
-    return 0
+    return 1 if report.errors else 0
 
 
 _COMMANDS = {"refresh": _refresh, "import": _import, "export": _export, "status": _status,

@@ -99,3 +99,19 @@ def test_cli_refresh_offline_says_so(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_cli_import_of_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["--data-dir", str(tmp_path), "import", str(tmp_path / "nope")]) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_cli_import_feeds_then_again_adds_nothing(news_dir: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture) -> None:
+    data = ["--data-dir", str(tmp_path / "store")]
+    assert main([*data, "import-feeds", str(news_dir)]) == 0
+    first = capsys.readouterr().out
+    assert main([*data, "import-feeds", str(news_dir)]) == 0
+    second = capsys.readouterr().out
+    assert "633 new (633 stored)" in first and "0 new (633 stored)" in second
+
+
+def test_cli_refresh_news_offline_reports_each_feed(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["--data-dir", str(tmp_path), "refresh-news"]) == 1
+    out = capsys.readouterr().out
+    assert "0 new (0 stored)" in out and out.count("problem:") >= 5 and "offline" in out.lower()
