@@ -95,6 +95,12 @@ def test_compare_base_date_and_currency_change_the_chart(app_url: str) -> None:
         local = changed_traces(page, after)
         assert {t["name"]: t["y"] for t in local} != base_y
         screenshot(page, "compare-local-currency")
+        page.get_by_role("button", name="Remove NVIDIA (NVDA)").click()  # take NVIDIA out of the US basket
+        page.wait_for_function("() => !decodeURIComponent(location.search).includes('NVDA')", timeout=45_000)
+        without = changed_traces(page, local)
+        us = next(t for t in without if t["name"].startswith("US"))
+        assert us["y"] != next(t for t in local if t["name"].startswith("US"))["y"]
+        screenshot(page, "compare-basket-without-nvda")
 
 
 def test_second_commentary_loads(app_url: str) -> None:
