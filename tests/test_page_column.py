@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pandas as pd
 import pytest
 
@@ -120,16 +117,3 @@ def test_as_of_switch_changes_compare_window(seeded_store):
     assert at.query_params["asof"] in ("column", ["column"])
     at2 = app_page(None, "en", asof="column")
     assert at2.radio[0].value == "column"
-
-
-def test_warm_script_time(seeded_store, capsys):
-    at = app_page(None, "en")
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    with capsys.disabled():
-        print(f"\ncolumn page median warm run: {median:.3f}s")
-    assert median < 5.0

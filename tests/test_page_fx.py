@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import statistics
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -282,19 +280,3 @@ def test_html_in_a_note_is_only_ever_text(seeded_store: Path) -> None:
     for node in _nodes(at._tree):
         if getattr(node, "type", None) == "markdown" and SCRIPT in node.proto.body:
             pytest.fail(f"reader HTML in a markdown element: {node.proto.body!r}")
-
-
-def test_warm_page_run_time(seeded_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    at = app_page("fx", lang="en")
-    assert not at.exception
-    times = []
-    for _ in range(7):
-        begin = time.perf_counter()
-        at.run()
-        times.append(time.perf_counter() - begin)
-    assert not at.exception
-    median = statistics.median(times)
-    with capsys.disabled():
-        print(f"\nfx page warm run: median {median * 1000:.0f} ms over {len(times)} runs "
-              f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
-    assert median < 5.0
