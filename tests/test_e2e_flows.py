@@ -24,9 +24,18 @@ TRACES_JS = """(i) => {
 }"""
 
 
-def traces(page, index: int = 0) -> list[dict]:
-    page.locator(".js-plotly-plot").nth(index).wait_for(timeout=45_000)
-    return page.evaluate(TRACES_JS, index)
+def traces(page, index: int = 0, timeout: float = 45.0) -> list[dict]:
+    """The chart's traces once Plotly has drawn them (named, with data)."""
+    import time
+
+    page.locator(".js-plotly-plot").nth(index).wait_for(timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = page.evaluate(TRACES_JS, index)
+        if found and all(t["name"] for t in found) and any(t["y"] for t in found):
+            return found
+        page.wait_for_timeout(250)
+    raise AssertionError("the chart was never drawn")
 
 
 def set_date_field(page, label: str, day: str) -> None:
