@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from commentary import compare_view as cv
@@ -112,6 +113,27 @@ def _on_window_date() -> None:
 
 
 # --------------------------------------------------------------------------- small renderers
+
+
+@st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
+def _main_figure(levels: pd.DataFrame, names: tuple, base: dt.date, language: str, events: tuple,
+                 news: tuple) -> go.Figure:
+    """The rebased chart with its pins (a shared resource: building Plotly figures is the slow part of a run;
+    the cached figure is never mutated)."""
+    fig = compare_figure(levels, dict(names), base, language, highlight=set(cv.BASKET_KEYS))
+    fig.update_layout(height=520)
+    for pins in (events, news):
+        if pins:
+            add_event_pins(fig, list(pins), language)
+    return fig
+
+
+@st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
+def _basket_figures(baskets: pd.DataFrame, names: tuple, language: str) -> tuple[go.Figure, go.Figure]:
+    """Spread (China − US, pp) and drawdown of the two baskets."""
+    spread = spread_figure(spread_pp(baskets[cv.CN_KEY], baskets[cv.US_KEY]), language)
+    dd = pd.DataFrame({col: drawdown(baskets[col]) for col in baskets.columns})
+    return spread, drawdown_figure(dd, language, dict(names))
 
 
 def _weights_error(exc: ValueError) -> None:
@@ -225,16 +247,13 @@ if coverage or lines.left_out:
 if levels.empty:
     st.info(tr("이 기간에 그릴 데이터가 없습니다.", "Nothing to draw in this window."))
 else:
-    fig = compare_figure(levels, names, view.base, LANG, highlight=set(cv.BASKET_KEYS))
-    fig.update_layout(height=520)
+    event_pins: tuple = ()
     if view.pins:
         try:
-            add_event_pins(fig, events_in_window(load_events(), view.start, view.end), LANG)
+            event_pins = tuple(events_in_window(load_events(), view.start, view.end))
         except EventsError as exc:
             st.warning(md_escape(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
-    news_pins = pinned_news_events("cmp_news")
-    if news_pins:
-        add_event_pins(fig, news_pins, LANG)
+    fig = _main_figure(levels, tuple(names.items()), view.base, LANG, event_pins, tuple(pinned_news_events("cmp_news")))
     st.plotly_chart(fig, width="stretch", config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": f"us-vs-china-{view.base}-{view.ccy}", "scale": 2},
@@ -251,10 +270,9 @@ if lines.notes:
 # ---- spread, drawdown, stats
 if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].notna().any().all():
     left, right = st.columns(2)
-    left.plotly_chart(spread_figure(spread_pp(levels[cv.CN_KEY], levels[cv.US_KEY]), LANG), width="stretch")
-    baskets = levels[list(cv.BASKET_KEYS)]
-    dd = pd.DataFrame({col: drawdown(baskets[col]) for col in baskets.columns})
-    right.plotly_chart(drawdown_figure(dd, LANG, names), width="stretch")
+    spread_fig, drawdown_fig = _basket_figures(levels[list(cv.BASKET_KEYS)], tuple(names.items()), LANG)
+    left.plotly_chart(spread_fig, width="stretch")
+    right.plotly_chart(drawdown_fig, width="stretch")
 
 st.subheader(tr("기간 통계", "Window statistics"))
 stats = cv.stats_frame(levels, LANG)
