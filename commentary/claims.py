@@ -37,6 +37,7 @@ import pandas as pd
 from commentary.analytics import basket_index
 from commentary.formatting import fmt_date, fmt_number, fmt_pct, fmt_pp
 from data_sources.frames import wide
+from data_sources.universe import instrument
 
 if TYPE_CHECKING:
     from commentary.column import Claim
@@ -106,6 +107,7 @@ class Verdict:
     start_values: Mapping[str, float] = field(default_factory=dict)
     end_values: Mapping[str, float] = field(default_factory=dict)
     detail: str = ""
+    detail_ko: str = ""
 
 
 # --------------------------------------------------------------------------- validation
@@ -204,20 +206,23 @@ def _series(ref: SeriesRef, prices: pd.DataFrame, start: pd.Timestamp) -> pd.Ser
 
 
 def _check(refs: Sequence[SeriesRef], prices: pd.DataFrame, start: pd.Timestamp, target: pd.Timestamp,
-           ) -> tuple[str, str] | None:
-    """("no data" | "too early", why) when a needed series cannot answer, else None."""
+           ) -> tuple[str, str, str] | None:
+    """("no data" | "too early", why in English, why in Korean) when a needed series cannot answer, else None."""
     last_dates: dict[str, pd.Timestamp] = {}
     for ref in refs:
         for sym in ref.symbols:
             col = prices[sym].dropna() if sym in prices.columns else pd.Series(dtype="float64")
             if col.empty:
-                return "no data", f"no stored prices for {sym}"
+                return "no data", f"no stored prices for {sym}", f"{sym}: 저장된 가격 없음"
             if col.index[0] > start:
-                return "no data", f"{sym} has no price on or before {start.date()} (first: {col.index[0].date()})"
+                first = col.index[0].date()
+                return ("no data", f"{sym} has no price on or before {start.date()} (first: {first})",
+                        f"{sym}: {start.date()} 이전 가격 없음 (첫 가격 {first})")
             last_dates[sym] = col.index[-1]
     sym, last = min(last_dates.items(), key=lambda kv: kv[1])
     if target > last:
-        return "too early", f"horizon ends {target.date()}, after the last stored date {last.date()} ({sym})"
+        return ("too early", f"horizon ends {target.date()}, after the last stored date {last.date()} ({sym})",
+                f"기간 끝 {target.date()}이 저장된 마지막 날짜 {last.date()}({sym}) 이후")
     return None
 
 
@@ -230,38 +235,68 @@ def _window(series: pd.Series, start: pd.Timestamp, target: pd.Timestamp) -> _Wi
                    float(before_end.iloc[-1]))
 
 
-def _judge(rule: Rule, windows: dict[str, _Window], refs: dict[str, SeriesRef]) -> tuple[float, str, bool, str]:
-    """(measured, unit, held, detail) for a rule given its measured windows."""
+def _judge(rule: Rule, windows: dict[str, _Window], refs: dict[str, SeriesRef]
+           ) -> tuple[float, str, bool, str, str]:
+    """(measured, unit, held, detail in English, detail in Korean) for a rule given its measured windows."""
     p = rule.params
+    en = {k: ref_name(r, "en") for k, r in refs.items()}
+    ko = {k: ref_name(r, "ko") for k, r in refs.items()}
     if rule.type == "outperform":
         a, b = windows["a"], windows["b"]
         measured = a.change_pct - b.change_pct
         margin = p["margin_pp"]
-        detail = (f"{refs['a'].label} {fmt_pct(a.change_pct)} vs {refs['b'].label} {fmt_pct(b.change_pct)}: "
-                  f"{fmt_pp(measured)} ({'>' if measured > margin else '<='} margin {fmt_pp(margin)})")
-        return measured, "pp", measured > margin, detail
+        held = measured > margin
+        detail = (f"{en['a']} {fmt_pct(a.change_pct)} vs {en['b']} {fmt_pct(b.change_pct)}: "
+                  f"{fmt_pp(measured)} ({'>' if held else '<='} margin {fmt_pp(margin)})")
+        detail_ko = (f"{ko['a']} {fmt_pct(a.change_pct)} 대 {ko['b']} {fmt_pct(b.change_pct)}: "
+                     f"{fmt_pp(measured, lang='ko')} (기준 {fmt_pp(margin, lang='ko')} {'초과' if held else '이하'})")
+        return measured, "pp", held, detail, detail_ko
     if rule.type == "direction":
         w = windows["series"]
         measured = w.change_pct
         threshold = p["threshold_pct"]
         held = measured < -threshold if p["direction"] == "down" else measured > threshold
-        detail = (f"{refs['series'].label} {fmt_number(w.start_value, 2)} → {fmt_number(w.end_value, 2)} "
-                  f"({fmt_pct(measured, 2)}); claim: {p['direction']} by more than {fmt_number(threshold, 2)}%")
-        return measured, "%", held, detail
+        move = f"{fmt_number(w.start_value, 2)} → {fmt_number(w.end_value, 2)} ({fmt_pct(measured, 2)})"
+        detail = f"{en['series']} {move}; claim: {p['direction']} by more than {fmt_number(threshold, 2)}%"
+        word = "하락" if p["direction"] == "down" else "상승"
+        detail_ko = f"{ko['series']} {move}; 주장: {fmt_number(threshold, 2)}% 넘게 {word}"
+        return measured, "%", held, detail, detail_ko
     if rule.type == "level":
         w = windows["symbol"]
         measured = w.end_value
         held = measured < p["level"] if p["side"] == "below" else measured > p["level"]
-        detail = (f"{refs['symbol'].label} at {fmt_number(measured, 2)} on {w.end_date.date()}; "
+        detail = (f"{en['symbol']} at {fmt_number(measured, 2)} on {w.end_date.date()}; "
                   f"claim: {p['side']} {fmt_number(p['level'], 2)}")
-        return measured, "level", held, detail
+        side = "아래" if p["side"] == "below" else "위"
+        detail_ko = (f"{ko['symbol']} {w.end_date.date()} {fmt_number(measured, 2)}; "
+                     f"주장: {fmt_number(p['level'], 2)} {side}")
+        return measured, "level", held, detail, detail_ko
     w = windows["symbol"]  # no_move
     measured = w.change_pct
     threshold = p["threshold_pct"]
     held = abs(measured) < threshold
-    detail = (f"{refs['symbol'].label} {fmt_number(w.start_value, 2)} → {fmt_number(w.end_value, 2)} "
-              f"({fmt_pct(measured, 2)}); claim: |change| < {fmt_number(threshold, 2)}%")
-    return measured, "%", held, detail
+    move = f"{fmt_number(w.start_value, 2)} → {fmt_number(w.end_value, 2)} ({fmt_pct(measured, 2)})"
+    detail = f"{en['symbol']} {move}; claim: |change| < {fmt_number(threshold, 2)}%"
+    detail_ko = f"{ko['symbol']} {move}; 주장: 변동폭 {fmt_number(threshold, 2)}% 미만"
+    return measured, "%", held, detail, detail_ko
+
+
+BASKET_NAMES: dict[str, dict[str, str]] = {
+    "ko": {"cn_tech": "중국 기술주 바스켓", "us_bigtech": "미국 빅테크 바스켓"},
+    "en": {"cn_tech": "China tech basket", "us_bigtech": "US big-tech basket"},
+}
+
+
+def ref_name(ref: SeriesRef, lang: str) -> str:
+    """A reader's name for a rule's series: a known basket's name, or the symbol's name in ``lang``."""
+    key = "ko" if lang == "ko" else "en"
+    if ref.label in BASKET_NAMES[key]:
+        return BASKET_NAMES[key][ref.label]
+    if not ref.is_basket and len(ref.symbols) == 1:
+        inst = instrument(ref.symbols[0])
+        if inst is not None:
+            return f"{inst.name(key)} ({inst.symbol})"
+    return ref.label
 
 
 def _evaluate(claim: Claim, horizon: str, prices: pd.DataFrame) -> Verdict:
@@ -272,21 +307,22 @@ def _evaluate(claim: Claim, horizon: str, prices: pd.DataFrame) -> Verdict:
             "target_date": target.date()}
     problem = _check(list(refs.values()), prices, start, target)
     if problem is not None:
-        return Verdict(verdict=problem[0], measured=None, unit="", detail=problem[1], **base)
+        return Verdict(verdict=problem[0], measured=None, unit="", detail=problem[1], detail_ko=problem[2], **base)
     windows: dict[str, _Window] = {}
     for name, ref in refs.items():
         win = _window(_series(ref, prices, start), start, target)
         if win is None:
             return Verdict(verdict="no data", measured=None, unit="",
-                           detail=f"{ref.label} has no value on or before {start.date()}", **base)
+                           detail=f"{ref.label} has no value on or before {start.date()}",
+                           detail_ko=f"{ref_name(ref, 'ko')}: {start.date()} 이전 값 없음", **base)
         windows[name] = win
-    measured, unit, held, detail = _judge(claim.rule, windows, refs)
+    measured, unit, held, detail, detail_ko = _judge(claim.rule, windows, refs)
     base["start_date"] = min(w.start_date for w in windows.values()).date()
     base["end_date"] = max(w.end_date for w in windows.values()).date()
     return Verdict(verdict="held" if held else "failed", measured=measured, unit=unit,
                    start_values={refs[k].label: w.start_value for k, w in windows.items()},
                    end_values={refs[k].label: w.end_value for k, w in windows.items()},
-                   detail=detail, **base)
+                   detail=detail, detail_ko=detail_ko, **base)
 
 
 def _wide_prices(prices: pd.DataFrame) -> pd.DataFrame:
@@ -303,7 +339,7 @@ def evaluate_claim(claim: Claim, prices: pd.DataFrame) -> list[Verdict]:
 
 SCORECARD_COLUMNS: tuple[str, ...] = (
     "claim_id", "horizon", "verdict", "measured", "unit", "start_date", "end_date", "target_date",
-    "start_values", "end_values", "detail",
+    "start_values", "end_values", "detail", "detail_ko",
 )
 
 

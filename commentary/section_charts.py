@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from commentary import compare_view as cv
 from commentary.analytics import basket_index, event_day_moves, rebase
-from commentary.claims import VERDICT_LABELS, rule_symbols
+from commentary.claims import BASKET_NAMES, VERDICT_LABELS, rule_symbols
 from commentary.events import Event, events_in_window
 from commentary.fig_compare import compare_figure
 from commentary.fig_fx import fx_figure
@@ -33,10 +33,6 @@ from data_sources.universe import instrument
 if TYPE_CHECKING:
     from commentary.column import Claim, Commentary, Section
 
-BASKET_NAMES: dict[str, dict[str, str]] = {
-    "ko": {"cn_tech": "중국 기술주 바스켓", "us_bigtech": "미국 빅테크 바스켓"},
-    "en": {"cn_tech": "China tech basket", "us_bigtech": "US big-tech basket"},
-}
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
 NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
 
@@ -265,6 +261,6 @@ def scorecard_table(claims: Sequence[Claim], card: pd.DataFrame, lang: str) -> p
             words["measured"]: format_measured(rec["measured"], rec["unit"], currency, lang),
             words["start"]: fmt_date(rec["start_date"], lang),
             words["end"]: fmt_date(rec["end_date"], lang),
-            words["detail"]: rec["detail"],
+            words["detail"]: (rec.get("detail_ko") or rec["detail"]) if lang == "ko" else rec["detail"],
         })
     return pd.DataFrame(rows, columns=list(words.values()))

@@ -114,6 +114,19 @@ def test_no_move_uses_absolute_change() -> None:
     assert loose.verdict == "held"
 
 
+def test_details_are_written_in_both_languages() -> None:
+    prices = _prices({"KRW=X": {"2025-01-24": 1000.0, "2025-01-31": 1009.0}})
+    (v,) = evaluate_claim(_claim("no_move", {"symbol": "KRW=X"}, start="2025-01-24"), prices)
+    assert v.detail == "USD/KRW (Yahoo) (KRW=X) 1,000.00 → 1,009.00 (+0.90%); claim: |change| < 1.00%"
+    assert v.detail_ko == "원/달러 (야후) (KRW=X) 1,000.00 → 1,009.00 (+0.90%); 주장: 변동폭 1.00% 미만"
+    week = evaluate_claim(_claim("outperform", {"a": "ab", "b": ["Z"]}, baskets={"ab": ["X", "Y"]}),
+                          _prices(WEEKLY))[0]
+    assert week.detail_ko.startswith("ab +20.0% 대 Z +5.0%: +15.0%p (기준 0.0%p 초과)")
+    (early,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}, horizons=("3M",)),
+                              _prices(WEEKLY))
+    assert early.detail_ko == "기간 끝 2025-04-03이 저장된 마지막 날짜 2025-02-10(X) 이후"
+
+
 def test_too_early_when_any_needed_series_ends_before_the_horizon() -> None:
     prices = _prices(WEEKLY)
     claim = _claim("outperform", {"a": "X", "b": "Z"}, horizons=("1W", "1M", "3M"))
