@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from commentary.fig_news import news_strip_figure
+from commentary.safe_text import md_escape, plain_message
 from data_sources import config, news_store
 from data_sources.atomic import StoreError
 from data_sources.news_store import FeedConfigError, NewsReport
@@ -26,10 +27,8 @@ from ui.news_strip import (
     filter_news,
     filter_params,
     load_news_cached,
-    md_escape,
     newest_day,
     parse_filter_params,
-    plain_message,
     render_items,
 )
 
