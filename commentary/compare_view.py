@@ -388,6 +388,42 @@ def moves_frame(moves: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+_NOTES_KO: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), ko) for pattern, ko in (
+    (r"^(?P<s>\S+): not in the universe, currency unknown; left out$", "{s}: 목록에 없는 종목(통화 불명), 제외"),
+    (r"^(?P<s>\S+): an FX rate or dollar index, not a price; left out$", "{s}: 환율·달러인덱스라 가격이 아님, 제외"),
+    (r"^(?P<s>\S+): no (?P<c>\w+) per USD rate available; left out$", "{s}: 달러당 {c} 환율이 없어 제외"),
+    (r"^(?P<s>\S+): (?P<n>\d+) of (?P<m>\d+) dates dropped, no FX rate within (?P<d>\d+) days \((?P<l>.*)\)$",
+     "{s}: {m}일 중 {n}일 제외 — {d}일 안에 환율 없음 ({l})"),
+    (r"^(?P<c>\w+) per USD from (?P<s>\S+) \((?P<lab>[^)]*)\)$", "달러당 {c}: {s} ({lab})"),
+    (r"^(?P<c>\w+) per USD from (?P<s>\S+) \((?P<lab>[^)]*)\): the preferred (?P<w>.+) series (?P<ws>\S+) is not "
+     r"available$", "달러당 {c}: {s} ({lab}) — 선택한 {w} 자료 {ws}가 없음"),
+    (r"^(?P<c>\w+) per USD: neither (?P<a>\S+) nor (?P<b>\S+) is available$", "달러당 {c}: {a}, {b} 모두 없음"),
+    (r"^(?P<s>\S+): no data in the store$", "{s}: 저장된 데이터 없음"),
+    (r"^(?P<s>\S+): no data in the window (?P<w>.+) \(data (?P<a>\S+) to (?P<b>\S+)\)$",
+     "{s}: 기간 {w}에 데이터 없음 (데이터 {a}~{b})"),
+    (r"^(?P<s>\S+): no data before (?P<d>\S+)$", "{s}: {d} 이전 데이터 없음"),
+    (r"^(?P<s>\S+): no data after (?P<d>\S+)$", "{s}: {d} 이후 데이터 없음"),
+    (r"^(?P<s>\S+): no data between (?P<a>\S+) and (?P<b>\S+)$", "{s}: {a}~{b} 사이 데이터 없음"),
+    (r"^(?P<s>\S+): no value on or before the base date (?P<d>\S+), cannot rebase$",
+     "{s}: 기준일 {d} 이전 값이 없어 100으로 맞출 수 없음"),
+))
+
+
+def localise_notes(notes: Iterable[str], lang: str) -> list[str]:
+    """The analytics' English notes in the reader's language (known patterns; anything else unchanged)."""
+    if lang != "ko":
+        return list(notes)
+    out = []
+    for note in notes:
+        for pattern, korean in _NOTES_KO:
+            match = pattern.match(note)
+            if match:
+                note = korean.format(**match.groupdict())
+                break
+        out.append(note)
+    return out
+
+
 def group_notes(notes: Iterable[str]) -> list[str]:
     """Merge notes that differ only in their leading symbol: ``"A: x", "B: x"`` → ``"A, B: x"`` (order kept)."""
     groups: dict[str, list[str]] = {}

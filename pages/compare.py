@@ -241,7 +241,7 @@ if coverage or lines.left_out:
     text = ""
     if lines.left_out:
         text += md_escape(tr("차트에서 빠진 종목: ", "Left out of the chart: ") + ", ".join(lines.left_out)) + "\n\n"
-    text += "\n".join(f"- {md_escape(line)}" for line in cv.group_notes(coverage))
+    text += "\n".join(f"- {md_escape(line)}" for line in cv.group_notes(cv.localise_notes(coverage, LANG)))
     st.warning(text, icon=":material/warning:")
 
 if levels.empty:
@@ -265,7 +265,8 @@ st.caption(tr(f"{unit} 기준 수익률입니다. 바스켓은 기준일에 산 
               f"Returns in {unit}. Baskets are bought at the base and held; a member's value is carried over its "
               f"own market's holidays for up to {cv.MAX_CARRY_DAYS} days."))
 if lines.notes:
-    st.caption(tr("환산: ", "Conversion: ") + "; ".join(cv.group_notes(lines.notes)))
+    st.caption(tr("환산: ", "Conversion: ") + "; ".join(md_escape(n) for n in
+                                                        cv.group_notes(cv.localise_notes(lines.notes, LANG))))
 
 # ---- spread, drawdown, stats
 if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].notna().any().all():

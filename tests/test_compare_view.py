@@ -194,3 +194,23 @@ def test_group_notes_merges_same_text() -> None:
 
 def test_event_time_is_the_us_open() -> None:
     assert cv.event_time(D(2025, 1, 27)) == "2025-01-27 09:30 America/New_York"
+
+
+def test_notes_from_the_analytics_read_in_korean() -> None:
+    from commentary.analytics import coverage_problems, to_currency
+
+    dates = pd.to_datetime(["2025-01-22", "2025-01-23", "2025-01-24", "2025-01-27"])
+    prices = pd.DataFrame({"date": dates, "symbol": "NVDA", "open": None, "high": None, "low": None,
+                           "close": [1.0, 2.0, 3.0, 4.0], "adj_close": None, "volume": None})
+    fx = pd.DataFrame({"date": dates[:2], "symbol": "USDKRW_ECB", "close": [1450.0, 1440.0]})
+    converted, notes = to_currency(prices, "KRW", fx, fx_source="yahoo", max_fill_days=1)
+    problems = coverage_problems(prices, ["NVDA", "9988.HK"], dt.date(2025, 1, 1), dt.date(2025, 1, 27))
+    korean = cv.localise_notes([*notes, *problems], "ko")
+    assert korean == [
+        "달러당 KRW: USDKRW_ECB (ECB) — 선택한 Yahoo 자료 KRW=X가 없음",
+        "NVDA: 4일 중 1일 제외 — 1일 안에 환율 없음 (2025-01-27)",
+        "NVDA: 2025-01-22 이전 데이터 없음",
+        "9988.HK: 저장된 데이터 없음",
+    ]
+    assert cv.localise_notes(["something new"], "ko") == ["something new"]
+    assert cv.localise_notes(notes, "en") == notes

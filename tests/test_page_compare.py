@@ -65,7 +65,7 @@ def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seede
     query = at.query_params
     assert (query["base"], query["start"], query["ccy"]) == ("2025-01-24", "2024-10-24", "KRW")
     assert query["bench"] == "^NDX,^HSI,KWEB"
-    assert any(c.value.startswith("Conversion: ") and "KRW=X" in c.value for c in at.caption)
+    assert any(c.value.startswith("Conversion: ") and "KRW=X" in shown(c.value) for c in at.caption)
 
 
 def test_widgets_change_base_members_and_currency(seeded_store: Path) -> None:
