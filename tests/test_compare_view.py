@@ -203,7 +203,7 @@ def test_notes_from_the_analytics_read_in_korean() -> None:
     prices = pd.DataFrame({"date": dates, "symbol": "NVDA", "open": None, "high": None, "low": None,
                            "close": [1.0, 2.0, 3.0, 4.0], "adj_close": None, "volume": None})
     fx = pd.DataFrame({"date": dates[:2], "symbol": "USDKRW_ECB", "close": [1450.0, 1440.0]})
-    converted, notes = to_currency(prices, "KRW", fx, fx_source="yahoo", max_fill_days=1)
+    _, notes = to_currency(prices, "KRW", fx, fx_source="yahoo", max_fill_days=1)
     problems = coverage_problems(prices, ["NVDA", "9988.HK"], dt.date(2025, 1, 1), dt.date(2025, 1, 27))
     korean = cv.localise_notes([*notes, *problems], "ko")
     assert korean == [
