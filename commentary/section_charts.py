@@ -156,6 +156,12 @@ def event_day_table(section: Section, prices: pd.DataFrame, lang: str) -> pd.Dat
     return cv.moves_frame(moves, lang)
 
 
+def _beside_text(fig: go.Figure) -> go.Figure:
+    """A chart that sits in a half-width column next to the narrative: legend below the plot, not beside it."""
+    return fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
+                             margin=dict(r=10))
+
+
 def section_figure(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
                    lang: str, as_of: dt.date | None = None) -> go.Figure | pd.DataFrame:
     """The evidence for ``section``'s chart spec: a figure (compare, fx, fx_window) or a table (event_day).
@@ -166,9 +172,9 @@ def section_figure(section: Section, commentary: Commentary, prices: pd.DataFram
     data = cut_prices(prices, as_of)
     kind = section.chart["kind"]
     if kind == "compare":
-        return _compare(section, commentary, data, events, lang, as_of)
+        return _beside_text(_compare(section, commentary, data, events, lang, as_of))
     if kind in ("fx", "fx_window"):
-        return _fx(section, commentary, data, events, lang)
+        return _beside_text(_fx(section, commentary, data, events, lang))
     if kind == "event_day":
         return event_day_table(section, data, lang)
     raise ValueError(f"section {section.id}: unknown chart kind {kind!r}")
