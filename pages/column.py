@@ -7,7 +7,6 @@ reader may upload one more (kept in this session; its text is untrusted and rend
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,14 +14,14 @@ import streamlit as st
 from commentary import claims as claims_mod
 from commentary import section_charts as sc
 from commentary.column import Commentary, CommentaryError, list_commentaries, parse_commentary
-from commentary.events import Event, EventsError, load_events
+from commentary.events import Event, EventsError
 from commentary.formatting import fmt_date
 from commentary.safe_text import md_escape
 from data_sources.atomic import StoreError
-from data_sources.news_store import NEWS_FILE, load_news
 from data_sources.sanitize import safe_url
 from ui import chrome, loaders
 from ui.i18n import lang, tr
+from ui.news_strip import load_news_cached
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -37,26 +36,6 @@ ASOF_CHOICES = ("all", "column")
 def _bundled() -> list[Commentary | CommentaryError]:
     """The bundled commentaries (immutable objects, so a resource cache is enough)."""
     return list_commentaries()
-
-
-@st.cache_resource(show_spinner=False)
-def _events() -> list[Event]:
-    return load_events()
-
-
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
-def _news(root: str, version: str) -> pd.DataFrame:
-    del version  # cache key only
-    return load_news(Path(root))
-
-
-def _load_news() -> pd.DataFrame:
-    try:
-        from ui.news_strip import load_news_cached  # a colleague's shared loader, when present
-    except ImportError:
-        store = loaders.store()
-        return _news(str(store.root), loaders.file_version(store.root / NEWS_FILE))
-    return load_news_cached()
 
 
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
@@ -83,7 +62,7 @@ def _evidence(item: Commentary, section, language: str, as_of: str):
 
 def _events_or_empty() -> list[Event]:
     try:
-        return _events()
+        return loaders.events()
     except EventsError:
         return []
 
@@ -102,7 +81,7 @@ def _news_block(section) -> None:
     if section.news is None:
         return
     try:
-        news = _load_news()
+        news = load_news_cached()
     except StoreError as exc:
         st.caption(tr(f"뉴스를 읽을 수 없습니다: {exc}", f"The news cannot be read: {exc}"))
         return

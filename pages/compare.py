@@ -15,7 +15,7 @@ import streamlit as st
 
 from commentary import compare_view as cv
 from commentary.analytics import PRESETS, coverage_problems, drawdown, event_day_moves, spread_pp
-from commentary.events import EventsError, events_in_window, load_events
+from commentary.events import EventsError, events_in_window
 from commentary.fig_compare import compare_figure, drawdown_figure, spread_figure
 from commentary.fig_pins import add_event_pins
 from commentary.safe_text import md_escape
@@ -250,7 +250,7 @@ else:
     event_pins: tuple = ()
     if view.pins:
         try:
-            event_pins = tuple(events_in_window(load_events(), view.start, view.end))
+            event_pins = tuple(events_in_window(loaders.events(), view.start, view.end))
         except EventsError as exc:
             st.warning(md_escape(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
     fig = _main_figure(levels, tuple(names.items()), view.base, LANG, event_pins, tuple(pinned_news_events("cmp_news")))

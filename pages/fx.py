@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from commentary import fx_view
-from commentary.events import EVENTS_PATH, KINDS, Event, EventsError, event_moves, events_in_window, load_events
+from commentary.events import KINDS, EventsError, event_moves, events_in_window
 from commentary.fig_fx import fx_figure, has_ohlc, source_note
 from commentary.safe_text import md_escape
 from data_sources.annotations import (
@@ -41,13 +41,6 @@ def _figure(main, kind, ref, second, events, notes, source_label, language):
     fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
                     source_label=source_label, lang=language)
     return fig.update_layout(height=560)
-
-
-@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
-def _events(version: str) -> list[Event]:
-    """The checked events of events.toml, cached until the file changes (EventsError is not cached)."""
-    del version  # part of the cache key only
-    return load_events(EVENTS_PATH)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -163,7 +156,7 @@ view = fx_view.FxView(start=start, end=end, ref=ref, src=src, cny=bool(cny), kin
 st.query_params.update(view.to_params())
 
 try:
-    all_events = _events(loaders.file_version(EVENTS_PATH))
+    all_events = loaders.events()
 except EventsError as exc:
     st.error(tr("사건 목록을 읽지 못했습니다: ", "The event list could not be read: ") + md_escape(exc, 300))
     all_events = []

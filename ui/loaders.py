@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from commentary.events import EVENTS_PATH, Event, load_events
 from data_sources import config, refresh
 from data_sources.store import PriceSnapshot, Store
 
@@ -45,6 +46,20 @@ def prices(symbols: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Stored tidy prices, optionally for some symbols only."""
     frame = snapshot().prices
     return frame if symbols is None else frame[frame["symbol"].isin(list(symbols))]
+
+
+@st.cache_data(ttl=3600, max_entries=2, show_spinner=False)
+def _events(version: str) -> list[Event]:
+    del version  # part of the cache key only
+    return load_events(EVENTS_PATH)
+
+
+def events() -> list[Event]:
+    """The checked events of ``commentary/events.toml`` (cached until the file changes).
+
+    Raises ``EventsError`` (never cached) naming the file, entry and field when the file is bad.
+    """
+    return _events(file_version(EVENTS_PATH))
 
 
 @st.cache_resource(show_spinner=False)
