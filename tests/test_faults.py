@@ -102,3 +102,13 @@ def test_read_only_or_full_data_dir_still_renders(monkeypatch, tmp_path) -> None
     assert not at.exception
     assert any("cannot be written" in shown(e.value) and "No space left on device" in shown(e.value)
                for e in at.error)
+
+
+def test_fresh_install_with_no_import_every_page_renders_and_says_what_to_do() -> None:
+    for page in PAGES:
+        at = app_page(page, lang="en")
+        assert not at.exception, (page, at.exception)
+        text = _all_text(at)
+        assert "offline — data as of" in text, page  # the bundled ECB rates are there from the first start
+    assert "Import a snapshot on the Data page" in _all_text(app_page("compare", lang="en"))
+    assert "showing the USDKRW_ECB series instead" in _all_text(app_page("fx", lang="en"))  # works offline
