@@ -231,7 +231,10 @@ if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
     st.plotly_chart(news_strip_figure(counts, code, labels), width="stretch", config={"displayModeBar": False},
                     key="news_counts")
 
-if shown.empty:
+if news.empty:
+    st.info(tr("저장된 뉴스가 없습니다. 위의 '피드 관리'에서 피드를 가져오거나 저장된 피드 파일 폴더를 불러오세요.",
+               "No news is stored yet. Fetch the feeds or import a folder of saved feed files under 'Manage feeds'."))
+elif shown.empty:
     st.info(tr("조건에 맞는 뉴스가 없습니다. 기간이나 필터를 바꿔 보세요 (오른쪽 위 '최신 뉴스').",
                "No news matches. Try another period or fewer filters (or 'Latest')."))
     st.stop()
