@@ -28,6 +28,7 @@ from commentary.fig_fx import fx_figure
 from commentary.fig_pins import add_event_pins, add_reference_line
 from commentary.formatting import fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
 from data_sources.frames import wide
+from data_sources.news_store import local_days
 from data_sources.universe import instrument
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def section_news(news: pd.DataFrame, section: Section, limit: int = NEWS_LIMIT, 
     if spec is None or news is None or news.empty:
         return news.iloc[0:0] if news is not None else pd.DataFrame()
     published = pd.to_datetime(news["published"], utc=True, errors="coerce")
-    days = published.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    days = local_days(published, tz)
     mask = (days >= _ts(spec["start"])) & (days <= _ts(spec["end"]))
     if "date_flag" in news.columns:
         mask &= news["date_flag"].fillna("") != "absurd"

@@ -306,9 +306,10 @@ def _day(value: object) -> pd.Timestamp:
     return stamp.normalize()
 
 
-def _local_days(news: pd.DataFrame, tz: str) -> pd.Series:
-    published = pd.to_datetime(news["published"], utc=True, errors="coerce")
-    return published.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+def local_days(published: pd.Series, tz: str = "Asia/Seoul") -> pd.Series:
+    """The local calendar day (naive midnight) in ``tz`` of each UTC publication time; NaT stays NaT."""
+    stamps = pd.to_datetime(published, utc=True, errors="coerce")
+    return stamps.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
 
 
 def daily_tag_counts(
@@ -330,7 +331,7 @@ def daily_tag_counts(
         return pd.DataFrame(columns)
     frame = normalise_news(news)
     frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
-    days = _local_days(frame, tz) if not frame.empty else pd.Series(dtype="datetime64[ns]")
+    days = local_days(frame["published"], tz) if not frame.empty else pd.Series(dtype="datetime64[ns]")
     mask = (days >= start_day) & (days <= end_day)
     pairs = pd.DataFrame({"date": days[mask].to_numpy(), "tag": frame.loc[mask, "tags"].to_numpy()})
     pairs = pairs.explode("tag").dropna(subset=["tag"])
@@ -356,5 +357,5 @@ def items_on_day(news: pd.DataFrame, day: object, tz: str = "Asia/Seoul") -> pd.
     if frame.empty:
         return frame
     frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
-    picked = frame[_local_days(frame, tz) == _day(day)]
+    picked = frame[local_days(frame["published"], tz) == _day(day)]
     return sort_news(picked, newest_first=False)

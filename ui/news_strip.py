@@ -24,6 +24,7 @@ import streamlit as st
 
 from commentary.events import Event
 from commentary.fig_news import KST, news_pins, news_strip_figure
+from commentary.formatting import fmt_date
 from commentary.safe_text import md_escape, md_link, plain_message
 from data_sources import news_store
 from data_sources.tagging import tag_labels
@@ -32,7 +33,6 @@ from ui.i18n import lang, tr
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 PIN_MAX = 6  # pins drawn on a price chart for one day (all on one date: each takes a label level)
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _FLAG_TEXT = {
     "missing": ("날짜 없음", "no date"),
     "future": ("미래 날짜", "future date"),
@@ -48,15 +48,7 @@ def format_kst(stamp: object, lang_code: str) -> str:
         return ""
     ts = pd.Timestamp(stamp)
     ts = (ts.tz_localize("UTC") if ts.tzinfo is None else ts).tz_convert(KST)
-    if lang_code == "ko":
-        return f"{ts.year}년 {ts.month}월 {ts.day}일 {ts:%H:%M} KST"
-    return f"{_MONTHS_EN[ts.month - 1]} {ts.day}, {ts.year} {ts:%H:%M} KST"
-
-
-def kst_days(published: pd.Series) -> pd.Series:
-    """KST calendar day (naive midnight) of each UTC time; NaT stays NaT."""
-    stamps = pd.to_datetime(published, utc=True, errors="coerce")
-    return stamps.dt.tz_convert(KST).dt.tz_localize(None).dt.normalize()
+    return f"{fmt_date(ts, lang_code)} {ts:%H:%M} KST"
 
 
 def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels: Mapping[str, str]) -> str:
@@ -114,7 +106,7 @@ def filter_news(
     wanted_sources = set(sources)
     if wanted_sources:
         mask &= news["source"].isin(wanted_sources)
-    days = kst_days(news["published"])
+    days = news_store.local_days(news["published"])
     undated = days.isna()
     in_window = pd.Series(True, index=news.index)
     if start is not None:
@@ -231,7 +223,7 @@ def newest_day(news: pd.DataFrame) -> dt.date | None:
     usable = news[news["date_flag"].eq("") & news["published"].notna()]
     if usable.empty:
         return None
-    return kst_days(usable["published"]).max().date()
+    return news_store.local_days(usable["published"]).max().date()
 
 
 # ---------------------------------------------------------------- cached loader
@@ -285,7 +277,7 @@ def selected_day(selection: object) -> dt.date | None:
 
 def _days_with_items(news: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
     usable = news[news["published"].notna() & news["date_flag"].ne("absurd")]
-    days = kst_days(usable["published"])
+    days = news_store.local_days(usable["published"])
     days = days[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
     return days.dt.date.value_counts().sort_index()
 
@@ -331,7 +323,7 @@ def render_news_strip(start: object, end: object, key: str) -> None:
         st.session_state[day_key] = per_day.idxmax()
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     fmt = (lambda d: f"{d.month}월 {d.day}일 ({per_day[d]}건)") if code == "ko" else (
-        lambda d: f"{_MONTHS_EN[d.month - 1]} {d.day}, {d.year} ({per_day[d]} items)")
+        lambda d: f"{fmt_date(d, 'en')} ({per_day[d]} items)")
     left.selectbox(tr("날짜 (막대를 클릭해도 됩니다)", "Day (or click a bar)"), options, key=day_key,
                    format_func=fmt, on_change=_update_pin, args=(key,))
     right.toggle(tr("이 날의 뉴스를 차트에 표시", "Pin this day's items on the chart"), key=f"{key}_pin",
