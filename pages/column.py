@@ -22,6 +22,7 @@ from data_sources.sanitize import safe_url
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
+from ui.tables import event_day_columns
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -210,12 +211,7 @@ for section in item.sections:
                               f"One-day moves on {fmt_date(section.chart['event_date'], LANG)} "
                               "(local currency, adjusted closes)"))
                 shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
-                st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                    "change_pct": st.column_config.NumberColumn(tr("변동률 %", "change %"), format="%+.2f"),
-                    "close": st.column_config.NumberColumn(tr("종가", "close"), format="%.2f"),
-                    "prev_date": st.column_config.DateColumn(tr("직전 거래일", "previous close"), format="YYYY-MM-DD"),
-                    "session": st.column_config.DateColumn(tr("거래일", "session"), format="YYYY-MM-DD"),
-                })
+                st.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
             elif evidence is not None:
                 st.plotly_chart(evidence, width="stretch", key=f"{K}fig_{section.id}")
     _news_block(section)

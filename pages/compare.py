@@ -23,6 +23,7 @@ from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
+from ui.tables import event_day_columns
 
 K = "cmp_"  # prefix of this page's session-state keys
 PROBLEMS = K + "url_problems"
@@ -300,14 +301,4 @@ st.caption(tr("현지 통화 기준 하루 변화입니다. 홍콩·서울처럼
               "One-day change in local currency. Markets that closed before the US open (Hong Kong, Seoul) show "
               "their next session, and closed markets their next trading day (see the note)."))
 moves = _moves(version, view.day, LANG)
-st.dataframe(moves, hide_index=True, width="stretch", column_config={
-    "symbol": st.column_config.TextColumn(tr("코드", "Symbol")),
-    "name": st.column_config.TextColumn(tr("이름", "Name")),
-    "currency": st.column_config.TextColumn(tr("통화", "Currency")),
-    "prev_date": st.column_config.DateColumn(tr("이전 거래일", "Previous session"), format="YYYY-MM-DD"),
-    "prev_close": st.column_config.NumberColumn(tr("이전 종가", "Previous close"), format="%.2f"),
-    "session": st.column_config.DateColumn(tr("반영 거래일", "Session"), format="YYYY-MM-DD"),
-    "close": st.column_config.NumberColumn(tr("종가", "Close"), format="%.2f"),
-    "change_pct": st.column_config.NumberColumn(tr("변화 %", "Change %"), format="%+.2f"),
-    "note": st.column_config.TextColumn(tr("비고", "Note")),
-})
+st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns())
