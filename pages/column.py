@@ -11,12 +11,12 @@ import html
 import pandas as pd
 import streamlit as st
 
-from commentary import claims as claims_mod
-from commentary import section_charts as sc
-from commentary.column import Commentary, CommentaryError, list_commentaries, parse_commentary
-from commentary.events import Event, EventsError
-from commentary.formatting import fmt_date
-from commentary.safe_text import md_escape
+from commentary.charts import sections as sc
+from commentary.document.column import Commentary, CommentaryError, list_commentaries, parse_commentary
+from commentary.scoring import claims as claims_mod
+from commentary.text.formatting import fmt_date
+from commentary.text.safe_text import md_escape
+from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
 from data_sources.sanitize import safe_url
 from ui import chrome, loaders

@@ -13,12 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from commentary import compare_view as cv
-from commentary.analytics import PRESETS, coverage_problems, drawdown, event_day_moves, spread_pp
-from commentary.events import EventsError, events_in_window
-from commentary.fig_compare import compare_figure, drawdown_figure, spread_figure
-from commentary.fig_pins import add_event_pins
-from commentary.safe_text import md_escape
+from commentary.analysis import compare_view as cv
+from commentary.analysis.analytics import PRESETS, coverage_problems, drawdown, event_day_moves, spread_pp
+from commentary.charts.compare import compare_figure, drawdown_figure, spread_figure
+from commentary.charts.pins import add_event_pins
+from commentary.text.safe_text import md_escape
+from commentary.timeline.events import EventsError, events_in_window
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr

@@ -7,7 +7,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
-from commentary.safe_text import md_escape
+from commentary.text.safe_text import md_escape
 from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference

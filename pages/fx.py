@@ -1,5 +1,5 @@
 """USD/KRW: the rate around the column's dates, with event pins, a reference line, the reader's own notes
-and a table of the rate's move around each event.  The view is kept in the URL (see commentary.fx_view)."""
+and a table of the rate's move around each event.  The view is kept in the URL (see commentary.analysis.fx_view)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from commentary import fx_view
-from commentary.events import KINDS, EventsError, event_moves, events_in_window
-from commentary.fig_fx import fx_figure, has_ohlc, source_note
-from commentary.safe_text import md_escape
+from commentary.analysis import fx_view
+from commentary.charts.fx import fx_figure, has_ohlc, source_note
+from commentary.text.safe_text import md_escape
+from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
 from data_sources.annotations import (
     ANNOTATIONS_FILE,
     LABEL_MAX,

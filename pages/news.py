@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from commentary.fig_news import news_strip_figure
-from commentary.safe_text import md_escape, plain_message
+from commentary.charts.news import news_strip_figure
+from commentary.text.safe_text import md_escape, plain_message
 from data_sources import config, news_store
 from data_sources.atomic import StoreError
 from data_sources.news_store import FeedConfigError, NewsReport

@@ -1,4 +1,4 @@
-"""Tests for commentary.analytics on small hand-built frames, plus the real market snapshot."""
+"""Tests for commentary.analysis.analytics on small hand-built frames, plus the real market snapshot."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary import analytics as an
+from commentary.analysis import analytics as an
 from data_sources.frames import PRICE_COLUMNS, normalise, wide
 
 D = pd.Timestamp

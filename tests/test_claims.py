@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary.claims import (
+from commentary.document.column import COLUMNS_DIR, Claim, load_commentary
+from commentary.scoring.claims import (
     HORIZONS,
     RULE_TYPES,
     SCORECARD_COLUMNS,
@@ -19,7 +20,6 @@ from commentary.claims import (
     scorecard,
     validate_rule,
 )
-from commentary.column import COLUMNS_DIR, Claim, load_commentary
 from data_sources.frames import empty_prices, normalise
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from commentary.column import (
+from commentary.document.column import (
     CHART_KINDS,
     COLUMNS_DIR,
     Commentary,

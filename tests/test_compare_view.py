@@ -1,4 +1,4 @@
-"""Tests for commentary.compare_view on small hand-built frames (URL state, weights, lines, tables)."""
+"""Tests for commentary.analysis.compare_view on small hand-built frames (URL state, weights, lines, tables)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from commentary import compare_view as cv
+from commentary.analysis import compare_view as cv
 from data_sources.frames import PRICE_COLUMNS, normalise
 
 D = dt.date
@@ -197,7 +197,7 @@ def test_event_time_is_the_us_open() -> None:
 
 
 def test_notes_from_the_analytics_read_in_korean() -> None:
-    from commentary.analytics import coverage_problems, to_currency
+    from commentary.analysis.analytics import coverage_problems, to_currency
 
     dates = pd.to_datetime(["2025-01-22", "2025-01-23", "2025-01-24", "2025-01-27"])
     prices = pd.DataFrame({"date": dates, "symbol": "NVDA", "open": None, "high": None, "low": None,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary.events import (
+from commentary.timeline.events import (
     EVENTS_PATH,
     KINDS,
     Event,

@@ -1,4 +1,4 @@
-"""Tests for commentary.fig_compare: traces, shapes and annotations of the comparison figures."""
+"""Tests for commentary.charts.compare: traces, shapes and annotations of the comparison figures."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from commentary import fig_compare as fc
+from commentary.charts import compare as fc
 
 DATES = pd.DatetimeIndex(["2025-01-23", "2025-01-24", "2025-01-27", "2025-01-28"])
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary.events import load_events
-from commentary.fig_fx import fx_figure, has_ohlc, source_note
+from commentary.charts.fx import fx_figure, has_ohlc, source_note
+from commentary.timeline.events import load_events
 from data_sources.frames import normalise
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.events import LABEL_MAX
-from commentary.fig_news import news_pins, news_strip_figure, tag_colour
-from commentary.fig_pins import add_event_pins
+from commentary.charts.news import news_pins, news_strip_figure, tag_colour
+from commentary.charts.pins import add_event_pins
+from commentary.timeline.events import LABEL_MAX
 
 LABELS = {"deepseek": "DeepSeek", "nvidia": "NVIDIA", "qwen": "Qwen / Alibaba"}
 

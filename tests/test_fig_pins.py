@@ -9,8 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from commentary.events import Event, load_events
-from commentary.fig_pins import (
+from commentary.charts.pins import (
     LEVEL_STEP,
     LEVEL_TOP,
     USER_COLOUR,
@@ -20,6 +19,7 @@ from commentary.fig_pins import (
     label_width,
     stagger_levels,
 )
+from commentary.timeline.events import Event, load_events
 
 
 def _d(value: str | None) -> dt.date | None:

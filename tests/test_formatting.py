@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from commentary.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
+from commentary.text.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
 
 
 def test_fmt_krw_both_languages() -> None:

@@ -7,8 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from commentary.events import KINDS, Event, event_moves
-from commentary.fx_view import (
+from commentary.analysis.fx_view import (
     DEFAULT_REF,
     FxView,
     default_view,
@@ -20,6 +19,7 @@ from commentary.fx_view import (
     parse_view,
     series_bounds,
 )
+from commentary.timeline.events import KINDS, Event, event_moves
 from tests.conftest import shown
 
 D = dt.date

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from commentary.safe_text import md_escape, md_link
+from commentary.text.safe_text import md_escape, md_link
 from ui.news_strip import (
     COLUMN_END,
     COLUMN_START,

@@ -82,7 +82,7 @@ def test_malformed_upload_names_file_and_line(seeded_store):
 
 
 def test_valid_upload_is_shown_escaped(seeded_store):
-    from commentary.column import COLUMNS_DIR
+    from commentary.document.column import COLUMNS_DIR
 
     text = (COLUMNS_DIR / "example-2025-03-06-qwq.md").read_text(encoding="utf-8")
     text = text.replace("id: example-2025-03-06-qwq", "id: my-upload").replace(

@@ -8,7 +8,7 @@ from pathlib import Path
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from commentary.safe_text import md_escape
+from commentary.text.safe_text import md_escape
 from tests.conftest import app_page
 from tests.hostile import HOSTILE_RSS
 

@@ -1,4 +1,4 @@
-"""Pure tests of commentary.section_charts on small hand-built frames."""
+"""Pure tests of commentary.charts.sections on small hand-built frames."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from commentary.claims import scorecard
-from commentary.column import parse_commentary
-from commentary.events import Event
-from commentary.section_charts import (
+from commentary.charts.sections import (
     BASKET_PREFIX,
     compare_levels,
     cut_prices,
@@ -20,6 +17,9 @@ from commentary.section_charts import (
     section_figure,
     section_news,
 )
+from commentary.document.column import parse_commentary
+from commentary.scoring.claims import scorecard
+from commentary.timeline.events import Event
 
 TEXT = """---
 id: tiny

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from commentary.safe_text import md_escape
+from commentary.text.safe_text import md_escape
 from data_sources import config, refresh
 from data_sources.atomic import StoreError
 from data_sources.status import freshness, should_auto_refresh

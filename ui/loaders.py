@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from commentary.events import EVENTS_PATH, Event, load_events
+from commentary.timeline.events import EVENTS_PATH, Event, load_events
 from data_sources import config, refresh
 from data_sources.store import PriceSnapshot, Store
 

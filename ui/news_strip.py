@@ -1,8 +1,8 @@
 """AI news in the UI: the cached news loader, safe rendering of items, filtering, and the news strip.
 
-Feed text is untrusted. It reaches Streamlit only through ``commentary.safe_text.md_escape`` (inside
+Feed text is untrusted. It reaches Streamlit only through ``commentary.text.safe_text.md_escape`` (inside
 ``st.markdown``) or as widget options/labels that Streamlit shows as text; links are built
-by ``commentary.safe_text.md_link`` only for http(s) addresses. ``unsafe_allow_html`` is never used.
+by ``commentary.text.safe_text.md_link`` only for http(s) addresses. ``unsafe_allow_html`` is never used.
 
 Price-chart pages use the strip in two steps (pins must exist before the chart is drawn)::
 
@@ -22,10 +22,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from commentary.events import Event
-from commentary.fig_news import KST, news_pins, news_strip_figure
-from commentary.formatting import fmt_date
-from commentary.safe_text import md_escape, md_link, plain_message
+from commentary.charts.news import KST, news_pins, news_strip_figure
+from commentary.text.formatting import fmt_date
+from commentary.text.safe_text import md_escape, md_link, plain_message
+from commentary.timeline.events import Event
 from data_sources import news_store
 from data_sources.tagging import tag_labels
 from ui import loaders

@@ -8,8 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from commentary.events import Event, events_in_window
-from commentary.fig_pins import add_event_pins, add_reference_line, esc, events_from_annotations
+from commentary.charts.pins import add_event_pins, add_reference_line, esc, events_from_annotations
+from commentary.timeline.events import Event, events_in_window
 from data_sources.universe import instrument
 
 SOURCE_NOTES: dict[str, dict[str, str]] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from commentary.analytics import basket_index, rebase, summary_stats, to_currency, window_bounds
+from commentary.analysis.analytics import basket_index, rebase, summary_stats, to_currency, window_bounds
 from data_sources.frames import wide
 from data_sources.universe import group_symbols, instrument
 
@@ -139,7 +139,7 @@ def preset_window(preset: str, base: dt.date, first: dt.date, last: dt.date) -> 
     """A range button's window, measured from the base date and clipped to the data ``first``..``last``.
 
     "1M"/"3M"/"6M"/"1Y": two weeks before the base to base + span; "YTD": the base's calendar year;
-    "All": every stored date (see :func:`commentary.analytics.window_bounds`, anchor "column").
+    "All": every stored date (see :func:`commentary.analysis.analytics.window_bounds`, anchor "column").
     """
     start, end = window_bounds(preset, last, column_date=base, anchor="column")
     lo = first if start is None else min(max(start.date(), first), last)
@@ -255,7 +255,7 @@ def parse_weights(text: str) -> dict[str, float]:
     """``"NVDA=30, MSFT=20"`` → ``{"NVDA": 30.0, "MSFT": 20.0}`` (``:`` also separates; ``;`` too between items).
 
     Raises ValueError naming the bad item. Whether the weights fit the baskets is checked by
-    :func:`split_weights` and :func:`commentary.analytics.basket_index`.
+    :func:`split_weights` and :func:`commentary.analysis.analytics.basket_index`.
     """
     out: dict[str, float] = {}
     items = [item.strip() for item in re.split(r"[,;\n]", text or "") if item.strip()]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.events import USER_KIND, Event
+from commentary.timeline.events import USER_KIND, Event
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",

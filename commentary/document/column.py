@@ -38,10 +38,10 @@ from typing import Any
 
 import yaml
 
-from commentary.claims import HORIZONS, Rule, rule_symbols, validate_rule
+from commentary.scoring.claims import HORIZONS, Rule, rule_symbols, validate_rule
 from data_sources.universe import instrument
 
-COLUMNS_DIR = Path(__file__).resolve().parent / "columns"
+COLUMNS_DIR = Path(__file__).resolve().parents[1] / "columns"
 CHART_KINDS: tuple[str, ...] = ("compare", "fx", "event_day", "fx_window")
 CHART_DATE_KEYS: tuple[str, ...] = ("start", "end", "base_date", "event_date")
 LANGS: tuple[str, ...] = ("ko", "en")

@@ -1,8 +1,8 @@
 """The evidence beside each section of a column: its chart spec turned into a figure or a table (pure).
 
-Uses the same builders as the other pages: :func:`commentary.fig_compare.compare_figure` with event
-pins for ``compare``, :func:`commentary.fig_fx.fx_figure` for ``fx``/``fx_window`` and
-:func:`commentary.analytics.event_day_moves` for ``event_day``.
+Uses the same builders as the other pages: :func:`commentary.charts.compare.compare_figure` with event
+pins for ``compare``, :func:`commentary.charts.fx.fx_figure` for ``fx``/``fx_window`` and
+:func:`commentary.analysis.analytics.event_day_moves` for ``event_day``.
 
 ``as_of`` (a date) drops every price after it: the chart shows what was known at that date.  With
 ``as_of=None`` everything stored is used; a ``compare`` chart then runs on past the spec's end up to
@@ -19,20 +19,20 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary import compare_view as cv
-from commentary.analytics import basket_index, event_day_moves, rebase
-from commentary.claims import BASKET_NAMES, VERDICT_LABELS, rule_symbols
-from commentary.events import Event, events_in_window
-from commentary.fig_compare import compare_figure
-from commentary.fig_fx import fx_figure
-from commentary.fig_pins import add_event_pins, add_reference_line
-from commentary.formatting import fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
+from commentary.analysis import compare_view as cv
+from commentary.analysis.analytics import basket_index, event_day_moves, rebase
+from commentary.charts.compare import compare_figure
+from commentary.charts.fx import fx_figure
+from commentary.charts.pins import add_event_pins, add_reference_line
+from commentary.scoring.claims import BASKET_NAMES, VERDICT_LABELS, rule_symbols
+from commentary.text.formatting import fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
+from commentary.timeline.events import Event, events_in_window
 from data_sources.frames import wide
 from data_sources.news_store import local_days
 from data_sources.universe import instrument
 
 if TYPE_CHECKING:
-    from commentary.column import Claim, Commentary, Section
+    from commentary.document.column import Claim, Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
 NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
@@ -250,7 +250,7 @@ def format_measured(value: float | None, unit: str, currency: str | None, lang: 
 
 
 def scorecard_table(claims: Sequence[Claim], card: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`commentary.claims.scorecard` output as a display table in ``lang`` (one row per claim × horizon)."""
+    """:func:`commentary.scoring.claims.scorecard` output as a display table in ``lang`` (one row per claim × horizon)."""
     words = SCORECARD_HEADERS["ko" if lang == "ko" else "en"]
     by_id = {c.id: c for c in claims}
     rows = []

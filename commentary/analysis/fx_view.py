@@ -4,7 +4,7 @@ The page keeps its view in the URL (``?start=2024-11-01&end=2025-04-30&ref=1430&
 :func:`parse_view` turns query parameters into an :class:`FxView` plus a list of problems (a bad value
 falls back to its default); :meth:`FxView.to_params` writes it back.  Problems and reader-annotation
 errors are ``(code, params)`` pairs that :func:`message` turns into Korean or English text; any value
-that came from the reader is passed through :func:`commentary.safe_text.md_escape` first, so it shows as literal text.
+that came from the reader is passed through :func:`commentary.text.safe_text.md_escape` first, so it shows as literal text.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from commentary.events import KINDS, Event
-from commentary.formatting import MISSING, fmt_date, fmt_number, fmt_pct
-from commentary.safe_text import md_escape
+from commentary.text.formatting import MISSING, fmt_date, fmt_number, fmt_pct
+from commentary.text.safe_text import md_escape
+from commentary.timeline.events import KINDS, Event
 
 # source key -> (main USD/KRW symbol, USD/CNY symbol)
 SOURCES: dict[str, tuple[str, str]] = {"yahoo": ("KRW=X", "CNY=X"), "ecb": ("USDKRW_ECB", "USDCNY_ECB")}
@@ -257,7 +257,7 @@ TABLE_COLUMNS: tuple[str, ...] = ("date", "event", "kind", "rate_date", "close",
 
 
 def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 2) -> pd.DataFrame:
-    """:func:`commentary.events.event_moves` output as display strings, one row per event.
+    """:func:`commentary.timeline.events.event_moves` output as display strings, one row per event.
 
     ``events`` are the events ``moves`` was built from (same order), for the kind, date basis and
     publisher.  ``rate_date`` is the date of the rate used, marked when the event day was not a

@@ -2,7 +2,7 @@
 
 Pure builders (no Streamlit): :func:`news_strip_figure` draws the counts from
 ``data_sources.news_store.daily_tag_counts``; :func:`news_pins` turns news items into
-:class:`~commentary.events.Event` pins for :func:`commentary.fig_pins.add_event_pins`.
+:class:`~commentary.timeline.events.Event` pins for :func:`commentary.charts.pins.add_event_pins`.
 Feed text is untrusted: legend names and hover text are escaped here, pin text by ``add_event_pins``.
 """
 
@@ -13,8 +13,8 @@ import hashlib
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.events import LABEL_MAX, NOTE_MAX, Event
-from commentary.fig_pins import esc
+from commentary.charts.pins import esc
+from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
 from data_sources.sanitize import plain_text, safe_url, truncate_text
 
 KST = "Asia/Seoul"

@@ -17,7 +17,7 @@ no_move     ``symbol`` (or basket); ``threshold_pct`` (1.0)                  \\|
 ==========  ===============================================================  ============================
 
 Baskets are equal-weight buy-and-hold indices of adjusted closes, rebased to 100 at the claim's
-start (:func:`commentary.analytics.basket_index`, members carried over holidays of up to
+start (:func:`commentary.analysis.analytics.basket_index`, members carried over holidays of up to
 :data:`BASKET_CARRY_DAYS` days).  A single symbol is used as its own price.
 
 Verdicts: ``held``, ``failed``, ``too early`` (the horizon ends after the last stored date of a
@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from commentary.analytics import basket_index
-from commentary.formatting import fmt_date, fmt_number, fmt_pct, fmt_pp
+from commentary.analysis.analytics import basket_index
+from commentary.text.formatting import fmt_date, fmt_number, fmt_pct, fmt_pp
 from data_sources.frames import wide
 from data_sources.universe import instrument
 
 if TYPE_CHECKING:
-    from commentary.column import Claim
+    from commentary.document.column import Claim
 
 HORIZONS: dict[str, pd.DateOffset] = {
     "1W": pd.DateOffset(weeks=1),

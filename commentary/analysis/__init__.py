@@ -1,0 +1,1 @@
+"""Pure analytics on price frames: baskets, currency conversion, statistics, page views."""

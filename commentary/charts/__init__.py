@@ -1,0 +1,1 @@
+"""Pure Plotly figure builders (each returns a ``go.Figure``)."""

@@ -1,0 +1,1 @@
+"""Commentary files: the Markdown + YAML format, loading and validation."""

@@ -1,0 +1,1 @@
+"""Text for the page: number and date formatting, escaping of untrusted text."""

@@ -1,0 +1,1 @@
+"""Dated events around a column (``events.toml``) and the moves around them."""
