@@ -4,7 +4,7 @@ The page keeps its view in the URL (``?start=2024-11-01&end=2025-04-30&ref=1430&
 :func:`parse_view` turns query parameters into an :class:`FxView` plus a list of problems (a bad value
 falls back to its default); :meth:`FxView.to_params` writes it back.  Problems and reader-annotation
 errors are ``(code, params)`` pairs that :func:`message` turns into Korean or English text; any value
-that came from the reader is passed through :func:`commentary.text.safe_text.md_escape` first, so it shows as literal text.
+that came from the reader is passed through :func:`commentary.text.safe_text.md_escape` first (shown as literal text).
 """
 
 from __future__ import annotations

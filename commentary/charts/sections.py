@@ -250,7 +250,7 @@ def format_measured(value: float | None, unit: str, currency: str | None, lang: 
 
 
 def scorecard_table(claims: Sequence[Claim], card: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`commentary.scoring.claims.scorecard` output as a display table in ``lang`` (one row per claim × horizon)."""
+    """:func:`commentary.scoring.claims.scorecard` as a display table in ``lang`` (one row per claim × horizon)."""
     words = SCORECARD_HEADERS["ko" if lang == "ko" else "en"]
     by_id = {c.id: c for c in claims}
     rows = []
