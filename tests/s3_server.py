@@ -1,0 +1,77 @@
+"""A real S3 API on 127.0.0.1 for tests and benchmarks: moto's server, one request at a time.
+
+moto checks a PUT's ``If-None-Match``/``If-Match`` and then stores the object in two steps without a
+lock, so under its threaded server two racing PUTs can both pass the check; AWS S3, MinIO and R2 make
+that check atomic. Serving requests one at a time gives the same atomicity, so the race tests measure
+our publish protocol, not moto's threading. Run ``python -m tests.s3_server PORT`` or use
+:func:`s3_server`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+               "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def s3_server(bucket: str = "dashboard") -> Iterator[str]:
+    """Start moto's S3 on a free loopback port with ``bucket`` created; yields the endpoint URL."""
+    port = free_port()
+    env = {**os.environ, **CREDENTIALS}
+    proc = subprocess.Popen([sys.executable, "-m", "tests.s3_server", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"moto server exited: {proc.stderr.read()}")
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("moto server did not start within 30 s") from None
+                time.sleep(0.1)
+        import boto3
+
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                     aws_secret_access_key="testing").create_bucket(Bucket=bucket)
+        yield endpoint
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main(port: int) -> None:
+    """Serve moto on 127.0.0.1:``port``, single-threaded, until killed."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", port, DomainDispatcherApplication(create_backend_app), threaded=False)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,260 @@
+"""The shared store on a real S3 API (moto's server on 127.0.0.1): publish, read, kill, race."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pandas as pd
+import pytest
+
+from data_sources.atomic import StoreError
+from data_sources.shared import object_store, settings
+from data_sources.shared.object_store import LocalStore, S3Store, open_store, publish_from_local
+from data_sources.store import Store
+from tests.s3_server import CREDENTIALS, free_port, s3_server
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> str:
+    saved = {k: os.environ.get(k) for k in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    try:
+        with s3_server() as url:
+            yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture
+def url(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh prefix in the test bucket, set as the store URL."""
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    store_url = f"s3://dashboard/t-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("DASHBOARD_STORE_URL", store_url)
+    monkeypatch.setenv("DASHBOARD_S3_ENDPOINT", endpoint)
+    return store_url
+
+
+def _prices(seeded_store: Path) -> tuple[pd.DataFrame, dict]:
+    snap = Store(seeded_store).read()
+    return snap.prices, snap.series
+
+
+def _bumped(frame: pd.DataFrame, factor: float) -> pd.DataFrame:
+    out = frame.copy()
+    out["close"] = out["close"] * factor
+    return out
+
+
+def test_publish_then_read_returns_the_same_frame_with_provenance(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    writer = S3Store(url, endpoint, poll_seconds=0)
+    result = writer.publish(prices, series, {"at": "2025-01-27T00:00:00+00:00", "outcome": "ok"})
+    assert (result.status, result.version) == ("published", 1)
+
+    reader = S3Store(url, endpoint, poll_seconds=0)
+    shared = reader.current()
+    pd.testing.assert_frame_equal(shared.prices, prices)
+    assert shared.snapshot.series == series
+    assert shared.provenance["version"] == 1
+    assert shared.provenance["rows"] == len(prices)
+    assert shared.provenance["as_of"] == prices["date"].max().date().isoformat()
+    assert reader.last_refresh() == {"at": "2025-01-27T00:00:00+00:00", "outcome": "ok"}
+
+    # Same data again: no new version, only the refresh info moves.
+    again = writer.publish(prices, series, {"at": "2025-01-28T00:00:00+00:00", "outcome": "ok"})
+    assert (again.status, again.version) == ("unchanged", 1)
+    assert reader.current().version == shared.version
+    assert reader.last_refresh()["at"] == "2025-01-28T00:00:00+00:00"
+
+
+def test_replicas_check_the_pointer_at_most_every_poll_interval(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    writer = S3Store(url, endpoint, poll_seconds=0)
+    writer.publish(prices, series)
+    slow, fast = S3Store(url, endpoint, poll_seconds=3600), S3Store(url, endpoint, poll_seconds=0.2)
+    first = slow.current().version
+    assert fast.current().version == first
+
+    assert writer.publish(_bumped(prices, 1.01), series).status == "published"
+    time.sleep(0.3)
+    assert slow.current().version == first  # still inside its interval: no request, cached version
+    assert fast.current().version != first
+    assert fast.current().provenance["version"] == 2
+
+
+def test_readers_keep_the_previous_whole_version_when_a_refresher_dies_between_objects(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    S3Store(url, endpoint, poll_seconds=0).publish(prices, series)
+    reader = S3Store(url, endpoint, poll_seconds=0)
+    before = reader.current()
+
+    new = seeded_store / "new.parquet"
+    _bumped(prices, 1.05).to_parquet(new)
+    for stop_after in ("stage", "claim"):
+        _killed_publisher(url, endpoint, new, stop_after)
+        during = reader.current()
+        assert during.version == before.version, f"killed after {stop_after}: readers must keep version 1"
+        pd.testing.assert_frame_equal(during.prices, prices)
+
+    # The next refresher finds version 2 claimed (complete, its publisher died) and points to it.
+    healer = S3Store(url, endpoint, poll_seconds=0)
+    assert healer.publish(_bumped(prices, 1.10), series).status == "conflict"
+    healed = reader.current()
+    assert healed.provenance["version"] == 2
+    pd.testing.assert_frame_equal(healed.prices, _bumped(prices, 1.05), check_exact=False)
+    # ... and the one after that publishes normally.
+    assert healer.publish(_bumped(prices, 1.10), series).version == 3
+
+
+def _killed_publisher(url: str, endpoint: str, frame_path: Path, stop_after: str) -> None:
+    """A refresher process that writes the data object (and the manifest) and is SIGKILLed before the pointer."""
+    code = textwrap.dedent(f"""
+        import os, signal, pandas as pd
+        from data_sources.shared.object_store import S3Store
+        store = S3Store({url!r}, {endpoint!r})
+        pointer, etag = store.read_pointer()
+        staged = store.stage(pd.read_parquet({str(frame_path)!r}), {{}})
+        if {stop_after!r} == "claim":
+            assert store.claim(staged, int(pointer["version"]) + 1) is not None
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -9, proc.stderr
+
+
+RACER = textwrap.dedent("""
+    import json, sys, time, pandas as pd
+    from pathlib import Path
+    from data_sources.shared.object_store import S3Store
+    url, endpoint, frame_path, factor, barrier, me = sys.argv[1:7]
+    store = S3Store(url, endpoint)
+    frame = pd.read_parquet(frame_path)
+    frame["close"] = frame["close"] * float(factor)
+    pointer, etag = store.read_pointer()   # both racers read the same pointer ...
+    staged = store.stage(frame, {})
+    Path(barrier, me).touch()
+    while len(list(Path(barrier).iterdir())) < 2:   # ... and claim the next number together
+        time.sleep(0.005)
+    print(json.dumps(store.publish_staged(pointer, etag, staged, {}).__dict__))
+""")
+
+
+def test_two_refreshers_racing_never_both_publish_one_version(url, endpoint, seeded_store, tmp_path):
+    import json
+
+    prices, series = _prices(seeded_store)
+    store = S3Store(url, endpoint, poll_seconds=0)
+    store.publish(prices, series)
+    path = tmp_path / "base.parquet"
+    prices.to_parquet(path)
+    for round_ in range(2):
+        barrier = tmp_path / f"barrier{round_}"
+        barrier.mkdir()
+        factors = [1 + (round_ * 2 + i + 1) / 100 for i in range(2)]
+        procs = [subprocess.Popen([sys.executable, "-c", RACER, url, endpoint, str(path), str(factor), str(barrier),
+                                   str(i)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for i, factor in enumerate(factors)]
+        results = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        number = round_ + 2
+        assert sorted(r["status"] for r in results) == ["conflict", "published"], results
+        assert {r["version"] for r in results} == {number}
+        assert store.read_pointer()[0]["version"] == number
+        winner = factors[[r["status"] for r in results].index("published")]
+        pd.testing.assert_series_equal(S3Store(url, endpoint, poll_seconds=0).current().prices["close"],
+                                       prices["close"] * winner)
+
+
+def test_a_damaged_data_object_is_refused_by_hash_and_a_reader_keeps_what_it_had(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    writer = S3Store(url, endpoint, poll_seconds=0)
+    writer.publish(prices, series)
+    reader = S3Store(url, endpoint, poll_seconds=0)
+    reader.current()
+    writer.publish(_bumped(prices, 2.0), series)
+    pointer, _ = writer.read_pointer()
+    client = writer.client()
+    client.put_object(Bucket="dashboard", Key=writer.key(pointer["data_key"]), Body=b"PAR1 not really")
+
+    kept = reader.current()
+    assert kept.provenance.get("version") == 2 and "does not match its sha256" in kept.snapshot.warning
+    pd.testing.assert_frame_equal(kept.prices, prices)
+    with pytest.raises(StoreError, match="does not match its sha256"):
+        S3Store(url, endpoint, poll_seconds=0).current()
+
+
+def test_an_unreachable_endpoint_names_the_bucket_and_endpoint(monkeypatch):
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    dead = f"http://127.0.0.1:{free_port()}"
+    store = S3Store("s3://nowhere/prices", dead, poll_seconds=0)
+    store._client = boto3.client("s3", endpoint_url=dead, region_name="us-east-1",
+                                 config=__import__("botocore.config").config.Config(
+                                     retries={"max_attempts": 1}, connect_timeout=1))
+    with pytest.raises(StoreError, match=r"s3://nowhere/prices at http://127\.0\.0\.1:\d+: cannot read current\.json"):
+        store.current()
+
+
+def test_the_pointer_is_written_last_and_old_data_is_pruned(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    store = S3Store(url, endpoint, poll_seconds=0)
+    for i in range(object_store.KEEP_VERSIONS + 2):
+        assert store.publish(_bumped(prices, 1 + i / 100), series).status == "published"
+    listed = store.client().list_objects_v2(Bucket="dashboard", Prefix=store.key("data/"))["Contents"]
+    assert len(listed) == object_store.KEEP_VERSIONS
+    assert store.current().provenance["version"] == object_store.KEEP_VERSIONS + 2
+
+
+def test_replicas_never_write_the_shared_store(url, endpoint):
+    with pytest.raises(StoreError, match="written only by the refresher"):
+        S3Store(url, endpoint).upsert(pd.DataFrame(), {})
+
+
+def test_open_store_is_local_by_default_and_one_s3_store_per_process(url, monkeypatch, tmp_path):
+    assert isinstance(open_store(), S3Store) and open_store() is open_store()
+    monkeypatch.delenv("DASHBOARD_STORE_URL")
+    local = open_store()
+    assert isinstance(local, LocalStore) and local.root == Path(os.environ["DASHBOARD_DATA_DIR"])
+    assert open_store(str(tmp_path)).root == tmp_path
+    assert publish_from_local(Store(tmp_path)).status == "local"
+
+
+def test_an_empty_local_store_is_never_published_over_a_shared_version(url, endpoint, seeded_store, tmp_path):
+    prices, _series = _prices(seeded_store)
+    target = S3Store(url, endpoint, poll_seconds=0)
+    assert publish_from_local(Store(seeded_store), target).status == "published"
+    empty = Store(tmp_path / "empty")
+    assert publish_from_local(empty, target).status == "unchanged"
+    assert len(target.current().prices) == len(prices)
+    assert object_store.seed_local_from_shared(empty, target)
+    assert len(empty.read().prices) == len(prices)
+
+
+@pytest.mark.parametrize(("value", "allowed"), [("", True), ("on", True), ("off", False), ("OFF", False),
+                                                ("0", False), ("false", False), ("no", False)])
+def test_dashboard_refresh_off_forbids_network_refresh(monkeypatch, value, allowed):
+    monkeypatch.setenv("DASHBOARD_REFRESH", value)
+    assert settings.refresh_allowed() is allowed
+
+
+def test_bad_store_urls_are_named():
+    with pytest.raises(StoreError, match="'s3://' is not of the form s3://bucket/prefix"):
+        S3Store("s3://")
