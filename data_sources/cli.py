@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path,
                         help="store folder (default: $DASHBOARD_DATA_DIR or the user data dir)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("refresh", help="download what is missing or stale (prices and ECB rates)")
+    ref = sub.add_parser("refresh", help="download what is missing or stale (prices and ECB rates)")
+    ref.add_argument("--every", metavar="INTERVAL", help="repeat every INTERVAL (1h, 30m, …) until stopped; "
+                     "each run publishes to $DASHBOARD_STORE_URL when that is s3://")
     imp = sub.add_parser("import", help="load a folder of SYMBOL.csv snapshots into the store")
     imp.add_argument("folder", type=Path)
     exp = sub.add_parser("export", help="write the store back out as SYMBOL.csv files")
@@ -111,5 +113,11 @@ def _import_feeds(store: Store, args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-_COMMANDS = {"refresh": _refresh, "import": _import, "export": _export, "status": _status,
+def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
+    from data_sources.shared.refresher import run_refresher
+
+    return run_refresher(store, args.every, lambda: _refresh(store, args))
+
+
+_COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "export": _export, "status": _status,
              "refresh-news": _refresh_news, "import-feeds": _import_feeds}

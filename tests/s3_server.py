@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
                "AWS_EC2_METADATA_DISABLED": "true"}
@@ -62,6 +64,35 @@ def s3_server(bucket: str = "dashboard") -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module", name="endpoint")
+def endpoint_fixture() -> Iterator[str]:
+    """moto's S3 for this test module, with test credentials in the environment."""
+    saved = {k: os.environ.get(k) for k in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    try:
+        with s3_server() as url:
+            yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(name="url")
+def url_fixture(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh prefix in the test bucket, set as the store URL."""
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    import uuid
+
+    store_url = f"s3://dashboard/t-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("DASHBOARD_STORE_URL", store_url)
+    monkeypatch.setenv("DASHBOARD_S3_ENDPOINT", endpoint)
+    return store_url
 
 
 def main(port: int) -> None:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from pathlib import Path
 
 import boto3
@@ -18,35 +17,9 @@ from data_sources.atomic import StoreError
 from data_sources.shared import object_store, settings
 from data_sources.shared.object_store import LocalStore, S3Store, open_store, publish_from_local
 from data_sources.store import Store
-from tests.s3_server import CREDENTIALS, free_port, s3_server
+from tests.s3_server import CREDENTIALS, endpoint_fixture, free_port, url_fixture  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> str:
-    saved = {k: os.environ.get(k) for k in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    try:
-        with s3_server() as url:
-            yield url
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-@pytest.fixture
-def url(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh prefix in the test bucket, set as the store URL."""
-    for key, value in CREDENTIALS.items():
-        monkeypatch.setenv(key, value)
-    store_url = f"s3://dashboard/t-{uuid.uuid4().hex[:10]}"
-    monkeypatch.setenv("DASHBOARD_STORE_URL", store_url)
-    monkeypatch.setenv("DASHBOARD_S3_ENDPOINT", endpoint)
-    return store_url
 
 
 def _prices(seeded_store: Path) -> tuple[pd.DataFrame, dict]:
