@@ -1,0 +1,86 @@
+"""Which database, how to connect, and bringing its tables up to date (Alembic, run on first open)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from data_sources import config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE = "readers.sqlite3"
+BUSY_TIMEOUT_MS = 30_000
+_MIGRATION_LOCK_ID = 727_274_015  # pg_advisory_xact_lock key: one migrating replica at a time
+
+
+def db_url() -> str:
+    """``DASHBOARD_DB_URL`` (``postgresql://…`` uses psycopg 3), or SQLite in the data dir."""
+    configured = os.environ.get("DASHBOARD_DB_URL", "").strip()
+    if configured:
+        url = make_url(configured)
+        if url.drivername in {"postgresql", "postgres"}:
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+    return f"sqlite:///{config.data_dir() / SQLITE_FILE}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default :func:`db_url`). SQLite: WAL, a 30 s busy wait, foreign keys, and
+    ``BEGIN IMMEDIATE`` for write transactions so concurrent writers queue instead of failing."""
+    url = url or db_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest migration. Replicas starting together take turns: an advisory
+    lock on PostgreSQL, the SQLite write lock (``BEGIN IMMEDIATE``) on SQLite."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        conn = conn.execution_options(write=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def shared_engine(url: str | None = None) -> Engine:
+    """One migrated engine per URL and process."""
+    url = url or db_url()
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            engine = make_engine(url)
+            migrate(engine)
+            _ENGINES[url] = engine
+        return _ENGINES[url]
