@@ -1,0 +1,21 @@
+# One image for the app replicas and the refresher (compose.yaml picks the command).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    DASHBOARD_DATA_DIR=/data STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY data_sources ./data_sources
+COPY commentary ./commentary
+COPY ui ./ui
+COPY pages ./pages
+COPY .streamlit ./.streamlit
+COPY app.py ./
+RUN pip install .
+RUN useradd --create-home --uid 10001 dashboard && mkdir -p /data && chown dashboard /data
+USER dashboard
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
+# The app replica. The refresher overrides it: python -m data_sources refresh --every 1h
+CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501", "--server.headless", "true"]

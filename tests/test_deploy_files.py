@@ -1,0 +1,210 @@
+"""Dockerfile, compose.yaml and deploy/nginx.conf: checked here because CI cannot run Docker.
+
+compose.yaml against a schema of the parts we use, cross-references (services, volumes, files), and
+the commands it runs: the refresher's exact command is run here against moto's S3, and the app
+command's flags are Streamlit options. The Dockerfile is parsed for its instructions; nginx.conf is
+checked by ``nginx -t`` when nginx is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from data_sources.shared.object_store import S3Store
+from tests.s3_server import endpoint_fixture, free_port, url_fixture  # noqa: F401  (fixtures)
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+SERVICE_NAMES = {"minio", "bucket", "postgres", "refresher", "app-1", "app-2", "proxy"}
+STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+SCHEMA = {
+    "type": "object",
+    "required": ["services"],
+    "additionalProperties": False,
+    "patternProperties": {"^x-": {}},
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"},
+        "volumes": {"type": "object", "additionalProperties": {"type": ["object", "null"]}},
+        "services": {"type": "object", "minProperties": 1, "additionalProperties": {
+            "type": "object",
+            "anyOf": [{"required": ["image"]}, {"required": ["build"]}],
+            "additionalProperties": False,
+            "properties": {
+                "image": {"type": "string", "pattern": r"^[a-z0-9./_-]+(:[A-Za-z0-9._-]+)?$"},
+                "build": {"type": "string"},
+                "command": STRINGS,
+                "entrypoint": STRINGS,
+                "environment": {"type": "object", "additionalProperties": {"type": "string"}},
+                "volumes": {"type": "array", "items": {"type": "string", "pattern": "^[^:]+:/[^:]*(:ro)?$"}},
+                "ports": {"type": "array", "items": {"type": "string", "pattern": r"^\d+:\d+$"}},
+                "restart": {"enum": ["no", "always", "on-failure", "unless-stopped"]},
+                "healthcheck": {"type": "object", "required": ["test"], "additionalProperties": False,
+                                "properties": {"test": STRINGS, "interval": {"type": "string"},
+                                               "timeout": {"type": "string"}, "retries": {"type": "integer"}}},
+                "depends_on": {"oneOf": [
+                    {"type": "array", "items": {"type": "string"}},
+                    {"type": "object", "additionalProperties": {
+                        "type": "object", "required": ["condition"], "additionalProperties": False,
+                        "properties": {"condition": {"enum": ["service_started", "service_healthy",
+                                                              "service_completed_successfully"]}}}}]},
+            },
+        }},
+    },
+}
+
+
+def _services() -> dict:
+    return COMPOSE["services"]
+
+
+def test_compose_matches_the_schema_and_has_every_part():
+    jsonschema.validate(COMPOSE, SCHEMA)
+    assert set(_services()) == SERVICE_NAMES
+
+
+def test_compose_references_resolve():
+    services, volumes = _services(), set(COMPOSE.get("volumes") or {})
+    for name, service in services.items():
+        deps = service.get("depends_on", [])
+        for dep in deps:
+            assert dep in services, f"{name} depends on unknown service {dep}"
+        for mount in service.get("volumes", []):
+            source = mount.split(":", 1)[0]
+            if source.startswith("."):
+                assert (ROOT / source).is_file(), f"{name} mounts missing file {source}"
+            else:
+                assert source in volumes, f"{name} mounts undeclared volume {source}"
+        if "build" in service:
+            assert (ROOT / service["build"] / "Dockerfile").is_file()
+        for dep, spec in (deps.items() if isinstance(deps, dict) else []):
+            if spec["condition"] == "service_healthy":
+                assert "healthcheck" in services[dep], f"{name} waits for {dep} to be healthy; it has no healthcheck"
+
+
+def test_replicas_never_refresh_and_share_one_store_and_database():
+    services = _services()
+    apps = [services["app-1"], services["app-2"]]
+    refresher = services["refresher"]["environment"]
+    for app in apps:
+        env = app["environment"]
+        assert env["DASHBOARD_REFRESH"] == "off"
+        for key in ("DASHBOARD_STORE_URL", "DASHBOARD_S3_ENDPOINT", "DASHBOARD_DB_URL"):
+            assert env[key] == refresher[key]
+        assert env["DASHBOARD_STORE_URL"].startswith("s3://")
+        assert env["DASHBOARD_DB_URL"].startswith("postgresql://")
+        assert "volumes" not in app  # replicas are stateless
+    assert apps[0]["environment"]["STREAMLIT_SERVER_COOKIE_SECRET"] == apps[1]["environment"][
+        "STREAMLIT_SERVER_COOKIE_SECRET"]
+    assert "DASHBOARD_REFRESH" not in refresher
+    bucket = services["bucket"]["entrypoint"][-1]
+    assert f"local/{refresher['DASHBOARD_STORE_URL'].removeprefix('s3://').split('/')[0]}" in bucket
+
+
+def test_the_app_command_is_streamlit_run_app_with_real_options():
+    from streamlit import config as st_config
+
+    command = _services()["app-1"]["command"]
+    assert command[:3] == ["streamlit", "run", "app.py"] and (ROOT / "app.py").is_file()
+    options = dict(zip(command[3::2], command[4::2], strict=True))
+    known = st_config._config_options_template  # the option names Streamlit accepts
+    for flag in options:
+        assert flag.startswith("--") and flag[2:] in known, f"unknown streamlit option {flag}"
+    assert options["--server.port"] == "8501"
+    assert _dockerfile_cmd() == command
+
+
+def test_the_refresher_command_runs_and_publishes(url, endpoint, seeded_store):
+    """compose's refresher command, exactly, with the endpoint pointed at moto; stopped like compose stops it."""
+    command = _services()["refresher"]["command"]
+    assert command == ["python", "-m", "data_sources", "refresh", "--every", "1h"]
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(seeded_store), "DASHBOARD_STORE_URL": url,
+           "DASHBOARD_S3_ENDPOINT": endpoint}
+    proc = subprocess.Popen([sys.executable, *command[1:]], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        reader = S3Store(url, endpoint, poll_seconds=0)
+        deadline = time.monotonic() + 90
+        while reader.current().provenance.get("version") != 1:
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the refresher published nothing in 90 s"
+            time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGTERM)  # docker stop sends SIGTERM
+        proc.communicate(timeout=30)
+    assert proc.returncode in {0, 1}
+
+
+def _dockerfile() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, comments dropped and continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    joined = text.replace("\\\n", " ")
+    out = []
+    for line in joined.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def _dockerfile_cmd() -> list[str]:
+    [cmd] = [json.loads(args) for word, args in _dockerfile() if word == "CMD"]
+    return cmd
+
+
+def test_dockerfile_installs_the_project_and_runs_unprivileged():
+    steps = _dockerfile()
+    words = [w for w, _ in steps]
+    assert set(words) <= {"FROM", "ENV", "WORKDIR", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD"}
+    assert words[0] == "FROM" and steps[0][1].startswith("python:3.11")  # pyproject: requires-python >=3.11
+    for word, args in steps:
+        if word == "COPY":
+            for source in args.split()[:-1]:
+                assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+    assert ("RUN", "pip install .") in steps
+    users = [args for word, args in steps if word == "USER"]
+    assert users and users[-1] not in {"root", "0"}
+    package_dirs = {"data_sources", "commentary", "ui"}
+    copied = {args.split()[0] for word, args in steps if word == "COPY"}
+    assert package_dirs <= copied and "pages" in copied and "app.py" in copied
+    env = " ".join(args for word, args in steps if word == "ENV")
+    assert "DASHBOARD_DATA_DIR=/data" in env
+
+
+def test_nginx_routes_one_browser_to_one_replica_and_passes_websockets(tmp_path):
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "hash $sticky_key consistent;" in conf
+    assert "$cookie__streamlit_xsrf" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    for name in ("app-1", "app-2"):
+        assert f"server {name}:8501" in conf and name in _services()
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light): config checked textually only")
+    local = conf.replace("app-1:8501", f"127.0.0.1:{free_port()}").replace("app-2:8501", f"127.0.0.1:{free_port()}")
+    local = local.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+    path = tmp_path / "nginx.conf"
+    path.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n" + local, encoding="utf-8")
+    proc = subprocess.run([nginx, "-t", "-q", "-c", str(path), "-p", str(tmp_path), "-e", str(tmp_path / "e.log")],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_docker_compose_config_accepts_the_file():
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
+        pytest.skip("docker compose is not installed here: compose.yaml checked by the schema test only")
+    proc = subprocess.run([docker, "compose", "-f", str(ROOT / "compose.yaml"), "config", "--quiet"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
