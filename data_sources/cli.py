@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh-news", help="fetch every configured news feed")
     feeds = sub.add_parser("import-feeds", help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
-    custom_symbols.add_arguments(sub.add_parser("add", help="add a symbol to the universe (fetched on the next refresh)"))
+    custom_symbols.add_arguments(sub.add_parser("add", help="add a symbol to the universe"))
     args = parser.parse_args(argv)
     store = Store(args.data_dir)
     try:
