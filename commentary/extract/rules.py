@@ -37,7 +37,7 @@ class HorizonRule:
     options: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one compiled rule set per load
 class Rules:
     """Everything in rules.toml, checked and compiled."""
 
