@@ -28,6 +28,7 @@ from data_sources.universe import Instrument, all_instruments
 
 _HANGUL = re.compile(r"[가-힣]")
 _FLIP = {"up": "down", "down": "up"}
+_CLAUSE_COMMA = re.compile(r"(?<!\d)[,;](?!\d)")
 _EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s+(?:\w+\s+)?$",
                      re.IGNORECASE)
 
@@ -169,7 +170,7 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
 def _level_cues(numbers: list[NumberHit]) -> list[Cue]:
     return [Cue("level", n.side_span[0] if n.side_span[0] < n.start else n.start, max(n.end, n.side_span[1]),
                 level=n.value, unit=n.unit, side=n.side, number=(n.start, n.end))
-            for n in numbers if n.side in ("below", "above") and n.side_span]
+            for n in numbers if n.side in ("below", "above") and n.side_span and n.unit not in ("%", "pp")]
 
 
 def _no_move_cues(text: str, rules: Rules) -> list[Cue]:
@@ -298,7 +299,11 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
     spans = [Span(m.start, m.end, "symbol") for m in (*group.a, *group.b)]
     if cue.negation:
         spans.append(Span(*cue.negation, "negation"))
-    segment = [n for n in numbers if cue.start - 40 <= n.start <= cue.end + 40]
+    # numbers of this predicate's clause: after the cue before it, before the cue after it
+    lo = max((c.end for c in cues if c.end <= cue.start), default=0)
+    lo = max(lo, max((m.end() for m in _CLAUSE_COMMA.finditer(sentence.text, 0, cue.start)), default=0))
+    hi = min((c.start for c in cues if c.start >= cue.end), default=len(sentence.text))
+    segment = [n for n in numbers if lo <= n.start and n.end <= hi]
     pct = next((n for n in segment if n.unit in ("%", "pp")), None)
     target = next((n for n in segment if n.side == "target" and n.unit not in ("%", "pp")), None)
     direction = cue.direction
