@@ -52,7 +52,8 @@ CASES = [
     # --- Korean: comparison
     ("중국 기술주가 올해 미국 빅테크보다 더 오를 것이다.",
      [("outperform", {"a": CN, "b": US, "margin_pp": 0.0}, "forecast", "year-end")]),
-    ("엔비디아가 텐센트보다 더 떨어질 것", [("outperform", {"a": "0700.HK", "b": "NVDA", "margin_pp": 0.0}, "forecast", "3M")]),
+    ("엔비디아가 텐센트보다 더 떨어질 것",
+     [("outperform", {"a": "0700.HK", "b": "NVDA", "margin_pp": 0.0}, "forecast", "3M")]),
     ("텐센트가 올해 엔비디아를 앞설 것이다.",
      [("outperform", {"a": "0700.HK", "b": "NVDA", "margin_pp": 0.0}, "forecast", "year-end")]),
     # --- Korean: no claim
