@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from data_sources import csv_io, refresh
+from data_sources import csv_io, custom_symbols, refresh
 from data_sources.atomic import StoreError
 from data_sources.status import status_table
 from data_sources.store import Store
@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh-news", help="fetch every configured news feed")
     feeds = sub.add_parser("import-feeds", help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
+    custom_symbols.add_arguments(sub.add_parser("add", help="add a symbol to the universe"))
     args = parser.parse_args(argv)
     store = Store(args.data_dir)
     try:
@@ -113,6 +114,7 @@ def _import_feeds(store: Store, args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+<<<<<<< HEAD
 def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
     from data_sources.shared.refresher import run_refresher
 
@@ -121,3 +123,7 @@ def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
 
 _COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "export": _export, "status": _status,
              "refresh-news": _refresh_news, "import-feeds": _import_feeds}
+=======
+_COMMANDS = {"refresh": _refresh, "import": _import, "export": _export, "status": _status,
+             "refresh-news": _refresh_news, "import-feeds": _import_feeds, "add": custom_symbols.run_add}
+>>>>>>> extract

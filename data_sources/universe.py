@@ -8,6 +8,7 @@ have no stored data yet (e.g. ``^SOX``); the app shows them as "no data yet".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Group = Literal["us_bigtech", "us_index", "cn_tech", "cn_index", "fx", "kr"]
@@ -126,6 +127,13 @@ FX_PER_USD: dict[str, tuple[str, ...]] = {
 def instrument(symbol: str) -> Instrument | None:
     """The universe entry for ``symbol``, or None for a symbol outside it."""
     return BY_SYMBOL.get(symbol)
+
+
+def all_instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:
+    """The universe plus the symbols readers added to the store (``data_sources.custom_symbols``)."""
+    from data_sources import custom_symbols
+
+    return UNIVERSE + custom_symbols.instruments(store_root)
 
 
 def yahoo_symbols() -> list[str]:

@@ -1,0 +1,88 @@
+"""What the extractor returns: draft claims (proposals) as typed, immutable records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "no_move"]
+SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move"]
+Kind = Literal["forecast", "reported"]
+
+
+class ExtractError(ValueError):
+    """The text cannot be analysed (too long, not text …); the message says why, for a reader."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the proposal's sentence to highlight: ``sentence[start:end]``."""
+
+    start: int
+    end: int
+    kind: SpanKind
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """When a claim is judged.
+
+    ``kind`` is ``calendar`` (``value`` ``year-end`` or an ISO date, ``end`` that date), ``fixed``
+    (``value`` one of 1W 1M 3M 6M 12M, counted from publication) or ``unresolved`` (a relative phrase
+    such as "목요일까지" given without a publication date).  ``stated`` is False for a default.
+    """
+
+    kind: Literal["calendar", "fixed", "unresolved"]
+    value: str
+    end: dt.date | None = None
+    phrase: str = ""
+    stated: bool = True
+
+    def label(self) -> str:
+        """Short text for tables: ``year-end (2025-12-31)``, ``1W``, ``2025-01-30``."""
+        if self.kind == "calendar" and self.value == "year-end" and self.end:
+            return f"year-end ({self.end.isoformat()})"
+        return self.value
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One draft claim, mapped to a claim rule (``commentary.scoring`` rule types) with params.
+
+    ``params`` uses the claim format: ``outperform`` {a, b, margin_pp}, ``direction`` {series,
+    direction, threshold_pct}, ``level`` {symbol, level, side}, ``stays_below``/``stays_above``
+    {symbol, level}, ``no_move`` {symbol, threshold_pct}; a series is a symbol or a list of symbols
+    (an equal-weight basket, named in ``baskets``).  ``kind`` is ``reported`` for a fact the text
+    states in the past tense (checkable, but not a call); its ``horizon`` is None.
+    """
+
+    sentence: str
+    sentence_start: int           # offset of the sentence in the cleaned text
+    rule: RuleName
+    params: dict[str, Any]
+    symbols: tuple[str, ...]
+    direction: Literal["up", "down"] | None
+    level: float | None
+    unit: str | None
+    horizon: Horizon | None
+    kind: Kind
+    spans: tuple[Span, ...]
+    baskets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    negated: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def confidence(self) -> Literal["high", "medium", "low"]:
+        """How much the reader should check it: each note (a default, a guess) lowers it."""
+        return "high" if not self.notes else "medium" if len(self.notes) == 1 else "low"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """All proposals of one text, plus notes on what was skipped (long sentences, time budget)."""
+
+    proposals: tuple[Proposal, ...]
+    notes: tuple[str, ...] = ()
+    sentences: int = 0
+    text: str = ""                # the cleaned text the offsets refer to
