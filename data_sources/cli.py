@@ -114,7 +114,6 @@ def _import_feeds(store: Store, args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-<<<<<<< HEAD
 def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
     from data_sources.shared.refresher import run_refresher
 
@@ -122,8 +121,4 @@ def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "export": _export, "status": _status,
-             "refresh-news": _refresh_news, "import-feeds": _import_feeds}
-=======
-_COMMANDS = {"refresh": _refresh, "import": _import, "export": _export, "status": _status,
              "refresh-news": _refresh_news, "import-feeds": _import_feeds, "add": custom_symbols.run_add}
->>>>>>> extract
