@@ -11,6 +11,7 @@ requests and feedparser run unpatched against it. Routes (``server.url(path)``):
 * ``/doctype`` — a real snapshot behind a 1 MB DOCTYPE internal subset (no entities).
 * ``/big`` — a 6 MB body with Content-Length; ``/big-stream`` — the same without one.
 * ``/html`` — a web page; ``/status/CODE`` — that HTTP status; ``/garbage`` — binary noise.
+* ``/body/KEY`` — ``server.bodies[KEY]`` (bytes a test registers), as RSS.
 
 ``server.hits`` counts requests per path; ``server.seen`` keeps each request's headers.
 """
@@ -122,6 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
             self.close_connection = True
             return None
+        if path.startswith("/body/") and path[len("/body/"):] in srv.bodies:
+            return self._send(200, srv.bodies[path[len("/body/"):]])
         if path == "/html":
             return self._send(200, b"<!DOCTYPE html><html><body>Hello</body></html>", "text/html")
         if path.startswith("/status/"):
@@ -143,6 +146,7 @@ class FeedServer(ThreadingHTTPServer):
         self.hits: Counter[str] = Counter()
         self.seen: list[tuple[str, dict[str, str]]] = []
         self.stopping = threading.Event()
+        self.bodies: dict[str, bytes] = {}
 
     def url(self, path: str) -> str:
         """``http://127.0.0.1:PORT`` + ``path``."""
