@@ -5,10 +5,16 @@ Three steps, each usable on its own:
 * :func:`transform_query` — feed configs → :class:`FeedRequest` list; feeds whose URL is
   not http(s) are rejected with a message naming the feed (feedparser never sees a URL or
   a path: it only ever gets bytes in memory).
-* :func:`extract_data` — the only network I/O: one ``requests.get`` per feed (timeouts
-  ``(5, 15)`` s, streamed, at most :data:`MAX_FEED_BYTES`). Failures raise a
-  :class:`FeedError` subclass whose message names the feed.
-* :func:`transform_data` — bytes → ``feedparser.parse`` → the news frame below.
+* :func:`extract_data` — the only network I/O: one GET per feed through
+  :func:`data_sources.net.fetch_public` (public addresses only, redirects checked, one
+  deadline of :func:`fetch_deadline` seconds for the whole exchange, at most
+  :data:`MAX_FEED_BYTES`, a cut-off body refused whole), with ``If-None-Match`` /
+  ``If-Modified-Since`` when the store has validators (a 304 is not an error). Failures raise
+  a :class:`FeedError` subclass whose message names the feed.
+* :func:`transform_data` — bytes → ``feedparser.parse`` → the news frame below. Before
+  feedparser sees the bytes, a feed with a ``<!DOCTYPE`` (outside CDATA) or any ``<!ENTITY``
+  is refused (no entity expansion, so no amplification); the parse and row building run
+  under a time budget of :func:`parse_budget` seconds.
 
 :func:`fetch_feeds` runs all three for many feeds (one feed's failure never stops the
 others) and :func:`load_feed_file` reads a saved snapshot chosen by the user.
@@ -39,13 +45,17 @@ All text is untrusted: it has been reduced to plain text here, and must be rende
 from __future__ import annotations
 
 import calendar
+import ctypes
 import hashlib
 import io
 import json
+import os
 import re
+import threading
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -55,9 +65,10 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pandas as pd
-import requests
+from feedparser.encodings import convert_to_utf8
 
 from data_sources.config import offline_forced
+from data_sources.net import FetchError, fetch_public
 from data_sources.sanitize import plain_text, safe_url, truncate_text
 from data_sources.tagging import TagRule, load_rules, tag_text
 
@@ -67,7 +78,8 @@ NEWS_COLUMNS: tuple[str, ...] = (
 DATE_FLAGS: tuple[str, ...] = ("", "missing", "future", "absurd")
 FEEDS_PATH = Path(__file__).with_name("feeds.toml")
 MAX_FEED_BYTES = 5 * 1024 * 1024
-TIMEOUT = (5, 15)
+FEED_DEADLINE = 20.0  # seconds per feed, end to end (connect, redirects, whole body)
+PARSE_BUDGET = 10.0  # seconds to parse one feed and build its rows
 USER_AGENT = "column-dashboard/0.1 (personal news reader; +https://github.com/kurtmckee/feedparser)"
 ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 TITLE_MAX = 300
@@ -75,12 +87,16 @@ SUMMARY_MAX = 400
 EARLIEST = pd.Timestamp("1995-01-01", tz="UTC")
 FUTURE_SKEW = timedelta(minutes=15)
 FUTURE_LIMIT = timedelta(days=2)
-_REAL_GET = requests.get
 _REDDIT_FOOTER = re.compile(r"\s*submitted by\s+/u/\S+\s*(?:\[link\])?\s*(?:\[comments\])?\s*$")
 _HARMLESS_BOZO = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
+# a DTD anywhere (entity declarations are how an amplifier is built); CDATA is text, so a
+# <!DOCTYPE html> quoted inside an item's CDATA is not one
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
 Progress = Callable[[float, str], None]
-Getter = Callable[..., Any]
 
 
 # ---------------------------------------------------------------- errors and configs
@@ -103,6 +119,30 @@ class FeedURLError(FeedError):
     code = "bad_url"
 
 
+class FeedRefusedError(FeedError):
+    """The feed's host is not a public internet address (and not allow-listed)."""
+
+    code = "refused"
+
+
+class FeedTruncatedError(FeedError):
+    """The server broke off before the whole feed arrived; nothing of it was kept."""
+
+    code = "truncated"
+
+
+class FeedUnsafeError(FeedError):
+    """The feed declares a DTD or entities; refused before parsing."""
+
+    code = "unsafe"
+
+
+class FeedParseBudgetError(FeedError):
+    """Parsing the feed took longer than its time budget."""
+
+    code = "parse_budget"
+
+
 class FeedOfflineError(FeedError):
     """Offline mode (``DASHBOARD_OFFLINE=1``) forbids network access."""
 
@@ -110,15 +150,9 @@ class FeedOfflineError(FeedError):
 
 
 class FeedConnectionError(FeedError):
-    """The server could not be reached."""
+    """No feed could be fetched from the server (DNS, refused, reset, TLS, not HTTP: one message)."""
 
     code = "connection"
-
-
-class FeedDNSError(FeedConnectionError):
-    """The host name could not be resolved."""
-
-    code = "dns"
 
 
 class FeedTimeoutError(FeedError):
@@ -308,17 +342,6 @@ def transform_query(feeds: Iterable[FeedConfig | Mapping[str, Any]]) -> tuple[li
 # ---------------------------------------------------------------- step 2: extract (network)
 
 
-def _is_dns_failure(exc: BaseException) -> bool:
-    text = repr(exc)
-    seen: BaseException | None = exc
-    while seen is not None:
-        text += " " + repr(seen)
-        seen = seen.__cause__ or seen.__context__
-    markers = ("NameResolution", "getaddrinfo", "Name or service not known", "nodename nor servname",
-               "Temporary failure in name resolution", "No address associated", "gaierror")
-    return any(m in text for m in markers)
-
-
 def _host(url: str) -> str:
     try:
         return urlsplit(url).hostname or url
@@ -326,70 +349,150 @@ def _host(url: str) -> str:
         return url
 
 
-def extract_data(request: FeedRequest, get: Getter | None = None, max_bytes: int | None = None) -> tuple[bytes, str]:
-    """Download one feed: (body bytes, content type). Raises a :class:`FeedError` subclass.
+@dataclass(frozen=True)
+class FeedFetch:
+    """One fetched feed: ``status`` 200 (``data`` holds the whole body) or 304 (not modified,
+    no body); ``etag`` / ``last_modified`` are the validators to send next time."""
 
-    ``get`` defaults to ``requests.get``; in offline mode (``DASHBOARD_OFFLINE=1``) the real
-    ``requests.get`` is never called. ``max_bytes`` defaults to :data:`MAX_FEED_BYTES`.
+    data: bytes
+    content_type: str = ""
+    status: int = 200
+    etag: str = ""
+    last_modified: str = ""
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304: the stored items are still current."""
+        return self.status == 304
+
+
+def fetch_deadline() -> float:
+    """Seconds allowed for one feed end to end: ``DASHBOARD_FEED_DEADLINE`` or :data:`FEED_DEADLINE`."""
+    return _env_seconds("DASHBOARD_FEED_DEADLINE", FEED_DEADLINE)
+
+
+def parse_budget() -> float:
+    """Seconds allowed to parse one feed: ``DASHBOARD_FEED_PARSE_SECONDS`` or :data:`PARSE_BUDGET`."""
+    return _env_seconds("DASHBOARD_FEED_PARSE_SECONDS", PARSE_BUDGET)
+
+
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if 0 < value < 3600 else default
+
+
+_FETCH_ERRORS: dict[str, type[FeedError]] = {
+    "refused": FeedRefusedError, "unreachable": FeedConnectionError, "timeout": FeedTimeoutError,
+    "too_large": FeedTooLargeError, "http": FeedHTTPError, "redirects": FeedHTTPError,
+    "truncated": FeedTruncatedError,
+}
+
+
+def extract_data(
+    request: FeedRequest,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    deadline_s: float | None = None,
+    max_bytes: int | None = None,
+) -> FeedFetch:
+    """Download one feed from a public address (:func:`data_sources.net.fetch_public`).
+
+    Sends ``If-None-Match`` / ``If-Modified-Since`` when validators are given; a 304 is a
+    :class:`FeedFetch` with ``not_modified``. Raises a :class:`FeedError` subclass naming the
+    feed; in offline mode (``DASHBOARD_OFFLINE=1``) nothing is fetched.
     """
-    max_bytes = MAX_FEED_BYTES if max_bytes is None else max_bytes
-    feed, host = request.feed, _host(request.url)
-    if get is None:
-        if offline_forced() and requests.get is _REAL_GET:
-            raise FeedOfflineError(feed, "not fetched: the app runs offline (DASHBOARD_OFFLINE=1)")
-        get = requests.get
+    feed = request.feed
+    if offline_forced():
+        raise FeedOfflineError(feed, "not fetched: the app runs offline (DASHBOARD_OFFLINE=1)")
+    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     try:
-        resp = get(request.url, timeout=TIMEOUT, stream=True, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
-    except requests.Timeout as exc:
-        raise FeedTimeoutError(feed, f"{host} did not answer within {TIMEOUT[1]} seconds") from exc
-    except requests.TooManyRedirects as exc:
-        raise FeedHTTPError(feed, f"{host} redirected too many times") from exc
-    except requests.ConnectionError as exc:
-        if _is_dns_failure(exc):
-            raise FeedDNSError(feed, f"could not find the server {host} (DNS lookup failed; check the address "
-                                     "and your internet connection)") from exc
-        raise FeedConnectionError(feed, f"could not connect to {host} ({type(exc).__name__})") from exc
-    except (requests.RequestException, ValueError) as exc:
-        raise FeedConnectionError(feed, f"the request to {host} failed ({type(exc).__name__})") from exc
-    try:
-        return _read_body(resp, feed, host, max_bytes)
-    finally:
-        close = getattr(resp, "close", None)
-        if callable(close):
-            close()
-
-
-def _read_body(resp: Any, feed: str, host: str, max_bytes: int) -> tuple[bytes, str]:
-    status = int(getattr(resp, "status_code", 0) or 0)
-    if not 200 <= status < 300:
-        reason = plain_text(getattr(resp, "reason", "") or "", 60)
-        raise FeedHTTPError(feed, f"{host} answered HTTP {status}{' ' + reason if reason else ''}", status)
-    headers = {str(k).lower(): str(v) for k, v in (getattr(resp, "headers", None) or {}).items()}
-    limit_mb = f"{max_bytes / 1024 / 1024:g} MB"
-    length = headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise FeedTooLargeError(feed, f"the feed is {int(length) / 1024 / 1024:.1f} MB, over the {limit_mb} limit")
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for chunk in resp.iter_content(chunk_size=64 * 1024):
-            if not chunk:
-                continue
-            size += len(chunk)
-            if size > max_bytes:
-                raise FeedTooLargeError(feed, f"the feed is larger than the {limit_mb} limit; stopped reading")
-            chunks.append(chunk)
-    except requests.Timeout as exc:
-        raise FeedTimeoutError(feed, f"{host} stopped sending data (timed out while reading)") from exc
-    except requests.RequestException as exc:
-        raise FeedConnectionError(feed, f"the connection to {host} broke while reading ({type(exc).__name__})") from exc
-    data = b"".join(chunks)
-    if not data.strip():
-        raise FeedParseError(feed, f"{host} returned an empty response, not a feed")
-    return data, headers.get("content-type", "")
+        result = fetch_public(
+            request.url,
+            headers=headers,
+            deadline_s=fetch_deadline() if deadline_s is None else deadline_s,
+            max_bytes=MAX_FEED_BYTES if max_bytes is None else max_bytes,
+        )
+    except FetchError as exc:
+        cls = _FETCH_ERRORS.get(exc.kind, FeedConnectionError)
+        if cls is FeedHTTPError:
+            raise FeedHTTPError(feed, str(exc), exc.status) from exc
+        raise cls(feed, str(exc)) from exc
+    validators = {"etag": result.headers.get("etag", "")[:200],
+                  "last_modified": result.headers.get("last-modified", "")[:100]}
+    if result.status == 304:
+        return FeedFetch(b"", "", 304, **validators)
+    if not result.body.strip():
+        raise FeedParseError(feed, f"{_host(result.url)} returned an empty response, not a feed")
+    return FeedFetch(result.body, result.headers.get("content-type", ""), result.status, **validators)
 
 
 # ---------------------------------------------------------------- step 3: transform (bytes → frame)
+
+
+def refuse_dtd(data: bytes, label: str, content_type: str = "") -> None:
+    """Raise :class:`FeedUnsafeError` if ``data`` declares a DTD or entities, in any encoding.
+
+    Checked on the raw bytes and on the text exactly as feedparser itself will decode it
+    (its ``convert_to_utf8``: BOM, UTF-16/32, EBCDIC, a declared charset such as UTF-7), so no
+    encoding hides one.
+    """
+    views = [data]
+    try:
+        headers = {"content-type": content_type} if content_type else {}
+        converted = convert_to_utf8(headers, data, {})
+    except Exception:
+        converted = b""
+    if isinstance(converted, bytes) and converted and converted != data:
+        views.append(converted)
+    for view in views:
+        if _ENTITY.search(view) or _DTD.search(_CDATA.sub(b"", view)):
+            raise FeedUnsafeError(label, "the feed declares a DTD or entities (<!DOCTYPE / <!ENTITY), which "
+                                         "news feeds do not need; it was refused unread")
+
+
+class _OverBudget(BaseException):
+    """Raised inside the parsing thread when its time budget is spent (not an Exception, so no
+    ``except Exception`` inside a library can swallow it)."""
+
+
+@contextmanager
+def _time_budget(seconds: float, label: str) -> Iterator[None]:
+    """Interrupt the body after ``seconds`` (a watchdog raises in this thread); → FeedParseBudgetError."""
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def _fire() -> None:
+        with lock:
+            if state["done"]:
+                return
+            state["fired"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(_OverBudget))
+
+    timer = threading.Timer(seconds, _fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            yield
+        finally:
+            with lock:
+                state["done"] = True
+            timer.cancel()
+    except _OverBudget:
+        raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; it was "
+                                          "refused") from None
+    if state["fired"]:  # safety net: never leave a pending interrupt behind
+        with suppress(_OverBudget):
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
 
 
 def _looks_like_json(data: bytes) -> bool:
@@ -530,13 +633,32 @@ def transform_data(
     fallback_source: str = "feed",
     now: datetime | None = None,
     rules: tuple[TagRule, ...] | None = None,
+    budget_s: float | None = None,
 ) -> tuple[pd.DataFrame, list[FeedProblem]]:
     """Parse feed bytes into the news frame: (frame, warnings). Raises :class:`FeedParseError`.
 
     ``source`` names the items (default: the feed's own title, else ``fallback_source``).
-    A malformed ("bozo") feed still yields whatever was recovered, plus a warning.
+    A malformed ("bozo") feed still yields whatever was recovered, plus a warning. Over
+    :data:`MAX_FEED_BYTES`, with a DTD/entities, or over the time budget (``budget_s``, default
+    :func:`parse_budget`) the feed is refused whole.
     """
     label = source or fallback_source
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedTooLargeError(label, f"the feed is {len(data) / 1024 / 1024:.1f} MB, over the "
+                                       f"{MAX_FEED_BYTES / 1024 / 1024:g} MB limit")
+    with _time_budget(parse_budget() if budget_s is None else budget_s, label):
+        return _transform(data, source, label, content_type, fallback_source, now, rules)
+
+
+def _transform(
+    data: bytes,
+    source: str | None,
+    label: str,
+    content_type: str,
+    fallback_source: str,
+    now: datetime | None,
+    rules: tuple[TagRule, ...] | None,
+) -> tuple[pd.DataFrame, list[FeedProblem]]:
     stamp_now = pd.Timestamp(now if now is not None else datetime.now(UTC))
     stamp_now = stamp_now.tz_localize("UTC") if stamp_now.tzinfo is None else stamp_now.tz_convert("UTC")
     rules = rules if rules is not None else load_rules()
@@ -544,9 +666,16 @@ def transform_data(
     if _looks_like_json(data):
         feed_title, entries = _parse_json_feed(data, label)
     else:
+        if _looks_like_html(data):  # before the DTD check: <!DOCTYPE html> means "a web page"
+            raise FeedParseError(label, "this is a web page (HTML), not a news feed")
+        refuse_dtd(data, label, content_type)
         headers = {"content-type": content_type} if content_type else None
         try:
-            parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+            # feedparser's own HTML sanitiser and URI resolver are off: every field is reduced
+            # to plain text by sanitize.plain_text below (nesting-capped), and they cost
+            # seconds on deeply nested markup
+            parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False,
+                                      resolve_relative_uris=False)
         except Exception as exc:  # feedparser is defensive, but never let a feed crash the app
             raise FeedParseError(label, f"the feed could not be parsed ({type(exc).__name__})") from exc
         feed_title = str((parsed.get("feed") or {}).get("title") or "")
@@ -610,30 +739,44 @@ def load_feed_file(
 
 def fetch_feeds(
     feeds: Iterable[FeedConfig | Mapping[str, Any]],
-    get: Getter | None = None,
     *,
     progress: Progress | None = None,
     now: datetime | None = None,
     rules: tuple[TagRule, ...] | None = None,
+    validators: Mapping[str, Mapping[str, str]] | None = None,
+    fetched: dict[str, FeedFetch] | None = None,
+    deadline_s: float | None = None,
 ) -> tuple[pd.DataFrame, list[FeedProblem]]:
     """Fetch and parse every feed: (combined news frame sorted newest first, problems).
 
-    ``get`` defaults to ``requests.get``. One feed's failure never stops the others.
+    One feed's failure never stops the others; a feed is either parsed whole or contributes
+    nothing. ``validators`` maps a feed URL to its stored ``etag`` / ``last_modified``; when
+    ``fetched`` is given it receives, per URL, the :class:`FeedFetch` of each feed that was
+    parsed or not modified (body dropped), so the caller can store the new validators.
     ``progress(fraction, message)`` is called before each feed and at the end.
     """
     requests_, problems = transform_query(feeds)
+    validators = validators or {}
     frames = []
     for i, req in enumerate(requests_):
         if progress:
             progress(i / max(len(requests_), 1), f"{req.feed} ({i + 1}/{len(requests_)})")
+        known = validators.get(req.url) or {}
         try:
-            data, content_type = extract_data(req, get)
-            frame, warnings = transform_data(data, req.feed, content_type=content_type, now=now, rules=rules)
+            result = extract_data(req, etag=str(known.get("etag") or ""),
+                                  last_modified=str(known.get("last_modified") or ""), deadline_s=deadline_s)
+            if not result.not_modified:
+                frame, warnings = transform_data(result.data, req.feed, content_type=result.content_type, now=now,
+                                                 rules=rules)
         except FeedError as err:
             problems.append(FeedProblem.from_error(err))
             continue
         except Exception as exc:  # an unexpected bug in one feed must not stop the rest
             problems.append(FeedProblem(req.feed, "unexpected", f"{req.feed}: unexpected {type(exc).__name__}"))
+            continue
+        if fetched is not None:
+            fetched[req.url] = FeedFetch(b"", "", result.status, result.etag, result.last_modified)
+        if result.not_modified:
             continue
         problems.extend(warnings)
         frames.append(frame)

@@ -6,6 +6,10 @@ Files under the store root (written with :mod:`data_sources.atomic`, under its w
   (UTC time the item entered the store). Items are never dropped when a feed moves on.
 * ``feeds.parquet`` — the reader's changes to the default feed list: rows of
   (name, url, language, status) where status is "added" or "removed" (a hidden default).
+* ``feed_http.json`` — per feed URL, the ``etag`` / ``last_modified`` validators of its last
+  good fetch, sent as a conditional GET next time (a 304 keeps the stored items). Written
+  only after that fetch's items were merged, and only sent while the store holds items of
+  that feed, so a 304 can never leave a feed empty.
 
 De-duplication (across fetches, snapshots and feeds): an incoming item is a duplicate of a
 stored one when they share the ``uid``, or the link, or the normalised title — the title
@@ -24,11 +28,11 @@ from typing import Any
 
 import pandas as pd
 
-from data_sources.atomic import read_table, write_lock, write_table
+from data_sources.atomic import read_json, read_table, write_json, write_lock, write_table
 from data_sources.news import (
     FeedConfig,
+    FeedFetch,
     FeedProblem,
-    Getter,
     default_feeds,
     fetch_feeds,
     load_feed_file,
@@ -41,6 +45,7 @@ from data_sources.tagging import load_rules
 
 NEWS_FILE = "news.parquet"
 FEEDS_FILE = "feeds.parquet"
+HTTP_FILE = "feed_http.json"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 NAME_MAX = 80
 Progress = Callable[[float, str], None]
@@ -59,6 +64,7 @@ class NewsReport:
     total: int = 0
     per_source: dict[str, int] = field(default_factory=dict)
     problems: list[FeedProblem] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # feeds that answered 304 Not Modified
 
     @property
     def errors(self) -> list[FeedProblem]:
@@ -77,6 +83,8 @@ class NewsReport:
             text += f"; {len(self.errors)} feed{'s' if len(self.errors) != 1 else ''} failed"
         if self.warnings:
             text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+        if self.unchanged:
+            text += f"; {len(self.unchanged)} feed{'s' if len(self.unchanged) != 1 else ''} unchanged"
         return text
 
     def __str__(self) -> str:
@@ -177,28 +185,67 @@ def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) 
     return _finish(root, frames, report, progress)
 
 
+def feed_validators(root: Path) -> dict[str, dict[str, str]]:
+    """Stored conditional-GET validators: feed URL → {"etag", "last_modified"}."""
+    raw = read_json(Path(root) / HTTP_FILE)
+    feeds = raw.get("feeds") if isinstance(raw, dict) else None
+    if not isinstance(feeds, dict):
+        return {}
+    return {str(url): {"etag": str(v.get("etag") or ""), "last_modified": str(v.get("last_modified") or "")}
+            for url, v in feeds.items() if isinstance(v, dict)}
+
+
+def _save_validators(root: Path, fetched: Mapping[str, FeedFetch]) -> None:
+    if not fetched:
+        return
+    with write_lock(Path(root)):
+        stored = feed_validators(root)
+        for url, result in fetched.items():
+            if result.etag or result.last_modified:
+                stored[url] = {"etag": result.etag, "last_modified": result.last_modified}
+            elif not result.not_modified:
+                stored.pop(url, None)
+        write_json(Path(root) / HTTP_FILE, {"version": 1, "feeds": stored})
+
+
 def refresh_news(
     root: Path,
     feeds: Iterable[FeedConfig | Mapping[str, Any]] | None = None,
-    get: Getter | None = None,
     progress: Progress | None = None,
+    *,
+    deadline_s: float | None = None,
 ) -> NewsReport:
     """Fetch ``feeds`` (default: :func:`list_feeds`) and merge them into the store.
 
-    ``get`` defaults to ``requests.get``. Feed failures are in the report; store errors
-    (:class:`~data_sources.atomic.StoreError`) propagate with their own message.
+    Conditional GET: a feed's stored validators are sent while the store holds its items; a
+    304 keeps them (listed in ``report.unchanged``, not an error). Feed failures are in the
+    report; store errors (:class:`~data_sources.atomic.StoreError`) propagate with their own
+    message. ``deadline_s`` overrides the per-feed deadline.
     """
+    root = Path(root)
     feed_list = list(feeds) if feeds is not None else list_feeds(root)
+    stored_sources = set(load_news(root)["source"])
+    names = {}
+    for feed in feed_list:
+        name = feed.get("name") if isinstance(feed, Mapping) else feed.name
+        url = feed.get("url") if isinstance(feed, Mapping) else feed.url
+        names[safe_url(url)] = str(name)
+    validators = {url: v for url, v in feed_validators(root).items() if names.get(url) in stored_sources}
 
     def _fetch_progress(fraction: float, message: str) -> None:
         if progress:
             progress(0.9 * fraction, message)
 
-    frame, problems = fetch_feeds(feed_list, get, progress=_fetch_progress)
+    fetched: dict[str, FeedFetch] = {}
+    frame, problems = fetch_feeds(feed_list, progress=_fetch_progress, validators=validators, fetched=fetched,
+                                  deadline_s=deadline_s)
     report = NewsReport(problems=list(problems))
+    report.unchanged = [names.get(url, url) for url, result in fetched.items() if result.not_modified]
     if not frame.empty:
         report.per_source = {str(k): int(v) for k, v in frame["source"].value_counts().items()}
-    return _finish(root, [frame], report, progress)
+    report = _finish(root, [frame], report, progress)
+    _save_validators(root, fetched)  # only after the items are stored
+    return report
 
 
 def _finish(root: Path, frames: list[pd.DataFrame], report: NewsReport, progress: Progress | None) -> NewsReport:

@@ -1,16 +1,17 @@
-"""The feed adapter: query validation, fetching with a fake ``get``, parsing, dates, tags, snapshots."""
+"""The feed adapter: query validation, fetching from the fake feed server, hostile feeds, parsing, dates, tags."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import socket
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import requests
 
-from data_sources import news
+from data_sources import net, news
 from data_sources.news import (
     FeedConfig,
     FeedRequest,
@@ -24,8 +25,11 @@ from data_sources.news import (
     transform_query,
 )
 from data_sources.tagging import load_rules, tag_text
+from tests import fake_feeds
+from tests.fake_feeds import SNAPSHOT, FeedServer, closed_port
 
 NOW = datetime(2025, 1, 27, 12, 0, tzinfo=UTC)
+feed_server = fake_feeds.feed_server  # the fixture
 
 GOOD_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Good Feed</title>
@@ -36,41 +40,6 @@ GOOD_RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <item><title>Quiet day</title><link>javascript:alert(1)</link>
 <pubDate>Sun, 26 Jan 2025 09:00:00 +0000</pubDate></item>
 </channel></rss>"""
-
-
-class FakeResponse:
-    """Just enough of ``requests.Response`` for the adapter."""
-
-    def __init__(self, body: bytes = b"", status: int = 200, headers: dict | None = None, reason: str = "OK"):
-        self.body = body
-        self.status_code = status
-        self.headers = headers or {"Content-Type": "application/rss+xml; charset=utf-8"}
-        self.reason = reason
-        self.chunks_read = 0
-        self.closed = False
-
-    def iter_content(self, chunk_size: int = 1) -> Iterator[bytes]:
-        for start in range(0, len(self.body), chunk_size):
-            self.chunks_read += 1
-            yield self.body[start : start + chunk_size]
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeGet:
-    """A fake ``requests.get``: URL → response or exception; records every call."""
-
-    def __init__(self, routes: dict[str, object]):
-        self.routes = routes
-        self.calls: list[tuple[str, dict]] = []
-
-    def __call__(self, url: str, **kwargs: object) -> FakeResponse:
-        self.calls.append((url, kwargs))
-        outcome = self.routes[url]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome  # type: ignore[return-value]
 
 
 def _feed(name: str, url: str) -> FeedConfig:
@@ -109,91 +78,159 @@ def test_source_for_snapshot() -> None:
     assert source_for_snapshot("something-else.xml") is None
 
 
-# ---------------------------------------------------------------- extract (fake network)
+# ---------------------------------------------------------------- extract (the fake feed server)
 
 
-def test_fetch_feeds_reports_each_failure_and_keeps_the_good_feed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(news, "MAX_FEED_BYTES", 2000)
-    big = FakeResponse(b"<rss>" + b"x" * 10_000)
-    dns = requests.ConnectionError(
-        "HTTPSConnectionPool(host='nope.invalid', port=443): Max retries exceeded "
-        "(Caused by NameResolutionError(\"Failed to resolve 'nope.invalid' ([Errno -2] Name or service not known)\"))"
-    )
-    fake = FakeGet({
-        "https://good.example/rss": FakeResponse(GOOD_RSS),
-        "https://nope.invalid/rss": dns,
-        "https://refused.example/rss": requests.ConnectionError("[Errno 111] Connection refused"),
-        "https://slow.example/rss": requests.ConnectTimeout("timed out"),
-        "https://gone.example/rss": FakeResponse(b"not here", status=404, reason="Not Found"),
-        "https://huge.example/rss": FakeResponse(b"x", headers={"Content-Length": "99999999"}),
-        "https://stream.example/rss": big,
-        "https://garbage.example/rss": FakeResponse(b"\x00\x01 this is not xml at all {{{"),
-        "https://page.example/": FakeResponse(b"<!DOCTYPE html><html><body>Hi</body></html>",
-                                              headers={"Content-Type": "text/html"}),
-    })
+def test_fetch_feeds_reports_each_failure_and_keeps_the_good_feed(feed_server: FeedServer) -> None:
+    url = feed_server.url
     feeds = [
-        _feed("Good", "https://good.example/rss"),
-        _feed("No DNS", "https://nope.invalid/rss"),
-        _feed("Refused", "https://refused.example/rss"),
-        _feed("Slow", "https://slow.example/rss"),
-        _feed("Gone", "https://gone.example/rss"),
-        _feed("Huge", "https://huge.example/rss"),
-        _feed("Streamed", "https://stream.example/rss"),
-        _feed("Garbage", "https://garbage.example/rss"),
-        _feed("Web page", "https://page.example/"),
+        _feed("Good", url(f"/feed/{SNAPSHOT}")),
+        _feed("Closed", f"http://127.0.0.1:{closed_port()}/rss"),
+        _feed("Gone", url("/status/404")),
+        _feed("Huge", url("/big")),
+        _feed("Streamed", url("/big-stream")),
+        _feed("Garbage", url("/garbage")),
+        _feed("Web page", url("/html")),
+        _feed("Loop", url("/loop")),
         _feed("Local", "file:///etc/passwd"),
     ]
     steps: list[tuple[float, str]] = []
-    frame, problems = fetch_feeds(feeds, get=fake, now=NOW, progress=lambda f, m: steps.append((f, m)))
+    started = time.monotonic()
+    frame, problems = fetch_feeds(feeds, now=NOW, progress=lambda f, m: steps.append((f, m)), deadline_s=5)
+    assert time.monotonic() - started < 20
 
     by_feed = {p.feed: p for p in problems}
     assert {k: p.code for k, p in by_feed.items()} == {
-        "No DNS": "dns", "Refused": "connection", "Slow": "timeout", "Gone": "http", "Huge": "too_large",
-        "Streamed": "too_large", "Garbage": "not_a_feed", "Web page": "not_a_feed", "Local": "bad_url",
+        "Closed": "connection", "Gone": "http", "Huge": "too_large", "Streamed": "too_large",
+        "Garbage": "not_a_feed", "Web page": "not_a_feed", "Loop": "http", "Local": "bad_url",
     }
     for name, problem in by_feed.items():
         assert problem.message.startswith(f"{name}: ")
-    assert "nope.invalid" in by_feed["No DNS"].message and "DNS" in by_feed["No DNS"].message
-    assert "404" in by_feed["Gone"].message and "Not Found" in by_feed["Gone"].message
+    assert by_feed["Closed"].message == "Closed: could not fetch a feed from 127.0.0.1"
+    assert "404" in by_feed["Gone"].message
     assert "web page" in by_feed["Web page"].message
-    assert big.chunks_read <= 1 and big.closed  # stopped reading at the cap
-    # the good feed still came through, sanitised
-    assert list(frame["title"]) == ["Nvidia falls as DeepSeek shocks markets", "Quiet day"]
-    assert list(frame["source"]) == ["Good", "Good"]
-    assert frame["summary_text"].iloc[0] == "Chip stocks slide."
-    assert frame["link"].tolist() == ["https://example.com/a", ""]
-    assert frame["tags"].iloc[0] == ("deepseek", "nvidia", "semiconductors")
-    # every request: streamed, with timeouts and a User-Agent; the file:// feed was never requested
-    assert len(fake.calls) == 9
-    for _url, kwargs in fake.calls:
-        assert kwargs["timeout"] == (5, 15) and kwargs["stream"] is True
-        assert kwargs["headers"]["User-Agent"]
-    assert steps[-1][0] == 1.0 and len(steps) == 10
+    assert "redirected more than 5 times" in by_feed["Loop"].message
+    # the good feed came through whole, sanitised at ingest
+    assert len(frame) == 25 and set(frame["source"]) == {"Good"}
+    assert not frame["summary_text"].str.contains("<", regex=False).any()
+    # every request carried a User-Agent; the file:// feed was never requested; the loop stopped
+    assert all(headers.get("user-agent") for _path, headers in feed_server.seen)
+    assert feed_server.hits["/loop"] == 6
+    assert steps[-1][0] == 1.0 and len(steps) == 9
 
 
-def test_real_requests_get_is_never_called_offline() -> None:
-    # conftest sets DASHBOARD_OFFLINE=1; with the real requests.get the adapter refuses to fetch
-    frame, problems = fetch_feeds([_feed("Good", "https://good.example/rss")])
+def test_offline_never_fetches(feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
+    frame, problems = fetch_feeds([_feed("Good", feed_server.url(f"/feed/{SNAPSHOT}"))])
     assert frame.empty
     assert [p.code for p in problems] == ["offline"]
+    assert sum(feed_server.hits.values()) == 0
 
 
-def test_monkeypatched_requests_get_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeGet({"https://good.example/rss": FakeResponse(GOOD_RSS)})
-    monkeypatch.setattr(requests, "get", fake)
-    frame, problems = fetch_feeds([_feed("Good", "https://good.example/rss")], now=NOW)
-    assert len(frame) == 2 and problems == []
+def test_trickling_feed_is_refused_whole_at_the_deadline(feed_server: FeedServer) -> None:
+    started = time.monotonic()
+    with pytest.raises(news.FeedTimeoutError, match=r"^Slow: 127\.0\.0\.1 did not send the whole feed within 1\.5 s"):
+        extract_data(FeedRequest("Slow", feed_server.url("/trickle")), deadline_s=1.5)
+    assert time.monotonic() - started < 4  # end to end, not per read (the server never pauses 1.5 s)
 
 
-def test_read_timeout_while_streaming_is_a_timeout() -> None:
-    class Stalling(FakeResponse):
-        def iter_content(self, chunk_size: int = 1) -> Iterator[bytes]:
-            yield b"<rss>"
-            raise requests.ConnectionError("Read timed out.") from requests.ReadTimeout("Read timed out.")
+def test_cut_off_feed_is_refused_whole(feed_server: FeedServer) -> None:
+    frame, problems = fetch_feeds([_feed("Cut", feed_server.url("/cutoff"))], now=NOW, deadline_s=5)
+    assert frame.empty
+    assert [(p.code, p.message) for p in problems] == [
+        ("truncated", "Cut: 127.0.0.1 broke off before the whole feed arrived; nothing was kept from it")]
 
-    req = FeedRequest("Stall", "https://stall.example/rss")
-    with pytest.raises(news.FeedConnectionError, match=r"^Stall: .*stall\.example"):
-        extract_data(req, get=FakeGet({req.url: Stalling()}))
+
+def test_conditional_get_sends_validators_and_a_304_is_not_an_error(feed_server: FeedServer) -> None:
+    req = FeedRequest("Good", feed_server.url(f"/feed/{SNAPSHOT}"))
+    first = extract_data(req)
+    assert first.status == 200 and first.etag.startswith('"') and first.last_modified.endswith("GMT")
+    again = extract_data(req, etag=first.etag)
+    assert again.not_modified and again.data == b"" and again.etag == first.etag
+    assert extract_data(req, last_modified=first.last_modified).not_modified
+    assert extract_data(req, etag='"stale"').status == 200
+    assert feed_server.seen[1][1]["if-none-match"] == first.etag
+
+
+# ---------------------------------------------------------------- public addresses only
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                                     "100.64.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.250", "240.0.0.1",
+                                     "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "ff02::1",
+                                     "::ffff:127.0.0.1", "::ffff:10.0.0.1", "2002:7f00:1::1", "not an ip"])
+def test_non_public_addresses_are_refused(address: str) -> None:
+    assert not net.is_public_address(address)
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "151.101.1.140", "2606:4700:4700::1111"])
+def test_public_addresses_pass(address: str) -> None:
+    assert net.is_public_address(address)
+
+
+def test_loopback_and_a_redirect_to_loopback_are_refused_without_the_allow_list(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DASHBOARD_FETCH_ALLOW")
+    target = feed_server.url(f"/feed/{SNAPSHOT}")
+    port = feed_server.server_address[1]
+    frame, problems = fetch_feeds([_feed("Direct", target), _feed("Named", f"http://localhost:{port}/x"),
+                                   _feed("Metadata", "http://169.254.169.254/latest/meta-data/"),
+                                   _feed("LAN", "http://192.168.0.1/rss"), _feed("V6", f"http://[::1]:{port}/")])
+    assert frame.empty
+    assert {p.feed: p.code for p in problems} == dict.fromkeys(["Direct", "Named", "Metadata", "LAN", "V6"], "refused")
+    assert problems[0].message.startswith("Direct: 127.0.0.1 is not a public internet address")
+    assert sum(feed_server.hits.values()) == 0  # nothing reached the server
+    # a redirect: the first hop is allowed by name, the loopback address it points at is not
+    monkeypatch.setenv("DASHBOARD_FETCH_ALLOW", "localhost")
+    hop = f"http://localhost:{port}/redirect?to={target}"
+    with pytest.raises(news.FeedRefusedError, match=r"^Hop: 127\.0\.0\.1 is not a public"):
+        extract_data(FeedRequest("Hop", hop))
+    assert feed_server.hits["/redirect"] == 1 and feed_server.hits[f"/feed/{SNAPSHOT}"] == 0
+
+
+def test_a_redirect_to_a_private_address_is_refused_with_the_allow_list(feed_server: FeedServer) -> None:
+    for to in ("http://10.0.0.1/feed", "http://169.254.169.254/latest/meta-data/", "http://[::1]:80/"):
+        with pytest.raises(news.FeedRefusedError, match=r"is not a public internet address"):
+            extract_data(FeedRequest("Hop", feed_server.url(f"/redirect?to={to}")), deadline_s=3)
+    ok = extract_data(FeedRequest("Hop", feed_server.url(f"/redirect?to=/feed/{SNAPSHOT}")))
+    assert ok.status == 200 and len(ok.data) > 40_000  # a relative redirect on an allowed host is followed
+
+
+def test_the_connected_peer_is_checked_too(feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a DNS answer that changes after the check (rebinding): the check passes, the socket's peer is loopback
+    monkeypatch.delenv("DASHBOARD_FETCH_ALLOW")
+    monkeypatch.setattr(net, "check_host", lambda host, port: None)
+    with pytest.raises(news.FeedConnectionError, match=r"^Rebind: could not fetch a feed from 127\.0\.0\.1$"):
+        extract_data(FeedRequest("Rebind", feed_server.url(f"/feed/{SNAPSHOT}")))
+    assert sum(feed_server.hits.values()) == 0
+
+
+def test_messages_do_not_tell_a_closed_port_from_a_live_non_feed_service(feed_server: FeedServer) -> None:
+    def serve_once(reply: bytes) -> int:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(4)
+
+        def run() -> None:
+            with sock:
+                for _ in range(2):
+                    try:
+                        conn, _addr = sock.accept()
+                    except OSError:
+                        return
+                    with conn:
+                        conn.recv(4096)
+                        conn.sendall(reply)
+
+        threading.Thread(target=run, daemon=True).start()
+        return int(sock.getsockname()[1])
+
+    ports = {"closed": closed_port(), "ssh": serve_once(b"SSH-2.0-OpenSSH_9.6\r\n"),
+             "silent-close": serve_once(b"")}
+    _frame, problems = fetch_feeds([_feed("X", f"http://127.0.0.1:{p}/") for p in ports.values()], deadline_s=3)
+    assert [p.message for p in problems] == ["X: could not fetch a feed from 127.0.0.1"] * 3
+    assert {p.code for p in problems} == {"connection"}
 
 
 # ---------------------------------------------------------------- transform

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +23,10 @@ from data_sources.news_store import (
     refresh_news,
     remove_feed,
 )
+from tests import fake_feeds
+from tests.fake_feeds import SNAPSHOT, FeedServer
+
+feed_server = fake_feeds.feed_server  # the fixture
 
 
 def _item(uid: str, title: str, published: str | None, *, source: str = "S", link: str = "",
@@ -138,26 +142,54 @@ def test_import_reports_bad_files_and_continues(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- refresh
 
 
-class _Resp:
-    def __init__(self, body: bytes, status: int = 200):
-        self.status_code, self.headers, self.body = status, {}, body
-
-    def iter_content(self, chunk_size: int = 1) -> Iterator[bytes]:
-        yield self.body
-
-
-def test_refresh_merges_good_feeds_and_reports_failures(tmp_path: Path) -> None:
-    body = (b'<rss version="2.0"><channel><title>T</title><item><title>Nvidia and TSMC</title>'
-            b"<link>https://n/1</link><pubDate>Mon, 27 Jan 2025 09:00:00 +0000</pubDate></item></channel></rss>")
-    routes = {"https://ok.example/rss": _Resp(body), "https://down.example/rss": _Resp(b"", status=503)}
-    feeds = [FeedConfig("OK", "https://ok.example/rss"), FeedConfig("Down", "https://down.example/rss")]
-    report = refresh_news(tmp_path, feeds, get=lambda url, **kw: routes[url])
+def test_refresh_merges_good_feeds_and_reports_failures(tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.bodies["ok"] = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>Nvidia and TSMC</title>'
+        b"<link>https://n/1</link><pubDate>Mon, 27 Jan 2025 09:00:00 +0000</pubDate></item></channel></rss>")
+    feeds = [FeedConfig("OK", feed_server.url("/body/ok")), FeedConfig("Down", feed_server.url("/status/503"))]
+    report = refresh_news(tmp_path, feeds)
     assert (report.read, report.added, report.total) == (1, 1, 1)
     assert [(p.feed, p.code) for p in report.errors] == [("Down", "http")]
     assert report.summary() == "read 1 item, 1 new (1 stored); 1 feed failed"
-    assert str(report).splitlines()[1].startswith("problem: Down: down.example answered HTTP 503")
+    assert str(report).splitlines()[1] == "problem: Down: 127.0.0.1 answered HTTP 503"
     assert load_news(tmp_path)["tags"].iloc[0] == ("nvidia", "semiconductors")
-    assert refresh_news(tmp_path, feeds, get=lambda url, **kw: routes[url]).added == 0
+    assert refresh_news(tmp_path, feeds).added == 0
+
+
+def test_refresh_uses_conditional_get_and_a_304_keeps_the_items(tmp_path: Path, feed_server: FeedServer) -> None:
+    feeds = [FeedConfig("r/LocalLLaMA", feed_server.url(f"/feed/{SNAPSHOT}"))]
+    path = f"/feed/{SNAPSHOT}"
+    first = refresh_news(tmp_path, feeds)
+    assert (first.added, first.errors, first.unchanged) == (25, [], [])
+    stored = news_store.feed_validators(tmp_path)[feeds[0].url]
+    assert stored["etag"].startswith('"') and stored["last_modified"].endswith("GMT")
+
+    second = refresh_news(tmp_path, feeds)
+    assert second.errors == [] and second.unchanged == ["r/LocalLLaMA"]
+    assert (second.read, second.added, second.total) == (0, 0, 25)  # the stored items are kept
+    assert second.summary() == "read 0 items, 0 new (25 stored); 1 feed unchanged"
+    sent = [headers for p, headers in feed_server.seen if p == path]
+    assert "if-none-match" not in sent[0] and sent[1]["if-none-match"] == stored["etag"]
+    assert sent[1]["if-modified-since"] == stored["last_modified"]
+    assert len(load_news(tmp_path)) == 25
+
+    # a store that lost this feed's items does not send validators, so a 304 cannot leave it empty
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / news_store.HTTP_FILE).write_bytes((tmp_path / news_store.HTTP_FILE).read_bytes())
+    third = refresh_news(other, feeds)
+    assert third.added == 25 and third.unchanged == []
+    assert "if-none-match" not in [h for p, h in feed_server.seen if p == path][2]
+
+
+def test_a_trickling_or_cut_off_feed_stores_nothing(tmp_path: Path, feed_server: FeedServer) -> None:
+    feeds = [FeedConfig("Slow", feed_server.url("/trickle")), FeedConfig("Cut", feed_server.url("/cutoff"))]
+    started = time.monotonic()
+    report = refresh_news(tmp_path, feeds, deadline_s=1.5)
+    assert time.monotonic() - started < 8  # 1.5 s per feed, end to end, plus slack
+    assert [(p.feed, p.code) for p in report.errors] == [("Slow", "timeout"), ("Cut", "truncated")]
+    assert (report.read, report.total) == (0, 0) and load_news(tmp_path).empty
+    assert news_store.feed_validators(tmp_path) == {}
 
 
 # ---------------------------------------------------------------- feed list

@@ -9,11 +9,14 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from commentary.text.safe_text import md_escape
+from tests import fake_feeds
 from tests.conftest import app_page
+from tests.fake_feeds import FeedServer, closed_port
 from tests.hostile import HOSTILE_RSS
 
 NVDA_TITLE = md_escape("Nvidia pre-market down 12% due Deepseek")
 NVDA_LINK = "https://old.reddit.com/r/LocalLLaMA/comments/1ib8wfw/"
+feed_server = fake_feeds.feed_server  # the fixture
 
 
 def _items(at: AppTest) -> list[str]:
@@ -133,36 +136,23 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
     assert any("Offline mode (DASHBOARD_OFFLINE)" in m.value for m in at.info)
 
 
-class _FakeResponse:
-    status_code, reason = 200, "OK"
+def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:
+    from data_sources import news_store
 
-    def __init__(self, body: bytes) -> None:
-        self.body, self.headers = body, {"Content-Type": "application/rss+xml"}
-
-    def iter_content(self, chunk_size: int = 65536):
-        yield self.body
-
-    def close(self) -> None:
-        pass
-
-
-def test_fetch_now_online_reports_each_feed(seeded_store: Path, monkeypatch) -> None:
-    import requests
-
+    # no default feed may be fetched for real: hide them all, follow two on the fake feed server
+    for feed in news_store.default_feeds():
+        news_store.remove_feed(seeded_store, feed.name)
+    feed_server.bodies["hostile"] = HOSTILE_RSS.encode("utf-8")
+    news_store.add_feed(seeded_store, "Hostile", feed_server.url("/body/hostile"))
+    news_store.add_feed(seeded_store, "Closed", f"http://127.0.0.1:{closed_port()}/rss")
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="en")  # first run (and its auto-refresh check) happens offline
-
-    def fake_get(url: str, **_kwargs):
-        if "reddit.com" in url:
-            return _FakeResponse(HOSTILE_RSS.encode("utf-8"))
-        raise requests.ConnectionError("no network in tests")
-
-    monkeypatch.setattr(requests, "get", fake_get)
     monkeypatch.setenv("DASHBOARD_OFFLINE", "0")
     at.button(key="news_fetch").click().run()
     assert not at.exception
-    assert any("read 4 items, 4 new" in m.value and "6 feeds failed" in m.value for m in at.warning)
+    assert any("read 4 items, 4 new" in m.value and "1 feed failed" in m.value for m in at.warning)
     problems = "\n".join(t.value for t in at.text)
-    assert "OpenAI News: could not connect to openai.com" in problems and "r/LocalLLaMA" in problems
+    assert "Closed: could not fetch a feed from 127.0.0.1" in problems and "Hostile" in problems
     assert "\u202e" not in problems
 
 
