@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,26 @@ def kst_time(value: object, lang: str = "en") -> str:
     if lang == "ko":
         return f"{stamp.year}년 {stamp.month}월 {stamp.day}일 {stamp:%H:%M}"
     return f"{stamp:%Y-%m-%d %H:%M} KST"
+
+
+_PROGRESS_KO = [  # every progress message of csv_io and refresh, in Korean
+    (r"reading (.+)", r"\1 읽는 중"),
+    (r"writing the store", "저장소에 쓰는 중"),
+    (r"done", "완료"),
+    (r"downloading (\d+) symbols from Yahoo Finance", r"야후 파이낸스에서 \1개 종목 받는 중"),
+    (r"storing", "저장하는 중"),
+    (r"stored (\d+) rows for (\d+) symbols", r"\2개 종목 \1행 저장"),
+    (r"everything is up to date", "모두 최신입니다"),
+]
+
+
+def progress_label(message: str, lang: str = "en") -> str:
+    """A progress message of an import or refresh in the reader's language."""
+    if lang == "ko":
+        for pattern, korean in _PROGRESS_KO:
+            if re.fullmatch(pattern, message):
+                return re.sub(pattern, korean, message)
+    return message
 
 
 def source_label(source: str, lang: str = "en") -> str:

@@ -57,6 +57,8 @@ class PriceSnapshot:
 class Store:
     """The store folder and the operations on its price table."""
 
+    lock_timeout: float = 60.0  # seconds a writer waits for another one before giving up with a message
+
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else config.data_dir()
         self.prices_path = self.root / "prices.parquet"
@@ -95,7 +97,7 @@ class Store:
         blocked = atomic.write_blocked(self.root)
         if blocked:
             raise atomic.StoreError(blocked)
-        with atomic.write_lock(self.root):
+        with atomic.write_lock(self.root, self.lock_timeout):
             current = self.read()
             changes = changed_rows(current.prices, frame) if len(frame) else []
             if changes and not replace:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,37 +10,18 @@ from commentary.text.safe_text import md_escape
 from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference
-from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, status_table
+from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 
-# progress and outcome messages of data_sources (English) as the reader's language
-_PROGRESS_KO = [
-    (r"reading (.+)", r"\1 읽는 중"),
-    (r"writing the store", "저장소에 쓰는 중"),
-    (r"done", "완료"),
-    (r"downloading (\d+) symbols from Yahoo Finance", r"야후 파이낸스에서 \1개 종목 받는 중"),
-    (r"storing", "저장하는 중"),
-    (r"stored (\d+) rows for (\d+) symbols", r"\2개 종목 \1행 저장"),
-    (r"everything is up to date", "모두 최신입니다"),
-]
 _OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
             "error": ("오류", "error")}
-
-
-def progress_text(message: str) -> str:
-    """A progress message of data_sources in the page's language."""
-    if lang() == "ko":
-        for pattern, korean in _PROGRESS_KO:
-            if re.fullmatch(pattern, message):
-                return re.sub(pattern, korean, message)
-    return message
 
 
 def show_bar():
     """A progress bar and the callback that feeds it translated messages."""
     bar = st.progress(0.0)
-    return lambda fraction, message: bar.progress(min(fraction, 1.0), text=progress_text(message))
+    return lambda fraction, message: bar.progress(min(fraction, 1.0), text=progress_label(message, lang()))
 
 
 def run_import(folder_choice: str, replace: bool) -> None:
