@@ -54,9 +54,9 @@ def show_import_outcome() -> None:
     if not outcome:
         return
     if outcome["held"]:
-        st.warning(tr(f"`{md_escape(outcome['folder'], 200)}` 가져오기는 저장된 값 {len(outcome['changes']):,}개를 "
+        st.warning(tr(f"{md_escape(outcome['folder'], 200)} 가져오기는 저장된 값 {len(outcome['changes']):,}개를 "
                       "바꿉니다. 아무것도 저장하지 않았습니다. 아래 목록을 확인하고 바꾸려면 확인을 누르세요.",
-                      f"Importing `{md_escape(outcome['folder'], 200)}` would change {len(outcome['changes']):,} "
+                      f"Importing {md_escape(outcome['folder'], 200)} would change {len(outcome['changes']):,} "
                       "stored values. Nothing was stored. Check the list below and confirm to replace them."))
         st.text("\n".join(outcome["changes"][:200])
                 + (tr(f"\n… 외 {len(outcome['changes']) - 200:,}개", f"\n… and {len(outcome['changes']) - 200:,} more")
@@ -102,7 +102,9 @@ table = status_table(snap, lang(), local_times=True)
 labels = STATUS_LABELS_KO if lang() == "ko" else STATUS_LABELS_EN
 column_config = {col: labels.get(col, col) for col in table.columns}
 column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows"), format="localized")
-st.dataframe(table, hide_index=True, width="stretch", column_config=column_config)
+# key columns first, so a phone's first screen shows what is stored and how recent it is
+st.dataframe(table, hide_index=True, width="stretch", column_config=column_config,
+             column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency"])
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
     st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))
@@ -112,7 +114,7 @@ if last:
     when, message = kst_time(last.get("at"), lang()), md_escape(last.get("message", ""), 300)
     st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
                   f"Last refresh attempt: {when} — {outcome_en} {message}"))
-st.caption(tr(f"저장 위치: `{md_escape(store.root, 300)}`", f"Stored in `{md_escape(store.root, 300)}`"))
+st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
 
 left, right = st.columns(2)
 with left:
