@@ -14,7 +14,7 @@ import pandas as pd
 
 from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
 from data_sources.store import RowChange, Store, now_utc
-from data_sources.validate import RowProblem, check_rows
+from data_sources.validate import RowProblem, check_rows, market_today
 
 HEADER: tuple[str, ...] = ("date", *VALUE_COLUMNS)
 IMPORT_ROOT_ENV = "DASHBOARD_IMPORT_ROOT"
@@ -106,7 +106,7 @@ def read_snapshot_file(path: Path, today: date | None = None) -> tuple[pd.DataFr
                          f"(expected {','.join(HEADER)})")
     raw = raw[raw.apply(lambda r: any(str(v).strip() for v in r), axis=1)] if len(raw) else raw
     lines = pd.Series(raw.index + 2, index=raw.index)
-    return check_rows(raw, symbol, path.name, lines, today=today)
+    return check_rows(raw, symbol, path.name, lines, today=today or market_today())
 
 
 def import_folder(store: Store, folder: Path, progress: Progress | None = None, replace: bool = False,

@@ -12,6 +12,7 @@ import pandas as pd
 from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
 
 EARLIEST = date(1900, 1, 1)  # no stored series starts before this; earlier dates are typos
+LATEST = date(2199, 12, 31)  # the bound when a caller gives no "today" (the store holds nanosecond dates)
 PRICE_RANGE = (1e-4, 1e9)  # any price (open/high/low/close/adj_close) outside this is not a real quote
 MAX_VOLUME = 1e15
 PRICE_FIELDS = ("open", "high", "low", "close", "adj_close")
@@ -41,12 +42,11 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
                today: date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
     """Split ``raw`` (string or numeric cells, columns ``date`` + value columns) into good rows and problems.
 
-    A row is rejected when its date does not parse, is before 1900 or after ``today`` (default
-    :func:`market_today`), a value is not a number or not finite, its close is missing, a price is not
+    A row is rejected when its date does not parse, is before 1900 or after ``today`` (when given; file
+    imports pass :func:`market_today`), a value is not a number or not finite, its close is missing, a price is not
     positive or outside :data:`PRICE_RANGE`, its volume is negative or above :data:`MAX_VOLUME`, or its
     date repeats an earlier row (the first one wins). ``lines`` gives each row's line number in its file.
     """
-    today = today or market_today()
     problems: list[RowProblem] = []
     line_of = (lines if lines is not None else pd.Series([None] * len(raw), index=raw.index)).to_dict()
 
@@ -60,8 +60,8 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
     bad_date = dates.isna()
     reject(bad_date, lambda i: f"unparsable date {str(raw.at[i, 'date'])!r}")
     ok = ~bad_date
-    future = ok & (dates > pd.Timestamp(today))
-    reject(future, lambda i: f"date {dates[i].date()} is after today ({today})")
+    future = ok & (dates > pd.Timestamp(today if today is not None else LATEST))
+    reject(future, lambda i: f"date {dates[i].date()} is after " + (f"today ({today})" if today else str(LATEST)))
     ok &= ~future
     early = ok & (dates < pd.Timestamp(EARLIEST))
     reject(early, lambda i: f"date {dates[i].date()} is before {EARLIEST.year}")
