@@ -31,22 +31,28 @@ class ProgressBar:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code (0 ok, 1 partial/problems, 2 failure)."""
+    data_dir_help = "store folder (default: $DASHBOARD_DATA_DIR or the user data dir)"
     parser = argparse.ArgumentParser(prog="python -m data_sources", description=__doc__)
-    parser.add_argument("--data-dir", type=Path,
-                        help="store folder (default: $DASHBOARD_DATA_DIR or the user data dir)")
+    parser.add_argument("--data-dir", type=Path, help=data_dir_help)
+    # the same option after the subcommand; SUPPRESS keeps it from resetting a value given before it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=data_dir_help)
     sub = parser.add_subparsers(dest="command", required=True)
-    ref = sub.add_parser("refresh", help="download what is missing or stale (prices and ECB rates)")
+    ref = sub.add_parser("refresh", parents=[common], help="download what is missing or stale (prices and ECB rates)")
     ref.add_argument("--every", metavar="INTERVAL", help="repeat every INTERVAL (1h, 30m, …) until stopped; "
                      "each run publishes to $DASHBOARD_STORE_URL when that is s3://")
-    imp = sub.add_parser("import", help="load a folder of SYMBOL.csv snapshots into the store")
+    imp = sub.add_parser("import", parents=[common], help="load a folder of SYMBOL.csv snapshots into the store")
     imp.add_argument("folder", type=Path)
-    exp = sub.add_parser("export", help="write the store back out as SYMBOL.csv files")
+    imp.add_argument("--replace", action="store_true",
+                     help="let the import change stored values (without it, such an import lists them and stores "
+                          "nothing)")
+    exp = sub.add_parser("export", parents=[common], help="write the store back out as SYMBOL.csv files")
     exp.add_argument("folder", type=Path)
-    sub.add_parser("status", help="print what the store holds, per symbol")
-    sub.add_parser("refresh-news", help="fetch every configured news feed")
-    feeds = sub.add_parser("import-feeds", help="load saved feed files (RSS/Atom) from a folder")
+    sub.add_parser("status", parents=[common], help="print what the store holds, per symbol")
+    sub.add_parser("refresh-news", parents=[common], help="fetch every configured news feed")
+    feeds = sub.add_parser("import-feeds", parents=[common], help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
-    custom_symbols.add_arguments(sub.add_parser("add", help="add a symbol to the universe"))
+    custom_symbols.add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
     args = parser.parse_args(argv)
     store = Store(args.data_dir)
     try:
@@ -72,9 +78,16 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
         return 2
-    report = csv_io.import_folder(store, args.folder, progress=ProgressBar())
+    report = csv_io.import_folder(store, args.folder, progress=ProgressBar(), replace=args.replace)
     for problem in report.problems:
         print(f"rejected: {problem}", file=sys.stderr)
+    verb = "replaced" if args.replace else "would change"
+    for change in report.changes:
+        print(f"{verb}: {change}", file=sys.stderr)
+    if report.held:
+        print(f"nothing stored: the import would change {len(report.changes)} stored value(s) listed above; "
+              f"run again with --replace to store it", file=sys.stderr)
+        return 1
     print(f"imported {sum(report.imported.values())} rows for {len(report.imported)} symbols from {args.folder}")
     return 1 if report.problems else 0
 

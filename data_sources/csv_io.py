@@ -4,30 +4,97 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
-from data_sources.store import Store, now_utc
-from data_sources.validate import RowProblem, check_rows
+from data_sources.store import RowChange, Store, now_utc
+from data_sources.validate import RowProblem, check_rows, market_today
 
 HEADER: tuple[str, ...] = ("date", *VALUE_COLUMNS)
+IMPORT_ROOT_ENV = "DASHBOARD_IMPORT_ROOT"
 Progress = Callable[[float, str], None]
 
 
 @dataclass
 class ImportReport:
-    """What an import did: rows stored per symbol and every rejected row or file."""
+    """What an import did: rows stored per symbol, every rejected row or file, and stored values it
+    would change (``held`` is True when those changes kept the whole import from being stored)."""
 
     imported: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    held: bool = False
+    progress_error: BaseException | None = None  # the progress display failed (e.g. the reader left)
 
 
-def read_snapshot_file(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
-    """Read and check one ``SYMBOL.csv``. Raises ``ValueError`` naming the file for a wrong header."""
+class ImportRootError(ValueError):
+    """A folder the browser asked for is outside the configured import root (or there is none)."""
+
+
+def import_root() -> Path | None:
+    """The one folder (and its subfolders) the Data page may import from: ``$DASHBOARD_IMPORT_ROOT``.
+
+    Unset (the default) means the browser cannot import from the server's folders; the CLI still can.
+    """
+    configured = os.environ.get(IMPORT_ROOT_ENV, "").strip()
+    return Path(configured).expanduser().resolve() if configured else None
+
+
+def folder_inside(root: Path | None, requested: str | Path) -> Path:
+    """``requested`` (relative to ``root``, or absolute) resolved with symlinks and ``..``; raises
+    :class:`ImportRootError` unless it is ``root`` or inside it."""
+    if root is None:
+        raise ImportRootError(f"import from the server's folders is off (set {IMPORT_ROOT_ENV})")
+    root = Path(root).resolve()
+    folder = (root / Path(requested).expanduser()).resolve()
+    if not folder.is_relative_to(root):
+        raise ImportRootError(f"{requested} is outside the import folder")
+    return folder
+
+
+def import_folders(root: Path, max_depth: int = 2) -> list[str]:
+    """Folders under ``root`` (itself included, as ".") that hold ``*.csv`` files and resolve inside it."""
+    root = Path(root).resolve()
+    found = []
+    for current, dirs, _files in os.walk(root, followlinks=False):
+        here = Path(current)
+        depth = len(here.relative_to(root).parts)
+        if depth >= max_depth:
+            dirs[:] = []
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        candidates = [here, *(here / d for d in dirs if (here / d).is_symlink())]
+        for folder in candidates:
+            try:
+                inside = folder.resolve().is_relative_to(root)
+            except OSError:
+                continue
+            if inside and folder.resolve().is_dir() and _csv_files(folder, root):
+                found.append(str(folder.relative_to(root)) or ".")
+    return sorted(set(found))
+
+
+def _csv_files(folder: Path, root: Path | None = None) -> list[Path]:
+    """The ``*.csv`` files of ``folder``; with ``root``, only those whose real path lies inside it."""
+    files = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        try:
+            if not path.is_file() or (root is not None and not path.resolve().is_relative_to(root)):
+                continue
+        except OSError:
+            continue
+        files.append(path)
+    return files
+
+
+def read_snapshot_file(path: Path, today: date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Read and check one ``SYMBOL.csv`` (dates after ``today`` are rejected). Raises ``ValueError`` naming
+    the file for a wrong header."""
     symbol = path.stem
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
@@ -39,23 +106,38 @@ def read_snapshot_file(path: Path) -> tuple[pd.DataFrame, list[RowProblem]]:
                          f"(expected {','.join(HEADER)})")
     raw = raw[raw.apply(lambda r: any(str(v).strip() for v in r), axis=1)] if len(raw) else raw
     lines = pd.Series(raw.index + 2, index=raw.index)
-    return check_rows(raw, symbol, path.name, lines)
+    return check_rows(raw, symbol, path.name, lines, today=today or market_today())
 
 
-def import_folder(store: Store, folder: Path, progress: Progress | None = None) -> ImportReport:
-    """Load every ``*.csv`` in ``folder`` into the store; bad rows and files are reported, not stored."""
-    files = sorted(p for p in Path(folder).glob("*.csv") if p.is_file())
+def import_folder(store: Store, folder: Path, progress: Progress | None = None, replace: bool = False,
+                  today: date | None = None, root: Path | None = None) -> ImportReport:
+    """Load every ``*.csv`` in ``folder`` into the store; bad rows and files are reported, not stored.
+
+    If the good rows would change stored values, nothing is stored unless ``replace`` is True; the
+    report lists the changes either way. With ``root``, files whose real path lies outside it are
+    skipped. Once started, an import runs to its end even if ``progress`` raises (the reader left the
+    page): the exception is kept in ``report.progress_error`` for the caller to re-raise.
+    """
     report = ImportReport()
+
+    def step(fraction: float, message: str) -> None:
+        if progress is None or report.progress_error is not None:
+            return
+        try:
+            progress(fraction, message)
+        except BaseException as exc:
+            report.progress_error = exc
+
+    files = _csv_files(folder, Path(root).resolve() if root is not None else None)
     if not files:
-        report.problems.append(f"{folder}: no SYMBOL.csv files found")
+        report.problems.append(f"{Path(folder).name or folder}: no SYMBOL.csv files found")
         return report
     frames, provenance = [], {}
     stamp = now_utc().isoformat(timespec="seconds")
     for n, path in enumerate(files, 1):
-        if progress:
-            progress(n / (len(files) + 1), f"reading {path.name}")
+        step(n / (len(files) + 1), f"reading {path.name}")
         try:
-            good, problems = read_snapshot_file(path)
+            good, problems = read_snapshot_file(path, today=today)
         except ValueError as exc:
             report.problems.append(str(exc))
             continue
@@ -67,11 +149,11 @@ def import_folder(store: Store, folder: Path, progress: Progress | None = None) 
         report.imported[path.stem] = len(good)
         provenance[path.stem] = {"source": f"import: {path.name}", "fetched_at": stamp}
     if frames:
-        if progress:
-            progress(len(files) / (len(files) + 1), "writing the store")
-        store.upsert(pd.concat(frames, ignore_index=True), provenance)
-    if progress:
-        progress(1.0, "done")
+        step(len(files) / (len(files) + 1), "writing the store")
+        _, report.changes = store.merge(pd.concat(frames, ignore_index=True), provenance, replace=replace)
+        if report.changes and not replace:
+            report.held, report.imported = True, {}
+    step(1.0, "done")
     return report
 
 

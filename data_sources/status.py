@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -11,10 +13,66 @@ from data_sources.store import PriceSnapshot, summarise
 from data_sources.universe import UNIVERSE, instrument
 
 STATUS_COLUMNS = ("symbol", "name", "currency", "rows", "first", "last", "source", "fetched_at")
+STATUS_LABELS_KO = {"symbol": "종목", "name": "이름", "currency": "통화", "rows": "행 수", "first": "처음",
+                    "last": "마지막", "source": "출처", "fetched_at": "가져온 시각 (KST)"}
+STATUS_LABELS_EN = {"fetched_at": "fetched at (KST)"}
+KST = ZoneInfo("Asia/Seoul")
 
 
-def status_table(snapshot: PriceSnapshot, lang: str = "en") -> pd.DataFrame:
-    """Symbol, name, currency, rows, first/last date, source and fetched-at; "no data yet" where empty."""
+def kst_time(value: object, lang: str = "en") -> str:
+    """An ISO timestamp (UTC or with offset) as a reader's Seoul time: ``2026-12-02 04:21 KST`` (ko:
+    ``2026년 12월 2일 04:21``); blank stays blank and an unparsable value is shown as it is."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return text
+    stamp = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(KST)
+    if lang == "ko":
+        return f"{stamp.year}년 {stamp.month}월 {stamp.day}일 {stamp:%H:%M}"
+    return f"{stamp:%Y-%m-%d %H:%M} KST"
+
+
+_PROGRESS_KO = [  # every progress message of csv_io and refresh, in Korean
+    (r"reading (.+)", r"\1 읽는 중"),
+    (r"writing the store", "저장소에 쓰는 중"),
+    (r"done", "완료"),
+    (r"downloading (\d+) symbols from Yahoo Finance", r"야후 파이낸스에서 \1개 종목 받는 중"),
+    (r"storing", "저장하는 중"),
+    (r"stored (\d+) rows for (\d+) symbols", r"\2개 종목 \1행 저장"),
+    (r"everything is up to date", "모두 최신입니다"),
+]
+
+
+def progress_label(message: str, lang: str = "en") -> str:
+    """A progress message of an import or refresh in the reader's language."""
+    if lang == "ko":
+        for pattern, korean in _PROGRESS_KO:
+            if re.fullmatch(pattern, message):
+                return re.sub(pattern, korean, message)
+    return message
+
+
+def source_label(source: str, lang: str = "en") -> str:
+    """A stored provenance string in the reader's language (proper names stay as they are)."""
+    if lang != "ko":
+        return source
+    if source.startswith("import: "):
+        return "가져오기: " + source.removeprefix("import: ")
+    if source.startswith("ECB reference rate via "):
+        where = source.removeprefix("ECB reference rate via ").split(";")[0]
+        where = where.replace("(bundled)", "(내장)").replace("ECB website", "ECB 웹사이트")
+        return f"ECB 기준환율 ({where}); 달러 교차환율은 유로 환율에서 계산"
+    return source
+
+
+def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = False) -> pd.DataFrame:
+    """Symbol, name, currency, rows, first/last date, source and fetched-at; "no data yet" where empty.
+
+    ``local_times=True`` shows fetched-at as Seoul time (:func:`kst_time`) and sources in ``lang``.
+    """
     summary = summarise(snapshot).set_index("symbol")
     symbols = [i.symbol for i in UNIVERSE] + sorted(set(summary.index) - {i.symbol for i in UNIVERSE})
     rows = []
@@ -29,8 +87,10 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en") -> pd.DataFrame:
             "rows": int(summary.at[symbol, "rows"]) if stored else 0,
             "first": summary.at[symbol, "first"].date().isoformat() if stored else "",
             "last": summary.at[symbol, "last"].date().isoformat() if stored else "",
-            "source": info.get("source", "") if stored else ("no data yet" if lang == "en" else "데이터 없음"),
-            "fetched_at": str(info.get("fetched_at", "")) if stored else "",
+            "source": (source_label(info.get("source", ""), lang) if local_times else info.get("source", ""))
+            if stored else ("no data yet" if lang == "en" else "데이터 없음"),
+            "fetched_at": (kst_time(info.get("fetched_at"), lang) if local_times else str(info.get("fetched_at", "")))
+            if stored else "",
         })
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 

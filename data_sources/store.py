@@ -12,15 +12,37 @@ Other features keep their own tables beside it (annotations, news, feeds) with t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data_sources import atomic, config
-from data_sources.frames import empty_prices, normalise
+from data_sources.frames import VALUE_COLUMNS, empty_prices, normalise
+
+_unrecorded_refresh: dict[str, dict] = {}  # store root -> a refresh attempt refresh.json could not hold
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A stored value an import would replace."""
+
+    symbol: str
+    date: pd.Timestamp
+    column: str
+    old: float
+    new: float
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.date.date()} {self.column}: {_num(self.old)} → {_num(self.new)}"
+
+
+def _num(value: float) -> str:
+    return "empty" if value is None or math.isnan(value) else f"{value:,.6g}"
 
 
 @dataclass
@@ -34,6 +56,8 @@ class PriceSnapshot:
 
 class Store:
     """The store folder and the operations on its price table."""
+
+    lock_timeout: float = 60.0  # seconds a writer waits for another one before giving up with a message
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else config.data_dir()
@@ -59,27 +83,58 @@ class Store:
         ``provenance`` maps each symbol to its source description (``source``, ``fetched_at`` …),
         merged into the stored provenance. Holds the write lock; returns the stored row count.
         """
-        with atomic.write_lock(self.root):
+        return self.merge(frame, provenance, replace=True)[0]
+
+    def merge(self, frame: pd.DataFrame, provenance: dict[str, dict], replace: bool = False
+              ) -> tuple[int, list[RowChange]]:
+        """Like :meth:`upsert`, but first lists the stored values ``frame`` would change; with
+        ``replace=False`` and any change, nothing is written. Returns (stored rows, changes).
+
+        The base of the merge is the verified table (or its verified previous generation when the current
+        file is damaged; the damaged file then does not displace the good ``.prev``). A recent failed write
+        to this folder is reported again without touching the disk (see ``atomic.WRITE_RETRY_S``).
+        """
+        blocked = atomic.write_blocked(self.root)
+        if blocked:
+            raise atomic.StoreError(blocked)
+        with atomic.write_lock(self.root, self.lock_timeout):
             current = self.read()
+            changes = changed_rows(current.prices, frame) if len(frame) else []
+            if changes and not replace:
+                return len(current.prices), changes
             merged = normalise(pd.concat([current.prices, frame], ignore_index=True)) if len(frame) else current.prices
             series = dict(current.series)
             for symbol, info in provenance.items():
                 series[symbol] = {**series.get(symbol, {}), **info}
-            atomic.write_table(self.prices_path, merged, {"series": series})
-            return len(merged)
+            atomic.write_table(self.prices_path, merged, {"series": series}, keep_prev=current.warning is not None)
+            return len(merged), changes
 
     def note_series(self, provenance: dict[str, dict]) -> None:
         """Update provenance only (e.g. "checked today, nothing new") under the write lock."""
         self.upsert(empty_prices(), provenance)
 
     def last_refresh(self) -> dict:
-        """The last refresh attempt recorded by :meth:`record_refresh` (``{}`` if none)."""
-        return atomic.read_json(self.refresh_path)
+        """The last refresh attempt recorded by :meth:`record_refresh` (``{}`` if none).
+
+        An attempt that could not be written to ``refresh.json`` (full disk, read-only folder) is kept in
+        memory, so the app does not retry on every run.
+        """
+        on_disk = atomic.read_json(self.refresh_path)
+        in_memory = _unrecorded_refresh.get(str(self.root))
+        if in_memory and str(in_memory["at"]) > str(on_disk.get("at", "")):
+            return in_memory
+        return on_disk
 
     def record_refresh(self, outcome: str, message: str = "") -> None:
         """Record a refresh attempt (``outcome``: ok / partial / offline / error)."""
-        atomic.write_json(self.refresh_path, {"at": now_utc().isoformat(timespec="seconds"),
-                                              "outcome": outcome, "message": message})
+        record = {"at": now_utc().isoformat(timespec="seconds"), "outcome": outcome, "message": message}
+        try:
+            atomic.write_json(self.refresh_path, record)
+        except atomic.StoreError as exc:
+            _unrecorded_refresh[str(self.root)] = {**record, "outcome": "error" if outcome == "ok" else outcome,
+                                                   "message": f"{message}; {exc}".lstrip("; ")}
+            raise
+        _unrecorded_refresh.pop(str(self.root), None)
 
 
 def now_utc() -> datetime:
@@ -94,3 +149,23 @@ def summarise(snapshot: PriceSnapshot) -> pd.DataFrame:
         return pd.DataFrame(columns=["symbol", "rows", "first", "last"])
     grouped = prices.groupby("symbol")["date"]
     return pd.DataFrame({"rows": grouped.size(), "first": grouped.min(), "last": grouped.max()}).reset_index()
+
+
+def changed_rows(stored: pd.DataFrame, incoming: pd.DataFrame) -> list[RowChange]:
+    """Every stored value (symbol, date, column) that ``incoming`` would replace with a different one.
+
+    Two missing values are equal; a missing incoming value over a stored one counts as a change.
+    """
+    if stored.empty or incoming.empty:
+        return []
+    keys = ["symbol", "date"]
+    both = stored.loc[:, [*keys, *VALUE_COLUMNS]].merge(
+        normalise(incoming).loc[:, [*keys, *VALUE_COLUMNS]], on=keys, suffixes=("_old", "_new"))
+    changes = []
+    for col in VALUE_COLUMNS:
+        old, new = both[f"{col}_old"].to_numpy(), both[f"{col}_new"].to_numpy()
+        differs = ~((old == new) | (np.isnan(old) & np.isnan(new)))
+        for i in np.flatnonzero(differs):
+            changes.append(RowChange(both.at[i, "symbol"], both.at[i, "date"], col, float(old[i]), float(new[i])))
+    changes.sort(key=lambda c: (c.symbol, c.date, VALUE_COLUMNS.index(c.column)))
+    return changes

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
+
+EARLIEST = date(1900, 1, 1)  # no stored series starts before this; earlier dates are typos
+LATEST = date(2199, 12, 31)  # the bound when a caller gives no "today" (the store holds nanosecond dates)
+PRICE_RANGE = (1e-4, 1e9)  # any price (open/high/low/close/adj_close) outside this is not a real quote
+MAX_VOLUME = 1e15
+PRICE_FIELDS = ("open", "high", "low", "close", "adj_close")
+TODAY_ZONE = ZoneInfo("Asia/Seoul")  # the easternmost market we store: its date is the latest valid one
+
+
+def market_today() -> date:
+    """Today's date in Seoul, the latest trading date any stored series can have."""
+    return datetime.now(TODAY_ZONE).date()
 
 
 @dataclass(frozen=True)
@@ -23,13 +38,14 @@ class RowProblem:
         return f"{where}: {self.reason}"
 
 
-def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | None = None
-               ) -> tuple[pd.DataFrame, list[RowProblem]]:
+def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | None = None,
+               today: date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
     """Split ``raw`` (string or numeric cells, columns ``date`` + value columns) into good rows and problems.
 
-    A row is rejected when its date does not parse, its close is missing or not positive, a value is
-    not a number, or its date repeats an earlier row (the first one wins). ``lines`` gives each row's
-    line number in its file, for messages.
+    A row is rejected when its date does not parse, is before 1900 or after ``today`` (when given; file
+    imports pass :func:`market_today`), a value is not a number or not finite, its close is missing, a price is not
+    positive or outside :data:`PRICE_RANGE`, its volume is negative or above :data:`MAX_VOLUME`, or its
+    date repeats an earlier row (the first one wins). ``lines`` gives each row's line number in its file.
     """
     problems: list[RowProblem] = []
     line_of = (lines if lines is not None else pd.Series([None] * len(raw), index=raw.index)).to_dict()
@@ -38,10 +54,18 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
         for idx in raw.index[mask.to_numpy()]:
             problems.append(RowProblem(origin, line_of[idx], symbol, reason_of(idx)))
 
-    dates = pd.to_datetime(raw["date"].astype(str).str.strip().str[:10], format="%Y-%m-%d", errors="coerce")
+    # parsed at second resolution, so year 1 … 9999 all parse; the range check comes before any ns cast
+    dates = pd.to_datetime(raw["date"].astype(str).str.strip().str[:10], format="%Y-%m-%d",
+                           errors="coerce").astype("datetime64[s]")
     bad_date = dates.isna()
     reject(bad_date, lambda i: f"unparsable date {str(raw.at[i, 'date'])!r}")
     ok = ~bad_date
+    future = ok & (dates > pd.Timestamp(today if today is not None else LATEST))
+    reject(future, lambda i: f"date {dates[i].date()} is after " + (f"today ({today})" if today else str(LATEST)))
+    ok &= ~future
+    early = ok & (dates < pd.Timestamp(EARLIEST))
+    reject(early, lambda i: f"date {dates[i].date()} is before {EARLIEST.year}")
+    ok &= ~early
 
     values: dict[str, pd.Series] = {}
     for col in VALUE_COLUMNS:
@@ -52,15 +76,29 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
         not_number = ok & ~blank & nums.isna()
         reject(not_number, lambda i, c=col: f"{c} is not a number ({str(raw.at[i, c])!r})")
         ok &= ~not_number
-        values[col] = nums.astype("float64")
+        nums = nums.astype("float64")
+        infinite = ok & ~blank & np.isinf(nums)
+        reject(infinite, lambda i, c=col: f"{c} is not finite ({str(raw.at[i, c]).strip()!r})")
+        ok &= ~infinite
+        values[col] = nums
 
     close = values["close"]
     no_close = ok & close.isna()
     reject(no_close, lambda i: "close is missing")
     ok &= ~no_close
-    bad_close = ok & (close <= 0)
-    reject(bad_close, lambda i: f"close is not positive ({close[i]})")
-    ok &= ~bad_close
+    low, high = PRICE_RANGE
+    for col in PRICE_FIELDS:
+        v = values[col]
+        not_positive = ok & (v <= 0)
+        reject(not_positive, lambda i, c=col, v=v: f"{c} is not positive ({v[i]})")
+        ok &= ~not_positive
+        absurd = ok & ((v < low) | (v > high))
+        reject(absurd, lambda i, c=col, v=v: f"{c} {v[i]:g} is outside the plausible range {low:g}–{high:g}")
+        ok &= ~absurd
+    volume = values["volume"]
+    bad_volume = ok & ((volume < 0) | (volume > MAX_VOLUME))
+    reject(bad_volume, lambda i: f"volume {volume[i]:g} is negative or above {MAX_VOLUME:g}")
+    ok &= ~bad_volume
 
     dup = ok & dates.where(ok).duplicated(keep="first") & dates.notna()
     first_line = {}

@@ -1,9 +1,8 @@
-"""Data: what the store holds, where it came from, refresh and import."""
+"""Data: what the store holds (the table first), where it came from, refresh and import."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -11,13 +10,86 @@ from commentary.text.safe_text import md_escape
 from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference
-from data_sources.status import status_table
+from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 
+_OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
+            "error": ("오류", "error")}
+
+
+def show_bar():
+    """A progress bar and the callback that feeds it translated messages."""
+    bar = st.progress(0.0)
+    return lambda fraction, message: bar.progress(min(fraction, 1.0), text=progress_label(message, lang()))
+
+
+def run_import(folder_choice: str, replace: bool) -> None:
+    """Import the chosen folder under the import root; keep the outcome for the rerun that follows."""
+    root = csv_io.import_root()
+    try:
+        folder = csv_io.folder_inside(root, folder_choice)
+    except csv_io.ImportRootError as exc:
+        st.error(tr(f"가져올 수 없는 폴더입니다: {md_escape(exc, 300)}",
+                    f"Cannot import that folder: {md_escape(exc, 300)}"))
+        return
+    try:
+        report = csv_io.import_folder(store, folder, progress=show_bar(), replace=replace, root=root)
+    except StoreError as exc:
+        st.error(tr(f"저장소에 쓸 수 없습니다: {md_escape(exc, 500)}",
+                    f"The store cannot be written: {md_escape(exc, 500)}"))
+        return
+    outcome = {"folder": folder_choice, "imported": dict(report.imported), "problems": list(report.problems),
+               "changes": [str(c) for c in report.changes], "held": report.held, "replace": replace,
+               "left": report.progress_error is not None}
+    st.session_state["_import_outcome"] = outcome
+    if report.progress_error is not None:
+        raise report.progress_error  # the reader navigated away: the import is stored, the page goes on
+    st.rerun()  # the whole page (table, FX section, banner) now reads the new store
+
+
+def show_import_outcome() -> None:
+    """What the last import did: stored rows, rejected rows, or the stored values it would change."""
+    outcome = st.session_state.get("_import_outcome")
+    if not outcome:
+        return
+    if outcome["held"]:
+        st.warning(tr(f"{md_escape(outcome['folder'], 200)} 가져오기는 저장된 값 {len(outcome['changes']):,}개를 "
+                      "바꿉니다. 아무것도 저장하지 않았습니다. 아래 목록을 확인하고 바꾸려면 확인을 누르세요.",
+                      f"Importing {md_escape(outcome['folder'], 200)} would change {len(outcome['changes']):,} "
+                      "stored values. Nothing was stored. Check the list below and confirm to replace them."))
+        st.text("\n".join(outcome["changes"][:200])
+                + (tr(f"\n… 외 {len(outcome['changes']) - 200:,}개", f"\n… and {len(outcome['changes']) - 200:,} more")
+                   if len(outcome["changes"]) > 200 else ""))
+        confirm, cancel = st.columns(2)
+        if confirm.button(tr(f"값 {len(outcome['changes']):,}개 바꾸기", f"Replace {len(outcome['changes']):,} values"),
+                          key="import_replace", type="primary"):
+            run_import(outcome["folder"], replace=True)
+        if cancel.button(tr("취소", "Cancel"), key="import_cancel"):
+            st.session_state.pop("_import_outcome", None)
+            st.rerun()
+        show_problems(outcome["problems"])
+        return
+    rows, symbols = sum(outcome["imported"].values()), len(outcome["imported"])
+    if outcome["left"]:
+        st.info(tr("페이지를 떠난 사이에 가져오기가 끝났습니다.",
+                   "The import finished while you were away from this page."))
+    st.success(tr(f"{symbols:,}개 종목, {rows:,}행 가져옴", f"Imported {rows:,} rows for {symbols:,} symbols"))
+    if outcome["replace"] and outcome["changes"]:
+        st.caption(tr(f"저장된 값 {len(outcome['changes']):,}개를 바꿈",
+                      f"Replaced {len(outcome['changes']):,} stored values"))
+    show_problems(outcome["problems"])
+
+
+def show_problems(problems: list[str]) -> None:
+    """Rejected rows and files (file, line, reason), as plain text."""
+    if problems:
+        with st.expander(tr(f"거부된 행 {len(problems):,}건", f"{len(problems):,} rejected rows")):
+            st.text("\n".join(problems[:200]))
+
+
 chrome.page_header("데이터", "Data")
 store = loaders.store()
-st.caption(tr(f"저장 위치: `{store.root}`", f"Stored in `{store.root}`"))
 
 try:
     snap = loaders.snapshot()
@@ -25,17 +97,24 @@ except StoreError as exc:
     st.error(md_escape(exc, 500))
     st.stop()
 
-table = status_table(snap, lang())
 st.subheader(tr("종목별 현황", "Series in the store"))
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"rows": st.column_config.NumberColumn(tr("행 수", "rows"), format="%d")})
+table = status_table(snap, lang(), local_times=True)
+labels = STATUS_LABELS_KO if lang() == "ko" else STATUS_LABELS_EN
+column_config = {col: labels.get(col, col) for col in table.columns}
+column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows"), format="localized")
+# key columns first, so a phone's first screen shows what is stored and how recent it is
+st.dataframe(table, hide_index=True, width="stretch", column_config=column_config,
+             column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency"])
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
     st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))
 last = store.last_refresh()
 if last:
-    st.caption(tr(f"마지막 갱신 시도: {last.get('at')} — {last.get('outcome')} {last.get('message', '')}",
-                  f"Last refresh attempt: {last.get('at')} — {last.get('outcome')} {last.get('message', '')}"))
+    outcome_ko, outcome_en = _OUTCOME.get(str(last.get("outcome")), (str(last.get("outcome")),) * 2)
+    when, message = kst_time(last.get("at"), lang()), md_escape(last.get("message", ""), 300)
+    st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
+                  f"Last refresh attempt: {when} — {outcome_en} {message}"))
+st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
 
 left, right = st.columns(2)
 with left:
@@ -43,29 +122,34 @@ with left:
     if config.offline_forced():
         st.info(tr("DASHBOARD_OFFLINE이 설정되어 있어 갱신하지 않습니다.", "DASHBOARD_OFFLINE is set: refresh is off."))
     elif st.button(tr("지금 갱신", "Refresh now"), icon=":material/refresh:"):
-        bar = st.progress(0.0)
-        report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+        report = refresh.refresh_all(store, progress=show_bar())
         if report.offline_reason:
             reason = md_escape(report.offline_reason, 500)
             st.warning(tr(f"오프라인: {reason}", f"Offline: {reason}"))
         for message in report.errors.values():
             st.warning(md_escape(message, 500))
-        st.success(tr(f"{len(report.fetched)}개 종목 갱신", f"Updated {len(report.fetched)} symbols"))
+        st.success(tr(f"{len(report.fetched):,}개 종목 갱신", f"Updated {len(report.fetched):,} symbols"))
 with right:
     st.subheader(tr("폴더에서 가져오기", "Import from a folder"))
-    folder = st.text_input(tr("SYMBOL.csv 파일이 있는 폴더", "Folder of SYMBOL.csv files"), key="import_dir")
-    if st.button(tr("가져오기", "Import"), icon=":material/upload:", disabled=not folder):
-        path = Path(folder).expanduser()
-        if not path.is_dir():
-            st.error(tr(f"폴더가 아닙니다: {path}", f"Not a folder: {path}"))
+    root = csv_io.import_root()
+    if root is None:
+        st.info(tr("브라우저에서 서버의 폴더를 가져오는 기능은 꺼져 있습니다. 운영자가 `DASHBOARD_IMPORT_ROOT`로 "
+                   "가져올 폴더를 지정하거나, 명령줄에서 `python -m data_sources import 폴더`를 실행하세요.",
+                   "Importing from the server's folders is off in the browser. The operator can set "
+                   "`DASHBOARD_IMPORT_ROOT` to the one folder to import from, or run "
+                   "`python -m data_sources import FOLDER` on the command line."))
+    else:
+        folders = csv_io.import_folders(root)
+        if not folders:
+            st.info(tr("가져오기 폴더 안에 SYMBOL.csv 파일이 있는 폴더가 없습니다.",
+                       "No folder with SYMBOL.csv files inside the import folder."))
         else:
-            bar = st.progress(0.0)
-            report = csv_io.import_folder(store, path, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
-            st.success(tr(f"{len(report.imported)}개 종목, {sum(report.imported.values()):,}행 가져옴",
-                          f"Imported {sum(report.imported.values()):,} rows for {len(report.imported)} symbols"))
-            if report.problems:
-                with st.expander(tr(f"거부된 행 {len(report.problems)}건", f"{len(report.problems)} rejected rows")):
-                    st.text("\n".join(report.problems[:200]))
+            choice = st.selectbox(tr("SYMBOL.csv 파일이 있는 폴더", "Folder of SYMBOL.csv files"), folders,
+                                  key="import_dir")
+            if st.button(tr("가져오기", "Import"), icon=":material/upload:", key="import_go"):
+                st.session_state.pop("_import_outcome", None)
+                run_import(choice, replace=False)
+    show_import_outcome()
 
 st.subheader(tr("두 공급원의 환율 차이: 야후 vs ECB", "Two FX providers: Yahoo vs ECB"))
 st.caption(tr("야후 KRW=X는 24시간 호가의 런던/뉴욕 시점 값이고, ECB 기준율은 매일 14:15 CET에 고시된 유로 환율에서 "
@@ -78,9 +162,12 @@ if diff.empty:
     st.info(tr(f"두 공급원이 함께 가진 날짜가 없습니다 ({pair}=X 또는 USD{pair}_ECB 없음).",
                f"No date is covered by both providers ({pair}=X or USD{pair}_ECB missing)."))
 else:
-    fig = go.Figure(go.Scatter(x=diff["date"], y=diff["diff_pct"], mode="lines", name="Yahoo − ECB (%)"))
+    fig = go.Figure(go.Scatter(x=pd.to_datetime(diff["date"]), y=diff["diff_pct"], mode="lines",
+                               name=tr("야후 − ECB (%)", "Yahoo − ECB (%)")))
     fig.update_layout(height=260, margin={"t": 30, "b": 20}, yaxis_title="%",
                       title=tr(f"야후 − ECB, {pair} (%)", f"Yahoo − ECB, {pair} (%)"))
+    if lang() == "ko":
+        fig.update_xaxes(tickformat="%Y년 %-m월")
     st.plotly_chart(fig, width="stretch")
     st.caption(tr(f"공통 날짜 {len(diff):,}일, 차이 중앙값 {diff['diff_pct'].abs().median():.2f}%",
                   f"{len(diff):,} common dates; median absolute difference {diff['diff_pct'].abs().median():.2f}%"))

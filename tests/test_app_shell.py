@@ -34,9 +34,10 @@ def test_fresh_install_has_ecb_fx_without_any_import() -> None:
     assert any("오프라인" in m.value for m in at.info)
 
 
-def test_data_page_import_from_folder(market_dir: Path) -> None:
+def test_data_page_import_from_folder(market_dir: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_IMPORT_ROOT", str(market_dir.parent))  # the browser imports only under it
     at = app_page("data", lang="en")
-    at.text_input(key="import_dir").input(str(market_dir)).run()
+    at.selectbox(key="import_dir").set_value(market_dir.name).run()
     next(b for b in at.button if b.label == "Import").click().run()
     assert not at.exception
     assert any("Imported 48,169 rows for 37 symbols" in s.value for s in at.success)

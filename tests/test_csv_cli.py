@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -115,3 +116,200 @@ def test_cli_refresh_news_offline_reports_each_feed(tmp_path: Path, capsys: pyte
     assert main(["--data-dir", str(tmp_path), "refresh-news"]) == 1
     out = capsys.readouterr().out
     assert "0 new (0 stored)" in out and out.count("problem:") >= 5 and "offline" in out.lower()
+
+
+# --- hostile values: rejected row by row with file, line and reason -----------------------------------------
+
+TODAY = date(2026, 3, 25)  # injected: no test depends on the real date
+
+
+def test_non_finite_absurd_negative_and_future_values_are_rejected_row_by_row(tmp_path: Path) -> None:
+    path = write(tmp_path, "NVDA.csv",
+                 "2025-01-23,,,,142.6,142.6,100\n"
+                 "2025-01-24,,,,inf,,\n"
+                 "2025-01-27,,,,1e308,,\n"
+                 "2025-01-28,,,,1e-300,,\n"
+                 "2025-01-29,,,,0,,\n"
+                 "2025-01-30,,,,120.0,-120.0,\n"
+                 "2025-01-31,,,,120.0,,-5\n"
+                 "2025-02-03,-inf,,,120.0,,\n"
+                 "2099-12-31,,,,130.0,,\n"
+                 "9999-12-31,,,,130.0,,\n"
+                 "0001-01-01,,,,130.0,,\n"
+                 "2026-03-25,,,,125.0,125.0,1\n"
+                 "2026-03-26,,,,126.0,,\n")
+    good, problems = csv_io.read_snapshot_file(path, today=TODAY)
+    assert good["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-23", "2026-03-25"]
+    assert [str(p) for p in problems] == [
+        "NVDA.csv line 3: close is not finite ('inf')",
+        "NVDA.csv line 4: close 1e+308 is outside the plausible range 0.0001–1e+09",
+        "NVDA.csv line 5: close 1e-300 is outside the plausible range 0.0001–1e+09",
+        "NVDA.csv line 6: close is not positive (0.0)",
+        "NVDA.csv line 7: adj_close is not positive (-120.0)",
+        "NVDA.csv line 8: volume -5 is negative or above 1e+15",
+        "NVDA.csv line 9: open is not finite ('-inf')",
+        "NVDA.csv line 10: date 2099-12-31 is after today (2026-03-25)",
+        "NVDA.csv line 11: date 9999-12-31 is after today (2026-03-25)",
+        "NVDA.csv line 12: date 0001-01-01 is before 1900",
+        "NVDA.csv line 14: date 2026-03-26 is after today (2026-03-25)",
+    ]
+
+
+def test_a_year_9999_row_rejects_only_that_row(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "NVDA.csv", "2025-01-24,,,,142.57,142.57,\n9999-12-31,,,,1,,\n")
+    store = Store(tmp_path / "store")
+    report = csv_io.import_folder(store, folder, today=TODAY)
+    assert report.imported == {"NVDA": 1}
+    assert report.problems == ["NVDA.csv line 3: date 9999-12-31 is after today (2026-03-25)"]
+    assert store.load_prices(["NVDA"])["close"].tolist() == [142.57]
+
+
+# --- an import that would change stored rows lists them and needs --replace ---------------------------------
+
+def _good_then_worse(tmp_path: Path) -> tuple[Store, Path]:
+    store = Store(tmp_path / "store")
+    good = tmp_path / "good"
+    good.mkdir()
+    write(good, "NVDA.csv", "2025-01-24,,,,142.57,142.57,\n2025-01-27,,,,118.38,118.38,\n")
+    assert csv_io.import_folder(store, good, today=TODAY).imported == {"NVDA": 2}
+    worse = tmp_path / "worse"
+    worse.mkdir()
+    write(worse, "NVDA.csv", "2025-01-24,,,,0.01,142.57,\n2025-01-27,,,,118.38,118.38,\n2025-01-28,,,,128.99,,\n")
+    return store, worse
+
+
+def test_worse_data_never_silently_replaces_good_data(tmp_path: Path) -> None:
+    store, worse = _good_then_worse(tmp_path)
+    report = csv_io.import_folder(store, worse, today=TODAY)
+    assert report.held and report.imported == {}
+    assert [str(c) for c in report.changes] == ["NVDA 2025-01-24 close: 142.57 → 0.01"]
+    assert store.load_prices(["NVDA"])["close"].tolist() == [142.57, 118.38]  # nothing stored, not even 01-28
+    report = csv_io.import_folder(store, worse, replace=True, today=TODAY)
+    assert not report.held and report.imported == {"NVDA": 3}
+    assert store.load_prices(["NVDA"])["close"].tolist() == [0.01, 118.38, 128.99]
+
+
+def test_reimporting_the_same_rows_changes_nothing(market_dir: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    csv_io.import_folder(store, market_dir)
+    again = csv_io.import_folder(store, market_dir)
+    assert again.changes == [] and not again.held and len(again.imported) == 37
+
+
+def test_cli_import_that_changes_rows_needs_replace(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("data_sources.validate.market_today", lambda: TODAY)
+    store, worse = _good_then_worse(tmp_path)
+    data = ["--data-dir", str(store.root)]
+    assert main(["import", str(worse), *data]) == 1
+    err = capsys.readouterr().err
+    assert "would change: NVDA 2025-01-24 close: 142.57 → 0.01" in err
+    assert "nothing stored" in err and "--replace" in err
+    assert store.load_prices(["NVDA"])["close"].tolist() == [142.57, 118.38]
+    assert main([*data, "import", "--replace", str(worse)]) == 0
+    captured = capsys.readouterr()
+    assert "replaced: NVDA 2025-01-24 close: 142.57 → 0.01" in captured.err
+    assert "imported 3 rows for 1 symbols" in captured.out
+
+
+# --- --data-dir before or after the subcommand -------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_is_accepted_before_and_after_the_subcommand(where: str, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    Store(tmp_path / "mine").upsert(_one_row("ZZZ"), {"ZZZ": {"source": "here"}})
+    data = ["--data-dir", str(tmp_path / "mine")]
+    argv = [*data, "status"] if where == "before" else ["status", *data]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"store: {tmp_path / 'mine'}" in out and "ZZZ" in out
+
+
+def test_data_dir_after_the_subcommand_wins_over_the_one_before(tmp_path: Path, capsys) -> None:
+    assert main(["--data-dir", str(tmp_path / "a"), "status", "--data-dir", str(tmp_path / "b")]) == 0
+    assert f"store: {tmp_path / 'b'}" in capsys.readouterr().out
+
+
+def _one_row(symbol: str) -> pd.DataFrame:
+    return pd.DataFrame({"date": [pd.Timestamp("2025-01-02")], "symbol": symbol, "open": [float("nan")],
+                         "high": [float("nan")], "low": [float("nan")], "close": [1.0], "adj_close": [1.0],
+                         "volume": [float("nan")]})
+
+
+# --- import from the browser: only under the configured root -----------------------------------------------
+
+def _root_with_escape_routes(tmp_path: Path) -> tuple[Path, Path]:
+    root, outside = tmp_path / "imports", tmp_path / "secret"
+    (root / "snap").mkdir(parents=True)
+    outside.mkdir()
+    write(root / "snap", "NVDA.csv", "2025-01-24,,,,142.57,,\n")
+    write(outside, "PASSWD.csv", "2025-01-24,,,,1,,\n")
+    (root / "link-out").symlink_to(outside, target_is_directory=True)  # a folder that leads outside
+    (root / "snap" / "LEAK.csv").symlink_to(outside / "PASSWD.csv")  # a file that leads outside
+    return root, outside
+
+
+def test_folder_import_is_limited_to_the_root(tmp_path: Path) -> None:
+    root, outside = _root_with_escape_routes(tmp_path)
+    assert csv_io.folder_inside(root, "snap") == (root / "snap").resolve()
+    assert csv_io.folder_inside(root, ".") == root.resolve()
+    for escape in ["..", "../secret", str(outside), "link-out", "snap/../../secret", "/etc", "~"]:
+        with pytest.raises(csv_io.ImportRootError, match="outside the import folder"):
+            csv_io.folder_inside(root, escape)
+    with pytest.raises(csv_io.ImportRootError, match="DASHBOARD_IMPORT_ROOT"):
+        csv_io.folder_inside(None, "snap")
+    assert csv_io.import_folders(root) == ["snap"]  # never lists link-out
+
+
+def test_import_under_a_root_skips_files_that_lead_outside(tmp_path: Path) -> None:
+    root, _ = _root_with_escape_routes(tmp_path)
+    store = Store(tmp_path / "store")
+    report = csv_io.import_folder(store, root / "snap", root=root, today=TODAY)
+    assert report.imported == {"NVDA": 1}
+    assert set(store.read().prices["symbol"]) == {"NVDA"}
+
+
+def test_import_root_defaults_to_none(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DASHBOARD_IMPORT_ROOT", raising=False)
+    assert csv_io.import_root() is None
+    monkeypatch.setenv("DASHBOARD_IMPORT_ROOT", str(tmp_path))
+    assert csv_io.import_root() == tmp_path.resolve()
+
+
+# --- an import, once started, completes even when its progress display goes away ---------------------------
+
+def test_import_completes_when_the_progress_display_raises(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for symbol in ("AAA", "BBB", "CCC"):
+        write(folder, f"{symbol}.csv", "2025-01-24,,,,10,,\n")
+    seen = []
+
+    class ReaderLeft(Exception):
+        pass
+
+    def progress(fraction: float, message: str) -> None:
+        seen.append(message)
+        if len(seen) == 2:
+            raise ReaderLeft("navigated away")
+
+    store = Store(tmp_path / "store")
+    report = csv_io.import_folder(store, folder, progress=progress, today=TODAY)
+    assert isinstance(report.progress_error, ReaderLeft) and len(seen) == 2
+    assert report.imported == {"AAA": 1, "BBB": 1, "CCC": 1}
+    assert sorted(store.read().prices["symbol"].unique()) == ["AAA", "BBB", "CCC"]
+
+
+def test_every_progress_message_has_korean(tmp_path: Path) -> None:
+    from data_sources.status import progress_label
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "MSFT.csv", "2025-01-24,,,,400,,\n")
+    seen = []
+    csv_io.import_folder(Store(tmp_path / "store"), folder, progress=lambda f, m: seen.append(m), today=TODAY)
+    assert seen == ["reading MSFT.csv", "writing the store", "done"]
+    assert [progress_label(m, "ko") for m in seen] == ["MSFT.csv 읽는 중", "저장소에 쓰는 중", "완료"]
+    assert progress_label("stored 12 rows for 3 symbols", "ko") == "3개 종목 12행 저장"

@@ -17,6 +17,8 @@ import pytest
 from data_sources import atomic
 from data_sources.store import Store
 
+_MKSTEMP = atomic.tempfile.mkstemp
+
 
 def _prices(symbol: str, closes: list[float], start: str = "2025-01-20") -> pd.DataFrame:
     dates = pd.bdate_range(start, periods=len(closes))
@@ -147,3 +149,208 @@ def test_read_only_or_full_disk_gives_clear_error_and_keeps_data(tmp_path: Path,
         store.upsert(_prices("B", [2.0]), {"B": {}})
     monkeypatch.undo()
     assert store.read().prices["symbol"].tolist() == ["A"]
+
+
+# --- verified reads: a damaged file is detected, served from .prev, and never the base of a write -----------
+
+def _generations(root: Path) -> tuple[Store, pd.DataFrame, pd.DataFrame]:
+    """A store whose .prev holds generation 1 (A, B) and whose table holds generation 2 (A, B, C)."""
+    store = Store(root)
+    gen1 = pd.concat([_prices("A", [100.0 + i / 7 for i in range(1500)], "2015-01-01"),
+                      _prices("B", [7.0 + i / 100 for i in range(1500)], "2015-01-01")], ignore_index=True)
+    gen1["volume"] = range(len(gen1))
+    store.upsert(gen1, {"A": {"source": "first"}, "B": {"source": "first"}})
+    first = store.read().prices
+    store.upsert(_prices("C", [5.0 + i / 3 for i in range(800)], "2020-01-01"), {"C": {"source": "second"}})
+    return store, first, store.read().prices
+
+
+def test_every_byte_flip_reads_identical_data_or_falls_back(tmp_path: Path) -> None:
+    import random
+
+    store, first, second = _generations(tmp_path)
+    pristine = store.prices_path.read_bytes()
+    meta = store.read().series
+    rng = random.Random(7)
+    size = len(pristine)
+    positions = sorted(set(range(0, size, max(1, size // 300))) | set(range(max(0, size - 3000), size, 5))
+                       | {rng.randrange(size) for _ in range(100)})  # the whole file, densely in the footer
+    outcomes = {"same": 0, "fallback": 0}
+    for pos in positions:
+        damaged = bytearray(pristine)
+        damaged[pos] ^= 1 << rng.randrange(8)
+        store.prices_path.write_bytes(bytes(damaged))
+        snap = store.read()
+        if snap.warning is None:
+            pd.testing.assert_frame_equal(snap.prices, second, obj=f"flip at byte {pos}")
+            assert snap.series == meta, f"flip at byte {pos} changed the provenance"
+            outcomes["same"] += 1
+        else:
+            assert "previous version" in snap.warning
+            pd.testing.assert_frame_equal(snap.prices, first, obj=f"fallback after flip at byte {pos}")
+            outcomes["fallback"] += 1
+    assert len(positions) > 800 and outcomes["fallback"] > outcomes["same"], outcomes
+
+
+def test_a_damaged_table_is_never_the_base_of_the_next_write(tmp_path: Path) -> None:
+    store, first, _ = _generations(tmp_path)
+    damaged = bytearray(store.prices_path.read_bytes())
+    damaged[len(damaged) // 3] ^= 0x10  # inside a data page
+    store.prices_path.write_bytes(bytes(damaged))
+    assert store.read().warning
+    store.upsert(_prices("D", [1.0, 2.0]), {"D": {"source": "after damage"}})
+    after = store.read()
+    assert after.warning is None
+    assert sorted(after.prices["symbol"].unique()) == ["A", "B", "D"]  # generation 1 + the new rows
+    pd.testing.assert_frame_equal(after.prices[after.prices["symbol"] != "D"].reset_index(drop=True), first)
+    prev, _meta = atomic._read(store.prices_path.with_name("prices.parquet.prev"))  # the good .prev is kept
+    pd.testing.assert_frame_equal(prev, first)
+
+
+def test_table_without_checksum_but_with_format_marker_is_damaged(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    store = Store(tmp_path)
+    store.upsert(_prices("A", [1.0]), {"A": {}})
+    table = pq.read_table(store.prices_path)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != atomic.CHECKSUM_KEY}
+    pq.write_table(table.replace_schema_metadata(meta), store.prices_path)  # the checksum stripped
+    with pytest.raises(atomic.StoreError, match="checksum is missing"):
+        store.read()
+    legacy = pa.Table.from_pandas(_prices("OLD", [3.0]), preserve_index=False)
+    pq.write_table(legacy.replace_schema_metadata({**legacy.schema.metadata, atomic.META_KEY: b"{}"}),
+                   store.prices_path)  # written before checksums existed: still readable
+    assert store.read().prices["symbol"].tolist() == ["OLD"]
+
+
+# --- deterministic crash safety: SIGKILL at named steps, atomic replace, the lock -------------------------
+
+_FAULT_WRITER = textwrap.dedent("""
+    import sys, pandas as pd
+    from pathlib import Path
+    from data_sources.store import Store
+    dates = pd.bdate_range("2000-01-03", periods=20000)
+    frame = pd.DataFrame({"date": dates, "symbol": "NEW", "open": 1.0, "high": 1.0, "low": 1.0,
+                          "close": 2.0, "adj_close": 2.0, "volume": 3.0})
+    Store(Path(sys.argv[1])).upsert(frame, {"NEW": {"source": "killed"}})
+    print("survived", flush=True)
+""")
+
+
+def _write_with_fault(root: Path, step: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), atomic.FAULT_ENV: step}
+    return subprocess.run([sys.executable, "-c", _FAULT_WRITER, str(root)], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("step", ["mid-write", "before-rename"])
+def test_writer_killed_at_each_step_before_the_rename_leaves_the_old_table(tmp_path: Path, step: str) -> None:
+    store = Store(tmp_path)
+    store.upsert(_prices("KEEP", [1.0, 2.0]), {"KEEP": {"source": "original"}})
+    before = store.prices_path.read_bytes()
+    done = _write_with_fault(tmp_path, step)
+    assert done.returncode == -signal.SIGKILL and "survived" not in done.stdout, done.stderr[-2000:]
+    snap = store.read()
+    assert snap.warning is None and store.prices_path.read_bytes() == before
+    assert snap.prices["symbol"].tolist() == ["KEEP", "KEEP"]
+    assert list(tmp_path.glob(".prices.parquet.*.tmp")), "the killed writer's temp file is left behind"
+
+
+def test_writer_killed_after_the_rename_leaves_the_new_table(tmp_path: Path) -> None:
+    Store(tmp_path).upsert(_prices("KEEP", [1.0]), {"KEEP": {}})
+    done = _write_with_fault(tmp_path, "after-rename")
+    assert done.returncode == -signal.SIGKILL
+    snap = Store(tmp_path).read()
+    assert snap.warning is None and set(snap.prices["symbol"]) == {"KEEP", "NEW"}
+
+
+def test_replace_is_a_rename_a_reader_holding_the_old_file_keeps_it(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.upsert(_prices("A", [1.0, 2.0]), {"A": {}})
+    old_inode = store.prices_path.stat().st_ino
+    with store.prices_path.open("rb") as held:
+        old_bytes = store.prices_path.read_bytes()
+        store.upsert(_prices("B", [3.0] * 500), {"B": {}})
+        assert held.read() == old_bytes  # a copy over the table would change what the open reader sees
+    assert store.prices_path.stat().st_ino != old_inode
+
+
+def test_orphaned_temp_files_are_removed_by_the_next_write_only_when_old(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.upsert(_prices("A", [1.0]), {"A": {}})
+    assert _write_with_fault(tmp_path, "before-rename").returncode == -signal.SIGKILL
+    (orphan,) = tmp_path.glob(".prices.parquet.*.tmp")
+    fresh = tmp_path / ".news.parquet.inflight.tmp"
+    fresh.write_bytes(b"a live writer's file")
+    store.upsert(_prices("B", [2.0]), {"B": {}})
+    assert orphan.exists() and fresh.exists()  # too young to be sure its writer is dead
+    aged = time.time() - atomic.ORPHAN_AGE_S - 5
+    os.utime(orphan, (aged, aged))
+    store.upsert(_prices("C", [3.0]), {"C": {}})
+    assert not orphan.exists() and fresh.exists()
+
+
+_LOCK_HOLDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from data_sources import atomic
+    with atomic.write_lock(Path(sys.argv[1])):
+        print("holding", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_writer_waiting_on_the_lock_gets_the_promised_message(tmp_path: Path, capsys) -> None:
+    from data_sources.cli import main
+
+    store = Store(tmp_path)
+    store.upsert(_prices("A", [1.0]), {"A": {}})
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    holder = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, str(tmp_path)], stdout=subprocess.PIPE,
+                              env=env, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        store.lock_timeout = 0.5
+        with pytest.raises(atomic.StoreLockedError,
+                           match=rf"another refresh is writing to {tmp_path}; try again in a minute"):
+            store.upsert(_prices("B", [2.0]), {"B": {}})
+        csv_dir = tmp_path / "csv"
+        csv_dir.mkdir()
+        (csv_dir / "B.csv").write_text("date,open,high,low,close,adj_close,volume\n2025-01-02,,,,5,,\n")
+        Store.lock_timeout = 0.5
+        try:
+            assert main(["import", str(csv_dir), "--data-dir", str(tmp_path)]) == 2
+        finally:
+            Store.lock_timeout = 60.0
+        assert "error: another refresh is writing to" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert store.read().prices["symbol"].tolist() == ["A"]
+
+
+# --- a store that cannot be written: one clear error, not retried on every run --------------------------
+
+def test_failed_write_is_not_retried_within_the_backoff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path)
+    calls = []
+
+    def no_space(*args, **kwargs):
+        calls.append(1)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
+    for _ in range(3):
+        with pytest.raises(atomic.StoreError, match="No space left on device"):
+            store.upsert(_prices("A", [1.0]), {"A": {}})
+    assert len(calls) == 1
+    with pytest.raises(atomic.StoreError):
+        store.record_refresh("ok")
+    last = store.last_refresh()  # remembered in memory: the app does not try again on the next run
+    assert last["outcome"] == "error" and "No space left on device" in last["message"]
+    monkeypatch.setattr(atomic, "WRITE_RETRY_S", 0.0)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", _MKSTEMP)
+    store.upsert(_prices("A", [1.0]), {"A": {}})  # after the backoff, a write is tried (and works) again
+    assert store.read().prices["symbol"].tolist() == ["A"]
+
