@@ -140,7 +140,7 @@ def safe_url(url: object) -> str:
     text = "".join(ch for ch in url if ch not in BIDI_CONTROLS and ch not in ZERO_WIDTH)
     text = text.strip("".join(chr(c) for c in range(0x21)) + "\x7f \u00a0")
     text = re.sub(r"[\t\n\r]", "", text)
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
         return ""
     try:
         parts = urlsplit(text)
