@@ -303,6 +303,8 @@ def _chart(raw: dict[str, Any], ctx: _Context, path: Path_, baskets: dict[str, t
     for key in CHART_DATE_KEYS:
         if raw.get(key) is not None:
             chart[key] = _date(raw[key], ctx, (*path, key))
+        else:
+            chart.pop(key, None)  # "key: null" is the same as leaving it out
     for key in ("start", "end"):
         if key not in chart:
             raise ctx.error((*path, key), "missing (every chart needs a date window)")

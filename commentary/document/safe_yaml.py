@@ -17,7 +17,7 @@ MAX_YAML_BYTES = 256 * 1024
 #: Deepest nesting of mappings/sequences (the format needs 5).
 MAX_DEPTH = 20
 #: Most nodes (scalars, mappings, sequences) in the front matter.
-MAX_NODES = 50_000
+MAX_NODES = 10_000
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
