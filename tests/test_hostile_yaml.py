@@ -49,7 +49,7 @@ def test_a_lone_alias_and_merge_key_are_refused_too() -> None:
     "deep: " + "[" * 100_000 + "]" * 100_000,  # flow sequences: RecursionError in the composer before
     "deep: " + "{a: " * 20_000 + "1" + "}" * 20_000,
     "deep:\n" + "".join("  " * i + "- \n" for i in range(1, 60)),  # block style
-])
+], ids=["flow-sequences", "flow-mappings", "block-sequences"])
 def test_deep_nesting_is_refused_without_recursion_error(nested: str) -> None:
     err = _refused(front_matter_with(nested), budget_s=1.0)
     assert err.field == "front matter" and f"nested more than {safe_yaml.MAX_DEPTH} levels deep" in err.problem
@@ -79,6 +79,13 @@ def test_a_4_7_mb_upload_is_refused_before_parsing() -> None:
     start = time.perf_counter()
     with pytest.raises(CommentaryError, match="limit"):
         upload.parse_upload(data, "big.md")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_huge_upload_is_refused_before_it_is_decoded() -> None:
+    start = time.perf_counter()
+    with pytest.raises(CommentaryError, match=r"^junk\.md: the file is 5,000,000 bytes \(limit"):
+        upload.parse_upload(b"\xff" * 5_000_000, "junk.md")  # not even UTF-8: the size is what is reported
     assert time.perf_counter() - start < 1.0
 
 

@@ -116,7 +116,7 @@ def test_markup_escaped_any_number_of_times_never_comes_back(times: int) -> None
     "".join(f"<font color={i}>x</span>" for i in range(40_000)),
     "<table><b>x</td>" * 60_000,
     "<a>x" * 200_000,
-])
+], ids=["nested-ul", "stray-end-tags", "font-span", "table-misnest", "unclosed-a"])
 def test_deep_or_huge_markup_is_capped_before_nh3(markup: str) -> None:
     import time
 
