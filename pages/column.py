@@ -6,19 +6,17 @@ reader may upload one more (kept in this session; its text is untrusted and rend
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from commentary.charts import sections as sc
-from commentary.document.column import Commentary, CommentaryError, list_commentaries, parse_commentary
+from commentary.document.column import Commentary, CommentaryError, list_commentaries
+from commentary.document.upload import parse_upload
 from commentary.scoring import claims as claims_mod
 from commentary.text.formatting import fmt_date
-from commentary.text.safe_text import md_escape
+from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
-from data_sources.sanitize import safe_url
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
@@ -73,7 +71,7 @@ def _events_or_empty() -> list[Event]:
 
 def _render_body(trusted: bool, text: str) -> None:
     if not trusted:
-        st.markdown(html.escape(text, quote=False))  # untrusted upload: no HTML, ever
+        st.markdown(md_body(text))  # untrusted upload: no HTML, images or icons, ever
     else:
         st.markdown(text)
 
@@ -93,9 +91,7 @@ def _news_block(section) -> None:
         return
     lines = []
     for row in items.to_dict("records"):
-        title = md_escape(row.get("title") or "—")
-        url = safe_url(row.get("link"))
-        head = f"[{title}]({url})" if url.startswith(("http://", "https://")) else title
+        head = md_link(row.get("title") or "—", row.get("link"))
         when = fmt_date(pd.Timestamp(row["published"]).tz_convert("Asia/Seoul"), lang()) if pd.notna(
             row.get("published")) else "—"
         lines.append(f"- {head} — {md_escape(row.get('source') or '')}, {when}")
@@ -109,7 +105,8 @@ LANG = lang()
 
 bundled = _bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
-    st.warning(tr(f"불러오지 못한 칼럼 파일: {bad}", f"A commentary file failed to load: {bad}"))
+    shown_error = md_escape(bad, 500)
+    st.warning(tr(f"불러오지 못한 칼럼 파일: {shown_error}", f"A commentary file failed to load: {shown_error}"))
 
 with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)")):
     st.caption(tr("형식은 README의 'Commentary files'를 보세요. 올린 파일은 이 세션에만 남습니다.",
@@ -117,21 +114,19 @@ with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another com
     uploaded_file = st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"],
                                      key=K + "upload")
     if uploaded_file is not None:
+        file_name = md_escape(uploaded_file.name, 120)
         try:
-            text = uploaded_file.getvalue().decode("utf-8")
-            parsed = parse_commentary(text, uploaded_file.name)
-        except UnicodeDecodeError:
-            st.error(tr(f"{uploaded_file.name}: UTF-8 텍스트 파일이 아닙니다",
-                        f"{uploaded_file.name}: not a UTF-8 text file"))
+            parsed = parse_upload(uploaded_file.getvalue(), uploaded_file.name)  # size-capped, parsed once per hash
         except CommentaryError as exc:
-            st.error(tr(f"올린 파일을 읽을 수 없습니다 — {exc}", f"The uploaded file cannot be used — {exc}"))
+            st.error(tr(f"올린 파일을 읽을 수 없습니다 — {md_escape(exc, 600)}",
+                        f"The uploaded file cannot be used — {md_escape(exc, 600)}"))
         else:
             if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
-                st.warning(tr(f"{uploaded_file.name}: id '{parsed.id}'는 이미 포함된 칼럼이 쓰고 있습니다",
-                              f"{uploaded_file.name}: id '{parsed.id}' is already used by a bundled commentary"))
+                st.warning(tr(f"{file_name}: id '{parsed.id}'는 이미 포함된 칼럼이 쓰고 있습니다",
+                              f"{file_name}: id '{parsed.id}' is already used by a bundled commentary"))
             else:
                 st.session_state.setdefault(UPLOADED, {})[parsed.id] = parsed
-                st.success(tr(f"{uploaded_file.name}을(를) 불러왔습니다", f"Loaded {uploaded_file.name}"))
+                st.success(tr(f"{file_name}을(를) 불러왔습니다", f"Loaded {file_name}"))
 
 available: list[Commentary] = [c for c in bundled if isinstance(c, Commentary)]
 available += list(st.session_state.get(UPLOADED, {}).values())
@@ -167,9 +162,9 @@ st.query_params["asof"] = asof
 
 st.header(md_escape(item.title))
 st.markdown(f"**{md_escape(item.author)}** · {fmt_date(item.date, LANG)}")
-url = safe_url(item.url) if item.url else ""
-if url:
-    st.markdown(tr(f"[원문 보기]({url})", f"[Read the original]({url})"))
+original = md_link(tr("원문 보기", "Read the original"), item.url) if item.url else ""
+if original.startswith("["):  # a link (md_link gives only the escaped label, never a bare "[", otherwise)
+    st.markdown(original)
 else:
     st.caption(tr("원문 주소는 기록되어 있지 않습니다.", "The original's address is not recorded."))
 st.markdown(md_escape(item.summary(LANG)))
@@ -192,7 +187,7 @@ except StoreError as exc:
     prices_ok = False
 
 for section in item.sections:
-    st.subheader(section.heading(LANG))
+    st.subheader(section.heading(LANG) if trusted else md_escape(section.heading(LANG)))
     left, right = st.columns([5, 6])
     with left:
         _render_body(trusted, section.body(LANG))

@@ -90,3 +90,61 @@ def test_safe_url_keeps_http_and_https() -> None:
     assert safe_url("HTTP://Example.com/") == "HTTP://Example.com/"
     assert safe_url("https://ex.com/a b\"<x>") == "https://ex.com/a%20b%22%3Cx%3E"
     assert safe_url("https://ex.com/\u202eevil") == "https://ex.com/evil"
+
+
+# ---------------------------------------------------------------- hostile input (issue 10, items 9-11)
+
+
+@pytest.mark.parametrize("times", [1, 2, 3, 4, 5, 8, 16, 31, 32, 33, 34, 40])
+def test_markup_escaped_any_number_of_times_never_comes_back(times: int) -> None:
+    import html
+
+    raw = "<script>alert(1)</script>after"
+    for _ in range(times):
+        raw = html.escape(raw, quote=False)
+    out = plain_text(raw)
+    assert not TAG_START.search(out), out
+    assert not TAG_START.search(html.unescape(out)), out  # nor after one more unescape downstream
+    assert out.endswith("after")
+    if times <= 16:  # the unescape loop runs until stable: the script and its content are gone
+        assert out == "after"
+
+
+@pytest.mark.parametrize("markup", [
+    "<ul>" * 60_000 + "x" + "</ul>" * 60_000,  # 961 kB: 86 s in nh3 before
+    "".join(f"<b id={i}>x</p>" for i in range(60_000)),  # stray end tags leave formatting elements open
+    "".join(f"<font color={i}>x</span>" for i in range(40_000)),
+    "<table><b>x</td>" * 60_000,
+    "<a>x" * 200_000,
+], ids=["nested-ul", "stray-end-tags", "font-span", "table-misnest", "unclosed-a"])
+def test_deep_or_huge_markup_is_capped_before_nh3(markup: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    out = plain_text(markup)
+    assert time.perf_counter() - start < 2.0
+    assert not TAG_START.search(out)
+
+
+def test_nesting_cap_keeps_text_up_to_the_limit() -> None:
+    from data_sources.sanitize import MAX_HTML_DEPTH
+
+    inside = "<div>" * (MAX_HTML_DEPTH - 1) + "kept" + "</div>" * (MAX_HTML_DEPTH - 1)
+    assert plain_text(inside + " tail") == "kept tail"
+    too_deep = "<div>" * (MAX_HTML_DEPTH + 5) + "dropped" + "</div>" * (MAX_HTML_DEPTH + 5)
+    assert plain_text("shown " + too_deep) == "shown"
+    many_paragraphs = "".join(f"<p>para {i}" for i in range(MAX_HTML_DEPTH * 3))  # unclosed <p>s are fine
+    assert plain_text(many_paragraphs).endswith(f"para {MAX_HTML_DEPTH * 3 - 1}")
+
+
+def test_size_cap_before_nh3() -> None:
+    from data_sources.sanitize import MAX_HTML_CHARS
+
+    out = plain_text("<p>" + "word " * (MAX_HTML_CHARS // 5 + 10_000) + "END</p>")
+    assert "END" not in out and len(out) <= MAX_HTML_CHARS
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_zero_width_characters_cannot_hide_a_keyword(hidden: str) -> None:
+    assert plain_text(f"Deep{hidden}Seek R1") == "DeepSeek R1"
+    assert safe_url(f"https://exa{hidden}mple.com/") == "https://example.com/"

@@ -30,6 +30,7 @@ Every other problem raises :class:`CommentaryError` naming the file, line and fi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from commentary.document import safe_yaml
 from commentary.scoring.claims import HORIZONS, Rule, rule_symbols, validate_rule
 from data_sources.universe import instrument
 
@@ -50,6 +52,12 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MARKER = re.compile(r"^<!--\s*section:\s*(?P<id>\S+)\s+lang:\s*(?P<lang>\S+)\s*-->\s*$")
 _MARKER_START = re.compile(r"^\s*<!--\s*section\b")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+#: Largest commentary file accepted (UTF-8 bytes), checked before any parsing.
+MAX_FILE_BYTES = 512 * 1024
+MAX_SECTIONS = 50
+MAX_CLAIMS = 200
+#: Dates outside this range are refused (pandas timestamps end in 2262; horizons add up to a year).
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
 
 class CommentaryError(ValueError):
@@ -135,15 +143,6 @@ class Commentary:
 # --------------------------------------------------------------------------- YAML with line numbers
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as strings (so bad dates get our message, not a crash)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
 Path_ = tuple[str | int, ...]
 
 
@@ -226,7 +225,7 @@ def _get(data: dict[str, Any], key: str, ctx: _Context, path: Path_, kind: str, 
         return str(value).strip()
     if kind == "slug":
         if not isinstance(value, str) or not _SLUG.match(value):
-            raise ctx.error(full, f"expected an id of a-z, 0-9 and '-', got {value!r}")
+            raise ctx.error(full, f"expected an id of a-z, 0-9 and '-', got {_brief(value)}")
         return value
     if kind == "date":
         return _date(value, ctx, full)
@@ -241,19 +240,38 @@ def _get(data: dict[str, Any], key: str, ctx: _Context, path: Path_, kind: str, 
     raise AssertionError(kind)
 
 
+def _brief(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def _date(value: Any, ctx: _Context, path: Path_) -> dt.date:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ctx.error(path, f"bad date {value!r} (expected YYYY-MM-DD)")
+        else:
+            if not MIN_DATE <= day <= MAX_DATE:
+                raise ctx.error(path, f"date {day} is outside {MIN_DATE}..{MAX_DATE}")
+            return day
+    raise ctx.error(path, f"bad date {_brief(value)} (expected YYYY-MM-DD)")
+
+
+def _number(value: Any, ctx: _Context, path: Path_, positive: bool = False) -> float:
+    """A finite number (not a boolean), else a field error."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ctx.error(path, f"expected a number, got {_brief(value)}")
+    if positive and value <= 0:
+        raise ctx.error(path, f"expected a number above 0, got {value}")
+    return float(value)
 
 
 def _strings(values: list[Any], ctx: _Context, path: Path_) -> tuple[str, ...]:
     for i, v in enumerate(values):
         if not isinstance(v, str) or not v.strip():
-            raise ctx.error((*path, i), f"expected a non-empty string, got {v!r}")
+            raise ctx.error((*path, i), f"expected a non-empty string, got {_brief(v)}")
     return tuple(v.strip() for v in values)
 
 
@@ -280,11 +298,13 @@ def _baskets(data: dict[str, Any], ctx: _Context) -> dict[str, tuple[str, ...]]:
 def _chart(raw: dict[str, Any], ctx: _Context, path: Path_, baskets: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     kind = raw.get("kind")
     if kind not in CHART_KINDS:
-        raise ctx.error((*path, "kind"), f"unknown chart kind {kind!r} (known: {', '.join(CHART_KINDS)})")
+        raise ctx.error((*path, "kind"), f"unknown chart kind {_brief(kind)} (known: {', '.join(CHART_KINDS)})")
     chart = dict(raw)
     for key in CHART_DATE_KEYS:
         if raw.get(key) is not None:
             chart[key] = _date(raw[key], ctx, (*path, key))
+        else:
+            chart.pop(key, None)  # "key: null" is the same as leaving it out
     for key in ("start", "end"):
         if key not in chart:
             raise ctx.error((*path, key), "missing (every chart needs a date window)")
@@ -305,6 +325,13 @@ def _chart(raw: dict[str, Any], ctx: _Context, path: Path_, baskets: dict[str, t
         raise ctx.error(path, "needs 'symbols' or 'baskets'")
     _check_symbols(symbols, ctx, (*path, "symbols"))
     chart["symbols"], chart["baskets"] = list(symbols), list(names)
+    if raw.get("level") is not None:
+        chart["level"] = _number(raw["level"], ctx, (*path, "level"))
+    if raw.get("threshold_pct") is not None:
+        chart["threshold_pct"] = _number(raw["threshold_pct"], ctx, (*path, "threshold_pct"), positive=True)
+    if raw.get("events") is not None:
+        events = _get(raw, "events", ctx, path, "list")
+        chart["events"] = list(_strings(events, ctx, (*path, "events")))
     return chart
 
 
@@ -380,12 +407,35 @@ def _bodies(lines: list[str], first_line: int, ctx: _Context) -> tuple[dict[tupl
 
 
 def parse_commentary(text: str, source_name: str) -> Commentary:
-    """Parse and validate one commentary file's text; raise :class:`CommentaryError` on any problem."""
+    """Parse and validate one commentary file's text; raise :class:`CommentaryError` on any problem.
+
+    Limits hold before any parsing: at most :data:`MAX_FILE_BYTES`; the front matter within
+    :mod:`commentary.document.safe_yaml`'s caps (no anchors/aliases, depth, values); at most
+    :data:`MAX_SECTIONS` sections and :data:`MAX_CLAIMS` claims.  Any unexpected failure is reported as
+    a :class:`CommentaryError` naming the file too, never as a traceback.
+    """
+    size = len(text) if len(text) * 4 <= MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise CommentaryError(source_name, None, None, f"the file is {size:,} bytes (limit {MAX_FILE_BYTES:,})")
+    try:
+        return _parse(text, source_name)
+    except CommentaryError:
+        raise
+    except RecursionError:
+        raise CommentaryError(source_name, None, None, "nested too deeply to read") from None
+    except Exception as exc:  # a bad upload must never end as a traceback
+        raise CommentaryError(source_name, None, None,
+                              f"cannot be read ({type(exc).__name__}); the file is not a valid commentary") from None
+
+
+def _parse(text: str, source_name: str) -> Commentary:
     yaml_text, yaml_line, body_lines, body_line = _split(text, source_name)
     offset = yaml_line - 1
     try:
-        root = yaml.compose(yaml_text, Loader=_Loader)
-        data = yaml.load(yaml_text, Loader=_Loader)
+        root, data = safe_yaml.load(yaml_text)
+    except safe_yaml.YamlLimitError as exc:
+        line = exc.line + offset if exc.line else yaml_line
+        raise CommentaryError(source_name, line, "front matter", exc.problem) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else None
@@ -400,10 +450,10 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
     if url is ...:
         raise ctx.error(("url",), "missing (write 'url: null' when the original's address is unknown)")
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
-        raise ctx.error(("url",), f"expected an http(s) address or null, got {url!r}")
+        raise ctx.error(("url",), f"expected an http(s) address or null, got {_brief(url)}")
     language = _get(data, "language", ctx, (), "text")
     if not re.fullmatch(r"[a-z]{2}", language):
-        raise ctx.error(("language",), f"expected a two-letter language code, got {language!r}")
+        raise ctx.error(("language",), f"expected a two-letter language code, got {_brief(language)}")
     symbols = _strings(_get(data, "symbols", ctx, (), "list", required=False) or [], ctx, ("symbols",))
     _check_symbols(symbols, ctx, ("symbols",))
     events = _strings(_get(data, "events", ctx, (), "list", required=False) or [], ctx, ("events",))
@@ -412,6 +462,10 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
     raw_sections = _get(data, "sections", ctx, (), "list")
     if not raw_sections:
         raise ctx.error(("sections",), "needs at least one section")
+    if len(raw_sections) > MAX_SECTIONS:
+        raise ctx.error(("sections",), f"{len(raw_sections):,} sections (limit {MAX_SECTIONS})")
+    if isinstance(data.get("claims"), list) and len(data["claims"]) > MAX_CLAIMS:
+        raise ctx.error(("claims",), f"{len(data['claims']):,} claims (limit {MAX_CLAIMS})")
     bodies, marker_lines = _bodies(body_lines, body_line, ctx)
     sections: list[Section] = []
     for i, raw in enumerate(raw_sections):

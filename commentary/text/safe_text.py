@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
-from data_sources.sanitize import BIDI_CONTROLS, safe_url
+from data_sources.sanitize import BIDI_CONTROLS, ZERO_WIDTH, safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")
+#: Streamlit turns ``:material/name:``, ``:streamlit:`` and ``:shortcode:`` into icons, a logo and emoji
+#: *after* Markdown escapes are undone, so a backslash does not stop them; a word joiner after the colon does.
+_DIRECTIVE = re.compile(r":(?=material/|[A-Za-z0-9_+-]+:)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
+#: Longest address made into a link (longer ones are shown as text only).
+MAX_URL_CHARS = 2048
+_LINK_UNSAFE = frozenset('()[]<>\\ "`{}|^')
+_BODY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")
+_IMAGE = re.compile(r"!\[")
 
 
 def md_escape(text: object, max_len: int | None = None) -> str:
@@ -24,18 +34,37 @@ def md_escape(text: object, max_len: int | None = None) -> str:
     plain = " ".join(plain.split())
     if max_len is not None and len(plain) > max_len:
         plain = plain[: max(max_len - 1, 0)].rstrip() + "…"
-    out = _MD_SPECIAL.sub(r"\\\1", plain)
+    out = _MD_SPECIAL.sub(r"\\\1", _DIRECTIVE.sub(":" + _WORD_JOINER, plain))
     return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def md_link(text: object, url: object) -> str:
-    """A Markdown link ``[escaped text](url)`` when ``url`` is http(s), else just the escaped text."""
+    """A Markdown link ``[escaped text](url)`` when ``url`` is http(s), else just the escaped text.
+
+    The address is :func:`data_sources.sanitize.safe_url` (http/https only, so no ``javascript:`` or
+    ``data:``), then every character that could end or confuse a link destination — parentheses,
+    brackets, angle brackets, backslashes, any whitespace — is percent-encoded, so the link cannot be
+    broken out of. Addresses longer than :data:`MAX_URL_CHARS` give no link.
+    """
     label = md_escape(text) or "…"
     link = safe_url(url)
-    if not link:
+    if not link or len(link) > MAX_URL_CHARS:
         return label
-    link = link.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    link = "".join(quote(ch, safe="") if ch in _LINK_UNSAFE or ch.isspace() else ch for ch in link)
     return f"[{label}]({link})"
+
+
+def md_body(text: object) -> str:
+    """An untrusted Markdown narrative made safe for ``st.markdown``: formatting kept, nothing loaded.
+
+    HTML is escaped (shown as text); images are shown as text (``![x](u)`` → ``!\\[x](u)``), so no
+    off-site image loads; icon/emoji directives and zero-width, control and bidi characters are
+    neutralised as in :func:`md_escape`.
+    """
+    plain = unicodedata.normalize("NFC", _BODY_CONTROLS.sub("", "" if text is None else str(text)))
+    plain = _DIRECTIVE.sub(":" + _WORD_JOINER, plain)
+    plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _IMAGE.sub(r"!\\[", plain)
 
 
 def plain_message(text: object, max_len: int = 400) -> str:
