@@ -53,15 +53,19 @@ class Store:
             prices = prices[prices["symbol"].isin(list(symbols))].reset_index(drop=True)
         return prices
 
-    def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict]) -> int:
+    def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict], replace: Iterable[str] = ()) -> int:
         """Merge checked rows into the store (new rows win on the same symbol and date).
 
         ``provenance`` maps each symbol to its source description (``source``, ``fetched_at`` …),
-        merged into the stored provenance. Holds the write lock; returns the stored row count.
+        merged into the stored provenance. Symbols in ``replace`` lose all their stored rows first
+        (a re-based history), in the same atomic write. Holds the write lock; returns the stored row count.
         """
         with atomic.write_lock(self.root):
             current = self.read()
-            merged = normalise(pd.concat([current.prices, frame], ignore_index=True)) if len(frame) else current.prices
+            prices = current.prices
+            if replace:
+                prices = prices[~prices["symbol"].isin(list(replace))]
+            merged = normalise(pd.concat([prices, frame], ignore_index=True)) if len(frame) else prices
             series = dict(current.series)
             for symbol, info in provenance.items():
                 series[symbol] = {**series.get(symbol, {}), **info}
