@@ -395,7 +395,7 @@ def utc(*args: int) -> datetime:
 
 def running(market_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[FakeYahoo]:
-    """For a fixture: a running fake Yahoo, the app routed to it, online, with a 60 s price deadline (a loaded CI box)."""
+    """For a fixture: a running fake Yahoo, the app routed to it, online, 60 s price deadline (loaded CI)."""
     _isolate_yfinance_cache(tmp_path_factory)
     monkeypatch.delenv("DASHBOARD_OFFLINE", raising=False)
     monkeypatch.setenv("DASHBOARD_PRICE_DEADLINE_S", "60")
