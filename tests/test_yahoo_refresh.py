@@ -132,6 +132,9 @@ def _seed_then_change(server: FakeYahoo, store: Store, change) -> refresh.Refres
 
 def test_split_refetches_the_full_history_on_the_new_basis(yahoo_server: FakeYahoo, tmp_path, market_dir) -> None:
     store = Store(tmp_path)
+    old_basis = pd.DataFrame({"date": [pd.Timestamp("2020-12-31")], "symbol": [US], "open": [None], "high": [None],
+                              "low": [None], "close": [13.1], "adj_close": [13.1], "volume": [None]})
+    store.upsert(old_basis, {US: {"source": "import: an older snapshot"}})  # a row Yahoo will not send again
     report = _seed_then_change(yahoo_server, store, lambda: yahoo_server.split(US, date(2025, 1, 27), 10))
     assert US in report.rebased and "split 10:1 on 2025-01-27" in report.rebased[US], report
     got = stored(store, US).set_index("date")["close"]
