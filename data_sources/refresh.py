@@ -1,30 +1,41 @@
-"""Refreshing the store: what is stale, one batched Yahoo call, the ECB crosses, and the outcome.
+"""Refreshing the store: what is stale, a few batched Yahoo calls, the ECB crosses, and the outcome.
 
 Rules:
 - a Yahoo symbol with no stored rows is fetched from ``DEFAULT_START``;
-- a symbol Yahoo already answered today (UTC) is fresh: a second refresh the same day asks nothing;
+- a symbol is fresh when it was checked after its market's latest close (``market_hours``): a
+  second refresh asks nothing until a new final bar can exist (a US close, then an HK one …);
 - otherwise it is fetched from its last stored date minus ``OVERLAP_DAYS`` (revised closes);
-- all stale symbols go in ONE ``yf.download`` call; a symbol that comes back empty gets its own
-  error and the others are stored;
+  symbols are grouped by start into few batched calls (``yahoo.build_queries``);
+- a bar whose session has not closed is not stored (it is fetched again once final);
+- when the overlap shows Yahoo re-adjusted a symbol (a split, a dividend, a corrected close beyond
+  ``REBASE_TOLERANCE``), that symbol's full history is fetched again and replaces the stored one in
+  one atomic write; its provenance says when and why (``rebased_at``, ``rebase_reason``);
+- the whole price refresh has one deadline (``DASHBOARD_PRICE_DEADLINE_S``, default 30 s), yfinance's
+  cookie and crumb calls included; every symbol failing the same network way means offline;
+- a symbol that comes back empty gets its own classified error and the others are stored;
 - nothing stored is removed or overwritten when a refresh fails.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-import requests
 
-from data_sources import config, ecb, yahoo
+from data_sources import config, ecb, market_hours, yahoo
 from data_sources.atomic import StoreError
 from data_sources.store import Store, now_utc, summarise
 from data_sources.universe import yahoo_symbols
 
 DEFAULT_START = date(2020, 1, 1)
 OVERLAP_DAYS = 5
+REBASE_TOLERANCE = 1e-4  # relative change of a stored close or adj_close that means "re-adjusted"
+DEFAULT_DEADLINE_S = 30.0
+SOURCE = "Yahoo Finance (yfinance, auto_adjust=False)"
 Progress = Callable[[float, str], None]
 
 
@@ -33,10 +44,13 @@ class RefreshReport:
     """The outcome of one refresh."""
 
     fetched: dict[str, int] = field(default_factory=dict)  # symbol -> rows received
-    fresh: list[str] = field(default_factory=list)  # symbols already checked today
+    fresh: list[str] = field(default_factory=list)  # symbols with nothing new since their last check
     errors: dict[str, str] = field(default_factory=dict)  # symbol -> clear message
     offline_reason: str | None = None  # set when the network could not be used at all
     download_calls: int = 0
+    rebased: dict[str, str] = field(default_factory=dict)  # symbol -> why its history was replaced
+    retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries
+    seconds: float = 0.0
 
     @property
     def outcome(self) -> str:
@@ -46,15 +60,23 @@ class RefreshReport:
         return "partial" if self.errors else "ok"
 
 
-def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str], today: date,
+def price_deadline() -> float:
+    """Seconds a price refresh may take end to end (``DASHBOARD_PRICE_DEADLINE_S``, default 30)."""
+    try:
+        return max(float(os.environ.get("DASHBOARD_PRICE_DEADLINE_S", DEFAULT_DEADLINE_S)), 0.5)
+    except ValueError:
+        return DEFAULT_DEADLINE_S
+
+
+def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str], now: datetime,
          default_start: date = DEFAULT_START, overlap_days: int = OVERLAP_DAYS) -> tuple[dict[str, date], list[str]]:
-    """(start date per stale symbol, symbols already checked today)."""
+    """(start date per stale symbol, symbols with nothing new since their last check)."""
     last = dict(zip(store_summary["symbol"], store_summary["last"], strict=True)) if len(store_summary) else {}
     starts: dict[str, date] = {}
     fresh: list[str] = []
     for symbol in symbols:
-        checked = str(series.get(symbol, {}).get("yahoo_checked_at", ""))[:10]
-        if checked == today.isoformat():
+        checked = _when(series.get(symbol, {}).get("yahoo_checked_at"))
+        if checked is not None and symbol in last and checked >= market_hours.last_close(symbol, now):
             fresh.append(symbol)
         elif symbol in last:
             starts[symbol] = pd.Timestamp(last[symbol]).date() - timedelta(days=overlap_days)
@@ -63,38 +85,99 @@ def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str
     return starts, fresh
 
 
-def refresh_prices(store: Store, symbols: list[str] | None = None,
-                   download: Callable[..., pd.DataFrame | None] | None = None,
-                   today: date | None = None, progress: Progress | None = None) -> RefreshReport:
-    """Bring Yahoo symbols up to date with one batched download; never loses stored data."""
+def _when(value: object) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else None
+
+
+def rebase_reason(stored: pd.DataFrame, fetched: pd.DataFrame, actions: list[str],
+                  tolerance: float = REBASE_TOLERANCE) -> str | None:
+    """Why the fetched rows are on another basis than the stored ones (None when the overlap agrees)."""
+    both = stored.merge(fetched, on="date", suffixes=("_old", "_new"))
+    for col in ("close", "adj_close"):
+        old, new = both[f"{col}_old"], both[f"{col}_new"]
+        changed = both[(old.notna() & new.notna()) & ((new - old).abs() > tolerance * old.abs())]
+        if len(changed):
+            row = changed.iloc[0]
+            cause = "; ".join(actions) if actions else "a corrected close"
+            return (f"Yahoo re-adjusted the history ({cause}): {col} on {row['date'].date().isoformat()} "
+                    f"was {row[f'{col}_old']:.6g}, now {row[f'{col}_new']:.6g}")
+    return None
+
+
+def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime | None = None,
+                   progress: Progress | None = None, deadline_s: float | None = None) -> RefreshReport:
+    """Bring Yahoo symbols up to date in a few batched downloads; never loses stored data."""
     report = RefreshReport()
     if config.offline_forced():
         report.offline_reason = "DASHBOARD_OFFLINE is set"
         return report
-    stamp = now_utc()
-    today = today or stamp.date()
+    began = time.monotonic()
+    deadline_at = began + (deadline_s if deadline_s is not None else price_deadline())
+    stamp = now or now_utc()
     snapshot = store.read()
-    starts, report.fresh = plan(summarise(snapshot), snapshot.series, symbols or yahoo_symbols(), today)
+    starts, report.fresh = plan(summarise(snapshot), snapshot.series, symbols or yahoo_symbols(), stamp)
     if not starts:
         _step(progress, 1.0, "everything is up to date")
         return report
     _step(progress, 0.1, f"downloading {len(starts)} symbols from Yahoo Finance")
-    report.download_calls = 1
     try:
-        tidy, report.errors = yahoo.fetch(starts, today, download)
+        result = yahoo.fetch(starts, stamp, deadline_s=deadline_at - time.monotonic())
     except yahoo.YahooUnavailable as exc:
         report.offline_reason = str(exc)
+        report.seconds = time.monotonic() - began
         return report
+    report.download_calls, report.retried = result.calls, result.retried
+    report.errors = {s: f.message for s, f in result.failures.items()}
+    tidy = result.prices
+    stored = snapshot.prices
+    reasons: dict[str, str] = {}
+    for symbol, rows in tidy.groupby("symbol"):
+        old = stored[stored["symbol"] == symbol]
+        if len(old):
+            reason = rebase_reason(old, rows, result.actions.get(symbol, []))
+            if reason:
+                reasons[symbol] = reason
+    if reasons:
+        tidy = _rebase(tidy, reasons, stored, stamp, deadline_at, report)
     _step(progress, 0.8, "storing")
-    checked = {"yahoo_checked_at": stamp.isoformat(timespec="seconds")}
+    iso = stamp.isoformat(timespec="seconds")
     provenance = {}
     for symbol, rows in tidy.groupby("symbol"):
         report.fetched[symbol] = len(rows)
-        provenance[symbol] = {"source": "Yahoo Finance (yfinance, auto_adjust=False)",
-                              "fetched_at": stamp.isoformat(timespec="seconds"), **checked}
-    store.upsert(tidy, provenance)
+        provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso}
+        if symbol in report.rebased:
+            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol]}
+    store.upsert(tidy, provenance, replace=set(report.rebased))
+    report.seconds = time.monotonic() - began
     _step(progress, 1.0, f"stored {len(tidy)} rows for {len(report.fetched)} symbols")
     return report
+
+
+def _rebase(tidy: pd.DataFrame, reasons: dict[str, str], stored: pd.DataFrame, now: datetime,
+            deadline_at: float, report: RefreshReport) -> pd.DataFrame:
+    """Fetch the full history of re-adjusted symbols; their rows replace the stored ones (or nothing is stored)."""
+    firsts = stored.groupby("symbol")["date"].min()
+    starts = {s: min(firsts[s].date(), DEFAULT_START) for s in reasons}
+    keep = tidy[~tidy["symbol"].isin(list(reasons))]
+    try:
+        full = yahoo.fetch(starts, now, deadline_s=deadline_at - time.monotonic())
+    except yahoo.YahooUnavailable as exc:
+        full = yahoo.FetchResult(keep.iloc[0:0], {s: yahoo.Failure(exc.kind, str(exc)) for s in reasons}, {})
+    report.download_calls += full.calls
+    for symbol, reason in reasons.items():
+        rows = full.prices[full.prices["symbol"] == symbol]
+        if symbol in full.failures or rows.empty:
+            why = full.failures.get(symbol, yahoo.Failure("no_rows", "no rows came back")).message
+            report.errors[symbol] = (f"{symbol}: {reason}; its full history could not be fetched again ({why}), "
+                                     "so the stored series was kept unchanged and nothing new was stored")
+            continue
+        report.rebased[symbol] = reason
+        keep = pd.concat([keep, rows], ignore_index=True)
+    return keep
 
 
 def ensure_bundled_ecb(store: Store) -> bool:
@@ -115,12 +198,12 @@ def ensure_bundled_ecb(store: Store) -> bool:
     return True
 
 
-def refresh_ecb(store: Store, get: Callable[..., requests.Response] | None = None) -> str | None:
+def refresh_ecb(store: Store, url: str | None = None) -> str | None:
     """Fetch the ECB's current history; on failure keep what is stored. Returns an error message or None."""
     if config.offline_forced():
         return "DASHBOARD_OFFLINE is set"
     try:
-        tidy = ecb.fetch(online=True, get=get)
+        tidy = ecb.fetch(online=True, url=url)
     except ecb.EcbUnavailable as exc:
         return str(exc)
     stamp = now_utc().isoformat(timespec="seconds")
@@ -128,15 +211,13 @@ def refresh_ecb(store: Store, get: Callable[..., requests.Response] | None = Non
     return None
 
 
-def refresh_all(store: Store, download: Callable[..., pd.DataFrame | None] | None = None,
-                get: Callable[..., requests.Response] | None = None,
-                progress: Progress | None = None) -> RefreshReport:
+def refresh_all(store: Store, progress: Progress | None = None, now: datetime | None = None) -> RefreshReport:
     """Yahoo prices, then the ECB crosses; records the outcome in the store."""
     try:
         ensure_bundled_ecb(store)
-        report = refresh_prices(store, download=download, progress=progress)
+        report = refresh_prices(store, now=now, progress=progress)
         if not report.offline_reason:
-            ecb_error = refresh_ecb(store, get)
+            ecb_error = refresh_ecb(store)
             if ecb_error:
                 report.errors["ECB"] = ecb_error
         store.record_refresh(report.outcome, report.offline_reason or "; ".join(report.errors.values()))

@@ -12,7 +12,7 @@ import pandas as pd
 from data_sources.store import PriceSnapshot, summarise
 from data_sources.universe import UNIVERSE, instrument
 
-STATUS_COLUMNS = ("symbol", "name", "currency", "rows", "first", "last", "source", "fetched_at")
+STATUS_COLUMNS = ("symbol", "name", "currency", "rows", "first", "last", "source", "fetched_at", "note")
 STATUS_LABELS_KO = {"symbol": "종목", "name": "이름", "currency": "통화", "rows": "행 수", "first": "처음",
                     "last": "마지막", "source": "출처", "fetched_at": "가져온 시각 (KST)"}
 STATUS_LABELS_EN = {"fetched_at": "fetched at (KST)"}
@@ -91,8 +91,17 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = 
             if stored else ("no data yet" if lang == "en" else "데이터 없음"),
             "fetched_at": (kst_time(info.get("fetched_at"), lang) if local_times else str(info.get("fetched_at", "")))
             if stored else "",
+            "note": _rebased_note(info, lang),
         })
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+
+
+def _rebased_note(info: dict, lang: str) -> str:
+    """When and why the series' history was replaced by a re-adjusted one (provenance of the refresh)."""
+    if not info.get("rebased_at"):
+        return ""
+    when = str(info["rebased_at"])[:10]
+    return (f"re-based {when}: " if lang == "en" else f"{when} 전체 재수집: ") + str(info.get("rebase_reason", ""))
 
 
 def data_as_of(snapshot: PriceSnapshot) -> pd.Timestamp | None:

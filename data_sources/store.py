@@ -77,18 +77,20 @@ class Store:
             prices = prices[prices["symbol"].isin(list(symbols))].reset_index(drop=True)
         return prices
 
-    def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict]) -> int:
+    def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict], replace: Iterable[str] = ()) -> int:
         """Merge checked rows into the store (new rows win on the same symbol and date).
 
         ``provenance`` maps each symbol to its source description (``source``, ``fetched_at`` …),
-        merged into the stored provenance. Holds the write lock; returns the stored row count.
+        merged into the stored provenance. Symbols in ``replace`` lose all their stored rows first
+        (a re-based history), in the same atomic write. Holds the write lock; returns the stored row count.
         """
-        return self.merge(frame, provenance, replace=True)[0]
+        return self.merge(frame, provenance, replace=True, drop=replace)[0]
 
-    def merge(self, frame: pd.DataFrame, provenance: dict[str, dict], replace: bool = False
-              ) -> tuple[int, list[RowChange]]:
+    def merge(self, frame: pd.DataFrame, provenance: dict[str, dict], replace: bool = False,
+              drop: Iterable[str] = ()) -> tuple[int, list[RowChange]]:
         """Like :meth:`upsert`, but first lists the stored values ``frame`` would change; with
-        ``replace=False`` and any change, nothing is written. Returns (stored rows, changes).
+        ``replace=False`` and any change, nothing is written. Returns (stored rows, changes). Symbols in
+        ``drop`` lose all their stored rows first (a re-based history; needs ``replace=True``).
 
         The base of the merge is the verified table (or its verified previous generation when the current
         file is damaged; the damaged file then does not displace the good ``.prev``). A recent failed write
@@ -99,10 +101,14 @@ class Store:
             raise atomic.StoreError(blocked)
         with atomic.write_lock(self.root, self.lock_timeout):
             current = self.read()
-            changes = changed_rows(current.prices, frame) if len(frame) else []
+            drop = list(drop)
+            if drop and not replace:
+                raise ValueError("dropping stored series needs replace=True")
+            base = current.prices[~current.prices["symbol"].isin(drop)] if drop else current.prices
+            changes = changed_rows(base, frame) if len(frame) else []
             if changes and not replace:
                 return len(current.prices), changes
-            merged = normalise(pd.concat([current.prices, frame], ignore_index=True)) if len(frame) else current.prices
+            merged = normalise(pd.concat([base, frame], ignore_index=True)) if len(frame) else base
             series = dict(current.series)
             for symbol, info in provenance.items():
                 series[symbol] = {**series.get(symbol, {}), **info}

@@ -1,65 +1,227 @@
-"""Yahoo Finance prices through ``yf.download``, in three steps (OpenBB fetcher shape).
+"""Yahoo Finance prices through the real ``yf.download``, in three steps (OpenBB fetcher shape).
 
-1. :func:`build_query` — which symbols to ask for and from when (no I/O);
-2. :func:`extract` — the one batched ``yf.download`` call (the only network I/O);
-3. :func:`transform` — yfinance's wide ``(Price, Ticker)`` frame → the tidy frame of
-   ``frames.py``, plus a clear error for every symbol that came back empty.
+1. :func:`build_queries` — which symbols to ask for and from when (no I/O): symbols grouped by
+   start date into few batched calls, so one new symbol does not re-download years of the others;
+   the end is always tomorrow (UTC), so yfinance never answers from its in-process cache;
+2. :func:`extract` — one ``yf.download`` per query through a :class:`DeadlineSession` (the only
+   network I/O): a ``curl_cffi`` session that caps every request, yfinance's own cookie and crumb
+   calls included, to one overall deadline, and records what the transport saw per symbol;
+3. :func:`transform` — yfinance's wide ``(Price, Ticker)`` frame → the tidy frame of ``frames.py``
+   (only bars whose session has closed), plus a classified failure for every symbol that came back
+   empty: rate-limited, timed out, unreachable, TLS, broken reply, or "not found" only when Yahoo
+   said so for that symbol.
 
-``auto_adjust=False`` is passed explicitly, so ``close`` is the quoted close and
-``adj_close`` the split- and dividend-adjusted one.
+``yf.download`` never raises on network trouble (it logs per ticker); the transport record is
+what tells a stalled or rate-limited Yahoo from a delisted symbol. :func:`fetch` raises
+:class:`YahooUnavailable` when every symbol failed on the network, and retries symbols that were
+rate-limited alone with backoff and jitter. ``auto_adjust=False``: ``close`` is Yahoo's quoted
+(split-adjusted) close and ``adj_close`` the split- and dividend-adjusted one.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import yfinance as yf
-from yfinance.exceptions import YFRateLimitError
+from curl_cffi import requests as curl_requests
+from curl_cffi.const import CurlECode
+from curl_cffi.requests import exceptions as curl_exc
 
+from data_sources import market_hours
 from data_sources.frames import PRICE_COLUMNS, empty_prices
 from data_sources.validate import check_rows
 
 FIELD_MAP = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close",
              "Volume": "volume"}
-_NETWORK_HINTS = ("DNSError", "Could not resolve", "curl: (6)", "curl: (7)", "curl: (28)", "Timeout",
-                  "timed out", "ConnectionError", "Failed to connect", "Network is unreachable")
-_RATE_HINTS = ("YFRateLimitError", "Too Many Requests", "Rate limited")
+BATCH_GAP = timedelta(days=31)  # symbols whose starts lie within this of a batch's first start share it
+REQUEST_TIMEOUT_S = 10.0
+NETWORK_KINDS = frozenset({"rate_limit", "timeout", "deadline", "unreachable", "tls", "broken", "server_error"})
+_KIND_TEXT = {
+    "rate_limit": "Yahoo Finance is rate-limiting us (HTTP 429)",
+    "timeout": "Yahoo Finance did not answer in time",
+    "deadline": "the refresh deadline passed before Yahoo Finance answered",
+    "unreachable": "Yahoo Finance cannot be reached",
+    "tls": "the TLS handshake with Yahoo Finance failed",
+    "broken": "Yahoo Finance's connection broke off (reset or not an HTTP reply)",
+    "server_error": "Yahoo Finance answered with a server error",
+    "not_found": "Yahoo Finance has no such symbol or no prices for it",
+    "no_rows": "Yahoo Finance returned no prices in the range asked",
+    "error": "yfinance could not read Yahoo's answer",
+}
 
 
 class YahooUnavailable(RuntimeError):
-    """Yahoo could not be reached at all (no DNS, timeout, rate limit); nothing came back."""
+    """Yahoo could not be used at all (every symbol failed the same network way); nothing came back."""
 
     def __init__(self, reason: str, kind: str) -> None:
         super().__init__(reason)
-        self.kind = kind  # "network" | "rate_limit"
+        self.kind = kind
+
+
+class DeadlinePassed(curl_exc.Timeout):
+    """Raised by :class:`DeadlineSession` instead of sending a request after the deadline."""
 
 
 @dataclass(frozen=True)
 class Query:
-    """One batched request: symbols, and the first date to ask for."""
+    """One batched request: symbols, the first date to ask for, and the (exclusive) end instant."""
 
     symbols: tuple[str, ...]
     start: date
-    end: date  # exclusive, as yfinance takes it
+    end: datetime  # timezone-aware; always in the future, so yfinance asks Yahoo
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the transport saw it: which symbol's chart (None: cookie/crumb/other), and the outcome."""
+
+    symbol: str | None
+    kind: str  # "ok" or a failure kind of _KIND_TEXT
+    detail: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one symbol got no rows: a ``kind`` (see ``_KIND_TEXT``) and a message naming the symbol."""
+
+    kind: str
+    message: str
+
+
+class DeadlineSession(curl_requests.Session):
+    """A ``curl_cffi`` session (Chrome impersonation, as yfinance makes) with one deadline for all requests.
+
+    Each request's timeout is cut to the time left, so yfinance's fixed 30 s cookie/crumb timeouts
+    cannot outlast the refresh; after the deadline no request is sent. Every outcome is recorded in
+    :attr:`seen` (thread-safe: yfinance downloads on several threads).
+    """
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(impersonate="chrome")
+        self.deadline = deadline  # time.monotonic() value
+        self.seen: list[Seen] = []
+        self._seen_lock = threading.Lock()
+
+    def route(self, url: str) -> str:
+        """The URL actually sent (the identity here; a test fake reroutes Yahoo's hosts to loopback)."""
+        return url
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline."""
+        return self.deadline - time.monotonic()
+
+    def request(self, method, url, *args, **kwargs):
+        symbol = chart_symbol(url)
+        left = self.remaining()
+        if left <= 0.05:
+            self._note(Seen(symbol, "deadline", f"no time left for {urlsplit(url).hostname}"))
+            raise DeadlinePassed("refresh deadline passed")
+        timeout = kwargs.get("timeout")
+        kwargs["timeout"] = min(_seconds(timeout), left)
+        try:
+            response = super().request(method, self.route(url), *args, **kwargs)
+        except curl_exc.RequestException as exc:
+            self._note(Seen(symbol, transport_kind(exc), _short(exc)))
+            raise
+        self._note(Seen(symbol, *_response_kind(response)))
+        return response
+
+    def _note(self, seen: Seen) -> None:
+        with self._seen_lock:
+            self.seen.append(seen)
+
+
+SessionFactory = Callable[[float], DeadlineSession]
+session_factory: SessionFactory = DeadlineSession  # the one seam tests use (a routed subclass)
+
+
+def _seconds(timeout: object) -> float:
+    if isinstance(timeout, int | float):
+        return float(timeout)
+    if isinstance(timeout, tuple) and timeout and all(isinstance(t, int | float) for t in timeout):
+        return float(sum(timeout))
+    return REQUEST_TIMEOUT_S
+
+
+def chart_symbol(url: str) -> str | None:
+    """The symbol of a ``/v8/finance/chart/{symbol}`` URL (None for any other endpoint)."""
+    path = unquote(urlsplit(url).path)
+    marker = "/v8/finance/chart/"
+    if marker not in path:
+        return None
+    return path.split(marker, 1)[1].strip("/") or None
+
+
+def transport_kind(exc: BaseException) -> str:
+    """A failure kind for a curl_cffi exception."""
+    if isinstance(exc, DeadlinePassed):
+        return "deadline"
+    if isinstance(exc, curl_exc.Timeout):
+        return "timeout"
+    if isinstance(exc, curl_exc.SSLError):
+        return "tls"
+    code = getattr(exc, "code", None)
+    if isinstance(exc, curl_exc.DNSError) or code in (CurlECode.COULDNT_RESOLVE_HOST, CurlECode.COULDNT_CONNECT):
+        return "unreachable"
+    return "broken"
+
+
+def _response_kind(response) -> tuple[str, str]:
+    status = response.status_code
+    if status == 429:
+        return "rate_limit", "HTTP 429"
+    if status >= 500:
+        return "server_error", f"HTTP {status}"
+    if status == 404 and chart_symbol(str(response.url)):
+        try:
+            error = (response.json().get("chart") or {}).get("error") or {}
+        except ValueError:
+            error = {}
+        return "not_found", str(error.get("description") or "HTTP 404")[:200]
+    return "ok", f"HTTP {status}"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:200]
 
 
 @dataclass
 class Extracted:
-    """The raw answer: yfinance's frame and what yfinance logged while producing it."""
+    """The raw answer: yfinance's frame, what yfinance logged, and what the transport saw."""
 
     frame: pd.DataFrame
     log: list[str] = field(default_factory=list)
+    seen: list[Seen] = field(default_factory=list)
 
 
-def build_query(starts: dict[str, date], today: date) -> Query | None:
-    """One query for all stale symbols, from the earliest start they need (None if nothing is stale)."""
-    if not starts:
-        return None
-    return Query(tuple(sorted(starts)), min(starts.values()), today + timedelta(days=1))
+def build_queries(starts: dict[str, date], now: datetime | None = None, gap: timedelta = BATCH_GAP) -> list[Query]:
+    """Batched queries: symbols sorted by start, a new batch wherever a start lies over ``gap`` after the
+    batch's first. The end is tomorrow (UTC) by the real clock, an instant yfinance cannot cache."""
+    del now  # the end must be in the future by the real clock, whatever clock the caller reasons with
+    end = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    queries: list[Query] = []
+    batch: list[str] = []
+    first: date | None = None
+    for symbol in sorted(starts, key=lambda s: (starts[s], s)):
+        if first is not None and starts[symbol] - first > gap:
+            queries.append(Query(tuple(sorted(batch)), first, end))
+            batch, first = [], None
+        if first is None:
+            first = starts[symbol]
+        batch.append(symbol)
+    if batch and first is not None:
+        queries.append(Query(tuple(sorted(batch)), first, end))
+    return queries
 
 
 class _Capture(logging.Handler):
@@ -71,68 +233,155 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def extract(query: Query, download: Callable[..., pd.DataFrame | None] | None = None,
-            timeout: float = 10.0) -> Extracted:
-    """Call ``yf.download`` once for the whole query. Raises :class:`YahooUnavailable` when unreachable."""
-    download = download or yf.download  # looked up at call time: tests fake it at the boundary
+def extract(query: Query, session: DeadlineSession, timeout: float = REQUEST_TIMEOUT_S) -> Extracted:
+    """One ``yf.download`` for the query through ``session``; never raises for network trouble."""
     capture = _Capture()
     logger = logging.getLogger("yfinance")
     logger.addHandler(capture)
+    before = len(session.seen)
     try:
-        frame = download(list(query.symbols), start=query.start.isoformat(), end=query.end.isoformat(),
-                         auto_adjust=False, actions=False, group_by="column", progress=False,
-                         threads=True, timeout=timeout, multi_level_index=True)
-    except YFRateLimitError as exc:
-        raise YahooUnavailable(f"Yahoo Finance is rate-limiting us ({exc})", "rate_limit") from exc
-    except (OSError, TimeoutError) as exc:
-        raise YahooUnavailable(f"network unavailable ({type(exc).__name__}: {exc})", "network") from exc
+        frame = yf.download(list(query.symbols), start=query.start.isoformat(), end=pd.Timestamp(query.end),
+                            auto_adjust=False, actions=True, group_by="column", progress=False,
+                            threads=True, timeout=min(timeout, max(session.remaining(), 0.1)),
+                            multi_level_index=True, session=session)
+    except Exception as exc:  # yfinance failing as a whole (not per ticker): every symbol gets this reason
+        capture.messages.append(f"{list(query.symbols)}: {type(exc).__name__}: {exc}")
+        frame = pd.DataFrame()
     finally:
         logger.removeHandler(capture)
     frame = frame if frame is not None else pd.DataFrame()
-    text = " ".join(capture.messages)
-    if _has_no_rows(frame) and text:
-        if any(h in text for h in _RATE_HINTS):
-            raise YahooUnavailable("Yahoo Finance is rate-limiting us (YFRateLimitError)", "rate_limit")
-        if any(h in text for h in _NETWORK_HINTS):
-            raise YahooUnavailable(f"network unavailable: {_first_line(text)}", "network")
-    return Extracted(frame, capture.messages)
+    return Extracted(frame, capture.messages, list(session.seen[before:]))
 
 
-def transform(raw: Extracted, query: Query, starts: dict[str, date] | None = None
-              ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Tidy rows for every symbol that returned data, and a message for each one that did not.
+def transform(raw: Extracted, query: Query, starts: dict[str, date] | None = None,
+              now: datetime | None = None) -> tuple[pd.DataFrame, dict[str, Failure], dict[str, list[str]]]:
+    """(tidy rows, failure per symbol without rows, corporate actions seen per symbol).
 
-    Rows before a symbol's own start (the batch asks from the earliest) are dropped; rows that
-    fail the store's checks are dropped and reported.
+    Rows before a symbol's own start (a batch asks from its earliest) are dropped, and so is a
+    bar whose session has not closed at ``now`` (a live, still moving price); rows that fail the
+    store's checks are dropped and reported.
     """
-    frame = raw.frame
-    errors: dict[str, str] = {}
+    now = now or datetime.now(UTC)
+    failures: dict[str, Failure] = {}
+    actions: dict[str, list[str]] = {}
     pieces: list[pd.DataFrame] = []
-    by_symbol = _split(frame, query.symbols)
+    by_symbol = _split(raw.frame, query.symbols)
     for symbol in query.symbols:
         part = by_symbol.get(symbol)
         if part is None or part["close"].isna().all():
-            errors[symbol] = f"{symbol}: Yahoo returned no prices" + _log_hint(symbol, raw.log)
+            failures[symbol] = classify(symbol, raw)
             continue
-        part = part.dropna(subset=["close"])
+        actions[symbol] = _actions(part)
+        part = part.dropna(subset=["close"]).drop(columns=["dividends", "splits"])
         if starts and symbol in starts:
             part = part[part.index >= pd.Timestamp(starts[symbol])]
+        final = [market_hours.bar_is_final(symbol, d.date(), now) for d in part.index]
+        part = part[final]
         rawrows = part.reset_index(names="date")
         good, problems = check_rows(rawrows.astype({"date": str}), symbol, f"Yahoo {symbol}")
         if problems:
-            errors[symbol] = "; ".join(str(p) for p in problems[:3])
+            failures[symbol] = Failure("invalid", "; ".join(str(p) for p in problems[:3]))
         pieces.append(good)
     tidy = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
-    return tidy.loc[:, list(PRICE_COLUMNS)], errors
+    return tidy.loc[:, list(PRICE_COLUMNS)], failures, actions
 
 
-def fetch(starts: dict[str, date], today: date, download: Callable[..., pd.DataFrame | None] | None = None
-          ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """build_query → extract → transform. Raises :class:`YahooUnavailable` when Yahoo is unreachable."""
-    query = build_query(starts, today)
-    if query is None:
-        return empty_prices(), {}
-    return transform(extract(query, download), query, starts)
+def classify(symbol: str, raw: Extracted) -> Failure:
+    """Why ``symbol`` got no rows, from what the transport saw for its chart requests (its last one wins)."""
+    own = [s for s in raw.seen if s.symbol == symbol]
+    failed = [s for s in own if s.kind != "ok"]
+    if failed:
+        last = failed[-1]
+        if last.kind == "not_found":
+            return Failure("not_found", f"{symbol}: {_KIND_TEXT['not_found']} (Yahoo: {last.detail!r})")
+        return Failure(last.kind, f"{symbol}: {_KIND_TEXT[last.kind]} ({last.detail})")
+    if own:  # every chart request answered fine: the range simply has no bars
+        return Failure("no_rows", f"{symbol}: {_KIND_TEXT['no_rows']}")
+    general = [s for s in raw.seen if s.kind != "ok"]
+    if general:  # never reached its chart request: what stopped the others stopped it
+        last = general[-1]
+        return Failure(last.kind, f"{symbol}: {_KIND_TEXT.get(last.kind, last.kind)} ({last.detail})")
+    hint = next((m for m in raw.log if symbol in m), "")
+    return Failure("error", f"{symbol}: {_KIND_TEXT['error']}" + (f" ({_last_line(hint)})" if hint else ""))
+
+
+@dataclass
+class FetchResult:
+    """What :func:`fetch` brings back."""
+
+    prices: pd.DataFrame
+    failures: dict[str, Failure]
+    actions: dict[str, list[str]]
+    calls: int = 0
+    retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries it needed
+
+
+def fetch(starts: dict[str, date], now: datetime | None = None, deadline_s: float = 30.0,
+          max_retries: int = 2, backoff_s: float = 1.0) -> FetchResult:
+    """build_queries → extract → transform, with bounded retries for a partial rate limit.
+
+    Raises :class:`YahooUnavailable` when no symbol got rows and every one failed on the network.
+    """
+    now = now or datetime.now(UTC)
+    session = session_factory(time.monotonic() + deadline_s)
+    result = FetchResult(empty_prices(), {}, {})
+    pending = dict(starts)
+    pieces: list[pd.DataFrame] = []
+    try:
+        for attempt in range(max_retries + 1):
+            for query in build_queries(pending, now):
+                raw = extract(query, session)
+                result.calls += 1
+                tidy, failures, actions = transform(raw, query, pending, now)
+                pieces.append(tidy)
+                result.actions.update(actions)
+                for symbol in query.symbols:
+                    result.failures.pop(symbol, None)
+                result.failures.update(failures)
+            limited = {s for s, f in result.failures.items() if f.kind == "rate_limit"}
+            got_some = any(len(p) for p in pieces)
+            if not limited or not got_some or attempt == max_retries:
+                break
+            pause = backoff_s * 2 ** attempt + random.uniform(0, backoff_s)
+            if session.remaining() <= pause + 0.5:
+                break
+            time.sleep(pause)
+            pending = {s: starts[s] for s in limited}
+            for symbol in limited:
+                result.retried[symbol] = result.retried.get(symbol, 0) + 1
+    finally:
+        session.close()
+    result.prices = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
+    for symbol, count in result.retried.items():
+        failure = result.failures.get(symbol)
+        if failure is not None and failure.kind == "rate_limit":
+            result.failures[symbol] = Failure("rate_limit", f"{failure.message}; still rate-limited after "
+                                                            f"{count} retr{'y' if count == 1 else 'ies'}")
+    if result.failures and len(result.prices) == 0 and len(result.failures) == len(starts):
+        kinds = Counter(f.kind for f in result.failures.values())
+        if set(kinds) <= NETWORK_KINDS:
+            causes = Counter({k: c for k, c in kinds.items() if k != "deadline"}) or kinds
+            raise YahooUnavailable(offline_reason(result.failures, deadline_s), causes.most_common(1)[0][0])
+    return result
+
+
+def offline_reason(failures: dict[str, Failure], deadline_s: float) -> str:
+    """One line for "every symbol failed on the network": the common cause, or the causes seen."""
+    kinds = Counter(f.kind for f in failures.values())
+    n = len(failures)
+    cut = kinds.pop("deadline", 0) if set(kinds) - {"deadline", "timeout"} else 0  # consequences, not causes
+    rest = f"; {cut} more unanswered before the deadline" if cut else ""
+    if set(kinds) == {"rate_limit"}:
+        which = f"all {n}" if not cut else f"{kinds['rate_limit']} of {n}"
+        return f"Yahoo Finance is rate-limiting us (HTTP 429 for {which} symbols{rest})"
+    if set(kinds) <= {"timeout", "deadline"}:
+        return f"network unavailable: {_KIND_TEXT['timeout']} (deadline {deadline_s:.0f} s); all {n} symbols"
+    if len(kinds) == 1:
+        kind = next(iter(kinds))
+        detail = next(iter(failures.values())).message.rsplit(" (", 1)[-1].rstrip(")")
+        return f"network unavailable: {_KIND_TEXT[kind]} ({detail}); {n - cut} symbols{rest}"
+    listed = ", ".join(f"{_KIND_TEXT[k].removeprefix('Yahoo Finance ')} ×{c}" for k, c in kinds.most_common())
+    return f"network unavailable: {listed}"
 
 
 def _split(frame: pd.DataFrame, symbols: tuple[str, ...]) -> dict[str, pd.DataFrame]:
@@ -158,25 +407,27 @@ def _split(frame: pd.DataFrame, symbols: tuple[str, ...]) -> dict[str, pd.DataFr
 
 
 def _rename(sub: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
-    cols = {src: dst for src, dst in FIELD_MAP.items() if src in sub.columns}
+    fields = {**FIELD_MAP, "Dividends": "dividends", "Stock Splits": "splits"}
+    cols = {src: dst for src, dst in fields.items() if src in sub.columns}
     part = sub.loc[:, list(cols)].rename(columns=cols)
     part.index = index
-    for col in FIELD_MAP.values():
+    for col in fields.values():
         if col not in part.columns:
             part[col] = float("nan")
-    return part.loc[:, list(FIELD_MAP.values())].astype("float64")
+    return part.loc[:, list(fields.values())].astype("float64")
 
 
-def _has_no_rows(frame: pd.DataFrame) -> bool:
-    return frame.empty or frame.dropna(how="all").empty
+def _actions(part: pd.DataFrame) -> list[str]:
+    """Splits and dividends in the answer, as short phrases ("split 10:1 on 2024-06-10")."""
+    out = []
+    for day, ratio in part["splits"].items():
+        if pd.notna(ratio) and ratio not in (0.0, 1.0):
+            out.append(f"split {ratio:g}:1 on {day.date().isoformat()}")
+    for day, amount in part["dividends"].items():
+        if pd.notna(amount) and amount != 0.0:
+            out.append(f"dividend {amount:g} on {day.date().isoformat()}")
+    return out
 
 
-def _log_hint(symbol: str, log: list[str]) -> str:
-    for message in log:
-        if symbol in message:
-            return f" ({_first_line(message.split(':', 1)[-1])})"
-    return " (possibly delisted or no trading in the range)"
-
-
-def _first_line(text: str) -> str:
+def _last_line(text: str) -> str:
     return text.strip().splitlines()[-1].strip()[:200] if text.strip() else ""

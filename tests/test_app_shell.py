@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from data_sources.store import Store
 from tests.conftest import ROOT, app_page
 
 
@@ -17,7 +18,8 @@ def test_every_page_file_is_registered() -> None:
 def test_data_page_offline_shows_status_and_banner(seeded_store: Path) -> None:
     at = app_page("data", lang="en")
     assert not at.exception
-    assert any("offline — data as of 2026-10-30" in m.value for m in at.info)
+    as_of = Store().read().prices["date"].max().date().isoformat()  # not the installed ECB file's last day
+    assert any(f"offline — data as of {as_of}" in m.value for m in at.info)
     table = at.dataframe[0].value.set_index("symbol")
     assert table.at["KRW=X", "rows"] == 719 and table.at["KRW=X", "source"] == "import: KRW=X.csv"
     assert table.at["^SOX", "source"] == "no data yet"
@@ -51,4 +53,5 @@ def test_language_switch_persists_across_pages_and_in_url(seeded_store: Path) ->
     assert at.session_state["lang"] == "ko" and at.query_params["lang"] == "ko"
     at.switch_page("pages/data.py").run()
     assert at.title[0].value == "데이터"
-    assert any("오프라인 — 2026-10-30 기준 데이터" in m.value for m in at.info)
+    as_of = Store().read().prices["date"].max().date().isoformat()
+    assert any(f"오프라인 — {as_of} 기준 데이터" in m.value for m in at.info)

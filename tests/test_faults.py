@@ -1,85 +1,102 @@
 """Faults, as a reader meets them: every page still renders with a clear message, stored data intact.
 
-The network is faked only at its boundary (``yf.download``, ``requests.get``).
+The network is faked only at its lowest layer: a fake Yahoo and a fake ECB on 127.0.0.1
+(tests/fake_yahoo.py, tests/fake_ecb.py) with the real yfinance, curl_cffi and requests.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import requests
-import yfinance as yf
-from yfinance.exceptions import YFRateLimitError
 
-from data_sources import atomic
+from data_sources import atomic, ecb
 from data_sources.refresh import ensure_bundled_ecb
-from data_sources.store import Store
+from data_sources.store import Store, now_utc
+from tests import fake_ecb, fake_yahoo
 from tests.conftest import ROOT, app_page, shown
-from tests.fakes import yf_frame
 
 PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
 
-def _no_ecb(*args, **kwargs):
-    raise requests.ConnectionError("Failed to resolve 'www.ecb.europa.eu' (Name or service not known)")
-
-
-def _dns_down(tickers, **kwargs):
-    logging.getLogger("yfinance").error(
-        f"{list(tickers)}: DNSError('curl: (6) Could not resolve host: query2.finance.yahoo.com')")
-    return yf_frame({t: None for t in tickers}, [])
-
-
-def _timeout(tickers, **kwargs):
-    raise TimeoutError("Read timed out. (read timeout=10)")
-
-
-def _rate_limited(tickers, **kwargs):
-    raise YFRateLimitError()
+@pytest.fixture
+def servers(market_dir, monkeypatch, tmp_path_factory):
+    """Fake Yahoo and fake ECB, the app routed to both, online."""
+    gen = fake_yahoo.running(market_dir, monkeypatch, tmp_path_factory)
+    fake = next(gen)
+    with fake_ecb.serve(market_dir / "raw") as ecb_fake:
+        monkeypatch.setattr(ecb, "ECB_URL", ecb_fake.url)
+        yield fake, ecb_fake
+    gen.close()
 
 
 @pytest.fixture
-def online(monkeypatch: pytest.MonkeyPatch, seeded_store: Path) -> Path:
-    monkeypatch.delenv("DASHBOARD_OFFLINE")
-    monkeypatch.setattr(requests, "get", _no_ecb)
+def online(servers, seeded_store: Path) -> Path:
     return seeded_store
 
 
 def _all_text(at) -> str:
-    return " ".join(shown(str(getattr(e, "value", ""))) for e in (*at.info, *at.warning, *at.error, *at.caption))
+    return " ".join(shown(str(getattr(e, "value", ""))) for e in (*at.info, *at.warning, *at.error, *at.caption,
+                                                                   *at.success))
 
 
-@pytest.mark.parametrize("download, reason", [
-    (_dns_down, "network unavailable"), (_timeout, "network unavailable"), (_rate_limited, "rate-limiting")])
-def test_network_down_every_page_says_offline_and_keeps_data(online, monkeypatch, download, reason) -> None:
+@pytest.mark.parametrize("kind, reason", [
+    ("stall", "network unavailable"), ("tls", "network unavailable"), ("429", "rate-limiting")])
+def test_network_down_every_page_says_offline_and_keeps_data(online, servers, monkeypatch, kind, reason) -> None:
     ensure_bundled_ecb(Store(online))  # what the app does on start, offline or not
     before = Store(online).load_prices()
-    monkeypatch.setattr(yf, "download", download)
+    as_of = before["date"].max().date().isoformat()  # whatever the installed ECB file runs to
+    monkeypatch.setenv("DASHBOARD_PRICE_DEADLINE_S", "3")
+    servers[0].fail("*", kind)
     for page in PAGES:
         at = app_page(page, lang="en")
         assert not at.exception, (page, at.exception)
         text = _all_text(at)
-        assert "offline — data as of 2026-10-30" in text and reason in text, (page, text[:500])
+        assert f"offline — data as of {as_of}" in text and reason in text, (page, text[:500])
+        assert "delisted" not in text, page
     pd.testing.assert_frame_equal(Store(online).load_prices(), before)
+    assert servers[1].requests == []  # ECB not asked when Yahoo is down
 
 
-def test_one_symbol_empty_the_others_stored(online, monkeypatch) -> None:
-    calls = []
-
-    def partial(tickers, **kwargs):
-        calls.append(list(tickers))
-        return yf_frame({t: (None if t == "NVDA" else [100.0, 101.0]) for t in tickers}, ["2026-11-23", "2026-11-24"])
-
-    monkeypatch.setattr(yf, "download", partial)
+def test_one_symbol_unknown_to_yahoo_the_others_checked(online, servers) -> None:
+    servers[0].fail("NVDA", "404")
+    before = Store(online).load_prices(["NVDA"])
     at = app_page("data", lang="en")
-    assert not at.exception and len(calls) == 1
-    stored = Store(online).load_prices()
-    assert stored[stored["symbol"] == "MSFT"]["date"].max() == pd.Timestamp("2026-11-24")
-    assert stored[stored["symbol"] == "NVDA"]["date"].max() == pd.Timestamp("2026-03-25")  # untouched
-    assert "NVDA: Yahoo returned no prices" in _all_text(at)
+    assert not at.exception
+    snap = Store(online).read()
+    pd.testing.assert_frame_equal(Store(online).load_prices(["NVDA"]), before)  # untouched
+    assert snap.series["MSFT"]["yahoo_checked_at"][:10] == now_utc().date().isoformat()
+    text = _all_text(at)
+    assert "NVDA: Yahoo Finance has no such symbol" in text and "symbol may be delisted" in text
+    assert "MSFT:" not in text
+
+
+def test_refresh_now_button_fetches_through_the_fake_servers(servers, monkeypatch) -> None:
+    """Issue 16 item 9: the Data page's button, a successful refresh end to end, the ECB online update."""
+    fake, ecb_fake = servers
+    monkeypatch.setenv("DASHBOARD_PRICE_DEADLINE_S", "90")
+    store = Store()
+    store.record_refresh("ok", "")  # refreshed today already: opening the page does not refresh
+    at = app_page("data", lang="en")
+    assert not at.exception and fake.requests == []
+    button = next(b for b in at.button if "Refresh now" in str(b.label))
+    button.click().run(timeout=180)
+    assert not at.exception
+    snap = store.read()
+    served = [p.stem for p in sorted((ROOT.parent / "shared" / "data" / "market").glob("*.csv"))]
+    stored = set(snap.prices["symbol"])
+    assert {"NVDA", "0700.HK", "005930.KS", "KRW=X", "^HSI"} <= stored
+    nvda = snap.prices[snap.prices["symbol"] == "NVDA"]
+    assert len(nvda) == len(pd.read_csv(fake.market_dir / "NVDA.csv"))
+    assert snap.series["NVDA"]["source"].startswith("Yahoo Finance")
+    assert snap.series["USDKRW_ECB"]["origin"] == "online" and ecb_fake.requests == [fake_ecb.PATH]
+    fetched = len(stored - {"USDKRW_ECB", "USDCNY_ECB", "USDHKD_ECB"})
+    assert any(f"Updated {fetched} symbols" in shown(s.value) for s in at.success), _all_text(at)
+    missing = [s for s in ("^SOX", "9988.HK") if s not in served]
+    for symbol in missing:  # no CSV behind them: Yahoo's 404, named per symbol
+        assert any(f"{symbol}: Yahoo Finance has no such symbol" in shown(w.value) for w in at.warning), symbol
+    assert store.last_refresh()["outcome"] == "partial" if missing else "ok"
 
 
 def test_damaged_store_file_serves_previous_generation(seeded_store: Path) -> None:

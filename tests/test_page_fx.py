@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data_sources.store import Store
 from tests.conftest import app_page, shown
 
 SCRIPT = "<script>alert(1)</script>"
@@ -132,10 +133,12 @@ def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> N
     assert at.query_params["src"] == "ecb"
     row = _table(at).query("event == 'Trump on Fox: rather not tariff China'").iloc[0]
     assert row["close"] == "1,433.92"  # ECB cross for 2025-01-24 (1433.9190), Yahoo's is 1,433.93
-    # the ECB series runs to 2026-10-30, Yahoo's to 2026-10-08: switching back clamps the end date
+    # the ECB series runs later (to the installed ECB file's last day), Yahoo's to 2026-10-08:
+    # switching back clamps the end date
+    ecb_end = Store().load_prices(["USDKRW_ECB"])["date"].max().date()
     assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
-    at.date_input(key="fx_end").set_value(dt.date(2026, 10, 30)).run()
-    assert at.query_params["end"] == "2026-10-30"
+    at.date_input(key="fx_end").set_value(ecb_end).run()
+    assert at.query_params["end"] == ecb_end.isoformat()
     at.radio(key="fx_src").set_value("yahoo").run()
     assert not at.exception and at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
     assert at.query_params["src"] == "yahoo" and at.query_params["end"] == "2026-10-08"
