@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.analysis import compare_view as cv
-from commentary.analysis.analytics import basket_index, event_day_moves, rebase
+from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
 from commentary.charts.pins import add_event_pins, add_reference_line
@@ -84,7 +84,7 @@ def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[s
         usable, out = cv.rebasable(frame, members, base)
         left_out += [m for m in out if m not in left_out]
         if usable:
-            columns[BASKET_PREFIX + name] = basket_index(frame, usable, base, max_carry_days=cv.MAX_CARRY_DAYS)
+            columns[BASKET_PREFIX + name] = basket_index(frame, usable, base, max_carry_days=HOLIDAY_CARRY)
     usable, out = cv.rebasable(frame, list(symbols), base)
     left_out += [m for m in out if m not in left_out]
     if usable:
