@@ -31,7 +31,7 @@ EXCHANGE_CALENDARS: dict[str, str] = {
     "NASDAQ": "XNYS", "NYSE": "XNYS", "NYSE Arca": "XNYS", "SNP": "XNYS", "ICE": "XNYS",
     "HKEX": "XHKG", "KRX": "XKRX",
 }
-CALENDAR_START = "2005-01-01"
+CALENDAR_START = "2015-01-01"
 
 
 @dataclass(frozen=True)
@@ -97,31 +97,47 @@ def observation_label(symbol: str, lang: str = "en") -> str:
     return "종가" if lang == "ko" else "close"
 
 
-def _local_close(day: pd.Timestamp, time: str, zone: str) -> pd.Timestamp:
-    return pd.Timestamp(f"{day.strftime('%Y-%m-%d')} {time}").tz_localize(zone).tz_convert("UTC")
-
-
 def print_moment(symbol: str, day: dt.date | pd.Timestamp | str) -> pd.Timestamp:
     """The UTC moment at which ``symbol``'s daily value dated ``day`` is observed."""
     stamp = pd.Timestamp(day).normalize()
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
-    fixed = fixed_print(symbol)
-    if fixed is not None:
-        return _local_close(stamp, fixed.time, fixed.zone)
-    code = calendar_code(symbol)
-    if code is not None:
-        cal = calendar(code)
-        if cal.first_session <= stamp <= cal.last_session and cal.is_session(stamp):
-            return cal.session_close(stamp).tz_convert("UTC")
-    inst = instrument(symbol)
-    zone = inst.timezone if inst is not None else "UTC"
-    return _local_close(stamp, DEFAULT_CLOSE, zone)
+    return print_moments(symbol, pd.DatetimeIndex([stamp]))[0]
 
 
 def print_moments(symbol: str, dates: Iterable[pd.Timestamp]) -> pd.DatetimeIndex:
-    """:func:`print_moment` of each date (UTC)."""
-    return pd.DatetimeIndex([print_moment(symbol, d) for d in dates], tz="UTC")
+    """:func:`print_moment` of each date (UTC), vectorised."""
+    days = pd.DatetimeIndex(pd.to_datetime(list(dates) if not isinstance(dates, pd.DatetimeIndex) else dates))
+    if days.tz is not None:
+        days = days.tz_localize(None)
+    days = days.normalize()
+    fixed = fixed_print(symbol)
+    if fixed is not None:
+        return _at(days, fixed.time, fixed.zone)
+    inst = instrument(symbol)
+    nominal = _at(days, DEFAULT_CLOSE, inst.timezone if inst is not None else "UTC")
+    code = calendar_code(symbol)
+    if code is None:
+        return nominal
+    closes = _closes(code)
+    found = pd.DatetimeIndex(closes.reindex(days).to_numpy(), tz="UTC") if len(days) else nominal
+    return found.where(~found.isna(), nominal)
+
+
+def _at(days: pd.DatetimeIndex, time: str, zone: str) -> pd.DatetimeIndex:
+    hours, minutes = (int(x) for x in time.split(":"))
+    local = (days + pd.Timedelta(hours=hours, minutes=minutes)).tz_localize(zone, ambiguous="NaT",
+                                                                           nonexistent="shift_forward")
+    return local.tz_convert("UTC")
+
+
+@lru_cache(maxsize=8)
+def _closes(code: str) -> pd.Series:
+    """Session date -> session close (UTC) of calendar ``code``, half days included."""
+    closes = calendar(code).closes
+    values = pd.DatetimeIndex(closes.to_numpy())
+    values = values.tz_localize("UTC") if values.tz is None else values.tz_convert("UTC")
+    return pd.Series(values, index=pd.DatetimeIndex(closes.index).tz_localize(None))
 
 
 def is_session(symbol: str, day: dt.date | pd.Timestamp) -> bool | None:
@@ -179,3 +195,19 @@ def non_session_dates(symbol: str, dates: pd.DatetimeIndex) -> pd.Series:
     sessions = cal.sessions_in_range(max(dates.min(), lo), min(dates.max(), hi)) if inside.any() else []
     out[inside] = ~pd.DatetimeIndex(dates[inside]).isin(pd.DatetimeIndex(sessions))
     return out
+
+
+def sessions_between(symbol: str, after: pd.Timestamp, upto: pd.Timestamp) -> bool:
+    """Whether ``symbol`` has (or may have) a print dated in ``(after, upto]``.
+
+    Exchange series: a session of their calendar in that span; other series: any weekday.
+    """
+    lo, hi = pd.Timestamp(after).normalize() + pd.Timedelta(days=1), pd.Timestamp(upto).normalize()
+    if lo > hi:
+        return False
+    code = calendar_code(symbol)
+    if code is not None:
+        cal = calendar(code)
+        if cal.first_session <= lo and hi <= cal.last_session:
+            return len(cal.sessions_in_range(lo, hi)) > 0
+    return bool(len(pd.bdate_range(lo, hi)))
