@@ -412,7 +412,8 @@ def _claim(raw: Any, i: int, ctx: _Context, baskets: dict[str, tuple[str, ...]],
                                      f"(one of {', '.join(h.id for h in horizons)})")
         primary = horizons[0].id
     if primary not in {h.id for h in horizons}:
-        raise fail(("primary",), f"{primary!r} is not one of the claim's horizons ({', '.join(h.id for h in horizons)})")
+        known = ", ".join(h.id for h in horizons)
+        raise fail(("primary",), f"{primary!r} is not one of the claim's horizons ({known})")
     section = _get(raw, "section", ctx, path, "text", required=False)
     if section is not None and section not in section_ids:
         raise fail(("section",), f"unknown section {section!r} (known: {', '.join(sorted(section_ids))})")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from commentary.document.column import Commentary, CommentaryError, list_commentaries, load_commentary
 from commentary.scoring.claims import scorecard
+from data_sources.atomic import StoreError
 from data_sources.frames import empty_prices, normalise
 
 TABLE_COLUMNS: tuple[str, ...] = ("claim_id", "horizon", "primary", "source", "reference_date", "end_date",
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         prices, problems = _prices(args.market_dir)
-    except Exception as exc:  # noqa: BLE001 - an unreadable store is reported, not a traceback
+    except (StoreError, OSError, ValueError) as exc:  # an unreadable store is reported, not a traceback
         print(f"cannot read prices: {exc}", file=sys.stderr)
         return 1
     for problem in problems[:5]:
