@@ -590,3 +590,34 @@ def combine_sources(card: pd.DataFrame) -> pd.DataFrame:
                                                                              strict=True))})
     return pd.DataFrame(rows, columns=["claim_id", "horizon", "primary", "overlapping", "verdict", "measured",
                                        "unit", "z", "strength", "sources", "by_source"])
+
+
+def claim_paths(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,
+                as_of: pd.Timestamp | None = None) -> dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]]:
+    """Per source, per series label: ``(level history, reference date, reference value)`` of a claim's series.
+
+    Baskets are indices at 100 on their reference; single symbols are their prices.  A series that
+    cannot be measured is left out.
+    """
+    run = _Run(_wide_prices(prices, as_of), published)
+    out: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]] = {}
+    for source, rule in source_variants(claim.rule):
+        lines = {}
+        for ref in (v for v in rule.params.values() if isinstance(v, SeriesRef)):
+            try:
+                lines[ref.label] = run.level(ref, "publication")
+            except _Unscorable:
+                continue
+        out[source] = lines
+    return out
+
+
+def divergences(a: pd.Series, b: pd.Series, limit_pct: float = 1.5) -> pd.DataFrame:
+    """Dates where two sources of one rate differ by more than ``limit_pct`` %: ``date, a, b, gap_pct``.
+
+    ``gap_pct`` is ``(a / b − 1) × 100`` on dates both hold.
+    """
+    both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+    gap = (both["a"] / both["b"] - 1.0) * 100.0
+    hits = both[gap.abs() > limit_pct].assign(gap_pct=gap[gap.abs() > limit_pct])
+    return hits.rename_axis("date").reset_index()
