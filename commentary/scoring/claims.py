@@ -586,10 +586,11 @@ def combine_sources(card: pd.DataFrame) -> pd.DataFrame:
                      "overlapping": bool(first["overlapping"]),
                      "verdict": combined_verdict(list(group["verdict"])), "measured": first["measured"],
                      "unit": first["unit"], "z": first["z"], "strength": first["strength"],
-                     "sources": list(group["source"]), "by_source": dict(zip(group["source"], group["verdict"],
-                                                                             strict=True))})
+                     "sources": list(group["source"]),
+                     "by_source": dict(zip(group["source"], group["verdict"], strict=True)),
+                     "measured_by_source": dict(zip(group["source"], group["measured"], strict=True))})
     return pd.DataFrame(rows, columns=["claim_id", "horizon", "primary", "overlapping", "verdict", "measured",
-                                       "unit", "z", "strength", "sources", "by_source"])
+                                       "unit", "z", "strength", "sources", "by_source", "measured_by_source"])
 
 
 def claim_paths(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,

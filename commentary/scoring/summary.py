@@ -49,7 +49,9 @@ def verdict_phrase(row: pd.Series | dict, lang: str) -> str:
     verdict = row["verdict"]
     label = verdict_label(verdict, lang)
     if verdict == "source-dependent":
-        parts = [f"{SOURCE_NAMES.get(s, {}).get(_key(lang), s)} {verdict_label(v, lang)}"
+        values = dict(row.get("measured_by_source") or {})
+        parts = [f"{SOURCE_NAMES.get(s, {}).get(_key(lang), s)} {verdict_label(v, lang)} "
+                 f"{format_measured(values.get(s), row['unit'], lang)}".strip()
                  for s, v in dict(row["by_source"]).items()]
         return f"{label} ({', '.join(parts)})"
     if verdict not in ("held", "failed"):
