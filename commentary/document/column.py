@@ -563,6 +563,9 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
         try:
             claim = _claim(raw, i, ctx, baskets, section_ids, published)
         except CommentaryError as exc:  # this claim cannot be scored; the others still are
+            name = raw.get("id") if isinstance(raw, dict) else None
+            if name is not None and "(claim " not in exc.problem:
+                exc = CommentaryError(exc.file, exc.line, exc.field, f"{exc.problem} (claim {name!r})")
             claim_errors.append(str(exc))
             continue
         if any(c.id == claim.id for c in claims):
