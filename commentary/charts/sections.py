@@ -113,7 +113,7 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     if as_of is None and len(prices):
         end = max(end, prices["date"].max().date())
     elif as_of is not None:
-        end = min(end, as_of)
+        end = min(end, as_of.date() if isinstance(as_of, pd.Timestamp) else as_of)
     baskets = {name: commentary.baskets[name] for name in chart.get("baskets", []) if name in commentary.baskets}
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
