@@ -165,9 +165,21 @@ def test_z_score_against_the_series_own_daily_volatility() -> None:
 def test_strength_labels_and_missing_history() -> None:
     assert [noise.strength(z) for z in (2.0, -2.5, 1.0, -1.99, 0.99, math.nan)] == [
         "strong", "strong", "weak", "weak", "within noise", "n/a"]
-    (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "down"}), _prices(US),
+    days = pd.bdate_range(end="2025-01-24", periods=30)  # 29 daily returns: fewer than noise.MIN_RETURNS
+    short = {d: 100.0 + (i % 3) for i, d in enumerate(days.strftime("%Y-%m-%d"))} | {"2025-01-31": 104.0}
+    (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices({"NVDA": short}),
                           SEOUL_MIDNIGHT_SUN)
-    assert math.isnan(r.z) and r.strength == "n/a"  # two prints before the reference: no volatility
+    assert r.verdict == "held" and math.isnan(r.sigma_daily_pct) and math.isnan(r.z) and r.strength == "n/a"
+
+
+def test_as_of_hides_prints_observed_after_the_moment() -> None:
+    claim = _claim("direction", {"series": "NVDA", "direction": "down"}, horizons=("2025-01-31",))
+    (full,) = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
+    assert full.verdict == "held" and full.end_date == dt.date(2025, 1, 31)
+    # At 10:00 New York on 01-31 that day's close (16:00) is not known yet: the horizon cannot be judged.
+    morning = pd.Timestamp("2025-01-31 10:00", tz="America/New_York").tz_convert("UTC")
+    (then,) = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN, as_of=morning)
+    assert then.verdict == "too early" and then.measured is None
 
 
 def test_fx_claims_are_scored_on_both_sources() -> None:
