@@ -155,7 +155,8 @@ def test_event_moments_and_item_7_fixes(market_dir: Path) -> None:
     by_id = {e.id: e for e in load_events()}
     assert by_id["martial_law_night"].moment == pd.Timestamp("2024-12-03 22:30", tz="Asia/Seoul")
     assert by_id["nvidia_selloff"].moment == pd.Timestamp("2025-01-27 09:30", tz="America/New_York")
-    assert by_id["trump_fox_interview"].date_basis == "US" and by_id["trump_fox_interview"].time_note
+    interview = by_id["trump_fox_interview"]  # the US evening of 01-23 is the Korean morning of 01-24
+    assert interview.moment == pd.Timestamp("2025-01-23 18:00", tz="America/New_York") and interview.time_note
     assert not by_id["yoon_indictment"].time_known and by_id["yoon_indictment"].source_column
     # HSI's 2025-03-19 close and its gain on the 2024 close, from the snapshot.
     hsi = pd.read_csv(market_dir / "^HSI.csv", parse_dates=["date"]).set_index("date")["close"]
