@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
+            if err.name is None or not (module_name + ".").startswith(err.name + "."):
+                raise  # a missing dependency inside the module, not the module (or its package) itself
             continue
         modules[name] = module
         module.add_arguments(sub.add_parser(name, help=(module.__doc__ or "").splitlines()[0]))

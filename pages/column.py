@@ -10,9 +10,16 @@ import pandas as pd
 import streamlit as st
 
 from commentary.charts import sections as sc
+from commentary.charts.claim_path import claim_path_figure
 from commentary.document.column import Commentary, CommentaryError, list_commentaries
 from commentary.document.upload import parse_upload
 from commentary.scoring import claims as claims_mod
+from commentary.scoring.cli import to_csv
+from commentary.scoring.facts import check_fact
+from commentary.scoring.grid import CHIP_MARKS, scorecard_grid, style_grid
+from commentary.scoring.method import METHOD_TITLE, method_markdown
+from commentary.scoring.noise import STRENGTH_LABELS
+from commentary.scoring.summary import claim_lines, format_measured, overall_line, primary_verdicts, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.timeline.events import Event, EventsError
@@ -46,17 +53,22 @@ def _bundled_figure(version: str, cid: str, section_id: str, language: str, as_o
     return _evidence(item, item.section(section_id), language, as_of)
 
 
-@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def _bundled_scorecard(version: str, cid: str) -> pd.DataFrame:
-    """The computed scorecard of a bundled commentary (cached per store version)."""
+@st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
+def _bundled_readings(version: str, cid: str, as_of: str) -> list:
+    """The readings of a bundled commentary's claims (cached per store version and as-of mode; never mutated)."""
     del version
     item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    return claims_mod.scorecard(item.claims, loaders.prices())
+    return _readings(item, as_of)
+
+
+def _readings(item: Commentary, as_of: str) -> list:
+    moment = item.published if as_of == "column" else None
+    return claims_mod.readings(item.claims, loaders.prices(), item.published, moment)
 
 
 def _evidence(item: Commentary, section, language: str, as_of: str):
-    day = item.date if as_of == "column" else None
-    return sc.section_figure(section, item, loaders.prices(), _events_or_empty(), language, day)
+    moment = item.published if as_of == "column" else None
+    return sc.section_figure(section, item, loaders.prices(), _events_or_empty(), language, moment)
 
 
 def _events_or_empty() -> list[Event]:
@@ -76,7 +88,12 @@ def _render_body(trusted: bool, text: str) -> None:
         st.markdown(text)
 
 
-def _news_block(section) -> None:
+def _points(fig) -> int:
+    """How many x values the figure's line traces hold (as-of mode: too few means nothing to read)."""
+    return max((len(t.x) for t in fig.data if getattr(t, "x", None) is not None and t.mode == "lines"), default=0)
+
+
+def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     if section.news is None:
         return
     try:
@@ -84,6 +101,9 @@ def _news_block(section) -> None:
     except StoreError as exc:
         st.caption(tr(f"뉴스를 읽을 수 없습니다: {exc}", f"The news cannot be read: {exc}"))
         return
+    if known_at is not None and news is not None and len(news):
+        published = pd.to_datetime(news["published"], utc=True, errors="coerce")
+        news = news[published <= known_at]
     items = sc.section_news(news, section)
     label = tr("이 구간의 AI 뉴스", "AI news in this window")
     if items.empty:
@@ -108,25 +128,39 @@ for bad in (c for c in bundled if isinstance(c, CommentaryError)):
     shown_error = md_escape(bad, 500)
     st.warning(tr(f"불러오지 못한 칼럼 파일: {shown_error}", f"A commentary file failed to load: {shown_error}"))
 
-with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)")):
+def _upload_box() -> None:
+    """The upload widget (at the bottom of the page) and what became of the last upload."""
     st.caption(tr("형식은 README의 'Commentary files'를 보세요. 올린 파일은 이 세션에만 남습니다.",
                   "The format is in the README ('Commentary files'). An uploaded file stays for this session only."))
-    uploaded_file = st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"],
-                                     key=K + "upload")
+    st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"], key=K + "upload")
+    for level, message in st.session_state.get(K + "upload_msg", []):
+        getattr(st, level)(message)
+
+
+def _take_upload() -> None:
+    """Parse the uploaded commentary (before the list of commentaries is built) and keep it for this session."""
+    uploaded_file = st.session_state.get(K + "upload")
+    messages: list[tuple[str, str]] = []
+    st.session_state[K + "upload_msg"] = messages
     if uploaded_file is not None:
         file_name = md_escape(uploaded_file.name, 120)
         try:
             parsed = parse_upload(uploaded_file.getvalue(), uploaded_file.name)  # size-capped, parsed once per hash
         except CommentaryError as exc:
-            st.error(tr(f"올린 파일을 읽을 수 없습니다 — {md_escape(exc, 600)}",
-                        f"The uploaded file cannot be used — {md_escape(exc, 600)}"))
+            messages.append(("error", tr(f"올린 파일을 읽을 수 없습니다 — {md_escape(exc, 600)}",
+                                         f"The uploaded file cannot be used — {md_escape(exc, 600)}")))
         else:
             if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
-                st.warning(tr(f"{file_name}: id '{parsed.id}'는 이미 포함된 칼럼이 쓰고 있습니다",
-                              f"{file_name}: id '{parsed.id}' is already used by a bundled commentary"))
+                taken = tr(f"{file_name}: id '{md_escape(parsed.id)}'는 이미 포함된 칼럼이 쓰고 있습니다",
+                           f"{file_name}: id '{md_escape(parsed.id)}' is already used by a bundled commentary")
+                messages.append(("warning", taken))
             else:
                 st.session_state.setdefault(UPLOADED, {})[parsed.id] = parsed
-                st.success(tr(f"{file_name}을(를) 불러왔습니다", f"Loaded {file_name}"))
+                messages.append(("success", tr(f"{file_name}을(를) 불러왔습니다", f"Loaded {file_name}")))
+
+
+_take_upload()
+
 
 available: list[Commentary] = [c for c in bundled if isinstance(c, Commentary)]
 available += list(st.session_state.get(UPLOADED, {}).values())
@@ -143,40 +177,31 @@ if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "ur
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
 names = {c.id: f"{c.title} — {c.author} ({fmt_date(c.date, LANG)})" for c in available}
-cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice")
-st.query_params["c"] = cid
-st.session_state[K + "url_c"] = cid
-item = next(c for c in available if c.id == cid)
-trusted = any(c is item for c in bundled)
-
+ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
+              "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
 asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
     st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "all"
-ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
-              "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
-asof = st.radio(tr("가격 범위", "Prices shown"), ASOF_CHOICES, horizontal=True, key=K + "asof",
-                format_func=ASOF_NAMES.get)
+pick, mode = st.columns([3, 2])
+with pick:
+    cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice",
+                       label_visibility="collapsed")
+with mode:
+    asof = st.selectbox(tr("가격 범위", "Prices shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get,
+                        label_visibility="collapsed")
+st.query_params["c"] = cid
+st.session_state[K + "url_c"] = cid
 st.query_params["asof"] = asof
+item = next(c for c in available if c.id == cid)
+trusted = any(c is item for c in bundled)
 
-# --------------------------------------------------------------------------- header
+# --------------------------------------------------------------------------- header and the answer first
 
 st.header(md_escape(item.title))
-st.markdown(f"**{md_escape(item.author)}** · {fmt_date(item.date, LANG)}")
-original = md_link(tr("원문 보기", "Read the original"), item.url) if item.url else ""
-if original.startswith("["):  # a link (md_link gives only the escaped label, never a bare "[", otherwise)
-    st.markdown(original)
-else:
-    st.caption(tr("원문 주소는 기록되어 있지 않습니다.", "The original's address is not recorded."))
-st.markdown(md_escape(item.summary(LANG)))
-st.caption(tr(
-    f"아래 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
-    f"{md_escape(item.author)}, {fmt_date(item.date, 'ko')}.",
-    f"The narrative below is the dashboard's own retelling, not the author's words. Original: "
-    f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}."))
-for warning in item.warnings:
-    st.caption(f"⚠️ {md_escape(warning)}")
-
-# --------------------------------------------------------------------------- sections
+published_local = item.published.tz_convert(item.timezone)
+st.caption(f"{md_escape(item.author)} · {fmt_date(item.date, LANG)} · " + tr(
+    f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
+    f"reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
 
 try:
     version = loaders.file_version(loaders.store().prices_path)
@@ -185,6 +210,56 @@ try:
 except StoreError as exc:
     st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
     prices_ok = False
+
+readings: list = []
+if prices_ok and item.claims:
+    readings = _bundled_readings(version, item.id, asof) if trusted else _readings(item, asof)
+card = claims_mod.scorecard_frame(readings)
+combined = claims_mod.combine_sources(card)
+
+
+def _verdict_summary() -> None:
+    """The answer first: one line per claim (primary horizon) and the overall reading."""
+    if not item.claims:
+        st.caption(tr("이 칼럼에는 채점할 주장이 없습니다.", "This commentary has no claims to score."))
+        return
+    if not prices_ok:
+        st.info(tr("가격 데이터가 없어 판정할 수 없습니다.", "No price data: the claims cannot be judged."))
+        return
+    lines = []
+    verdicts = primary_verdicts(item.claims, combined)
+    for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
+        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=160)} — **{md_escape(phrase)}** "
+                     f"· {md_escape(horizon)}")
+    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))}\n\n"
+                + "\n".join(lines))
+    if asof == "column":
+        st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
+                      "'나중에 판정'으로 가립니다.",
+                      "At the column's date: only prices and news known at publication are shown; later outcomes "
+                      "read 'judged later'."))
+    st.markdown(tr("[판정 방법 보기](#method)", "[How verdicts are computed](#method)"))
+
+
+_verdict_summary()
+st.caption(tr(
+    f"아래 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
+    f"{md_escape(item.author)}, {fmt_date(item.date, 'ko')}.",
+    f"The narrative below is the dashboard's own retelling, not the author's words. Original: "
+    f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}."))
+with st.expander(tr("칼럼 요약", "What the column says")):
+    st.markdown(md_escape(item.summary(LANG)))
+    original = md_link(tr("원문 보기", "Read the original"), item.url) if item.url else ""
+    if original.startswith("["):  # a link (md_link gives only the escaped label, never a bare "[", otherwise)
+        st.markdown(original)
+    else:
+        st.caption(tr("원문 주소는 기록되어 있지 않습니다.", "The original's address is not recorded."))
+    for warning in item.warnings:
+        st.caption(f"⚠️ {md_escape(warning)}")
+for error in item.claim_errors:
+    st.warning(tr(f"채점하지 못한 주장: {error}", f"A claim could not be scored: {error}"))
+
+# --------------------------------------------------------------------------- sections
 
 for section in item.sections:
     st.subheader(section.heading(LANG) if trusted else md_escape(section.heading(LANG)))
@@ -201,27 +276,76 @@ for section in item.sections:
             except ValueError as exc:
                 st.warning(tr(f"근거를 그릴 수 없습니다: {exc}", f"The evidence cannot be drawn: {exc}"))
                 evidence = None
-            if isinstance(evidence, pd.DataFrame):
+            if isinstance(evidence, pd.DataFrame) and asof == "column" and (
+                    evidence.empty or evidence["change_pct"].isna().all()):
+                st.info(tr(f"{fmt_date(section.chart['event_date'], LANG)}의 반응은 칼럼 뒤의 일이라, 이 보기에서는 "
+                           "보여 주지 않습니다 (나중에 판정).",
+                           f"The reaction on {fmt_date(section.chart['event_date'], LANG)} came after the column: "
+                           "not shown in this view (judged later)."))
+            elif isinstance(evidence, pd.DataFrame):
                 st.caption(tr(f"{fmt_date(section.chart['event_date'], LANG)} 하루 변동 (현지 통화, 수정종가)",
                               f"One-day moves on {fmt_date(section.chart['event_date'], LANG)} "
                               "(local currency, adjusted closes)"))
                 shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
                 st.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
+            elif evidence is not None and _points(evidence) < 2:
+                st.info(tr("칼럼 날짜까지는 이 구간의 가격이 거의 없습니다. '그 이후 전부'에서 보세요.",
+                           "Almost no prices in this window up to the column's date; see 'Everything since'."))
             elif evidence is not None:
                 st.plotly_chart(evidence, width="stretch", key=f"{K}fig_{section.id}")
-    _news_block(section)
+    _news_block(section, item.published if asof == "column" else None)
 
 # --------------------------------------------------------------------------- scorecard
 
 st.subheader(tr("채점표", "Scorecard"))
 if prices_ok and item.claims:
-    card = (_bundled_scorecard(version, item.id) if trusted
-            else claims_mod.scorecard(item.claims, loaders.prices()))
-    table = sc.scorecard_table(item.claims, card, LANG)
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(tr("CSV로 내려받기", "Download as CSV"), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"scorecard-{item.id}-{LANG}.csv", mime="text/csv", key=K + "csv")
-    with st.expander(tr("판정 규칙", "How verdicts are made")):
-        st.markdown("\n".join(f"- {line}" for line in sc.RULE_LEGEND["ko" if LANG == "ko" else "en"]))
-elif not item.claims:
-    st.caption(tr("이 칼럼에는 채점할 주장이 없습니다.", "This commentary has no claims to score."))
+    table, kinds = scorecard_grid(item.claims, combined, LANG)
+    claim_col = table.columns[0]
+    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",
+                 column_config={claim_col: st.column_config.TextColumn(claim_col, width="medium", pinned=True)})
+    st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
+                  "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
+                  "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
+                  "evidence. USD/KRW claims are scored on both Yahoo and the ECB."))
+    st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
+                       file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
+
+    claim_names = {c.id: c.text(LANG) for c in item.claims}
+    chosen = st.selectbox(tr("주장을 골라 경로 보기", "Choose a claim to see its path"), [c.id for c in item.claims],
+                          format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
+    claim = item.claim(chosen)
+    mine = [r for r in readings if r.claim_id == chosen]
+    moment = item.published if asof == "column" else None
+    paths = claims_mod.claim_paths(claim, loaders.prices(), item.published, moment)
+    fig = claim_path_figure(claim, mine, paths, _events_or_empty(), LANG,
+                            last_day=item.published.tz_convert(None) if moment is not None else None)
+    st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
+    detail = pd.DataFrame([{
+        tr("기간", "Horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),
+        tr("출처", "Source"): r.source,
+        tr("판정", "Verdict"): verdict_label(r.verdict, LANG),
+        tr("측정값", "Measured"): format_measured(r.measured, r.unit, LANG),
+        "z": "—" if r.z != r.z else f"{r.z:+.2f}",
+        tr("강도", "Strength"): STRENGTH_LABELS.get(r.strength, {}).get(LANG, r.strength),
+        tr("기준일", "Reference"): fmt_date(r.reference_date, LANG),
+        tr("끝", "End"): fmt_date(r.end_date, LANG),
+        tr("첫 매매 가능 종가부터", "From first actionable close"): (
+            f"{verdict_label(r.actionable_verdict, LANG)} {format_measured(r.actionable_measured, r.unit, LANG)}"
+            if r.actionable_verdict else "—"),
+        tr("세부", "Detail"): r.detail_ko if LANG == "ko" else r.detail,
+    } for r in mine])
+    st.dataframe(detail, hide_index=True, width="stretch", key=K + "detail")
+
+if item.facts and prices_ok:
+    st.subheader(tr("칼럼이 전하는 사실 확인", "Facts the column reports, checked"))
+    prices_now = sc.cut_prices(loaders.prices(), item.published if asof == "column" else None)
+    for fact in item.facts:
+        lines = [f"- {md_escape(check.describe(LANG))}" for check in check_fact(fact, prices_now)]
+        st.markdown(f"**{md_escape(fact.text(LANG))}**\n\n" + "\n".join(lines)
+                    + (f"\n\n{md_escape(fact.reported(LANG))}" if fact.reported(LANG) else ""))
+
+st.subheader(METHOD_TITLE["ko" if LANG == "ko" else "en"], anchor="method")
+st.markdown(method_markdown(LANG))
+
+with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)")):
+    _upload_box()

@@ -192,7 +192,7 @@ st.subheader(tr("사건 전후의 환율", "The rate around each event"))
 window_events = events_in_window(events, view.start, view.end)
 full = prices[prices["symbol"] == view.symbol].set_index("date")["close"]
 if window_events:
-    moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, lang=L)
+    moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, lang=L, symbol=view.symbol)
     table = fx_view.moves_table(moves, window_events, L)
     st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={
         "date": st.column_config.TextColumn(tr("날짜", "Date")),

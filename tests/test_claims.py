@@ -1,26 +1,33 @@
-"""Claim rules, horizons and verdicts: small hand-checkable frames, then the real snapshot."""
+"""Claim rules, horizons, z-scores and verdicts: small hand-checkable frames, then the real snapshot."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from commentary.document.column import COLUMNS_DIR, Claim, load_commentary
+from commentary.scoring import noise
 from commentary.scoring.claims import (
-    HORIZONS,
     RULE_TYPES,
     SCORECARD_COLUMNS,
     SeriesRef,
-    describe_verdict,
+    combine_sources,
+    combined_verdict,
     evaluate_claim,
     rule_symbols,
     scorecard,
+    source_variants,
     validate_rule,
 )
-from data_sources.frames import empty_prices, normalise
+from commentary.scoring.horizons import parse_horizon
+from data_sources.frames import normalise
+
+SEOUL_MIDNIGHT_SUN = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
 
 
 def _prices(series: dict[str, dict[str, float]]) -> pd.DataFrame:
@@ -33,176 +40,187 @@ def _prices(series: dict[str, dict[str, float]]) -> pd.DataFrame:
     return normalise(pd.DataFrame(rows))
 
 
-def _claim(rule_type: str, params: dict, start: str = "2025-01-03", horizons=("1W",), baskets=None) -> Claim:
+def _claim(rule_type: str, params: dict, horizons=("1W",), baskets=None, published=dt.date(2025, 1, 26),
+           primary=None) -> Claim:
     rule, problems = validate_rule(rule_type, params, baskets or {})
     assert not problems, problems
-    return Claim("c1", "한국어", "English", rule, dt.date.fromisoformat(start), tuple(horizons))
+    parsed = tuple(parse_horizon(h, published) for h in horizons)
+    assert all(not isinstance(h, str) for h in parsed), parsed
+    return Claim("c1", "한국어", "English", rule, parsed, primary or parsed[0].id)
 
 
-# Fri 2025-01-03 start; weekly points so horizons are easy to follow.
-WEEKLY = {
-    "X": {"2025-01-02": 90.0, "2025-01-03": 100.0, "2025-01-10": 110.0, "2025-02-03": 120.0, "2025-02-10": 80.0},
-    "Y": {"2025-01-03": 200.0, "2025-01-10": 260.0, "2025-02-03": 200.0, "2025-02-10": 200.0},
-    "Z": {"2025-01-03": 50.0, "2025-01-10": 52.5, "2025-02-03": 45.0, "2025-02-10": 60.0},
+def _by(readings, horizon, source="yahoo"):
+    return next(r for r in readings if r.horizon == horizon and r.source == source)
+
+
+# Weekday closes (US listings) around the column: Fri 01-24 is the last print before Sun 01-26 00:00 KST.
+US = {
+    "NVDA": {"2025-01-23": 147.0, "2025-01-24": 142.0, "2025-01-27": 118.0, "2025-01-31": 120.0,
+             "2025-02-26": 131.0, "2025-12-31": 186.0},
+    "AAPL": {"2025-01-23": 223.0, "2025-01-24": 222.0, "2025-01-27": 229.0, "2025-01-31": 236.0,
+             "2025-02-26": 240.0, "2025-12-31": 272.0},
+    "BABA": {"2025-01-23": 88.0, "2025-01-24": 90.0, "2025-01-27": 92.0, "2025-01-31": 99.0,
+             "2025-02-26": 135.0, "2025-12-31": 144.0},
 }
 
 
-def test_outperform_baskets_1w_and_1m() -> None:
-    prices = _prices(WEEKLY)
-    claim = _claim("outperform", {"a": "ab", "b": ["Z"]}, horizons=("1W", "1M"), baskets={"ab": ["X", "Y"]})
-    week, month = evaluate_claim(claim, prices)
-    # 1W: basket (X 110/100, Y 260/200) = (110 + 130) / 2 = 120 → +20%; Z 52.5/50 → +5%; 15 pp.
-    assert week.horizon == "1W" and week.verdict == "held"
-    assert week.measured == pytest.approx(15.0)
-    assert week.unit == "pp"
-    assert week.start_date == dt.date(2025, 1, 3) and week.end_date == dt.date(2025, 1, 10)
-    assert week.target_date == dt.date(2025, 1, 10)
-    assert week.start_values == {"ab": pytest.approx(100.0), "Z": pytest.approx(100.0)}
-    assert week.end_values == {"ab": pytest.approx(120.0), "Z": pytest.approx(105.0)}
-    # 1M: target 2025-02-03 → (120 + 100) / 2 = 110 → +10%; Z 45/50 → -10%; +20 pp.
-    assert month.verdict == "held" and month.measured == pytest.approx(20.0)
-    assert month.end_date == dt.date(2025, 2, 3)
+def test_reference_is_the_last_print_before_publication_and_actionable_the_first_after() -> None:
+    claim = _claim("direction", {"series": "NVDA", "direction": "down"}, horizons=("1W",))
+    (r,) = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
+    # 1W from Sun 01-26 ends Sun 02-02 → last print Fri 01-31; from Fri 01-24's 142: 120/142 − 1.
+    assert r.reference_date == dt.date(2025, 1, 24) and r.end_date == dt.date(2025, 1, 31)
+    assert r.horizon_end == dt.date(2025, 2, 2)
+    assert r.measured == pytest.approx((120 / 142 - 1) * 100) and r.verdict == "held"
+    # First close a reader could act on: Monday 01-27 (118) → 120/118 − 1 > 0: failed.
+    assert r.actionable_reference_date == dt.date(2025, 1, 27)
+    assert r.actionable_measured == pytest.approx((120 / 118 - 1) * 100) and r.actionable_verdict == "failed"
+    # Published after Thursday's US close (20:00 New York): Thursday 01-23 is the reference.
+    evening = pd.Timestamp("2025-01-23 20:00", tz="America/New_York").tz_convert("UTC")
+    (late,) = evaluate_claim(claim, _prices(US), evening)
+    assert late.reference_date == dt.date(2025, 1, 23) and late.actionable_reference_date == dt.date(2025, 1, 24)
 
 
-def test_outperform_margin_and_failure() -> None:
-    prices = _prices(WEEKLY)
-    with_margin = _claim("outperform", {"a": ["X", "Y"], "b": "Z", "margin_pp": 15}, horizons=("1W",))
-    assert evaluate_claim(with_margin, prices)[0].verdict == "failed"  # 15 pp is not > 15 pp
-    reverse = _claim("outperform", {"a": "Z", "b": "X"})
-    (v,) = evaluate_claim(reverse, prices)
-    assert v.verdict == "failed" and v.measured == pytest.approx(5.0 - 10.0)
+def test_outperform_basket_against_symbol_with_calendar_horizons() -> None:
+    claim = _claim("outperform", {"a": "us", "b": "BABA"}, horizons=("year-end", "2025-02-26"),
+                   baskets={"us": ["NVDA", "AAPL"]})
+    year, explicit = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
+    us_year = ((186 / 142 + 272 / 222) / 2 - 1) * 100
+    assert year.horizon == "year-end" and year.end_date == dt.date(2025, 12, 31) and year.primary
+    assert year.measured == pytest.approx(us_year - (144 / 90 - 1) * 100) and year.unit == "pp"
+    assert year.verdict == "failed" and not year.overlapping  # +26.8% vs +60.0%
+    us_feb = ((131 / 142 + 240 / 222) / 2 - 1) * 100
+    assert explicit.measured == pytest.approx(us_feb - (135 / 90 - 1) * 100) and explicit.verdict == "failed"
+    assert explicit.reference_values == {"us": pytest.approx(100.0), "BABA": pytest.approx(90.0)}
 
 
-def test_start_on_a_weekend_uses_last_close_before() -> None:
-    prices = _prices(WEEKLY)
-    # Sun 2025-01-05: start value is Fri 01-03 (100); 1W target Sun 01-12 → last on/before is Fri 01-10 (110).
-    (v,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}, start="2025-01-05"), prices)
-    assert v.start_date == dt.date(2025, 1, 3) and v.end_date == dt.date(2025, 1, 10)
-    assert v.target_date == dt.date(2025, 1, 12)
-    assert v.measured == pytest.approx(10.0) and v.verdict == "held" and v.unit == "%"
+def test_ytd_runs_from_the_previous_year_end() -> None:
+    prices = _prices({"NVDA": {"2024-12-31": 134.0, **US["NVDA"]}})
+    (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}, horizons=("YTD",)), prices,
+                          SEOUL_MIDNIGHT_SUN)
+    assert r.reference_date == dt.date(2024, 12, 31) and r.measured == pytest.approx((186 / 134 - 1) * 100)
+    assert r.actionable_verdict == ""  # a calendar-year reading has no "first actionable close"
 
 
-def test_direction_down_and_threshold() -> None:
-    prices = _prices(WEEKLY)
-    down = _claim("direction", {"series": "Z", "direction": "down"}, horizons=("1W", "1M"))
-    week, month = evaluate_claim(down, prices)
-    assert week.verdict == "failed" and week.measured == pytest.approx(5.0)
-    assert month.verdict == "held" and month.measured == pytest.approx(-10.0)
-    strict = _claim("direction", {"series": "Z", "direction": "down", "threshold_pct": 10}, horizons=("1M",))
-    assert evaluate_claim(strict, prices)[0].verdict == "failed"  # -10% is not beyond -10%
+def test_horizon_parsing_and_its_problems() -> None:
+    sun = dt.date(2025, 1, 26)
+    assert parse_horizon("1M", sun).end == dt.date(2025, 2, 26) and parse_horizon("1M", sun).overlapping
+    assert parse_horizon("year-end", sun).end == dt.date(2025, 12, 31)
+    named = parse_horizon({"id": "holiday-week", "end": "2025-01-31", "label_en": "holiday week"}, sun)
+    assert named.end == dt.date(2025, 1, 31) and named.label("en") == "holiday week" and not named.overlapping
+    assert "before the reference" in parse_horizon("2025-01-20", sun)
+    assert "more than 30 years" in parse_horizon("9999-12-31", sun)
+    assert "unknown horizon" in parse_horizon("2W", sun)
+    assert "bad date" in parse_horizon({"id": "x", "end": "2025-02-30"}, sun)
 
 
-def test_level_below_and_above() -> None:
-    prices = _prices({"KRW=X": {"2025-01-24": 1433.93, "2025-01-31": 1441.66, "2025-02-24": 1426.45}})
-    below = _claim("level", {"symbol": "KRW=X", "level": 1430, "side": "below"}, start="2025-01-24",
-                   horizons=("1W", "1M"))
-    week, month = evaluate_claim(below, prices)
-    assert week.verdict == "failed" and week.measured == pytest.approx(1441.66) and week.unit == "level"
-    assert month.verdict == "held" and month.measured == pytest.approx(1426.45)
-    above = _claim("level", {"symbol": "KRW=X", "level": 1430, "side": "above"}, start="2025-01-24")
-    assert evaluate_claim(above, prices)[0].verdict == "held"
+def test_direction_down_threshold_and_no_move() -> None:
+    prices = _prices({"KRW=X": {"2025-01-24": 1000.0, "2025-01-31": 1009.0, "2025-02-26": 986.0}})
+    down = _claim("direction", {"series": "KRW=X", "direction": "down", "threshold_pct": 1.5}, horizons=("1M",))
+    assert evaluate_claim(down, prices, SEOUL_MIDNIGHT_SUN)[0].verdict == "failed"  # -1.4% is not beyond -1.5%
+    down = _claim("direction", {"series": "KRW=X", "direction": "down", "threshold_pct": 1.0}, horizons=("1M",))
+    assert evaluate_claim(down, prices, SEOUL_MIDNIGHT_SUN)[0].verdict == "held"
+    no_move = _claim("no_move", {"symbol": "KRW=X"}, horizons=("1W", "1M"))
+    week, month = (r for r in evaluate_claim(no_move, prices, SEOUL_MIDNIGHT_SUN) if r.source == "yahoo")
+    assert week.verdict == "held" and week.measured == pytest.approx(0.9)
+    assert month.verdict == "failed" and month.measured == pytest.approx(-1.4)
 
 
-def test_no_move_uses_absolute_change() -> None:
-    prices = _prices({"K": {"2025-01-24": 1000.0, "2025-01-31": 1009.0}, "L": {"2025-01-24": 1000.0,
-                                                                               "2025-01-31": 985.0}})
-    (held,) = evaluate_claim(_claim("no_move", {"symbol": "K"}, start="2025-01-24"), prices)
-    assert held.verdict == "held" and held.measured == pytest.approx(0.9)
-    (failed,) = evaluate_claim(_claim("no_move", {"symbol": "L"}, start="2025-01-24"), prices)
-    assert failed.verdict == "failed" and failed.measured == pytest.approx(-1.5)
-    (loose,) = evaluate_claim(_claim("no_move", {"symbol": "L", "threshold_pct": 2}, start="2025-01-24"), prices)
-    assert loose.verdict == "held"
+def test_end_point_level_rule_differs_from_the_path_rule() -> None:
+    # Above 1,430 on most prints, below only at the end: end-point held, path failed.
+    closes = {"2025-01-24": 1433.9, "2025-01-27": 1427.6, "2025-01-28": 1445.0, "2025-01-29": 1450.0,
+              "2025-01-30": 1448.0, "2025-01-31": 1425.0}
+    prices = _prices({"KRW=X": closes})
+    end_point = _claim("level", {"symbol": "KRW=X", "level": 1430, "side": "below"})
+    (r,) = [x for x in evaluate_claim(end_point, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo"]
+    assert r.verdict == "held" and r.measured == pytest.approx(1425.0) and r.unit == "KRW"
+    assert r.detail.startswith("end-point:")
+    path = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below"})
+    (p,) = [x for x in evaluate_claim(path, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo"]
+    # Prints after the reference: 1427.6, 1445, 1450, 1448, 1425 → 2 of 5 below.
+    assert p.verdict == "failed" and p.measured == pytest.approx(40.0) and p.unit == "% of prints"
+    loose = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 40})
+    assert next(x for x in evaluate_claim(loose, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo").verdict == "held"
 
 
-def test_details_are_written_in_both_languages() -> None:
-    prices = _prices({"KRW=X": {"2025-01-24": 1000.0, "2025-01-31": 1009.0}})
-    (v,) = evaluate_claim(_claim("no_move", {"symbol": "KRW=X"}, start="2025-01-24"), prices)
-    assert v.detail == "USD/KRW (Yahoo) (KRW=X) 1,000.00 → 1,009.00 (+0.90%); claim: |change| < 1.00%"
-    assert v.detail_ko == "원/달러 (야후) (KRW=X) 1,000.00 → 1,009.00 (+0.90%); 주장: 변동폭 1.00% 미만"
-    week = evaluate_claim(_claim("outperform", {"a": "ab", "b": ["Z"]}, baskets={"ab": ["X", "Y"]}),
-                          _prices(WEEKLY))[0]
-    assert week.detail_ko.startswith("ab +20.0% 대 Z +5.0%: +15.0%p (기준 0.0%p 초과)")
-    (early,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}, horizons=("3M",)),
-                              _prices(WEEKLY))
-    assert early.detail_ko == "기간 끝 2025-04-03이 저장된 마지막 날짜 2025-02-10(X) 이후"
+def test_z_score_against_the_series_own_daily_volatility() -> None:
+    # 300 weekday closes alternating +1% / −1% up to 01-24, then +3% over the 5 prints to 01-31.
+    days = pd.bdate_range(end="2025-01-24", periods=300)
+    values, v = [], 100.0
+    for i in range(len(days)):
+        v *= 1.01 if i % 2 else 0.99
+        values.append(v)
+    closes = dict(zip(days.strftime("%Y-%m-%d"), values, strict=True))
+    after = pd.bdate_range("2025-01-27", "2025-01-31")
+    closes.update({d: values[-1] * (1 + 0.006 * (i + 1)) for i, d in enumerate(after.strftime("%Y-%m-%d"))})
+    (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices({"NVDA": closes}),
+                          SEOUL_MIDNIGHT_SUN)
+    returns = [values[i] / values[i - 1] - 1 for i in range(len(values) - 250, len(values))]
+    sigma = statistics.stdev(returns) * 100
+    assert r.sigma_daily_pct == pytest.approx(sigma) and r.days == 5
+    assert r.measured == pytest.approx(3.0)
+    assert r.z == pytest.approx(3.0 / (sigma * math.sqrt(5)))
+    assert r.z == pytest.approx(1.34, abs=0.01) and r.strength == "weak"  # 3% over 5 days of ±1% noise
 
 
-def test_too_early_when_any_needed_series_ends_before_the_horizon() -> None:
-    prices = _prices(WEEKLY)
-    claim = _claim("outperform", {"a": "X", "b": "Z"}, horizons=("1W", "1M", "3M"))
-    week, month, quarter = evaluate_claim(claim, prices)
-    assert (week.verdict, month.verdict) == ("held", "held")
-    assert quarter.verdict == "too early" and quarter.measured is None
-    assert quarter.target_date == dt.date(2025, 4, 3)
-    assert "2025-04-03" in quarter.detail and "2025-02-10" in quarter.detail
-    # Y ends earlier than X: one short member is enough.
-    short = _prices({**WEEKLY, "Y": {"2025-01-03": 200.0, "2025-01-10": 260.0}})
-    v = evaluate_claim(_claim("outperform", {"a": ["X", "Y"], "b": "Z"}, horizons=("1M",)), short)[0]
-    assert v.verdict == "too early" and "(Y)" in v.detail
+def test_strength_labels_and_missing_history() -> None:
+    assert [noise.strength(z) for z in (2.0, -2.5, 1.0, -1.99, 0.99, math.nan)] == [
+        "strong", "strong", "weak", "weak", "within noise", "n/a"]
+    days = pd.bdate_range(end="2025-01-24", periods=30)  # 29 daily returns: fewer than noise.MIN_RETURNS
+    short = {d: 100.0 + (i % 3) for i, d in enumerate(days.strftime("%Y-%m-%d"))} | {"2025-01-31": 104.0}
+    (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices({"NVDA": short}),
+                          SEOUL_MIDNIGHT_SUN)
+    assert r.verdict == "held" and math.isnan(r.sigma_daily_pct) and math.isnan(r.z) and r.strength == "n/a"
 
 
-def test_no_data_when_missing_or_starting_after_the_start() -> None:
-    prices = _prices(WEEKLY)
-    (missing,) = evaluate_claim(_claim("direction", {"series": ["X", "NOPE"], "direction": "up"}), prices)
-    assert missing.verdict == "no data" and "NOPE" in missing.detail and missing.measured is None
-    late = _prices({"X": {"2025-01-10": 1.0, "2025-03-10": 2.0}})
-    (v,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}), late)
-    assert v.verdict == "no data" and "on or before 2025-01-03" in v.detail
-    (empty,) = evaluate_claim(_claim("level", {"symbol": "X", "level": 1, "side": "below"}), empty_prices())
-    assert empty.verdict == "no data"
+def test_as_of_hides_prints_observed_after_the_moment() -> None:
+    claim = _claim("direction", {"series": "NVDA", "direction": "down"}, horizons=("2025-01-31",))
+    (full,) = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
+    assert full.verdict == "held" and full.end_date == dt.date(2025, 1, 31)
+    # At 10:00 New York on 01-31 that day's close (16:00) is not known yet: the horizon cannot be judged.
+    morning = pd.Timestamp("2025-01-31 10:00", tz="America/New_York").tz_convert("UTC")
+    (then,) = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN, as_of=morning)
+    assert then.verdict == "too early" and then.measured is None
 
 
-def test_basket_carries_a_member_over_its_holiday() -> None:
-    # H (a Hong Kong line) has no close on 01-31; its 01-28 close is carried for the basket.
-    prices = _prices({
-        "H": {"2025-01-24": 10.0, "2025-01-28": 11.0, "2025-02-03": 12.0},
-        "U": {"2025-01-24": 20.0, "2025-01-27": 18.0, "2025-01-31": 22.0, "2025-02-03": 22.0},
-    })
-    (v,) = evaluate_claim(_claim("direction", {"series": ["H", "U"], "direction": "up"}, start="2025-01-24"),
-                          prices)
-    # 2025-01-31: (110 + 110) / 2 = 110 → +10%
-    assert v.end_date == dt.date(2025, 1, 31) and v.measured == pytest.approx(10.0)
+def test_fx_claims_are_scored_on_both_sources() -> None:
+    prices = _prices({"KRW=X": {"2025-01-24": 1433.93, "2025-01-31": 1441.66},
+                      "USDKRW_ECB": {"2025-01-24": 1433.919, "2025-01-31": 1449.6488}})
+    claim = _claim("no_move", {"symbol": "KRW=X", "threshold_pct": 1.0})
+    assert [s for s, _ in source_variants(claim.rule)] == ["yahoo", "ecb"]
+    yahoo, ecb = evaluate_claim(claim, prices, SEOUL_MIDNIGHT_SUN)
+    assert (yahoo.source, yahoo.verdict) == ("yahoo", "held") and yahoo.measured == pytest.approx(0.539, abs=1e-3)
+    assert (ecb.source, ecb.verdict, ecb.series) == ("ecb", "failed", "USDKRW_ECB")
+    assert ecb.measured == pytest.approx(1.0967, abs=1e-3)
+    combined = combine_sources(scorecard([claim], prices, SEOUL_MIDNIGHT_SUN))
+    assert list(combined["verdict"]) == ["source-dependent"]
+    assert combined_verdict(["held", "held"]) == "held" and combined_verdict(["held", "too early"]) == "too early"
 
 
-def test_scorecard_has_one_row_per_claim_and_horizon() -> None:
-    prices = _prices(WEEKLY)
-    a = _claim("direction", {"series": "X", "direction": "up"}, horizons=("1W", "1M", "3M"))
-    b = Claim("c2", "k", "e", validate_rule("no_move", {"symbol": "Z"})[0], dt.date(2025, 1, 3), ("1W",))
-    table = scorecard([a, b], prices)
-    assert list(table.columns) == list(SCORECARD_COLUMNS)
-    assert list(zip(table["claim_id"], table["horizon"], table["verdict"], strict=True)) == [
-        ("c1", "1W", "held"), ("c1", "1M", "held"), ("c1", "3M", "too early"), ("c2", "1W", "failed"),
-    ]
-    assert scorecard([], prices).empty
+def test_too_early_judged_later_and_no_data() -> None:
+    claim = _claim("direction", {"series": "NVDA", "direction": "up"}, horizons=("1W", "2026-06-30"))
+    week, later = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
+    assert week.verdict == "failed" and later.verdict == "too early" and later.measured is None
+    assert "2026-06-30" in later.detail and "2025-12-31" in later.detail
+    # As of publication, nothing after it is known: every horizon is judged later.
+    (w,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices(US),
+                          SEOUL_MIDNIGHT_SUN, as_of=SEOUL_MIDNIGHT_SUN)
+    assert w.verdict == "judged later" and w.measured is None
+    missing = _claim("direction", {"series": ["NVDA", "NOPE"], "direction": "up"})
+    (m,) = evaluate_claim(missing, _prices(US), SEOUL_MIDNIGHT_SUN)
+    assert m.verdict == "no data" and "NOPE" in m.detail
 
 
 def test_validate_rule_messages() -> None:
-    assert set(RULE_TYPES) == {"outperform", "direction", "level", "no_move"}
-    assert list(HORIZONS) == ["1W", "1M", "3M", "6M", "12M"]
+    assert set(RULE_TYPES) == {"outperform", "direction", "level", "stays", "no_move"}
     _, problems = validate_rule("foo", {})
-    assert problems == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, no_move)")]
-    _, problems = validate_rule("outperform", {"a": "X"})
-    assert problems == [(("params", "b"), "missing (required by outperform)")]
-    _, problems = validate_rule("direction", {"series": "X", "direction": "sideways"})
-    assert problems == [(("params", "direction"), "expected one of up, down, got 'sideways'")]
-    _, problems = validate_rule("no_move", {"symbol": "X", "threshold_pct": 0})
-    assert problems == [(("params", "threshold_pct"), "must be > 0, got 0")]
-    _, problems = validate_rule("level", {"symbol": ["X", "Y"], "level": "high", "side": "below", "extra": 1})
-    assert [p[0] for p in problems] == [("params", "extra"), ("params", "symbol"), ("params", "level")]
+    assert problems == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, stays, no_move)")]
+    _, problems = validate_rule("level", {"symbol": "KRW=X", "level": -5, "side": "below"})
+    assert problems == [(("params", "level"), "must be > 0, got -5")]
+    _, problems = validate_rule("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 120})
+    assert problems[0][0] == ("params", "share_pct")
     rule, problems = validate_rule("outperform", {"a": "cn", "b": "SPY"}, {"cn": ["A", "B"]})
-    assert not problems
-    assert rule.params["a"] == SeriesRef("cn", ("A", "B"), True)
-    assert rule.params["b"] == SeriesRef("SPY", ("SPY",), False)
+    assert not problems and rule.params["a"] == SeriesRef("cn", ("A", "B"), True)
     assert rule_symbols(rule) == ["A", "B", "SPY"]
-
-
-def test_describe_verdict_in_both_languages() -> None:
-    (v,) = evaluate_claim(_claim("outperform", {"a": ["X", "Y"], "b": "Z"}), _prices(WEEKLY))
-    assert describe_verdict(v, "en") == "1W: held (+15.0 pp, Jan 3, 2025 → Jan 10, 2025)"
-    assert describe_verdict(v, "ko") == "1W: 적중 (+15.0%p, 2025년 1월 3일 → 2025년 1월 10일)"
-    (early,) = evaluate_claim(_claim("direction", {"series": "X", "direction": "up"}, horizons=("12M",)),
-                              _prices(WEEKLY))
-    assert describe_verdict(early, "ko") == "12M: 시기상조"
 
 
 # --------------------------------------------------------------------------- real snapshot
@@ -213,45 +231,64 @@ def _read_market(market_dir: Path) -> pd.DataFrame:
     return normalise(pd.concat(frames, ignore_index=True))
 
 
+def _close(market_dir: Path, symbol: str) -> pd.Series:
+    frame = pd.read_csv(market_dir / f"{symbol}.csv", parse_dates=["date"]).set_index("date")
+    return frame["adj_close"].fillna(frame["close"]).dropna()
+
+
+def _last_on_or_before(series: pd.Series, day: str) -> float:
+    return float(series.loc[:pd.Timestamp(day)].iloc[-1])
+
+
 def test_baek_scorecard_on_the_real_snapshot(market_dir: Path) -> None:
     column = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md")
-    table = scorecard(column.claims, _read_market(market_dir)).set_index(["claim_id", "horizon"])
-    expected_rows = [(c.id, h) for c in column.claims for h in c.horizons]
-    assert list(table.index) == expected_rows and len(expected_rows) == 17
-    assert set(table["verdict"]) <= {"held", "failed"}  # the snapshot covers every horizon up to 12M
+    card = scorecard(column.claims, _read_market(market_dir), column.published)
+    assert list(card.columns) == list(SCORECARD_COLUMNS)
+    assert len(card) == 5 + 5 + 5 + 3 * 2 + 1 * 2  # FX claims on both sources
+    assert set(card["reference_date"]) == {dt.date(2025, 1, 24)}
+    table = card.set_index(["claim_id", "horizon", "source"])
 
-    def row(claim_id: str, horizon: str) -> pd.Series:
-        return table.loc[(claim_id, horizon)]
+    # Independent: equal-weight buy-and-hold from each member's 2025-01-24 close to its last close of 2025.
+    def basket_return(members: tuple[str, ...]) -> float:
+        ratios = [_last_on_or_before(_close(market_dir, s), "2025-12-31") / _last_on_or_before(
+            _close(market_dir, s), "2025-01-24") for s in members]
+        return (sum(ratios) / len(ratios) - 1) * 100
 
-    # Chinese tech basket vs US big tech from 2025-01-24 (checked by hand from the CSVs):
-    # 1M (to 2025-02-24): cn +18.4%, us -7.1% → +25.5 pp; 12M (to 2026-01-23): +24.6% vs +20.0%.
-    one_month = row("cn-tech-beats-us-bigtech", "1M")
-    assert one_month["verdict"] == "held" and one_month["measured"] == pytest.approx(25.52, abs=0.05)
-    assert one_month["end_date"] == dt.date(2025, 2, 24)
-    assert row("cn-tech-beats-us-bigtech", "12M")["measured"] == pytest.approx(4.65, abs=0.05)
-    assert (table.loc["cn-tech-beats-us-bigtech", "verdict"] == "held").all()
-    # US big tech: down at 1W/1M/3M (-20.2% at 3M), up again by 6M and 12M.
-    us = table.loc["us-bigtech-loses-steam"]
-    assert list(us["verdict"]) == ["held", "held", "held", "failed", "failed"]
-    assert us.loc["3M", "measured"] == pytest.approx(-20.24, abs=0.05)
-    # USD/KRW (KRW=X) from 1,433.93: 1,441.66 (01-31), 1,434.29 (02-24), 1,426.45 (04-24).
-    krw = table.loc["usdkrw-keeps-falling"]
-    assert list(krw["verdict"]) == ["failed", "failed", "held"]
-    assert krw.loc["1M", "measured"] == pytest.approx(0.025, abs=0.01)
-    level = table.loc["usdkrw-below-1430"]
-    assert list(level["verdict"]) == ["failed", "failed", "held"]
-    assert level.loc["3M", "measured"] == pytest.approx(1426.45, abs=0.01)
-    # The indictment: +0.54% from 01-24 to 01-31, inside the 1% band.
-    no_move = row("indictment-no-fx-move", "1W")
-    assert no_move["verdict"] == "held" and no_move["measured"] == pytest.approx(0.539, abs=0.01)
-    assert no_move["start_date"] == dt.date(2025, 1, 24) and no_move["end_date"] == dt.date(2025, 1, 31)
+    cn, us = basket_return(column.baskets["cn_tech"]), basket_return(column.baskets["us_bigtech"])
+    beats = table.loc[("cn-tech-beats-us-bigtech", "year-end", "yahoo")]
+    assert beats["primary"] and beats["measured"] == pytest.approx(cn - us, abs=1e-6)
+    assert beats["verdict"] == "failed" and beats["strength"] == "within noise"
+    rebounds = table.loc[("cn-tech-rebounds", "year-end", "yahoo")]
+    assert rebounds["measured"] == pytest.approx(cn, abs=1e-6) and rebounds["verdict"] == "held"
+    steam = table.loc[("us-bigtech-loses-steam", "year-end", "yahoo")]
+    assert steam["measured"] == pytest.approx(us, abs=1e-6) and steam["verdict"] == "failed"
+
+    # The indictment: KRW=X and the ECB from 01-24 to 01-31 (the 1W horizon ends Sun 02-02).
+    krw, ecb = _close(market_dir, "KRW=X"), _close(market_dir, "USDKRW_ECB")
+    for source, series in (("yahoo", krw), ("ecb", ecb)):
+        row = table.loc[("indictment-no-fx-move", "1W", source)]
+        move = (_last_on_or_before(series, "2025-02-02") / series.loc["2025-01-24"] - 1) * 100
+        assert row["measured"] == pytest.approx(move, abs=1e-9)
+        before = series.loc[:"2025-01-24"].tail(251)
+        sigma = statistics.stdev((before / before.shift(1) - 1).dropna()) * 100
+        days = int(((series.index > "2025-01-24") & (series.index <= "2025-01-31")).sum())
+        assert row["z"] == pytest.approx(move / (sigma * math.sqrt(days)), rel=1e-9)
+    assert table.loc[("indictment-no-fx-move", "1W", "yahoo"), "verdict"] == "held"
+    assert table.loc[("indictment-no-fx-move", "1W", "ecb"), "verdict"] == "failed"
+    combined = combine_sources(card).set_index(["claim_id", "horizon"])
+    assert combined.loc[("indictment-no-fx-move", "1W"), "verdict"] == "source-dependent"
+    # The drift call's primary horizon is the holiday week: both sources rose, so it failed.
+    week = combined.loc[("usdkrw-keeps-falling", "holiday-week")]
+    assert week["primary"] and week["verdict"] == "failed"
+    assert "usdkrw-below-1430" not in set(card["claim_id"])  # the invented claim is gone
 
 
 def test_qwq_example_scorecard_on_the_real_snapshot(market_dir: Path) -> None:
     column = load_commentary(COLUMNS_DIR / "example-2025-03-06-qwq.md")
-    table = scorecard(column.claims, _read_market(market_dir)).set_index(["claim_id", "horizon"])
-    # From the 2025-03-06 close: BABA -1.1% vs NVDA +4.5% (1W), -16.7% vs -14.7% (1M), -14.7% vs +28.2% (3M).
-    assert list(table.loc["baba-beats-nvda", "verdict"]) == ["failed", "failed", "failed"]
-    assert table.loc[("baba-beats-nvda", "1W"), "measured"] == pytest.approx(-1.14 - 4.54, abs=0.05)
-    # KWEB: -15.2% (1M), -7.3% (3M), +4.1% (6M).
-    assert list(table.loc["kweb-rises", "verdict"]) == ["failed", "failed", "held"]
+    card = scorecard(column.claims, _read_market(market_dir), column.published).set_index(["claim_id", "horizon"])
+    baba, nvda = _close(market_dir, "BABA"), _close(market_dir, "NVDA")
+    # Published after the 2025-03-06 US close; 1W ends 03-13.
+    expected = ((_last_on_or_before(baba, "2025-03-13") / baba.loc["2025-03-06"])
+                - (_last_on_or_before(nvda, "2025-03-13") / nvda.loc["2025-03-06"])) * 100
+    assert card.loc[("baba-beats-nvda", "1W"), "measured"] == pytest.approx(expected, abs=1e-9)
+    assert card.loc[("kweb-rises", "6M"), "primary"]

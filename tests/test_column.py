@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from commentary.document.column import (
@@ -48,7 +49,6 @@ claims:
     text_ko: 하나
     text_en: one
     rule: {type: direction, params: {series: NVDA, direction: down}}
-    start: "2025-01-24"
     horizons: [1W]
   - id: second
     text_ko: 둘
@@ -56,7 +56,7 @@ claims:
     rule:
       type: outperform
       params: {a: cn, b: NVDA}
-    start: "2025-01-24"
+    primary: 12M
 ---
 <!-- section: one lang: ko -->
 한국어 본문.
@@ -86,8 +86,10 @@ def test_minimal_file_parses() -> None:
     assert section.chart["start"] == dt.date(2025, 1, 2) and section.chart["baskets"] == ["cn"]
     assert section.news == {"start": dt.date(2025, 1, 20), "end": dt.date(2025, 1, 28), "tags": ["deepseek"]}
     first, second = c.claims
-    assert first.horizons == ("1W",)
-    assert second.horizons == ("1W", "1M", "3M", "6M", "12M")  # default: every horizon
+    assert [h.id for h in first.horizons] == ["1W"] and first.primary == "1W"
+    assert [h.id for h in second.horizons] == ["1W", "1M", "3M", "6M", "12M"]  # default: every offset
+    assert second.primary == "12M" and c.claim_errors == ()
+    assert c.published == pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul")  # default: 00:00 in the ko zone
     assert second.rule.params["a"].symbols == ("BABA", "JD")
     assert c.warnings == ()
 
@@ -104,13 +106,16 @@ def test_baek_column_parses() -> None:
         assert re.search("[가-힣]", s.body_ko) and not re.search("[가-힣]", s.body_en)
     assert c.section("china-catching-up").chart["base_date"] == dt.date(2025, 1, 24)
     assert c.baskets["cn_tech"] == ("0700.HK", "3690.HK", "1810.HK", "BABA", "BIDU", "JD", "PDD")
-    assert [(cl.id, cl.rule.type) for cl in c.claims] == [
-        ("cn-tech-beats-us-bigtech", "outperform"), ("us-bigtech-loses-steam", "direction"),
-        ("usdkrw-keeps-falling", "direction"), ("usdkrw-below-1430", "level"), ("indictment-no-fx-move", "no_move"),
+    assert [(cl.id, cl.rule.type, cl.primary) for cl in c.claims] == [
+        ("cn-tech-beats-us-bigtech", "outperform", "year-end"), ("cn-tech-rebounds", "direction", "year-end"),
+        ("us-bigtech-loses-steam", "direction", "year-end"), ("usdkrw-keeps-falling", "direction", "holiday-week"),
+        ("indictment-no-fx-move", "no_move", "1W"),
     ]
-    assert all(cl.start == dt.date(2025, 1, 24) for cl in c.claims)
+    assert c.claim("usdkrw-keeps-falling").horizon("holiday-week").end == dt.date(2025, 1, 31)
+    assert c.claim("cn-tech-beats-us-bigtech").horizon("year-end").end == dt.date(2025, 12, 31)
+    assert [f.id for f in c.facts] == ["usdkrw-dipped-below-1430"]
     no_move = c.claim("indictment-no-fx-move")
-    assert no_move.rule.params["threshold_pct"] == 1.0 and no_move.horizons == ("1W",)
+    assert no_move.rule.params["threshold_pct"] == 1.0 and [h.id for h in no_move.horizons] == ["1W"]
     assert "1%" in no_move.text_en and "1%" in no_move.text_ko  # the rule is stated
     assert c.warnings == ()
 
@@ -128,7 +133,8 @@ def test_list_commentaries_bundled_and_extra_folder(tmp_path: Path) -> None:
     assert [c.id for c in bundled if isinstance(c, Commentary)] == ["baek-2025-01-26", "example-2025-03-06-qwq"]
     assert not [c for c in bundled if isinstance(c, CommentaryError)]
     (tmp_path / "a-good.md").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "b-broken.md").write_text(GOOD.replace("type: direction", "type: foo"), encoding="utf-8")
+    broken = GOOD.replace("id: tiny", "id: broken").replace("kind: compare", "kind: pie")
+    (tmp_path / "b-broken.md").write_text(broken, encoding="utf-8")
     (tmp_path / "c-dupe.md").write_text(GOOD, encoding="utf-8")
     items = list_commentaries(tmp_path)
     assert [type(i).__name__ for i in items] == ["Commentary"] * 3 + ["CommentaryError"] * 2
@@ -141,13 +147,38 @@ def test_list_commentaries_bundled_and_extra_folder(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- malformed files
 
 
-def test_unknown_rule_names_file_line_and_field() -> None:
+def test_unknown_rule_names_file_line_field_and_claim_and_the_rest_still_load() -> None:
     text = GOOD.replace("      type: outperform", "      type: foo")
-    err = _error(text)
+    c = parse_commentary(text, "x.md")
     line = _line(text, "type: foo")
-    assert str(err) == f"x.md line {line}: claims[1].rule.type: unknown rule 'foo' (known: outperform, direction, " \
-                       "level, no_move)"
-    assert (err.file, err.line, err.field) == ("x.md", line, "claims[1].rule.type")
+    assert c.claim_errors == (f"x.md line {line}: claims[1].rule.type: unknown rule 'foo' (known: outperform, "
+                              "direction, level, stays, no_move) (claim 'second')",)
+    assert [cl.id for cl in c.claims] == ["first"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("series: NVDA, direction: down", "series: NOPE, direction: down", "claims[0].rule.params.series",
+         "unknown series 'NOPE'"),
+        ("horizons: [1W]", 'horizons: ["2025-01-20"]', "claims[0].horizons[0]", "before the reference"),
+        ("horizons: [1W]", 'horizons: ["9999-12-31"]', "claims[0].horizons[0]", "more than 30 years"),
+        ("horizons: [1W]", "horizons: [2W]", "claims[0].horizons[0]", "unknown horizon '2W'"),
+        ("direction: down", "direction: sideways", "claims[0].rule.params.direction", "expected one of up, down"),
+        ("{series: NVDA, direction: down}", "{symbol: KRW=X, level: -5, side: below}",
+         "claims[0].rule.params.level", "must be > 0"),
+        ("    primary: 12M\n", "", "claims[1].primary", "name the horizon"),
+        ("    text_en: two\n", "", "claims[1].text_en", "missing"),
+    ],
+)
+def test_bad_claims_name_file_claim_and_field(old: str, new: str, field: str, message: str) -> None:
+    text = GOOD.replace(old, new, 1).replace("type: direction", "type: level") if "level: -5" in new else \
+        GOOD.replace(old, new, 1)
+    c = parse_commentary(text, "x.md")
+    (error,) = c.claim_errors
+    assert error.startswith("x.md line ") and f": {field}: " in error and message in error, error
+    assert "(claim 'first')" in error or "(claim 'second')" in error
+    assert len(c.claims) == 1  # the other claim is still there to be scored
 
 
 def test_bad_yaml_names_the_line() -> None:
@@ -160,17 +191,9 @@ def test_bad_yaml_names_the_line() -> None:
 def test_missing_field_names_the_field() -> None:
     err = _error(GOOD.replace("author: Tester\n", ""))
     assert str(err) == "x.md line 2: author: missing (required)"
-    text = GOOD.replace("    text_en: two\n", "")
-    err = _error(text)
-    assert err.field == "claims[1].text_en" and "missing" in str(err)
-    assert err.line == _line(text, "- id: second")
 
 
 def test_bad_dates() -> None:
-    text = GOOD.replace('start: "2025-01-24"\n    horizons', 'start: "2025-13-01"\n    horizons')
-    err = _error(text)
-    assert str(err) == f"x.md line {_line(text, '2025-13-01')}: claims[0].start: bad date '2025-13-01' " \
-                       "(expected YYYY-MM-DD)"
     text = GOOD.replace('date: "2025-01-26"', "date: 26/01/2025")
     assert str(_error(text)) == "x.md line 5: date: bad date '26/01/2025' (expected YYYY-MM-DD)"
     text = GOOD.replace('end: "2025-02-28"', 'end: "2024-12-31"')
@@ -182,9 +205,9 @@ def test_bad_dates() -> None:
     [
         ("kind: compare", "kind: pie", "sections[0].chart.kind", "unknown chart kind 'pie'"),
         ("baskets: [cn]", "baskets: [us]", "sections[0].chart.baskets[0]", "unknown basket 'us' (known: cn)"),
-        ("horizons: [1W]", "horizons: [2W]", "claims[0].horizons[0]", "unknown horizon '2W'"),
-        ("direction: down", "direction: sideways", "claims[0].rule.params.direction", "expected one of up, down"),
         ("- id: second", "- id: first", "claims[1].id", "duplicate claim id 'first'"),
+        ('date: "2025-01-26"', 'date: "2025-01-26"\ntime: "25:00"', "time", "expected HH:MM"),
+        ('date: "2025-01-26"', 'date: "2025-01-26"\ntimezone: Mars/Olympus', "timezone", "unknown time zone"),
         ("url: null", "url: www.example.com", "url", "expected an http(s) address or null"),
         ("url: null\n", "", "url", "write 'url: null'"),
         ("language: ko", "language: korean", "language", "two-letter language code"),

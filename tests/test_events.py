@@ -47,7 +47,8 @@ def test_every_entry_is_valid(entry: dict) -> None:
     assert HANGUL.search(entry["label_ko"]) and HANGUL.search(entry["note_ko"])
     assert entry["label_en"].isascii() and entry["note_en"].isascii()
     assert 0 < len(entry["label_en"]) <= 40 and 0 < len(entry["label_ko"]) <= 40
-    assert entry["source_url"].startswith("https://")
+    assert entry.get("source_url", "https://").startswith("https://")
+    assert "source_url" in entry or entry.get("source_column") == "baek-2025-01-26"
     assert entry["symbols"] and all(instrument(s) is not None for s in entry["symbols"])
 
 
@@ -141,44 +142,44 @@ def test_events_in_window_includes_overlapping_ranges() -> None:
     assert [e.id for e in events_in_window(events, dt.date(2025, 1, 10), dt.date(2025, 1, 10))] == ["a"]
 
 
-def test_event_moves_on_hand_built_series() -> None:
-    days = pd.to_datetime(["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-23", "2025-01-24",
-                           "2025-01-27", "2025-01-28"])
-    series = pd.Series([1450.0, 1440.0, 1430.0, 1435.0, 1431.0, 1440.0, 1444.0], index=days)
-    events = [_ev("trading", "2025-01-22"), _ev("sunday", "2025-01-26"), _ev("first", "2025-01-20"),
-              _ev("late", "2025-01-27")]
-    moves = event_moves(events, series, horizon=2).set_index("id")
-
-    row = moves.loc["trading"]
-    assert row["on_trading_day"] and row["obs_date"] == pd.Timestamp("2025-01-22")
-    assert row["change"] == pytest.approx(-10.0) and row["change_pct"] == pytest.approx(-10 / 1440 * 100)
-    assert row["fwd_date"] == pd.Timestamp("2025-01-24") and row["fwd_change"] == pytest.approx(1.0)
-    assert row["source_url"] == "https://example.com/trading"
-
-    sunday = moves.loc["sunday"]  # non-trading date: last observation before it (Fri 01-24)
-    assert not sunday["on_trading_day"] and sunday["obs_date"] == pd.Timestamp("2025-01-24")
-    assert sunday["close"] == 1431.0 and sunday["change"] == pytest.approx(-4.0)
-    assert sunday["fwd_change"] == pytest.approx(13.0)  # 01-28 (two rows on) minus 01-24
-
-    assert pd.isna(moves.loc["first", "change"]) and moves.loc["first", "fwd_change"] == pytest.approx(-20.0)
-    assert pd.isna(moves.loc["late", "fwd_change"]) and moves.loc["late", "change"] == pytest.approx(9.0)
-    assert list(moves.index) == ["trading", "sunday", "first", "late"]
-
-
 def test_event_moves_before_series_and_empty() -> None:
-    series = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-02-03", "2025-02-04"]))
+    series = pd.Series([1.0, 2.0], index=pd.to_datetime(["2025-02-03", "2025-02-04"]), name="KRW=X")
     moves = event_moves([_ev("early", "2025-01-02")], series)
-    assert pd.isna(moves.loc[0, "close"]) and pd.isna(moves.loc[0, "obs_date"])
-    assert len(event_moves([_ev("x", "2025-01-02")], pd.Series(dtype="float64"))) == 1
+    assert moves.loc[0, "obs_date"] == pd.Timestamp("2025-02-03") and pd.isna(moves.loc[0, "prev_date"])
+    late = event_moves([_ev("late", "2025-03-02")], series)
+    assert pd.isna(late.loc[0, "obs_date"]) and late.loc[0, "prev_date"] == pd.Timestamp("2025-02-04")
+    assert len(event_moves([_ev("x", "2025-01-02")], pd.Series(dtype="float64", name="KRW=X"))) == 1
 
 
-def test_event_moves_on_real_krw_snapshot(market_dir: Path) -> None:
-    frame = pd.read_csv(market_dir / "KRW=X.csv", parse_dates=["date"])
-    series = frame.set_index("date")["close"]
-    moves = event_moves(load_events(), series).set_index("id")
-    assert moves.loc["boj_hike_won_fifth_day", "close"] == pytest.approx(1433.93, abs=0.01)
-    assert moves.loc["trump_fox_interview", "close"] == pytest.approx(1433.93, abs=0.01)
-    indictment = moves.loc["yoon_indictment"]  # Sunday 01-26: Friday's quote, first reaction over 5 rows
-    assert not indictment["on_trading_day"] and indictment["obs_date"] == pd.Timestamp("2025-01-24")
-    assert indictment["fwd_date"] == pd.Timestamp("2025-01-31")
-    assert indictment["fwd_close"] == pytest.approx(1441.66, abs=0.01)
+def test_event_moments_and_item_7_fixes(market_dir: Path) -> None:
+    by_id = {e.id: e for e in load_events()}
+    assert by_id["martial_law_night"].moment == pd.Timestamp("2024-12-03 22:30", tz="Asia/Seoul")
+    assert by_id["nvidia_selloff"].moment == pd.Timestamp("2025-01-27 09:30", tz="America/New_York")
+    interview = by_id["trump_fox_interview"]  # the US evening of 01-23 is the Korean morning of 01-24
+    assert interview.moment == pd.Timestamp("2025-01-23 18:00", tz="America/New_York") and interview.time_note
+    assert not by_id["yoon_indictment"].time_known and by_id["yoon_indictment"].source_column
+    # HSI's 2025-03-19 close and its gain on the 2024 close, from the snapshot.
+    hsi = pd.read_csv(market_dir / "^HSI.csv", parse_dates=["date"]).set_index("date")["close"]
+    close, year_end = hsi.loc["2025-03-19"], hsi.loc["2024-12-31"]
+    note = by_id["hsi_three_year_high"].note_en
+    assert f"{close:,.2f}" in note and f"{(close / year_end - 1) * 100:.1f}%" in note
+    assert by_id["hstech_bull_market"].date == dt.date(2025, 2, 7)
+
+
+def test_event_moves_on_real_krw_and_ecb_snapshots(market_dir: Path) -> None:
+    events = load_events()
+    for symbol in ("KRW=X", "USDKRW_ECB"):
+        frame = pd.read_csv(market_dir / f"{symbol}.csv", parse_dates=["date"])
+        moves = event_moves(events, frame.set_index("date")["close"], symbol=symbol).set_index("id")
+        # Martial law (22:30 KST on 12-03) came after both of that day's prints: the reaction is 12-04's.
+        assert moves.loc["martial_law_night", "obs_date"] == pd.Timestamp("2024-12-04")
+        # The inauguration (noon ET, 01-20) and the NVIDIA sell-off (01-27 US session): the next day's print.
+        assert moves.loc["inauguration_no_tariffs", "obs_date"] == pd.Timestamp("2025-01-21")
+        assert moves.loc["nvidia_selloff", "prev_date"] == pd.Timestamp("2025-01-27")
+        assert moves.loc["nvidia_selloff", "obs_date"] == pd.Timestamp("2025-01-28")
+        # The Sunday indictment: Friday's print before, Monday's after.
+        assert moves.loc["yoon_indictment", "prev_date"] == pd.Timestamp("2025-01-24")
+        assert moves.loc["yoon_indictment", "obs_date"] == pd.Timestamp("2025-01-27")
+    krw = pd.read_csv(market_dir / "KRW=X.csv", parse_dates=["date"]).set_index("date")["close"]
+    moves = event_moves(events, krw, symbol="KRW=X").set_index("id")
+    assert moves.loc["nvidia_selloff", "close"] == pytest.approx(1417.92, abs=0.01)

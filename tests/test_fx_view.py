@@ -144,7 +144,7 @@ def test_moves_table_formats_the_moves() -> None:
               _event("holiday", "holiday", start=D(2025, 1, 27), end=D(2025, 1, 30)),
               _event("us", "market", D(2025, 1, 27), date_basis="US")]
     series = _prices().query("symbol == 'KRW=X'").set_index("date")["close"]
-    moves = event_moves(events, series, horizon=2, lang="en")
+    moves = event_moves(events, series, horizon=2, lang="en", symbol="KRW=X")
     table = moves_table(moves, events, "en").set_index("event")
     fri = table.loc["fri en"]
     # 1434 - 1440 = -6 (-0.42%); two rows later 1418: -16 (-1.12%)
@@ -153,10 +153,11 @@ def test_moves_table_formats_the_moves() -> None:
     assert (fri["fwd_change"], fri["fwd_change_pct"], fri["kind"]) == ("-16.00", "-1.12%", "FX")
     assert (fri["source"], fri["source_url"]) == ("Pub", "https://e.com/fri")
     sun = table.loc["sun en"]
-    assert sun["rate_date"] == "Jan 24, 2025 (previous close)" and sun["close"] == "1,434.00"
+    # Sunday: the first KRW=X print after it is Monday's (the reaction), not Friday's.
+    assert sun["rate_date"] == "Jan 27, 2025 (first print after)" and sun["change_pct"] != "–"
     assert table.loc["holiday en", "date"] == "Jan 27, 2025 ~ Jan 30, 2025"
     assert table.loc["us en", "date"] == "Jan 27, 2025 (US date)"
     assert table.loc["us en", "fwd_change"] == "–"  # no row two trading days after Jan 27
-    ko = moves_table(event_moves(events[1:2], series, lang="ko"), events[1:2], "ko")
-    assert ko.loc[0, "event"] == "sun 한" and ko.loc[0, "rate_date"] == "2025년 1월 24일 (직전 거래일)"
+    ko = moves_table(event_moves(events[1:2], series, lang="ko", symbol="KRW=X"), events[1:2], "ko")
+    assert ko.loc[0, "event"] == "sun 한" and ko.loc[0, "rate_date"] == "2025년 1월 27일 (사건 뒤 첫 값)"
     assert ko.loc[0, "kind"] == "정치"

@@ -26,24 +26,73 @@ def _texts(at) -> list[str]:
     return [m.value.replace("\\", "") for m in at.markdown]
 
 
+SUMMARY = {
+    "en": ("Chinese tech beats US big tech in 2025. — **failed (-4.2 pp, within noise)**",
+           "5 claims, each judged on its primary horizon: 1 held, 3 failed, 1 source-dependent."),
+    "ko": ("2025년에 중국 기술주 바스켓이 미국 빅테크 바스켓보다 더 오른다. — **빗나감 (-4.2%p, 잡음 수준)**",
+           "주장 5개, 각 주장의 기준 기간으로 판정: 적중 1, 빗나감 3, 출처에 따라 다름 1."),
+}
+
+
+def _summary(at) -> str:
+    return next(shown(m.value) for m in at.markdown if "Verdicts" in m.value or "판정 요약" in m.value)
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_renders_sections_charts_and_scorecard(seeded_store, lang):
+def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     at = app_page(None, lang)
     assert not at.exception, [e.value for e in at.exception]
+    summary = _summary(at)
+    line, overall = SUMMARY[lang]
+    assert shown(line) in summary and overall in summary
+    assert ("source-dependent (Yahoo held +0.54%, ECB failed +1.10%)" in summary if lang == "en"
+            else "출처에 따라 다름 (야후 적중 +0.54%, ECB 빗나감 +1.10%)" in summary)
+    # The summary comes before the first section's evidence.
+    kinds = [el.type for el in at.main]
+    assert any("Verdicts" in m.value or "판정 요약" in m.value for m in at.markdown)
     subheaders = [s.value for s in at.subheader]
     for heading in BAEK_HEADINGS[lang]:
         assert any(heading in s for s in subheaders), (heading, subheaders)
-    assert len(_charts(at)) >= 3
+    assert len(_charts(at)) >= 4  # three section charts and the chosen claim's path
     assert any("1,430" in _figure_json(c) and "refline:1430" in _figure_json(c) for c in _charts(at))
-    assert any("event:trump_fox_interview" in _figure_json(c) for c in _charts(at))
-    card = at.dataframe[-1].value
-    assert len(card) == 5 + 5 + 3 + 3 + 1  # every claim × horizon
-    held = "적중" if lang == "ko" else "held"
-    first = card.iloc[1]  # outperform, 1M
-    assert first.iloc[1] == "1M" and first.iloc[2] == held
-    assert "pp" in first.iloc[3] if lang == "en" else "%p" in first.iloc[3]
+    assert any("divergence:2025-01-28" in _figure_json(c) for c in _charts(at))  # Yahoo vs ECB on 01-28
+    grid = next(d.value for d in at.dataframe if len(d.value) == 5)
+    primary = "판정 (기준 기간)" if lang == "ko" else "Verdict (primary)"
+    assert primary in grid.columns and grid[primary].iloc[0].startswith("🔴")
+    assert any(c.startswith("1W") and ("overlapping" in c or "겹침" in c) for c in grid.columns)
     assert any("retelling" in c.value or "다시 정리" in c.value for c in at.caption)
     assert any("not recorded" in c.value or "기록되어 있지 않습니다" in c.value for c in at.caption)
+    assert any("How verdicts are computed" in s or "판정은 이렇게 계산합니다" in s for s in subheaders)
+    del kinds
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_choosing_a_claim_shows_its_path(seeded_store, lang):
+    at = app_page(None, lang)
+    at.selectbox(key="col_claim").set_value("indictment-no-fx-move").run()
+    assert not at.exception
+    path = next(c for c in _charts(at) if "end:1W" in _figure_json(c))
+    assert "event:yoon_indictment" in _figure_json(path) and "no-move band" in _figure_json(path)
+    detail = at.dataframe[-1].value  # the chosen claim's readings, under its path
+    assert list(detail.iloc[:, 1]) == ["yahoo", "ecb"]
+    verdicts = list(detail.iloc[:, 2])
+    assert verdicts == (["적중", "빗나감"] if lang == "ko" else ["held", "failed"])
+
+
+def test_as_of_the_column_date_shows_only_what_was_known(seeded_store):
+    at = app_page(None, "en", asof="column")
+    assert not at.exception
+    summary = _summary(at)
+    assert "5 claims, each judged on its primary horizon: 5 judged later." in summary
+    for frame in at.dataframe:
+        assert "None" not in frame.value.astype(str).to_string() and "nan" not in frame.value.astype(str).to_string()
+    for chart in _charts(at):
+        import json
+
+        spec = json.loads(_figure_json(chart))
+        xs = [x for t in spec["data"] if t.get("mode") == "lines" for x in (t.get("x") or [])]
+        assert xs and pd.to_datetime(xs).max() <= pd.Timestamp("2025-01-26")
+    assert any("after the column" in i.value for i in at.info)  # the DeepSeek Monday table
 
 
 def test_news_beside_deepseek_section(seeded_store):
@@ -61,8 +110,8 @@ def test_switch_to_qwq_example(seeded_store):
     assert not at.exception
     assert any("QwQ-32B is out: Alibaba vs NVIDIA" in s.value for s in at.subheader)
     assert at.selectbox[0].value == "example-2025-03-06-qwq"
-    card = at.dataframe[-1].value
-    assert len(card) == 6
+    grid = next(d.value for d in at.dataframe if "Verdict (primary)" in d.value.columns)
+    assert len(grid) == 2
 
 
 def test_selectbox_switch(seeded_store):
@@ -93,7 +142,7 @@ def test_valid_upload_is_shown_escaped(seeded_store):
     assert not at.exception
     bodies = [m.value for m in at.markdown if "alert(1)" in m.value]
     assert bodies and all("<script>" not in b and "&lt;script&gt;" in b for b in bodies)
-    assert len(_charts(at)) == 1
+    assert len(_charts(at)) == 2  # the section chart and the chosen claim's path
 
 
 def _compare_last_x(at) -> pd.Timestamp:
@@ -109,11 +158,11 @@ def _compare_last_x(at) -> pd.Timestamp:
 
 def test_as_of_switch_changes_compare_window(seeded_store):
     at = app_page(None, "en")
-    assert at.radio[0].value == "all"  # evidence first: everything since the column
+    assert at.selectbox(key="col_asof").value == "all"  # evidence first: everything since the column
     assert _compare_last_x(at) > pd.Timestamp("2025-04-01")
-    at.radio[0].set_value("column").run()
+    at.selectbox(key="col_asof").set_value("column").run()
     assert not at.exception
     assert _compare_last_x(at) <= pd.Timestamp("2025-01-26")
     assert at.query_params["asof"] in ("column", ["column"])
     at2 = app_page(None, "en", asof="column")
-    assert at2.radio[0].value == "column"
+    assert at2.selectbox(key="col_asof").value == "column"

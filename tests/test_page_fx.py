@@ -219,8 +219,8 @@ def test_events_table_rows(seeded_store: Path) -> None:
         "-0.41", "-0.03%", "+7.73", "+0.54%")
     assert row["source_url"].startswith("https://")
     sunday = table[table["event"] == "President Yoon indicted"].iloc[0]
-    assert sunday["rate_date"] == "Jan 24, 2025 (previous close)"
-    assert table["date"].iloc[0] == "Jan 17, 2025" and table["date"].iloc[-1] == "Feb 21, 2025"
+    assert sunday["rate_date"] == "Jan 27, 2025 (first print after)"  # the reaction: Monday's print (issue 11)
+    assert table["date"].iloc[0] == "Jan 17, 2025" and table["date"].iloc[-1] == "Feb 7, 2025"  # HSTECH day
     ko = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")
     row_ko = _table(ko).set_index("event").loc["윤 대통령 기소"]
     assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"

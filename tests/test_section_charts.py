@@ -8,24 +8,27 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from commentary.charts.claim_path import claim_path_figure
 from commentary.charts.sections import (
     BASKET_PREFIX,
     compare_levels,
     cut_prices,
-    format_measured,
-    scorecard_table,
     section_figure,
     section_news,
 )
 from commentary.document.column import parse_commentary
-from commentary.scoring.claims import scorecard
+from commentary.scoring.claims import claim_paths, combine_sources, readings, scorecard
+from commentary.scoring.grid import scorecard_grid
+from commentary.scoring.summary import claim_lines, format_measured, overall_line
 from commentary.timeline.events import Event
 
 TEXT = """---
 id: tiny
 title: Tiny
 author: Tester
-date: "2025-01-03"
+date: "2025-01-02"
+time: "20:00"
+timezone: America/New_York
 language: en
 url: null
 summary_ko: 요약
@@ -58,14 +61,13 @@ claims:
     text_ko: 원/달러 1,430 아래
     text_en: USD/KRW below 1,430
     rule: {type: level, params: {symbol: KRW=X, level: 1430, side: below}}
-    start: "2025-01-02"
     horizons: [1W]
   - id: duo-beats
     text_ko: 듀오가 애플보다 낫다
     text_en: Duo beats Apple
     rule: {type: outperform, params: {a: duo, b: AAPL}}
-    start: "2025-01-02"
-    horizons: [1W]
+    horizons: [1W, "2025-01-06"]
+    primary: "2025-01-06"
 ---
 <!-- section: cmp lang: ko -->
 가
@@ -187,19 +189,50 @@ def test_section_news_window_tags_order_limit(col):
 
 
 def test_format_measured():
-    assert format_measured(5.24, "pp", None, "ko") == "+5.2%p"
-    assert format_measured(-2.123, "%", None, "en") == "-2.12%"
-    assert format_measured(1420.0, "level", "KRW", "ko") == "1,420.0원"
-    assert format_measured(None, "", None, "en") == "–"
+    assert format_measured(5.24, "pp", "ko") == "+5.2%p"
+    assert format_measured(-2.123, "%", "en") == "-2.12%"
+    assert format_measured(1420.0, "KRW", "ko") == "1,420.0원"
+    assert format_measured(None, "", "en") == "—"
 
 
-def test_scorecard_table(col):
-    card = scorecard(col.claims, _prices())
-    ko = scorecard_table(col.claims, card, "ko")
-    assert list(ko.columns) == ["주장", "기간", "판정", "측정값", "시작일", "종료일", "세부"]
-    # KRW=X: Jan 2 → Jan 9 (last on/before: Jan 6) close 1,425 < 1,430 → held
-    assert ko.iloc[0].tolist()[:6] == ["원/달러 1,430 아래", "1W", "적중", "1,425.0원", "2025년 1월 2일",
-                                       "2025년 1월 6일"]
-    en = scorecard_table(col.claims, card, "en")
-    # duo 100 → 105 (+5%) vs AAPL 20 → 24 (+20%), Jan 2 → Jan 6: -15.0 pp → failed
-    assert en.iloc[1]["Verdict"] == "failed" and en.iloc[1]["Measured"] == "-15.0 pp"
+def test_cut_prices_at_a_moment_uses_each_series_observation_time():
+    moment = pd.Timestamp("2025-01-03 08:00", tz="Europe/Berlin").tz_convert("UTC")  # = 16:00 KST
+    known = cut_prices(_prices(), moment)
+    last = known.groupby("symbol")["date"].max()
+    assert last["KRW=X"] == pd.Timestamp("2025-01-03")  # Asian-hours print (15:30 KST) already taken
+    assert last["USDKRW_ECB"] == pd.Timestamp("2025-01-02")  # 14:15 CET fixing not yet
+    assert last["NVDA"] == pd.Timestamp("2025-01-02")  # the US close is hours away
+
+
+def test_fx_chart_marks_sources_apart_by_more_than_1_5_percent(col):
+    prices = _prices()
+    prices.loc[(prices["symbol"] == "KRW=X") & (prices["date"] == "2025-01-03"), ["close", "adj_close"]] = 1395.0
+    fig = section_figure(col.section("fx"), col, prices, [], "en", None)
+    marks = [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
+    assert [a.name for a in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
+    assert "-1.8%" in marks[0].text
+    plain = section_figure(col.section("fx"), col, _prices(), [], "en", None)
+    assert not [a for a in plain.layout.annotations if (a.name or "").startswith("divergence:")]
+
+
+def test_scorecard_grid_summary_and_path(col):
+    # Published 2025-01-02 20:00 New York: the reference is Jan 2's close (duo 100, AAPL 20).
+    card = scorecard(col.claims, _prices(), col.published)
+    combined = combine_sources(card)
+    table, kinds = scorecard_grid(col.claims, combined, "en")
+    assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1W (overlapping)"]
+    duo = table.iloc[1]
+    # duo (NVDA 100→90, MSFT 50→60) = 105 vs AAPL 20→24 = 120 at Jan 6: -15.0 pp → failed
+    assert duo["Verdict (primary)"] == "🔴 failed -15.0 pp" and duo["2025-01-06"] == "★ 🔴 failed -15.0 pp"
+    assert table.iloc[0]["2025-01-06"] == "—" and kinds.iloc[1]["2025-01-06"] == "failed"
+    lines = claim_lines(col.claims, combined, "ko")
+    assert lines[1][0] == "듀오가 애플보다 낫다" and lines[1][2].startswith("빗나감 (-15.0%p, ")
+    assert overall_line(col.claims, combined, "en").startswith("2 claims, each judged on its primary horizon:")
+    claim = col.claim("duo-beats")
+    mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]
+    fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], "en")
+    names = [t.name for t in fig.data]
+    assert "duo" in names and "AAPL" in names
+    ends = [t for t in fig.data if (t.name or "").startswith("end:")]
+    assert {t.name for t in ends} == {"end:1W", "end:2025-01-06"}
+    assert any(t.y[0] == pytest.approx(105.0) for t in ends)  # the basket at its end, rebased

@@ -12,9 +12,11 @@ Rules chosen here (and tested):
   base date; a column with no such value becomes all-NaN.
 * **Baskets** are buy-and-hold: ``sum_i w_i * rebased_i`` with weights summing
   to 1.  A basket is NaN on any date where a member with a positive weight has
-  no value (after an optional carry-forward of at most ``max_carry_days``
-  calendar days, default 0), so a basket line never jumps because a member
-  silently dropped out.
+  no value, so a basket line never jumps because a member silently dropped
+  out.  The one holiday-carry rule (:data:`HOLIDAY_CARRY`, used by the
+  scorecard and the compare page) carries a member's last price only over
+  dates that are not sessions of its own exchange's calendar
+  (``exchange-calendars``); a missing value on one of its sessions is a gap.
 * **Currency conversion** aligns every price date with the FX rate of the same
   calendar date, or the last earlier one at most ``max_fill_days`` days old;
   prices with no usable rate are dropped and counted in the notes.
@@ -32,8 +34,12 @@ from typing import Literal
 
 import pandas as pd
 
+from commentary.timeline.observation import non_session_dates, print_moment
 from data_sources.frames import PRICE_COLUMNS, normalise, return_price
 from data_sources.universe import FX_PER_USD, instrument
+
+# ``basket_index(..., max_carry_days=HOLIDAY_CARRY)``: carry over the member's own market holidays only.
+HOLIDAY_CARRY: Literal["holidays"] = "holidays"
 
 COLUMN_DATE = pd.Timestamp("2025-01-26")
 PRESETS: tuple[str, ...] = ("1M", "3M", "6M", "YTD", "1Y", "All")
@@ -44,18 +50,6 @@ _SPANS: dict[str, pd.DateOffset] = {
     "3M": pd.DateOffset(months=3),
     "6M": pd.DateOffset(months=6),
     "1Y": pd.DateOffset(years=1),
-}
-# Approximate local closing time of each exchange's daily value (for ``event_time``).
-_SESSION_CLOSE: dict[str, str] = {
-    "HKEX": "16:00",
-    "KRX": "15:30",
-    "NASDAQ": "16:00",
-    "NYSE": "16:00",
-    "NYSE Arca": "16:00",
-    "SNP": "16:00",
-    "ICE": "17:00",
-    "ECB": "14:15",
-    "FX (OTC)": "23:00",
 }
 
 
@@ -97,6 +91,27 @@ def _observed(prices: pd.DataFrame) -> pd.DataFrame:
     )
     out = out[out["price"].notna()]
     return out.sort_values(["symbol", "date"], kind="stable").reset_index(drop=True)
+
+
+def carry_over_holidays(frame: pd.DataFrame) -> pd.DataFrame:
+    """Forward-fill each column of a wide frame only across dates that are not sessions of its exchange.
+
+    A run of missing values is filled when every date in it is a holiday or weekend of the column's
+    market (its exchange calendar); one missing value on a session breaks the carry for the rest of
+    the run.  Columns without an exchange calendar (FX, ECB rates) are never filled.
+    """
+    if frame.empty:
+        return frame
+    index = pd.DatetimeIndex(frame.index)
+    out = {}
+    for col in frame.columns:
+        series = frame[col]
+        valid = series.notna()
+        closed = non_session_dates(str(col), index).to_numpy()
+        gap = pd.Series(~valid.to_numpy() & ~closed, index=frame.index)
+        broken = gap.astype("int8").groupby(valid.cumsum().to_numpy()).cummax().astype(bool)
+        out[col] = series.ffill().where(valid | ~broken)
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
 def _carry_forward(frame: pd.DataFrame, max_days: int) -> pd.DataFrame:
@@ -166,14 +181,15 @@ def basket_index(
     members: list[str],
     base_date: object,
     weights: Mapping[str, float] | None = None,
-    max_carry_days: int = 0,
+    max_carry_days: int | Literal["holidays"] = 0,
 ) -> pd.Series:
     """Buy-and-hold basket rebased to 100 at ``base_date``: ``sum_i w_i * rebased_i``.
 
     Weights are normalised to sum to 1 (equal weights when None). Members with
-    weight 0 are ignored. Missing values: each member's value may be carried
-    forward over at most ``max_carry_days`` calendar days (e.g. across its own
-    market's holiday); the basket is NaN on any date where a weighted member
+    weight 0 are ignored. Missing values: with ``max_carry_days=HOLIDAY_CARRY``
+    each member's value is carried over its own market's non-session dates
+    (:func:`carry_over_holidays`); an integer carries it over at most that many
+    calendar days (0: no carry); the basket is NaN on any date where a weighted member
     still has no value. Raises ValueError for an empty or duplicated member
     list, a member that is not a column, or bad weights.
     """
@@ -185,10 +201,12 @@ def basket_index(
     absent = [m for m in members if m not in wide.columns]
     if absent:
         raise ValueError(f"basket: no price column for member(s) {', '.join(absent)}")
-    if max_carry_days < 0:
-        raise ValueError(f"basket: max_carry_days must be ≥ 0, got {max_carry_days}")
+    if max_carry_days != HOLIDAY_CARRY and (not isinstance(max_carry_days, int) or max_carry_days < 0):
+        raise ValueError(f"basket: max_carry_days must be ≥ 0 or {HOLIDAY_CARRY!r}, got {max_carry_days!r}")
     norm = {m: w for m, w in _normalised_weights(list(members), weights).items() if w > 0}
-    levels = _carry_forward(rebase(wide[list(norm)], base_date), max_carry_days)
+    rebased = rebase(wide[list(norm)], base_date)
+    levels = (carry_over_holidays(rebased) if max_carry_days == HOLIDAY_CARRY
+              else _carry_forward(rebased, max_carry_days))
     weighted = levels.mul(pd.Series(norm), axis=1)
     basket = weighted.sum(axis=1, min_count=len(norm)).where(levels.notna().all(axis=1))
     return basket.rename("basket")
@@ -400,12 +418,15 @@ def _moment(value: pd.Timestamp | str) -> pd.Timestamp:
 
 
 def _closes_before(symbol: str, day: pd.Timestamp, event_time: pd.Timestamp) -> bool:
-    """Whether ``symbol``'s daily value for ``day`` was fixed at or before ``event_time``."""
-    inst = instrument(symbol)
-    if inst is None:
+    """Whether ``symbol``'s daily value for ``day`` was observed at or before ``event_time``.
+
+    The observation moment comes from :func:`commentary.timeline.observation.print_moment`: the
+    exchange calendar's session close (half days included), the ECB's 14:15 CET fixing, or Yahoo
+    FX's Asian-hours print.
+    """
+    if instrument(symbol) is None:
         return False
-    close = _SESSION_CLOSE.get(inst.exchange, "16:00")
-    return pd.Timestamp(f"{_iso(day)} {close}").tz_localize(inst.timezone) <= event_time
+    return print_moment(symbol, day) <= event_time
 
 
 def event_day_moves(

@@ -312,7 +312,7 @@ def _basket(frame: pd.DataFrame, members: list[str], base: dt.date,
     if weights is not None:
         kept = {s: v for s, v in weights.items() if s in members}
         weights = kept or None
-    return basket_index(frame, members, base, weights, max_carry_days=MAX_CARRY_DAYS)
+    return basket_index(frame, members, base, weights, max_carry_days="holidays")  # analytics.HOLIDAY_CARRY
 
 
 def history_span(view: CompareView) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -275,7 +275,7 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
             day += " (미국 날짜)" if ko else " (US date)"
         rate_date = fmt_date(row.obs_date, lang)
         if rate_date != MISSING and not row.on_trading_day:
-            rate_date += " (직전 거래일)" if ko else " (previous close)"
+            rate_date += " (사건 뒤 첫 값)" if ko else " (first print after)"
         rows.append({
             "date": day, "event": row.label, "kind": kind_name(event.kind, lang) if event else "",
             "rate_date": rate_date, "close": fmt_number(row.close, decimals),

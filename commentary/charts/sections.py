@@ -4,7 +4,8 @@ Uses the same builders as the other pages: :func:`commentary.charts.compare.comp
 pins for ``compare``, :func:`commentary.charts.fx.fx_figure` for ``fx``/``fx_window`` and
 :func:`commentary.analysis.analytics.event_day_moves` for ``event_day``.
 
-``as_of`` (a date) drops every price after it: the chart shows what was known at that date.  With
+``as_of`` (a date, or a tz-aware moment such as the column's publication) drops every price observed
+after it (each series at its own observation time): the chart shows what was known then.  With
 ``as_of=None`` everything stored is used; a ``compare`` chart then runs on past the spec's end up to
 the last stored date ("everything since"), while the FX and event-day charts keep their own windows
 (they are about a particular week or month).
@@ -20,19 +21,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.analysis import compare_view as cv
-from commentary.analysis.analytics import basket_index, event_day_moves, rebase
+from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
 from commentary.charts.pins import add_event_pins, add_reference_line
-from commentary.scoring.claims import BASKET_NAMES, VERDICT_LABELS, rule_symbols
-from commentary.text.formatting import fmt_date, fmt_krw, fmt_number, fmt_pct, fmt_pp
+from commentary.scoring.claims import BASKET_NAMES, divergences
+from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
+from commentary.timeline.observation import print_moments
 from data_sources.frames import wide
 from data_sources.news_store import local_days
-from data_sources.universe import instrument
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim, Commentary, Section
+    from commentary.document.column import Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
 NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
@@ -42,10 +43,19 @@ def _ts(value: object) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-def cut_prices(prices: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
-    """Rows of the tidy ``prices`` dated on or before ``as_of`` (all rows when None)."""
+def cut_prices(prices: pd.DataFrame, as_of: dt.date | pd.Timestamp | None) -> pd.DataFrame:
+    """Rows of the tidy ``prices`` known at ``as_of`` (all rows when None).
+
+    A date keeps rows dated on or before it; a tz-aware moment keeps each symbol's prints observed at
+    or before it (:func:`commentary.timeline.observation.print_moments`).
+    """
     if as_of is None or prices.empty:
         return prices
+    if isinstance(as_of, pd.Timestamp) and as_of.tzinfo is not None:
+        keep = pd.Series(False, index=prices.index)
+        for symbol, rows in prices.groupby("symbol"):
+            keep[rows.index] = print_moments(str(symbol), pd.DatetimeIndex(rows["date"])) <= as_of
+        return prices[keep]
     return prices[prices["date"] <= _ts(as_of)]
 
 
@@ -84,7 +94,7 @@ def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[s
         usable, out = cv.rebasable(frame, members, base)
         left_out += [m for m in out if m not in left_out]
         if usable:
-            columns[BASKET_PREFIX + name] = basket_index(frame, usable, base, max_carry_days=cv.MAX_CARRY_DAYS)
+            columns[BASKET_PREFIX + name] = basket_index(frame, usable, base, max_carry_days=HOLIDAY_CARRY)
     usable, out = cv.rebasable(frame, list(symbols), base)
     left_out += [m for m in out if m not in left_out]
     if usable:
@@ -103,7 +113,7 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     if as_of is None and len(prices):
         end = max(end, prices["date"].max().date())
     elif as_of is not None:
-        end = min(end, as_of)
+        end = min(end, as_of.date() if isinstance(as_of, pd.Timestamp) else as_of)
     baskets = {name: commentary.baskets[name] for name in chart.get("baskets", []) if name in commentary.baskets}
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
@@ -135,6 +145,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
         fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, lang),
                                  line=dict(width=1.2, dash="dot"),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
+    _mark_divergences(fig, window, symbols, lang)
     threshold = chart.get("threshold_pct")
     if chart["kind"] == "fx_window" and threshold is not None and len(rate):
         before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")
@@ -147,13 +158,38 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     return fig
 
 
-def event_day_table(section: Section, prices: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`event_day_moves` of the section's symbols on its ``event_date`` (names added), within its window."""
+DIVERGENCE_PCT = 1.5  # two sources of one rate further apart than this on a day: marked on the chart
+
+
+def _mark_divergences(fig: go.Figure, window: pd.DataFrame, symbols: Sequence[str], lang: str) -> None:
+    """Mark each day where the chart's first two rate series differ by more than :data:`DIVERGENCE_PCT` %."""
+    if len(symbols) < 2:
+        return
+    a, b = (window[window["symbol"] == s].set_index("date")["close"] for s in symbols[:2])
+    for row in divergences(a, b, DIVERGENCE_PCT).itertuples(index=False):
+        text = (f"{symbols[0]}·{symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
+                else f"{symbols[0]} vs {symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}%")
+        fig.add_annotation(x=row.date, y=row.a, text=text, showarrow=True, arrowhead=2, ax=0, ay=28,
+                           font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")
+
+
+def event_moment(section: Section, events: Sequence[Event]) -> str | pd.Timestamp:
+    """The moment an event-day chart measures from: its ``event``'s moment, else the US open of ``event_date``."""
+    wanted = section.chart.get("event")
+    found = next((e for e in events if e.id == wanted), None) if wanted else None
+    return found.moment if found is not None else cv.event_time(section.chart["event_date"])
+
+
+def event_day_table(section: Section, prices: pd.DataFrame, lang: str, events: Sequence[Event] = ()) -> pd.DataFrame:
+    """:func:`event_day_moves` of the section's symbols on its ``event_date`` (names added), within its window.
+
+    Each symbol's move runs from its last close before the event's moment to its first after it.
+    """
     chart = section.chart
     day = chart["event_date"]
     lo, hi = _ts(chart["start"]), _ts(chart["end"])
     picked = prices[prices["symbol"].isin(chart.get("symbols", [])) & (prices["date"] >= lo) & (prices["date"] <= hi)]
-    moves = event_day_moves(picked, day, lang, event_time=cv.event_time(day))
+    moves = event_day_moves(picked, day, lang, event_time=event_moment(section, events))
     return cv.moves_frame(moves, lang)
 
 
@@ -164,7 +200,7 @@ def _beside_text(fig: go.Figure) -> go.Figure:
 
 
 def section_figure(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
-                   lang: str, as_of: dt.date | None = None) -> go.Figure | pd.DataFrame:
+                   lang: str, as_of: dt.date | pd.Timestamp | None = None) -> go.Figure | pd.DataFrame:
     """The evidence for ``section``'s chart spec: a figure (compare, fx, fx_window) or a table (event_day).
 
     ``prices`` is the store's tidy frame; ``events`` the known events (the spec's ``events`` ids, else
@@ -177,7 +213,7 @@ def section_figure(section: Section, commentary: Commentary, prices: pd.DataFram
     if kind in ("fx", "fx_window"):
         return _beside_text(_fx(section, commentary, data, events, lang))
     if kind == "event_day":
-        return event_day_table(section, data, lang)
+        return event_day_table(section, data, lang, events)
     raise ValueError(f"section {section.id}: unknown chart kind {kind!r}")
 
 
@@ -206,68 +242,3 @@ def section_news(news: pd.DataFrame, section: Section, limit: int = NEWS_LIMIT, 
     picked = news[mask & (hits > 0)].assign(_hits=hits, _when=published)
     picked = picked.sort_values(["_hits", "_when"], ascending=[False, True], kind="stable")
     return picked.drop(columns=["_hits", "_when"]).head(limit).reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- scorecard table
-
-SCORECARD_HEADERS: dict[str, dict[str, str]] = {
-    "ko": {"claim": "주장", "horizon": "기간", "verdict": "판정", "measured": "측정값", "start": "시작일",
-           "end": "종료일", "detail": "세부"},
-    "en": {"claim": "Claim", "horizon": "Horizon", "verdict": "Verdict", "measured": "Measured", "start": "Start",
-           "end": "End", "detail": "Detail"},
-}
-RULE_LEGEND: dict[str, tuple[str, ...]] = {
-    "ko": (
-        "판정은 시작일 당일(또는 그 전 마지막) 종가와 각 기간(1주·1개월·3개월·6개월·12개월) "
-        "끝 날 당일(또는 그 전 마지막) 종가를 비교합니다. 바스켓은 시작일을 100으로 놓은 동일가중 지수입니다.",
-        "outperform: A의 수익률 − B의 수익률(%p)이 기준폭보다 크면 적중.",
-        "direction: 변동률(%)이 말한 방향으로 기준치를 넘으면 적중.",
-        "level: 기간 끝 종가가 말한 수준의 아래/위에 있으면 적중.",
-        "no_move: 변동률의 절댓값이 기준치(%) 미만이면 적중.",
-        "시기상조: 기간이 아직 끝나지 않음(저장된 마지막 날짜 이후). 데이터 없음: 필요한 가격이 없음.",
-    ),
-    "en": (
-        "Each verdict compares the close on (or last before) the start date with the close on (or last before) "
-        "the end of each horizon (1W, 1M, 3M, 6M, 12M). Baskets are equal-weight indices rebased to 100 at the start.",
-        "outperform: held when return(A) − return(B), in percentage points, beats the margin.",
-        "direction: held when the change (%) goes beyond the threshold in the stated direction.",
-        "level: held when the close at the horizon's end is below/above the stated level.",
-        "no_move: held when the absolute change is under the threshold (%).",
-        "too early: the horizon ends after the last stored date. no data: a needed price is missing.",
-    ),
-}
-
-
-def format_measured(value: float | None, unit: str, currency: str | None, lang: str) -> str:
-    """A scorecard measurement: ``%p``/``pp``, signed ``%``, or a level (won amounts as 원/₩)."""
-    if unit == "pp":
-        return fmt_pp(value, lang=lang)
-    if unit == "%":
-        return fmt_pct(value, 2, lang=lang)
-    if currency == "KRW":
-        return fmt_krw(value, lang=lang)
-    return fmt_number(value, 2, lang)
-
-
-def scorecard_table(claims: Sequence[Claim], card: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`commentary.scoring.claims.scorecard` as a display table in ``lang`` (one row per claim × horizon)."""
-    words = SCORECARD_HEADERS["ko" if lang == "ko" else "en"]
-    by_id = {c.id: c for c in claims}
-    rows = []
-    for rec in card.to_dict("records"):
-        claim = by_id.get(rec["claim_id"])
-        currency = None
-        if claim is not None and claim.rule.type == "level":
-            inst = instrument(rule_symbols(claim.rule)[0])
-            currency = inst.currency if inst else None
-        rows.append({
-            words["claim"]: claim.text(lang) if claim else rec["claim_id"],
-            words["horizon"]: rec["horizon"],
-            words["verdict"]: VERDICT_LABELS.get(rec["verdict"], {}).get("ko" if lang == "ko" else "en",
-                                                                         rec["verdict"]),
-            words["measured"]: format_measured(rec["measured"], rec["unit"], currency, lang),
-            words["start"]: fmt_date(rec["start_date"], lang),
-            words["end"]: fmt_date(rec["end_date"], lang),
-            words["detail"]: (rec.get("detail_ko") or rec["detail"]) if lang == "ko" else rec["detail"],
-        })
-    return pd.DataFrame(rows, columns=list(words.values()))

@@ -5,6 +5,8 @@ File format (see ``commentary/columns/*.md``)::
     ---
     id: baek-2025-01-26            # slug: a-z, 0-9, '-'
     title: <the original title>     # plus author, date (YYYY-MM-DD), language (ISO 639-1), url (or null)
+    time: "HH:MM"                   # optional publication time (default 00:00) ...
+    timezone: Asia/Seoul            # ... in this IANA zone (default: the language's zone, ko -> Asia/Seoul)
     summary_ko: ... / summary_en: ...
     symbols: [...]                  # optional; universe symbols the column is about
     events: [...]                   # optional; event ids (free strings)
@@ -13,8 +15,8 @@ File format (see ``commentary/columns/*.md``)::
       - id: ...
         chart: {kind: compare|fx|event_day|fx_window, symbols, baskets, start, end, base_date, event_date, ...}
         news: {start, end, tags}
-    claims:                         # id, text_ko, text_en, rule {type, params}, start, horizons, section
-      - ...
+    claims:                         # id, text_ko, text_en, rule {type, params}, horizons, primary, section
+      - ...                         # (measured from publication; horizons: commentary.scoring.horizons)
     ---
     <!-- section: <section id> lang: ko -->
     Korean narrative of that section (Markdown) ...
@@ -24,7 +26,9 @@ File format (see ``commentary/columns/*.md``)::
 Every section needs both a ``ko`` and an ``en`` block; nothing but blank lines may precede the first
 marker.  Dates are strings ``YYYY-MM-DD`` (YAML timestamps are not auto-converted).  Symbols outside
 the universe give a warning (``Commentary.warnings``), not an error: the app shows them as "no data".
-Every other problem raises :class:`CommentaryError` naming the file, line and field.
+A claim that cannot be evaluated (unknown series, a horizon before publication, absurd parameters)
+is left out and its :class:`CommentaryError` kept in ``Commentary.claim_errors``: the other claims
+are still scored.  Every other problem raises :class:`CommentaryError` naming the file, line and field.
 """
 
 from __future__ import annotations
@@ -32,15 +36,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from commentary.document import safe_yaml
-from commentary.scoring.claims import HORIZONS, Rule, rule_symbols, validate_rule
+from commentary.scoring.claims import HORIZONS, Rule, validate_rule
+from commentary.scoring.horizons import Horizon, parse_horizon
+from commentary.timeline.observation import LANGUAGE_ZONES
 from data_sources.universe import instrument
 
 COLUMNS_DIR = Path(__file__).resolve().parents[1] / "columns"
@@ -92,19 +100,50 @@ class Section:
 
 @dataclass(frozen=True)
 class Claim:
-    """A checkable statement: a rule evaluated from ``start`` at each horizon."""
+    """A checkable statement: a rule evaluated from the column's publication at each horizon.
+
+    ``primary`` is the id of the horizon the claim is judged on (the others are context).
+    """
 
     id: str
     text_ko: str
     text_en: str
     rule: Rule
-    start: dt.date
-    horizons: tuple[str, ...]
+    horizons: tuple[Horizon, ...]
+    primary: str
+    section: str | None = None
+
+    def horizon(self, horizon_id: str) -> Horizon | None:
+        """The horizon with ``horizon_id``, or None."""
+        return next((h for h in self.horizons if h.id == horizon_id), None)
+
+    def text(self, lang: str) -> str:
+        """Statement in ``lang``."""
+        return self.text_ko if lang == "ko" else self.text_en
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact the column reports (not a forecast), checked against the closes we hold.
+
+    ``check``: ``symbols`` (each source), ``level``, ``side`` (below|above), ``start``/``end`` dates.
+    """
+
+    id: str
+    text_ko: str
+    text_en: str
+    check: dict[str, Any]
+    reported_ko: str = ""
+    reported_en: str = ""
     section: str | None = None
 
     def text(self, lang: str) -> str:
         """Statement in ``lang``."""
         return self.text_ko if lang == "ko" else self.text_en
+
+    def reported(self, lang: str) -> str:
+        """What the sources reported, in ``lang``."""
+        return self.reported_ko if lang == "ko" else self.reported_en
 
 
 @dataclass(frozen=True)
@@ -126,6 +165,15 @@ class Commentary:
     claims: tuple[Claim, ...]
     source: str
     warnings: tuple[str, ...] = field(default=())
+    time: str = "00:00"
+    timezone: str = "Asia/Seoul"
+    claim_errors: tuple[str, ...] = field(default=())
+    facts: tuple[Fact, ...] = field(default=())
+
+    @property
+    def published(self) -> pd.Timestamp:
+        """The publication moment (tz-aware, UTC): ``date`` at ``time`` in ``timezone``."""
+        return pd.Timestamp(f"{self.date.isoformat()} {self.time}").tz_localize(self.timezone).tz_convert("UTC")
 
     def summary(self, lang: str) -> str:
         """Summary in ``lang``."""
@@ -347,33 +395,105 @@ def _news(raw: Any, ctx: _Context, path: Path_) -> dict[str, Any] | None:
     return {"start": start, "end": end, "tags": list(tags)}
 
 
-def _claim(raw: Any, i: int, ctx: _Context, baskets: dict[str, tuple[str, ...]], section_ids: set[str]) -> Claim:
+def _claim(raw: Any, i: int, ctx: _Context, baskets: dict[str, tuple[str, ...]], section_ids: set[str],
+           published: dt.date) -> Claim:
     path: Path_ = ("claims", i)
     if not isinstance(raw, dict):
         raise ctx.error(path, "expected a mapping")
     claim_id = _get(raw, "id", ctx, path, "slug")
+
+    def fail(sub: Path_, problem: str) -> CommentaryError:
+        return ctx.error((*path, *sub), f"{problem} (claim {claim_id!r})")
+
     rule_raw = _get(raw, "rule", ctx, path, "map")
     rule, problems = validate_rule(rule_raw.get("type"), rule_raw.get("params"), baskets)
     if problems:
         sub, message = problems[0]
-        raise ctx.error((*path, "rule", *sub), message)
+        raise fail(("rule", *sub), message)
     assert rule is not None
+    for name, value in rule.params.items():
+        for sym in getattr(value, "symbols", ()):
+            if getattr(value, "label", None) not in baskets and instrument(sym) is None:
+                raise fail(("rule", "params", name), f"unknown series {sym!r} (neither a basket of this column "
+                                                    "nor a symbol of the universe)")
+    if "start" in raw:
+        ctx.warn((*path, "start"), f"ignored (claim {claim_id!r}): every claim is measured from the column's "
+                                   "publication (date, time, timezone)")
     horizons_raw = _get(raw, "horizons", ctx, path, "list", required=False)
-    horizons = _strings(horizons_raw, ctx, (*path, "horizons")) if horizons_raw is not None else tuple(HORIZONS)
-    for j, h in enumerate(horizons):
-        if h not in HORIZONS:
-            raise ctx.error((*path, "horizons", j), f"unknown horizon {h!r} (known: {', '.join(HORIZONS)})")
-    if not horizons:
-        raise ctx.error((*path, "horizons"), "needs at least one horizon")
+    if horizons_raw is None:
+        horizons_raw = list(HORIZONS)
+    if not horizons_raw:
+        raise fail(("horizons",), "needs at least one horizon")
+    horizons: list[Horizon] = []
+    for j, h in enumerate(horizons_raw):
+        parsed = parse_horizon(h, published)
+        if isinstance(parsed, str):
+            raise fail(("horizons", j), parsed)
+        if any(x.id == parsed.id for x in horizons):
+            raise fail(("horizons", j), f"horizon {parsed.id!r} listed twice")
+        horizons.append(parsed)
+    primary = raw.get("primary")
+    if primary is None:
+        if len(horizons) > 1:
+            raise fail(("primary",), "missing: name the horizon the claim is judged on "
+                                     f"(one of {', '.join(h.id for h in horizons)})")
+        primary = horizons[0].id
+    if primary not in {h.id for h in horizons}:
+        known = ", ".join(h.id for h in horizons)
+        raise fail(("primary",), f"{primary!r} is not one of the claim's horizons ({known})")
     section = _get(raw, "section", ctx, path, "text", required=False)
     if section is not None and section not in section_ids:
-        raise ctx.error((*path, "section"), f"unknown section {section!r} (known: {', '.join(sorted(section_ids))})")
-    needed = rule_symbols(rule)
-    for sym in needed:
-        if instrument(sym) is None:
-            ctx.warn((*path, "rule", "params"), f"symbol {sym!r} is not in the universe (verdicts: no data)")
+        raise fail(("section",), f"unknown section {section!r} (known: {', '.join(sorted(section_ids))})")
     return Claim(claim_id, _get(raw, "text_ko", ctx, path, "text"), _get(raw, "text_en", ctx, path, "text"),
-                 rule, _get(raw, "start", ctx, path, "date"), horizons, section)
+                 rule, tuple(horizons), str(primary), section)
+
+
+def _facts(data: dict[str, Any], ctx: _Context, section_ids: set[str]) -> tuple[Fact, ...]:
+    out: list[Fact] = []
+    for i, raw in enumerate(_get(data, "facts", ctx, (), "list", required=False) or []):
+        path: Path_ = ("facts", i)
+        if not isinstance(raw, dict):
+            raise ctx.error(path, "expected a mapping")
+        check = _get(raw, "check", ctx, path, "map")
+        cpath = (*path, "check")
+        symbols = _strings(_get(check, "symbols", ctx, cpath, "list"), ctx, (*cpath, "symbols"))
+        for j, sym in enumerate(symbols):
+            if instrument(sym) is None:
+                raise ctx.error((*cpath, "symbols", j), f"unknown series {sym!r}")
+        level = check.get("level")
+        if isinstance(level, bool) or not isinstance(level, int | float) or level <= 0:
+            raise ctx.error((*cpath, "level"), f"expected a positive number, got {level!r}")
+        if check.get("side") not in ("below", "above"):
+            raise ctx.error((*cpath, "side"), f"expected below or above, got {check.get('side')!r}")
+        start, end = _get(check, "start", ctx, cpath, "date"), _get(check, "end", ctx, cpath, "date")
+        if end < start:
+            raise ctx.error((*cpath, "end"), f"end {end} is before start {start}")
+        section = _get(raw, "section", ctx, path, "text", required=False)
+        if section is not None and section not in section_ids:
+            raise ctx.error((*path, "section"), f"unknown section {section!r}")
+        out.append(Fact(_get(raw, "id", ctx, path, "slug"), _get(raw, "text_ko", ctx, path, "text"),
+                        _get(raw, "text_en", ctx, path, "text"),
+                        {"symbols": list(symbols), "level": float(level), "side": check["side"], "start": start,
+                         "end": end}, str(raw.get("reported_ko") or ""), str(raw.get("reported_en") or ""), section))
+    return tuple(out)
+
+
+def _publication(data: dict[str, Any], ctx: _Context, language: str) -> tuple[str, str]:
+    """(time, timezone) of publication; the zone defaults to the language's."""
+    time = data.get("time", "00:00")
+    if not isinstance(time, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time.strip()):
+        raise ctx.error(("time",), f"expected HH:MM (24-hour), got {time!r}")
+    zone = data.get("timezone")
+    if zone is None:
+        zone = LANGUAGE_ZONES.get(language, "UTC")
+        if language not in LANGUAGE_ZONES:
+            ctx.warn(("timezone",), f"not given and language {language!r} has no default zone: UTC is used")
+    try:
+        zoneinfo.ZoneInfo(str(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ctx.error(("timezone",), f"unknown time zone {zone!r} (expected an IANA name such as Asia/Seoul)"
+                        ) from None
+    return time.strip(), str(zone)
 
 
 def _bodies(lines: list[str], first_line: int, ctx: _Context) -> tuple[dict[tuple[str, str], str], dict[str, int]]:
@@ -489,9 +609,19 @@ def _parse(text: str, source_name: str) -> Commentary:
             known = ", ".join(s.id for s in sections)
             raise CommentaryError(source_name, line, "body", f"narrative for unknown section {sid!r} (known: {known})")
 
+    published = _get(data, "date", ctx, (), "date")
+    time, zone = _publication(data, ctx, language)
     claims: list[Claim] = []
+    claim_errors: list[str] = []
     for i, raw in enumerate(_get(data, "claims", ctx, (), "list")):
-        claim = _claim(raw, i, ctx, baskets, section_ids)
+        try:
+            claim = _claim(raw, i, ctx, baskets, section_ids, published)
+        except CommentaryError as exc:  # this claim cannot be scored; the others still are
+            name = raw.get("id") if isinstance(raw, dict) else None
+            if name is not None and "(claim " not in exc.problem:
+                exc = CommentaryError(exc.file, exc.line, exc.field, f"{exc.problem} (claim {name!r})")
+            claim_errors.append(str(exc))
+            continue
         if any(c.id == claim.id for c in claims):
             raise ctx.error(("claims", i, "id"), f"duplicate claim id {claim.id!r}")
         claims.append(claim)
@@ -502,6 +632,7 @@ def _parse(text: str, source_name: str) -> Commentary:
         language=language, url=url, summary_ko=_get(data, "summary_ko", ctx, (), "text"),
         summary_en=_get(data, "summary_en", ctx, (), "text"), symbols=symbols, events=events, baskets=baskets,
         sections=tuple(sections), claims=tuple(claims), source=source_name, warnings=tuple(ctx.warnings),
+        time=time, timezone=zone, claim_errors=tuple(claim_errors), facts=_facts(data, ctx, section_ids),
     )
 
 

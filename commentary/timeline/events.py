@@ -2,6 +2,11 @@
 
 An event is either a point (``date``) or an inclusive range (``start``..``end``, drawn as a shaded band).
 Dates are Korean dates unless ``date_basis == "US"`` (a US Eastern date, e.g. NVIDIA's 2025-01-27 fall).
+An event's *moment* is its date at ``time`` (HH:MM, default 00:00 with ``time_known`` False) in its
+basis' zone (Asia/Seoul or America/New_York); a range's moment is its first day's.  Reactions are
+measured from each series' last print observed before the moment to its first print after it
+(:func:`event_moves` with the series' symbol; observation times from
+:mod:`commentary.timeline.observation`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from commentary.timeline.observation import first_after, print_moments
 from data_sources.universe import instrument
 
 EVENTS_PATH = Path(__file__).with_name("events.toml")
@@ -23,11 +29,13 @@ EVENTS_PATH = Path(__file__).with_name("events.toml")
 KINDS: tuple[str, ...] = ("politics", "fx", "ai", "market", "holiday", "central_bank", "trade")
 USER_KIND = "user"  # reader annotations turned into events (never in events.toml)
 DATE_BASES: tuple[str, ...] = ("KST", "US")
+BASIS_ZONES: dict[str, str] = {"KST": "Asia/Seoul", "US": "America/New_York"}
 LABEL_MAX = 40
 NOTE_MAX = 400
 
-_REQUIRED = ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "source_url", "symbols")
-_OPTIONAL = ("date", "start", "end", "date_basis", "priority")
+_REQUIRED = ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "symbols")
+_OPTIONAL = ("date", "start", "end", "date_basis", "priority", "time", "time_note", "source_url", "source_column")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
@@ -55,6 +63,25 @@ class Event:
     end: dt.date | None = None
     date_basis: str = "KST"
     priority: int = 1  # 2 = a key event of the column: its chart label is placed first
+    time: str | None = None  # HH:MM in the basis' zone; None: not recorded (the day's start is used)
+    time_note: str = ""
+    source_column: str = ""  # the source is a commentary of this project (its id), not a web page
+
+    @property
+    def time_known(self) -> bool:
+        """Whether the event's time of day is recorded."""
+        return self.time is not None
+
+    @property
+    def zone(self) -> str:
+        """The IANA zone of the event's date and time."""
+        return BASIS_ZONES.get(self.date_basis, "Asia/Seoul")
+
+    @property
+    def moment(self) -> pd.Timestamp:
+        """The event's moment (UTC): its (first) day at ``time`` (00:00 when not recorded) in its zone."""
+        local = pd.Timestamp(f"{self.anchor.isoformat()} {self.time or '00:00'}").tz_localize(self.zone)
+        return local.tz_convert("UTC")
 
     @property
     def is_range(self) -> bool:
@@ -104,9 +131,14 @@ def validate_event(entry: dict) -> list[str]:
     for name in _REQUIRED:
         if name not in entry:
             problems.append(f"{name}: missing")
-    for name in ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "source_url"):
+    for name in ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "source_url",
+                 "source_column", "time_note"):
         if name in entry and (not isinstance(entry[name], str) or not entry[name].strip()):
             problems.append(f"{name}: must be a non-empty string")
+    if "source_url" not in entry and "source_column" not in entry:
+        problems.append("source_url: missing (or give source_column: the id of the commentary that reports it)")
+    if "time" in entry and (not isinstance(entry["time"], str) or not _TIME_RE.match(entry["time"])):
+        problems.append(f"time: {entry['time']!r} is not HH:MM (24-hour)")
     if isinstance(entry.get("id"), str) and entry["id"].strip() and not _ID_RE.match(entry["id"]):
         problems.append(f"id: {entry['id']!r} must be lower_snake_case")
     if isinstance(entry.get("kind"), str) and entry["kind"] not in KINDS:
@@ -164,10 +196,12 @@ def _to_event(entry: dict) -> Event:
         id=entry["id"], kind=entry["kind"],
         label_ko=entry["label_ko"].strip(), label_en=entry["label_en"].strip(),
         note_ko=entry["note_ko"].strip(), note_en=entry["note_en"].strip(),
-        source_name=entry["source_name"].strip(), source_url=entry["source_url"].strip(),
+        source_name=entry["source_name"].strip(), source_url=str(entry.get("source_url", "")).strip(),
         symbols=tuple(entry["symbols"]),
         date=_parse_date(entry.get("date")), start=_parse_date(entry.get("start")), end=_parse_date(entry.get("end")),
         date_basis=entry.get("date_basis", "KST"), priority=int(entry.get("priority", 1)),
+        time=entry.get("time"), time_note=str(entry.get("time_note", "")).strip(),
+        source_column=str(entry.get("source_column", "")).strip(),
     )
 
 
@@ -214,48 +248,61 @@ def events_in_window(events: Iterable[Event], start: dt.date | str | pd.Timestam
 
 
 MOVE_COLUMNS: tuple[str, ...] = (
-    "id", "date", "label", "obs_date", "on_trading_day", "prev_close", "close", "change", "change_pct",
-    "fwd_date", "fwd_close", "fwd_change", "fwd_change_pct", "source_url",
+    "id", "date", "label", "moment", "prev_date", "obs_date", "on_trading_day", "prev_close", "close", "change",
+    "change_pct", "fwd_date", "fwd_close", "fwd_change", "fwd_change_pct", "source_url",
 )
 
 
-def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, lang: str = "en") -> pd.DataFrame:
-    """The rate's move around each event: one row per event, in event order.
+def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, lang: str = "en",
+                symbol: str | None = None) -> pd.DataFrame:
+    """The rate's reaction to each event: one row per event, in event order.
 
-    ``series`` is a date-indexed rate (e.g. KRW per USD).  For an event dated D (a range: its first day)
-    the *event observation* is the last one on or before D.  ``change`` is that observation minus the one
-    before it (the move into the event day); ``fwd_change`` is the observation ``horizon`` trading rows
-    later minus the event observation.  When D is not a trading date of the series (a Sunday, a holiday)
-    the event observation is the previous trading day's, ``on_trading_day`` is False, and the forward
-    move is then the first market reaction.  Missing neighbours give NaN.
+    ``series`` is a date-indexed daily series of ``symbol`` (default: ``series.name``), e.g. KRW per
+    USD.  The reaction runs from the last print observed at or before the event's moment
+    (``prev_date``) to the first print after it (``obs_date``), each print placed at its observation
+    time (KRW=X: Asian hours; the ECB: 14:15 CET; exchanges: their session close).  So a US-evening
+    event on D shows in D+1's KRW=X print, and a Sunday event in Monday's.  ``on_trading_day`` says
+    whether that first print is dated on the event's own day.  ``fwd_change`` is the print ``horizon``
+    rows after the reaction print minus the reaction print.  Missing neighbours give NaN.
     """
+    symbol = symbol or (str(series.name) if series.name is not None else "")
     clean = series.dropna()
     clean.index = pd.to_datetime(clean.index).tz_localize(None).normalize() if len(clean) else clean.index
     clean = clean[~clean.index.duplicated(keep="last")].sort_index()
-    index = clean.index
+    index = pd.DatetimeIndex(clean.index)
     values = clean.to_numpy(dtype="float64")
+    moments = print_moments(symbol, index) if len(index) else pd.DatetimeIndex([], tz="UTC")
     rows = []
     for event in events:
         day = pd.Timestamp(event.anchor)
-        pos = int(index.searchsorted(day, side="right")) - 1 if len(index) else -1
         row: dict = {"id": event.id, "date": day, "label": event.label(lang), "source_url": event.source_url,
-                     "obs_date": pd.NaT, "on_trading_day": False, "prev_close": float("nan"),
-                     "close": float("nan"), "change": float("nan"), "change_pct": float("nan"),
-                     "fwd_date": pd.NaT, "fwd_close": float("nan"), "fwd_change": float("nan"),
-                     "fwd_change_pct": float("nan")}
-        if pos >= 0:
+                     "moment": event.moment, "prev_date": pd.NaT, "obs_date": pd.NaT, "on_trading_day": False,
+                     "prev_close": float("nan"), "close": float("nan"), "change": float("nan"),
+                     "change_pct": float("nan"), "fwd_date": pd.NaT, "fwd_close": float("nan"),
+                     "fwd_change": float("nan"), "fwd_change_pct": float("nan")}
+        pos = int(moments.searchsorted(event.moment, side="right")) if len(index) else 0
+        if pos < len(index):
             close = values[pos]
             row.update(obs_date=index[pos], on_trading_day=bool(index[pos] == day), close=close)
             if pos >= 1:
                 prev = values[pos - 1]
-                row.update(prev_close=prev, change=close - prev, change_pct=(close / prev - 1.0) * 100.0)
+                row.update(prev_date=index[pos - 1], prev_close=prev, change=close - prev,
+                           change_pct=(close / prev - 1.0) * 100.0)
             if pos + horizon < len(values):
                 fwd = values[pos + horizon]
                 row.update(fwd_date=index[pos + horizon], fwd_close=fwd, fwd_change=fwd - close,
                            fwd_change_pct=(fwd / close - 1.0) * 100.0)
+        elif len(index):
+            row.update(prev_date=index[-1], prev_close=values[-1])
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(MOVE_COLUMNS))
-    for col in ("date", "obs_date", "fwd_date"):
+    for col in ("date", "prev_date", "obs_date", "fwd_date"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     frame["on_trading_day"] = frame["on_trading_day"].astype(bool)
     return frame
+
+
+def reaction_print(symbol: str, dates: pd.DatetimeIndex, event: Event) -> pd.Timestamp | None:
+    """The date of ``symbol``'s first print after ``event``'s moment among sorted ``dates`` (None if none)."""
+    pos = first_after(symbol, dates, event.moment)
+    return dates[pos] if pos is not None else None

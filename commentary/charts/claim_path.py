@@ -1,0 +1,167 @@
+"""One claim's path (pure): its series from the reference to each horizon's end, with the rule drawn on it.
+
+Lines: each measured series on each source (baskets as indices at 100 on the reference; an
+``outperform`` claim's single symbols rebased to 100 too).  On top: the threshold band (the level
+and the side claimed, the no-move band, or the reference line for a direction claim), a marker at
+the reference and at each horizon's end (its verdict in the hover), a dotted line at each horizon's
+end (the primary one solid), the events in between, and a mark where the two sources of a rate
+differ by more than :data:`DIVERGENCE_PCT` %.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from commentary.charts.pins import add_event_pins, esc
+from commentary.scoring.claims import Reading, divergences
+from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
+from commentary.text.formatting import fmt_number
+from commentary.timeline.events import Event, events_in_window
+
+if TYPE_CHECKING:
+    from commentary.document.column import Claim
+
+DIVERGENCE_PCT = 1.5
+LEAD_IN_DAYS = 10
+VERDICT_COLOURS: dict[str, str] = {"held": "#1a7f37", "failed": "#c62828", "source-dependent": "#b26a00",
+                                   "too early": "#6e7781", "judged later": "#6e7781", "no data": "#6e7781"}
+_DASH = {"yahoo": "solid", "ecb": "dot", "data": "solid"}
+
+
+def _name(label: str, source: str, lang: str, two_sources: bool) -> str:
+    from commentary.scoring.claims import BASKET_NAMES
+
+    key = "ko" if lang == "ko" else "en"
+    base = BASKET_NAMES[key].get(label, label)
+    return f"{base} ({SOURCE_NAMES.get(source, {}).get(key, source)})" if two_sources else base
+
+
+def claim_path_figure(claim: Claim, readings: Sequence[Reading],
+                      paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
+                      events: Sequence[Event], lang: str, last_day: pd.Timestamp | None = None) -> go.Figure:
+    """The path figure of ``claim`` from :func:`commentary.scoring.claims.claim_paths` and its readings.
+
+    ``last_day`` cuts every line (as-of mode: nothing after what was known).
+    """
+    ko = lang == "ko"
+    fig = go.Figure()
+    rebase = claim.rule.type == "outperform"
+    two = len(paths) > 1
+    refs = [ref for lines in paths.values() for _, ref, _ in lines.values()]
+    if not refs:
+        fig.add_annotation(text="표시할 가격이 없습니다" if ko else "No prices to show", x=0.5, y=0.5,
+                           xref="paper", yref="paper", showarrow=False)
+        return fig
+    start = min(refs) - pd.Timedelta(days=LEAD_IN_DAYS)
+    ends = [pd.Timestamp(h.end) for h in claim.horizons]
+    stop = max(ends)
+    if last_day is not None:
+        stop = min(stop, pd.Timestamp(last_day))
+    reference_level = None
+    drawn: dict[str, pd.Series] = {}
+    for source, lines in paths.items():
+        for label, (level, ref_date, ref_value) in lines.items():
+            shown = level.loc[start:stop]
+            if rebase and ref_value:
+                shown = shown / ref_value * 100.0
+                ref_value = 100.0
+            if shown.empty:
+                continue
+            drawn[f"{source}:{label}"] = shown
+            name = _name(label, source, lang, two)
+            fig.add_trace(go.Scatter(x=shown.index, y=shown.values, mode="lines", name=esc(name),
+                                     line=dict(width=2, dash=_DASH.get(source, "solid")),
+                                     hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra>" + esc(name) + "</extra>"))
+            fig.add_trace(go.Scatter(x=[ref_date], y=[ref_value], mode="markers", showlegend=False,
+                                     marker=dict(symbol="circle-open", size=10, color="#333"),
+                                     name="reference", hovertemplate=("기준 " if ko else "reference ")
+                                     + "%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"))
+            reference_level = ref_value if reference_level is None else reference_level
+    _rule_band(fig, claim, reference_level, lang)
+    by_horizon = {(r.horizon, r.source): r for r in readings}
+    for horizon in claim.horizons:
+        end = pd.Timestamp(horizon.end)
+        if end > stop or end < start:
+            continue
+        primary = horizon.id == claim.primary
+        fig.add_vline(x=end, line=dict(color="#444" if primary else "#aaa", width=1.5 if primary else 1,
+                                       dash="solid" if primary else "dot"))
+        texts = []
+        for source in paths:
+            reading = by_horizon.get((horizon.id, source))
+            if reading is None:
+                continue
+            texts.append(f"{SOURCE_NAMES.get(source, {}).get('ko' if ko else 'en', source)}: "
+                         f"{verdict_label(reading.verdict, lang)} "
+                         f"{format_measured(reading.measured, reading.unit, lang)}")
+            for label, value in reading.end_values.items():
+                y = value
+                if rebase:
+                    y = value / reading.reference_values.get(label, value) * 100.0 if value else value
+                fig.add_trace(go.Scatter(
+                    x=[pd.Timestamp(reading.end_date)], y=[y], mode="markers", showlegend=False,
+                    name=f"end:{horizon.id}", marker=dict(size=9, color=VERDICT_COLOURS.get(reading.verdict, "#666")),
+                    hovertemplate=esc(f"{horizon.label(lang)} — {texts[-1]}") + "<extra></extra>"))
+        label = ("★ " if primary else "") + horizon.label(lang)
+        fig.add_annotation(x=end, y=1.0, yref="paper", text=esc(label), showarrow=False, yanchor="bottom",
+                           font=dict(size=10), hovertext=esc("; ".join(texts)))
+    _divergence_marks(fig, paths, start, stop, lang)
+    lo = min(refs)
+    add_event_pins(fig, events_in_window(events, lo.date(), stop.date()), lang)
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+                      yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
+                          ":" in k and k.split(":", 1)[1] in ("cn_tech", "us_bigtech") for k in drawn) else None))
+    return fig
+
+
+def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> None:
+    p = claim.rule.params
+    ko = lang == "ko"
+    if claim.rule.type in ("level", "stays"):
+        level = float(p["level"])
+        below = p["side"] == "below"
+        fig.add_hline(y=level, line=dict(color="#8e44ad", dash="dash", width=1), name=f"level:{level:g}")
+        fig.add_hrect(y0=level, y1=level * (0.97 if below else 1.03), fillcolor="#8e44ad", opacity=0.07,
+                      line_width=0, name="claimed side")
+        fig.add_annotation(x=1, xref="paper", y=level, text=esc(f"{fmt_number(level, 0)} "
+                           + (("아래" if below else "위") if ko else ("below" if below else "above"))),
+                           showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=10, color="#8e44ad"))
+        return
+    if reference is None or not math.isfinite(reference):
+        return
+    if claim.rule.type == "no_move":
+        thr = float(p["threshold_pct"]) / 100.0
+        fig.add_hrect(y0=reference * (1 - thr), y1=reference * (1 + thr), fillcolor="#8e44ad", opacity=0.08,
+                      line_width=0, name="no-move band")
+        fig.add_annotation(x=1, xref="paper", y=reference * (1 + thr), showarrow=False, xanchor="right",
+                           yanchor="bottom", font=dict(size=10, color="#8e44ad"),
+                           text=esc(f"±{fmt_number(p['threshold_pct'], 1)}%"))
+    elif claim.rule.type == "direction":
+        thr = float(p["threshold_pct"]) / 100.0
+        fig.add_hline(y=reference, line=dict(color="#555", dash="dash", width=1), name="reference line")
+        if thr > 0:
+            sign = -1 if p["direction"] == "down" else 1
+            fig.add_hline(y=reference * (1 + sign * thr), line=dict(color="#8e44ad", dash="dot", width=1))
+    else:
+        fig.add_hline(y=100.0, line=dict(color="#555", dash="dash", width=1), name="reference line")
+
+
+def _divergence_marks(fig: go.Figure, paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
+                      start: pd.Timestamp, stop: pd.Timestamp, lang: str) -> None:
+    if set(paths) != {"yahoo", "ecb"}:
+        return
+    yahoo, ecb = list(paths["yahoo"].values()), list(paths["ecb"].values())
+    if len(yahoo) != 1 or len(ecb) != 1:
+        return
+    gaps = divergences(yahoo[0][0].loc[start:stop], ecb[0][0].loc[start:stop], DIVERGENCE_PCT)
+    for row in gaps.itertuples(index=False):
+        text = (f"야후·ECB {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
+                else f"Yahoo vs ECB {fmt_number(row.gap_pct, 1, sign=True)}%")
+        fig.add_annotation(x=row.date, y=row.a, text=esc(text), showarrow=True, arrowhead=2, ax=0, ay=30,
+                           font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")

@@ -1,0 +1,103 @@
+"""A claim's horizons: fixed offsets from publication (context, overlapping) and calendar horizons.
+
+Written in a column's front matter as a list; each item is one of
+
+* ``1W``, ``1M``, ``3M``, ``6M``, ``12M`` — a fixed offset from the publication date.  These windows
+  share their start, so they overlap: they are context, not independent evidence;
+* ``year-end`` — 31 December of the publication year;
+* ``YTD`` — the publication year's calendar return: from the previous year's last print to 31
+  December (it includes the moves before publication, so it describes the year, not the call);
+* ``"YYYY-MM-DD"`` — an explicit end date;
+* ``{id: holiday-week, end: "2025-01-31", label_ko: ..., label_en: ...}`` — an explicit, named end.
+
+A horizon ends on a calendar date; each series is read at its last print dated on or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+OFFSETS: dict[str, pd.DateOffset] = {
+    "1W": pd.DateOffset(weeks=1),
+    "1M": pd.DateOffset(months=1),
+    "3M": pd.DateOffset(months=3),
+    "6M": pd.DateOffset(months=6),
+    "12M": pd.DateOffset(months=12),
+}
+CALENDAR_NAMES: tuple[str, ...] = ("year-end", "YTD")
+MAX_YEARS_AHEAD = 30  # an end date further than this after publication is a typo, not a forecast
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """One horizon of a claim: its id, its end date and whether it counts from the previous year-end."""
+
+    id: str
+    kind: str  # "offset" | "calendar"
+    end: dt.date
+    from_year_start: bool = False
+    label_ko: str = ""
+    label_en: str = ""
+
+    @property
+    def overlapping(self) -> bool:
+        """Fixed offsets share their start with each other: context, not independent evidence."""
+        return self.kind == "offset"
+
+    def label(self, lang: str) -> str:
+        """A reader's name for the horizon."""
+        text = self.label_ko if lang == "ko" else self.label_en
+        return text or self.id
+
+
+def _explicit(text: str, published: dt.date) -> dt.date | str:
+    if not _DATE.match(text):
+        return f"bad date {text!r} (expected YYYY-MM-DD)"
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return f"bad date {text!r} (expected YYYY-MM-DD)"
+    if day < published:
+        return f"ends {day}, before the reference (the column was published {published})"
+    if day.year > published.year + MAX_YEARS_AHEAD:
+        return f"ends {day}, more than {MAX_YEARS_AHEAD} years after publication ({published}): not a usable date"
+    return day
+
+
+def parse_horizon(raw: Any, published: dt.date) -> Horizon | str:
+    """A :class:`Horizon` from its front-matter form, or a problem string."""
+    if isinstance(raw, str) and raw in OFFSETS:
+        end = (pd.Timestamp(published) + OFFSETS[raw]).date()
+        return Horizon(raw, "offset", end)
+    if raw == "year-end":
+        return Horizon("year-end", "calendar", dt.date(published.year, 12, 31),
+                       label_ko=f"{published.year}년 말", label_en=f"end of {published.year}")
+    if raw == "YTD":
+        return Horizon("YTD", "calendar", dt.date(published.year, 12, 31), from_year_start=True,
+                       label_ko=f"{published.year}년 한 해", label_en=f"calendar {published.year}")
+    if isinstance(raw, str) and _DATE.match(raw):
+        end = _explicit(raw, published)
+        return end if isinstance(end, str) else Horizon(raw, "calendar", end)
+    if isinstance(raw, dict):
+        hid, end_raw = raw.get("id"), raw.get("end")
+        unknown = sorted(set(raw) - {"id", "end", "label_ko", "label_en"})
+        if unknown:
+            return f"unknown field(s) {', '.join(map(str, unknown))} (known: id, end, label_ko, label_en)"
+        if not isinstance(hid, str) or not _ID.match(hid) or hid in OFFSETS or hid in CALENDAR_NAMES:
+            return f"expected an id of letters, digits and '-' not used by a built-in horizon, got {hid!r}"
+        if not isinstance(end_raw, str):
+            return f"end: expected a date YYYY-MM-DD, got {end_raw!r}"
+        end = _explicit(end_raw, published)
+        if isinstance(end, str):
+            return f"end: {end}"
+        return Horizon(hid, "calendar", end, label_ko=str(raw.get("label_ko") or ""),
+                       label_en=str(raw.get("label_en") or ""))
+    known = ", ".join([*OFFSETS, *CALENDAR_NAMES])
+    return f"unknown horizon {raw!r} (known: {known}, a date YYYY-MM-DD, or {{id, end}})"
