@@ -48,8 +48,8 @@ def _everything(at) -> list[str]:
      "deep.md line 2: front matter: nested more than 20 levels deep"),
     ("level.md", commentary_with('base_date: "2025-01-24"}', 'base_date: "2025-01-24", level: [1430]}'),
      "level.md line 14: sections[0].chart.level: expected a number, got [1430]"),
-    ("future.md", commentary_with('    start: "2025-01-24"', '    start: "9999-01-24"'),
-     "future.md line 21: claims[0].start: date 9999-01-24 is outside 1900-01-01..2199-12-31"),
+    ("future.md", commentary_with('date: "2025-01-26"', 'date: "9999-01-26"'),
+     "future.md line 5: date: date 9999-01-26 is outside 1900-01-01..2199-12-31"),
 ])
 def test_hostile_upload_gives_a_field_error_and_no_exception(seeded_store, name: str, text: str,
                                                              expected: str) -> None:
