@@ -111,7 +111,7 @@ if missing:
 last = store.last_refresh()
 if last:
     outcome_ko, outcome_en = _OUTCOME.get(str(last.get("outcome")), (str(last.get("outcome")),) * 2)
-    when, message = kst_time(last.get("at"), lang()), md_escape(last.get("message", ""), 300)
+    when, message = kst_time(last.get("at"), lang()), md_escape(last.get("message", ""), 3000)
     st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
                   f"Last refresh attempt: {when} — {outcome_en} {message}"))
 st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
