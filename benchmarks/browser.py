@@ -25,6 +25,8 @@ st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))
 PAGES = ("column", "compare", "fx", "news", "data")
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 SETTLE_MS = 700
+_VISIBLE_JS = """() => [...document.querySelectorAll('.js-plotly-plot .main-svg')].some(
+  e => e.checkVisibility() && e.getBoundingClientRect().height > 0)"""
 _DRAWN_JS = """() => {
   const running = !!document.querySelector('[data-testid="stStatusWidget"]');
   const drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length;
@@ -36,7 +38,7 @@ def _measure(page, url: str) -> tuple[float, float]:
     """(ms to the first chart, ms to the last chart drawn) for one navigation."""
     start = time.perf_counter()
     page.goto(url)
-    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    page.wait_for_function(_VISIBLE_JS, timeout=60_000)  # drawn and visible (not in a closed expander or tab)
     first = (time.perf_counter() - start) * 1000
     last_count, last_change = -1, time.perf_counter()
     deadline = time.perf_counter() + 60

@@ -26,7 +26,8 @@ SOURCE_NAMES: dict[str, tuple[str, str]] = {"yahoo": ("야후 파이낸스 호�
                                             "ecb": ("ECB 기준환율", "ECB reference rate")}
 CHART_KINDS: tuple[str, ...] = ("line", "candles")
 DEFAULT_SRC = "yahoo"
-DEFAULT_START = dt.date(2024, 11, 1)
+DEFAULT_START = dt.date(2024, 12, 1)  # the column's window: December 2024 to March 2025
+DEFAULT_END = dt.date(2025, 3, 31)
 DEFAULT_REF = 1430.0
 REF_MIN, REF_MAX = 1.0, 100_000.0
 FWD_DAYS = 5
@@ -127,8 +128,12 @@ def _clamp(day: dt.date, lo: dt.date, hi: dt.date) -> dt.date:
 
 
 def default_view(lo: dt.date, hi: dt.date, src: str = DEFAULT_SRC) -> FxView:
-    """The default view for a source whose data spans ``lo .. hi``: 2024-11-01 (or the first date) to ``hi``."""
-    return FxView(start=_clamp(DEFAULT_START, lo, hi), end=hi, src=src)
+    """The default view for a source whose data spans ``lo .. hi``: the column's window (December 2024 to
+    March 2025), clipped to the data (the whole data when it does not reach that window)."""
+    start, end = _clamp(DEFAULT_START, lo, hi), _clamp(DEFAULT_END, lo, hi)
+    if start >= end:
+        start, end = lo, hi
+    return FxView(start=start, end=end, src=src)
 
 
 def _parse_day(text: str) -> dt.date | None:
