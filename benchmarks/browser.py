@@ -9,7 +9,10 @@ charts has not changed for :data:`SETTLE_MS`.
 
 from __future__ import annotations
 
+import math
+import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,10 +38,14 @@ _DRAWN_JS = """() => {
 
 
 def _measure(page, url: str) -> tuple[float, float]:
-    """(ms to the first chart, ms to the last chart drawn) for one navigation."""
+    """(ms to the first chart, ms to the last chart drawn) for one navigation (NaN when no chart came)."""
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(_VISIBLE_JS, timeout=60_000)  # drawn and visible (not in a closed expander or tab)
+    try:  # drawn and visible (not in a closed expander or tab)
+        page.wait_for_function(_VISIBLE_JS, timeout=60_000)
+    except Exception:  # a page that never shows a chart is reported, not fatal
+        print(f"  no visible chart within 60 s: {url}", file=sys.stderr)
+        return math.nan, math.nan
     first = (time.perf_counter() - start) * 1000
     last_count, last_change = -1, time.perf_counter()
     deadline = time.perf_counter() + 60
@@ -96,8 +103,9 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def run(store_dir: Path, repeat: int = 3) -> list[tuple[str, str, str]]:
-    """(figure, value, target) rows."""
+def run(store_dir: Path, repeat: int | None = None) -> list[tuple[str, str, str]]:
+    """(figure, value, target) rows; ``repeat`` navigations per figure (default ``$BENCH_BROWSER_REPEAT`` or 3)."""
+    repeat = repeat or int(os.environ.get("BENCH_BROWSER_REPEAT", "3"))
     from playwright.sync_api import sync_playwright
 
     rows: list[tuple[str, str, str]] = []
@@ -128,6 +136,7 @@ def run(store_dir: Path, repeat: int = 3) -> list[tuple[str, str, str]]:
                         base = hello_ms[size_name, cache]
                         for name in PAGES:
                             first, last = _series(browser, f"{url}/{name}?lang=en", size, cache == "cold", repeat)
+                            print(f"  {name} {size_name} {cache}: {first:.0f} / {last:.0f} ms", file=sys.stderr)
                             rows.append((f"browser: {name}, {size_name}, {cache} cache, → first chart",
                                          f"{first:.0f} ms ({first / base:.2f}×)", "≤ 1.5× hello-world"))
                             rows.append((f"browser: {name}, {size_name}, {cache} cache, → every chart",
