@@ -47,7 +47,7 @@ def _home() -> None:
     """``/``: open the first page under its own address. (Streamlit gives the default page the address ``/``,
     so a deep link to ``/column`` would match no page and show "Page not found"; with this hidden default,
     every listed page keeps its own address and deep links always resolve.)"""
-    st.switch_page(pages[0])
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())  # the address's view travels along
 
 
 page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="home", default=True,

@@ -82,9 +82,8 @@ def render_items(items: pd.DataFrame, lang_code: str | None = None, compact: boo
     """Draw news items one under another (one safe Markdown block; ``compact``: no summaries)."""
     code = lang_code or lang()
     labels = tag_labels(code)
-    blocks = [item_markdown(record, code, labels, compact) for record in items.to_dict("records")]
-    if blocks:
-        st.markdown("\n\n".join(blocks))
+    for record in items.to_dict("records"):
+        st.markdown(item_markdown(record, code, labels, compact))
 
 
 # ---------------------------------------------------------------- filtering
