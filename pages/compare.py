@@ -24,7 +24,7 @@ from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
-from ui.tables import event_day_columns
+from ui.tables import EVENT_DAY_ORDER, event_day_columns
 
 K = "cmp_"  # prefix of this page's session-state keys
 PROBLEMS = K + "url_problems"
@@ -181,7 +181,9 @@ def _controls() -> None:
     bar = st.columns([3, 2], vertical_alignment="bottom")
     bar[0].segmented_control(tr("기간 (기준일부터)", "Window (from the base date)"), PRESETS, key=K + "preset",
                              format_func={**{p: p for p in PRESETS}, "All": tr("전체", "All"),
-                                          "YTD": tr("연초 이후", "YTD")}.get,
+                                          "YTD": tr("연초 이후", "YTD"), "1M": tr("1개월", "1M"),
+                                          "3M": tr("3개월", "3M"), "6M": tr("6개월", "6M"),
+                                          "1Y": tr("1년", "1Y")}.get,
                              on_change=_on_preset, args=(first, last),
                              help=tr("연초 이후: 전년 마지막 종가부터", "YTD: from the previous year's last close"))
     bar[1].radio(tr("통화", "Currency"), cv.CURRENCIES, key=K + "ccy", horizontal=True, on_change=_touched,
@@ -216,7 +218,8 @@ def _controls() -> None:
                               "for every member; a basket with none listed is equally weighted."))
         f2, f3 = st.columns(2)
         f2.radio(tr("환율 출처", "FX source"), cv.FX_SOURCES, key=K + "fx", horizontal=True, on_change=_touched,
-                 format_func={"yahoo": "Yahoo", "ecb": "ECB"}.get, disabled=st.session_state[K + "ccy"] == "local")
+                 format_func={"yahoo": tr("야후", "Yahoo"), "ecb": "ECB"}.get,
+                 disabled=st.session_state[K + "ccy"] == "local")
         f3.checkbox(tr("주요 사건 표시", "Show events"), key=K + "pins", on_change=_touched)
 
 
@@ -317,7 +320,7 @@ if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].n
 st.subheader(tr("기간 통계", "Window statistics"))
 stats = cv.stats_frame(levels, LANG)
 st.caption(cv.stats_basis(stats, view, bool(w_us or w_cn), LANG))
-st.dataframe(stats, hide_index=True, width="stretch", column_config={
+st.dataframe(stats, hide_index=True, width="stretch", column_order=cv.STATS_ORDER, column_config={
     "series": st.column_config.TextColumn(tr("코드", "Key")),
     "name": st.column_config.TextColumn(tr("이름", "Name")),
     "total_return_pct": st.column_config.NumberColumn(tr("수익률 %", "Return %"), format="%+.2f"),
@@ -340,4 +343,5 @@ st.caption(tr("현지 통화 기준 하루 변화입니다. 홍콩·서울처럼
               "One-day change in local currency. Markets that closed before the US open (Hong Kong, Seoul) show "
               "their next session, and closed markets their next trading day (see the note)."))
 moves = _moves(version, view.day, LANG)
-st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns())
+st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns(True),
+             column_order=EVENT_DAY_ORDER)

@@ -236,7 +236,7 @@ if window_events:
     table = fx_view.moves_table(moves, window_events, L)
     st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={
         "date": st.column_config.TextColumn(tr("날짜", "Date")),
-        "event": st.column_config.TextColumn(tr("무슨 일", "What happened"), width="large"),
+        "event": st.column_config.TextColumn(tr("무슨 일", "What happened"), width="medium"),
         "kind": st.column_config.TextColumn(tr("종류", "Kind")),
         "rate_date": st.column_config.TextColumn(tr("환율 기준일", "Rate date")),
         "close": st.column_config.TextColumn(tr("환율", "Rate")),

@@ -135,7 +135,7 @@ def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> N
     assert _annotations(_fig(at))["source"]["text"].startswith("Source: ECB euro reference rates (fixed 14:15 CET)")
     assert at.query_params["src"] == "ecb"
     row = _table(at).query("event == 'Trump on Fox: rather not tariff China'").iloc[0]
-    assert row["close"] == "1,433.92"  # ECB cross for 2025-01-24 (1433.9190), Yahoo's is 1,433.93
+    assert row["close"] == "₩1,433.9"  # ECB cross for 2025-01-24 (1433.9190); one decimal, as FX is quoted
     # the ECB series runs to 2026-10-30, Yahoo's to 2026-10-08: switching back clamps the end date
     assert at.date_input(key="fx_end").value == dt.date(2025, 3, 31)  # still the column's window
     at.date_input(key="fx_end").set_value(dt.date(2026, 10, 30)).run()
@@ -216,10 +216,10 @@ def test_events_table_rows(seeded_store: Path) -> None:
     table = _table(at)
     row = table[table["event"] == "Trump on Fox: rather not tariff China"].iloc[0]
     assert row["date"] == "Jan 24, 2025" and row["rate_date"] == "Jan 24, 2025"
-    assert float(row["close"].replace(",", "")) == pytest.approx(1433.93, abs=0.005)
+    assert row["close"] == "₩1,433.9"
     # Yahoo KRW=X: 1434.34 on Jan 23 -> 1433.93 on Jan 24; five quotes later (Jan 31) 1441.66
     assert (row["change"], row["change_pct"], row["fwd_change"], row["fwd_change_pct"]) == (
-        "-0.41", "-0.03%", "+7.73", "+0.54%")
+        "-0.4", "-0.03%", "+7.7", "+0.54%")
     assert row["source_url"].startswith("https://")
     sunday = table[table["event"] == "President Yoon indicted"].iloc[0]
     assert sunday["rate_date"] == "Jan 24, 2025 (previous close)"
@@ -227,6 +227,7 @@ def test_events_table_rows(seeded_store: Path) -> None:
     ko = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")
     row_ko = _table(ko).set_index("event").loc["윤 대통령 기소"]
     assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"
+    assert row_ko["close"] == "1,433.9원"  # Korean FX format: thousands separator, one decimal, 원
 
 
 def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: Path) -> None:

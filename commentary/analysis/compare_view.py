@@ -417,6 +417,10 @@ def line_names(keys: Iterable[str], lang: str) -> dict[str, str]:
     return {k: baskets.get(k) or symbol_name(k, lang) for k in keys}
 
 
+STATS_ORDER: tuple[str, ...] = ("name", "total_return_pct", "max_drawdown_pct", "volatility_pct", "first", "last",
+                                "observations")  # what a phone shows first; the key column stays in the CSV
+
+
 def stats_frame(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`summary_stats` of every line with its key and display name as the first columns."""
     stats = summary_stats(levels)
@@ -426,10 +430,26 @@ def stats_frame(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def price_text(value: float | None, currency: str, lang: str) -> str:
+    """A price as the reader's market writes it: won with thousands separators and no decimals
+    (``218,272원`` / ``₩218,272``), other currencies with two decimals (``1,234.50``)."""
+    if value is None or pd.isna(value):
+        return "–"
+    if currency == "KRW":
+        return f"{value:,.0f}원" if lang == "ko" else f"₩{value:,.0f}"
+    return f"{value:,.2f}"
+
+
 def moves_frame(moves: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Event-day moves (from ``event_day_moves``) with the display name after the symbol."""
+    """Event-day moves (from ``event_day_moves``) with the display name after the symbol, and the closes also
+    as display text (``prev_close_text``, ``close_text``: :func:`price_text` in each row's currency)."""
     out = moves.copy()
     out.insert(1, "name", [symbol_name(s, lang) for s in out["symbol"]])
+    currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
+    for col in ("prev_close", "close"):
+        if col in out:
+            out.insert(out.columns.get_loc(col) + 1, f"{col}_text",
+                       [price_text(v, c, lang) for v, c in zip(out[col], currency, strict=True)])
     return out
 
 

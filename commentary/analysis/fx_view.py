@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from commentary.text.formatting import MISSING, fmt_date, fmt_number, fmt_pct
+from commentary.text.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, Event
 
@@ -257,11 +257,11 @@ def filter_kinds(events: Iterable[Event], kinds: Iterable[str]) -> list[Event]:
     return [e for e in events if e.kind in wanted]
 
 
-TABLE_COLUMNS: tuple[str, ...] = ("date", "event", "kind", "rate_date", "close", "change", "change_pct",
-                                  "fwd_change", "fwd_change_pct", "source", "source_url")
+TABLE_COLUMNS: tuple[str, ...] = ("date", "event", "close", "change_pct", "fwd_change_pct", "change", "fwd_change",
+                                  "kind", "rate_date", "source", "source_url")  # key columns first (phones)
 
 
-def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 2) -> pd.DataFrame:
+def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 1) -> pd.DataFrame:
     """:func:`commentary.timeline.events.event_moves` output as display strings, one row per event.
 
     ``events`` are the events ``moves`` was built from (same order), for the kind, date basis and
@@ -283,7 +283,7 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
             rate_date += " (직전 거래일)" if ko else " (previous close)"
         rows.append({
             "date": day, "event": row.label, "kind": kind_name(event.kind, lang) if event else "",
-            "rate_date": rate_date, "close": fmt_number(row.close, decimals),
+            "rate_date": rate_date, "close": fmt_krw(row.close, lang, decimals),
             "change": fmt_number(row.change, decimals, sign=True), "change_pct": fmt_pct(row.change_pct, 2),
             "fwd_change": fmt_number(row.fwd_change, decimals, sign=True),
             "fwd_change_pct": fmt_pct(row.fwd_change_pct, 2),
