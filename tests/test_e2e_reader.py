@@ -67,28 +67,31 @@ def _english_ui_strings() -> set[str]:
     return found
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_first_chart_is_on_the_first_screen_and_korean_pages_have_no_english(server: str, browser,
+@pytest.mark.parametrize("name", list(OWN_PAGES))
+def test_first_chart_is_on_the_first_screen_and_korean_pages_have_no_english(server: str, browser, name: str,
                                                                               size: str) -> None:
     english = _english_ui_strings()
     assert len(english) > 20  # the walk below compares against a real list
-    for name, heading in OWN_PAGES.items():
-        context, page = _open(browser, f"{server}/{name}?lang=ko", size, heading)
-        try:
-            charts = _charts(page)
-            first = charts[0]
-            assert first["top"] < SIZES[size][1], f"{name} ({size}): first chart starts at {first['top']:.0f}px"
-            if name in ("compare", "fx"):
-                assert first["height"] >= 300, f"{name} ({size}): main chart only {first['height']:.0f}px tall"
-            text = page.inner_text("body")
-            leaked = sorted(s for s in english if s in text)
-            assert not leaked, f"{name} in Korean shows English UI text: {leaked[:5]}"
-            assert "Page not found" not in text
-            screenshot(page, f"reader-{name}-{size}-ko")
-        finally:
-            context.close()
+    heading = OWN_PAGES[name]
+    context, page = _open(browser, f"{server}/{name}?lang=ko", size, heading)
+    try:
+        charts = _charts(page)
+        first = charts[0]
+        assert first["top"] < SIZES[size][1], f"{name} ({size}): first chart starts at {first['top']:.0f}px"
+        if name in ("compare", "fx"):
+            assert first["height"] >= 300, f"{name} ({size}): main chart only {first['height']:.0f}px tall"
+        text = page.inner_text("body")
+        leaked = sorted(s for s in english if s in text)
+        assert not leaked, f"{name} in Korean shows English UI text: {leaked[:5]}"
+        assert "Page not found" not in text
+        screenshot(page, f"reader-{name}-{size}-ko")
+    finally:
+        context.close()
 
 
+@pytest.mark.timeout(900)
 def test_deep_link_opened_twice_shows_no_dialog(server: str, browser) -> None:
     for attempt in range(2):  # the second visit used to open under an English "Page not found" dialog
         context, page = _open(browser, f"{server}/column?lang=en", "desktop", "The column")
@@ -101,6 +104,7 @@ def test_deep_link_opened_twice_shows_no_dialog(server: str, browser) -> None:
             context.close()
 
 
+@pytest.mark.timeout(900)
 def test_key_table_columns_fit_a_phone(server: str, browser) -> None:
     for url, heading, header in ((f"{server}/compare?lang=ko", "기간 통계", "수익률 %"),
                                  (f"{server}/fx?lang=ko", "사건 전후의 환율", "전일 대비 %")):
@@ -117,6 +121,7 @@ def test_key_table_columns_fit_a_phone(server: str, browser) -> None:
             context.close()
 
 
+@pytest.mark.timeout(900)
 def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> None:
     label = "Private note from context A"
     view = "/fx?lang=en&start=2025-01-02&end=2025-02-28"

@@ -201,7 +201,9 @@ def test_digest_keeps_dated_items_on_the_themes_most_matching_first() -> None:
     from ui.news_strip import digest
 
     news = _news()
+    news.at[3, "tags"] = ("deepseek",)  # an undated item on the theme
     picked = digest(news, dt.date(2025, 1, 1), dt.date(2025, 12, 31), ("deepseek", "nvidia"))
+    assert "d" not in set(picked["uid"])
     assert len(picked) and picked["published"].notna().all()  # an undated item has no place in a window
     hits = picked["tags"].map(lambda t: len({"deepseek", "nvidia"} & set(t)))
     assert (hits > 0).all() and list(hits) == sorted(hits, reverse=True)

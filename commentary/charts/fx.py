@@ -150,7 +150,7 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     keep_labels_off_data(fig, low, high)
     if not fig.layout.yaxis.range:
         pad = (high - low) * 0.08 or 1.0
-        fig.update_layout(yaxis=dict(range=[low - pad, high + pad]))
+        fig.update_layout(yaxis=dict(range=[low - pad, high + pad], autorange=False))
     if history is not None and len(history) and not candles:
         full = history.sort_values("date")
         fig.data[0].x, fig.data[0].y = tuple(full["date"]), tuple(full["close"])  # after the pins' layout

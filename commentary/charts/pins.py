@@ -266,5 +266,5 @@ def keep_labels_off_data(fig: go.Figure, low: float, high: float, row: int | Non
     total = span / max(ceiling - floor, 0.2)
     _xref, yref = _axis_refs(fig, row)
     axis = "yaxis" + yref[1:]
-    fig.update_layout({axis: dict(range=[low - floor * total, low - floor * total + total])})
+    fig.update_layout({axis: dict(range=[low - floor * total, low - floor * total + total], autorange=False)})
     return fig
