@@ -257,8 +257,8 @@ def filter_kinds(events: Iterable[Event], kinds: Iterable[str]) -> list[Event]:
     return [e for e in events if e.kind in wanted]
 
 
-TABLE_COLUMNS: tuple[str, ...] = ("date", "event", "close", "change_pct", "fwd_change_pct", "change", "fwd_change",
-                                  "kind", "rate_date", "source", "source_url")  # key columns first (phones)
+TABLE_COLUMNS: tuple[str, ...] = ("date", "change_pct", "close", "event", "fwd_change_pct", "change", "fwd_change",
+                                  "kind", "rate_date", "source", "source_url")  # the % move on a phone's screen
 
 
 def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 1) -> pd.DataFrame:
