@@ -38,8 +38,21 @@ st.sidebar.segmented_control("언어 / Language", ["ko", "en"], format_func={"ko
                              key="lang_switch", on_change=_on_lang_change)
 
 pages = [
-    st.Page(str(PAGES_DIR / file), title=tr(ko, en), icon=icon, url_path=url, default=(index == 0))
-    for index, (file, ko, en, icon, url) in enumerate(s for s in PAGE_SPECS if (PAGES_DIR / s[0]).exists())
+    st.Page(str(PAGES_DIR / file), title=tr(ko, en), icon=icon, url_path=url)
+    for file, ko, en, icon, url in PAGE_SPECS if (PAGES_DIR / file).exists()
 ]
-page = st.navigation(pages)
+
+
+def _home() -> None:
+    """``/``: open the first page under its own address. (Streamlit gives the default page the address ``/``,
+    so a deep link to ``/column`` would match no page and show "Page not found"; with this hidden default,
+    every listed page keeps its own address and deep links always resolve.)"""
+    st.switch_page(pages[0], query_params=st.query_params.to_dict())  # the address's view travels along
+
+
+page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="home", default=True,
+                              visibility="hidden"), *pages])
+FAVICONS = {"column": "📰", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
+st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
+                   page_icon=FAVICONS.get(page.url_path, "📈"))
 page.run()

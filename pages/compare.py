@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,17 +17,18 @@ import streamlit as st
 from commentary.analysis import compare_view as cv
 from commentary.analysis.analytics import PRESETS, coverage_problems, drawdown, event_day_moves, spread_pp
 from commentary.charts.compare import compare_figure, drawdown_figure, spread_figure
-from commentary.charts.pins import add_event_pins
+from commentary.charts.pins import add_event_pins, keep_labels_off_data
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError, events_in_window
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
-from ui.tables import event_day_columns
+from ui.tables import EVENT_DAY_ORDER, event_day_columns
 
 K = "cmp_"  # prefix of this page's session-state keys
 PROBLEMS = K + "url_problems"
+NEWS_TAGS = ("deepseek", "qwen", "nvidia", "china_tech", "semiconductors")  # the page's themes, for its news
 URL_KEYS = ("base", "start", "end", "us", "cn", "bench", "ccy", "fx", "w", "day", "pins")
 
 
@@ -55,6 +57,12 @@ def _lines(version: str, view: cv.CompareView, w_us: tuple | None, w_cn: tuple |
     return lines, problems
 
 
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _trading_days(version: str) -> tuple[dt.date, ...]:
+    del version
+    return cv.trading_days(loaders.prices())
+
+
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
 def _moves(version: str, day: dt.date, language: str) -> pd.DataFrame:
     del version
@@ -72,7 +80,8 @@ def _seed_state(default: cv.CompareView, first: dt.date, last: dt.date) -> None:
     view, problems = cv.parse_query(st.query_params.to_dict(), default, first, last, LANG)
     st.session_state[PROBLEMS] = problems
     st.session_state.update({
-        K + "base": view.base, K + "start": view.start, K + "end": view.end, K + "preset": None,
+        K + "base": view.base, K + "base_text": view.base.isoformat(), K + "start": view.start,
+        K + "end": view.end, K + "preset": None,
         K + "us": list(view.us), K + "cn": list(view.cn), K + "bench": list(view.bench),
         K + "ccy": view.ccy, K + "fx": view.fx, K + "weighting": "fixed" if view.weights else "equal",
         K + "weights": view.weights, K + "day": view.day, K + "pins": view.pins,
@@ -104,8 +113,24 @@ def _on_preset(first: dt.date, last: dt.date) -> None:
     _touched()
     preset = st.session_state.get(K + "preset")
     if preset:
-        start, end = cv.preset_window(preset, st.session_state[K + "base"], first, last)
+        start, end = cv.preset_window(preset, st.session_state[K + "base"], first, last, _trading_days(_version()))
         st.session_state[K + "start"], st.session_state[K + "end"] = start, end
+
+
+def _on_base_text(first: dt.date, last: dt.date) -> None:
+    """A typed base date applies on Enter (a text field: no calendar over it); a bad one says why."""
+    day, problem = cv.parse_base_text(st.session_state.get(K + "base_text", ""), first, last)
+    if day is None:
+        shown = md_escape(st.session_state.get(K + "base_text", ""), 40)
+        st.session_state[K + "base_error"] = tr(
+            f"기준일 '{shown}'을(를) 쓸 수 없습니다: " + ("YYYY-MM-DD 형식으로 입력하세요." if problem == "format"
+                                                 else f"데이터 범위({first}~{last}) 밖입니다."),
+            f"Base date '{shown}' cannot be used: " + ("type it as YYYY-MM-DD." if problem == "format"
+                                                       else f"it is outside the data ({first} to {last})."))
+        return
+    st.session_state.pop(K + "base_error", None)
+    st.session_state[K + "base"] = day
+    _on_preset(first, last)
 
 
 def _on_window_date() -> None:
@@ -118,14 +143,17 @@ def _on_window_date() -> None:
 
 @st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
 def _main_figure(levels: pd.DataFrame, names: tuple, base: dt.date, language: str, events: tuple,
-                 news: tuple) -> go.Figure:
+                 news: tuple, currency: str) -> go.Figure:
     """The rebased chart with its pins (a shared resource: building Plotly figures is the slow part of a run;
-    the cached figure is never mutated)."""
-    fig = compare_figure(levels, dict(names), base, language, highlight=set(cv.BASKET_KEYS))
-    fig.update_layout(height=520)
+    the cached figure is never mutated). Pins' labels get a band of their own above the lines."""
+    fig = compare_figure(levels, dict(names), base, language, highlight=set(cv.BASKET_KEYS), currency=currency)
+    fig.update_layout(height=540)
     for pins in (events, news):
         if pins:
             add_event_pins(fig, list(pins), language)
+    values = levels.to_numpy(dtype="float64")
+    if events or news:
+        keep_labels_off_data(fig, float(np.nanmin(values)), float(np.nanmax(values)))
     return fig
 
 
@@ -148,14 +176,57 @@ def _name_format(symbols: tuple[str, ...]):
     return {s: cv.symbol_name(s, LANG) for s in symbols}.get
 
 
+# ---- controls (after the chart: the chart reads their state, so the answer comes first)
+def _controls() -> None:
+    bar = st.columns([3, 2], vertical_alignment="bottom")
+    bar[0].segmented_control(tr("기간 (기준일부터)", "Window (from the base date)"), PRESETS, key=K + "preset",
+                             format_func={**{p: p for p in PRESETS}, "All": tr("전체", "All"),
+                                          "YTD": tr("연초 이후", "YTD"), "1M": tr("1개월", "1M"),
+                                          "3M": tr("3개월", "3M"), "6M": tr("6개월", "6M"),
+                                          "1Y": tr("1년", "1Y")}.get,
+                             on_change=_on_preset, args=(first, last),
+                             help=tr("연초 이후: 전년 마지막 종가부터", "YTD: from the previous year's last close"))
+    bar[1].radio(tr("통화", "Currency"), cv.CURRENCIES, key=K + "ccy", horizontal=True, on_change=_touched,
+                 format_func={"local": tr("현지 통화", "Local"), "USD": "USD", "KRW": "KRW"}.get)
+    with st.expander(tr("보기 설정: 기준일·기간·바스켓·가중치·사건", "View settings: base date, window, baskets, "
+                                                          "weights, events"), icon=":material/tune:"):
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(tr("기준일 (=100, YYYY-MM-DD, Enter로 적용)", "Base date (=100, YYYY-MM-DD, Enter applies)"),
+                      key=K + "base_text", max_chars=10, on_change=_on_base_text, args=(first, last))
+        if st.session_state.get(K + "base_error"):
+            c1.error(st.session_state[K + "base_error"])
+        c2.date_input(tr("시작", "From"), min_value=first, max_value=last, key=K + "start", format="YYYY-MM-DD",
+                      on_change=_on_window_date)
+        c3.date_input(tr("끝", "To"), min_value=first, max_value=last, key=K + "end", format="YYYY-MM-DD",
+                      on_change=_on_window_date)
+        m1, m2 = st.columns(2)
+        m1.multiselect(tr("미국 빅테크 바스켓", "US big-tech basket"), cv.US_MEMBERS,
+                       format_func=_name_format(cv.US_MEMBERS), key=K + "us", on_change=_touched)
+        m2.multiselect(tr("중국 기술주 바스켓", "China tech basket"), cv.CN_MEMBERS,
+                       format_func=_name_format(cv.CN_MEMBERS), key=K + "cn", on_change=_touched)
+        st.multiselect(tr("비교 지수·ETF", "Benchmarks"), cv.BENCHMARKS, format_func=_name_format(cv.BENCHMARKS),
+                       key=K + "bench", on_change=_touched)
+        b2, b3 = st.columns([1, 2])
+        b2.radio(tr("가중 방식", "Weighting"), ["equal", "fixed"], key=K + "weighting", on_change=_touched,
+                 format_func={"equal": tr("동일 가중", "Equal"), "fixed": tr("고정 가중", "Fixed")}.get)
+        b3.text_input(tr("고정 가중치 (종목=비중, 쉼표로 구분)", "Fixed weights (SYMBOL=weight, comma-separated)"),
+                      key=K + "weights", placeholder="NVDA=30, MSFT=20, AAPL=50", on_change=_touched,
+                      disabled=st.session_state[K + "weighting"] != "fixed",
+                      help=tr("한 바스켓의 일부 종목에 비중을 주면 그 바스켓의 모든 종목에 비중이 필요합니다. "
+                              "비중은 합이 1이 되도록 나눕니다. 비중을 하나도 주지 않은 바스켓은 동일 가중입니다.",
+                              "Weights are scaled to sum to 1 per basket. A basket with any weight listed needs one "
+                              "for every member; a basket with none listed is equally weighted."))
+        f2, f3 = st.columns(2)
+        f2.radio(tr("환율 출처", "FX source"), cv.FX_SOURCES, key=K + "fx", horizontal=True, on_change=_touched,
+                 format_func={"yahoo": tr("야후", "Yahoo"), "ecb": "ECB"}.get,
+                 disabled=st.session_state[K + "ccy"] == "local")
+        f3.checkbox(tr("주요 사건 표시", "Show events"), key=K + "pins", on_change=_touched)
+
+
 # --------------------------------------------------------------------------- page
 
 chrome.page_header("미국 vs 중국", "US vs China")
 LANG = lang()
-st.caption(tr("미국 빅테크와 중국 기술주를 같은 기준일에 100으로 맞춰 비교합니다. 기준일은 칼럼(2025-01-26) 직전 "
-              "거래일, 딥시크 충격 직전의 금요일입니다.",
-              "US big tech against Chinese tech, both set to 100 on the same base date: by default the Friday "
-              "before the column (2025-01-26) and the DeepSeek sell-off."))
 
 try:
     version = _version()
@@ -169,46 +240,9 @@ if setup is None:
     st.stop()
 default, (first, last) = setup
 _seed_state(default, first, last)
+st.session_state.setdefault(K + "base_text", st.session_state[K + "base"].isoformat())
 for problem in st.session_state.get(PROBLEMS, []):
     st.warning(md_escape(problem), icon=":material/link_off:")  # the URL is anyone's text: no Markdown from it
-
-# ---- controls
-c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
-c1.date_input(tr("기준일 (=100)", "Base date (=100)"), min_value=first, max_value=last, key=K + "base",
-              format="YYYY-MM-DD", on_change=_on_preset, args=(first, last))
-c2.date_input(tr("시작", "From"), min_value=first, max_value=last, key=K + "start", format="YYYY-MM-DD",
-              on_change=_on_window_date)
-c3.date_input(tr("끝", "To"), min_value=first, max_value=last, key=K + "end", format="YYYY-MM-DD",
-              on_change=_on_window_date)
-c4.segmented_control(tr("기간 (기준일부터)", "Window (from the base date)"), PRESETS, key=K + "preset",
-                     format_func={**{p: p for p in PRESETS}, "All": tr("전체", "All")}.get, on_change=_on_preset,
-                     args=(first, last))
-
-m1, m2 = st.columns(2)
-m1.multiselect(tr("미국 빅테크 바스켓", "US big-tech basket"), cv.US_MEMBERS, format_func=_name_format(cv.US_MEMBERS),
-               key=K + "us", on_change=_touched)
-m2.multiselect(tr("중국 기술주 바스켓", "China tech basket"), cv.CN_MEMBERS, format_func=_name_format(cv.CN_MEMBERS),
-               key=K + "cn", on_change=_touched)
-
-b1, b2, b3 = st.columns([2, 1, 2])
-b1.multiselect(tr("비교 지수·ETF", "Benchmarks"), cv.BENCHMARKS, format_func=_name_format(cv.BENCHMARKS),
-               key=K + "bench", on_change=_touched)
-b2.radio(tr("가중 방식", "Weighting"), ["equal", "fixed"], key=K + "weighting", on_change=_touched,
-         format_func={"equal": tr("동일 가중", "Equal"), "fixed": tr("고정 가중", "Fixed")}.get)
-b3.text_input(tr("고정 가중치 (종목=비중, 쉼표로 구분)", "Fixed weights (SYMBOL=weight, comma-separated)"),
-              key=K + "weights", placeholder="NVDA=30, MSFT=20, AAPL=50", on_change=_touched,
-              disabled=st.session_state[K + "weighting"] != "fixed",
-              help=tr("한 바스켓의 일부 종목에 비중을 주면 그 바스켓의 모든 종목에 비중이 필요합니다. 비중은 합이 1이 "
-                      "되도록 나눕니다. 비중을 하나도 주지 않은 바스켓은 동일 가중입니다.",
-                      "Weights are scaled to sum to 1 per basket. A basket with any weight listed needs one for "
-                      "every member; a basket with none listed is equally weighted."))
-
-f1, f2, f3 = st.columns([1, 1, 2])
-f1.radio(tr("통화", "Currency"), cv.CURRENCIES, key=K + "ccy", horizontal=True, on_change=_touched,
-         format_func={"local": tr("현지 통화", "Local"), "USD": "USD", "KRW": "KRW"}.get)
-f2.radio(tr("환율 출처", "FX source"), cv.FX_SOURCES, key=K + "fx", horizontal=True, on_change=_touched,
-         format_func={"yahoo": "Yahoo", "ecb": "ECB"}.get, disabled=st.session_state[K + "ccy"] == "local")
-f3.checkbox(tr("주요 사건 표시", "Show events"), key=K + "pins", on_change=_touched)
 
 view = _current_view()
 _write_url(view)
@@ -238,12 +272,6 @@ levels = cv.in_window(lines.levels, view.start, view.end)
 names = cv.line_names(levels.columns, LANG)
 if not view.us or not view.cn:
     st.info(tr("각 바스켓에서 종목을 하나 이상 고르세요.", "Choose at least one member for each basket."))
-if coverage or lines.left_out:
-    text = ""
-    if lines.left_out:
-        text += md_escape(tr("차트에서 빠진 종목: ", "Left out of the chart: ") + ", ".join(lines.left_out)) + "\n\n"
-    text += "\n".join(f"- {md_escape(line)}" for line in cv.group_notes(cv.localise_notes(coverage, LANG)))
-    st.warning(text, icon=":material/warning:")
 
 if levels.empty:
     st.info(tr("이 기간에 그릴 데이터가 없습니다.", "Nothing to draw in this window."))
@@ -254,12 +282,25 @@ else:
             event_pins = tuple(events_in_window(loaders.events(), view.start, view.end))
         except EventsError as exc:
             st.warning(md_escape(tr(f"사건 목록을 읽을 수 없습니다: {exc}", f"Cannot read the events: {exc}")))
-    fig = _main_figure(levels, tuple(names.items()), view.base, LANG, event_pins, tuple(pinned_news_events("cmp_news")))
+    fig = _main_figure(levels, tuple(names.items()), view.base, LANG, event_pins,
+                       tuple(pinned_news_events("cmp_news")), view.ccy)
     st.plotly_chart(fig, width="stretch", config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": f"us-vs-china-{view.base}-{view.ccy}", "scale": 2},
     })
-    render_news_strip(view.start, view.end, key="cmp_news")
+_controls()
+st.caption(tr("미국 빅테크와 중국 기술주를 같은 기준일에 100으로 맞춰 비교합니다. 기준일은 칼럼(2025-01-26) 직전 "
+              "거래일, 딥시크 충격 직전의 금요일입니다.",
+              "US big tech against Chinese tech, both set to 100 on the same base date: by default the Friday "
+              "before the column (2025-01-26) and the DeepSeek sell-off."))
+if coverage or lines.left_out:
+    text = ""
+    if lines.left_out:
+        text += md_escape(tr("차트에서 빠진 종목: ", "Left out of the chart: ") + ", ".join(lines.left_out)) + "\n\n"
+    text += "\n".join(f"- {md_escape(line)}" for line in cv.group_notes(cv.localise_notes(coverage, LANG)))
+    st.warning(text, icon=":material/warning:")
+if not levels.empty:
+    render_news_strip(view.start, view.end, key="cmp_news", tags=NEWS_TAGS)
 unit = tr("현지 통화", "local currency") if view.ccy == "local" else view.ccy
 st.caption(tr(f"{unit} 기준 수익률입니다. 바스켓은 기준일에 산 뒤 보유한 것으로 계산하며, 한 종목의 자기 시장 휴장일은 "
               f"최대 {cv.MAX_CARRY_DAYS}일까지 직전 값을 이어 씁니다.",
@@ -278,7 +319,8 @@ if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].n
 
 st.subheader(tr("기간 통계", "Window statistics"))
 stats = cv.stats_frame(levels, LANG)
-st.dataframe(stats, hide_index=True, width="stretch", column_config={
+st.caption(cv.stats_basis(stats, view, bool(w_us or w_cn), LANG))
+st.dataframe(stats, hide_index=True, width="stretch", column_order=cv.STATS_ORDER, column_config={
     "series": st.column_config.TextColumn(tr("코드", "Key")),
     "name": st.column_config.TextColumn(tr("이름", "Name")),
     "total_return_pct": st.column_config.NumberColumn(tr("수익률 %", "Return %"), format="%+.2f"),
@@ -301,4 +343,5 @@ st.caption(tr("현지 통화 기준 하루 변화입니다. 홍콩·서울처럼
               "One-day change in local currency. Markets that closed before the US open (Hong Kong, Seoul) show "
               "their next session, and closed markets their next trading day (see the note)."))
 moves = _moves(version, view.day, LANG)
-st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns())
+st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns(True),
+             column_order=EVENT_DAY_ORDER)

@@ -17,10 +17,16 @@ from data_sources.annotations import (
     ANNOTATIONS_FILE,
     LABEL_MAX,
     NOTE_MAX,
+    SHARED_NOTEBOOK,
     AnnotationError,
     add_annotation,
     delete_annotation,
     list_annotations,
+    new_notebook_id,
+    notes_mode,
+    share_id,
+    valid_notebook,
+    valid_share,
 )
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
@@ -32,23 +38,41 @@ KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", 
         "cny": "fx_cny", "kinds": "fx_kinds"}
 SYMBOLS = tuple(sym for pair in fx_view.SOURCES.values() for sym in pair)
 FORM_DATE_MIN, FORM_DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+NEWS_TAGS = ("tariffs", "deepseek", "china_tech")  # the page's themes (Trump's remarks, the DeepSeek week)
 
 
 @st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
-def _figure(main, kind, ref, second, events, notes, source_label, language):
+def _figure(main, kind, ref, second, events, notes, source_label, language, history):
     """fx_figure, shared across reruns and sessions (building a figure with many pins is the slow part;
     the cached figure is never mutated)."""
     fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
-                    source_label=source_label, lang=language)
+                    source_label=source_label, lang=language, history=history)
     return fig.update_layout(height=560)
 
 
-@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _annotations(root: str, version: str) -> tuple[pd.DataFrame, str | None]:
-    """The reader's annotations and a damage warning, cached until the annotations file changes."""
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _annotations(root: str, version: str, notebook: str | None, share: str | None) -> tuple[pd.DataFrame, str | None]:
+    """One notebook's annotations (or a shared notebook's, read-only) and a damage warning, cached until the
+    annotations file changes."""
     del version  # part of the cache key only
-    frame = list_annotations(Path(root))
+    frame = list_annotations(Path(root), notebook, share=share)
     return frame, frame.attrs.get("warning")
+
+
+def _notebook() -> tuple[str | None, str | None]:
+    """``(notebook, share)``: the reader's own notebook (from the URL's ``nb`` or this session; None until the
+    first note), or the share id of a notebook someone shared (``notes=``, read-only). With
+    ``DASHBOARD_NOTES=shared`` every reader writes to and reads the one shared notebook."""
+    if notes_mode() == "shared":
+        return SHARED_NOTEBOOK, None
+    state = st.session_state
+    from_url = valid_notebook(st.query_params.get("nb"))
+    if from_url:
+        state["fx_notebook"] = from_url
+    notebook = state.get("fx_notebook")
+    if notebook and st.query_params.get("nb") != notebook:
+        st.query_params["nb"] = notebook  # reload and bookmarks keep the reader's notes
+    return notebook, valid_share(st.query_params.get("notes"))
 
 
 def _init_view_state(bounds: dict) -> None:
@@ -66,11 +90,13 @@ def _init_view_state(bounds: dict) -> None:
 
 
 def _on_add(root: str, lo: str, hi: str) -> None:
-    """Form callback: store the reader's note, or keep the form filled in and say what is wrong."""
+    """Form callback: store the reader's note (in their notebook, made on the first note), or keep the form
+    filled in and say what is wrong."""
     state = st.session_state
+    notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get("fx_notebook") or new_notebook_id()
     try:
         add_annotation(root, state.get("fx_note_date"), state.get("fx_note_label", ""),
-                       state.get("fx_note_text", ""), data_start=lo, data_end=hi)
+                       state.get("fx_note_text", ""), data_start=lo, data_end=hi, notebook=notebook)
     except AnnotationError as exc:
         state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
         return
@@ -78,16 +104,18 @@ def _on_add(root: str, lo: str, hi: str) -> None:
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
                                 + md_escape(exc, 300))
         return
+    if notebook:
+        state["fx_notebook"] = notebook
     state["fx_note_label"] = ""
     state["fx_note_text"] = ""
     state["fx_note_msg"] = ("success", tr("메모를 저장했습니다. 차트에 ★로 표시됩니다.",
                                           "Note saved; it is marked with a ★ on the chart."))
 
 
-def _on_delete(root: str, ann_id: str) -> None:
-    """Delete-button callback."""
+def _on_delete(root: str, ann_id: str, notebook: str) -> None:
+    """Delete-button callback (only a note of the reader's own notebook)."""
     try:
-        found = delete_annotation(root, ann_id)
+        found = delete_annotation(root, ann_id, notebook)
     except StoreError as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
                                            + md_escape(exc, 300))
@@ -119,32 +147,35 @@ state = st.session_state
 if state[KEYS["src"]] not in available:
     state[KEYS["src"]] = available[0]
 
-controls = st.columns([1.4, 1, 1, 1, 1])
-with controls[0]:
-    src = st.radio(tr("환율 자료", "FX source"), available, key=KEYS["src"], horizontal=True,
-                   format_func=lambda s: fx_view.SOURCE_NAMES[s][0 if L == "ko" else 1],
-                   help=tr("야후: KRW=X / CNY=X 호가, ECB: 유로 기준환율로 계산한 교차환율",
-                           "Yahoo: the KRW=X / CNY=X quotes; ECB: crosses of the euro reference rates"))
+src = state[KEYS["src"]]
 lo, hi = bounds[src]
 for key in (KEYS["start"], KEYS["end"]):  # a source switch can leave a date outside the new source's data
     state[key] = min(max(state[key], lo), hi)
-with controls[1]:
-    start = st.date_input(tr("시작일", "From"), key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
-with controls[2]:
-    end = st.date_input(tr("종료일", "To"), key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
-with controls[3]:
-    ref = st.number_input(tr("기준선 (원)", "Reference line (KRW)"), key=KEYS["ref"], value=None,
-                          min_value=fx_view.REF_MIN, max_value=fx_view.REF_MAX, step=5.0, format="%.1f",
-                          help=tr("비워 두면 기준선을 그리지 않습니다.", "Leave empty for no line."))
-with controls[4]:
-    kind = st.radio(tr("모양", "Chart"), fx_view.CHART_KINDS, key=KEYS["kind"], horizontal=True,
-                    format_func={"line": tr("선", "Line"), "candles": tr("캔들", "Candles")}.get)
-options = st.columns([1, 2])
-with options[0]:
-    cny = st.checkbox(tr("위안/달러 함께 보기 (오른쪽 축)", "Add USD/CNY (right axis)"), key=KEYS["cny"])
-with options[1]:
-    kinds = st.multiselect(tr("표시할 사건 종류", "Event kinds to pin"), KINDS, key=KEYS["kinds"],
-                           format_func=lambda k: fx_view.kind_name(k, L))
+start, end, ref, kind = state[KEYS["start"]], state[KEYS["end"]], state[KEYS["ref"]], state[KEYS["kind"]]
+cny, kinds = state[KEYS["cny"]], state[KEYS["kinds"]]
+
+
+def _controls() -> None:
+    """The view's settings, after the chart (their state is read above, so the chart comes first)."""
+    with st.expander(tr("보기 설정: 자료·기간·기준선·사건", "View settings: source, dates, reference line, events"),
+                     icon=":material/tune:"):
+        row = st.columns([1.4, 1, 1])
+        row[0].radio(tr("환율 자료", "FX source"), available, key=KEYS["src"], horizontal=True,
+                     format_func=lambda s: fx_view.SOURCE_NAMES[s][0 if L == "ko" else 1],
+                     help=tr("야후: KRW=X / CNY=X 호가, ECB: 유로 기준환율로 계산한 교차환율",
+                             "Yahoo: the KRW=X / CNY=X quotes; ECB: crosses of the euro reference rates"))
+        row[1].date_input(tr("시작일", "From"), key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+        row[2].date_input(tr("종료일", "To"), key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+        row = st.columns([1, 1, 2])
+        row[0].number_input(tr("기준선 (원)", "Reference line (KRW)"), key=KEYS["ref"], value=None,
+                            min_value=fx_view.REF_MIN, max_value=fx_view.REF_MAX, step=5.0, format="%.1f",
+                            help=tr("비워 두면 기준선을 그리지 않습니다.", "Leave empty for no line."))
+        row[1].radio(tr("모양", "Chart"), fx_view.CHART_KINDS, key=KEYS["kind"], horizontal=True,
+                     format_func={"line": tr("선", "Line"), "candles": tr("캔들", "Candles")}.get)
+        row[2].checkbox(tr("위안/달러 함께 보기 (오른쪽 축)", "Add USD/CNY (right axis)"), key=KEYS["cny"])
+        st.multiselect(tr("표시할 사건 종류", "Event kinds to pin"), KINDS, key=KEYS["kinds"],
+                       format_func=lambda k: fx_view.kind_name(k, L))
+
 
 if start is None or end is None:
     start, end = fx_view.default_view(lo, hi, src).start, hi
@@ -163,11 +194,15 @@ except EventsError as exc:
 events = fx_view.filter_kinds(all_events, view.kinds)
 
 store_root = str(loaders.store().root)
+notebook, shared_view = _notebook()
 try:
-    notes, notes_warning = _annotations(store_root, loaders.file_version(Path(store_root) / ANNOTATIONS_FILE))
+    notes_version = loaders.file_version(Path(store_root) / ANNOTATIONS_FILE)
+    notes, notes_warning = (_annotations(store_root, notes_version, notebook, None) if notebook is not None
+                            else (None, None))
+    shared_notes = _annotations(store_root, notes_version, None, shared_view)[0] if shared_view else None
 except StoreError as exc:
     st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
-    notes, notes_warning = None, None
+    notes, notes_warning, shared_notes = None, None, None
 if notes_warning:
     st.warning(md_escape(notes_warning, 300))
 
@@ -177,10 +212,15 @@ if main.empty:
     st.info(tr(f"{view.start} ~ {view.end} 기간에 {view.symbol} 자료가 없습니다.",
                f"No {view.symbol} data between {view.start} and {view.end}."))
 else:
-    fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), notes,
-                  source_note(view.symbol, L), L)
+    chart_notes = pd.concat([n for n in (notes, shared_notes) if n is not None and len(n)]) if any(
+        n is not None and len(n) for n in (notes, shared_notes)) else None
+    history = prices[prices["symbol"] == view.symbol]
+    fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), chart_notes,
+                  source_note(view.symbol, L), L, history)
     st.plotly_chart(fig, width="stretch", key="fx_chart")
-    render_news_strip(view.start, view.end, key="fx_news")
+_controls()
+if not main.empty:
+    render_news_strip(view.start, view.end, key="fx_news", tags=NEWS_TAGS)
     if view.kind == "candles" and not has_ohlc(main):
         st.caption(tr(f"{view.symbol}에는 종가만 저장돼 있어(시가·고가·저가 없음) 캔들 대신 선으로 그렸습니다.",
                       f"{view.symbol} is stored as closes only (no open/high/low), so it is drawn as a line."))
@@ -196,7 +236,7 @@ if window_events:
     table = fx_view.moves_table(moves, window_events, L)
     st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={
         "date": st.column_config.TextColumn(tr("날짜", "Date")),
-        "event": st.column_config.TextColumn(tr("무슨 일", "What happened"), width="large"),
+        "event": st.column_config.TextColumn(tr("무슨 일", "What happened"), width="medium"),
         "kind": st.column_config.TextColumn(tr("종류", "Kind")),
         "rate_date": st.column_config.TextColumn(tr("환율 기준일", "Rate date")),
         "close": st.column_config.TextColumn(tr("환율", "Rate")),
@@ -221,10 +261,17 @@ else:
 
 # --- the reader's own notes ---------------------------------------------------------------------------
 st.subheader(tr("내 메모", "My notes"))
-st.caption(tr(f"차트에 직접 메모를 남길 수 있습니다(제목 {LABEL_MAX}자, 내용 {NOTE_MAX}자 이내). 이 컴퓨터의 저장소에 "
-              "보관되어 다시 열어도 남아 있습니다.",
-              f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
-              "It is kept in the local store and is still there after a restart."))
+if notes_mode() == "shared":
+    st.caption(tr(f"차트에 직접 메모를 남길 수 있습니다(제목 {LABEL_MAX}자, 내용 {NOTE_MAX}자 이내). 이 서버는 메모를 "
+                  "모든 방문자와 함께 씁니다(운영자 설정).",
+                  f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
+                  "This server shares notes between all its visitors (operator setting)."))
+else:
+    st.caption(tr(f"차트에 직접 메모를 남길 수 있습니다(제목 {LABEL_MAX}자, 내용 {NOTE_MAX}자 이내). 메모는 나만 "
+                  "봅니다: 첫 메모를 남기면 주소에 내 메모장 번호(nb)가 붙으니, 그 주소를 북마크하세요.",
+                  f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
+                  "Notes are private: your first note adds your notebook number (nb) to the address; bookmark "
+                  "it to come back to them."))
 flash = st.session_state.pop("fx_note_msg", None)
 if flash:
     {"error": st.error, "warning": st.warning}.get(flash[0], st.success)(flash[1])
@@ -249,9 +296,22 @@ if notes is not None and len(notes):
             st.text(f"★ {day} · {row.label}" + (f"\n{row.note}" if row.note else ""))
         with right:
             st.button(tr("삭제", "Delete"), key=f"fx_del_{row.id}", icon=":material/delete:",
-                      on_click=_on_delete, args=(store_root, str(row.id)))
+                      on_click=_on_delete, args=(store_root, str(row.id), notebook or SHARED_NOTEBOOK))
+    if notebook:
+        st.markdown(tr("이 메모 공유하기 (읽기 전용 링크): ", "Share these notes (read-only link): ")
+                    + f"`?notes={share_id(notebook)}`")
+        st.caption(tr("이 페이지 주소 뒤에 붙여 보내면 받는 사람은 메모를 볼 수만 있습니다.",
+                      "Add it to this page's address: whoever opens it sees the notes but cannot change them."))
 else:
     st.caption(tr("아직 남긴 메모가 없습니다.", "No notes yet."))
+if shared_notes is not None:
+    st.markdown("**" + tr("공유받은 메모 (읽기 전용)", "Notes shared with you (read-only)") + "**")
+    if len(shared_notes):
+        for row in shared_notes.itertuples(index=False):
+            day = pd.Timestamp(row.date).date().isoformat()
+            st.text(f"☆ {day} · {row.label}" + (f"\n{row.note}" if row.note else ""))
+    else:
+        st.caption(tr("이 링크에는 메모가 없습니다.", "This link has no notes."))
 
 # --- what the numbers are -----------------------------------------------------------------------------
 with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates come from?"), expanded=False):

@@ -23,6 +23,7 @@ from ui.news_strip import (
     FILTER_KEYS,
     QUERY_MAX,
     WINDOW_DAYS,
+    coverage_note,
     default_filters,
     filter_news,
     filter_params,
@@ -72,76 +73,80 @@ def _feed_list() -> None:
                        "origin": tr("구분", "origin")})
 
 
-with st.expander(tr("피드 관리", "Manage feeds"), icon=":material/rss_feed:"):
-    table_box = st.container()
-    add_col, remove_col = st.columns(2)
-    with add_col:
-        st.markdown("**" + tr("피드 추가", "Add a feed") + "**")
-        name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=news_store.NAME_MAX)
-        url = st.text_input(tr("주소 (http/https)", "Address (http/https)"), key="news_feed_url")
-        feed_lang = st.text_input(tr("언어 코드", "Language code"), value="en", key="news_feed_lang", max_chars=10)
-        if st.button(tr("추가", "Add"), icon=":material/add:", key="news_feed_add"):
+def _manage_feeds() -> None:
+    """Feed list, add/remove, fetch and import (below the list: the news first)."""
+    with st.expander(tr("피드 관리", "Manage feeds"), icon=":material/rss_feed:"):
+        table_box = st.container()
+        add_col, remove_col = st.columns(2)
+        with add_col:
+            st.markdown("**" + tr("피드 추가", "Add a feed") + "**")
+            name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=news_store.NAME_MAX)
+            url = st.text_input(tr("주소 (http/https)", "Address (http/https)"), key="news_feed_url")
+            feed_lang = st.text_input(tr("언어 코드", "Language code"), value="en", key="news_feed_lang", max_chars=10)
+            if st.button(tr("추가", "Add"), icon=":material/add:", key="news_feed_add"):
+                try:
+                    added = news_store.add_feed(root, name, url, feed_lang)
+                except FeedConfigError as exc:
+                    st.error(tr(f"추가하지 못했습니다: {md_escape(exc, 300)}", f"Not added: {md_escape(exc, 300)}"))
+                except StoreError as exc:
+                    st.error(md_escape(exc, 400))
+                else:
+                    st.success(tr(f"추가함: {md_escape(added.name)}", f"Added: {md_escape(added.name)}"))
+        with remove_col:
+            st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
             try:
-                added = news_store.add_feed(root, name, url, feed_lang)
-            except FeedConfigError as exc:
-                st.error(tr(f"추가하지 못했습니다: {md_escape(exc, 300)}", f"Not added: {md_escape(exc, 300)}"))
-            except StoreError as exc:
-                st.error(md_escape(exc, 400))
-            else:
-                st.success(tr(f"추가함: {md_escape(added.name)}", f"Added: {md_escape(added.name)}"))
-    with remove_col:
-        st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
-        try:
-            names = [f.name for f in news_store.list_feeds(root)]
-        except (StoreError, ValueError):
-            names = []
-        victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
-                              placeholder=tr("피드를 고르세요", "Choose a feed"))
-        if st.button(tr("삭제", "Remove"), icon=":material/delete:", key="news_feed_remove", disabled=victim is None):
-            try:
-                news_store.remove_feed(root, victim or "")
-            except FeedConfigError as exc:
-                st.error(tr(f"삭제하지 못했습니다: {md_escape(exc, 300)}", f"Not removed: {md_escape(exc, 300)}"))
-            except StoreError as exc:
-                st.error(md_escape(exc, 400))
-            else:
-                st.success(tr(f"삭제함: {md_escape(victim)}", f"Removed: {md_escape(victim)}"))
-    with table_box:
-        _feed_list()
+                names = [f.name for f in news_store.list_feeds(root)]
+            except (StoreError, ValueError):
+                names = []
+            victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
+                                  placeholder=tr("피드를 고르세요", "Choose a feed"))
+            if st.button(tr("삭제", "Remove"), icon=":material/delete:", key="news_feed_remove",
+                         disabled=victim is None):
+                try:
+                    news_store.remove_feed(root, victim or "")
+                except FeedConfigError as exc:
+                    st.error(tr(f"삭제하지 못했습니다: {md_escape(exc, 300)}", f"Not removed: {md_escape(exc, 300)}"))
+                except StoreError as exc:
+                    st.error(md_escape(exc, 400))
+                else:
+                    st.success(tr(f"삭제함: {md_escape(victim)}", f"Removed: {md_escape(victim)}"))
+        with table_box:
+            _feed_list()
 
-    fetch_col, import_col = st.columns(2)
-    with fetch_col:
-        st.markdown("**" + tr("지금 가져오기", "Fetch now") + "**")
-        if st.button(tr("피드 새로 가져오기", "Fetch feeds now"), icon=":material/refresh:", key="news_fetch"):
-            if config.offline_forced():
-                st.info(tr("오프라인 모드(DASHBOARD_OFFLINE)라 네트워크에서 가져오지 않습니다. "
-                           "저장된 뉴스를 보여줍니다.",
-                           "Offline mode (DASHBOARD_OFFLINE) is on: nothing was fetched; showing stored news."),
-                        icon="📴")
-            else:
+        fetch_col, import_col = st.columns(2)
+        with fetch_col:
+            st.markdown("**" + tr("지금 가져오기", "Fetch now") + "**")
+            if st.button(tr("피드 새로 가져오기", "Fetch feeds now"), icon=":material/refresh:", key="news_fetch"):
+                if config.offline_forced():
+                    st.info(tr("오프라인 모드(DASHBOARD_OFFLINE)라 네트워크에서 가져오지 않습니다. "
+                               "저장된 뉴스를 보여줍니다.",
+                               "Offline mode (DASHBOARD_OFFLINE) is on: nothing was fetched; showing stored news."),
+                            icon="📴")
+                else:
+                    bar = st.progress(0.0)
+                    try:
+                        report = news_store.refresh_news(
+                            root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+                    except StoreError as exc:
+                        st.error(md_escape(exc, 400))
+                    else:
+                        _show_report(report)
+        with import_col:
+            st.markdown("**" + tr("저장된 피드 파일 가져오기", "Import saved feed files") + "**")
+            folder = st.text_input(tr(".xml/.rss/.atom/.json 파일이 있는 폴더",
+                                      "Folder of .xml/.rss/.atom/.json files"),
+                                   key="news_import_dir")
+            if st.button(tr("폴더에서 가져오기", "Import from folder"), icon=":material/upload:", key="news_import",
+                         disabled=not folder):
                 bar = st.progress(0.0)
                 try:
-                    report = news_store.refresh_news(
-                        root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+                    report = news_store.import_feed_dir(
+                        root, Path(folder).expanduser(),
+                        progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
                 except StoreError as exc:
                     st.error(md_escape(exc, 400))
                 else:
                     _show_report(report)
-    with import_col:
-        st.markdown("**" + tr("저장된 피드 파일 가져오기", "Import saved feed files") + "**")
-        folder = st.text_input(tr(".xml/.rss/.atom/.json 파일이 있는 폴더", "Folder of .xml/.rss/.atom/.json files"),
-                               key="news_import_dir")
-        if st.button(tr("폴더에서 가져오기", "Import from folder"), icon=":material/upload:", key="news_import",
-                     disabled=not folder):
-            bar = st.progress(0.0)
-            try:
-                report = news_store.import_feed_dir(
-                    root, Path(folder).expanduser(),
-                    progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
-            except StoreError as exc:
-                st.error(md_escape(exc, 400))
-            else:
-                _show_report(report)
 
 
 # ---------------------------------------------------------------- news and filters
@@ -189,12 +194,17 @@ def _set_window(start: dt.date, end: dt.date) -> None:
 
 
 newest = newest_day(news)
-top = st.columns([3, 3, 2])
+filter_box = st.expander(tr("필터: 태그·출처·검색어·기간", "Filters: tags, sources, search, period"),
+                         icon=":material/filter_list:")
+top = filter_box.columns([3, 3, 2])
 top[0].multiselect(tr("태그", "Tags"), tag_ids, key="news_tags", format_func=lambda t: labels.get(t, t),
                    placeholder=tr("모든 태그", "All tags"))
 top[1].multiselect(tr("출처", "Sources"), sources, key="news_src", placeholder=tr("모든 출처", "All sources"))
-top[2].text_input(tr("검색어", "Search"), key="news_q", max_chars=QUERY_MAX, placeholder=tr("예: R1", "e.g. R1"))
-row = st.columns([2, 2, 2, 2], vertical_alignment="bottom")
+top[2].text_input(tr("검색어", "Search"), key="news_q", max_chars=QUERY_MAX,
+                  placeholder=tr("예: 딥시크", "e.g. DeepSeek"),
+                  help=tr("태그 이름과 별칭도 찾습니다: 딥시크 ↔ DeepSeek, 엔비디아 ↔ NVIDIA, 큐원 ↔ Qwen",
+                          "Tag names and aliases match too: DeepSeek ↔ 딥시크, NVIDIA ↔ 엔비디아, Qwen ↔ 큐원"))
+row = filter_box.columns([2, 2, 2, 2], vertical_alignment="bottom")
 row[0].date_input(tr("시작일", "From"), key="news_from", min_value=DAY_MIN, max_value=DAY_MAX)
 row[1].date_input(tr("종료일", "To"), key="news_to", min_value=DAY_MIN, max_value=DAY_MAX)
 row[2].button(tr("칼럼 기간", "Column period"), icon=":material/article:", key="news_column_period",
@@ -230,13 +240,16 @@ if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
     counts = news_store.daily_tag_counts(shown, start, end, tags=filters["tags"] or None)
     st.plotly_chart(news_strip_figure(counts, code, labels), width="stretch", config={"displayModeBar": False},
                     key="news_counts")
+    st.caption(coverage_note(shown, start, end, code))
 
 if news.empty:
     st.info(tr("저장된 뉴스가 없습니다. 위의 '피드 관리'에서 피드를 가져오거나 저장된 피드 파일 폴더를 불러오세요.",
                "No news is stored yet. Fetch the feeds or import a folder of saved feed files under 'Manage feeds'."))
 elif shown.empty:
-    st.info(tr("조건에 맞는 뉴스가 없습니다. 기간이나 필터를 바꿔 보세요 (오른쪽 위 '최신 뉴스').",
-               "No news matches. Try another period or fewer filters (or 'Latest')."))
+    st.info(tr("조건에 맞는 뉴스가 없습니다. 기간이나 필터를 바꿔 보세요 (필터의 '최신 뉴스').",
+               "No news matches. Try another period or fewer filters (or 'Latest' under Filters)."))
+if shown.empty:
+    _manage_feeds()
     st.stop()
 
 pages = max(1, math.ceil(len(shown) / PAGE_SIZE))
@@ -248,8 +261,20 @@ flagged = int((shown["date_flag"].ne("") | shown["published"].isna()).sum())
 st.caption(tr(f"{start} ~ {end}: {len(shown):,}건", f"{start} to {end}: {len(shown):,} items")
            + (tr(f" (날짜 확인 필요 {flagged}건은 맨 뒤)", f" ({flagged} with doubtful dates, listed last)")
               if flagged else ""))
+def _page_from(source: str) -> None:
+    """Keep the two page selectors (above and after the list) in step."""
+    value = st.session_state.get(source, 1)
+    st.session_state["news_page"] = st.session_state["news_page_end"] = value
+
+
 page = 1
 if pages > 1:
+    st.session_state["news_page_end"] = st.session_state.get("news_page", 1)
     page = int(st.number_input(tr(f"페이지 (전체 {pages})", f"Page (of {pages})"), min_value=1, max_value=pages,
-                               step=1, key="news_page"))
+                               step=1, key="news_page", on_change=_page_from, args=("news_page",)))
 render_items(shown.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], code)
+if pages > 1:
+    st.number_input(tr(f"페이지 (전체 {pages})", f"Page (of {pages})"), min_value=1, max_value=pages, step=1,
+                    key="news_page_end", on_change=_page_from, args=("news_page_end",))
+_manage_feeds()
+

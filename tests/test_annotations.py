@@ -21,7 +21,7 @@ RANGE = {"data_start": "2024-12-01", "data_end": "2025-04-30"}
 
 def test_empty_store_lists_nothing(tmp_path: Path) -> None:
     frame = list_annotations(tmp_path)
-    assert frame.empty and list(frame.columns) == ["id", "date", "label", "note", "created_at"]
+    assert frame.empty and list(frame.columns) == ["id", "date", "label", "note", "created_at", "notebook"]
     assert not (tmp_path / ANNOTATIONS_FILE).exists()
 
 
@@ -91,3 +91,33 @@ def test_control_characters_stripped_and_html_kept_as_text(tmp_path: Path) -> No
     assert ann.note == "line one\nline two <script>alert(1)</script>"
     stored = list_annotations(tmp_path).loc[0]
     assert stored["note"] == ann.note and stored["label"] == "NVDA crash"
+
+
+def test_notebooks_keep_notes_private_and_share_read_only(tmp_path: Path) -> None:
+    from data_sources.annotations import new_notebook_id, share_id, valid_notebook, valid_share
+
+    mine, theirs = new_notebook_id(), new_notebook_id()
+    assert mine != theirs and valid_notebook(mine) == mine
+    add_annotation(tmp_path, "2025-01-24", "mine", **RANGE, notebook=mine)
+    other = add_annotation(tmp_path, "2025-01-27", "theirs", **RANGE, notebook=theirs)
+    assert list(list_annotations(tmp_path, mine)["label"]) == ["mine"]
+    assert list(list_annotations(tmp_path, theirs)["label"]) == ["theirs"]
+    assert list_annotations(tmp_path, new_notebook_id()).empty  # a new reader sees nothing
+    assert list(list_annotations(tmp_path, share=share_id(mine))["label"]) == ["mine"]
+    assert valid_share(share_id(mine)) and share_id(mine) not in (mine, theirs)
+    assert delete_annotation(tmp_path, other.id, notebook=mine) is False  # not yours to delete
+    assert delete_annotation(tmp_path, other.id, notebook=theirs) is True
+    for bad in ("", "../x", "g" * 32, mine + "0", "<b>"):
+        assert valid_notebook(bad) is None
+    with pytest.raises(AnnotationError) as info:
+        add_annotation(tmp_path, "2025-01-24", "x", **RANGE, notebook="not-an-id")
+    assert info.value.code == "bad_notebook"
+
+
+def test_notes_mode_is_private_unless_the_operator_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    from data_sources.annotations import notes_mode
+
+    monkeypatch.delenv("DASHBOARD_NOTES", raising=False)
+    assert notes_mode() == "private"
+    monkeypatch.setenv("DASHBOARD_NOTES", "shared")
+    assert notes_mode() == "shared"

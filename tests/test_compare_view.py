@@ -66,7 +66,10 @@ def test_default_base_is_the_last_date_on_or_before_the_friday(prices: pd.DataFr
 def test_preset_windows_are_measured_from_the_base() -> None:
     first, last = D(2020, 1, 2), D(2026, 3, 25)
     assert cv.preset_window("1M", D(2025, 1, 24), first, last) == (D(2025, 1, 10), D(2025, 2, 24))
-    assert cv.preset_window("YTD", D(2025, 1, 24), first, last) == (D(2025, 1, 1), D(2025, 12, 31))
+    # YTD runs from the previous year's last close: 31 Dec without trading days, else the last one before 1 Jan
+    assert cv.preset_window("YTD", D(2025, 1, 24), first, last) == (D(2024, 12, 31), D(2025, 12, 31))
+    days = [D(2023, 12, 28), D(2023, 12, 29), D(2024, 1, 2)]  # 2023-12-31 was a Sunday
+    assert cv.preset_window("YTD", D(2024, 3, 1), D(2023, 1, 1), last, days) == (D(2023, 12, 29), D(2024, 12, 31))
     assert cv.preset_window("All", D(2025, 1, 24), first, last) == (first, last)
     assert cv.preset_window("1Y", D(2025, 6, 2), first, D(2025, 7, 1)) == (D(2025, 5, 19), D(2025, 7, 1))
 
@@ -214,3 +217,24 @@ def test_notes_from_the_analytics_read_in_korean() -> None:
     ]
     assert cv.localise_notes(["something new"], "ko") == ["something new"]
     assert cv.localise_notes(notes, "en") == notes
+
+
+def test_typed_base_dates() -> None:
+    first, last = D(2023, 1, 3), D(2026, 3, 25)
+    assert cv.parse_base_text(" 2025-01-10 ", first, last) == (D(2025, 1, 10), "")
+    assert cv.parse_base_text("2025.01.10", first, last) == (D(2025, 1, 10), "")
+    assert cv.parse_base_text("2025-13-01", first, last) == (None, "format")
+    assert cv.parse_base_text("2020-01-02", first, last) == (None, "range")
+
+
+def test_stats_basis_names_dates_and_weights() -> None:
+    import pandas as pd
+
+    view = cv.CompareView(base=D(2025, 1, 24), start=D(2024, 10, 24), end=D(2025, 3, 1), us=("NVDA",),
+                          cn=("0700.HK",), bench=())
+    stats = pd.DataFrame({"first": pd.to_datetime(["2024-10-24", "2024-10-25"]),
+                          "last": pd.to_datetime(["2025-02-28", "2025-02-27"])})
+    text = cv.stats_basis(stats, view, weighted=False, lang="en")
+    assert "from the close of 2024-10-24 to the close of 2025-02-28" in text
+    assert "base date 2025-01-24 with equal weights" in text
+    assert "고정 가중" in cv.stats_basis(stats, view, weighted=True, lang="ko")

@@ -32,7 +32,8 @@ def _shapes(fig: go.Figure) -> list[dict]:
 def test_compare_figure_traces(levels: pd.DataFrame) -> None:
     names = {"NVDA": "NVIDIA", "0700.HK": "Tencent"}
     fig = fc.compare_figure(levels, names, "2025-01-24", "en", highlight={"US basket"})
-    assert [t.name for t in fig.data] == ["NVIDIA", "Tencent", "US basket"]
+    # each legend entry gives the line's % change from the base (100) to its last value
+    assert [t.name for t in fig.data] == ["NVIDIA  -10.0%", "Tencent  +1.0%", "US basket  -4.0%"]
     nvda, tencent, basket = fig.data
     assert list(pd.to_datetime(nvda.x)) == list(DATES)
     assert list(nvda.y) == [103.0, 100.0, 83.0, 90.0]
@@ -42,8 +43,8 @@ def test_compare_figure_traces(levels: pd.DataFrame) -> None:
     assert basket.line.width > nvda.line.width == tencent.line.width
     for trace in fig.data:
         assert trace.mode == "lines"
-        assert "%{x|%Y-%m-%d}" in trace.hovertemplate
-        assert "%{fullData.name}" in trace.hovertemplate
+        assert "%{x|%b %-d, %Y}" in trace.hovertemplate
+        assert "%{meta}" in trace.hovertemplate  # the name is data, never part of the template
         assert "%{y:.1f}" in trace.hovertemplate
     assert fig.layout.legend.itemclick == "toggle"
 
@@ -62,13 +63,14 @@ def test_compare_figure_reference_lines_and_labels(levels: pd.DataFrame) -> None
     assert (note.x, note.text, note.yref) == ("2025-01-24", "Base 2025-01-24", "paper")
     assert fig.layout.title.text == "Rebased to 100 on 2025-01-24"
     assert fig.layout.yaxis.title.text == "Index (base = 100)"
-    assert [t.name for t in fig.data] == ["NVDA", "0700.HK", "US basket"]  # column when no display name
+    assert [t.name.split("  ")[0] for t in fig.data] == ["NVDA", "0700.HK", "US basket"]  # column, no name
 
 
 def test_compare_figure_korean_labels_and_overrides(levels: pd.DataFrame) -> None:
     fig = fc.compare_figure(levels, {}, "2025-01-24", "ko", labels={"compare_y": "원화 기준 (기준일 = 100)"})
     assert fig.layout.title.text == "2025-01-24 = 100 기준 환산"
-    assert fig.layout.xaxis.title.text == "날짜"
+    assert fig.layout.xaxis.hoverformat == "%Y년 %-m월 %-d일"
+    assert any("월" in stop.value for stop in fig.layout.xaxis.tickformatstops)  # Korean date ticks
     assert fig.layout.yaxis.title.text == "원화 기준 (기준일 = 100)"
     assert fig.layout.annotations[0].text == "기준일 2025-01-24"
 
@@ -101,3 +103,31 @@ def test_drawdown_figure() -> None:
     (zero,) = _shapes(fig)
     assert zero["y0"] == 0.0
     assert fc.drawdown_figure(dd, "ko").layout.title.text == "기간 내 고점 대비 하락률"
+
+
+def test_compare_title_names_currency_and_base_date(levels: pd.DataFrame) -> None:
+    fig = fc.compare_figure(levels, {}, "2025-01-24", "en", currency="KRW")
+    assert fig.layout.title.text == "In KRW, 100 = close of Jan 24, 2025"
+    ko = fc.compare_figure(levels, {}, "2025-01-24", "ko", currency="KRW")
+    assert ko.layout.title.text == "원화 기준, 2025년 1월 24일 종가 = 100"
+    local = fc.compare_figure(levels, {}, "2025-01-24", "ko", currency="local")
+    assert local.layout.title.text.startswith("현지 통화 기준")
+
+
+def test_one_colour_per_series_across_figures(levels: pd.DataFrame) -> None:
+    from commentary.charts.palette import SERIES_COLOURS
+
+    frame = levels.rename(columns={"US basket": "US_BASKET"}).assign(CN_BASKET=[99.0, 100.0, 104.0, 106.0])
+    main = fc.compare_figure(frame, {}, "2025-01-24", "en")
+    reordered = fc.compare_figure(frame[["CN_BASKET", "US_BASKET", "NVDA"]], {}, "2025-01-24", "en")
+    dd = fc.drawdown_figure(frame[["US_BASKET", "CN_BASKET"]], "en")
+    colour = {t.legendgroup: t.line.color for t in main.data}
+    assert colour["US_BASKET"] == SERIES_COLOURS["US_BASKET"] and colour["CN_BASKET"] == SERIES_COLOURS["CN_BASKET"]
+    assert {t.legendgroup: t.line.color for t in reordered.data} == {k: colour[k] for k in reordered_keys(reordered)}
+    assert {t.legendgroup: t.line.color for t in dd.data} == {"US_BASKET": colour["US_BASKET"],
+                                                                "CN_BASKET": colour["CN_BASKET"]}
+    assert len(set(colour.values())) == len(colour)  # every line its own colour
+
+
+def reordered_keys(fig: go.Figure) -> list[str]:
+    return [t.legendgroup for t in fig.data]

@@ -48,7 +48,7 @@ def test_reference_line_band_pins_and_source() -> None:
     fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), lang="en")
     ref = [s for s in fig.layout.shapes if s.name == "refline:1430.0"]
     assert len(ref) == 1 and ref[0].y0 == ref[0].y1 == 1430.0
-    assert any(a.name == "refline:1430.0" and a.text == "1,430 KRW" for a in fig.layout.annotations)
+    assert any(a.name == "refline:1430.0" and a.text == "1,430.0 KRW" for a in fig.layout.annotations)
     band = next(s for s in fig.layout.shapes if s.name == "band:event:seollal_closure")
     assert pd.Timestamp(band.x0) == pd.Timestamp("2025-01-27") and pd.Timestamp(band.x1) == pd.Timestamp("2025-01-31")
     labels = _names(fig.layout.annotations, "label:")
@@ -102,3 +102,37 @@ def test_on_real_krw_snapshot(market_dir: Path) -> None:
     assert y[pd.Timestamp("2025-01-24")] == pytest.approx(1433.93, abs=0.01)
     labelled = _names(fig.layout.annotations, "label:event:")
     assert {f"label:event:{e.id}" for e in load_events() if e.priority >= 2} <= set(labelled)
+
+
+def test_opens_on_the_window_with_a_range_slider_over_the_history() -> None:
+    history = _frame("KRW=X", [1300.0 + i for i in range(400)], start="2024-01-01")
+    window = history[(history["date"] >= "2024-12-02") & (history["date"] <= "2025-03-31")]
+    fig = fx_figure(window, history=history, lang="ko")
+    lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert (lo, hi) == (pd.Timestamp("2024-12-01 12:00"), pd.Timestamp("2025-03-31 12:00"))
+    assert fig.layout.xaxis.rangeslider.visible is True
+    assert [b.label for b in fig.layout.xaxis.rangeselector.buttons] == ["1개월", "3개월", "6개월", "연초 이후",
+                                                                         "1년", "전체"]
+    assert len(fig.data[0].x) == len(history)  # the slider shows the whole history
+    y0, y1 = fig.layout.yaxis.range
+    assert y0 <= window["close"].min() and y1 >= window["close"].max() and y1 < history["close"].max()
+    assert "원" in fig.data[0].hovertemplate and "%Y년" in fig.data[0].hovertemplate
+
+
+def test_a_note_never_stretches_the_axis_past_the_data() -> None:
+    notes = pd.DataFrame({"id": ["n1", "n2"], "date": pd.to_datetime(["2025-01-31", "2025-02-03"]),
+                          "label": ["a note with a fairly long label that runs right", "last day"],
+                          "note": ["", ""]})
+    data = _frame("KRW=X", CLOSES)
+    fig = fx_figure(data, user_notes=notes, events=load_events(), lang="en")
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) <= data["date"].max() + pd.Timedelta(days=1)
+    assert fig.layout.xaxis.autorange is False
+
+
+def test_labels_sit_above_the_line() -> None:
+    fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), lang="en")
+    y0, y1 = fig.layout.yaxis.range
+    tops = [a.y for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
+    assert tops
+    highest_data = (max(CLOSES) - y0) / (y1 - y0)  # the line's top as a fraction of the plot height
+    assert highest_data < min(tops) - 0.02

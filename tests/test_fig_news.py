@@ -87,3 +87,9 @@ def test_pins_draw_on_a_price_chart() -> None:
 
 def test_no_items_no_pins() -> None:
     assert news_pins(_items().iloc[0:0], "en") == []
+
+
+def test_korean_strip_has_korean_date_ticks() -> None:
+    fig = news_strip_figure(_counts(), "ko", {"deepseek": "딥시크"})
+    assert fig.layout.xaxis.hoverformat == "%Y년 %-m월 %-d일"
+    assert any("월" in stop.value for stop in fig.layout.xaxis.tickformatstops)

@@ -29,16 +29,19 @@ BOUNDS = {"yahoo": (D(2024, 1, 1), D(2026, 10, 8)), "ecb": (D(2020, 1, 2), D(202
 def test_no_params_gives_the_default_view() -> None:
     view, problems = parse_view({}, BOUNDS)
     assert problems == []
-    assert view == FxView(start=D(2024, 11, 1), end=D(2026, 10, 8), ref=1430.0, src="yahoo", cny=False,
+    assert view == FxView(start=D(2024, 12, 1), end=D(2025, 3, 31), ref=1430.0, src="yahoo", cny=False,
                           kind="line", kinds=KINDS)
     assert view.symbol == "KRW=X" and view.cny_symbol == "CNY=X"
-    assert view.to_params() == {"start": "2024-11-01", "end": "2026-10-08", "ref": "1430", "src": "yahoo",
+    assert view.to_params() == {"start": "2024-12-01", "end": "2025-03-31", "ref": "1430", "src": "yahoo",
                                 "cny": "0", "kind": "line"}
 
 
 def test_default_start_is_clamped_into_the_data() -> None:
     assert default_view(D(2025, 1, 2), D(2025, 3, 1)).start == D(2025, 1, 2)
-    assert default_view(D(2023, 1, 2), D(2024, 3, 1)).start == D(2024, 3, 1)
+    # data that ends before the column's window: the whole data rather than an empty window
+    assert (default_view(D(2023, 1, 2), D(2024, 3, 1)).start, default_view(D(2023, 1, 2), D(2024, 3, 1)).end) == (
+        D(2023, 1, 2), D(2024, 3, 1))
+    assert default_view(D(2024, 1, 1), D(2026, 10, 8)).end == D(2025, 3, 31)  # the column's window
 
 
 def test_params_round_trip() -> None:
@@ -60,8 +63,8 @@ def test_ref_none_and_empty_kinds() -> None:
 
 
 @pytest.mark.parametrize(("params", "code", "field", "expected"), [
-    ({"start": "2025-13-01"}, "bad_date_param", "start", D(2024, 11, 1)),
-    ({"end": "yesterday"}, "bad_date_param", "end", D(2026, 10, 8)),
+    ({"start": "2025-13-01"}, "bad_date_param", "start", D(2024, 12, 1)),
+    ({"end": "yesterday"}, "bad_date_param", "end", D(2025, 3, 31)),
     ({"end": "2030-01-01"}, "date_clamped", "end", D(2026, 10, 8)),
     ({"start": "2019-05-01"}, "date_clamped", "start", D(2024, 1, 1)),
     ({"ref": "abc"}, "bad_number", "ref", DEFAULT_REF),
@@ -83,12 +86,12 @@ def test_a_bad_param_falls_back_and_is_reported(params: dict, code: str, field: 
 def test_start_after_end_restores_the_default_window() -> None:
     view, problems = parse_view({"start": "2025-04-30", "end": "2025-01-01"}, BOUNDS)
     assert [p[0] for p in problems] == ["start_after_end"]
-    assert (view.start, view.end) == (D(2024, 11, 1), D(2026, 10, 8))
+    assert (view.start, view.end) == (D(2024, 12, 1), D(2025, 3, 31))
 
 
 def test_a_source_without_data_falls_back() -> None:
     view, problems = parse_view({"src": "yahoo"}, {"yahoo": None, "ecb": BOUNDS["ecb"]})
-    assert view.src == "ecb" and view.end == D(2026, 10, 30)
+    assert view.src == "ecb" and view.end == D(2025, 3, 31)
     assert problems == [("source_empty", {"symbol": "KRW=X", "fallback": "USDKRW_ECB"})]
     with pytest.raises(ValueError, match="no USD/KRW data"):
         parse_view({}, {"yahoo": None, "ecb": None})
@@ -149,8 +152,8 @@ def test_moves_table_formats_the_moves() -> None:
     fri = table.loc["fri en"]
     # 1434 - 1440 = -6 (-0.42%); two rows later 1418: -16 (-1.12%)
     assert (fri["date"], fri["rate_date"], fri["close"], fri["change"], fri["change_pct"]) == (
-        "Jan 24, 2025", "Jan 24, 2025", "1,434.00", "-6.00", "-0.42%")
-    assert (fri["fwd_change"], fri["fwd_change_pct"], fri["kind"]) == ("-16.00", "-1.12%", "FX")
+        "Jan 24, 2025", "Jan 24, 2025", "₩1,434.0", "-6.0", "-0.42%")
+    assert (fri["fwd_change"], fri["fwd_change_pct"], fri["kind"]) == ("-16.0", "-1.12%", "FX")
     assert (fri["source"], fri["source_url"]) == ("Pub", "https://e.com/fri")
     sun = table.loc["sun en"]
     # Sunday: the first KRW=X print after it is Monday's (the reaction), not Friday's.

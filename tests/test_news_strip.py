@@ -195,3 +195,43 @@ def test_pick_pins_prefers_tagged_items_and_keeps_time_order() -> None:
     picked = pick_pins(news, limit=2)
     assert picked["uid"].tolist() == ["c", "a"]  # two-tag 'a' and one-tag 'c' beat untagged; oldest first
     assert pick_pins(news, limit=10)["uid"].tolist() == news["uid"].tolist()
+
+
+def test_digest_keeps_dated_items_on_the_themes_most_matching_first() -> None:
+    from ui.news_strip import digest
+
+    news = _news()
+    news.at[3, "tags"] = ("deepseek",)  # an undated item on the theme
+    picked = digest(news, dt.date(2025, 1, 1), dt.date(2025, 12, 31), ("deepseek", "nvidia"))
+    assert "d" not in set(picked["uid"])
+    assert len(picked) and picked["published"].notna().all()  # an undated item has no place in a window
+    hits = picked["tags"].map(lambda t: len({"deepseek", "nvidia"} & set(t)))
+    assert (hits > 0).all() and list(hits) == sorted(hits, reverse=True)
+
+
+def test_undated_items_say_so() -> None:
+    from ui.news_strip import item_markdown
+
+    item = {"title": "No date here", "link": "https://x.example/a", "source": "Feed", "published": None,
+            "date_flag": "", "date_raw": "", "summary_text": "", "tags": ()}
+    assert "⚠️ no date" in item_markdown(item, "en", {})
+    assert "⚠️ 날짜 없음" in item_markdown(item, "ko", {})
+
+
+def test_strip_shows_a_short_digest_with_more(seeded_store: Path) -> None:
+    def script() -> None:
+        import datetime as dt
+
+        from ui.news_strip import render_news_strip
+
+        render_news_strip(dt.date(2025, 1, 12), dt.date(2025, 2, 9), key="d", tags=("deepseek",))
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert not at.exception
+    top = [m.value for m in at.main.children.values() if getattr(m, "type", "") == "markdown"
+           and m.value.startswith("**")]
+    assert len(top) == 5 and all("blue-badge[딥시크]" in v for v in top)  # Korean tag names
+    more = at.expander[0]
+    assert more.label.startswith("관련 뉴스 더 보기")

@@ -27,7 +27,7 @@ def traces(at) -> dict[str, pd.Series]:
         y = trace["y"]
         if isinstance(y, dict):
             y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
-        out[trace["name"]] = pd.Series(list(y), index=pd.to_datetime(trace["x"]), dtype="float64")
+        out[trace["name"].rsplit("  ", 1)[0]] = pd.Series(list(y), index=pd.to_datetime(trace["x"]), dtype="float64")
     return out
 
 
@@ -60,8 +60,10 @@ def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seede
         assert series[base] == pytest.approx(100.0), name
     assert lines["US big-tech basket"].index[0] == pd.Timestamp("2024-10-24")  # three months before the base
     spec = chart_spec(at)
-    assert spec["layout"]["title"]["text"] == "Rebased to 100 on 2025-01-24"
-    assert all("%{fullData.name}" in t["hovertemplate"] for t in spec["data"])
+    assert spec["layout"]["title"]["text"] == "In KRW, 100 = close of Jan 24, 2025"
+    assert all("%{meta}" in t["hovertemplate"] for t in spec["data"])  # names are data, not template text
+    names = [t["name"] for t in spec["data"]]
+    assert all(n.rsplit("  ", 1)[1].endswith("%") for n in names)  # each legend entry: % change since the base
     query = at.query_params
     assert (query["base"], query["start"], query["ccy"]) == ("2025-01-24", "2024-10-24", "KRW")
     assert query["bench"] == "^NDX,^HSI,KWEB"
@@ -71,14 +73,14 @@ def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seede
 def test_widgets_change_base_members_and_currency(seeded_store: Path) -> None:
     at = app_page("compare", lang="en")
     at.multiselect(key="cmp_us").set_value(["NVDA"]).run()
-    at.date_input(key="cmp_base").set_value(dt.date(2025, 1, 24)).run()
+    at.text_input(key="cmp_base_text").input("2025-01-24").run()
     krw = traces(at)["US big-tech basket"][pd.Timestamp("2025-01-27")]
     assert krw == pytest.approx(NVDA_0127 / NVDA_0124 * KRW_0127 / KRW_0124 * 100, abs=1e-3)
     at.radio(key="cmp_ccy").set_value("local").run()
     local = traces(at)["US big-tech basket"][pd.Timestamp("2025-01-27")]
     assert local == pytest.approx(NVDA_0127 / NVDA_0124 * 100, abs=1e-3)  # 83.03: NVDA's -16.97%
     assert local != pytest.approx(krw, abs=0.1)
-    at.date_input(key="cmp_base").set_value(dt.date(2025, 1, 27)).run()
+    at.text_input(key="cmp_base_text").input("2025-01-27").run()
     assert not at.exception
     for name, series in traces(at).items():
         assert series[pd.Timestamp("2025-01-27")] == pytest.approx(100.0), name
@@ -88,7 +90,7 @@ def test_widgets_change_base_members_and_currency(seeded_store: Path) -> None:
 
 def test_range_button_sets_the_window_from_the_base(seeded_store: Path) -> None:
     at = app_page("compare", lang="en")
-    at.get("button_group")[-1].set_value("1M").run()
+    next(b for b in at.get("button_group") if b.key == "cmp_preset").set_value("1M").run()
     assert (at.date_input(key="cmp_start").value, at.date_input(key="cmp_end").value) == (
         dt.date(2025, 1, 10), dt.date(2025, 2, 24))
     dates = traces(at)["US big-tech basket"].index
@@ -114,7 +116,7 @@ def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
     assert not at.exception
     text = warnings(at)
     assert "base='2025-02-30' is not a date" in text and "ccy='EUR'" in text and "left out: NOPE" in text
-    assert at.date_input(key="cmp_base").value == dt.date(2025, 1, 24)
+    assert at.text_input(key="cmp_base_text").value == "2025-01-24"
     assert at.radio(key="cmp_ccy").value == "KRW" and at.multiselect(key="cmp_us").value == ["NVDA"]
     assert at.query_params["ccy"] == "KRW"  # the URL is rewritten with what is shown
 
@@ -195,3 +197,31 @@ def test_event_pins_toggle(seeded_store: Path) -> None:
     spec = chart_spec(at)
     assert any(t.get("meta") == "event-pins" for t in spec["data"])
     assert at.query_params["pins"] == "1"
+
+
+def test_typed_base_date_applies_and_a_bad_one_says_why(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    at.text_input(key="cmp_base_text").input("2025.01.10").run()
+    assert at.query_params["base"] == "2025-01-10"
+    at.text_input(key="cmp_base_text").input("2025-01-99").run()
+    assert any("Base date '2025-01-99' cannot be used: type it as YYYY-MM-DD." in shown(e.value) for e in at.error)
+    assert at.query_params["base"] == "2025-01-10"  # the last good base stays
+
+
+def test_ytd_preset_runs_from_the_previous_years_last_close(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en")
+    next(b for b in at.get("button_group") if b.key == "cmp_preset").set_value("YTD").run()
+    assert at.date_input(key="cmp_start").value == dt.date(2024, 12, 31)  # 2024's last close, not 2025-01-02
+    stats = at.dataframe[0].value.set_index("series")
+    assert stats.at["US_BASKET", "first"] == pd.Timestamp("2024-12-31")
+    basis = next(c.value for c in at.caption if c.value.startswith("Returns run from"))
+    assert "from the close of 2024-12-31" in basis and "base date 2025-01-24 with equal weights" in basis
+
+
+def test_chart_comes_before_the_controls(seeded_store: Path) -> None:
+    at = app_page("compare", lang="ko")
+    kinds = [getattr(node, "type", "") for node in at.main.children.values()]
+    chart = kinds.index("plotly_chart")
+    controls = min(kinds.index(k) for k in ("flex_container", "expander") if k in kinds)
+    assert chart < controls, kinds  # the answer first; the segmented bar and the settings panel after it
+    assert kinds[:chart] == ["title", "info"]  # nothing but the title and the freshness line above it

@@ -101,7 +101,7 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
         "2025-01-31")
     ref = _shapes(fig)["refline:1430.0"]
     assert ref["y0"] == ref["y1"] == 1430.0
-    assert notes["refline:1430.0"]["text"] == ("1,430 KRW" if lang == "en" else "1,430원")
+    assert notes["refline:1430.0"]["text"] == ("1,430.0 KRW" if lang == "en" else "1,430.0원")
     assert notes["source"]["text"] == source
     # labels of nearby events sit on different levels (staggered)
     y = {ident: notes[f"label:event:{ident}"]["y"] for ident in ("trump_fox_interview", "yoon_indictment",
@@ -109,8 +109,12 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
     assert len(set(y.values())) == 3
     main = fig["data"][0]
     assert main["type"] == "scatter" and main["name"] == ("USD/KRW (Yahoo)" if lang == "en" else "원/달러 (야후)")
-    assert at.query_params["start"] == "2024-11-01" and at.query_params["end"] == "2026-10-08"
+    # it opens on the column's window, with range buttons and a slider over the whole history
+    assert at.query_params["start"] == "2024-12-01" and at.query_params["end"] == "2025-03-31"
     assert at.query_params["src"] == "yahoo" and at.query_params["ref"] == "1430"
+    assert fig["layout"]["xaxis"]["rangeslider"]["visible"] is True
+    assert len(fig["layout"]["xaxis"]["rangeselector"]["buttons"]) == 6
+    assert fig["layout"]["xaxis"]["range"][1].startswith("2025-03-31")
     # the explanation of the series
     body = " ".join(m.value for m in at.markdown)
     expected = ("London (UTC)", "14:15 CET") if lang == "en" else ("런던(UTC)", "14:15")
@@ -132,11 +136,10 @@ def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> N
     assert _annotations(_fig(at))["source"]["text"].startswith("Source: ECB euro reference rates (fixed 14:15 CET)")
     assert at.query_params["src"] == "ecb"
     row = _table(at).query("event == 'Trump on Fox: rather not tariff China'").iloc[0]
-    assert row["close"] == "1,433.92"  # ECB cross for 2025-01-24 (1433.9190), Yahoo's is 1,433.93
-    # the ECB series runs later (to the installed ECB file's last day), Yahoo's to 2026-10-08:
-    # switching back clamps the end date
+    assert row["close"] == "₩1,433.9"  # ECB cross for 2025-01-24 (1433.9190); one decimal, as FX is quoted
+    # the ECB series runs later (to the installed ECB file's last day) than Yahoo's (2026-10-08)
     ecb_end = Store().load_prices(["USDKRW_ECB"])["date"].max().date()
-    assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
+    assert at.date_input(key="fx_end").value == dt.date(2025, 3, 31)  # still the column's window
     at.date_input(key="fx_end").set_value(ecb_end).run()
     assert at.query_params["end"] == ecb_end.isoformat()
     at.radio(key="fx_src").set_value("yahoo").run()
@@ -156,7 +159,9 @@ def test_url_params_reproduce_the_view(seeded_store: Path) -> None:
     assert at.multiselect(key="fx_kinds").value == ["politics", "holiday"]
     fig = _fig(at)
     main, cny = fig["data"][0], fig["data"][1]
-    assert main["x"][0].startswith("2025-01-02") and main["x"][-1].startswith("2025-02-28")
+    assert main["x"][0].startswith("2024-01-01")  # the whole history, for the range slider
+    assert fig["layout"]["xaxis"]["range"][0].startswith("2025-01-01T12")  # the view: half a day either side
+    assert fig["layout"]["xaxis"]["range"][1].startswith("2025-02-28T12")
     assert cny["name"] == "USD/CNY (Yahoo)" and cny["yaxis"] == "y2"
     assert "refline:1445.0" in _shapes(fig) and "refline:1430.0" not in _shapes(fig)
     # KRW=X is close-only: candles fall back to a line, and both the chart and the page say so
@@ -183,7 +188,7 @@ def test_candles_when_the_store_has_ohlc() -> None:
     assert not at.exception and not at.warning
     main = _fig(at)["data"][0]
     assert main["type"] == "candlestick" and _array(main["high"]) == pytest.approx([c + 3 for c in closes])
-    assert at.date_input(key="fx_start").value == dt.date(2025, 1, 20)  # 2024-11-01 is before the data
+    assert at.date_input(key="fx_start").value == dt.date(2025, 1, 20)  # 2024-12-01 is before the data
 
 
 def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
@@ -192,7 +197,7 @@ def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
     raw = [w.value for w in at.warning]
     warnings = [shown(w) for w in raw]
     assert len(warnings) == 5
-    assert any(w.startswith("URL parameter start=") and "using the default 2024-11-01" in w for w in warnings)
+    assert any(w.startswith("URL parameter start=") and "using the default 2024-12-01" in w for w in warnings)
     assert any("end=2031-01-01 is outside the stored data (2024-01-01 to 2026-10-08)" in w for w in warnings)
     assert any("ref=lots is not a number" in w for w in warnings)
     assert any("src=bing is not one of yahoo, ecb" in w for w in warnings)
@@ -200,10 +205,10 @@ def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
     start_warning = next(w for w in warnings if w.startswith("URL parameter start="))
     assert "<script>alert(1)</script>" in start_warning  # shown as literal text, not markup
     assert not any("<script" in w for w in raw)
-    assert at.date_input(key="fx_start").value == dt.date(2024, 11, 1)
-    assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)
+    assert at.date_input(key="fx_start").value == dt.date(2024, 12, 1)
+    assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)  # clamped to the data (as the warning says)
     assert at.number_input(key="fx_ref").value == 1430.0 and at.radio(key="fx_src").value == "yahoo"
-    assert at.query_params["start"] == "2024-11-01" and at.query_params["ref"] == "1430"
+    assert at.query_params["start"] == "2024-12-01" and at.query_params["ref"] == "1430"
     ko = app_page("fx", lang="ko", ref="lots")
     assert any("주소의 ref=lots 는" in w.value for w in ko.warning)
 
@@ -213,10 +218,10 @@ def test_events_table_rows(seeded_store: Path) -> None:
     table = _table(at)
     row = table[table["event"] == "Trump on Fox: rather not tariff China"].iloc[0]
     assert row["date"] == "Jan 24, 2025" and row["rate_date"] == "Jan 24, 2025"
-    assert float(row["close"].replace(",", "")) == pytest.approx(1433.93, abs=0.005)
+    assert row["close"] == "₩1,433.9"
     # Yahoo KRW=X: 1434.34 on Jan 23 -> 1433.93 on Jan 24; five quotes later (Jan 31) 1441.66
     assert (row["change"], row["change_pct"], row["fwd_change"], row["fwd_change_pct"]) == (
-        "-0.41", "-0.03%", "+7.73", "+0.54%")
+        "-0.4", "-0.03%", "+7.7", "+0.54%")
     assert row["source_url"].startswith("https://")
     sunday = table[table["event"] == "President Yoon indicted"].iloc[0]
     assert sunday["rate_date"] == "Jan 27, 2025 (first print after)"  # the reaction: Monday's print (issue 11)
@@ -224,6 +229,7 @@ def test_events_table_rows(seeded_store: Path) -> None:
     ko = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")
     row_ko = _table(ko).set_index("event").loc["윤 대통령 기소"]
     assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"
+    assert row_ko["close"] == "1,433.9원"  # Korean FX format: thousands separator, one decimal, 원
 
 
 def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: Path) -> None:
@@ -234,8 +240,19 @@ def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: P
     assert _user_labels(_fig(at)) == ["(my note) Below 1,430 after the interview"]
     assert "★ 2025-01-24 · Below 1,430 after the interview\nSeoul was shut; offshore quote." in _texts(at)
     assert at.text_input(key="fx_note_label").value == ""  # the form is cleared after a save
+    # the note does not stretch the axis past the window's data (it ended in Jan 2027 before)
+    assert _fig(at)["layout"]["xaxis"]["range"][1] <= "2025-02-28T12:00:00"
+    notebook = at.query_params["nb"]  # the reader's notebook, kept in the address
+    assert len(notebook) == 32
 
-    restarted = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28")  # a new session and script run
+    stranger = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")  # another reader: nothing
+    assert _user_labels(_fig(stranger)) == [] and not any(t.startswith("★") for t in _texts(stranger))
+    share = next(m.value for m in at.markdown if "Share these notes" in m.value).split("?notes=")[1].strip("`")
+    viewer = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28", notes=share)  # read-only link
+    assert _user_labels(_fig(viewer)) == ["(my note) Below 1,430 after the interview"]
+    assert not any(b.key and b.key.startswith("fx_del_") for b in viewer.button)
+
+    restarted = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", nb=notebook)  # new session
     assert _user_labels(_fig(restarted)) == ["(내 메모) Below 1,430 after the interview"]
     delete = next(b for b in restarted.button if b.key and b.key.startswith("fx_del_"))
     delete.click().run()
@@ -244,8 +261,17 @@ def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: P
     assert _user_labels(_fig(restarted)) == []
     assert not any(t.startswith("★") for t in _texts(restarted))
     assert not any(b.key and b.key.startswith("fx_del_") for b in restarted.button)
-    again = app_page("fx", lang="en")
+    again = app_page("fx", lang="en", nb=notebook)
     assert _user_labels(_fig(again)) == []
+
+
+def test_operator_can_share_notes_between_visitors(seeded_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DASHBOARD_NOTES", "shared")
+    at = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
+    _add_note(at, dt.date(2025, 1, 24), "Shared note", "")
+    assert "nb" not in at.query_params
+    other = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
+    assert _user_labels(_fig(other)) == ["(my note) Shared note"]
 
 
 @pytest.mark.parametrize(("day", "label", "note", "lang", "expected"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
@@ -75,7 +76,9 @@ def test_url_parameters_reproduce_a_filter(seeded_store: Path) -> None:
     assert at.date_input(key="news_from").value == dt.date(2025, 3, 1)
     assert at.text_input(key="news_q").value == "QwQ"
     items = _items(at)
-    assert items and all("QwQ" in v and "r/LocalLLaMA" in v and "Mar " in v for v in items)
+    # "QwQ" is also an alias of the Qwen tag: items tagged Qwen match without the literal word
+    assert items and all(("QwQ" in v or "blue-badge[Qwen / Alibaba]" in v) and "r/LocalLLaMA" in v and "Mar " in v
+                         for v in items)
     assert any(md_escape("QwQ-32B is making waves in the stock market already") in v for v in items)
 
 
@@ -198,3 +201,31 @@ def test_hostile_feed_is_rendered_inert(seeded_store: Path, tmp_path: Path) -> N
         assert "javascript:" not in lowered and "](data:" not in lowered
         assert "\u202e" not in text and "\\342\\200\\256" not in text
         assert "\x07" not in text
+
+
+@pytest.mark.parametrize(("query", "badge", "lang"), [("딥시크", "DeepSeek", "en"), ("DeepSeek", "딥시크", "ko"),
+                                                     ("엔비디아", "NVIDIA", "en"), ("큐원", "Qwen / Alibaba", "en")])
+def test_search_matches_tag_names_and_aliases_in_both_languages(seeded_store: Path, query: str, badge: str,
+                                                                 lang: str) -> None:
+    at = app_page("news", lang=lang, q=query)
+    items = _items(at)
+    assert not at.exception and items
+    assert all(f"blue-badge[{badge}]" in v or query.casefold() in v.casefold() for v in items)
+    assert any(query.casefold() not in v.casefold() for v in items)  # found through the tag, not the text
+
+
+def test_page_selector_after_the_list_too(seeded_store: Path) -> None:
+    at = app_page("news", lang="en", **{"from": "2025-01-01", "to": "2025-03-31"})
+    top, bottom = at.number_input(key="news_page"), at.number_input(key="news_page_end")
+    first_page = _items(at)
+    bottom.set_value(2).run()
+    assert at.number_input(key="news_page").value == 2 and _items(at) != first_page
+    assert top.max == bottom.max >= 2
+    at.number_input(key="news_page").set_value(1).run()
+    assert at.number_input(key="news_page_end").value == 1 and _items(at) == first_page
+
+
+def test_count_chart_says_it_counts_snapshots(seeded_store: Path) -> None:
+    at = app_page("news", lang="ko")
+    note = next(c.value for c in at.caption if c.value.startswith("막대는 우리가 가진 피드 스냅샷"))
+    assert "실제 뉴스의 양이 아니라" in note and "r/LocalLLaMA" in note

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
 from data_sources import config, refresh
 from data_sources.atomic import StoreError
 from data_sources.status import freshness, should_auto_refresh
+from data_sources.universe import group_symbols
 from ui import loaders
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 
 def auto_refresh_on_open() -> None:
@@ -44,8 +47,42 @@ def page_header(title_ko: str, title_en: str) -> None:
     freshness_banner()
 
 
+FX_SYMBOLS = frozenset(group_symbols("fx"))
+
+
+def kind_dates(prices: pd.DataFrame, news_day: dt.date | None) -> dict[str, dt.date | None]:
+    """The last stored day per kind of data: ``prices`` (stocks, indices, ETFs), ``fx`` and ``news``."""
+    out: dict[str, dt.date | None] = {"prices": None, "fx": None, "news": news_day}
+    if prices is not None and len(prices):
+        is_fx = prices["symbol"].isin(FX_SYMBOLS)
+        for kind, rows in (("prices", prices[~is_fx]), ("fx", prices[is_fx])):
+            if len(rows):
+                out[kind] = pd.Timestamp(rows["date"].max()).date()
+    return out
+
+
+def freshness_line(dates: dict[str, dt.date | None], lang_code: str) -> str:
+    """``가격 2026-03-25 · 환율 2026-10-30 · 뉴스 2026-06-04 기준`` / ``prices as of 2026-03-25 · FX as of …``."""
+    names = {"ko": {"prices": "가격", "fx": "환율", "news": "뉴스"},
+             "en": {"prices": "prices", "fx": "FX", "news": "news"}}["ko" if lang_code == "ko" else "en"]
+    none = "없음" if lang_code == "ko" else "none yet"
+    if lang_code == "ko":
+        return " · ".join(f"{names[k]} {d.isoformat() if d else none}" for k, d in dates.items()) + " 기준"
+    return " · ".join(f"{names[k]} as of {d.isoformat()}" if d else f"{names[k]}: {none}" for k, d in dates.items())
+
+
+def _news_day() -> dt.date | None:
+    try:
+        from ui.news_strip import load_news_cached, newest_day
+
+        return newest_day(load_news_cached())
+    except Exception:  # the banner never breaks a page; the News page reports store problems
+        return None
+
+
 def freshness_banner() -> None:
-    """One line saying whether the data is live, stale or offline, and as of which date."""
+    """One line saying, per kind of data (prices, FX, news), how fresh it is, and whether it is live, stored or
+    offline; with no prices at all, what to do about it and a link to the Data page."""
     store = loaders.store()
     try:
         snap = loaders.snapshot()
@@ -54,21 +91,25 @@ def freshness_banner() -> None:
                     f"The local store cannot be read: {md_escape(exc, 500)}"))
         return
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
-    as_of = state.as_of.date().isoformat() if state.as_of is not None else "—"
+    dates = kind_dates(snap.prices, _news_day())
+    line = md_escape(freshness_line(dates, lang()))
     reason_en, reason_ko = md_escape(state.reason, 300), md_escape(_reason_ko(state.reason), 300)
     if snap.warning:
         st.warning(md_escape(snap.warning, 500))
-    if state.mode == "empty":
-        st.warning(tr("저장된 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",
-                      "No prices stored yet. Import a snapshot on the Data page."))
+    if dates["prices"] is None:
+        with st.container(border=True):
+            st.markdown(":material/info: " + tr("아직 가격이 없습니다 — 스냅샷을 가져오거나 온라인으로 전환하세요. ",
+                                                "No prices yet — load the snapshot or go online. ")
+                        + f":gray[{line}]")
+            st.page_link("pages/data.py", label=tr("데이터 페이지로 가기", "Go to the Data page"),
+                         icon=":material/database:")
     elif state.mode == "offline":
-        st.info(tr(f"오프라인 — {as_of} 기준 데이터 ({reason_ko})",
-                   f"offline — data as of {as_of} ({reason_en})"), icon=":material/cloud_off:")
+        st.info(tr(f"오프라인 — {line} ({reason_ko})", f"offline — {line} ({reason_en})"), icon=":material/cloud_off:")
     elif state.mode == "stale":
-        st.info(tr(f"저장된 데이터 — {as_of} 기준 ({reason_ko})",
-                   f"stored data — as of {as_of} ({reason_en})"), icon=":material/schedule:")
+        st.info(tr(f"저장된 데이터 — {line} ({reason_ko})", f"stored data — {line} ({reason_en})"),
+                icon=":material/schedule:")
     else:
-        st.caption(tr(f"최신 데이터 — {as_of} 기준", f"live data — as of {as_of}"))
+        st.caption(tr(f"최신 데이터 — {line}", f"live data — {line}"))
 
 
 _REASONS_KO = {

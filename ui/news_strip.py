@@ -27,11 +27,13 @@ from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape, md_link, plain_message
 from commentary.timeline.events import Event
 from data_sources import news_store
-from data_sources.tagging import tag_labels
+from data_sources.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.i18n import lang, tr
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
+DIGEST_TOP = 5  # items shown beside a chart before "more"
+DIGEST_MORE = 20  # further items behind "more"
 PIN_MAX = 6  # pins drawn on a price chart for one day (all on one date: each takes a label level)
 _FLAG_TEXT = {
     "missing": ("날짜 없음", "no date"),
@@ -51,18 +53,23 @@ def format_kst(stamp: object, lang_code: str) -> str:
     return f"{fmt_date(ts, lang_code)} {ts:%H:%M} KST"
 
 
-def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels: Mapping[str, str]) -> str:
-    """One news item as safe Markdown: linked title, source · KST time (+ date flag), summary, tag badges."""
+def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels: Mapping[str, str],
+                  compact: bool = False) -> str:
+    """One news item as safe Markdown: linked title, source · KST time (+ date flag; an item without a usable
+    date says "no date"), summary (not when ``compact``), tag badges in ``lang_code``."""
     ko = lang_code == "ko"
     lines = [f"**{md_link(item.get('title') or ('(제목 없음)' if ko else '(untitled)'), item.get('link'))}**"]
     meta = [md_escape(item.get("source"), 80), md_escape(format_kst(item.get("published"), lang_code))]
     flag = str(item.get("date_flag") or "")
+    published = item.get("published")
+    if not flag and (published is None or pd.isna(published)):
+        flag = "missing"
     if flag:
         ko_text, en_text = _FLAG_TEXT.get(flag, ("날짜 확인 필요", "check date"))
         raw = md_escape(item.get("date_raw"), 40)
         meta.append(f"⚠️ {ko_text if ko else en_text}" + (f" \\({raw}\\)" if raw else ""))
     lines.append(":gray[" + " · ".join(m for m in meta if m) + "]")
-    summary = md_escape(item.get("summary_text"), 400)
+    summary = "" if compact else md_escape(item.get("summary_text"), 400)
     if summary:
         lines.append(summary)
     tags = item.get("tags") or ()
@@ -71,12 +78,12 @@ def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels
     return "  \n".join(lines)
 
 
-def render_items(items: pd.DataFrame, lang_code: str | None = None) -> None:
-    """Draw news items one under another (each a single safe Markdown block)."""
+def render_items(items: pd.DataFrame, lang_code: str | None = None, compact: bool = False) -> None:
+    """Draw news items one under another (one safe Markdown block; ``compact``: no summaries)."""
     code = lang_code or lang()
     labels = tag_labels(code)
     for record in items.to_dict("records"):
-        st.markdown(item_markdown(record, code, labels))
+        st.markdown(item_markdown(record, code, labels, compact))
 
 
 # ---------------------------------------------------------------- filtering
@@ -119,12 +126,70 @@ def filter_news(
         haystack = (news["title"] + " " + news["summary_text"] + " " + news["source"]).map(
             lambda s: unicodedata.normalize("NFKC", s).casefold())
         for word in words:
-            mask &= haystack.str.contains(word, regex=False)
+            word_tags = tags_named(word)  # 딥시크 finds DeepSeek items, NVIDIA finds 엔비디아 ones
+            hit = haystack.str.contains(word, regex=False)
+            if word_tags:
+                hit |= news["tags"].map(lambda t, wanted=word_tags: bool(wanted.intersection(t)))
+            mask &= hit
     picked = news[mask].copy()
     picked["_flagged"] = picked["date_flag"].ne("") | picked["published"].isna()
     picked = picked.sort_values("published", ascending=False, na_position="last", kind="stable")
     picked = picked.sort_values("_flagged", kind="stable")
     return picked.drop(columns="_flagged").reset_index(drop=True)
+
+
+def tags_named(word: str) -> frozenset[str]:
+    """Ids of the tags whose Korean or English name or one of whose patterns contains ``word`` (case- and
+    width-insensitive), so a search in either language finds the items tagged with that theme."""
+    needle = unicodedata.normalize("NFKC", word or "").casefold().strip()
+    if len(needle) < 2:
+        return frozenset()
+    found = set()
+    for rule in load_rules():
+        terms = (rule.label_ko, rule.label_en, *rule.patterns)
+        if any(needle in unicodedata.normalize("NFKC", term).casefold().replace(" ", "")
+               or needle in unicodedata.normalize("NFKC", term).casefold() for term in terms):
+            found.add(rule.id)
+    return frozenset(found)
+
+
+def digest(news: pd.DataFrame, start: dt.date, end: dt.date, tags: Iterable[str] = ()) -> pd.DataFrame:
+    """The items worth showing beside a chart for ``start``..``end`` (KST days): dated items only (an undated
+    item has no place in a window), matching any of ``tags`` when given, most matching tags first, then
+    newest first."""
+    if news.empty:
+        return news
+    days = news_store.local_days(news["published"])
+    mask = days.notna() & news["date_flag"].eq("")  # no future or implausible dates either
+    mask &= (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    wanted = set(tags)
+    hits = news["tags"].map(lambda t: len(wanted.intersection(t)) if wanted else len(t))
+    if wanted:
+        mask &= hits > 0
+    picked = news[mask].assign(_hits=hits[mask])
+    picked = picked.sort_values("published", ascending=False, kind="stable")
+    picked = picked.sort_values("_hits", ascending=False, kind="stable")
+    return picked.drop(columns="_hits").reset_index(drop=True)
+
+
+def coverage_note(news: pd.DataFrame, start: dt.date, end: dt.date, lang_code: str) -> str:
+    """What the count chart's bars can and cannot say: each source's dated items in the window span only the
+    days its saved snapshots covered, so the counts reflect the snapshots held, not the news flow."""
+    days = news_store.local_days(news["published"]) if not news.empty else pd.Series(dtype="datetime64[ns]")
+    inside = news[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))] if not news.empty else news
+    spans = []
+    if not inside.empty:
+        inside_days = days[inside.index]
+        for source, group in inside_days.groupby(inside["source"]):
+            lo, hi = group.min(), group.max()
+            spans.append(f"{md_escape(source, 60)} {fmt_date(lo, lang_code)}–{fmt_date(hi, lang_code)}")
+    if lang_code == "ko":
+        return ("막대는 우리가 가진 피드 스냅샷에 담긴 글 수입니다. 피드는 저장할 때의 최근 글만 담으므로 "
+                "실제 뉴스의 양이 아니라 스냅샷이 덮는 기간을 보여 줍니다"
+                + (": " + "; ".join(spans) if spans else "") + ".")
+    return ("Bars count the items in the feed snapshots we hold. A feed holds only its latest posts when it is "
+            "saved, so the bars show which days the snapshots cover, not the flow of news"
+            + (": " + "; ".join(spans) if spans else "") + ".")
 
 
 COLUMN_START = dt.date(2025, 1, 12)  # the column's period: two weeks either side of 2025-01-26
@@ -289,8 +354,10 @@ def _update_pin(key: str) -> None:
     st.session_state[f"{key}_pin_day"] = day.isoformat() if on and isinstance(day, dt.date) else None
 
 
-def render_news_strip(start: object, end: object, key: str) -> None:
-    """Under a price chart: AI-news counts per day (click a bar or pick a day), that day's items, a pin toggle.
+def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] = ()) -> None:
+    """Beside a price chart: a short digest of the window's news matching ``tags`` (top
+    :data:`DIGEST_TOP`, "more" expands), then — folded — the counts per day (click a bar or pick a day), that
+    day's items and a toggle pinning them on the chart.
 
     The toggle stores the pinned day in ``st.session_state[f"{key}_pin_day"]`` (ISO string or None);
     :func:`pinned_news_events` reads it on the next run, before the price chart is drawn.
@@ -298,13 +365,36 @@ def render_news_strip(start: object, end: object, key: str) -> None:
     code = lang()
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     st.session_state.setdefault(f"{key}_pin_day", None)
-    st.markdown("##### " + tr("AI 뉴스 흐름", "AI news flow"))
+    labels = tag_labels(code)
+    wanted = tuple(tags)
+    st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news")
+                + (" · " + ", ".join(md_escape(labels.get(t, t), 40) for t in wanted) if wanted else ""))
     try:
         news = load_news_cached()
-        figure, per_day = _strip_parts(*_news_version(), first, last, code)
+        picked = digest(news, first, last, wanted)
     except Exception as exc:  # a store problem must not break the price page above
         st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(exc, 300)}", f"News cannot be read: {md_escape(exc, 300)}"))
         return
+    if picked.empty:
+        st.caption(tr("이 기간에 관련된 저장 뉴스가 없습니다. AI 뉴스 페이지에서 피드를 가져오세요.",
+                      "No stored news on these themes in this period. Fetch or import feeds on the AI news page."))
+    else:
+        render_items(picked.head(DIGEST_TOP), code, compact=True)
+        more = picked.iloc[DIGEST_TOP:DIGEST_TOP + DIGEST_MORE]
+        if len(more):
+            with st.expander(tr(f"관련 뉴스 더 보기 ({len(picked) - DIGEST_TOP}건)",
+                                f"More related news ({len(picked) - DIGEST_TOP})")):
+                render_items(more, code, compact=True)
+                if len(picked) > DIGEST_TOP + DIGEST_MORE:
+                    st.caption(tr("나머지는 AI 뉴스 페이지에서 볼 수 있습니다.", "See the rest on the AI news page."))
+    with st.expander(tr("날짜별 뉴스 건수 · 차트에 표시", "News per day · pin a day on the chart"),
+                     icon=":material/bar_chart:", expanded=bool(st.session_state.get(f"{key}_pin"))):
+        _day_picker(news, first, last, key, code)
+
+
+def _day_picker(news: pd.DataFrame, first: dt.date, last: dt.date, key: str, code: str) -> None:
+    """The count chart, a day selector, the pin toggle and the chosen day's items (tagged first)."""
+    figure, per_day = _strip_parts(*_news_version(), first, last, code)
     event = st.plotly_chart(figure, key=f"{key}_chart", on_select="rerun", selection_mode="points",
                             width="stretch", config={"displayModeBar": False})
     if per_day.empty:
@@ -312,6 +402,7 @@ def render_news_strip(start: object, end: object, key: str) -> None:
                       "No stored news in this period. Fetch or import feeds on the AI news page."))
         st.session_state[f"{key}_pin_day"] = None
         return
+    st.caption(coverage_note(news, first, last, code))
     options = list(per_day.index)
     day_key, seen_key = f"{key}_day", f"{key}_chart_seen"
     clicked = selected_day(event)
@@ -334,10 +425,11 @@ def render_news_strip(start: object, end: object, key: str) -> None:
         st.session_state[f"{key}_pin_day"] = wanted
         st.rerun()
     items = news_store.items_on_day(news, day)
-    render_items(items.head(DAY_LIST_MAX), code)
-    if len(items) > DAY_LIST_MAX:
-        st.caption(tr(f"외 {len(items) - DAY_LIST_MAX}건 — AI 뉴스 페이지에서 모두 볼 수 있습니다.",
-                      f"and {len(items) - DAY_LIST_MAX} more — see the AI news page."))
+    ranked = items.assign(_n=items["tags"].map(len)).sort_values("_n", ascending=False, kind="stable")
+    render_items(ranked.drop(columns="_n").head(DIGEST_TOP), code, compact=True)
+    if len(items) > DIGEST_TOP:
+        st.caption(tr(f"외 {len(items) - DIGEST_TOP}건 — AI 뉴스 페이지에서 모두 볼 수 있습니다.",
+                      f"and {len(items) - DIGEST_TOP} more — see the AI news page."))
 
 
 def pinned_news_events(key: str) -> list[Event]:

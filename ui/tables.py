@@ -7,9 +7,12 @@ import streamlit as st
 from ui.i18n import tr
 
 
-def event_day_columns() -> dict:
-    """``st.dataframe`` column_config for an event-day moves table (``compare_view.moves_frame``)."""
-    return {
+def event_day_columns(text_prices: bool = False) -> dict:
+    """``st.dataframe`` column_config for an event-day moves table (``compare_view.moves_frame``).
+
+    ``text_prices``: show the closes from ``prev_close_text``/``close_text`` (won without decimals, other
+    currencies with two) and hide the numeric columns."""
+    config = {
         "symbol": st.column_config.TextColumn(tr("코드", "Symbol")),
         "name": st.column_config.TextColumn(tr("이름", "Name")),
         "currency": st.column_config.TextColumn(tr("통화", "Currency")),
@@ -20,3 +23,12 @@ def event_day_columns() -> dict:
         "change_pct": st.column_config.NumberColumn(tr("변화 %", "Change %"), format="%+.2f"),
         "note": st.column_config.TextColumn(tr("비고", "Note")),
     }
+    if text_prices:
+        config.update({"prev_close": None, "close": None,
+                       "prev_close_text": st.column_config.TextColumn(tr("이전 종가", "Previous close")),
+                       "close_text": st.column_config.TextColumn(tr("종가", "Close"))})
+    return config
+
+
+EVENT_DAY_ORDER: tuple[str, ...] = ("name", "change_pct", "close_text", "session", "prev_close_text", "prev_date",
+                                    "currency", "symbol", "note")  # the % change right after the name (phones)

@@ -135,16 +135,61 @@ def default_view(prices: pd.DataFrame) -> CompareView | None:
     return CompareView(base=base, start=start, end=end, us=us, cn=cn, bench=bench)
 
 
-def preset_window(preset: str, base: dt.date, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+def preset_window(preset: str, base: dt.date, first: dt.date, last: dt.date,
+                  trading_days: Iterable[dt.date] | None = None) -> tuple[dt.date, dt.date]:
     """A range button's window, measured from the base date and clipped to the data ``first``..``last``.
 
-    "1M"/"3M"/"6M"/"1Y": two weeks before the base to base + span; "YTD": the base's calendar year;
-    "All": every stored date (see :func:`commentary.analysis.analytics.window_bounds`, anchor "column").
+    "1M"/"3M"/"6M"/"1Y": two weeks before the base to base + span; "All": every stored date (see
+    :func:`commentary.analysis.analytics.window_bounds`, anchor "column"). "YTD": from the previous
+    year's last close (the last of ``trading_days`` before the base's year; 31 December when no day is
+    given) to the end of the base's year, so returns measure the year to date as markets quote them.
     """
+    if preset == "YTD":
+        year_start = dt.date(base.year, 1, 1)
+        before = [d for d in (trading_days or ()) if d < year_start]
+        lo = max(before) if before else year_start - dt.timedelta(days=1)
+        lo = min(max(lo, first), last)
+        return lo, min(max(dt.date(base.year, 12, 31), lo), last)
     start, end = window_bounds(preset, last, column_date=base, anchor="column")
     lo = first if start is None else min(max(start.date(), first), last)
     hi = min(max(end.date(), lo), last)
     return lo, hi
+
+
+def trading_days(prices: pd.DataFrame, symbols: Iterable[str] = LINE_SYMBOLS) -> tuple[dt.date, ...]:
+    """Sorted stored dates of ``symbols`` (the days a preset window may start on)."""
+    dates = prices.loc[prices["symbol"].isin(list(symbols)), "date"].drop_duplicates().sort_values()
+    return tuple(pd.Timestamp(d).date() for d in dates)
+
+
+def parse_base_text(text: str, first: dt.date, last: dt.date) -> tuple[dt.date | None, str]:
+    """A typed base date (``YYYY-MM-DD``; ``YYYY.MM.DD`` and ``YYYY/MM/DD`` too) → ``(date, "")``, or
+    ``(None, problem)`` with the problem code "format" or "range" (outside ``first``..``last``)."""
+    cleaned = re.sub(r"[./]", "-", (text or "").strip())
+    try:
+        day = dt.date.fromisoformat(cleaned)
+    except ValueError:
+        return None, "format"
+    if not first <= day <= last:
+        return None, "range"
+    return day, ""
+
+
+def stats_basis(stats: pd.DataFrame, view: CompareView, weighted: bool, lang: str) -> str:
+    """One sentence saying from which date to which the table's returns run, and with which weights."""
+    firsts = pd.to_datetime(stats.get("first", pd.Series(dtype="datetime64[ns]"))).dropna()
+    lasts = pd.to_datetime(stats.get("last", pd.Series(dtype="datetime64[ns]"))).dropna()
+    lo = firsts.min().date() if len(firsts) else view.start
+    hi = lasts.max().date() if len(lasts) else view.end
+    if lang == "ko":
+        weights = "입력한 고정 가중" if weighted else "동일 가중"
+        return (f"수익률은 {lo} 종가부터 {hi} 종가까지입니다(표시 기간의 첫 관측일부터). 바스켓은 기준일 {view.base}에 "
+                f"{weights}으로 사서 보유한 것으로 계산합니다(이후 재조정 없음). 칼럼 이후 수익률을 보려면 기준일과 "
+                "시작일을 칼럼 날짜로 맞추세요.")
+    weights = "the fixed weights you entered" if weighted else "equal weights"
+    return (f"Returns run from the close of {lo} to the close of {hi} (the window's first observation). Baskets are "
+            f"bought at the base date {view.base} with {weights} and held (no rebalancing). For returns since "
+            "the column, set the base date and the window start to the column's date.")
 
 
 # --------------------------------------------------------------------------- URL state
@@ -372,6 +417,10 @@ def line_names(keys: Iterable[str], lang: str) -> dict[str, str]:
     return {k: baskets.get(k) or symbol_name(k, lang) for k in keys}
 
 
+STATS_ORDER: tuple[str, ...] = ("name", "total_return_pct", "max_drawdown_pct", "volatility_pct", "first", "last",
+                                "observations")  # what a phone shows first; the key column stays in the CSV
+
+
 def stats_frame(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`summary_stats` of every line with its key and display name as the first columns."""
     stats = summary_stats(levels)
@@ -381,10 +430,26 @@ def stats_frame(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def price_text(value: float | None, currency: str, lang: str) -> str:
+    """A price as the reader's market writes it: won with thousands separators and no decimals
+    (``218,272원`` / ``₩218,272``), other currencies with two decimals (``1,234.50``)."""
+    if value is None or pd.isna(value):
+        return "–"
+    if currency == "KRW":
+        return f"{value:,.0f}원" if lang == "ko" else f"₩{value:,.0f}"
+    return f"{value:,.2f}"
+
+
 def moves_frame(moves: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Event-day moves (from ``event_day_moves``) with the display name after the symbol."""
+    """Event-day moves (from ``event_day_moves``) with the display name after the symbol, and the closes also
+    as display text (``prev_close_text``, ``close_text``: :func:`price_text` in each row's currency)."""
     out = moves.copy()
     out.insert(1, "name", [symbol_name(s, lang) for s in out["symbol"]])
+    currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)
+    for col in ("prev_close", "close"):
+        if col in out:
+            out.insert(out.columns.get_loc(col) + 1, f"{col}_text",
+                       [price_text(v, c, lang) for v, c in zip(out[col], currency, strict=True)])
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from commentary.text.formatting import MISSING, fmt_date, fmt_number, fmt_pct
+from commentary.text.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, Event
 
@@ -26,7 +26,8 @@ SOURCE_NAMES: dict[str, tuple[str, str]] = {"yahoo": ("야후 파이낸스 호�
                                             "ecb": ("ECB 기준환율", "ECB reference rate")}
 CHART_KINDS: tuple[str, ...] = ("line", "candles")
 DEFAULT_SRC = "yahoo"
-DEFAULT_START = dt.date(2024, 11, 1)
+DEFAULT_START = dt.date(2024, 12, 1)  # the column's window: December 2024 to March 2025
+DEFAULT_END = dt.date(2025, 3, 31)
 DEFAULT_REF = 1430.0
 REF_MIN, REF_MAX = 1.0, 100_000.0
 FWD_DAYS = 5
@@ -127,8 +128,12 @@ def _clamp(day: dt.date, lo: dt.date, hi: dt.date) -> dt.date:
 
 
 def default_view(lo: dt.date, hi: dt.date, src: str = DEFAULT_SRC) -> FxView:
-    """The default view for a source whose data spans ``lo .. hi``: 2024-11-01 (or the first date) to ``hi``."""
-    return FxView(start=_clamp(DEFAULT_START, lo, hi), end=hi, src=src)
+    """The default view for a source whose data spans ``lo .. hi``: the column's window (December 2024 to
+    March 2025), clipped to the data (the whole data when it does not reach that window)."""
+    start, end = _clamp(DEFAULT_START, lo, hi), _clamp(DEFAULT_END, lo, hi)
+    if start >= end:
+        start, end = lo, hi
+    return FxView(start=start, end=end, src=src)
 
 
 def _parse_day(text: str) -> dt.date | None:
@@ -252,11 +257,11 @@ def filter_kinds(events: Iterable[Event], kinds: Iterable[str]) -> list[Event]:
     return [e for e in events if e.kind in wanted]
 
 
-TABLE_COLUMNS: tuple[str, ...] = ("date", "event", "kind", "rate_date", "close", "change", "change_pct",
-                                  "fwd_change", "fwd_change_pct", "source", "source_url")
+TABLE_COLUMNS: tuple[str, ...] = ("date", "change_pct", "close", "event", "fwd_change_pct", "change", "fwd_change",
+                                  "kind", "rate_date", "source", "source_url")  # the % move on a phone's screen
 
 
-def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 2) -> pd.DataFrame:
+def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimals: int = 1) -> pd.DataFrame:
     """:func:`commentary.timeline.events.event_moves` output as display strings, one row per event.
 
     ``events`` are the events ``moves`` was built from (same order), for the kind, date basis and
@@ -278,7 +283,7 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
             rate_date += " (사건 뒤 첫 값)" if ko else " (first print after)"
         rows.append({
             "date": day, "event": row.label, "kind": kind_name(event.kind, lang) if event else "",
-            "rate_date": rate_date, "close": fmt_number(row.close, decimals),
+            "rate_date": rate_date, "close": fmt_krw(row.close, lang, decimals),
             "change": fmt_number(row.change, decimals, sign=True), "change_pct": fmt_pct(row.change_pct, 2),
             "fwd_change": fmt_number(row.fwd_change, decimals, sign=True),
             "fwd_change_pct": fmt_pct(row.fwd_change_pct, 2),

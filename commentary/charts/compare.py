@@ -3,20 +3,26 @@
 Reference lines are drawn as layout shapes plus separate annotations, never
 with ``add_vline(annotation_text=...)``, which fails on date axes. Display
 names are stripped of ``<``/``>`` so no caller text can inject Plotly's
-HTML-like markup, and hover templates read names via ``%{fullData.name}`` so
+HTML-like markup, and hover templates read names via ``%{fullData.name}`` or ``%{meta}`` so
 a ``%{...}`` in a name is not interpreted.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from commentary.charts.palette import apply_date_axis, colours, hover_date
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "compare_title": "Rebased to 100 on {base}",
+        "compare_title_ccy": "In {ccy}, 100 = close of {base}",
+        "ccy_local": "local currency",
+        "change_since": "{pct} since {base}",
         "compare_y": "Index (base = 100)",
         "date": "Date",
         "base_marker": "Base {base}",
@@ -28,6 +34,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "ko": {
         "compare_title": "{base} = 100 기준 환산",
+        "compare_title_ccy": "{ccy} 기준, {base} 종가 = 100",
+        "ccy_local": "현지 통화",
+        "ccy_KRW": "원화",
+        "ccy_USD": "달러",
+        "change_since": "{base} 이후 {pct}",
         "compare_y": "지수 (기준일 = 100)",
         "date": "날짜",
         "base_marker": "기준일 {base}",
@@ -75,6 +86,15 @@ def _base_layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> None
     )
 
 
+def _pct(value: float, lang: str) -> str:
+    return "–" if not math.isfinite(value) else f"{value - 100:+.1f}%"
+
+
+def _date_words(value: object, lang: str) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.year}년 {ts.month}월 {ts.day}일" if lang == "ko" else ts.strftime("%b %-d, %Y")
+
+
 def compare_figure(
     levels: pd.DataFrame,
     names: Mapping[str, str],
@@ -82,28 +102,37 @@ def compare_figure(
     lang: str,
     highlight: frozenset[str] | set[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
+    currency: str | None = None,
 ) -> go.Figure:
     """One line per column of rebased ``levels`` (dates × series), baskets in ``highlight`` drawn thicker.
 
-    ``names`` maps column → display name (the column itself when absent). Each
-    trace holds only its column's non-NaN points. Adds a dashed line at 100, a
-    vertical line at ``base_date`` (shape) and its label (annotation).
+    ``names`` maps column → display name (the column itself when absent); each legend entry adds the
+    line's % change from the base (100) to its last value in ``levels``. Colours come from the shared
+    palette, keyed by column. Each trace holds only its column's non-NaN points. Adds a dashed line at
+    100, a vertical line at ``base_date`` (shape) and its label (annotation). With ``currency`` ("KRW",
+    "USD" or "local") the title names the currency and the base date. The legend sits below the plot.
     ``labels`` overrides entries of :data:`LABELS`.
     """
     words = _labels(lang, labels)
     base = _iso(base_date)
     fig = go.Figure()
+    palette = colours(levels.columns)
+    day = hover_date(lang)
     for col in levels.columns:
         series = levels[col].dropna()
         thick = col in highlight
+        last = float(series.iloc[-1]) if len(series) else float("nan")
+        name = _safe(names.get(col, col))
         fig.add_trace(
             go.Scatter(
                 x=series.index,
                 y=series.to_numpy(),
                 mode="lines",
-                name=_safe(names.get(col, col)),
-                line={"width": _THICK if thick else _THIN},
-                hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y:.1f}<extra></extra>",
+                name=f"{name}  {_pct(last, lang)}",
+                legendgroup=str(col),
+                meta=name,
+                line={"width": _THICK if thick else _THIN, "color": palette[col]},
+                hovertemplate=f"%{{x|{day}}}<br>%{{meta}}: %{{y:.1f}}<extra></extra>",
             )
         )
     _hline(fig, 100.0)
@@ -111,7 +140,17 @@ def compare_figure(
                   line={"dash": "dot", "width": 1, "color": "gray"}, layer="below")
     fig.add_annotation(x=base, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=_safe(words["base_marker"].format(base=base)))
-    _base_layout(fig, words["compare_title"].format(base=base), words["date"], words["compare_y"])
+    if currency is None:
+        title = words["compare_title"].format(base=base)
+    else:
+        ccy = words.get(f"ccy_{currency}", currency)
+        title = words["compare_title_ccy"].format(ccy=ccy, base=_date_words(base_date, lang))
+    _base_layout(fig, title, words["date"], words["compare_y"])
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
+                              "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
+                      margin={"t": 60, "r": 20, "b": 20, "l": 50})
+    fig.update_xaxes(title_text=None)
+    apply_date_axis(fig, lang)
     return fig
 
 
@@ -126,13 +165,16 @@ def spread_figure(spread: pd.Series, lang: str, labels: Mapping[str, str] | None
             mode="lines",
             name=_safe(words["spread_title"]),
             fill="tozeroy",
-            hovertemplate="%{x|%Y-%m-%d}<br>%{y:+.1f} " + _safe(words["spread_unit"]) + "<extra></extra>",
+            line={"color": colours(["CN_BASKET"])["CN_BASKET"]},
+            hovertemplate=f"%{{x|{hover_date(lang)}}}<br>%{{y:+.1f}} " + _safe(words["spread_unit"])
+            + "<extra></extra>",
         )
     )
     _hline(fig, 0.0)
     _base_layout(fig, words["spread_title"], words["date"], words["spread_y"])
     fig.update_layout(showlegend=False)
-    return fig
+    fig.update_xaxes(title_text=None)
+    return apply_date_axis(fig, lang)
 
 
 def drawdown_figure(
@@ -145,6 +187,7 @@ def drawdown_figure(
     words = _labels(lang, labels)
     names = names or {}
     fig = go.Figure()
+    palette = colours(dd.columns)
     for col in dd.columns:
         series = dd[col].dropna()
         fig.add_trace(
@@ -153,9 +196,13 @@ def drawdown_figure(
                 y=series.to_numpy(),
                 mode="lines",
                 name=_safe(names.get(col, col)),
-                hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y:.1f}%<extra></extra>",
+                legendgroup=str(col),
+                line={"color": palette[col]},
+                hovertemplate=f"%{{x|{hover_date(lang)}}}<br>%{{fullData.name}}: %{{y:.1f}}%<extra></extra>",
             )
         )
     _hline(fig, 0.0)
     _base_layout(fig, words["drawdown_title"], words["date"], words["drawdown_y"])
-    return fig
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0})
+    fig.update_xaxes(title_text=None)
+    return apply_date_axis(fig, lang)

@@ -8,7 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from commentary.charts.pins import add_event_pins, add_reference_line, esc, events_from_annotations
+from commentary.charts.palette import apply_date_axis, colour, dash, hover_date
+from commentary.charts.pins import (
+    add_event_pins,
+    add_reference_line,
+    auto_gap_days,
+    esc,
+    events_from_annotations,
+    keep_labels_off_data,
+)
 from commentary.timeline.events import Event, events_in_window
 from data_sources.universe import instrument
 
@@ -61,13 +69,26 @@ def _one_symbol(frame: pd.DataFrame, what: str) -> str:
 
 
 def _fmt_level(value: float, lang: str) -> str:
-    return f"{value:,.0f}원" if lang == "ko" else f"{value:,.0f} KRW"
+    return f"{value:,.1f}원" if lang == "ko" else f"{value:,.1f} KRW"
+
+
+RANGE_BUTTONS = {"ko": ("1개월", "3개월", "6개월", "연초 이후", "1년", "전체"),
+                 "en": ("1M", "3M", "6M", "YTD", "1Y", "All")}
+
+
+def _range_selector(lang: str) -> dict:
+    names = RANGE_BUTTONS["ko" if lang == "ko" else "en"]
+    steps = [dict(count=1, step="month", stepmode="backward"), dict(count=3, step="month", stepmode="backward"),
+             dict(count=6, step="month", stepmode="backward"), dict(count=1, step="year", stepmode="todate"),
+             dict(count=1, step="year", stepmode="backward"), dict(step="all")]
+    return dict(buttons=[{**step, "label": name} for step, name in zip(steps, names, strict=True)],
+                x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=11))
 
 
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
               second: pd.DataFrame | None = None, events: Iterable[Event] = (),
               user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
-              lang: str = "ko") -> go.Figure:
+              lang: str = "ko", history: pd.DataFrame | None = None) -> go.Figure:
     """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
 
     ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
@@ -75,6 +96,10 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     a secondary y axis.  ``events`` are pinned when they fall inside the data's dates; ``user_notes``
     (an annotations frame or events) are pinned in the reader-note style.  ``source_label`` overrides
     the default source line for the main series.
+
+    ``history`` (the same symbol's full stored series) adds range buttons and a range slider over it; the
+    x axis opens on ``rate``'s dates (never wider, whatever the pins), the y axis on ``rate``'s values, and
+    the pins' labels are laid out for that window, in a band the lines do not reach.
     """
     ko = lang == "ko"
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -94,32 +119,54 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
         fig.add_trace(go.Candlestick(x=data["date"], open=data["open"], high=data["high"], low=data["low"],
                                      close=data["close"], name=_name(symbol, lang)), secondary_y=False)
     else:
+        unit = "원" if ko else " KRW"
         fig.add_trace(go.Scatter(x=data["date"], y=data["close"], mode="lines", name=_name(symbol, lang),
-                                 line=dict(color="#1f3b73", width=1.8),
-                                 hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
+                                 line=dict(color=colour(symbol), width=1.8, dash=dash(symbol)), meta=symbol,
+                                 hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.1f}}{unit}<extra></extra>"),
+                      secondary_y=False)
     sources = [esc(source_label) if source_label else esc(source_note(symbol, lang))]
     if second is not None and len(second):
         sym2 = _one_symbol(second, "second")
         data2 = second.sort_values("date")
         fig.add_trace(go.Scatter(x=data2["date"], y=data2["close"], mode="lines", name=_name(sym2, lang),
-                                 line=dict(color="#c0392b", width=1.2, dash="dot"),
-                                 hovertemplate="%{x|%Y-%m-%d}: %{y:,.4f}<extra></extra>"), secondary_y=True)
+                                 line=dict(color=colour(sym2), width=1.2, dash="dot"), meta=sym2,
+                                 hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.4f}}<extra></extra>"),
+                      secondary_y=True)
         fig.update_yaxes(title_text=_name(sym2, lang), secondary_y=True, showgrid=False)
         sources.append(esc(source_note(sym2, lang).removeprefix("출처: ").removeprefix("Source: ")))
     if ref_level is not None:
         add_reference_line(fig, ref_level, _fmt_level(ref_level, lang))
     start, end = data["date"].min(), data["date"].max()
-    add_event_pins(fig, events_in_window(list(events or ()), start, end), lang)
+    gap = auto_gap_days(float((end - start).days))
+    add_event_pins(fig, events_in_window(list(events or ()), start, end), lang, min_gap_days=gap)
     notes = events_from_annotations(user_notes) if isinstance(user_notes, pd.DataFrame) else list(user_notes or [])
-    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True)
+    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True, min_gap_days=gap)
+    if candles:
+        low, high = float(data["low"].min()), float(data["high"].max())
+    else:
+        low, high = float(data["close"].min()), float(data["close"].max())
+    if ref_level is not None and low * 0.97 <= ref_level <= high * 1.03:
+        low, high = min(low, ref_level), max(high, ref_level)
+    keep_labels_off_data(fig, low, high)
+    if not fig.layout.yaxis.range:
+        pad = (high - low) * 0.08 or 1.0
+        fig.update_layout(yaxis=dict(range=[low - pad, high + pad], autorange=False))
+    if history is not None and len(history) and not candles:
+        full = history.sort_values("date")
+        fig.data[0].x, fig.data[0].y = tuple(full["date"]), tuple(full["close"])  # after the pins' layout
     fig.add_annotation(text=" · ".join(sources), x=0, y=-0.09, xref="paper", yref="paper", showarrow=False,
                        xanchor="left", yanchor="top", font=dict(size=10, color="#666666"), name="source")
     fig.update_yaxes(title_text="원/달러 (원)" if ko else "KRW per USD", secondary_y=False)
     title = f"{_name(symbol, lang)} · {symbol}"
+    slider = history is not None and len(history) > 0
+    day_pad = pd.Timedelta(hours=12)
     fig.update_layout(
         title=dict(text=esc(title), subtitle=dict(text=esc(subtitle))),
-        xaxis=dict(type="date", rangeslider=dict(visible=False)),
-        hovermode="closest", margin=dict(t=90, b=90, l=60, r=60),
+        xaxis=dict(type="date", range=[start - day_pad, end + day_pad], autorange=False,
+                   rangeslider=dict(visible=slider, thickness=0.08),
+                   rangeselector=_range_selector(lang) if slider else None),
+        hovermode="closest", margin=dict(t=100, b=90, l=60, r=60),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )
-    return fig
+    fig.update_yaxes(tickformat=",.0f", secondary_y=False)
+    return apply_date_axis(fig, lang)

@@ -13,6 +13,7 @@ import hashlib
 import pandas as pd
 import plotly.graph_objects as go
 
+from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import esc
 from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
 from data_sources.sanitize import plain_text, safe_url, truncate_text
@@ -74,7 +75,7 @@ def news_strip_figure(counts: pd.DataFrame, lang: str, tag_labels: dict[str, str
     fig.update_xaxes(type="date", showgrid=False)
     fig.update_yaxes(title_text="뉴스 건수" if ko else "news items", title_font=dict(size=10), rangemode="tozero",
                      fixedrange=True)
-    return fig
+    return apply_date_axis(fig, lang)
 
 
 def _kst_day(stamp: pd.Timestamp):

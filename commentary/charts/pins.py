@@ -249,3 +249,22 @@ def add_reference_line(fig: go.Figure, y: float, label: str, row: int | None = N
     fig.add_annotation(x=1, y=y, xref=f"{xref} domain", yref=yref, text=esc(label), showarrow=False,
                        xanchor="right", yanchor="bottom", font=dict(size=10, color=colour), name=f"refline:{y}")
     return fig
+
+
+def keep_labels_off_data(fig: go.Figure, low: float, high: float, row: int | None = None) -> go.Figure:
+    """Set the row's y range so the data (``low``..``high``) stays below the lowest event label drawn on the
+    paper levels, and reader-note labels (bottom up) stay below the data: labels never sit on the lines."""
+    if not math.isfinite(low) or not math.isfinite(high):
+        return fig
+    top_levels = [a.y for a in fig.layout.annotations if str(a.name or "").startswith("label:event:")]
+    user_levels = [a.y for a in fig.layout.annotations if str(a.name or "").startswith("label:user:")]
+    if not top_levels and not user_levels:
+        return fig
+    ceiling = (min(top_levels) - LEVEL_STEP) if top_levels else 0.98  # paper fraction the data may reach
+    floor = (max(user_levels) + LEVEL_STEP) if user_levels else 0.02
+    span = (high - low) or abs(high) * 0.02 or 1.0
+    total = span / max(ceiling - floor, 0.2)
+    _xref, yref = _axis_refs(fig, row)
+    axis = "yaxis" + yref[1:]
+    fig.update_layout({axis: dict(range=[low - floor * total, low - floor * total + total], autorange=False)})
+    return fig

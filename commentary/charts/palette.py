@@ -1,0 +1,107 @@
+"""One palette for every chart, keyed by series: a basket, benchmark or FX source keeps its colour on every
+page, plus the Korean/English axis formats the chart builders share.
+
+Colours are chosen so that the two baskets (the column's two sides) are the strongest pair, benchmarks
+are lighter relatives of their market's basket, and Yahoo vs ECB differ in hue as well as dash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+SERIES_COLOURS: dict[str, str] = {
+    # the two baskets
+    "US_BASKET": "#1f4e9c",  # deep blue
+    "CN_BASKET": "#c8102e",  # red
+    # US benchmarks: blues / teals
+    "^NDX": "#5b9bd5",
+    "^IXIC": "#6fa8dc",
+    "^GSPC": "#2e86ab",
+    "QQQ": "#4a90c2",
+    "SPY": "#3d7ea6",
+    "SOXX": "#17a2b8",
+    "SMH": "#148f9f",
+    "^SOX": "#0e6f7c",
+    # China / Hong Kong benchmarks: warm
+    "^HSI": "#e67e22",
+    "3033.HK": "#d35400",
+    "KWEB": "#b03a2e",
+    "CQQQ": "#a04000",
+    "FXI": "#f39c12",
+    "MCHI": "#ca6f1e",
+    "EWH": "#dc7633",
+    # Korea
+    "^KS11": "#27ae60",
+    # FX: Yahoo vs ECB (same pair, two sources), and the yuan
+    "KRW=X": "#1f3b73",
+    "USDKRW_ECB": "#7d3c98",
+    "CNY=X": "#c0392b",
+    "USDCNY_ECB": "#e59866",
+    "HKD=X": "#138d75",
+    "USDHKD_ECB": "#48c9b0",
+    "DX-Y.NYB": "#566573",
+    # the reader's notes and the column's marks
+    "user_note": "#9b30d9",
+    "reference": "#7f7f7f",
+}
+FALLBACK: tuple[str, ...] = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#2ca02c",
+                             "#ff7f0e", "#aec7e8", "#98df8a")
+DASHES: dict[str, str] = {"USDKRW_ECB": "dash", "USDCNY_ECB": "dash", "CNY=X": "dot"}
+
+
+def colour(key: str, index: int = 0) -> str:
+    """The colour of series ``key`` (a basket key, a symbol or a named role); unknown keys cycle
+    :data:`FALLBACK` by ``index`` so a chart's extra lines still differ."""
+    return SERIES_COLOURS.get(key) or FALLBACK[index % len(FALLBACK)]
+
+
+def colours(keys: Iterable[str]) -> dict[str, str]:
+    """``{key: colour}`` for ``keys`` in order (unknown keys each take the next fallback colour)."""
+    out: dict[str, str] = {}
+    spare = 0
+    for key in keys:
+        if key in SERIES_COLOURS:
+            out[key] = SERIES_COLOURS[key]
+        else:
+            out[key] = FALLBACK[spare % len(FALLBACK)]
+            spare += 1
+    return out
+
+
+def dash(key: str) -> str:
+    """The line dash of series ``key`` ("solid" unless it is a second source of the same pair)."""
+    return DASHES.get(key, "solid")
+
+
+# --------------------------------------------------------------------------- axis formats
+
+_DATE_TICKS = {
+    "ko": [  # Plotly's d3 formats with Korean words; each stop applies from its dtick up
+        {"dtickrange": [None, 86_400_000], "value": "%-m월 %-d일 %H:%M"},
+        {"dtickrange": [86_400_000, 604_800_000], "value": "%-m월 %-d일"},
+        {"dtickrange": [604_800_000, "M1"], "value": "%-m월 %-d일"},
+        {"dtickrange": ["M1", "M12"], "value": "%Y년 %-m월"},
+        {"dtickrange": ["M12", None], "value": "%Y년"},
+    ],
+    "en": [
+        {"dtickrange": [None, 86_400_000], "value": "%b %-d %H:%M"},
+        {"dtickrange": [86_400_000, "M1"], "value": "%b %-d"},
+        {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+        {"dtickrange": ["M12", None], "value": "%Y"},
+    ],
+}
+HOVER_DATE = {"ko": "%Y년 %-m월 %-d일", "en": "%b %-d, %Y"}
+
+
+def apply_date_axis(fig: go.Figure, lang: str) -> go.Figure:
+    """Date ticks and hover dates in ``lang`` on every x axis of ``fig`` (Korean: ``1월 27일``, ``2025년 2월``)."""
+    code = "ko" if lang == "ko" else "en"
+    fig.update_xaxes(tickformatstops=_DATE_TICKS[code], hoverformat=HOVER_DATE[code])
+    return fig
+
+
+def hover_date(lang: str) -> str:
+    """The ``%{x|…}`` date format for hover templates in ``lang``."""
+    return HOVER_DATE["ko" if lang == "ko" else "en"]
