@@ -204,7 +204,7 @@ st.caption(f"{md_escape(item.author)} · {fmt_date(item.date, LANG)} · " + tr(
     f"reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
 
 try:
-    version = loaders.file_version(loaders.store().prices_path)
+    version = loaders.store_version()
     loaders.snapshot()
     prices_ok = True
 except StoreError as exc:

@@ -36,7 +36,7 @@ URL_KEYS = ("base", "start", "end", "us", "cn", "bench", "ccy", "fx", "w", "day"
 
 
 def _version() -> str:
-    return loaders.file_version(loaders.store().prices_path)
+    return loaders.store_version()
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)

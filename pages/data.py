@@ -11,6 +11,7 @@ from data_sources import config, csv_io, refresh
 from data_sources.atomic import StoreError
 from data_sources.ecb import provider_difference
 from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
+from data_sources.store import Store
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 
@@ -121,6 +122,9 @@ with left:
     st.subheader(tr("네트워크에서 갱신", "Refresh from the network"))
     if config.offline_forced():
         st.info(tr("DASHBOARD_OFFLINE이 설정되어 있어 갱신하지 않습니다.", "DASHBOARD_OFFLINE is set: refresh is off."))
+    elif not loaders.may_refresh() or not isinstance(store, Store):
+        st.info(tr("이 서버는 공유 저장소를 읽기만 합니다. 갱신은 별도의 갱신 작업이 맡습니다.",
+                   "This server only reads the shared store; a separate refresher keeps it up to date."))
     elif st.button(tr("지금 갱신", "Refresh now"), icon=":material/refresh:"):
         report = refresh.refresh_all(store, progress=show_bar())
         if report.offline_reason:

@@ -193,7 +193,7 @@ except EventsError as exc:
     all_events = []
 events = fx_view.filter_kinds(all_events, view.kinds)
 
-store_root = str(loaders.store().root)
+store_root = str(loaders.local_root())
 notebook, shared_view = _notebook()
 try:
     notes_version = loaders.file_version(Path(store_root) / ANNOTATIONS_FILE)

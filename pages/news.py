@@ -44,7 +44,7 @@ st.caption(tr("AI 관련 피드에 올라온 글을 날짜·태그별로 모았�
               "처음에는 칼럼 전후 2주(딥시크 충격 주간)를 보여줍니다.",
               "Posts from AI feeds, by day and theme. It opens on the two weeks either side of the column "
               "(the DeepSeek week)."))
-root = Path(loaders.store().root)
+root = loaders.local_root()
 
 
 # ---------------------------------------------------------------- feeds
@@ -117,7 +117,10 @@ def _manage_feeds() -> None:
         with fetch_col:
             st.markdown("**" + tr("지금 가져오기", "Fetch now") + "**")
             if st.button(tr("피드 새로 가져오기", "Fetch feeds now"), icon=":material/refresh:", key="news_fetch"):
-                if config.offline_forced():
+                if not loaders.may_refresh():
+                    st.info(tr("이 서버는 피드를 가져오지 않습니다 (DASHBOARD_REFRESH=off). 갱신 작업이 가져옵니다.",
+                               "This server does not fetch feeds (DASHBOARD_REFRESH=off); the refresher does."))
+                elif config.offline_forced():
                     st.info(tr("오프라인 모드(DASHBOARD_OFFLINE)라 네트워크에서 가져오지 않습니다. "
                                "저장된 뉴스를 보여줍니다.",
                                "Offline mode (DASHBOARD_OFFLINE) is on: nothing was fetched; showing stored news."),

@@ -19,7 +19,7 @@ from ui.i18n import lang, tr
 
 def auto_refresh_on_open() -> None:
     """On a session's first run: refresh from the network when allowed, showing progress."""
-    if st.session_state.get("_refresh_tried"):
+    if st.session_state.get("_refresh_tried") or not loaders.may_refresh():
         return
     st.session_state["_refresh_tried"] = True
     store = loaders.store()

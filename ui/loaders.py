@@ -13,12 +13,33 @@ import streamlit as st
 
 from commentary.timeline.events import EVENTS_PATH, Event, load_events
 from data_sources import config, refresh
+from data_sources.shared.object_store import LocalStore, S3Store, open_store
+from data_sources.shared.settings import refresh_allowed
 from data_sources.store import PriceSnapshot, Store
 
 
-def store() -> Store:
-    """The store at ``$DASHBOARD_DATA_DIR`` (read each run, so tests can point it elsewhere)."""
-    return Store(config.data_dir())
+def store() -> LocalStore | S3Store:
+    """The market-data store: ``$DASHBOARD_STORE_URL`` (an ``s3://`` bucket shared by replicas) or, by default,
+    the folder ``$DASHBOARD_DATA_DIR`` (read each run, so tests can point it elsewhere)."""
+    return open_store()
+
+
+def local_root() -> Path:
+    """The local folder for what this process keeps itself (news, notes): the store's folder, or the data dir
+    when market data comes from a shared bucket."""
+    current = store()
+    return Path(current.root) if isinstance(current, Store) else config.data_dir()
+
+
+def store_version() -> str:
+    """A cheap key that changes whenever the stored prices change (file version, or the shared version)."""
+    current = store()
+    return current.cache_key() if isinstance(current, S3Store) else file_version(current.prices_path)
+
+
+def may_refresh() -> bool:
+    """False on app replicas started with ``DASHBOARD_REFRESH=off``: only the refresher talks to Yahoo/ECB/feeds."""
+    return refresh_allowed()
 
 
 def file_version(path: Path) -> str:
@@ -39,6 +60,8 @@ def _snapshot(root: str, version: str) -> PriceSnapshot:
 def snapshot() -> PriceSnapshot:
     """All stored prices with provenance (cached until the store file changes)."""
     current = store()
+    if isinstance(current, S3Store):
+        return current.read()  # cached by version inside the store; the pointer is checked every poll interval
     return _snapshot(str(current.root), file_version(current.prices_path))
 
 
@@ -70,7 +93,10 @@ def _startup_state() -> dict:
 def ensure_ready() -> None:
     """Once per process and store: make sure the bundled ECB crosses are stored (works offline)."""
     state = _startup_state()
-    root = str(store().root)
+    current = store()
+    if not isinstance(current, Store):
+        return  # a shared bucket is written by the refresher only (it stores the bundled ECB rates too)
+    root = str(current.root)
     if root not in state["ecb_checked"]:
         refresh.ensure_bundled_ecb(store())
         state["ecb_checked"].add(root)

@@ -301,8 +301,8 @@ def _news(root: str, version: str) -> pd.DataFrame:
 
 
 def _news_version() -> tuple[str, str]:
-    current = loaders.store()
-    return str(current.root), loaders.file_version(Path(current.root) / news_store.NEWS_FILE)
+    root = loaders.local_root()
+    return str(root), loaders.file_version(root / news_store.NEWS_FILE)
 
 
 def load_news_cached() -> pd.DataFrame:
