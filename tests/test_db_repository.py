@@ -42,7 +42,8 @@ def test_notes_are_added_listed_and_deleted_per_notebook(repo):
     repo.add_note(theirs, "2025-01-28", "not yours", **RANGE)
 
     notes = repo.list_notes(mine)
-    assert list(notes.columns) == ["id", "date", "label", "note", "created_at"]
+    assert list(notes.columns) == ["id", "date", "label", "note", "created_at", "notebook"]  # the annotations frame
+    assert set(notes["notebook"]) == {mine}
     assert notes["label"].tolist() == ["before", "DeepSeek <b>shock</b>"]  # by date; HTML kept as literal text
     assert notes["note"].tolist() == ["", "Nasdaq -3%\nline 2"]
     assert str(notes["date"].dtype) == "datetime64[ns]" and str(notes["created_at"].dtype) == "datetime64[ns]"

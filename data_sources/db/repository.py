@@ -163,10 +163,10 @@ class Repository:
         return self._retrying(work)
 
     def list_notes(self, notebook_id: str) -> pd.DataFrame:
-        """This notebook's notes as the annotations frame (``id, date, label, note, created_at``), by date."""
+        """This notebook's notes as the annotations frame (``id, date, label, note, created_at, notebook``), by date."""
         notebook_id = check_notebook_id(notebook_id)
         with self._read() as session:
-            rows = session.execute(select(Note.id, Note.date, Note.label, Note.note, Note.created_at)
+            rows = session.execute(select(Note.id, Note.date, Note.label, Note.note, Note.created_at, Note.notebook_id)
                                    .where(Note.notebook_id == notebook_id)
                                    .order_by(Note.date, Note.created_at, Note.id)).all()
         frame = pd.DataFrame(rows, columns=list(NOTE_COLUMNS)).astype({"id": object, "label": object, "note": object})
