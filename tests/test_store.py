@@ -354,3 +354,14 @@ def test_failed_write_is_not_retried_within_the_backoff(tmp_path: Path, monkeypa
     store.upsert(_prices("A", [1.0]), {"A": {}})  # after the backoff, a write is tried (and works) again
     assert store.read().prices["symbol"].tolist() == ["A"]
 
+
+
+def test_an_emptied_table_of_text_columns_is_written_and_read_back(tmp_path) -> None:
+    """Deleting the last reader note leaves a zero-row table whose text columns have no type (pyarrow null)."""
+    from data_sources.atomic import read_table, write_table
+
+    empty = pd.DataFrame({"id": pd.Series([], dtype=object), "flag": pd.Series([], dtype=bool),
+                          "date": pd.Series([], dtype="datetime64[ns]")})
+    write_table(tmp_path / "t.parquet", empty, {"table": "t"})
+    frame, meta, warning = read_table(tmp_path / "t.parquet")
+    assert warning is None and len(frame) == 0 and list(frame.columns) == ["id", "flag", "date"]
