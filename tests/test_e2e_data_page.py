@@ -21,12 +21,12 @@ ENGLISH_UI = ["Series in the store", "reading ", "writing the store", "Import fr
 
 def test_data_page_renders_in_chromium(seeded_store: Path) -> None:
     store = Store(seeded_store)
-    ensure_bundled_ecb(store)  # what the page does first; the as-of date is then the installed ECB file's
+    ensure_bundled_ecb(store)  # what the page does first; the FX as-of date is then the installed ECB file's
     as_of = store.read().prices["date"].max().date().isoformat()
     with streamlit_server(seeded_store) as url, browser_page() as page:
         page.goto(f"{url}/data?lang=en")
         wait_for_app(page, "Series in the store")
-        page.get_by_text(f"offline — data as of {as_of}").first.wait_for()
+        page.get_by_text(f"FX as of {as_of}", exact=False).first.wait_for()  # offline — prices as of … · FX as of …
         page.locator("[data-testid='stDataFrame']").first.wait_for()
         page.locator(".js-plotly-plot .main-svg").first.wait_for()
         shot = screenshot(page, "data-page-en")

@@ -38,7 +38,7 @@ def online(servers, seeded_store: Path) -> Path:
 
 def _all_text(at) -> str:
     return " ".join(shown(str(getattr(e, "value", ""))) for e in (*at.info, *at.warning, *at.error, *at.caption,
-                                                                   *at.success))
+                                                                   *at.success, *at.markdown))
 
 
 @pytest.mark.parametrize("kind, reason", [
@@ -46,14 +46,14 @@ def _all_text(at) -> str:
 def test_network_down_every_page_says_offline_and_keeps_data(online, servers, monkeypatch, kind, reason) -> None:
     ensure_bundled_ecb(Store(online))  # what the app does on start, offline or not
     before = Store(online).load_prices()
-    as_of = before["date"].max().date().isoformat()  # whatever the installed ECB file runs to
+    as_of = before["date"].max().date().isoformat()  # FX: whatever the installed ECB file runs to
     monkeypatch.setenv("DASHBOARD_PRICE_DEADLINE_S", "3")
     servers[0].fail("*", kind)
     for page in PAGES:
         at = app_page(page, lang="en")
         assert not at.exception, (page, at.exception)
         text = _all_text(at)
-        assert f"offline — data as of {as_of}" in text and reason in text, (page, text[:500])
+        assert "offline — prices as of" in text and f"FX as of {as_of}" in text and reason in text, (page, text[:500])
         assert "delisted" not in text, page
     pd.testing.assert_frame_equal(Store(online).load_prices(), before)
     assert servers[1].requests == []  # ECB not asked when Yahoo is down
@@ -126,7 +126,8 @@ def test_fresh_install_with_no_import_every_page_renders_and_says_what_to_do() -
         at = app_page(page, lang="en")
         assert not at.exception, (page, at.exception)
         text = _all_text(at)
-        assert "offline — data as of" in text, page  # the bundled ECB rates are there from the first start
+        assert "No prices yet — load the snapshot or go online" in text, page
+        assert "FX as of" in text, page  # the bundled ECB rates are there from the first start
     assert "Import a snapshot on the Data page" in _all_text(app_page("compare", lang="en"))
     assert "showing the USDKRW_ECB series instead" in _all_text(app_page("fx", lang="en"))  # works offline
     assert "No news is stored yet" in _all_text(app_page("news", lang="en"))
