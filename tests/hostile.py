@@ -62,7 +62,6 @@ claims:
     text_ko: 하나
     text_en: one
     rule: {type: direction, params: {series: NVDA, direction: down}}
-    start: "2025-01-24"
     horizons: [1W]
 ---
 <!-- section: one lang: ko -->

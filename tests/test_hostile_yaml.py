@@ -99,7 +99,7 @@ _CLAIM = """  - id: c{i}
     text_ko: 하나
     text_en: one
     rule: {{type: direction, params: {{series: NVDA, direction: down}}}}
-    start: "2025-01-24"
+    horizons: [1W]
 """
 
 
@@ -160,7 +160,7 @@ def _line_of(text: str, needle: str) -> int:
 @pytest.mark.parametrize(("where", "value"), [
     ('date: "2025-01-26"', 'date: "9999-12-31"'),
     ('date: "2025-01-26"', 'date: "0001-01-01"'),
-    ('    start: "2025-01-24"', '    start: "9999-01-24"'),
+    ('news: {start: "2024-06-01"', 'news: {start: "9999-06-01"'),
     ('end: "2025-02-28"', 'end: "9999-02-28"'),
 ])
 def test_dates_outside_the_supported_range_are_field_errors(where: str, value: str) -> None:
