@@ -14,7 +14,7 @@ from data_sources.universe import UNIVERSE, instrument
 
 STATUS_COLUMNS = ("symbol", "name", "currency", "rows", "first", "last", "source", "fetched_at", "note")
 STATUS_LABELS_KO = {"symbol": "종목", "name": "이름", "currency": "통화", "rows": "행 수", "first": "처음",
-                    "last": "마지막", "source": "출처", "fetched_at": "가져온 시각 (KST)"}
+                    "last": "마지막", "source": "출처", "fetched_at": "가져온 시각 (KST)", "note": "비고"}
 STATUS_LABELS_EN = {"fetched_at": "fetched at (KST)"}
 KST = ZoneInfo("Asia/Seoul")
 

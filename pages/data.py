@@ -105,7 +105,7 @@ column_config = {col: labels.get(col, col) for col in table.columns}
 column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows"), format="localized")
 # key columns first, so a phone's first screen shows what is stored and how recent it is
 st.dataframe(table, hide_index=True, width="stretch", column_config=column_config,
-             column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency"])
+             column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency", "note"])
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
     st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))
