@@ -93,7 +93,10 @@ def test_compare_base_date_and_currency_change_the_chart(app_url: str) -> None:
         before = traces(page)
         names = [t["name"] for t in before]
         assert any("US" in n for n in names) and any("China" in n for n in names)
-        set_date_field(page, "Base date (=100)", "10")
+        page.get_by_text("View settings", exact=False).first.click()  # the controls are folded under the chart
+        field = page.get_by_label("Base date (=100, YYYY-MM-DD, Enter applies)")
+        field.fill("2025-01-10")
+        field.press("Enter")  # a typed date applies on Enter (issue 16, item 3)
         page.wait_for_function("() => location.search.includes('base=2025-01-10')", timeout=45_000)
         after = changed_traces(page, before)
         base_y = {t["name"]: t["y"] for t in after}
@@ -153,8 +156,10 @@ def test_fx_annotation_survives_a_restart_and_can_be_deleted(seeded_store: Path)
         page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
         _annotations_with(page, "Won rebounds after Seollal")
         screenshot(page, "fx-annotation-added")
+        page.wait_for_function("() => location.search.includes('nb=')", timeout=45_000)
+        mine = page.evaluate("() => location.pathname + location.search")  # the reader's notebook is in the address
     with streamlit_server(seeded_store) as url, browser_page() as page:  # a new server process
-        page.goto(url + view)
+        page.goto(url + mine)
         wait_for_app(page, "My notes")
         page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
         _annotations_with(page, "Won rebounds after Seollal")
@@ -169,6 +174,7 @@ def test_news_filters(app_url: str) -> None:
     with browser_page() as page:
         page.goto(f"{app_url}/news?lang=en")
         wait_for_app(page, "Nvidia pre-market down 12% due Deepseek")
+        page.get_by_text("Filters: tags, sources, search, period").first.click()  # filters are folded
         search = page.get_by_role("textbox", name="Search")
         search.fill("Janus")
         search.press("Enter")

@@ -365,3 +365,4 @@ def test_an_emptied_table_of_text_columns_is_written_and_read_back(tmp_path) -> 
     write_table(tmp_path / "t.parquet", empty, {"table": "t"})
     frame, meta, warning = read_table(tmp_path / "t.parquet")
     assert warning is None and len(frame) == 0 and list(frame.columns) == ["id", "flag", "date"]
+    assert meta.get("table") == "t"
