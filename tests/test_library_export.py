@@ -33,3 +33,20 @@ def test_narrative_kept_as_written() -> None:
     assert again.sections[0].body_en == odd
     assert again.title == "Title: with colon # and 'quotes'"
     assert again == edited
+
+
+def test_own_examples_are_marked_and_scored(market_dir) -> None:
+    import pandas as pd
+
+    from commentary.scoring.claims import combine_sources, scorecard
+
+    examples = {c.id: c for c in BUNDLED if c.id in ("example-2025-04-04-semis", "example-2025-04-08-tariff-shock")}
+    assert len(examples) == 2
+    frames = [pd.read_csv(p, parse_dates=["date"]).assign(symbol=p.stem) for p in sorted(market_dir.glob("*.csv"))]
+    prices = pd.concat(frames, ignore_index=True)
+    for item in examples.values():
+        assert item.author == "Column vs Data (example)" and item.warnings == () and item.claim_errors == ()
+        card = combine_sources(scorecard(item.claims, prices, item.published))
+        primary = card[card["primary"]]
+        assert len(primary) == len(item.claims)
+        assert set(primary["verdict"]) <= {"held", "failed"}  # every primary horizon has matured in the data
