@@ -111,9 +111,13 @@ def _signed_z(row: pd.Series) -> float:
 
 
 def claim_rows(item: Commentary, prices: pd.DataFrame, *, draws: int = DRAWS, seed: int = SEED,
-               wide: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per claim of ``item`` (columns :data:`ROW_COLUMNS`): its primary verdict and base rate."""
-    card = scoring.combine_sources(scoring.scorecard(item.claims, prices, item.published))
+               wide: pd.DataFrame | None = None, combined: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per claim of ``item`` (columns :data:`ROW_COLUMNS`): its primary verdict and base rate.
+
+    ``combined`` is the item's :func:`~commentary.scoring.claims.combine_sources` table when already made.
+    """
+    card = combined if combined is not None else scoring.combine_sources(
+        scoring.scorecard(item.claims, prices, item.published))
     frame = wide if wide is not None else scoring._wide_prices(prices, None)
     rows = []
     for claim in item.claims:
