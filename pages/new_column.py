@@ -122,8 +122,8 @@ names = {i.symbol: f"{i.symbol} — {i.name_ko} / {i.name_en}" for i in instrume
 with st.expander(tr("주장 직접 추가", "Add a claim of your own"), expanded=False):
     own = st.checkbox(tr("이 주장을 포함", "Include this claim"), key=K + "own")
     b1, b2 = st.columns(2)
-    rule_type = b1.selectbox(tr("규칙", "Rule"), list(RULES), key=K + "rule",
-                             format_func=lambda r: f"{r} — {tr(*RULES[r])}")
+    rule_labels = {r: f"{r} — {tr(*words)}" for r, words in RULES.items()}
+    rule_type = b1.selectbox(tr("규칙", "Rule"), list(RULES), key=K + "rule", format_func=rule_labels.get)
     series = b2.selectbox(tr("종목 (검색 가능)", "Series (type to search)"), symbols, key=K + "series",
                           format_func=names.get, index=symbols.index("NVDA") if "NVDA" in symbols else 0)
     b3, b4, b5 = st.columns(3)
@@ -174,9 +174,10 @@ elif item is not None:
     st.caption(tr("받아들인 주장이 아직 없습니다.", "No claim accepted yet."))
 
 s1, s2 = st.columns(2)
+saved: tuple[str, str] | None = None  # shown on the run of the click only
 if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
     if item is None:
-        state[K + "save_msg"] = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.",
+        saved = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.",
                                              "Not saved: fix the problems above."))
     else:
         try:
@@ -184,11 +185,10 @@ if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
             repository().save_commentary(notebook, item.title, draft_markdown(draft), author=item.author,
                                          published=item.date.isoformat(), source_url=item.url or "")
         except RepositoryError as exc:
-            state[K + "save_msg"] = ("error", tr("저장하지 못했습니다: ", "Not saved: ") + str(exc))
+            saved = ("error", tr("저장하지 못했습니다: ", "Not saved: ") + str(exc))
         else:
-            state[K + "save_msg"] = ("success", tr(f"저장했습니다: {item.title} ('칼럼 목록'에서 열 수 있습니다)",
+            saved = ("success", tr(f"저장했습니다: {item.title} ('칼럼 목록'에서 열 수 있습니다)",
                                                    f"Saved: {item.title} (open it from the Library)"))
-saved = state.get(K + "save_msg")
 if saved:
     getattr(st, saved[0])(md_escape(saved[1], 600))
 if item is not None:
