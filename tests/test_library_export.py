@@ -50,3 +50,11 @@ def test_own_examples_are_marked_and_scored(market_dir) -> None:
         primary = card[card["primary"]]
         assert len(primary) == len(item.claims)
         assert set(primary["verdict"]) <= {"held", "failed"}  # every primary horizon has matured in the data
+
+
+def test_no_yaml_anchors_for_shared_objects() -> None:
+    from commentary.library.export import render
+
+    shared = ["NVDA", "QQQ"]
+    text = render({"symbols": shared, "again": shared}, [])
+    assert "&id" not in text and "*id" not in text and text.count("- NVDA") == 2

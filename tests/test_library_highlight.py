@@ -21,3 +21,8 @@ def test_html_and_markdown_in_the_sentence_stay_inert() -> None:
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "**NVDA**" in out and "\\[x\\]\\(javascript\\:y\\)" in out
     assert "\u202e" not in highlighted("a\u202eb", [(0, 1)])
+
+
+def test_the_bold_span_itself_is_escaped() -> None:
+    out = highlighted("a <img src=x onerror=alert(1)> c", [(2, 30)])
+    assert out.startswith("a **&lt;img") and "<img" not in out and "alert\\(1\\)" in out
