@@ -61,7 +61,7 @@ day = c3.date_input(tr("발행일", "Published"), key=K + "date", value=dt.date(
                     min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
 clock = c4.time_input(tr("시각", "Time"), key=K + "time", value=dt.time(9, 0))
 zone = c5.selectbox(tr("시간대", "Time zone"), ZONES, key=K + "zone")
-language = c6.selectbox(tr("언어", "Language"), ("ko", "en"), key=K + "lang",
+language = c6.selectbox(tr("언어", "Language"), ("ko", "en"), key=K + "lang", index=0 if LANG == "ko" else 1,
                         format_func={"ko": "한국어", "en": "English"}.get)
 url = st.text_input(tr("원문 주소 (선택)", "Original's address (optional)"), key=K + "url")
 
@@ -86,7 +86,7 @@ if st.button(tr("주장 제안받기", "Propose claims"), key=K + "propose"):
         state[K + "propose_msg"] = [f"text: {p[1]}" for p in problems]
     else:
         try:
-            found = extract(text, day, language)
+            found = extract(text, day)  # each sentence read as Korean when it has Hangul, else as English
         except ExtractError as exc:
             state[K + "propose_msg"] = [str(exc)]
         else:
@@ -98,6 +98,9 @@ for message in state.get(K + "propose_msg", []):
     st.warning(md_escape(message, 600))
 
 proposals = state.get(K + "proposals", [])
+if K + "proposals" in state and not proposals:
+    st.info(tr("제안할 주장을 찾지 못했습니다. 아래에서 직접 추가하세요.",
+               "No claim found in the text: add one of your own below."))
 accepted: list[dict] = []
 ids = claim_ids(len(proposals))
 if proposals:
