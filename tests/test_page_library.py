@@ -132,3 +132,26 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
     lib = app_page("library", "en", nb=notebook)
     assert list(lib.dataframe[0].value["title"]).count("Good one") == 1  # the first save is intact
     assert "Good one 2" not in list(lib.dataframe[0].value["title"])
+
+
+def test_a_saved_column_opens_on_the_column_page_escaped(seeded_store) -> None:
+    import datetime as dt
+
+    from commentary.library.draft import Draft, check_draft, draft_markdown
+    from data_sources.db.repository import open_repository
+
+    text = "<b>bold?</b> <script>alert(1)</script> 엔비디아 주가는 연말까지 하락할 것이다."
+    claim = {"id": "nvda-down", "section": "text", "text_ko": "엔비디아 하락", "text_en": "NVIDIA falls",
+             "rule": {"type": "direction", "params": {"series": "NVDA", "direction": "down"}},
+             "horizons": ["year-end"], "primary": "year-end"}
+    draft = Draft("HTML column", "Escaper", dt.date(2025, 4, 3), text, claims=[claim])
+    item, problems = check_draft(draft)
+    assert item is not None and not problems
+    notebook = "a" * 32
+    open_repository().save_commentary(notebook, item.title, draft_markdown(draft), author=item.author)
+    at = app_page("column", "en", c=item.id, nb=notebook)
+    assert not at.exception
+    bodies = [m.value for m in at.markdown]
+    assert any("&lt;script&gt;" in b for b in bodies) and all("<script>" not in b and "<b>" not in b for b in bodies)
+    assert item.title in "\n".join(shown(m.value) for m in at.markdown) + "\n".join(
+        s.label for s in at.selectbox) + str([s.options for s in at.selectbox])
