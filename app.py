@@ -18,6 +18,8 @@ PAGES_DIR = Path(__file__).parent / "pages"
 # must be listed here.
 PAGE_SPECS = [
     ("column.py", "칼럼과 근거", "The column", ":material/article:", "column"),
+    ("library.py", "칼럼 목록", "Library", ":material/library_books:", "library"),
+    ("new_column.py", "새 칼럼", "New column", ":material/edit_note:", "new_column"),
     ("compare.py", "미국 vs 중국", "US vs China", ":material/compare_arrows:", "compare"),
     ("fx.py", "원/달러", "USD/KRW", ":material/currency_exchange:", "fx"),
     ("news.py", "AI 뉴스", "AI news", ":material/newspaper:", "news"),
@@ -52,7 +54,7 @@ def _home() -> None:
 
 page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="home", default=True,
                               visibility="hidden"), *pages])
-FAVICONS = {"column": "📰", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
+FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
 st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
 page.run()

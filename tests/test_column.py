@@ -130,16 +130,17 @@ def test_qwq_example_parses() -> None:
 
 def test_list_commentaries_bundled_and_extra_folder(tmp_path: Path) -> None:
     bundled = list_commentaries()
-    assert [c.id for c in bundled if isinstance(c, Commentary)] == ["baek-2025-01-26", "example-2025-03-06-qwq"]
+    assert [c.id for c in bundled if isinstance(c, Commentary)] == [
+        "baek-2025-01-26", "example-2025-03-06-qwq", "example-2025-04-04-semis", "example-2025-04-08-tariff-shock"]
     assert not [c for c in bundled if isinstance(c, CommentaryError)]
     (tmp_path / "a-good.md").write_text(GOOD, encoding="utf-8")
     broken = GOOD.replace("id: tiny", "id: broken").replace("kind: compare", "kind: pie")
     (tmp_path / "b-broken.md").write_text(broken, encoding="utf-8")
     (tmp_path / "c-dupe.md").write_text(GOOD, encoding="utf-8")
     items = list_commentaries(tmp_path)
-    assert [type(i).__name__ for i in items] == ["Commentary"] * 3 + ["CommentaryError"] * 2
-    assert str(items[3]).startswith("b-broken.md line ")
-    assert "already used by a-good.md" in str(items[4])
+    assert [type(i).__name__ for i in items] == ["Commentary"] * (len(bundled) + 1) + ["CommentaryError"] * 2
+    assert str(items[-2]).startswith("b-broken.md line ")
+    assert "already used by a-good.md" in str(items[-1])
     missing = list_commentaries(tmp_path / "nope")[-1]
     assert isinstance(missing, CommentaryError) and "folder not found" in str(missing)
 

@@ -1,0 +1,180 @@
+"""A reader's draft commentary: accepted extractor proposals as claims, checked by the real parser.
+
+The extractor (:mod:`commentary.extract`) names its rules ``stays_below``/``stays_above``; the scoring
+engine has one path rule ``stays`` with a ``side``: :func:`proposal_claim` maps them.  A draft is
+exported (:func:`draft_markdown`) and parsed with :func:`commentary.document.column.parse_commentary`,
+so a problem gets the same "FILE line N: field: problem" message as a hand-written file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from commentary.document.column import MAX_DATE, MIN_DATE, Commentary, CommentaryError, parse_commentary
+from commentary.extract.model import Proposal
+from commentary.extract.rules import load_rules
+from commentary.library.export import render
+
+#: Longest pasted text (characters): the extractor's own limit.
+MAX_TEXT_CHARS: int = int(load_rules().limits["max_text_chars"])
+TITLE_MAX, AUTHOR_MAX = 300, 120
+SECTION_ID = "text"
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKER_LINE = re.compile(r"^\s*<!--\s*section\b", re.MULTILINE)
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DEFAULT_SYMBOL = "QQQ"
+
+
+@dataclass
+class Draft:
+    """What a reader fills in on the "New column" page (``claims`` are front-matter claim mappings)."""
+
+    title: str
+    author: str
+    date: dt.date
+    text: str
+    time: str = "09:00"
+    timezone: str = "Asia/Seoul"
+    url: str | None = None
+    language: str = "ko"
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    baskets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _control(text: str, multiline: bool) -> str | None:
+    """A problem with control or bidi characters in ``text``, or None."""
+    allowed = "\n\t" if multiline else ""
+    for i, ch in enumerate(text):
+        if _BIDI.match(ch):
+            return f"contains a bidirectional control character (U+{ord(ch):04X}) at character {i + 1:,}"
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed and ch != "\r":
+            return f"contains a control character (U+{ord(ch):04X}) at character {i + 1:,}"
+    return None
+
+
+def field_problems(draft: Draft) -> list[tuple[str, str]]:
+    """``(field, problem)`` for the fields the page asks for, before any export (size limits first)."""
+    out: list[tuple[str, str]] = []
+    if len(draft.text) > MAX_TEXT_CHARS:
+        out.append(("text", f"{len(draft.text):,} characters (limit {MAX_TEXT_CHARS:,})"))
+        return out
+    if not draft.text.strip():
+        out.append(("text", "is empty"))
+    for name, value, limit in (("title", draft.title, TITLE_MAX), ("author", draft.author, AUTHOR_MAX)):
+        if not value.strip():
+            out.append((name, "is empty"))
+        elif len(value) > limit:
+            out.append((name, f"{len(value):,} characters (limit {limit})"))
+        elif problem := _control(value, multiline=False):
+            out.append((name, problem))
+    if draft.text.strip() and (problem := _control(draft.text, multiline=True)):
+        out.append(("text", problem))
+    marker = _MARKER_LINE.search(draft.text)
+    if marker:
+        line = draft.text.count("\n", 0, marker.start()) + 1
+        out.append(("text", f"line {line} starts with '<!-- section', which the file format reserves"))
+    if not MIN_DATE <= draft.date <= MAX_DATE:
+        out.append(("date", f"date {draft.date} is outside {MIN_DATE}..{MAX_DATE}"))
+    if not _TIME.match(draft.time or ""):
+        out.append(("time", f"expected HH:MM (24-hour), got {draft.time!r}"))
+    if draft.url and not draft.url.startswith(("https://", "http://")):
+        out.append(("url", f"expected an http(s) address, got {draft.url[:60]!r}"))
+    if draft.url and (problem := _control(draft.url, multiline=False)):
+        out.append(("url", problem))
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def draft_id(draft: Draft) -> str:
+    """A stable id: ``nb-<date>-<hash of title and author>``."""
+    digest = hashlib.sha256(f"{draft.title}\n{draft.author}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"nb-{draft.date.isoformat()}-{digest}" if MIN_DATE <= draft.date <= MAX_DATE else f"nb-{digest}"
+
+
+def proposal_claim(p: Proposal, claim_id: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The claim mapping for an accepted proposal, or ``(None, why not)``."""
+    if p.kind != "forecast":
+        return None, "a fact the text reports (past tense), not a call: nothing to score"
+    if p.horizon is None or p.horizon.kind == "unresolved":
+        phrase = f" ({p.horizon.phrase!r})" if p.horizon is not None and p.horizon.phrase else ""
+        return None, f"the horizon{phrase} cannot be placed on a date: add the claim with the builder"
+    rule, params = p.rule, dict(p.params)
+    if rule in ("stays_below", "stays_above"):
+        rule, params = "stays", {**params, "side": rule.removeprefix("stays_")}
+    for key, value in params.items():
+        if isinstance(value, tuple):
+            params[key] = list(value)
+    sentence = " ".join(p.sentence.split())
+    return {"id": claim_id, "section": SECTION_ID, "text_ko": sentence, "text_en": sentence,
+            "rule": {"type": rule, "params": params}, "horizons": [p.horizon.value],
+            "primary": p.horizon.value}, None
+
+
+def claim_ids(n: int, taken: set[str] | None = None, prefix: str = "claim") -> list[str]:
+    """``n`` new ids ``claim-1``, ``claim-2`` … not in ``taken``."""
+    taken = set(taken or ())
+    out: list[str] = []
+    k = 1
+    while len(out) < n:
+        if f"{prefix}-{k}" not in taken:
+            out.append(f"{prefix}-{k}")
+        k += 1
+    return out
+
+
+def _symbols(claims: list[dict[str, Any]], baskets: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for claim in claims:
+        params = (claim.get("rule") or {}).get("params") or {}
+        for value in params.values() if isinstance(params, dict) else ():
+            names = value if isinstance(value, list) else [value]
+            for name in names:
+                members = baskets.get(name, [name]) if isinstance(name, str) else []
+                out += [m for m in members if isinstance(m, str) and m and m not in out]
+    return out
+
+
+def draft_markdown(draft: Draft) -> str:
+    """The draft as a commentary file: one section holding the text as written, a compare chart of its series."""
+    symbols = [s for s in _symbols(draft.claims, draft.baskets) if not s.startswith(("^", "KRW", "USDKRW"))][:8]
+    chart_symbols = symbols or _symbols(draft.claims, draft.baskets)[:8] or [_DEFAULT_SYMBOL]
+    day = draft.date
+    start = max(MIN_DATE, day - dt.timedelta(days=60))
+    end = min(MAX_DATE, day + dt.timedelta(days=365))
+    n = len(draft.claims)
+    data: dict[str, Any] = {
+        "id": draft_id(draft), "title": draft.title.strip(), "author": draft.author.strip(),
+        "date": day.isoformat(), "language": draft.language, "time": draft.time, "timezone": draft.timezone,
+        "url": draft.url or None,
+        "summary_ko": f"{draft.author.strip()}의 칼럼 ({day.isoformat()}), 독자가 입력한 주장 {n}개.",
+        "summary_en": f"A column by {draft.author.strip()} ({day.isoformat()}), with {n} claims entered by a reader.",
+        "symbols": _symbols(draft.claims, draft.baskets), "events": [],
+    }
+    if draft.baskets:
+        data["baskets"] = {k: list(v) for k, v in draft.baskets.items()}
+    data["sections"] = [{"id": SECTION_ID, "heading_ko": "본문", "heading_en": "The text",
+                         "chart": {"kind": "compare", "symbols": chart_symbols, "start": start.isoformat(),
+                                   "end": end.isoformat(), "base_date": day.isoformat()}}]
+    data["claims"] = draft.claims
+    text = draft.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return render(data, [(SECTION_ID, "ko", text), (SECTION_ID, "en", text)])
+
+
+def check_draft(draft: Draft, source_name: str = "new column") -> tuple[Commentary | None, list[str]]:
+    """``(commentary, problems)``: field problems, then the parser's own messages (claims it left out too)."""
+    problems = field_problems(draft)
+    if problems:
+        return None, [f"{source_name}: {name}: {problem}" for name, problem in problems]
+    try:
+        item = parse_commentary(draft_markdown(draft), source_name)
+    except CommentaryError as exc:
+        return None, [str(exc)]
+    return item, list(item.claim_errors)

@@ -1,0 +1,132 @@
+"""Library: every commentary (bundled, our own examples, the reader's saved ones) with its verdict summary,
+searchable and sortable, each opening the column page; then each author's track record against chance."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+from commentary.document.column import Commentary, list_commentaries
+from commentary.library.export import export_commentary
+from commentary.library.track_record import DRAWS, claim_rows, sample_warning, track_record
+from commentary.scoring import claims as scoring
+from commentary.scoring.summary import overall_line
+from commentary.text.safe_text import md_escape
+from ui import chrome, loaders
+from ui.i18n import lang, tr
+from ui.notebook import reader_notebook, saved_commentaries
+
+K = "lib_"
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], pd.DataFrame]:
+    """({lang: overall line}, claim rows) of one commentary (its exported text), per store version."""
+    del version, digest
+    from commentary.document.column import parse_commentary
+
+    item = parse_commentary(text, "library")
+    prices = loaders.prices()
+    combined = scoring.combine_sources(scoring.scorecard(item.claims, prices, item.published))
+    lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
+    return lines, claim_rows(item, prices, combined=combined, draws=DRAWS)
+
+
+def _score(item: Commentary) -> tuple[dict[str, str], pd.DataFrame]:
+    text = export_commentary(item)
+    return _scored(loaders.store_version(), hashlib.sha256(text.encode()).hexdigest(), text)
+
+
+def _kind(item: Commentary, mine: set[str]) -> str:
+    if item.id in mine:
+        return tr("내 칼럼", "yours")
+    if "(example)" in item.author:
+        return tr("대시보드 예시", "our example")
+    return tr("기본 칼럼", "bundled")
+
+
+def _link(item: Commentary, notebook: str | None, language: str) -> str:
+    """An internal link to the column page (the id is a parser-checked slug, the notebook a checked id)."""
+    link = f"/column?c={item.id}&lang={language}"
+    return link + (f"&nb={notebook}" if notebook else "")
+
+
+chrome.page_header("칼럼 목록", "Library")
+LANG = lang()
+notebook = reader_notebook()
+bundled = [c for c in list_commentaries() if isinstance(c, Commentary)]
+mine, problems = saved_commentaries(notebook)
+for problem in problems:
+    st.warning(tr("저장된 칼럼 하나를 읽지 못했습니다: ", "A saved column cannot be read: ") + md_escape(problem, 400))
+taken = {c.id for c in bundled}
+items = bundled + [c for c in mine if c.id not in taken]
+mine_ids = {c.id for c in mine}
+
+scored = {c.id: _score(c) for c in items}
+authors = sorted({c.author for c in items})
+st.markdown(tr(f"**칼럼 {len(items)}편, 필자 {len(authors)}명.** 내 칼럼 {len(mine)}편은 이 노트북에만 보입니다.",
+               f"**{len(items)} columns by {len(authors)} authors.** Your {len(mine)} saved column(s) are visible "
+               "in your notebook only."))
+if not notebook:
+    st.caption(tr("'새 칼럼' 페이지에서 칼럼을 저장하면 여기에 함께 보입니다.",
+                  "Save a column on the 'New column' page and it appears here too."))
+
+query = st.text_input(tr("검색 (제목·필자·요약)", "Search (title, author, summary)"), key=K + "q", max_chars=200)
+needle = query.strip().casefold()
+rows = []
+for c in items:
+    hay = " ".join([c.title, c.author, c.summary_ko, c.summary_en, c.id]).casefold()
+    if needle and needle not in hay:
+        continue
+    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author, "kind": _kind(c, mine_ids),
+                 "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
+                 "open": _link(c, notebook, LANG)})
+table = pd.DataFrame(rows, columns=["date", "title", "author", "kind", "claims", "verdicts", "open"])
+table = table.sort_values("date", ascending=False, kind="stable")
+if table.empty:
+    st.info(tr(f"'{query.strip()}'에 맞는 칼럼이 없습니다.", f"No column matches '{query.strip()}'."))
+else:
+    st.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
+        "date": st.column_config.DateColumn(tr("날짜", "Date"), format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn(tr("제목", "Title")),
+        "author": st.column_config.TextColumn(tr("필자", "Author")),
+        "kind": st.column_config.TextColumn(tr("구분", "Kind")),
+        "claims": st.column_config.NumberColumn(tr("주장", "Claims")),
+        "verdicts": st.column_config.TextColumn(tr("판정 요약", "Verdict summary"), width="large"),
+        "open": st.column_config.LinkColumn(tr("열기", "Open"), display_text=tr("칼럼 보기", "open")),
+    })
+
+st.subheader(tr("필자별 적중 기록", "Authors' track records"))
+st.caption(tr(
+    f"각 주장의 기준 기간 판정만 셉니다. 기준 확률은 같은 규칙을 저장된 가격의 무작위 시작일 {DRAWS}개에 적용해 "
+    "적중한 비율입니다(고정 시드). 초과 = 적중률 − 기준 확률.",
+    f"Only each claim's primary-horizon verdict counts. The base rate is how often the same rule held from "
+    f"{DRAWS} random start dates in the stored prices (fixed seed). Excess = hit rate − base rate."))
+all_rows = [scored[c.id][1] for c in items if len(scored[c.id][1])]
+record = track_record(pd.concat(all_rows, ignore_index=True)) if all_rows else pd.DataFrame()
+
+
+def _pct(value: float) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{value * 100:.0f}%"
+
+
+for rec in record.to_dict("records"):
+    excess = rec["excess_pp"]
+    excess_text = "—" if not math.isfinite(excess) else f"{excess:+.0f}" + tr("%p", " pp")
+    head = md_escape(rec["author"])
+    st.markdown(tr(
+        f"**{head}** — 칼럼 {rec['columns']}편, 판정된 주장 {rec['scored']}개 중 {rec['held']}개 적중 "
+        f"({_pct(rec['hit_rate'])}), 기준 확률 {_pct(rec['base_rate'])}, 초과 {excess_text}. "
+        f"강도: 뚜렷함 {rec['strong']}, 약함 {rec['weak']}, 잡음 수준 {rec['within_noise']}; 대기 {rec['pending']}.",
+        f"**{head}** — {rec['columns']} column(s), {rec['held']} of {rec['scored']} scored calls held "
+        f"({_pct(rec['hit_rate'])}) against a base rate of {_pct(rec['base_rate'])}, excess {excess_text}. "
+        f"Strength: {rec['strong']} strong, {rec['weak']} weak, {rec['within_noise']} within noise; "
+        f"{rec['pending']} pending."))
+    warning = sample_warning(pd.Series(rec), LANG)
+    if warning:
+        st.caption("⚠️ " + warning)
+st.caption(tr("저장된 가격까지 판정합니다. 기간이 끝나면 기록이 바뀝니다.",
+              "Judged on the stored prices; the record changes as horizons mature."))

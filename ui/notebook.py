@@ -1,0 +1,71 @@
+"""The reader's notebook (``?nb=`` in the URL, shared with the USD/KRW page's notes) and the commentaries
+saved in it (parsed with the real parser; a damaged one is reported, never shown half-read)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from commentary.document.column import Commentary, CommentaryError, parse_commentary
+from data_sources.annotations import new_notebook_id, notes_mode, valid_notebook
+from data_sources.db.repository import Repository, RepositoryError, open_repository
+
+STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
+SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
+
+
+@st.cache_resource(show_spinner=False)
+def _repository(url_key: str) -> Repository:
+    del url_key
+    return open_repository()
+
+
+def repository() -> Repository:
+    """The repository for this process's database settings."""
+    import os
+
+    return _repository(f"{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}")
+
+
+def reader_notebook() -> str | None:
+    """The reader's notebook id (URL ``nb`` or this session), None until they save something."""
+    if notes_mode() == "shared":
+        return SHARED_LIBRARY
+    from_url = valid_notebook(st.query_params.get("nb"))
+    if from_url:
+        st.session_state[STATE_KEY] = from_url
+    notebook = st.session_state.get(STATE_KEY)
+    if notebook and st.query_params.get("nb") != notebook:
+        st.query_params["nb"] = notebook  # reload and bookmarks keep the reader's columns
+    return notebook
+
+
+def ensure_notebook() -> str:
+    """The reader's notebook, made (and put in the URL) on first use."""
+    notebook = reader_notebook() or new_notebook_id()
+    st.session_state[STATE_KEY] = notebook
+    if notes_mode() != "shared":
+        st.query_params["nb"] = notebook
+    return notebook
+
+
+def saved_commentaries(notebook: str | None) -> tuple[list[Commentary], list[str]]:
+    """``(parsed commentaries, problems)`` saved in ``notebook`` (none without a notebook)."""
+    if not notebook:
+        return [], []
+    try:
+        saved = repository().list_commentaries(notebook)
+    except (RepositoryError, OSError) as exc:
+        return [], [f"saved columns cannot be read: {exc}"]
+    items: list[Commentary] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for row in saved:
+        try:
+            item = parse_commentary(row.body, f"saved:{row.id[:8]}")
+        except CommentaryError as exc:
+            problems.append(str(exc))
+            continue
+        if item.id not in seen:  # newest first: an older save of the same column is shadowed
+            seen.add(item.id)
+            items.append(item)
+    return items, problems
