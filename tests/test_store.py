@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import signal
 import subprocess
@@ -101,39 +100,40 @@ def test_refresh_killed_mid_write_leaves_previous_data_whole(tmp_path: Path) -> 
     assert "AFTER" in set(store.read().prices["symbol"])
 
 
-def _reader(root: str, seconds: float, queue: mp.Queue) -> None:
-    store, reads, end = Store(Path(root)), 0, time.monotonic() + seconds
+_READER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from data_sources.store import Store
+    store, reads, end = Store(Path(sys.argv[1])), 0, time.monotonic() + float(sys.argv[2])
     try:
         while time.monotonic() < end:
             snap = store.read()
-            assert snap.warning is None
+            assert snap.warning is None, snap.warning
             for _, rows in snap.prices.groupby("symbol"):
                 assert rows["close"].nunique() == 1 and len(rows) == 20000
             reads += 1
-        queue.put(("ok", reads))
+        print("ok", reads, flush=True)
     except Exception as exc:  # reported to the test
-        queue.put(("error", repr(exc)))
+        print("error", repr(exc), flush=True)
+""")
 
 
 def test_two_writers_and_readers_at_once_never_tear_or_block(tmp_path: Path) -> None:
     writers = [_start_writer(tmp_path), _start_writer(tmp_path)]
     try:
         _wait_for_generations(writers[0], 1)
-        queue: mp.Queue = mp.get_context("spawn").Queue()
-        ctx = mp.get_context("spawn")
-        readers = [ctx.Process(target=_reader, args=(str(tmp_path), 2.0, queue)) for _ in range(2)]
-        for r in readers:
-            r.start()
-        results = [queue.get(timeout=180) for _ in readers]  # spawned readers import pandas: slow on a loaded CI
-        for r in readers:
-            r.join(10)
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        readers = [subprocess.Popen([sys.executable, "-c", _READER, str(tmp_path), "2.0"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env, text=True) for _ in range(2)]
+        outputs = [r.communicate(timeout=240) for r in readers]
+        results = [[*out.split(" ", 1), ""][:2] if out.strip() else ["died", err[-500:]] for out, err in outputs]
         _wait_for_generations(writers[1], 2)  # the second writer made progress too
     finally:
         for w in writers:
             w.kill()
             w.wait(10)
     assert all(kind == "ok" for kind, _ in results), results
-    assert all(reads > 0 for _, reads in results)
+    assert all(int(reads) > 0 for _, reads in results)
 
 
 def test_read_only_or_full_disk_gives_clear_error_and_keeps_data(tmp_path: Path,
