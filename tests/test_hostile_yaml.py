@@ -12,11 +12,12 @@ from tests.hostile import COMMENTARY, alias_bomb, commentary_with, front_matter_
 
 
 def _refused(text: str, budget_s: float, name: str = "evil.md") -> CommentaryError:
-    """The CommentaryError ``text`` gives, asserting it came within ``budget_s`` seconds."""
-    start = time.perf_counter()
+    """The CommentaryError ``text`` gives, asserting it came within ``budget_s`` seconds of CPU time (not wall time,
+    so a loaded CI machine does not fail it; a parser that blows up still does)."""
+    start = time.process_time()
     with pytest.raises(CommentaryError) as info:
         parse_commentary(text, name)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert elapsed < budget_s, f"took {elapsed:.2f} s"
     assert str(info.value).startswith(name)
     return info.value
@@ -76,17 +77,17 @@ def test_a_4_7_mb_upload_is_refused_before_parsing() -> None:
     err = _refused(huge, budget_s=1.0)
     assert err.line is None and f"(limit {MAX_FILE_BYTES:,})" in err.problem
     data = huge.encode()
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(CommentaryError, match="limit"):
         upload.parse_upload(data, "big.md")
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_a_huge_upload_is_refused_before_it_is_decoded() -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(CommentaryError, match=r"^junk\.md: the file is 5,000,000 bytes \(limit"):
         upload.parse_upload(b"\xff" * 5_000_000, "junk.md")  # not even UTF-8: the size is what is reported
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_a_big_front_matter_is_refused_by_the_yaml_cap() -> None:
@@ -123,10 +124,10 @@ def test_too_many_sections_are_refused() -> None:
 
 def test_a_file_at_the_limits_parses_within_budget() -> None:
     claims = "".join(_CLAIM.format(i=i) for i in range(MAX_CLAIMS - 1))
-    start = time.perf_counter()
+    start = time.process_time()
     item = parse_commentary(commentary_with("claims:\n", "claims:\n" + claims), "max.md")
     assert len(item.claims) == MAX_CLAIMS
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
 
 
 def test_an_upload_is_parsed_once_per_content_hash() -> None:

@@ -120,9 +120,9 @@ def test_markup_escaped_any_number_of_times_never_comes_back(times: int) -> None
 def test_deep_or_huge_markup_is_capped_before_nh3(markup: str) -> None:
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     out = plain_text(markup)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert not TAG_START.search(out)
 
 
