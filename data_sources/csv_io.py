@@ -104,7 +104,8 @@ def read_snapshot_file(path: Path, today: date | None = None) -> tuple[pd.DataFr
     if missing:
         raise ValueError(f"{path.name} line 1: header lacks {', '.join(missing)} "
                          f"(expected {','.join(HEADER)})")
-    raw = raw[raw.apply(lambda r: any(str(v).strip() for v in r), axis=1)] if len(raw) else raw
+    if len(raw):  # drop blank lines (every cell empty or spaces), column by column rather than row by row
+        raw = raw[raw.astype(str).apply(lambda column: column.str.strip() != "").any(axis=1)]
     lines = pd.Series(raw.index + 2, index=raw.index)
     return check_rows(raw, symbol, path.name, lines, today=today or market_today())
 

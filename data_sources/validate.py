@@ -101,9 +101,10 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
     ok &= ~bad_volume
 
     dup = ok & dates.where(ok).duplicated(keep="first") & dates.notna()
-    first_line = {}
-    for idx in raw.index[ok.to_numpy()]:
-        first_line.setdefault(dates[idx], line_of[idx])
+    first_line: dict = {}
+    if dup.any():  # the line of each repeated date's first row (kept rows have unique dates)
+        firsts = dates[ok & ~dup]
+        first_line = {d: line_of[i] for i, d in firsts[firsts.isin(dates[dup])].items()}
     reject(dup, lambda i: f"duplicate date {dates[i].date()} (first at line {first_line[dates[i]]})")
     ok &= ~dup
 

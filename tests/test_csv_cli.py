@@ -29,9 +29,12 @@ def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path) -> None:
                  "2025-01-27,,,,-5,,\n"
                  "2025-01-23,,,,1400.0,,\n"
                  "2025-01-28,abc,,,1417.92,,\n"
-                 "2025-01-31,,,,1441.66,,\n")
+                 "2025-01-31,,,,1441.66,,\n"
+                 "\n"
+                 "  ,,, ,,,\n"  # blank and spaces-only lines are skipped, not reported
+                 "2025-02-03,,,,1460.1,,\n")
     good, problems = csv_io.read_snapshot_file(path)
-    assert good["close"].tolist() == [1434.34, 1441.66]
+    assert good["close"].tolist() == [1434.34, 1441.66, 1460.1]
     assert [str(p) for p in problems] == [
         "KRW=X.csv line 3: unparsable date '2025-13-45'",
         "KRW=X.csv line 4: close is missing",
