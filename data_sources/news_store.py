@@ -22,6 +22,7 @@ feed may reuse a title for different pages, e.g. two "GPT-4" posts). The stored 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -109,6 +110,28 @@ def _to_disk(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def empty_news() -> pd.DataFrame:
+    """No news, in the stored frame's shape (with ``first_seen``)."""
+    frame = normalise_news(pd.DataFrame())
+    frame["first_seen"] = pd.Series(dtype="datetime64[ns, UTC]")
+    return frame
+
+
+def encode_news(frame: pd.DataFrame) -> bytes:
+    """The Parquet bytes of a news snapshot as the refresher publishes it (the local table's columns)."""
+    buffer = io.BytesIO()
+    _to_disk(normalise_news(frame)).to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
+def decode_news(raw: bytes) -> pd.DataFrame:
+    """A published news snapshot back as the frame :func:`load_news` returns."""
+    frame = normalise_news(pd.read_parquet(io.BytesIO(raw)))
+    if "first_seen" not in frame.columns:
+        frame["first_seen"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    return sort_news(frame)
+
+
 def load_news(root: Path) -> pd.DataFrame:
     """All stored news, newest first (NaT last). A fallback-to-backup warning is in ``frame.attrs["warning"]``."""
     raw, _meta, warning = read_table(Path(root) / NEWS_FILE)
@@ -165,6 +188,17 @@ def merge_news(root: Path, frame: pd.DataFrame, now: datetime | None = None) -> 
         merged = sort_news(normalise_news(pd.concat(parts, ignore_index=True)))
         write_table(root / NEWS_FILE, _to_disk(merged), {"table": "news", "version": 1})
         return len(fresh), len(merged)
+
+
+def seed_news(root: Path, frame: pd.DataFrame) -> bool:
+    """Store ``frame`` exactly (``first_seen`` kept) when the store holds no news yet: a new refresher folder
+    starting from the published snapshot. False (nothing written) when news is already stored."""
+    root = Path(root)
+    with write_lock(root):
+        if not load_news(root).empty or frame.empty:
+            return False
+        write_table(root / NEWS_FILE, _to_disk(sort_news(normalise_news(frame))), {"table": "news", "version": 1})
+    return True
 
 
 def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) -> NewsReport:
