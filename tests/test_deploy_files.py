@@ -221,7 +221,7 @@ def test_every_image_is_pinned_to_a_release():
 def test_nginx_routes_one_browser_to_one_replica_and_passes_websockets(tmp_path):
     conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     assert "hash $sticky_key consistent;" in conf
-    assert "$cookie__streamlit_xsrf" in conf
+    assert "$cookie_dashboard_replica" in conf and "add_header Set-Cookie $sticky_cookie always;" in conf
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     for name in ("app-1", "app-2"):
         assert f"server {name}:8501" in conf and name in _services()
