@@ -1,5 +1,5 @@
 # One image for the app replicas and the refresher (compose.yaml picks the command).
-FROM python:3.11-slim
+FROM python:3.11.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DASHBOARD_DATA_DIR=/data STREAMLIT_BROWSER_GATHER_USAGE_STATS=false

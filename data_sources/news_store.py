@@ -4,8 +4,10 @@ Files under the store root (written with :mod:`data_sources.atomic`, under its w
 
 * ``news.parquet`` — the news frame (see :mod:`data_sources.news`) plus ``first_seen``
   (UTC time the item entered the store). Items are never dropped when a feed moves on.
-* ``feeds.parquet`` — the reader's changes to the default feed list: rows of
-  (name, url, language, status) where status is "added" or "removed" (a hidden default).
+* ``feeds.parquet`` — (earlier versions) the reader's changes to the default feed list; copied once
+  into the readers' database (:func:`migrate_local_feeds`), where the feed list now lives: feeds readers
+  added are in the database notebooks ``feeds-added-<language>``, hidden defaults in ``feeds-hidden``
+  (one list for the whole server, like the news it fetches; every replica and the refresher read it).
 * ``feed_http.json`` — per feed URL, the ``etag`` / ``last_modified`` validators of its last
   good fetch, sent as a conditional GET next time (a 304 keeps the stored items). Written
   only after that fetch's items were merged, and only sent while the store holds items of
@@ -19,6 +21,8 @@ feed may reuse a title for different pages, e.g. two "GPT-4" posts). The stored 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from data_sources.atomic import read_json, read_table, write_json, write_lock, write_table
+from data_sources.db.repository import Repository, RepositoryError, SavedFeed, open_repository
 from data_sources.news import (
     FeedConfig,
     FeedFetch,
@@ -48,6 +53,9 @@ FEEDS_FILE = "feeds.parquet"
 HTTP_FILE = "feed_http.json"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 NAME_MAX = 80
+ADDED_PREFIX = "feeds-added-"  # + language: the database notebooks of the feeds readers added
+HIDDEN_BOOK = "feeds-hidden"  # the database notebook of the default feeds readers hid
+_LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 Progress = Callable[[float, str], None]
 
 
@@ -100,6 +108,28 @@ def _to_disk(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["tags"] = ["|".join(t) for t in out["tags"]]
     return out
+
+
+def empty_news() -> pd.DataFrame:
+    """No news, in the stored frame's shape (with ``first_seen``)."""
+    frame = normalise_news(pd.DataFrame())
+    frame["first_seen"] = pd.Series(dtype="datetime64[ns, UTC]")
+    return frame
+
+
+def encode_news(frame: pd.DataFrame) -> bytes:
+    """The Parquet bytes of a news snapshot as the refresher publishes it (the local table's columns)."""
+    buffer = io.BytesIO()
+    _to_disk(normalise_news(frame)).to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()
+
+
+def decode_news(raw: bytes) -> pd.DataFrame:
+    """A published news snapshot back as the frame :func:`load_news` returns."""
+    frame = normalise_news(pd.read_parquet(io.BytesIO(raw)))
+    if "first_seen" not in frame.columns:
+        frame["first_seen"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    return sort_news(frame)
 
 
 def load_news(root: Path) -> pd.DataFrame:
@@ -158,6 +188,17 @@ def merge_news(root: Path, frame: pd.DataFrame, now: datetime | None = None) -> 
         merged = sort_news(normalise_news(pd.concat(parts, ignore_index=True)))
         write_table(root / NEWS_FILE, _to_disk(merged), {"table": "news", "version": 1})
         return len(fresh), len(merged)
+
+
+def seed_news(root: Path, frame: pd.DataFrame) -> bool:
+    """Store ``frame`` exactly (``first_seen`` kept) when the store holds no news yet: a new refresher folder
+    starting from the published snapshot. False (nothing written) when news is already stored."""
+    root = Path(root)
+    with write_lock(root):
+        if not load_news(root).empty or frame.empty:
+            return False
+        write_table(root / NEWS_FILE, _to_disk(sort_news(normalise_news(frame))), {"table": "news", "version": 1})
+    return True
 
 
 def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) -> NewsReport:
@@ -265,7 +306,12 @@ def _finish(root: Path, frames: list[pd.DataFrame], report: NewsReport, progress
 # ---------------------------------------------------------------- reader's feed list
 
 
+def _repo(repo: Repository | None) -> Repository:
+    return repo if repo is not None else open_repository()
+
+
 def _feed_changes(root: Path) -> pd.DataFrame:
+    """The reader's changes an earlier version kept in ``root/feeds.parquet`` (see :func:`migrate_local_feeds`)."""
     frame, _meta, _warning = read_table(Path(root) / FEEDS_FILE)
     cols = ["name", "url", "language", "status"]
     if frame.empty:
@@ -276,22 +322,45 @@ def _feed_changes(root: Path) -> pd.DataFrame:
     return frame.loc[:, cols].fillna("").astype(str)
 
 
-def _save_changes(root: Path, changes: pd.DataFrame) -> None:
-    write_table(Path(root) / FEEDS_FILE, changes.reset_index(drop=True), {"table": "feeds", "version": 1})
+def migrate_local_feeds(root: Path, repo: Repository | None = None) -> int:
+    """Copy ``root/feeds.parquet`` (added feeds and hidden defaults) into the database once; returns how many
+    rows were added. The database records the file's content hash, so a second run, another replica, or a
+    feed the reader removed since never brings anything back. Rows with a bad URL or language are skipped."""
+    path = Path(root) / FEEDS_FILE
+    if not path.exists():
+        return 0
+    repo = _repo(repo)
+    rows = []
+    for row in _feed_changes(root).itertuples(index=False):
+        lang = str(row.language or "en").strip().lower()
+        link = safe_url(row.url)
+        if not link or not _LANG_RE.fullmatch(lang) or not plain_text(row.name):
+            continue
+        book = HIDDEN_BOOK if row.status == "removed" else ADDED_PREFIX + lang if row.status == "added" else None
+        if book:
+            rows.append({"notebook_id": book, "url": link, "title": plain_text(row.name)[:NAME_MAX]})
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:40]
+    return repo.import_feeds(rows, "imported-feeds-" + digest)
 
 
-def list_feeds(root: Path) -> list[FeedConfig]:
-    """The feeds to fetch: defaults from ``feeds.toml`` minus those the reader removed, plus the reader's own."""
-    changes = _feed_changes(root)
-    removed = {n.casefold() for n in changes.loc[changes["status"] == "removed", "name"]}
+def _reader_feeds(repo: Repository) -> list[tuple[str, SavedFeed]]:
+    return repo.feeds_under(ADDED_PREFIX)
+
+
+def list_feeds(root: Path, repo: Repository | None = None) -> list[FeedConfig]:
+    """The feeds to fetch: defaults from ``feeds.toml`` minus those hidden, plus the readers' own (in the
+    readers' database, shared by every replica and read by the refresher)."""
+    repo = _repo(repo)
+    migrate_local_feeds(root, repo)
+    removed = {f.title.casefold() for f in repo.list_feeds(HIDDEN_BOOK)}
     feeds = [f for f in default_feeds() if f.name.casefold() not in removed]
-    for row in changes.loc[changes["status"] == "added"].itertuples(index=False):
-        feeds.append(FeedConfig(row.name, row.url, row.language or "en", "reader"))
+    for book, feed in _reader_feeds(repo):
+        feeds.append(FeedConfig(feed.title, feed.url, book.removeprefix(ADDED_PREFIX) or "en", "reader"))
     return feeds
 
 
-def add_feed(root: Path, name: str, url: str, language: str = "en") -> FeedConfig:
-    """Add a feed to the reader's list. Raises :class:`FeedConfigError` with the reason when invalid."""
+def add_feed(root: Path, name: str, url: str, language: str = "en", repo: Repository | None = None) -> FeedConfig:
+    """Add a feed to the readers' list. Raises :class:`FeedConfigError` with the reason when invalid."""
     raw_name = " ".join(str(name or "").split())
     clean = plain_text(raw_name)
     if not clean:
@@ -305,42 +374,40 @@ def add_feed(root: Path, name: str, url: str, language: str = "en") -> FeedConfi
         shown = plain_text(str(url or ""), 80) or "(empty)"
         raise FeedConfigError(f"'{shown}' is not a web address starting with http:// or https://")
     lang = str(language or "en").strip().lower()
-    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", lang):
+    if not _LANG_RE.fullmatch(lang):
         raise FeedConfigError(f"'{plain_text(lang, 20)}' is not a language code such as 'en' or 'ko'")
-    with write_lock(Path(root)):
-        current = list_feeds(root)
-        for feed in current:
-            if feed.name.casefold() == clean.casefold():
-                raise FeedConfigError(f"there is already a feed called '{feed.name}'")
-            if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
-                raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
-        changes = _feed_changes(root)
-        is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
-        if is_default:  # bring back a default the reader had removed
-            changes = changes[changes["name"].str.casefold() != clean.casefold()]
+    repo = _repo(repo)
+    for feed in list_feeds(root, repo):
+        if feed.name.casefold() == clean.casefold():
+            raise FeedConfigError(f"there is already a feed called '{feed.name}'")
+        if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
+            raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
+    is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
+    try:
+        if is_default:  # bring back a default the reader had hidden
+            for hidden in repo.list_feeds(HIDDEN_BOOK):
+                if hidden.title.casefold() == clean.casefold():
+                    repo.remove_feed(HIDDEN_BOOK, hidden.id)
         else:
-            row = pd.DataFrame([{"name": clean, "url": link, "language": lang, "status": "added"}])
-            changes = pd.concat([changes, row], ignore_index=True)
-        _save_changes(root, changes)
+            repo.add_feed(ADDED_PREFIX + lang, link, clean)
+    except RepositoryError as exc:
+        raise FeedConfigError(str(exc)) from exc
     return FeedConfig(clean, link, lang, "default" if is_default else "reader")
 
 
-def remove_feed(root: Path, name: str) -> None:
+def remove_feed(root: Path, name: str, repo: Repository | None = None) -> None:
     """Remove a feed (a default one is hidden). Raises :class:`FeedConfigError` when there is no such feed."""
     wanted = " ".join(str(name or "").split()).casefold()
-    with write_lock(Path(root)):
-        match = next((f for f in list_feeds(root) if f.name.casefold() == wanted), None)
-        if match is None:
-            raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
-        changes = _feed_changes(root)
-        if match.origin == "reader":
-            mine = (changes["status"] == "added") & (changes["name"].str.casefold() == wanted)
-            changes = changes[~mine]
-        else:
-            row = pd.DataFrame([{"name": match.name, "url": match.url, "language": match.language,
-                                 "status": "removed"}])
-            changes = pd.concat([changes, row], ignore_index=True)
-        _save_changes(root, changes)
+    repo = _repo(repo)
+    match = next((f for f in list_feeds(root, repo) if f.name.casefold() == wanted), None)
+    if match is None:
+        raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
+    if match.origin == "reader":
+        for book, feed in _reader_feeds(repo):
+            if feed.title.casefold() == wanted:
+                repo.remove_feed(book, feed.id)
+    else:
+        repo.add_feed(HIDDEN_BOOK, match.url, match.name)
 
 
 # ---------------------------------------------------------------- views for pages

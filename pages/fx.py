@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from commentary.analysis import fx_view
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
 from data_sources.annotations import (
-    ANNOTATIONS_FILE,
     LABEL_MAX,
     NOTE_MAX,
     SHARED_NOTEBOOK,
@@ -22,6 +22,7 @@ from data_sources.annotations import (
     add_annotation,
     delete_annotation,
     list_annotations,
+    migrate_local_notes,
     new_notebook_id,
     notes_mode,
     share_id,
@@ -29,9 +30,13 @@ from data_sources.annotations import (
     valid_share,
 )
 from data_sources.atomic import StoreError
+from data_sources.db.repository import Repository, RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
+from ui.notebook import repository
+
+NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
 
 # session-state keys of the view widgets (fx_view.FxView field -> key)
 KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", "kind": "fx_kind",
@@ -50,13 +55,24 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
     return fig.update_layout(height=560)
 
 
-@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _annotations(root: str, version: str, notebook: str | None, share: str | None) -> tuple[pd.DataFrame, str | None]:
-    """One notebook's annotations (or a shared notebook's, read-only) and a damage warning, cached until the
-    annotations file changes."""
-    del version  # part of the cache key only
-    frame = list_annotations(Path(root), notebook, share=share)
-    return frame, frame.attrs.get("warning")
+@st.cache_resource(show_spinner=False)
+def _migrated(root: str, url: str) -> int:
+    """Copy the notes an earlier version kept in ``root/annotations.parquet`` into the database, once per
+    process (the copy itself is idempotent: see ``migrate_local_notes``)."""
+    del url  # part of the cache key only
+    return migrate_local_notes(Path(root), repository())
+
+
+def _notes_repo(root: str) -> Repository:
+    """The readers' database (every replica's notes), with this folder's old notes file copied in."""
+    repo = repository()
+    _migrated(root, str(repo.engine.url))
+    return repo
+
+
+def _annotations(root: str, notebook: str | None, share: str | None) -> pd.DataFrame:
+    """One notebook's annotations (or a shared notebook's, read-only), read from the database."""
+    return list_annotations(_notes_repo(root), notebook, share=share)
 
 
 def _notebook() -> tuple[str | None, str | None]:
@@ -95,12 +111,16 @@ def _on_add(root: str, lo: str, hi: str) -> None:
     state = st.session_state
     notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get("fx_notebook") or new_notebook_id()
     try:
-        add_annotation(root, state.get("fx_note_date"), state.get("fx_note_label", ""),
+        add_annotation(_notes_repo(root), state.get("fx_note_date"), state.get("fx_note_label", ""),
                        state.get("fx_note_text", ""), data_start=lo, data_end=hi, notebook=notebook)
     except AnnotationError as exc:
         state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
         return
-    except StoreError as exc:
+    except RepositoryError as exc:  # e.g. the notebook's note limit
+        state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
+                                + md_escape(exc, 300))
+        return
+    except NOTE_ERRORS as exc:
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
                                 + md_escape(exc, 300))
         return
@@ -115,8 +135,8 @@ def _on_add(root: str, lo: str, hi: str) -> None:
 def _on_delete(root: str, ann_id: str, notebook: str) -> None:
     """Delete-button callback (only a note of the reader's own notebook)."""
     try:
-        found = delete_annotation(root, ann_id, notebook)
-    except StoreError as exc:
+        found = delete_annotation(_notes_repo(root), ann_id, notebook)
+    except NOTE_ERRORS as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
                                            + md_escape(exc, 300))
         return
@@ -196,15 +216,11 @@ events = fx_view.filter_kinds(all_events, view.kinds)
 store_root = str(loaders.local_root())
 notebook, shared_view = _notebook()
 try:
-    notes_version = loaders.file_version(Path(store_root) / ANNOTATIONS_FILE)
-    notes, notes_warning = (_annotations(store_root, notes_version, notebook, None) if notebook is not None
-                            else (None, None))
-    shared_notes = _annotations(store_root, notes_version, None, shared_view)[0] if shared_view else None
-except StoreError as exc:
+    notes = _annotations(store_root, notebook, None) if notebook is not None else None
+    shared_notes = _annotations(store_root, None, shared_view) if shared_view else None
+except NOTE_ERRORS as exc:
     st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
-    notes, notes_warning, shared_notes = None, None, None
-if notes_warning:
-    st.warning(md_escape(notes_warning, 300))
+    notes, shared_notes = None, None
 
 main = fx_view.in_window(prices, view.symbol, view.start, view.end)
 second = fx_view.in_window(prices, view.cny_symbol, view.start, view.end) if view.cny else None

@@ -21,3 +21,14 @@ def as_of() -> None:
 
 
 as_of()
+
+
+# Which replica served this session, and an upload through whatever proxy is in front (tests/test_shared_nginx.py).
+REPLICA = os.environ.get("REPLICA_NAME", "-")
+st.text(f"replica {REPLICA}")
+upload = st.file_uploader("upload a file", key="replica_upload")
+if upload is not None:
+    import hashlib
+
+    body = upload.getvalue()
+    st.text(f"uploaded {len(body)} bytes sha256 {hashlib.sha256(body).hexdigest()[:16]} on replica {REPLICA}")

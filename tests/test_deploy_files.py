@@ -182,29 +182,89 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
     assert "DASHBOARD_DATA_DIR=/data" in env
 
 
+def render_nginx():
+    """deploy/render_nginx.py, the one renderer of the deployment's and the tests' nginx config."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_nginx", ROOT / "deploy" / "render_nginx.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def test_the_deployed_nginx_conf_is_the_rendered_template():
+    renderer = render_nginx()
+    assert renderer.main(["--check"]) == 0, "deploy/nginx.conf differs from nginx.conf.in: run render_nginx.py"
+    assert set(s.split(":")[0] for s in renderer.COMPOSE_SERVERS) == {"app-1", "app-2"} <= set(_services())
+    local = renderer.render(["127.0.0.1:1", "127.0.0.1:2"], "127.0.0.1:3", work_dir=Path("/w"))
+    deployed = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    # the local rendering differs only in addresses and paths: every other line is the deployed file's
+    changed = {line.strip() for line in local.splitlines()} - {line.strip() for line in deployed.splitlines()}
+    assert all(("127.0.0.1:" in line) or ("/w/" in line) for line in changed), changed
+
+
+def test_every_image_is_pinned_to_a_release():
+    for name, service in _services().items():
+        image = service["image"]
+        repo, _, tag = image.rpartition(":")
+        assert repo and tag and tag != "latest", f"{name}: image {image} is not pinned"
+        if "build" not in service:  # pulled images: a version number, not a moving name
+            assert (any(ch.isdigit() for ch in tag) and "." in tag) or tag.startswith("RELEASE."), (name, image)
+    base = next(args for word, args in _dockerfile() if word == "FROM")
+    assert base.count(".") >= 2 and not base.endswith(":latest"), base  # python:3.11.N-…
+
+
 def test_nginx_routes_one_browser_to_one_replica_and_passes_websockets(tmp_path):
     conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     assert "hash $sticky_key consistent;" in conf
-    assert "$cookie__streamlit_xsrf" in conf
+    assert "$cookie_dashboard_replica" in conf and "add_header Set-Cookie $sticky_cookie always;" in conf
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     for name in ("app-1", "app-2"):
         assert f"server {name}:8501" in conf and name in _services()
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = nginx_binary()
     if nginx is None:
         pytest.skip("nginx is not installed (apt-get install nginx-light): config checked textually only")
-    local = conf.replace("app-1:8501", f"127.0.0.1:{free_port()}").replace("app-2:8501", f"127.0.0.1:{free_port()}")
-    local = local.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
+    local = render_nginx().render([f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"],
+                                  f"127.0.0.1:{free_port()}", work_dir=tmp_path)
     path = tmp_path / "nginx.conf"
-    path.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n" + local, encoding="utf-8")
+    path.write_text(local, encoding="utf-8")
     proc = subprocess.run([nginx, "-t", "-q", "-c", str(path), "-p", str(tmp_path), "-e", str(tmp_path / "e.log")],
                           capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
 
 
-def test_docker_compose_config_accepts_the_file():
+def _compose_command() -> list[str] | None:
+    """``docker compose`` (the plugin) or Debian's ``docker-compose`` 1.29 (``apt-get install docker-compose``)."""
     docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True).returncode != 0:
-        pytest.skip("docker compose is not installed here: compose.yaml checked by the schema test only")
-    proc = subprocess.run([docker, "compose", "-f", str(ROOT / "compose.yaml"), "config", "--quiet"],
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_docker_compose_config_accepts_the_file():
+    command = _compose_command()
+    if command is None:
+        pytest.skip("neither docker compose nor docker-compose is installed: compose.yaml checked by the schema "
+                    "test only")
+    proc = subprocess.run([*command, "-f", str(ROOT / "compose.yaml"), "config", "-q"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+
+
+def test_docker_compose_config_rejects_a_broken_file(tmp_path):
+    """The check above can fail: the same command refuses a compose file with a misspelt key."""
+    command = _compose_command()
+    if command is None:
+        pytest.skip("neither docker compose nor docker-compose is installed")
+    broken = (ROOT / "compose.yaml").read_text(encoding="utf-8").replace("    healthcheck:", "    healthchek:", 1)
+    (tmp_path / "compose.yaml").write_text(broken, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
+    (tmp_path / "deploy").mkdir()
+    proc = subprocess.run([*command, "-f", str(tmp_path / "compose.yaml"), "config", "-q"],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode != 0 and "healthchek" in proc.stderr + proc.stdout

@@ -235,6 +235,41 @@ def test_feed_list_add_remove_and_validation(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- daily counts
 
 
+def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
+    """Another replica (another store folder, same database) sees the feeds this one added and hid."""
+    from data_sources.db.repository import open_repository
+
+    repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
+    mine, other = tmp_path / "replica-1", tmp_path / "replica-2"
+    add_feed(mine, "My Blog", "https://blog.example/feed.xml", "ko", repo=repo)
+    remove_feed(mine, "r/LocalLLaMA", repo=repo)
+    seen = [(f.name, f.language, f.origin) for f in list_feeds(other, repo=repo)]
+    assert ("My Blog", "ko", "reader") in seen and "r/LocalLLaMA" not in [n for n, _, _ in seen]
+    assert not (mine / news_store.FEEDS_FILE).exists() and not (other / news_store.FEEDS_FILE).exists()
+
+
+def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> None:
+    from data_sources.atomic import write_table
+    from data_sources.db.repository import open_repository
+
+    repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
+    old = pd.DataFrame([
+        {"name": "My Blog", "url": "https://blog.example/feed.xml", "language": "ko", "status": "added"},
+        {"name": "r/LocalLLaMA", "url": "https://www.reddit.com/r/LocalLLaMA/.rss", "language": "en",
+         "status": "removed"},
+        {"name": "Bad", "url": "javascript:alert(1)", "language": "en", "status": "added"},
+    ])
+    write_table(tmp_path / news_store.FEEDS_FILE, old, {"table": "feeds", "version": 1})
+    defaults = [f.name for f in default_feeds()]
+    expected = [n for n in defaults if n != "r/LocalLLaMA"] + ["My Blog"]
+    assert news_store.migrate_local_feeds(tmp_path, repo) == 2
+    assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected
+    assert [f.language for f in list_feeds(tmp_path, repo=repo)][-1] == "ko"
+    assert news_store.migrate_local_feeds(tmp_path, repo) == 0  # once
+    remove_feed(tmp_path, "My Blog", repo=repo)  # removed after the copy: the old file never brings it back
+    assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected[:-1]
+
+
 def test_daily_tag_counts_on_a_small_frame() -> None:
     frame = _frame(
         _item("1", "a", "2025-01-26 14:00", tags=("deepseek",)),  # 23:00 KST on the 26th

@@ -306,7 +306,11 @@ def _news_version() -> tuple[str, str]:
 
 
 def load_news_cached() -> pd.DataFrame:
-    """All stored news, newest first (cached until ``news.parquet`` changes). Raises on failure."""
+    """All stored news, newest first (cached until ``news.parquet`` changes, or, on a shared ``s3://`` store,
+    the news published with the current version, cached by the store). Raises on failure."""
+    current = loaders.store()
+    if hasattr(current, "news"):
+        return current.news()
     return _news(*_news_version())
 
 

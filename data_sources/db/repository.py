@@ -175,6 +175,42 @@ class Repository:
                                              ).astype("datetime64[ns]")
         return frame.reset_index(drop=True)
 
+    def notebooks_with_notes(self) -> list[str]:
+        """The ids of every notebook holding at least one note (to find the one a share id names)."""
+        with self._read() as session:
+            return list(session.scalars(select(Note.notebook_id).distinct()).all())
+
+    def import_notes(self, rows: list[dict], marker: str) -> int:
+        """Copy notes from elsewhere (ids, dates and times kept) once: a second call with the same ``marker``
+        (a notebook-style id that records the import) adds nothing, and a note already present by id is kept.
+        Rows are ``{id, notebook_id, date, label, note, created_at}``; returns how many were added."""
+        marker = check_notebook_id(marker)
+
+        def work() -> int:
+            with self._write() as session:
+                if session.get(Notebook, marker) is not None:
+                    return 0
+                session.add(Notebook(id=marker, title="imported", created_at=_now()))
+                have = set(session.scalars(select(Note.id).where(Note.id.in_([r["id"] for r in rows]))).all()) \
+                    if rows else set()
+                added = 0
+                for row in rows:
+                    if row["id"] in have:
+                        continue
+                    self._ensure_notebook(session, check_notebook_id(row["notebook_id"]))
+                    session.add(Note(id=row["id"], notebook_id=row["notebook_id"], date=row["date"],
+                                     label=clean_text(row["label"], multiline=False)[:60],
+                                     note=clean_text(row["note"], multiline=True), created_at=_utc(row["created_at"])))
+                    have.add(row["id"])
+                    added += 1
+                try:
+                    session.flush()
+                except IntegrityError:  # another process imported the same file meanwhile: run again
+                    raise _Retry() from None
+                return added
+
+        return self._retrying(work)
+
     def delete_note(self, notebook_id: str, note_id: str) -> bool:
         """Delete one of this notebook's notes; False when it has no such note (another notebook's id too)."""
         notebook_id = check_notebook_id(notebook_id)
@@ -271,6 +307,44 @@ class Repository:
             rows = session.scalars(select(Feed).where(Feed.notebook_id == notebook_id)
                                    .order_by(Feed.added_at, Feed.id)).all()
             return [SavedFeed(r.id, r.url, r.title, _utc(r.added_at)) for r in rows]
+
+    def import_feeds(self, rows: list[dict], marker: str) -> int:
+        """Copy feeds from elsewhere once (like :meth:`import_notes`): rows are ``{notebook_id, url, title}``;
+        a feed already followed in that notebook is kept. Returns how many were added."""
+        marker = check_notebook_id(marker)
+
+        def work() -> int:
+            with self._write() as session:
+                if session.get(Notebook, marker) is not None:
+                    return 0
+                session.add(Notebook(id=marker, title="imported", created_at=_now()))
+                added = 0
+                for row in rows:
+                    notebook_id = check_notebook_id(row["notebook_id"])
+                    url = _check_url(row["url"], "feed url", allow_empty=False)
+                    self._ensure_notebook(session, notebook_id)
+                    if session.scalar(select(Feed.id).where(Feed.notebook_id == notebook_id, Feed.url == url)):
+                        continue
+                    session.add(Feed(id=uuid.uuid4().hex, notebook_id=notebook_id, url=url,
+                                     title=clean_text(row.get("title", ""), multiline=False)[:FEED_TITLE_MAX],
+                                     added_at=_now()))
+                    session.flush()
+                    added += 1
+                try:
+                    session.flush()
+                except IntegrityError:
+                    raise _Retry() from None
+                return added
+
+        return self._retrying(work)
+
+    def feeds_under(self, prefix: str) -> list[tuple[str, SavedFeed]]:
+        """``(notebook id, feed)`` for every feed in the notebooks whose id starts with ``prefix``, oldest first."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._read() as session:
+            rows = session.scalars(select(Feed).where(Feed.notebook_id.like(pattern, escape="\\"))
+                                   .order_by(Feed.added_at, Feed.id)).all()
+            return [(r.notebook_id, SavedFeed(r.id, r.url, r.title, _utc(r.added_at))) for r in rows]
 
     def remove_feed(self, notebook_id: str, feed_id: str) -> bool:
         notebook_id = check_notebook_id(notebook_id)

@@ -3,6 +3,7 @@
 Layout under ``s3://bucket/prefix/``::
 
     data/<sha256>.parquet        one published price table (content-addressed, never rewritten)
+    news/<sha256>.parquet        the news snapshot published with it (same scheme; optional)
     versions/<0000000042>.json   the manifest of version 42: data key, hash, rows, as-of, publisher
     current.json                 the pointer: the current manifest plus the last refresh attempt
 
@@ -117,6 +118,7 @@ class S3Store:
         self._etag: str | None = None
         self._pointer: dict = {}
         self._versions: OrderedDict[str, PriceSnapshot] = OrderedDict()
+        self._news: OrderedDict[str, pd.DataFrame] = OrderedDict()
         self._client = None
         self._fs = None
 
@@ -259,6 +261,50 @@ class S3Store:
             snap = PriceSnapshot(snap.prices, snap.series, warning)
         return SharedPrices(snap, version, provenance)
 
+    def news(self) -> pd.DataFrame:
+        """The news snapshot of the current version (the news frame of :func:`data_sources.news_store.load_news`),
+        cached by its hash; empty when the version carries none. A damaged or unreadable news object serves the
+        snapshot read before with ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
+        from data_sources.news_store import empty_news
+
+        shared = self.current()
+        pointer = self._pointer
+        digest = str(pointer.get("news_sha256", "") or "")
+        with self._lock:
+            if not digest:
+                return empty_news()
+            if digest in self._news:
+                self._news.move_to_end(digest)
+                return self._news[digest]
+        try:
+            frame = self._load_news(pointer)
+        except StoreError as exc:
+            with self._lock:
+                if not self._news:
+                    raise
+                frame = next(reversed(self._news.values())).copy()
+            frame.attrs["warning"] = f"{exc}; serving the news read before"
+            return frame
+        with self._lock:
+            self._news[digest] = frame
+            while len(self._news) > CACHED_VERSIONS:
+                self._news.popitem(last=False)
+        del shared
+        return frame
+
+    def _load_news(self, pointer: dict) -> pd.DataFrame:
+        from data_sources.news_store import decode_news
+
+        news_key, digest = str(pointer.get("news_key", "")), str(pointer.get("news_sha256", ""))
+        try:
+            with self.filesystem().open_input_stream(f"{self.bucket}/{self.key(news_key)}") as stream:
+                raw = stream.read()
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"shared store {self._where()}: cannot read {news_key} ({exc})") from exc
+        if hashlib.sha256(raw).hexdigest() != digest:
+            raise StoreError(f"shared store {self._where()}: {news_key} does not match its sha256 in the manifest")
+        return decode_news(raw)
+
     # The read API of data_sources.store.Store, so pages can use either store.
     def read(self) -> PriceSnapshot:
         """All published prices with their provenance (the current version)."""
@@ -312,19 +358,27 @@ class S3Store:
         except BotoCoreError as exc:
             raise StoreError(f"shared store {self._where()}: cannot write {name} ({exc})") from exc
 
-    def stage(self, frame: pd.DataFrame, series: dict[str, dict]) -> dict:
-        """Step 1: write the data object (content-addressed, so rewriting the same data is harmless).
-
-        Returns the manifest fields that describe it.
+    def stage(self, frame: pd.DataFrame, series: dict[str, dict], news: pd.DataFrame | None = None) -> dict:
+        """Step 1: write the data object, and the news object when ``news`` is given (content-addressed, so
+        rewriting the same data is harmless). Returns the manifest fields that describe them.
         """
         raw = encode_prices(frame, series)
         digest = hashlib.sha256(raw).hexdigest()
         data_key = f"data/{digest}.parquet"
         self._put(data_key, raw, "application/vnd.apache.parquet", if_none_match=True)
         as_of = pd.Timestamp(frame["date"].max()).date().isoformat() if len(frame) else None
-        return {"data_key": data_key, "sha256": digest, "rows": len(frame),
-                "symbols": int(frame["symbol"].nunique()) if len(frame) else 0, "as_of": as_of,
-                "bytes": len(raw)}
+        staged = {"data_key": data_key, "sha256": digest, "rows": len(frame),
+                  "symbols": int(frame["symbol"].nunique()) if len(frame) else 0, "as_of": as_of,
+                  "bytes": len(raw)}
+        if news is not None and len(news):
+            from data_sources.news_store import encode_news
+
+            news_raw = encode_news(news)
+            news_digest = hashlib.sha256(news_raw).hexdigest()
+            news_key = f"news/{news_digest}.parquet"
+            self._put(news_key, news_raw, "application/vnd.apache.parquet", if_none_match=True)
+            staged.update(news_key=news_key, news_sha256=news_digest, news_rows=len(news))
+        return staged
 
     def claim(self, staged: dict, number: int) -> dict | None:
         """Step 2: create manifest ``number`` with ``If-None-Match: *``; None when another writer has it."""
@@ -341,19 +395,20 @@ class S3Store:
             return self._put(POINTER_KEY, body, "application/json", if_none_match=True) is not None
         return self._put(POINTER_KEY, body, "application/json", if_match=pointer_etag) is not None
 
-    def publish(self, frame: pd.DataFrame, series: dict[str, dict], refresh: dict | None = None) -> PublishResult:
-        """Publish ``frame`` (tidy prices) and ``series`` provenance as the next version.
+    def publish(self, frame: pd.DataFrame, series: dict[str, dict], refresh: dict | None = None,
+                news: pd.DataFrame | None = None) -> PublishResult:
+        """Publish ``frame`` (tidy prices), ``series`` provenance and the ``news`` snapshot as the next version.
 
-        Same data as the current version: only the pointer's refresh info changes (``unchanged``).
+        Same data and news as the current version: only the pointer's refresh info changes (``unchanged``).
         Another refresher claimed the next number first: ``conflict``, nothing of ours is current.
         """
         pointer, etag = self.read_pointer()
-        return self.publish_staged(pointer, etag, self.stage(frame, series), refresh)
+        return self.publish_staged(pointer, etag, self.stage(frame, series, news), refresh)
 
     def publish_staged(self, pointer: dict, etag: str | None, staged: dict, refresh: dict | None) -> PublishResult:
         """The rest of :meth:`publish` once the data object is written: claim the next number, move the pointer."""
         current = int(pointer.get("version", 0) or 0)
-        if pointer and pointer.get("sha256") == staged["sha256"]:
+        if pointer and all(pointer.get(k) == staged.get(k) for k in ("sha256", "news_sha256")):
             manifest = {k: v for k, v in pointer.items() if k != "refresh"}
             if self.point(manifest, refresh, etag):
                 return PublishResult("unchanged", current, f"version {current} already holds this data")
@@ -386,9 +441,10 @@ class S3Store:
         for number in range(max(1, newest - keep + 1), newest + 1):
             manifest, _ = self._get_json(self.version_name(number))
             if manifest:
-                keep_keys.add(self.key(str(manifest.get("data_key"))))
+                keep_keys.update(self.key(str(manifest[k])) for k in ("data_key", "news_key") if manifest.get(k))
         paginator = self.client().get_paginator("list_objects_v2")
-        stale = [item["Key"] for page in paginator.paginate(Bucket=self.bucket, Prefix=self.key("data/"))
+        stale = [item["Key"] for folder in ("data/", "news/")
+                 for page in paginator.paginate(Bucket=self.bucket, Prefix=self.key(folder))
                  for item in page.get("Contents", []) if item["Key"] not in keep_keys]
         for start in range(0, len(stale), 1000):
             self.client().delete_objects(Bucket=self.bucket,
@@ -439,19 +495,26 @@ def publish_from_local(store: Store, target: LocalStore | S3Store | None = None)
     target = open_store() if target is None else target
     if not isinstance(target, S3Store):
         return PublishResult("local", None, f"the store is the local folder {target.root}; nothing to publish")
+    from data_sources.news_store import load_news
+
     snap = store.read()
     if snap.prices.empty:
         return PublishResult("unchanged", None, f"the local store {store.root} holds no prices; nothing published")
-    return target.publish(snap.prices, snap.series, store.last_refresh())
+    return target.publish(snap.prices, snap.series, store.last_refresh(), news=load_news(store.root))
 
 
 def seed_local_from_shared(store: Store, target: S3Store) -> bool:
-    """A refresher starting on an empty folder first copies the current shared version into it,
-    so its next publish extends that version rather than replacing it. True when it copied."""
-    if not store.read().prices.empty:
-        return False
-    shared = target.current()
-    if shared.prices.empty:
-        return False
-    store.upsert(shared.prices, shared.snapshot.series)
-    return True
+    """A refresher starting on an empty folder first copies the current shared version (prices, and news
+    when it holds none) into it, so its next publish extends that version rather than replacing it.
+    True when it copied."""
+    from data_sources.news_store import load_news, seed_news
+
+    copied = False
+    if store.read().prices.empty:
+        shared = target.current()
+        if not shared.prices.empty:
+            store.upsert(shared.prices, shared.snapshot.series)
+            copied = True
+    if load_news(store.root).empty:  # the published news too, so the next publish never drops items
+        copied = seed_news(store.root, target.news()) or copied
+    return copied

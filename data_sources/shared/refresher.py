@@ -2,7 +2,8 @@
 
 ``python -m data_sources refresh`` runs once (for cron or a Kubernetes CronJob);
 ``python -m data_sources refresh --every 1h`` keeps going until SIGTERM/SIGINT. With an ``s3://``
-``DASHBOARD_STORE_URL`` each run publishes a new version when the data changed (see
+``DASHBOARD_STORE_URL`` each run also fetches the news feeds, then publishes a new version (prices and
+news) when either changed (see
 :mod:`data_sources.shared.object_store`); with a local store it is today's refresh.
 """
 
@@ -35,13 +36,28 @@ def parse_interval(text: str) -> float:
     return seconds
 
 
+def refresh_news_once(store: Store) -> None:
+    """Fetch the feed list (defaults plus the readers' feeds from the database) into the refresher's folder; a
+    feed or store problem is printed, never fatal (the prices are still published)."""
+    from data_sources import news_store
+
+    try:
+        report = news_store.refresh_news(store.root)
+    except (StoreError, ValueError, OSError) as exc:
+        print(f"news: error: {exc}", file=sys.stderr)
+        return
+    print(f"news: {report.summary()}", file=sys.stderr)
+
+
 def run_once(store: Store, refresh_once: Callable[[], int], target: S3Store | None = None) -> int:
-    """One refresh of ``store`` (``refresh_once`` returns the CLI exit code), then one publish."""
+    """One refresh of ``store`` (``refresh_once`` returns the CLI exit code), then, for a shared store, a news
+    refresh and one publish of prices and news together."""
     target = target if target is not None else open_store()
     if isinstance(target, S3Store) and seed_local_from_shared(store, target):
         print(f"seeded {store.root} from {target.url}", file=sys.stderr)
     code = refresh_once()
     if isinstance(target, S3Store):
+        refresh_news_once(store)
         result = publish_from_local(store, target)
         print(f"{result.status}: {result.message}")
     return code
