@@ -373,9 +373,8 @@ if item is not None and section_fields:
 s1, s2 = st.columns(2)
 saved: tuple[str, str] | None = None  # shown on the run of the click only
 if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
-    if item is None:
-        saved = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.",
-                                             "Not saved: fix the problems above."))
+    if item is None or problems:  # a claim the loader left out would be lost silently
+        saved = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.", "Not saved: fix the problems above."))
     else:
         try:
             notebook = ensure_notebook()
