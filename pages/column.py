@@ -27,7 +27,7 @@ from data_sources.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
-from ui.notebook import reader_notebook, saved_commentaries
+from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.tables import event_day_columns
 
 K = "col_"
@@ -167,6 +167,8 @@ available: list[Commentary] = [c for c in bundled if isinstance(c, Commentary)]
 available += list(st.session_state.get(UPLOADED, {}).values())
 _known = {c.id for c in available}
 available += [c for c in saved_commentaries(reader_notebook())[0] if c.id not in _known]  # the notebook's (untrusted)
+_known = {c.id for c in available}
+available += [c for c in published_commentaries() if c.id not in _known]  # the server library's (untrusted)
 if not available:
     st.error(tr("보여줄 칼럼이 없습니다.", "No commentary to show."))
     st.stop()

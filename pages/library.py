@@ -11,13 +11,15 @@ import streamlit as st
 
 from commentary.document.column import Commentary, list_commentaries
 from commentary.library.export import export_commentary
+from commentary.library.importing import publish_problem
 from commentary.library.track_record import DRAWS, claim_rows, sample_warning, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import overall_line
 from commentary.text.safe_text import md_escape
+from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
-from ui.notebook import reader_notebook, saved_commentaries
+from ui.notebook import published_entries, reader_notebook, repository, saved_entries
 
 K = "lib_"
 
@@ -40,9 +42,11 @@ def _score(item: Commentary) -> tuple[dict[str, str], pd.DataFrame]:
     return _scored(loaders.store_version(), hashlib.sha256(text.encode()).hexdigest(), text)
 
 
-def _kind(item: Commentary, mine: set[str]) -> str:
+def _kind(item: Commentary, mine: set[str], public: set[str]) -> str:
     if item.id in mine:
-        return tr("내 칼럼", "yours")
+        return tr("내 칼럼 (게시됨)", "yours, published") if item.id in public else tr("내 칼럼", "yours")
+    if item.id in public:
+        return tr("독자가 게시", "published by a reader")
     if "(example)" in item.author:
         return tr("대시보드 예시", "our example")
     return tr("기본 칼럼", "bundled")
@@ -58,12 +62,21 @@ chrome.page_header("칼럼 목록", "Library")
 LANG = lang()
 notebook = reader_notebook()
 bundled = [c for c in list_commentaries() if isinstance(c, Commentary)]
-mine, problems = saved_commentaries(notebook)
-for problem in problems:
+flash = st.session_state.pop(K + "flash", None)  # the outcome of the last publish click, shown once
+if flash:
+    getattr(st, flash[0])(md_escape(flash[1], 600))
+entries, problems = saved_entries(notebook)
+public_entries, public_problems = published_entries()
+for problem in problems + public_problems:
     st.warning(tr("저장된 칼럼 하나를 읽지 못했습니다: ", "A saved column cannot be read: ") + md_escape(problem, 400))
+mine = [item for _row, item in entries]
+my_rows = {row.id for row, _item in entries}
 taken = {c.id for c in bundled}
 items = bundled + [c for c in mine if c.id not in taken]
 mine_ids = {c.id for c in mine}
+taken |= mine_ids
+items += [item for row, item in public_entries if item.id not in taken]  # other readers' (first publication wins)
+public_ids = {item.id for _row, item in public_entries}
 
 scored = {c.id: _score(c) for c in items}
 authors = sorted({c.author for c in items})
@@ -81,7 +94,8 @@ for c in items:
     hay = " ".join([c.title, c.author, c.summary_ko, c.summary_en, c.id]).casefold()
     if needle and needle not in hay:
         continue
-    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author, "kind": _kind(c, mine_ids),
+    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author,
+                 "kind": _kind(c, mine_ids, public_ids),
                  "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
                  "open": _link(c, notebook, LANG)})
 table = pd.DataFrame(rows, columns=["date", "title", "author", "kind", "claims", "verdicts", "open"])
@@ -98,6 +112,43 @@ else:
         "verdicts": st.column_config.TextColumn(tr("판정 요약", "Verdict summary"), width="large"),
         "open": st.column_config.LinkColumn(tr("열기", "Open"), display_text=tr("칼럼 보기", "open")),
     })
+
+if entries:
+    with st.expander(tr("내 칼럼 게시하기 · 내려받기", "Publish or download your columns"), expanded=False):
+        st.caption(tr("게시하면 모든 독자의 칼럼 목록에 보입니다(노트북 주소는 보이지 않습니다). "
+                      "언제든 되돌릴 수 있습니다.",
+                      "Published columns appear in every reader's library (your notebook's address is never shown). "
+                      "You can take one back at any time."))
+        by_row = {row.id: (row, item) for row, item in entries}
+        chosen = st.selectbox(tr("칼럼", "Column"), list(by_row), key=K + "mine",
+                              format_func=lambda rid: f"{by_row[rid][1].title[:80]} ({by_row[rid][1].date})")
+        row, item = by_row[chosen]
+        library_ids = {c.id: c.title for c in bundled}
+        library_ids.update({i.id: i.title for r, i in public_entries if r.id not in my_rows})
+        p1, p2, p3 = st.columns(3)
+        if row.published_at is None:
+            if p1.button(tr("서버 목록에 게시", "Publish to the server library"), key=K + "publish"):
+                problem = publish_problem(item, library_ids, set())
+                try:
+                    if problem is None:
+                        repository().publish_commentary(notebook, row.id)
+                except RepositoryError as exc:
+                    problem = str(exc)
+                st.session_state[K + "flash"] = (
+                    ("error", tr("게시하지 못했습니다 — ", "Not published — ") + problem) if problem else
+                    ("success", tr(f"게시했습니다: {item.title}", f"Published: {item.title}")))
+                st.rerun()
+        else:
+            when = f"{row.published_at:%Y-%m-%d %H:%M} UTC"
+            p1.caption(tr(f"게시됨 {when}", f"Published {when}"))
+            if p2.button(tr("게시 취소", "Take it back"), key=K + "unpublish"):
+                repository().publish_commentary(notebook, row.id, published=False)
+                st.session_state[K + "flash"] = ("success", tr(
+                    f"게시를 취소했습니다: {item.title} (내 노트북에는 남아 있습니다)",
+                    f"Taken back: {item.title} (it stays in your notebook)"))
+                st.rerun()
+        p3.download_button(tr(".md 내려받기", "Download .md"), row.body, file_name=f"{item.id}.md",
+                           mime="text/markdown", key=K + "export")
 
 st.subheader(tr("필자별 적중 기록", "Authors' track records"))
 st.caption(tr(

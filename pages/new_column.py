@@ -11,7 +11,20 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from commentary.document.column import CHART_KINDS, Commentary, CommentaryError, list_commentaries
 from commentary.extract import ExtractError, extract
+from commentary.library.builder import (
+    BUILT_IN_HORIZONS,
+    SINGLE_SERIES_RULES,
+    ClaimFields,
+    from_claim,
+    horizon_ids,
+    no_data_problems,
+    problems_by_claim,
+    search_universe,
+    symbol_label,
+    to_claim,
+)
 from commentary.library.draft import (
     MAX_TEXT_CHARS,
     Draft,
@@ -23,19 +36,23 @@ from commentary.library.draft import (
     proposal_claim,
 )
 from commentary.library.highlight import highlighted
-from commentary.scoring import claims as scoring
-from commentary.scoring.horizons import OFFSETS
-from commentary.scoring.summary import claim_lines, overall_line
+from commentary.library.importing import import_file
+from commentary.library.preview import claim_figure, score_draft, section_preview
+from commentary.library.sections import SectionFields, default_chart, normalise, paragraphs
+from commentary.scoring.claims import RULE_TYPES
 from commentary.text.safe_text import md_escape
+from commentary.timeline.events import EventsError
 from data_sources.db.repository import RepositoryError
-from data_sources.universe import all_instruments
 from ui import chrome, loaders
 from ui.i18n import lang, tr
-from ui.notebook import ensure_notebook, repository
+from ui.notebook import ensure_notebook, reader_notebook, repository, saved_commentaries
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
-HORIZON_CHOICES = (*OFFSETS, "year-end")
+MAX_OWN_CLAIMS = 10
+CHART_LABELS = {"compare": ("여러 종목 비교", "compare series"), "fx": ("환율", "exchange rate"),
+                "event_day": ("사건 당일 움직임 표", "event-day moves (table)"),
+                "fx_window": ("사건 전후 환율", "exchange rate around an event")}
 RULES = {"direction": ("오르거나 내린다", "rises or falls"), "outperform": ("A가 B보다 낫다", "A beats B"),
          "level": ("기간 끝에 어떤 수준 위/아래", "above/below a level at the end"),
          "stays": ("기간 내내 어떤 수준 위/아래", "stays above/below a level"),
@@ -77,10 +94,165 @@ def _problems(messages: list[str]) -> None:
         st.error(md_escape(message, 600))
 
 
+def _events() -> list:
+    try:
+        return loaders.events()
+    except EventsError:
+        return []
+
+
+def _series_picker(label: str, key: str, initial: list[str], single: bool) -> list[str]:
+    """Series from the universe: a search box (Korean, English, aliases) narrowing a multiselect of members."""
+    state.setdefault(key, list(initial))
+    query = st.text_input(tr(f"{label} 검색 (한국어·영어)", f"Search {label} (Korean or English)"), key=key + "_q",
+                          max_chars=60)
+    chosen = [s for s in state[key] if isinstance(s, str)]
+    options = list(dict.fromkeys([*chosen, *search_universe(query)]))
+    help_text = tr("한 종목, 또는 여러 종목을 고르면 동일 가중 바스켓", "One series, or several members for an "
+                   "equal-weight basket") if not single else tr("한 종목만", "one series only")
+    return list(st.multiselect(label, options, key=key, format_func=symbol_label, help=help_text))
+
+
+def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
+    """The builder's widgets for one claim (keys start with ``prefix``); returns the edited fields."""
+    for name, value in (("id", initial.id), ("text", initial.text), ("rule", initial.rule),
+                        ("dir", initial.direction), ("side", initial.side), ("level", float(initial.level)),
+                        ("thr", float(initial.threshold_pct)), ("margin", float(initial.margin_pp)),
+                        ("share", float(initial.share_pct)), ("horizons", list(initial.horizons)),
+                        ("end", initial.end_date), ("end_name", initial.end_name)):
+        state.setdefault(prefix + name, value)
+    b1, b2 = st.columns(2)
+    rule_labels = {r: f"{r} — {tr(*RULES[r])}" for r in RULE_TYPES}
+    rule = b1.selectbox(tr("규칙", "Rule"), RULE_TYPES, key=prefix + "rule", format_func=rule_labels.get)
+    cid = b2.text_input(tr("주장 id", "Claim id"), key=prefix + "id", max_chars=64)
+    text = st.text_input(tr("주장 문장", "Claim sentence"), key=prefix + "text", max_chars=400)
+    series = _series_picker(tr("종목 A" if rule == "outperform" else "종목", "series A" if rule == "outperform"
+                               else "series"), prefix + "series", initial.series, rule in SINGLE_SERIES_RULES)
+    fields = ClaimFields(id=cid, text=text, rule=rule, series=series, section=initial.section)
+    if rule == "outperform":
+        fields.against = _series_picker(tr("비교 대상 B", "series B"), prefix + "against", initial.against, False)
+        fields.margin_pp = st.number_input(tr("최소 차이 (%p)", "By at least (pp)"), key=prefix + "margin",
+                                           min_value=-100.0, max_value=100.0)
+    elif rule == "direction":
+        d1, d2 = st.columns(2)
+        fields.direction = d1.radio(tr("방향", "Direction"), ("up", "down"), key=prefix + "dir", horizontal=True,
+                                    format_func={"up": tr("상승", "up"), "down": tr("하락", "down")}.get)
+        fields.threshold_pct = d2.number_input(tr("최소 변화 (%)", "At least (%)"), key=prefix + "thr",
+                                               min_value=0.0, max_value=1000.0)
+    elif rule in ("level", "stays"):
+        d1, d2, d3 = st.columns(3)
+        fields.side = d1.radio(tr("쪽", "Side"), ("below", "above"), key=prefix + "side", horizontal=True,
+                               format_func={"below": tr("아래", "below"), "above": tr("위", "above")}.get)
+        fields.level = d2.number_input(tr("수준", "Level"), key=prefix + "level", min_value=0.0)
+        if rule == "stays":
+            fields.share_pct = d3.number_input(tr("그쪽에 머문 비율 (%)", "Share of prints on that side (%)"),
+                                               key=prefix + "share", min_value=0.0, max_value=100.0)
+    else:
+        fields.threshold_pct = st.number_input(tr("변동폭 한도 (%)", "Within (%)"), key=prefix + "thr",
+                                               min_value=0.0, max_value=100.0)
+    h1, h2, h3 = st.columns([2, 1, 1])
+    fields.horizons = list(h1.multiselect(tr("기간", "Horizons"), BUILT_IN_HORIZONS, key=prefix + "horizons",
+                                          help=tr("1W…12M: 발행일부터. year-end: 그해 말. YTD: 그해 전체.",
+                                                  "1W…12M: from publication. year-end: 31 Dec. YTD: the calendar "
+                                                  "year.")))
+    fields.end_date = h2.text_input(tr("종료일 (YYYY-MM-DD)", "End date (YYYY-MM-DD)"), key=prefix + "end",
+                                    max_chars=10)
+    fields.end_name = h3.text_input(tr("종료일 이름 (선택)", "Its name (optional)"), key=prefix + "end_name",
+                                    max_chars=40)
+    ids_ = horizon_ids(fields) or ["—"]
+    if state.get(prefix + "primary") not in ids_:
+        state[prefix + "primary"] = initial.primary if initial.primary in ids_ else ids_[0]
+    fields.primary = st.radio(tr("기준 기간 (이 기간으로 판정)", "Primary horizon (the claim is judged on it)"), ids_,
+                              key=prefix + "primary", horizontal=True)
+    return fields
+
+
+
+# --------------------------------------------------------------------------- import a file
+
+with st.expander(tr(".md 파일 가져오기", "Import a .md file"), expanded=False):
+    st.caption(tr("칼럼 파일 형식(README의 'Commentary files')의 파일을 내 노트북에 그대로 저장합니다.",
+                  "Stores a file in the commentary format (README, 'Commentary files') in your notebook, as it is."))
+    upload = st.file_uploader(tr("칼럼 파일(.md)", "Commentary file (.md)"), type=["md"], key=K + "import")
+    if upload is not None and st.button(tr("내 노트북에 저장", "Save it to my notebook"), key=K + "import_go"):
+        mine, _bad = saved_commentaries(reader_notebook())
+        taken = {c.id: c.title for c in list_commentaries() if isinstance(c, Commentary)}
+        taken.update({c.id: c.title for c in mine})
+        try:
+            imported = import_file(upload.getvalue(), upload.name, taken)
+            notebook = ensure_notebook()
+            repository().save_commentary(notebook, imported.item.title, imported.text, author=imported.item.author,
+                                         published=imported.item.date.isoformat(),
+                                         source_url=imported.item.url or "")
+        except (CommentaryError, RepositoryError) as exc:
+            state[K + "import_msg"] = ("error", tr("가져오지 못했습니다 — ", "Not imported — ") + str(exc))
+        else:
+            state[K + "import_msg"] = ("success", tr(f"가져왔습니다: {imported.item.title} (주장 "
+                                                     f"{len(imported.item.claims)}개)",
+                                                     f"Imported: {imported.item.title} "
+                                                     f"({len(imported.item.claims)} claims)"))
+            for warning in imported.item.warnings:
+                st.warning(md_escape(warning, 400))
+    if K + "import_msg" in state:
+        level, message = state[K + "import_msg"]
+        getattr(st, level)(md_escape(message, 700))
+
+# --------------------------------------------------------------------------- sections
+
+section_fields: list[SectionFields] = []
+section_slots: dict[int, object] = {}  # section index -> where its chart preview goes
+spans = paragraphs(text) if text.strip() and len(text) <= MAX_TEXT_CHARS else []
+clean_text = normalise(text) if spans else ""
+with st.expander(tr("구간 나누기와 차트", "Sections and their charts"), expanded=False):
+    split = st.checkbox(tr("본문을 구간으로 나누고 구간마다 차트 고르기", "Split the text into sections, each with "
+                           "its chart"), key=K + "split", disabled=not spans)
+    if split and spans:
+        labels = {n: f"¶{n + 1}: {' '.join(clean_text[a:b].split())[:50]}" for n, (a, b) in enumerate(spans)}
+        cuts = st.multiselect(tr("새 구간이 시작하는 문단", "Paragraphs that start a new section"),
+                              list(range(1, len(spans))), key=K + "cuts", format_func=labels.get)
+        starts = [0, *sorted(set(cuts))]
+        for j, first in enumerate(starts):
+            p = f"{K}s{j}_"
+            default = default_chart("compare", [], day)
+            with st.container(border=True):
+                st.markdown(tr(f"**{j + 1}부** — ", f"**Part {j + 1}** — ") + md_escape(labels[first], 80))
+                e1, e2, e3 = st.columns(3)
+                heading_ko = e1.text_input(tr("제목 (한국어)", "Heading (Korean)"), key=p + "hko", max_chars=120)
+                heading_en = e2.text_input(tr("제목 (영어)", "Heading (English)"), key=p + "hen", max_chars=120)
+                kind = e3.selectbox(tr("차트 종류", "Chart kind"), CHART_KINDS, key=p + "kind",
+                                    format_func=lambda k: f"{k} — {tr(*CHART_LABELS[k])}")
+                default = default_chart(kind, [], day)
+                if state.get(p + "kind_was") != kind:  # a new kind starts from its own sensible window
+                    for name in ("start", "end", "base", "event"):
+                        state.pop(p + name, None)
+                    state.pop(p + "symbols", None)
+                    state[p + "kind_was"] = kind
+                symbols = _series_picker(tr("차트 종목", "chart series"), p + "symbols", default.symbols, False)
+                f1, f2, f3 = st.columns(3)
+                state.setdefault(p + "start", default.start)
+                state.setdefault(p + "end", default.end)
+                start_day = f1.date_input(tr("시작", "From"), key=p + "start", min_value=dt.date(1900, 1, 1),
+                                          max_value=dt.date(2199, 12, 31))
+                end_day = f2.date_input(tr("끝", "To"), key=p + "end", min_value=dt.date(1900, 1, 1),
+                                        max_value=dt.date(2199, 12, 31))
+                fields = SectionFields(first, heading_ko, heading_en, kind, symbols, start_day, end_day)
+                if kind == "compare":
+                    state.setdefault(p + "base", default.base_date)
+                    fields.base_date = f3.date_input(tr("기준일 (=100)", "Base date (=100)"), key=p + "base",
+                                                     min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
+                elif kind in ("event_day", "fx_window"):
+                    state.setdefault(p + "event", default.event_date)
+                    fields.event_date = f3.date_input(tr("사건일", "Event date"), key=p + "event",
+                                                      min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
+                section_fields.append(fields)
+                section_slots[j] = st.container()
+
 # --------------------------------------------------------------------------- proposals
 
 if st.button(tr("주장 제안받기", "Propose claims"), key=K + "propose"):
     state.pop(K + "proposals", None)
+    for old in [k for k in state if isinstance(k, str) and k.startswith((K + "p", K + "accept_"))]:
+        del state[old]
     problems = [p for p in field_problems(_draft([])) if p[0] == "text"]
     if problems:
         state[K + "propose_msg"] = [f"text: {p[1]}" for p in problems]
@@ -102,6 +274,7 @@ if K + "proposals" in state and not proposals:
     st.info(tr("제안할 주장을 찾지 못했습니다. 아래에서 직접 추가하세요.",
                "No claim found in the text: add one of your own below."))
 accepted: list[dict] = []
+slots: dict[int, object] = {}  # claim index in the draft -> where its messages and preview go
 ids = claim_ids(len(proposals))
 if proposals:
     st.subheader(tr(f"제안된 주장 {len(proposals)}개", f"{len(proposals)} proposed claims"))
@@ -111,77 +284,97 @@ for i, (proposal, cid) in enumerate(zip(proposals, ids, strict=True)):
         st.markdown(highlighted(proposal.sentence, [(s.start, s.end) for s in proposal.spans]))
         horizon = proposal.horizon.label() if proposal.horizon else "—"
         st.caption(md_escape(f"{cid} · {proposal.rule} · {'; '.join(proposal.symbols)} · {horizon}"))
-        if claim is None:
+        if proposal.kind != "forecast":
             st.caption(md_escape(tr("점수화할 수 없음: ", "Cannot be scored: ") + str(why)))
             continue
-        if st.checkbox(tr("이 주장 받아들이기", "Accept this claim"), key=f"{K}accept_{i}"):
-            accepted.append(claim)
+        if claim is None:
+            st.caption(md_escape(tr("기간을 정하면 받아들일 수 있습니다: ", "Give it a horizon to accept it: ")
+                                 + str(why)))
+            sentence = " ".join(proposal.sentence.split())
+            params = dict(proposal.params)
+            claim = {"id": cid, "section": "text", "text_ko": sentence, "text_en": sentence,
+                     "rule": {"type": proposal.rule.replace("stays_below", "stays").replace("stays_above", "stays"),
+                              "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}},
+                     "horizons": [], "primary": None}
+        take = st.checkbox(tr("이 주장 받아들이기", "Accept this claim"), key=f"{K}accept_{i}")
+        with st.expander(tr("고치기 (종목·규칙·방향·수준·기간)", "Edit (series, rule, direction, level, horizons)")):
+            edited = claim_form(f"{K}p{i}_", from_claim(claim))
+        if take:
+            slots[len(accepted)] = st.container()
+            accepted.append(to_claim(edited))
 
-# --------------------------------------------------------------------------- one claim of the reader's own
+# --------------------------------------------------------------------------- claims of the reader's own
 
-instruments = all_instruments()
-symbols = [i.symbol for i in instruments]
-names = {i.symbol: f"{i.symbol} — {i.name_ko} / {i.name_en}" for i in instruments}
-with st.expander(tr("주장 직접 추가", "Add a claim of your own"), expanded=False):
-    own = st.checkbox(tr("이 주장을 포함", "Include this claim"), key=K + "own")
-    b1, b2 = st.columns(2)
-    rule_labels = {r: f"{r} — {tr(*words)}" for r, words in RULES.items()}
-    rule_type = b1.selectbox(tr("규칙", "Rule"), list(RULES), key=K + "rule", format_func=rule_labels.get)
-    series = b2.selectbox(tr("종목 (검색 가능)", "Series (type to search)"), symbols, key=K + "series",
-                          format_func=names.get, index=symbols.index("NVDA") if "NVDA" in symbols else 0)
-    b3, b4, b5 = st.columns(3)
-    horizon_id = b3.selectbox(tr("기간", "Horizon"), HORIZON_CHOICES, key=K + "horizon", index=2)
-    own_id = b4.text_input(tr("주장 id", "Claim id"), value="my-claim", key=K + "own_id")
-    own_text = b5.text_input(tr("주장 문장", "Claim sentence"), key=K + "own_text")
-    params: dict = {}
-    if rule_type == "outperform":
-        other = st.selectbox(tr("비교 대상 B", "Against B"), symbols, key=K + "series_b", format_func=names.get,
-                             index=symbols.index("QQQ") if "QQQ" in symbols else 0)
-        params = {"a": series, "b": other, "margin_pp": 0.0}
-    elif rule_type == "direction":
-        way = st.radio(tr("방향", "Direction"), ("up", "down"), key=K + "way", horizontal=True)
-        params = {"series": series, "direction": way,
-                  "threshold_pct": float(st.number_input(tr("최소 변화 (%)", "At least (%)"), 0.0, 100.0, 0.0,
-                                                         key=K + "thr"))}
-    elif rule_type in ("level", "stays"):
-        side = st.radio(tr("쪽", "Side"), ("below", "above"), key=K + "side", horizontal=True)
-        params = {"symbol": series, "side": side,
-                  "level": float(st.number_input(tr("수준", "Level"), value=100.0, key=K + "level"))}
-    else:
-        params = {"symbol": series,
-                  "threshold_pct": float(st.number_input(tr("변동폭 한도 (%)", "Within (%)"), 0.1, 100.0, 1.0,
-                                                         key=K + "band"))}
-    if own:
-        words = own_text.strip() or f"{rule_type} {series} {horizon_id}"
-        accepted.append({"id": own_id.strip(), "section": "text", "text_ko": words, "text_en": words,
-                         "rule": {"type": rule_type, "params": params}, "horizons": [horizon_id],
-                         "primary": horizon_id})
+own_count = int(state.setdefault(K + "own_count", 1))
+st.subheader(tr("직접 만드는 주장", "Claims of your own"))
+for k in range(own_count):
+    with st.expander(tr(f"주장 직접 추가 {k + 1}", f"Add a claim of your own {k + 1}"), expanded=k > 0):
+        own = st.checkbox(tr("이 주장을 포함", "Include this claim"), key=f"{K}own{k}")
+        initial = ClaimFields(id=f"my-claim-{k + 1}", series=["NVDA"], horizons=["3M"], primary="3M")
+        fields = claim_form(f"{K}o{k}_", initial)
+        if own:
+            slots[len(accepted)] = st.container()
+            accepted.append(to_claim(fields))
+if own_count < MAX_OWN_CLAIMS and st.button(tr("주장 하나 더", "One more claim"), key=K + "own_more"):
+    state[K + "own_count"] = own_count + 1
+    st.rerun()
 
 # --------------------------------------------------------------------------- preview, save, download
 
 draft = _draft(accepted)
+draft.sections = section_fields
 st.subheader(tr("판정 미리보기", "Verdict preview"))
 item, problems = check_draft(draft)
+per_claim, general = problems_by_claim(problems)
+prices = loaders.prices()
+missing = no_data_problems(accepted, prices, draft.baskets)
+for index, slot in slots.items():
+    with slot:
+        _problems(per_claim.get(index, []))
+        for message in missing.get(index, []):
+            st.warning(md_escape(message, 600))
 if text.strip() or title.strip() or author.strip():
-    _problems(problems)
+    _problems(general + [m for i, ms in per_claim.items() if i not in slots for m in ms])
 else:
     st.info(tr("본문, 제목, 필자를 입력하면 여기에 판정이 나옵니다.",
                "Fill in the text, title and author and the verdicts appear here."))
 if item is not None and item.claims:
-    combined = scoring.combine_sources(scoring.scorecard(item.claims, loaders.prices(), item.published))
-    st.markdown(md_escape(overall_line(item.claims, combined, LANG)))
-    lines = claim_lines(item.claims, combined, LANG)
-    st.dataframe(pd.DataFrame(lines, columns=[tr("주장", "Claim"), tr("기간", "Horizon"), tr("판정", "Verdict")]),
+    preview = score_draft(item, prices, LANG)
+    st.markdown(md_escape(preview.overall))
+    st.dataframe(pd.DataFrame(list(preview.lines.values()),
+                              columns=[tr("주장", "Claim"), tr("기간", "Horizon"), tr("판정", "Verdict")]),
                  hide_index=True, width="stretch", key=K + "preview")
+    events = _events()
+    by_id = {c.get("id"): n for n, c in enumerate(accepted)}
+    for claim in item.claims:
+        slot = slots.get(by_id.get(claim.id, -1))
+        if slot is None:
+            continue
+        with slot:
+            verdict = preview.lines[claim.id]
+            st.markdown(md_escape(f"{verdict[1]}: {verdict[2]}"))
+            st.plotly_chart(claim_figure(item, claim.id, preview, prices, events, LANG), width="stretch",
+                            key=f"{K}path_{claim.id}")
 elif item is not None:
     st.caption(tr("받아들인 주장이 아직 없습니다.", "No claim accepted yet."))
+if item is not None and section_fields:
+    events = _events()
+    for j, section in enumerate(item.sections):
+        slot = section_slots.get(j)
+        if slot is None:
+            continue
+        with slot:
+            shown_chart = section_preview(item, section.id, prices, events, LANG)
+            if isinstance(shown_chart, pd.DataFrame):
+                st.dataframe(shown_chart, hide_index=True, width="stretch", key=f"{K}sec_{section.id}")
+            else:
+                st.plotly_chart(shown_chart, width="stretch", key=f"{K}sec_{section.id}")
 
 s1, s2 = st.columns(2)
 saved: tuple[str, str] | None = None  # shown on the run of the click only
 if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
-    if item is None:
-        saved = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.",
-                                             "Not saved: fix the problems above."))
+    if item is None or problems:  # a claim the loader left out would be lost silently
+        saved = ("error", tr("저장하지 못했습니다. 위의 문제를 고치세요.", "Not saved: fix the problems above."))
     else:
         try:
             notebook = ensure_notebook()
@@ -190,8 +383,8 @@ if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
         except RepositoryError as exc:
             saved = ("error", tr("저장하지 못했습니다: ", "Not saved: ") + str(exc))
         else:
-            saved = ("success", tr(f"저장했습니다: {item.title} ('칼럼 목록'에서 열 수 있습니다)",
-                                                   f"Saved: {item.title} (open it from the Library)"))
+            saved = ("success", tr(f"저장했습니다: {item.title} ('칼럼 목록'에서 열고 서버 목록에 게시할 수 있습니다)",
+                                   f"Saved: {item.title} (open it from the Library, and publish it there)"))
 if saved:
     getattr(st, saved[0])(md_escape(saved[1], 600))
 if item is not None:

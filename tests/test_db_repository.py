@@ -97,6 +97,56 @@ def test_commentaries_are_saved_once_per_text_and_kept_private(repo):
     assert repo.delete_commentary(book, first) and repo.list_commentaries(book) == []
 
 
+def test_a_column_is_private_until_published_then_in_every_readers_library(repo):
+    book, other = repo.create_notebook(), repo.create_notebook()
+    first = repo.save_commentary(book, "내 칼럼", "body one", author="김필자", published="2025-04-03")
+    second = repo.save_commentary(book, "draft", "body two")
+    assert repo.list_published() == []  # saved is not published
+    assert not repo.publish_commentary(other, first)  # another notebook cannot publish my column
+    assert repo.list_published() == []
+    assert repo.publish_commentary(book, first)
+    [shown] = repo.list_published()
+    assert (shown.id, shown.title, shown.author, shown.body) == (first, "내 칼럼", "김필자", "body one")
+    assert shown.published_at is not None
+    assert book not in repr(shown)  # the library never hands out the author's notebook key
+    moment = shown.published_at
+    assert repo.publish_commentary(book, first)  # publishing again keeps the first moment
+    assert repo.list_published()[0].published_at == moment
+    mine = {c.id: c.published_at for c in repo.list_commentaries(book)}
+    assert mine[first] == moment and mine[second] is None
+    assert not repo.publish_commentary(other, first, published=False)  # nor take it back
+    assert [c.id for c in repo.list_published()] == [first]
+    assert repo.publish_commentary(book, first, published=False)
+    assert repo.list_published() == []
+    assert [c.body for c in repo.list_commentaries(book)] == ["body two", "body one"]  # nothing lost
+    assert not repo.publish_commentary(book, "no-such-id")
+
+
+def test_migration_0002_keeps_what_0001_stored(url):
+    from alembic import command
+    from alembic.config import Config
+
+    from data_sources.db.engine import MIGRATIONS
+
+    engine = make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO notebooks (id, title, created_at) VALUES ('book-0001-abc', '', "
+                          "'2025-01-27 00:00:00+00:00')"))
+        conn.execute(text("INSERT INTO commentaries (id, notebook_id, title, author, source_url, body, sha256, "
+                          "created_at) VALUES ('c1', 'book-0001-abc', 'old', 'a', '', 'old body', 'x', "
+                          "'2025-01-27 00:00:00+00:00')"))
+    migrate(engine)
+    repo = Repository(engine)
+    [old] = repo.list_commentaries("book-0001-abc")
+    assert (old.body, old.published_at) == ("old body", None)
+    assert repo.publish_commentary("book-0001-abc", "c1") and repo.list_published()[0].body == "old body"
+    engine.dispose()
+
+
 def test_bad_commentaries_are_refused_with_the_limit(repo):
     book = repo.create_notebook()
     with pytest.raises(RepositoryError, match="commentary is 262145 bytes; at most 262144"):
@@ -135,7 +185,7 @@ def test_migrations_build_exactly_the_models_and_rerun_as_a_no_op(url):
     migrate(engine)
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diffs == []
     assert {"notebooks", "notes", "commentaries", "feeds"} <= set(inspect(engine).get_table_names())

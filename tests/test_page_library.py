@@ -39,11 +39,11 @@ def test_paste_propose_accept_save_and_see_it_in_the_library(seeded_store, lang:
     at.button(key="new_propose").click().run()
     assert not at.exception
     boxes = [c.key for c in at.checkbox if c.key.startswith("new_accept_")]
-    assert len(boxes) >= 2
+    assert len(boxes) >= 2, ([c.value for c in at.caption], [w.value for w in at.warning])
     assert any("**" in m.value for m in at.markdown)  # the sentences are shown with their spans in bold
     at.checkbox(key=boxes[0]).check()
     at.checkbox(key=boxes[1]).check()
-    at.checkbox(key="new_own").check()  # plus one claim by hand: NVDA rises over 3M (the builder's defaults)
+    at.checkbox(key="new_own0").check()  # plus one claim by hand: NVDA rises over 3M (the builder's defaults)
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     preview = at.dataframe[0].value
@@ -122,8 +122,8 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
 
     # a claim id used twice (the builder's id = the accepted proposal's)
     at.checkbox(key="new_accept_0").check()
-    at.checkbox(key="new_own").check()
-    at.text_input(key="new_own_id").set_value("claim-1")
+    at.checkbox(key="new_own0").check()
+    at.text_input(key="new_o0_id").set_value("claim-1")
     at.run()
     assert any("claims[1].id: duplicate claim id 'claim-1'" in shown(e.value) for e in at.error)
     at.button(key="new_save").click().run()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from commentary.document.column import Commentary, CommentaryError, parse_commentary
 from data_sources.annotations import new_notebook_id, notes_mode, valid_notebook
-from data_sources.db.repository import Repository, RepositoryError, open_repository
+from data_sources.db.repository import Repository, RepositoryError, SavedCommentary, open_repository
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
@@ -48,24 +48,48 @@ def ensure_notebook() -> str:
     return notebook
 
 
-def saved_commentaries(notebook: str | None) -> tuple[list[Commentary], list[str]]:
-    """``(parsed commentaries, problems)`` saved in ``notebook`` (none without a notebook)."""
+def _parsed(rows, label: str) -> tuple[list[tuple[SavedCommentary, Commentary]], list[str]]:
+    out: list[tuple[SavedCommentary, Commentary]] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        try:
+            item = parse_commentary(row.body, f"{label}:{row.id[:8]}")
+        except CommentaryError as exc:
+            problems.append(str(exc))
+            continue
+        if item.id not in seen:  # newest first: an older save of the same column is shadowed
+            seen.add(item.id)
+            out.append((row, item))
+    return out, problems
+
+
+def saved_entries(notebook: str | None) -> tuple[list[tuple[SavedCommentary, Commentary]], list[str]]:
+    """``([(stored row, parsed commentary)], problems)`` saved in ``notebook`` (none without a notebook)."""
     if not notebook:
         return [], []
     try:
         saved = repository().list_commentaries(notebook)
     except (RepositoryError, OSError) as exc:
         return [], [f"saved columns cannot be read: {exc}"]
-    items: list[Commentary] = []
-    problems: list[str] = []
-    seen: set[str] = set()
-    for row in saved:
-        try:
-            item = parse_commentary(row.body, f"saved:{row.id[:8]}")
-        except CommentaryError as exc:
-            problems.append(str(exc))
-            continue
-        if item.id not in seen:  # newest first: an older save of the same column is shadowed
-            seen.add(item.id)
-            items.append(item)
-    return items, problems
+    return _parsed(saved, "saved")
+
+
+def saved_commentaries(notebook: str | None) -> tuple[list[Commentary], list[str]]:
+    """``(parsed commentaries, problems)`` saved in ``notebook`` (none without a notebook)."""
+    entries, problems = saved_entries(notebook)
+    return [item for _row, item in entries], problems
+
+
+def published_entries() -> tuple[list[tuple[SavedCommentary, Commentary]], list[str]]:
+    """The server library: every reader's published columns, parsed (newest publication first)."""
+    try:
+        rows = repository().list_published()
+    except (RepositoryError, OSError) as exc:
+        return [], [f"the server library cannot be read: {exc}"]
+    return _parsed(rows, "published")
+
+
+def published_commentaries() -> list[Commentary]:
+    """The parsed columns of the server library."""
+    return [item for _row, item in published_entries()[0]]

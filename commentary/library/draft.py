@@ -19,6 +19,7 @@ from commentary.document.column import MAX_DATE, MIN_DATE, Commentary, Commentar
 from commentary.extract.model import Proposal
 from commentary.extract.rules import load_rules
 from commentary.library.export import render
+from commentary.library.sections import SectionFields, section_data, section_ids, section_of, split_problems, split_text
 
 #: Longest pasted text (characters): the extractor's own limit.
 MAX_TEXT_CHARS: int = int(load_rules().limits["max_text_chars"])
@@ -44,6 +45,8 @@ class Draft:
     language: str = "ko"
     claims: list[dict[str, Any]] = field(default_factory=list)
     baskets: dict[str, list[str]] = field(default_factory=dict)
+    #: Empty: one section holding the whole text with a chart of the claims' series; else the reader's split.
+    sections: list[SectionFields] = field(default_factory=list)
 
 
 def _control(text: str, multiline: bool) -> str | None:
@@ -78,6 +81,8 @@ def field_problems(draft: Draft) -> list[tuple[str, str]]:
     if marker:
         line = draft.text.count("\n", 0, marker.start()) + 1
         out.append(("text", f"line {line} starts with '<!-- section', which the file format reserves"))
+    if draft.sections and draft.text.strip():
+        out += split_problems(draft.text, [f.start_paragraph for f in draft.sections])
     if not MIN_DATE <= draft.date <= MAX_DATE:
         out.append(("date", f"date {draft.date} is outside {MIN_DATE}..{MAX_DATE}"))
     if not _TIME.match(draft.time or ""):
@@ -160,6 +165,13 @@ def draft_markdown(draft: Draft) -> str:
     }
     if draft.baskets:
         data["baskets"] = {k: list(v) for k, v in draft.baskets.items()}
+    if draft.sections:
+        ids = section_ids(len(draft.sections))
+        bodies = split_text(draft.text, [f.start_paragraph for f in draft.sections])
+        data["sections"] = section_data(draft.sections, ids)
+        data["claims"] = [{**c, "section": section_of(str(c.get("text_ko") or ""), bodies, ids)}
+                          if c.get("section") not in ids else c for c in draft.claims]
+        return render(data, [(sid, lang, body) for sid, body in zip(ids, bodies, strict=True) for lang in ("ko", "en")])
     data["sections"] = [{"id": SECTION_ID, "heading_ko": "본문", "heading_en": "The text",
                          "chart": {"kind": "compare", "symbols": chart_symbols, "start": start.isoformat(),
                                    "end": end.isoformat(), "base_date": day.isoformat()}}]

@@ -37,7 +37,7 @@ class Note(Base):
 
 
 class Commentary(Base):
-    """A column the reader saved (its Markdown source), once per notebook and content hash."""
+    """A column the reader saved (its Markdown source), once per notebook and content hash (migrations 0001, 0002)."""
 
     __tablename__ = "commentaries"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -49,6 +49,8 @@ class Commentary(Base):
     body: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: When the reader published it to the server's library (every reader sees it); None = their notebook only.
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     __table_args__ = (UniqueConstraint("notebook_id", "sha256", name="uq_commentaries_notebook_sha"),)
 
 

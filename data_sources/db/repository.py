@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ URL_MAX = 2000
 FEED_TITLE_MAX = 200
 NOTES_PER_NOTEBOOK_MAX = 2000
 FEEDS_PER_NOTEBOOK_MAX = 100
+PUBLISHED_LIST_MAX = 500  # the server library's page size (newest first)
 
 
 class RepositoryError(ValueError):
@@ -56,6 +57,7 @@ class SavedCommentary:
     source_url: str
     body: str
     created_at: dt.datetime
+    published_at: dt.datetime | None = None  # in the server's library since then; None = this notebook only
 
 
 @dataclass(frozen=True)
@@ -267,14 +269,39 @@ class Repository:
         with self._read() as session:
             rows = session.scalars(select(Commentary).where(Commentary.notebook_id == notebook_id)
                                    .order_by(Commentary.created_at.desc(), Commentary.id)).all()
-            return [SavedCommentary(r.id, r.title, r.author, r.published, r.source_url, r.body, _utc(r.created_at))
-                    for r in rows]
+            return [_saved(r) for r in rows]
 
     def delete_commentary(self, notebook_id: str, commentary_id: str) -> bool:
         notebook_id = check_notebook_id(notebook_id)
         with self._write() as session:
             return session.execute(delete(Commentary).where(Commentary.notebook_id == notebook_id,
                                                             Commentary.id == str(commentary_id))).rowcount > 0
+
+    def publish_commentary(self, notebook_id: str, commentary_id: str, *, published: bool = True) -> bool:
+        """Put one of this notebook's columns in the server's library (``published=False`` takes it back out).
+
+        False when the notebook has no such column (another notebook's id too). Publishing twice keeps the
+        first moment.
+        """
+        notebook_id = check_notebook_id(notebook_id)
+        mine = (Commentary.notebook_id == notebook_id, Commentary.id == str(commentary_id))
+        with self._write() as session:
+            if session.scalar(select(func.count()).select_from(Commentary).where(*mine)) == 0:
+                return False
+            if published:
+                session.execute(update(Commentary).where(*mine, Commentary.published_at.is_(None))
+                                .values(published_at=_now()))
+            else:
+                session.execute(update(Commentary).where(*mine).values(published_at=None))
+            return True
+
+    def list_published(self, limit: int = PUBLISHED_LIST_MAX) -> list[SavedCommentary]:
+        """The server's library: every notebook's published columns, newest publication first (at most
+        ``limit``). The notebook ids are not part of the result: they are each reader's private key."""
+        with self._read() as session:
+            rows = session.scalars(select(Commentary).where(Commentary.published_at.is_not(None))
+                                   .order_by(Commentary.published_at.desc(), Commentary.id).limit(limit)).all()
+            return [_saved(r) for r in rows]
 
     # -- feeds --------------------------------------------------------------------------------------------------
     def add_feed(self, notebook_id: str, url: object, title: object = "") -> str:
@@ -351,6 +378,11 @@ class Repository:
         with self._write() as session:
             return session.execute(delete(Feed).where(Feed.notebook_id == notebook_id,
                                                       Feed.id == str(feed_id))).rowcount > 0
+
+
+def _saved(row: Commentary) -> SavedCommentary:
+    return SavedCommentary(row.id, row.title, row.author, row.published, row.source_url, row.body,
+                           _utc(row.created_at), _utc(row.published_at) if row.published_at else None)
 
 
 class _Retry(Exception):

@@ -1,0 +1,55 @@
+"""The live preview of a draft: each claim's verdict lines and path chart, each section's chart (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from commentary.charts.claim_path import claim_path_figure
+from commentary.charts.sections import section_figure
+from commentary.document.column import Commentary
+from commentary.scoring import claims as scoring
+from commentary.scoring.summary import claim_lines, overall_line
+from commentary.timeline.events import Event
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """The scored draft: the overall line, one verdict line per claim, and the combined scorecard."""
+
+    overall: str
+    lines: dict[str, tuple[str, str, str]]
+    combined: pd.DataFrame
+    readings: tuple[scoring.Reading, ...]
+
+
+def score_draft(item: Commentary, prices: pd.DataFrame, lang: str) -> DraftPreview:
+    """Every claim of ``item`` scored once on ``prices`` from its publication."""
+    readings = tuple(scoring.readings(item.claims, prices, item.published))
+    combined = scoring.combine_sources(scoring.scorecard_frame(readings))
+    lines = claim_lines(item.claims, combined, lang)
+    return DraftPreview(overall_line(item.claims, combined, lang),
+                        {c.id: line for c, line in zip(item.claims, lines, strict=True)}, combined, readings)
+
+
+def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices: pd.DataFrame,
+                 events: Sequence[Event], lang: str) -> go.Figure:
+    """The claim's path chart (:mod:`commentary.charts.claim_path`), as on the column page."""
+    claim = item.claim(claim_id)
+    if claim is None:
+        raise KeyError(claim_id)
+    paths = scoring.claim_paths(claim, prices, item.published)
+    mine = [r for r in preview.readings if r.claim_id == claim_id]
+    return claim_path_figure(claim, mine, paths, events, lang)
+
+
+def section_preview(item: Commentary, section_id: str, prices: pd.DataFrame, events: Sequence[Event],
+                    lang: str) -> go.Figure | pd.DataFrame:
+    """The section's chart (or event-day table) exactly as the column page will draw it."""
+    section = item.section(section_id)
+    if section is None:
+        raise KeyError(section_id)
+    return section_figure(section, item, prices, events, lang)
