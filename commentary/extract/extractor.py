@@ -19,7 +19,7 @@ from commentary.extract.clean import clean_text
 from commentary.extract.cues import Cue, NumberHit
 from commentary.extract.english import english_cues
 from commentary.extract.horizons import HorizonHit, find_horizons
-from commentary.extract.korean import korean_cues
+from commentary.extract.korean import analyser, korean_cues
 from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
 from commentary.extract.rules import NameEntry, Rules, load_rules
@@ -89,6 +89,8 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     limits = rules.limits
     clean = clean_text(text, int(limits["max_text_chars"]))
     budget = float(time_budget_s if time_budget_s is not None else limits["time_budget_s"])
+    if lang == "ko" or (lang is None and _HANGUL.search(clean)):
+        analyser()  # load the Korean model (seconds, once per process) before the clock starts: the budget is analysis
     deadline = time.monotonic() + budget
     ctx = _Context(rules, tuple(instruments if instruments is not None else all_instruments()), published, lang)
     notes: list[str] = []
