@@ -161,7 +161,8 @@ def _mark(ratio: float, target: float) -> str:
 
 def run(store_dir: Path, repeat: int | None = None, pages: tuple[str, ...] | None = None) -> list[tuple[str, str, str]]:
     """(figure, value, target) rows; ``repeat`` interleaved pairs per figure (default ``$BENCH_BROWSER_REPEAT``
-    or 5); ``pages`` defaults to ``$BENCH_BROWSER_PAGES`` (comma-separated) or every page."""
+    or 5); ``pages`` defaults to ``$BENCH_BROWSER_PAGES`` (comma-separated) or every page, and
+    ``$BENCH_BROWSER_SIZES`` / ``$BENCH_BROWSER_CACHES`` narrow the sizes and caches the same way."""
     repeat = repeat or int(os.environ.get("BENCH_BROWSER_REPEAT", "5"))
     pages = pages or tuple(p for p in os.environ.get("BENCH_BROWSER_PAGES", ",".join(PAGES)).split(",") if p)
     from playwright.sync_api import sync_playwright
@@ -185,8 +186,10 @@ def run(store_dir: Path, repeat: int | None = None, pages: tuple[str, ...] | Non
                         warm.measure(hello_url)
                     finally:
                         warm.close()
-                    for size_name, size in SIZES.items():
-                        for cache in ("cold", "warm"):
+                    sizes = os.environ.get("BENCH_BROWSER_SIZES", ",".join(SIZES)).split(",")
+                    caches = os.environ.get("BENCH_BROWSER_CACHES", "cold,warm").split(",")
+                    for size_name, size in ((n, SIZES[n]) for n in sizes):
+                        for cache in caches:
                             for name in pages:
                                 got = _interleaved(browser, hello_url, f"{url}/{name}?lang=en", size,
                                                    cache == "cold", repeat)
