@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load")
+PARTS = ("store", "network", "pages", "browser", "load", "anatomy")
 
 
 def main() -> None:
@@ -57,6 +57,10 @@ def main() -> None:
             from benchmarks import browser
 
             rows += browser.run(store_dir)
+        if "anatomy" in args.parts:
+            from benchmarks import anatomy
+
+            rows += anatomy.run(store_dir)
         if "load" in args.parts:
             from benchmarks import load
 
@@ -64,6 +68,10 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:<44}  target {target}")
+    if "browser" in args.parts:
+        from benchmarks import browser
+
+        print("\n" + "\n".join(browser.LAST_TABLE))
 
 
 if __name__ == "__main__":

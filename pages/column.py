@@ -62,6 +62,23 @@ def _bundled_readings(version: str, cid: str, as_of: str) -> list:
     return _readings(item, as_of)
 
 
+@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
+def _bundled_path_figure(version: str, cid: str, claim_id: str, language: str, as_of: str):
+    """claim_path_figure for a bundled commentary's claim (building it — its pins and horizon bands — is the
+    slowest part of the page's run; cached per store version, language and as-of, never mutated)."""
+    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
+    claim = item.claim(claim_id)
+    mine = [r for r in _bundled_readings(version, cid, as_of) if r.claim_id == claim_id]
+    return _path_figure(item, claim, mine, language, as_of)
+
+
+def _path_figure(item: Commentary, claim, mine: list, language: str, as_of: str):
+    moment = item.published if as_of == "column" else None
+    paths = claims_mod.claim_paths(claim, loaders.prices(), item.published, moment)
+    return claim_path_figure(claim, mine, paths, _events_or_empty(), language,
+                             last_day=item.published.tz_convert(None) if moment is not None else None)
+
+
 def _readings(item: Commentary, as_of: str) -> list:
     moment = item.published if as_of == "column" else None
     return claims_mod.readings(item.claims, loaders.prices(), item.published, moment)
@@ -320,10 +337,8 @@ if prices_ok and item.claims:
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
     claim = item.claim(chosen)
     mine = [r for r in readings if r.claim_id == chosen]
-    moment = item.published if asof == "column" else None
-    paths = claims_mod.claim_paths(claim, loaders.prices(), item.published, moment)
-    fig = claim_path_figure(claim, mine, paths, _events_or_empty(), LANG,
-                            last_day=item.published.tz_convert(None) if moment is not None else None)
+    fig = (_bundled_path_figure(version, item.id, chosen, LANG, asof) if trusted
+           else _path_figure(item, claim, mine, LANG, asof))
     st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
     detail = pd.DataFrame([{
         tr("기간", "Horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),

@@ -73,19 +73,40 @@ def _moves(version: str, day: dt.date, language: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- widget state <-> URL
 
 
+STATE_KEYS = tuple(K + name for name in ("base", "base_text", "start", "end", "preset", "us", "cn", "bench", "ccy",
+                                          "fx", "weighting", "weights", "day", "pins"))
+SAVED = K + "saved_view"
+SETTINGS = K + "settings"  # the folded settings panel: open or not (its widgets are only built when open)
+
+
 def _seed_state(default: cv.CompareView, first: dt.date, last: dt.date) -> None:
-    """On opening the page: widgets start from the URL (bad values → default + a warning)."""
-    if K + "base" in st.session_state:
+    """On opening the page: widgets start from the URL (bad values → default + a warning). A key Streamlit
+    dropped (its widget was not drawn in the last run: the panel was folded, or the reader was on another page)
+    is taken from the URL again, which every run keeps equal to the view."""
+    state = st.session_state
+    saved = state.get(SAVED, {})  # this session's last view on this page (Streamlit drops widget keys off-page)
+    for key in STATE_KEYS:
+        if key not in state and key in saved:
+            state[key] = saved[key]
+    missing = [key for key in STATE_KEYS if key not in state]
+    if not missing:
+        for key in STATE_KEYS:  # keep the folded panel's values for the next run
+            state[key] = state[key]
+        state[SAVED] = {key: state[key] for key in STATE_KEYS}
         return
     view, problems = cv.parse_query(st.query_params.to_dict(), default, first, last, LANG)
-    st.session_state[PROBLEMS] = problems
-    st.session_state.update({
+    if K + "base" in missing:  # opening the page, not a dropped widget key: say what was wrong with the URL
+        state[PROBLEMS] = problems
+    values = {
         K + "base": view.base, K + "base_text": view.base.isoformat(), K + "start": view.start,
         K + "end": view.end, K + "preset": None,
         K + "us": list(view.us), K + "cn": list(view.cn), K + "bench": list(view.bench),
         K + "ccy": view.ccy, K + "fx": view.fx, K + "weighting": "fixed" if view.weights else "equal",
         K + "weights": view.weights, K + "day": view.day, K + "pins": view.pins,
-    })
+    }
+    for key in STATE_KEYS:
+        state[key] = state[key] if key in state else values[key]
+    state[SAVED] = {key: state[key] for key in STATE_KEYS}
 
 
 def _current_view() -> cv.CompareView:
@@ -188,8 +209,12 @@ def _controls() -> None:
                              help=tr("연초 이후: 전년 마지막 종가부터", "YTD: from the previous year's last close"))
     bar[1].radio(tr("통화", "Currency"), cv.CURRENCIES, key=K + "ccy", horizontal=True, on_change=_touched,
                  format_func={"local": tr("현지 통화", "Local"), "USD": "USD", "KRW": "KRW"}.get)
-    with st.expander(tr("보기 설정: 기준일·기간·바스켓·가중치·사건", "View settings: base date, window, baskets, "
-                                                          "weights, events"), icon=":material/tune:"):
+    panel = st.expander(tr("보기 설정: 기준일·기간·바스켓·가중치·사건", "View settings: base date, window, baskets, "
+                                                           "weights, events"), icon=":material/tune:",
+                        key=SETTINGS, on_change="rerun")
+    if not panel.open:  # folded: its widgets are built only when the reader opens it
+        return
+    with panel:
         c1, c2, c3 = st.columns(3)
         c1.text_input(tr("기준일 (=100, YYYY-MM-DD, Enter로 적용)", "Base date (=100, YYYY-MM-DD, Enter applies)"),
                       key=K + "base_text", max_chars=10, on_change=_on_base_text, args=(first, last))

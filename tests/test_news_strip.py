@@ -162,6 +162,7 @@ def _pins_line(at: AppTest) -> str:
 def test_strip_lists_a_day_and_pins_it(seeded_store: Path) -> None:
     at = AppTest.from_function(_strip_script, default_timeout=60)
     at.session_state["lang"] = "en"
+    at.session_state["t_panel"] = True  # the reader opened the folded "news per day" panel
     at.run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 1 and _pins_line(at) == ""
@@ -179,9 +180,34 @@ def test_strip_lists_a_day_and_pins_it(seeded_store: Path) -> None:
     assert at.session_state["t_pin_day"] is None and _pins_line(at) == ""
 
 
+def test_folded_panel_builds_no_chart_and_keeps_the_pin(seeded_store: Path) -> None:
+    """Folded (the default), the per-day panel costs nothing: no count chart, no widgets. A pin set while it
+    was open survives folding it and opening it again."""
+    at = AppTest.from_function(_strip_script, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 0 and not at.selectbox and not at.toggle
+    at.session_state["t_panel"] = True
+    at.run()
+    at.selectbox(key="t_day").set_value(dt.date(2025, 1, 27)).run()
+    at.toggle(key="t_pin").set_value(True).run()
+    assert at.session_state["t_pin_day"] == "2025-01-27"
+    at.session_state["t_panel"] = False
+    at.run()
+    at.run()  # two runs without the panel's widgets: Streamlit would have dropped their state by now
+    assert len(at.get("plotly_chart")) == 0
+    assert "2025-01-27 Nvidia pre-market down 12% due Deepseek" in _pins_line(at)
+    at.session_state["t_panel"] = True
+    at.run()
+    assert at.toggle(key="t_pin").value is True and at.session_state["t_pin_day"] == "2025-01-27"
+    assert "2025-01-27" in _pins_line(at)
+
+
 def test_strip_without_news_says_so() -> None:
     at = AppTest.from_function(_strip_script, default_timeout=60)
     at.session_state["lang"] = "en"
+    at.session_state["t_panel"] = True
     at.run()
     assert not at.exception
     assert any("No stored news in this period" in c.value for c in at.caption)

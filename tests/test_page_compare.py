@@ -11,10 +11,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import app_page, shown
+from tests.conftest import app_page as open_page
+from tests.conftest import shown
 
 NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
 KRW_0124, KRW_0127 = 1433.93, 1427.63  # KRW=X
+
+
+def app_page(page: str, lang: str = "en", settings: bool = True, **params: str):
+    """The page in AppTest with its folded settings panel opened (as a reader would, to use its widgets)."""
+    at = open_page(page, lang=lang, **params)
+    if settings:
+        at.session_state["cmp_settings"] = True
+        at.run()
+    return at
 
 
 def traces(at) -> dict[str, pd.Series]:
@@ -160,7 +170,7 @@ def test_stats_table_and_csv_download(seeded_store: Path) -> None:
     assert (stats["observations"] > 30).all()
     assert stats.set_index("series").at["US_BASKET", "max_drawdown_pct"] < 0
     assert at.get("download_button")[0].label == "Download statistics (CSV)"
-    assert len(at.get("plotly_chart")) == 4  # main chart, news strip, spread, drawdown
+    assert len(at.get("plotly_chart")) == 3  # main chart, spread, drawdown (the news-count panel is folded)
 
 
 def test_event_day_table(seeded_store: Path) -> None:
@@ -225,3 +235,36 @@ def test_chart_comes_before_the_controls(seeded_store: Path) -> None:
     controls = min(kinds.index(k) for k in ("flex_container", "expander") if k in kinds)
     assert chart < controls, kinds  # the answer first; the segmented bar and the settings panel after it
     assert kinds[:chart] == ["title", "info"]  # nothing but the title and the freshness line above it
+
+
+def test_settings_panel_is_built_only_when_open_and_keeps_the_view_when_folded(seeded_store: Path) -> None:
+    at = app_page("compare", lang="en", settings=False)
+    assert not at.exception
+    assert not at.multiselect and not at.text_input  # folded: none of its widgets is built
+    assert "US big-tech basket" in traces(at) and at.query_params["us"].startswith("NVDA,")
+    at.session_state["cmp_settings"] = True
+    at.run()
+    at.multiselect(key="cmp_us").set_value(["NVDA"]).run()
+    at.text_input(key="cmp_base_text").input("2025-01-10").run()
+    at.session_state["cmp_settings"] = False
+    at.run()
+    at.run()  # runs without the panel's widgets: Streamlit drops a widget's state after such a run
+    assert not at.exception and not at.multiselect
+    assert at.query_params["us"] == "NVDA" and at.query_params["base"] == "2025-01-10"
+    assert traces(at)["US big-tech basket"][pd.Timestamp("2025-01-10")] == pytest.approx(100.0)
+    at.session_state["cmp_settings"] = True
+    at.run()
+    assert at.multiselect(key="cmp_us").value == ["NVDA"]
+
+
+def test_coming_back_from_another_page_draws_the_page(seeded_store: Path) -> None:
+    """Widget keys Streamlit dropped while the reader was on another page are seeded again, so a second visit
+    draws the chart (a session whose widget keys were gone used to stop on KeyError 'cmp_weighting')."""
+    at = app_page("compare", lang="en")
+    at.multiselect(key="cmp_us").set_value(["NVDA", "MSFT"]).run()
+    at.switch_page("pages/fx.py").run()
+    for key in ("cmp_weighting", "cmp_us"):  # as Streamlit drops a widget's key off its page
+        del at.session_state[key]
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert "US big-tech basket" in traces(at) and at.session_state["cmp_weighting"] == "equal"

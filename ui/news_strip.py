@@ -391,9 +391,15 @@ def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] 
                 render_items(more, code, compact=True)
                 if len(picked) > DIGEST_TOP + DIGEST_MORE:
                     st.caption(tr("나머지는 AI 뉴스 페이지에서 볼 수 있습니다.", "See the rest on the AI news page."))
-    with st.expander(tr("날짜별 뉴스 건수 · 차트에 표시", "News per day · pin a day on the chart"),
-                     icon=":material/bar_chart:", expanded=bool(st.session_state.get(f"{key}_pin"))):
-        _day_picker(news, first, last, key, code)
+    for kept in (f"{key}_pin", f"{key}_day", f"{key}_chart_seen"):  # the folded panel's widgets keep their state
+        if kept in st.session_state:
+            st.session_state[kept] = st.session_state[kept]
+    panel = st.expander(tr("날짜별 뉴스 건수 · 차트에 표시", "News per day · pin a day on the chart"),
+                        icon=":material/bar_chart:", expanded=bool(st.session_state.get(f"{key}_pin")),
+                        key=f"{key}_panel", on_change="rerun")
+    if panel.open:  # folded, it costs nothing: the count chart and its widgets are built only when opened
+        with panel:
+            _day_picker(news, first, last, key, code)
 
 
 def _day_picker(news: pd.DataFrame, first: dt.date, last: dt.date, key: str, code: str) -> None:
