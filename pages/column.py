@@ -304,8 +304,8 @@ st.subheader(tr("채점표", "Scorecard"))
 if prices_ok and item.claims:
     table, kinds = scorecard_grid(item.claims, combined, LANG)
     claim_col = table.columns[0]
-    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",
-                 column_config={claim_col: st.column_config.TextColumn(claim_col, width="medium", pinned=True)})
+    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
+                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
     st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
                   "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
                   "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
