@@ -200,7 +200,7 @@ trusted = any(c is item for c in bundled)
 
 # --------------------------------------------------------------------------- header and the answer first
 
-st.header(md_escape(item.title))
+st.subheader(md_escape(item.title))  # the page title is above: a smaller heading keeps the answer on a phone's screen
 published_local = item.published.tz_convert(item.timezone)
 st.caption(f"{md_escape(item.author)} · {fmt_date(item.date, LANG)} · " + tr(
     f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
@@ -232,7 +232,7 @@ def _verdict_summary() -> None:
     lines = []
     verdicts = primary_verdicts(item.claims, combined)
     for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
-        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=160)} — **{md_escape(phrase)}** "
+        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=60)} — **{md_escape(phrase)}** "
                      f"· {md_escape(horizon)}")
     st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))}\n\n"
                 + "\n".join(lines))
@@ -266,7 +266,7 @@ for error in item.claim_errors:
 
 for section in item.sections:
     st.subheader(section.heading(LANG) if trusted else md_escape(section.heading(LANG)))
-    left, right = st.columns([5, 6])
+    right, left = st.columns([6, 5])  # the evidence first: on a phone (columns stacked) it comes before the text
     with left:
         _render_body(trusted, section.body(LANG))
     with right:
