@@ -65,7 +65,8 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         if size == "desktop":
             assert evidence[0] < height, f"{size}: the first section's evidence starts at {evidence[0]:.0f}px"
         else:  # a five-claim summary fills a phone's first screen; the evidence leads its section, before the text
-            assert evidence[0] - heading < 120, f"phone: the evidence is {evidence[0] - heading:.0f}px below its heading"
+            gap = evidence[0] - heading
+            assert gap < 120, f"phone: the evidence is {gap:.0f}px below its heading"
         screenshot(page, f"column-{size}-ko")
         # the scorecard: verdicts (and their % change) within the viewport, no horizontal scroll for them
         grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("[role=columnheader]",
