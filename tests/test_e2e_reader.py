@@ -88,9 +88,8 @@ def _english_ui_strings() -> set[str]:
 ENGLISH_DATES = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}, )?20\d\d\b")
 BANNER_LINES_JS = """() => { const p = [...document.querySelectorAll('[data-testid=stCaptionContainer] p')]
   .find(e => /오프라인 —|저장된 데이터 —|최신 데이터 —/.test(e.innerText));
-  if (!p) return null; const range = document.createRange(); range.selectNodeContents(p);
-  const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top / 12)));
-  return {lines: tops.size, text: p.innerText}; }"""  # lines = distinct rows of the text's boxes (12 px buckets)
+  if (!p) return null; const lh = parseFloat(getComputedStyle(p).lineHeight);
+  return {lines: Math.round(p.getBoundingClientRect().height / lh), text: p.innerText}; }"""  # the text's own <p>
 ALL_PAGES = {"column": "판정 요약", "data": "데이터", "library": "칼럼 목록", "new_column": "새 칼럼", **OWN_PAGES}
 
 
