@@ -219,7 +219,7 @@ trusted = any(c is item for c in bundled)
 
 # --------------------------------------------------------------------------- header and the answer first
 
-st.header(md_escape(item.title))
+st.subheader(md_escape(item.title))  # the page title is above: a smaller heading keeps the answer on a phone's screen
 published_local = item.published.tz_convert(item.timezone)
 st.caption(f"{md_escape(item.author)} · {fmt_date(item.date, LANG)} · " + tr(
     f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
@@ -251,7 +251,7 @@ def _verdict_summary() -> None:
     lines = []
     verdicts = primary_verdicts(item.claims, combined)
     for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
-        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=160)} — **{md_escape(phrase)}** "
+        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=60)} — **{md_escape(phrase)}** "
                      f"· {md_escape(horizon)}")
     st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))}\n\n"
                 + "\n".join(lines))
@@ -285,7 +285,7 @@ for error in item.claim_errors:
 
 for section in item.sections:
     st.subheader(section.heading(LANG) if trusted else md_escape(section.heading(LANG)))
-    left, right = st.columns([5, 6])
+    right, left = st.columns([6, 5])  # the evidence first: on a phone (columns stacked) it comes before the text
     with left:
         _render_body(trusted, section.body(LANG))
     with right:
@@ -323,8 +323,8 @@ st.subheader(tr("채점표", "Scorecard"))
 if prices_ok and item.claims:
     table, kinds = scorecard_grid(item.claims, combined, LANG)
     claim_col = table.columns[0]
-    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",
-                 column_config={claim_col: st.column_config.TextColumn(claim_col, width="medium", pinned=True)})
+    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
+                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
     st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
                   "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
                   "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "

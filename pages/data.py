@@ -14,6 +14,7 @@ from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, pr
 from data_sources.store import Store
 from ui import chrome, loaders
 from ui.i18n import lang, tr
+from ui.reasons import explain
 
 _OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
             "error": ("오류", "error")}
@@ -112,9 +113,11 @@ if missing:
 last = store.last_refresh()
 if last:
     outcome_ko, outcome_en = _OUTCOME.get(str(last.get("outcome")), (str(last.get("outcome")),) * 2)
-    when, message = kst_time(last.get("at"), lang()), md_escape(last.get("message", ""), 3000)
+    when, said = kst_time(last.get("at"), lang()), explain(last.get("message", ""), lang())
+    message = md_escape(said.text, 3000)
     st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
-                  f"Last refresh attempt: {when} — {outcome_en} {message}"))
+                  f"Last refresh attempt: {when} — {outcome_en} {message}"),
+               help=md_escape(said.detail, 3000) if lang() == "ko" and said.detail else None)
 st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
 
 left, right = st.columns(2)
@@ -127,11 +130,13 @@ with left:
                    "This server only reads the shared store; a separate refresher keeps it up to date."))
     elif st.button(tr("지금 갱신", "Refresh now"), icon=":material/refresh:"):
         report = refresh.refresh_all(store, progress=show_bar())
-        if report.offline_reason:
-            reason = md_escape(report.offline_reason, 500)
-            st.warning(tr(f"오프라인: {reason}", f"Offline: {reason}"))
-        for message in report.errors.values():
-            st.warning(md_escape(message, 500))
+        problems = [explain(m, lang()) for m in (report.offline_reason, *report.errors.values()) if m]
+        for i, said in enumerate(problems):  # Korean: the reason in Korean; the raw messages folded below
+            offline = i == 0 and bool(report.offline_reason)
+            st.warning(tr("오프라인: ", "Offline: ") * offline + md_escape(said.text, 500))
+        if problems and lang() == "ko":
+            with st.expander("기술 정보(원문)"):
+                st.text("\n".join(said.detail for said in problems))
         st.success(tr(f"{len(report.fetched):,}개 종목 갱신", f"Updated {len(report.fetched):,} symbols"))
 with right:
     st.subheader(tr("폴더에서 가져오기", "Import from a folder"))

@@ -35,6 +35,7 @@ from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import repository
+from ui.pin_key import render_pin_key
 
 NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
 
@@ -51,7 +52,7 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
     """fx_figure, shared across reruns and sessions (building a figure with many pins is the slow part;
     the cached figure is never mutated)."""
     fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
-                    source_label=source_label, lang=language, history=history)
+                    source_label=source_label, lang=language, history=history, numbered=True)
     return fig.update_layout(height=560)
 
 
@@ -234,6 +235,7 @@ else:
     fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), chart_notes,
                   source_note(view.symbol, L), L, history)
     st.plotly_chart(fig, width="stretch", key="fx_chart")
+    render_pin_key(fig)
 _controls()
 if not main.empty:
     render_news_strip(view.start, view.end, key="fx_news", tags=NEWS_TAGS)

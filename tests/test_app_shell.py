@@ -22,8 +22,9 @@ def test_data_page_offline_shows_status_and_banner(seeded_store: Path) -> None:
     # last day, so it is read from the store), and news earlier still
     prices = Store().read().prices
     fx_end = prices.loc[prices["symbol"].str.contains("KRW|CNY|HKD"), "date"].max().date().isoformat()
-    banner = next(shown(m.value) for m in at.info if m.value.startswith("offline"))
-    assert f"prices as of 2026-08-20 · FX as of {fx_end} · news as of 2026-05-29" in banner
+    banner = next(c for c in at.caption if "offline —" in c.value)
+    assert f"prices as of 2026-08-20 · FX as of {fx_end} · news as of 2026-05-29" in shown(banner.value)
+    assert shown(banner.value).endswith("(DASHBOARD_OFFLINE is set)")
     table = at.dataframe[0].value.set_index("symbol")
     assert table.at["KRW=X", "rows"] == 719 and table.at["KRW=X", "source"] == "import: KRW=X.csv"
     assert table.at["^SOX", "source"] == "no data yet"
@@ -62,7 +63,10 @@ def test_language_switch_persists_across_pages_and_in_url(seeded_store: Path) ->
     assert at.title[0].value == "데이터"
     prices = Store().read().prices
     fx_end = prices.loc[prices["symbol"].str.contains("KRW|CNY|HKD"), "date"].max().date().isoformat()
-    assert any(f"오프라인 — 가격 2026-08-20 · 환율 {fx_end}" in shown(m.value) for m in at.info)
+    banner = next(c for c in at.caption if "오프라인 —" in c.value)
+    assert f"오프라인 — 가격 2026-08-20 · 환율 {fx_end}" in shown(banner.value)
+    assert shown(banner.value).endswith("기준 (오프라인 설정)")  # the reason in a few Korean words
+    assert "DASHBOARD_OFFLINE is set" in shown(banner.proto.help)  # the raw detail folded in the tooltip
 
 
 def test_freshness_line_per_kind() -> None:

@@ -136,3 +136,112 @@ def test_labels_sit_above_the_line() -> None:
     assert tops
     highest_data = (max(CLOSES) - y0) / (y1 - y0)  # the line's top as a fraction of the plot height
     assert highest_data < min(tops) - 0.02
+
+
+# --- the phone layout: numbered badges, laid out so that no two boxes overlap at any supported width ----------
+
+# Explicit estimates of what Chromium draws, independent of the builder's own constants: the plot area's width
+# for a viewport (page padding, y ticks and title, margins and, on a laptop, the sidebar taken off, as measured
+# on the screenshots), the plot's height in the page's 560 px figure, a bold 11 px digit's width and a badge's
+# height (font line + padding + border).
+PLOT_PX = {360: 210.0, 390: 240.0, 1440: 800.0}
+PLOT_HEIGHT_PX = 255.0
+DIGIT_PX, BADGE_H_PX, BADGE_PAD_PX = 7.5, 20.0, 3.0
+KO_CHAR_PX, LATIN_CHAR_PX = 10.0, 6.0  # a 10 px note label
+
+
+def _krw_window(market_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    history = normalise(pd.read_csv(market_dir / "KRW=X.csv").assign(symbol="KRW=X"))
+    return history[(history["date"] >= "2024-12-01") & (history["date"] <= "2025-03-31")], history
+
+
+def _px(fig, x, plot_px: float) -> float:
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    return (pd.Timestamp(x) - lo) / (hi - lo) * plot_px
+
+
+def _badge_boxes(fig, plot_px: float) -> dict[str, tuple[float, float, float, float]]:
+    """(left, right, bottom, top) in pixels of every event badge (centre = its date + its pixel offset)."""
+    out = {}
+    for a in fig.layout.annotations:
+        if (a.name or "").startswith("label:event:"):
+            cx = _px(fig, a.x, plot_px) + (a.ax or 0)
+            cy = a.y * PLOT_HEIGHT_PX - (a.ay or 0)  # ay < 0: drawn above its point
+            half_w = (len(a.text) * DIGIT_PX + 2 * BADGE_PAD_PX) / 2
+            out[a.name] = (cx - half_w, cx + half_w, cy - BADGE_H_PX / 2, cy + BADGE_H_PX / 2)
+    return out
+
+
+def _note_boxes(fig, plot_px: float) -> dict[str, tuple[float, float, float, float]]:
+    from commentary.charts.pins import label_width
+
+    out = {}
+    for a in fig.layout.annotations:
+        if (a.name or "").startswith("label:user:"):
+            text = a.text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+            wide = label_width(text) - len(text)  # wide (Korean) characters
+            width = wide * KO_CHAR_PX + (len(text) - wide) * LATIN_CHAR_PX
+            left = _px(fig, a.x, plot_px) + (a.xshift or 0)
+            cy = a.y * PLOT_HEIGHT_PX
+            out[a.name] = (left, left + width + 4, cy - 7.5, cy + 7.5)  # 10 px text, a 1 px pad
+    return out
+
+
+def _overlaps(boxes: dict) -> list[tuple[str, str]]:
+    items = sorted(boxes.items())
+    return [(n1, n2) for i, (n1, b1) in enumerate(items) for n2, b2 in items[i + 1:]
+            if b1[0] < b2[1] and b2[0] < b1[1] and b1[2] < b2[3] and b2[2] < b1[3]]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("viewport", sorted(PLOT_PX))
+def test_phone_layout_badges_never_overlap(market_dir: Path, viewport: int, lang: str) -> None:
+    window, history = _krw_window(market_dir)
+    fig = fx_figure(window, events=load_events(), lang=lang, history=history, numbered=True)
+    boxes = _badge_boxes(fig, PLOT_PX[viewport])
+    pinned = [e for e in load_events() if pd.Timestamp("2024-12-01") <= pd.Timestamp(e.anchor) <= pd.Timestamp(
+        "2025-03-31")]
+    assert len(boxes) == len(pinned) >= 15  # every event of the column's window has its badge
+    assert not _overlaps(boxes), f"badges overlap at {viewport} px"
+    for left, right, _, _ in boxes.values():  # inside the plot
+        assert left >= -1 and right <= PLOT_PX[viewport] + 1
+
+
+def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: Path) -> None:
+    from commentary.charts.pin_numbers import key_from_figure, key_markdown
+
+    window, history = _krw_window(market_dir)
+    fig = fx_figure(window, events=load_events(), lang="ko", history=history, numbered=True)
+    badges = [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
+    key = key_from_figure(fig.to_plotly_json())  # what the page reads back from the (serialised) figure
+    assert [k.number for k in key] == list(range(1, len(badges) + 1))
+    by_id = {a.name.removeprefix("label:event:"): a for a in badges}
+    for item in key:
+        assert by_id[item.event_id].text == str(item.number)
+        assert pd.Timestamp(by_id[item.event_id].x) == pd.Timestamp(item.date.split(" ~ ")[0])
+    assert [pd.Timestamp(k.date.split(" ~ ")[0]) for k in key] == sorted(pd.Timestamp(k.date.split(" ~ ")[0])
+                                                                         for k in key)
+    fox = next(k for k in key if k.event_id == "trump_fox_interview")
+    text = key_markdown(key, "ko")
+    assert f":violet[**{fox.number}**] 1월 24일 트럼프 인터뷰\\: 대중 관세 신중" in text
+    assert text.startswith(":red[**1**] 2024년 12월 3일 ") and "2025년 1월 17일" in text  # the year when it changes
+    # the badges sit above the line: the data stays under the lower row
+    y0, y1 = fig.layout.yaxis.range
+    assert (window["close"].max() - y0) / (y1 - y0) < min(a.y for a in badges) - 0.02
+    assert fig.layout.showlegend is False and "event-pins" in {t.meta for t in fig.data}
+
+
+def test_phone_layout_notes_are_spaced_for_a_phone_and_escaped(market_dir: Path) -> None:
+    from commentary.charts.pin_numbers import PinKey, key_markdown
+
+    window, history = _krw_window(market_dir)
+    days = ["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-24", "2025-02-03", "2025-03-03"]
+    notes = pd.DataFrame({"id": [f"n{i}" for i in range(len(days))], "date": pd.to_datetime(days),
+                          "label": ["설 연휴 직전 원화 강세", "watch the won", "<b>bold</b>", "딥시크 충격 전",
+                                    "관세 발표", "three-month view"], "note": [""] * len(days)})
+    fig = fx_figure(window, events=load_events(), user_notes=notes, lang="ko", history=history, numbered=True)
+    for viewport in PLOT_PX:
+        assert not _overlaps(_note_boxes(fig, PLOT_PX[viewport])), f"note labels overlap at {viewport} px"
+    assert any(a.text == "(내 메모) &lt;b&gt;bold&lt;/b&gt;" for a in fig.layout.annotations)
+    hostile = key_markdown([PinKey(1, "x", "2025-01-02", "[click](javascript:alert(1)) <img> :red[x]", "fx")], "en")
+    assert "](" not in hostile and "<img>" not in hostile and ":red[x]" not in hostile

@@ -15,6 +15,7 @@ from data_sources.status import freshness, should_auto_refresh
 from data_sources.universe import group_symbols
 from ui import loaders
 from ui.i18n import lang, tr
+from ui.reasons import explain
 
 
 def auto_refresh_on_open() -> None:
@@ -93,7 +94,6 @@ def freshness_banner() -> None:
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
     dates = kind_dates(snap.prices, _news_day())
     line = md_escape(freshness_line(dates, lang()))
-    reason_en, reason_ko = md_escape(state.reason, 300), md_escape(_reason_ko(state.reason), 300)
     if snap.warning:
         st.warning(md_escape(snap.warning, 500))
     if dates["prices"] is None:
@@ -103,28 +103,35 @@ def freshness_banner() -> None:
                         + f":gray[{line}]")
             st.page_link("pages/data.py", label=tr("데이터 페이지로 가기", "Go to the Data page"),
                          icon=":material/database:")
-    elif state.mode == "offline":
-        st.info(tr(f"오프라인 — {line} ({reason_ko})", f"offline — {line} ({reason_en})"), icon=":material/cloud_off:")
-    elif state.mode == "stale":
-        st.info(tr(f"저장된 데이터 — {line} ({reason_ko})", f"stored data — {line} ({reason_en})"),
-                icon=":material/schedule:")
-    else:
-        st.caption(tr(f"최신 데이터 — {line}", f"live data — {line}"))
+        return
+    st.caption(banner_text(state.mode, line, state.reason, lang()), help=banner_help(state.reason, lang()))
 
 
-_REASONS_KO = {
-    "DASHBOARD_OFFLINE is set": "DASHBOARD_OFFLINE 설정으로 네트워크를 쓰지 않음",
-    "not refreshed today": "오늘 아직 갱신하지 않음",
-    "never refreshed from the network": "네트워크에서 갱신한 적 없음",
-}
+BANNER_MODES = {"offline": (":material/cloud_off:", "오프라인", "offline"),
+                "stale": (":material/schedule:", "저장된 데이터", "stored data"),
+                "live": (":material/check_circle:", "최신 데이터", "live data")}
 
 
-def _reason_ko(reason: str) -> str:
-    """Korean for the known freshness reasons; network error details stay as they came."""
-    if reason in _REASONS_KO:
-        return _REASONS_KO[reason]
-    if reason.startswith("network unavailable"):
-        return "네트워크 연결 불가: " + reason.removeprefix("network unavailable").lstrip(": ")
-    if "rate-limiting" in reason:
-        return "야후 파이낸스 요청 한도 초과 (" + reason + ")"
-    return reason
+def banner_text(mode: str, line: str, reason: str, lang_code: str) -> str:
+    """The banner's short line (``line`` already escaped): ``⊘ 오프라인 — 가격 … · 환율 … · 뉴스 … 기준 (네트워크
+    연결 불가)``: the reason in a few words only (live data: none), the rest folded in :func:`banner_help`, so
+    the line stays within two lines on a 390 px phone."""
+    icon, ko, en = BANNER_MODES.get(mode, BANNER_MODES["stale"])
+    text = f"{icon} {ko if lang_code == 'ko' else en} — {line}"
+    if reason and mode != "live":
+        text += f" ({md_escape(explain(reason, lang_code).short, 60)})"
+    return text
+
+
+def banner_help(reason: str, lang_code: str) -> str | None:
+    """The folded part of the banner (its tooltip): the whole reason in the reader's language, then, on a
+    Korean page, the raw technical detail when it says more. None when there is nothing to add."""
+    if not reason:
+        return None
+    said = explain(reason, lang_code)
+    if lang_code != "ko":
+        return md_escape(f"Why: {said.text}", 600)
+    text = md_escape(f"이유: {said.text}", 600)
+    if said.detail and said.detail not in said.text:
+        text += "\n\n" + md_escape(f"기술 정보(원문): {said.detail}", 600)
+    return text

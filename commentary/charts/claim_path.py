@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import add_event_pins, esc
 from commentary.scoring.claims import Reading, divergences
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
@@ -117,7 +118,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                       legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
                       yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
                           ":" in k and k.split(":", 1)[1] in ("cn_tech", "us_bigtech") for k in drawn) else None))
-    return fig
+    return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
 
 
 def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> None:

@@ -9,13 +9,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from commentary.charts.palette import apply_date_axis, colour, dash, hover_date
+from commentary.charts.pin_numbers import NARROW_PLOT_PX, NOTE_LEVEL_STEP, add_numbered_pins
 from commentary.charts.pins import (
+    LEVEL_STEP,
     add_event_pins,
     add_reference_line,
     auto_gap_days,
     esc,
     events_from_annotations,
     keep_labels_off_data,
+    label_width,
 )
 from commentary.timeline.events import Event, events_in_window
 from data_sources.universe import instrument
@@ -68,6 +71,17 @@ def _one_symbol(frame: pd.DataFrame, what: str) -> str:
     return symbols[0]
 
 
+def _wrap_cells(text: str, cells: int) -> list[str]:
+    """``text`` split at spaces into lines of at most ``cells`` display cells (Korean counts 2)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and label_width(lines[-1] + " " + word) <= cells:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _fmt_level(value: float, lang: str) -> str:
     return f"{value:,.1f}원" if lang == "ko" else f"{value:,.1f} KRW"
 
@@ -82,13 +96,13 @@ def _range_selector(lang: str) -> dict:
              dict(count=6, step="month", stepmode="backward"), dict(count=1, step="year", stepmode="todate"),
              dict(count=1, step="year", stepmode="backward"), dict(step="all")]
     return dict(buttons=[{**step, "label": name} for step, name in zip(steps, names, strict=True)],
-                x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=11))
+                x=0, y=1.06, xanchor="left", yanchor="bottom", font=dict(size=11))
 
 
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
               second: pd.DataFrame | None = None, events: Iterable[Event] = (),
               user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
-              lang: str = "ko", history: pd.DataFrame | None = None) -> go.Figure:
+              lang: str = "ko", history: pd.DataFrame | None = None, numbered: bool = False) -> go.Figure:
     """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
 
     ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
@@ -100,6 +114,10 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     ``history`` (the same symbol's full stored series) adds range buttons and a range slider over it; the
     x axis opens on ``rate``'s dates (never wider, whatever the pins), the y axis on ``rate``'s values, and
     the pins' labels are laid out for that window, in a band the lines do not reach.
+
+    ``numbered=True`` (the USD/KRW page) pins events as numbered badges laid out to read on a phone, with the
+    key in ``fig.layout.meta["pins"]`` for the page to print under the chart (see ``charts.pin_numbers``);
+    reader notes keep their labels, spaced for a phone's width too.
     """
     ko = lang == "ko"
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -137,10 +155,16 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     if ref_level is not None:
         add_reference_line(fig, ref_level, _fmt_level(ref_level, lang))
     start, end = data["date"].min(), data["date"].max()
+    day_pad = pd.Timedelta(hours=12)
     gap = auto_gap_days(float((end - start).days))
-    add_event_pins(fig, events_in_window(list(events or ()), start, end), lang, min_gap_days=gap)
+    pinned = events_in_window(list(events or ()), start, end)
+    if numbered:
+        add_numbered_pins(fig, pinned, lang, (start - day_pad, end + day_pad))
+    else:
+        add_event_pins(fig, pinned, lang, min_gap_days=gap)
     notes = events_from_annotations(user_notes) if isinstance(user_notes, pd.DataFrame) else list(user_notes or [])
-    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True, min_gap_days=gap)
+    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True, min_gap_days=gap,
+                   plot_px=NARROW_PLOT_PX if numbered else None, level_step=NOTE_LEVEL_STEP if numbered else LEVEL_STEP)
     if candles:
         low, high = float(data["low"].min()), float(data["high"].max())
     else:
@@ -151,22 +175,28 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     if not fig.layout.yaxis.range:
         pad = (high - low) * 0.08 or 1.0
         fig.update_layout(yaxis=dict(range=[low - pad, high + pad], autorange=False))
-    if history is not None and len(history) and not candles:
+    slider = history is not None and len(history) > 0
+    if slider and not candles:
         full = history.sort_values("date")
         fig.data[0].x, fig.data[0].y = tuple(full["date"]), tuple(full["close"])  # after the pins' layout
-    fig.add_annotation(text=" · ".join(sources), x=0, y=-0.09, xref="paper", yref="paper", showarrow=False,
-                       xanchor="left", yanchor="top", font=dict(size=10, color="#666666"), name="source")
+    source_text = " · ".join(sources)
+    if numbered:  # a phone's plot is ~35 cells wide: wrap the source line rather than cut it off
+        source_text = "<br>".join(_wrap_cells(source_text, 36))
+    fig.add_annotation(text=source_text, x=0, y=-0.26 if slider else -0.09, xref="paper", yref="paper",
+                       showarrow=False, align="left", xanchor="left", yanchor="top",
+                       font=dict(size=10, color="#666666"), name="source")
     fig.update_yaxes(title_text="원/달러 (원)" if ko else "KRW per USD", secondary_y=False)
     title = f"{_name(symbol, lang)} · {symbol}"
-    slider = history is not None and len(history) > 0
-    day_pad = pd.Timedelta(hours=12)
+    right = 60 if second is not None and len(second) else 16
     fig.update_layout(
         title=dict(text=esc(title), subtitle=dict(text=esc(subtitle))),
         xaxis=dict(type="date", range=[start - day_pad, end + day_pad], autorange=False,
                    rangeslider=dict(visible=slider, thickness=0.08),
                    rangeselector=_range_selector(lang) if slider else None),
-        hovermode="closest", margin=dict(t=100, b=90, l=60, r=60),
+        hovermode="closest", margin=dict(t=100, b=120 if numbered else 90, l=60, r=right if numbered else 60),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )
+    if numbered and right == 16:  # one line, named by the title; the key under the chart explains the pins
+        fig.update_layout(showlegend=False)
     fig.update_yaxes(tickformat=",.0f", secondary_y=False)
     return apply_date_axis(fig, lang)

@@ -64,6 +64,12 @@ def label_days(text: str, span_days: float) -> int:
     return math.ceil(label_width(text) * span_days / CHARS_ACROSS)
 
 
+def label_px(text: str, font_size: float = 10) -> float:
+    """Estimated pixel width of a label: 0.6 em per character cell (a Korean glyph is 2 cells, ~1.2 em), plus
+    the 6 px shift off its marker and the box padding."""
+    return label_width(text) * 0.6 * font_size + 10
+
+
 def stagger_levels(dates: Sequence[dt.date | pd.Timestamp | str], min_gap_days: int = 7,
                    n_levels: int = N_LEVELS, busy_days: Sequence[int] | None = None,
                    collapse: bool = False, priorities: Sequence[int] | None = None) -> list[int | None]:
@@ -162,7 +168,8 @@ def hover_text(event: Event, lang: str, user: bool = False) -> str:
 
 def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: str | float = "paper",
                    row: int | None = None, user: bool = False, *, min_gap_days: int | None = None,
-                   n_levels: int = N_LEVELS) -> go.Figure:
+                   n_levels: int = N_LEVELS, plot_px: float | None = None,
+                   level_step: float = LEVEL_STEP) -> go.Figure:
     """Pin ``events`` on ``fig`` (in place; returned for chaining).
 
     Point events get a dotted vertical line, a marker (hover = full note, publisher, URL) and a short
@@ -172,7 +179,10 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
     bottom up; a pin that finds no free level keeps its line, marker and hover but shows no label
     (collapsed), so labels never pile on top of each other in a long window.  A label keeps its level
     busy for ``min_gap_days`` (default :func:`auto_gap_days` of the span covered by the figure's data and
-    the events) or the days its text covers, whichever is longer.
+    the events) or the days its text covers, whichever is longer; with ``plot_px`` (the narrowest plot width
+    the chart must read at) the days a label covers come from its pixel width (:func:`label_px`) at that width,
+    so labels that do not overlap there do not overlap on any wider screen. ``level_step``: the paper fraction
+    between levels (larger for a short plot, so that two levels' boxes never touch).
     """
     events = sorted(events, key=lambda e: (e.anchor, e.id))
     if not events:
@@ -186,8 +196,9 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
     span = _span_days(fig, events)
     if min_gap_days is None:
         min_gap_days = auto_gap_days(span)
-    levels = stagger_levels([e.anchor for e in events], min_gap_days, n_levels,
-                            busy_days=[label_days(text, span) for text in labels], collapse=True,
+    busy = ([label_days(text, span) for text in labels] if plot_px is None
+            else [math.ceil(label_px(text) / plot_px * span) + 1 for text in labels])
+    levels = stagger_levels([e.anchor for e in events], min_gap_days, n_levels, busy_days=busy, collapse=True,
                             priorities=[e.priority for e in events])
     pin_y = _overlay_axis(fig, xref, yref) if on_paper else yref
     domain = f"{yref} domain"
@@ -197,7 +208,7 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
         level = n_levels - 1 if slot is None else slot  # a collapsed pin: marker and hover, no label
         x = pd.Timestamp(event.anchor)
         level_y = float(y_ref) if not on_paper else (
-            USER_LEVEL_BOTTOM + level * LEVEL_STEP if user else LEVEL_TOP - level * LEVEL_STEP)
+            USER_LEVEL_BOTTOM + level * level_step if user else LEVEL_TOP - level * level_step)
         tag = f"{'user' if user else 'event'}:{event.id}"
         if event.is_range:
             fig.add_shape(type="rect", xref=xref, yref=domain, x0=x, x1=pd.Timestamp(event.end) + pd.Timedelta(days=1),

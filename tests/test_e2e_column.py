@@ -1,0 +1,104 @@
+"""The column page as a reader sees it, in headless Chromium at 1440×900 and 390×844 against a real
+``streamlit run app.py`` on the seeded store (offline): the answer first, the first section's evidence in the
+first screen, the scorecard's verdicts without horizontal scrolling, and an as-of view without "None".
+Screenshots: test-artifacts/column-*.png."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM_ARGS, chromium_path, screenshot, streamlit_server, wait_for_app
+from tests.test_e2e_reader import SIZES, _charts
+
+pytestmark = pytest.mark.browser
+
+BOX_JS = """(text) => {
+  const el = [...document.querySelectorAll('[data-testid=stMarkdownContainer]')].find(e => e.innerText.includes(text));
+  if (!el) return null;
+  const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY};
+}"""
+HEADING_JS = """() => { const h = [...document.querySelectorAll('h3')].find(e => e.innerText.includes('딥시크 충격'));
+  return h ? h.getBoundingClientRect().top + window.scrollY : null; }"""
+EVIDENCE_JS = """() => [...document.querySelectorAll('.js-plotly-plot, [data-testid=stDataFrame]')]
+  .filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect().top + window.scrollY).sort((a, b) => a - b)"""
+
+
+@pytest.fixture(scope="module")
+def server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    store = tmp_path_factory.mktemp("column-store")
+    shutil.copytree(_seeded_template, store, dirs_exist_ok=True)
+    with streamlit_server(store) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_column_page_answers_first_and_fits_the_screen(server: str, browser, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/column?lang=ko")
+        wait_for_app(page, "판정 요약", timeout=120_000)
+        _charts(page)
+        summary = page.evaluate(BOX_JS, "판정 요약")
+        assert summary is not None and summary["top"] < height, f"verdict summary starts at {summary}"
+        overall = page.evaluate(BOX_JS, "적중 1, 빗나감 3, 출처에 따라 다름 1")
+        assert overall is not None and overall["top"] + 24 <= height, "the overall verdict is not on the first screen"
+        evidence = page.evaluate(EVIDENCE_JS)
+        heading = page.evaluate(HEADING_JS)
+        assert evidence and heading, "no section evidence or heading"
+        if size == "desktop":
+            assert evidence[0] < height, f"{size}: the first section's evidence starts at {evidence[0]:.0f}px"
+        else:  # a five-claim summary fills a phone's first screen; the evidence leads its section, before the text
+            gap = evidence[0] - heading
+            assert gap < 120, f"phone: the evidence is {gap:.0f}px below its heading"
+        screenshot(page, f"column-{size}-ko")
+        # the scorecard: verdicts (and their % change) within the viewport, no horizontal scroll for them
+        grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("[role=columnheader]",
+                                                                                has_text="판정 (기준 기간)")).first
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        header = grid.locator("[role=columnheader]", has_text="판정 (기준 기간)").first
+        assert int(header.get_attribute("aria-colindex")) == 2  # right after the (pinned, 140 px) claim
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1  # no page-wide scroll
+        screenshot(page, f"column-scorecard-{size}-ko")
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/column?lang=ko&asof=column")
+        wait_for_app(page, "판정 요약", timeout=120_000)
+        _charts(page)
+        text = page.inner_text("body")
+        assert "칼럼 날짜 기준" in text and "나중에 판정" in text
+        cells = page.evaluate("() => [...document.querySelectorAll('[role=gridcell]')].map(c => c.textContent)")
+        assert cells, "the grids' accessible cells were not found"
+        for shown_text in (text, *cells):
+            assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, shown_text[:200]
+        screenshot(page, f"column-asof-{size}-ko")
+    finally:
+        context.close()
