@@ -9,7 +9,10 @@ Rules:
 - a bar whose session has not closed is not stored (it is fetched again once final);
 - when the overlap shows Yahoo re-adjusted a symbol (a split, a dividend, a corrected close beyond
   ``REBASE_TOLERANCE``), that symbol's full history is fetched again and replaces the stored one in
-  one atomic write; its provenance says when and why (``rebased_at``, ``rebase_reason``);
+  one atomic write; its provenance says when and why (``rebased_at``, ``rebase_reason``); when that
+  full re-fetch fails, the stored series is kept as it is (none of the new rows either, so it stays on
+  one basis) and its provenance says so (``rebase_failed_at``, ``rebase_failed_reason``) until a
+  later re-base succeeds;
 - the whole price refresh has one deadline (``DASHBOARD_PRICE_DEADLINE_S``, default 30 s), yfinance's
   cookie and crumb calls included; every symbol failing the same network way means offline;
 - a symbol that comes back empty gets its own classified error and the others are stored;
@@ -49,6 +52,7 @@ class RefreshReport:
     offline_reason: str | None = None  # set when the network could not be used at all
     download_calls: int = 0
     rebased: dict[str, str] = field(default_factory=dict)  # symbol -> why its history was replaced
+    rebase_failed: dict[str, str] = field(default_factory=dict)  # symbol -> why it needed one, why that failed
     retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries
     seconds: float = 0.0
 
@@ -150,7 +154,10 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
         report.fetched[symbol] = len(rows)
         provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso}
         if symbol in report.rebased:
-            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol]}
+            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol],
+                                   "rebase_failed_at": "", "rebase_failed_reason": ""}
+    for symbol, why in report.rebase_failed.items():  # rows untouched; not marked checked, so asked again
+        provenance[symbol] = {"rebase_failed_at": iso, "rebase_failed_reason": why}
     store.upsert(tidy, provenance, replace=set(report.rebased))
     report.seconds = time.monotonic() - began
     _step(progress, 1.0, f"stored {len(tidy)} rows for {len(report.fetched)} symbols")
@@ -172,8 +179,10 @@ def _rebase(tidy: pd.DataFrame, reasons: dict[str, str], stored: pd.DataFrame, n
         rows = full.prices[full.prices["symbol"] == symbol]
         if symbol in full.failures or rows.empty:
             why = full.failures.get(symbol, yahoo.Failure("no_rows", "no rows came back")).message
-            report.errors[symbol] = (f"{symbol}: {reason}; its full history could not be fetched again ({why}), "
-                                     "so the stored series was kept unchanged and nothing new was stored")
+            report.rebase_failed[symbol] = f"{reason}; the full re-fetch failed ({why})"
+            report.errors[symbol] = (f"{symbol}: a re-base was needed: {reason}; its full history could not be "
+                                     f"fetched again ({why}), so the stored series was kept unchanged and nothing "
+                                     "new was stored")
             continue
         report.rebased[symbol] = reason
         keep = pd.concat([keep, rows], ignore_index=True)

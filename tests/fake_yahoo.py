@@ -53,6 +53,7 @@ class Fault:
 
     kind: str
     times: int | None = None  # None: for ever
+    history_before: date | None = None  # only requests asking from before this date (a long history)
 
 
 @dataclass
@@ -109,10 +110,12 @@ class FakeYahoo:
     _frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     # -- what the tests set ---------------------------------------------------------------
-    def fail(self, symbol: str, kind: str, times: int | None = None) -> None:
-        """Make ``symbol``'s chart requests (``"*"``: every request) fail with ``kind`` (see ``FAULTS``)."""
+    def fail(self, symbol: str, kind: str, times: int | None = None, history_before: date | None = None) -> None:
+        """Make ``symbol``'s chart requests (``"*"``: every request) fail with ``kind`` (see ``FAULTS``);
+        with ``history_before``, only the chart requests whose ``period1`` lies before that date (a
+        full-history request fails while a few recent days still come back)."""
         assert kind in FAULTS, kind
-        self.faults[symbol] = Fault(kind, times)
+        self.faults[symbol] = Fault(kind, times, history_before)
 
     def split(self, symbol: str, day: date, ratio: float) -> None:
         """A ``ratio``:1 split effective ``day``: once it happened (``asof`` ≥ ``day``), trading is at the
@@ -241,12 +244,14 @@ class FakeYahoo:
         return 200, {"chart": {"result": [result], "error": None}}
 
     # -- the fault that applies to one request ------------------------------------------------
-    def fault_for(self, symbol: str | None) -> str | None:
+    def fault_for(self, symbol: str | None, query: dict[str, str] | None = None) -> str | None:
         """The fault for this request (consuming one of its ``times``), or None."""
         with self._lock:
             for key in ((symbol,) if symbol else ()) + ("*",):
                 fault = self.faults.get(key)
                 if fault is None:
+                    continue
+                if fault.history_before is not None and not _asks_before(query or {}, fault.history_before):
                     continue
                 if fault.times is not None:
                     if fault.times <= 0:
@@ -254,6 +259,14 @@ class FakeYahoo:
                     fault.times -= 1
                 return fault.kind
         return None
+
+
+def _asks_before(query: dict[str, str], day: date) -> bool:
+    """Whether a chart query's ``period1`` lies before ``day`` (False for the time-zone probe)."""
+    try:
+        return datetime.fromtimestamp(int(query["period1"]), UTC).date() < day
+    except (KeyError, ValueError):
+        return False
 
 
 def _floats(series: pd.Series) -> list:
@@ -278,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         symbol = path.rsplit("/", 1)[-1] if path.startswith("/v8/finance/chart/") else None
-        fault = fake.fault_for(symbol)
+        fault = fake.fault_for(symbol, query)
         with fake._lock:
             fake.requests.append({"path": path, "query": query, "symbol": symbol, "fault": fault,
                                   "at": time.time()})
