@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -40,6 +40,7 @@ import pytest
 
 from data_sources import yahoo
 from data_sources.universe import instrument
+from tests.loopback import LoopbackServer, serving
 
 CRUMB = "fAkEcRuMb7x"
 FAULTS = ("404", "429", "stall", "reset", "garbage", "tls")
@@ -346,9 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(LoopbackServer):
     fake: FakeYahoo
 
 
@@ -385,19 +384,14 @@ def reset_yfinance_state() -> None:
 def serve(market_dir: Path, **state) -> Iterator[FakeYahoo]:
     """Run a :class:`FakeYahoo` on 127.0.0.1 (a free port) for the ``with`` block."""
     fake = FakeYahoo(market_dir, **state)
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = _Server(_Handler)
     server.fake = fake
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="fake-yahoo", daemon=True)
-    thread.start()
+    fake.port = server.port
     reset_yfinance_state()
     try:
-        yield fake
+        with serving(server, "fake-yahoo", fake._stop):
+            yield fake
     finally:
-        fake._stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
         reset_yfinance_state()
 
 
