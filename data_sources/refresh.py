@@ -15,7 +15,9 @@ Rules:
   later re-base succeeds;
 - the whole price refresh has one deadline (``DASHBOARD_PRICE_DEADLINE_S``, default 30 s), yfinance's
   cookie and crumb calls included; every symbol failing the same network way means offline;
-- a symbol that comes back empty gets its own classified error and the others are stored;
+- a symbol that comes back empty gets its own classified error (also kept in its provenance as
+  ``refresh_error``, cleared by its next fetch) and the others are stored;
+- the symbols asked for are the universe's plus those readers added (``universe.all_instruments``);
 - nothing stored is removed or overwritten when a refresh fails.
 """
 
@@ -123,7 +125,8 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     deadline_at = began + (deadline_s if deadline_s is not None else price_deadline())
     stamp = now or now_utc()
     snapshot = store.read()
-    starts, report.fresh = plan(summarise(snapshot), snapshot.series, symbols or yahoo_symbols(), stamp)
+    universe = symbols or yahoo_symbols(store.root, added=True)  # readers' added symbols too
+    starts, report.fresh = plan(summarise(snapshot), snapshot.series, universe, stamp)
     if not starts:
         _step(progress, 1.0, "everything is up to date")
         return report
@@ -152,12 +155,15 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     provenance = {}
     for symbol, rows in tidy.groupby("symbol"):
         report.fetched[symbol] = len(rows)
-        provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso}
+        provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso, "refresh_error": ""}
         if symbol in report.rebased:
             provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol],
                                    "rebase_failed_at": "", "rebase_failed_reason": ""}
     for symbol, why in report.rebase_failed.items():  # rows untouched; not marked checked, so asked again
         provenance[symbol] = {"rebase_failed_at": iso, "rebase_failed_reason": why}
+    for symbol, failure in result.failures.items():  # why a symbol got nothing (status shows it)
+        if symbol not in report.fetched:
+            provenance.setdefault(symbol, {}).update(refresh_error=failure.message, refresh_error_at=iso)
     store.upsert(tidy, provenance, replace=set(report.rebased))
     report.seconds = time.monotonic() - began
     _step(progress, 1.0, f"stored {len(tidy)} rows for {len(report.fetched)} symbols")

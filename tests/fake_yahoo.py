@@ -66,6 +66,15 @@ class Live:
 
 
 @dataclass
+class Listing:
+    """A symbol Yahoo knows outside the universe: whose CSV rows it serves, and its names."""
+
+    rows_of: str
+    long_name: str
+    short_name: str
+
+
+@dataclass
 class Market:
     """Where a symbol trades, as Yahoo's meta says it."""
 
@@ -74,6 +83,9 @@ class Market:
     close_hm: tuple[int, int]
     kind: str
     exchange: str
+
+
+_FULL_EXCHANGE = {"NMS": "NasdaqGS", "HKG": "HKSE", "KSC": "KSE", "CCY": "CCY"}
 
 
 def market(symbol: str) -> Market:
@@ -103,6 +115,7 @@ class FakeYahoo:
     splits: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     dividends: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     corrections: dict[str, dict[date, float]] = field(default_factory=dict)
+    listings: dict[str, Listing] = field(default_factory=dict)  # symbols outside the universe (see ``add_listing``)
     requests: list[dict] = field(default_factory=list)
     stall_s: float = 120.0
     port: int = 0
@@ -132,6 +145,11 @@ class FakeYahoo:
         """Yahoo corrects one stored close (a bad print fixed later)."""
         self.corrections.setdefault(symbol, {})[day] = close
 
+    def add_listing(self, symbol: str, rows_of: str, long_name: str, short_name: str | None = None) -> None:
+        """Make Yahoo know ``symbol`` (one outside the universe, as a reader would add): it serves the
+        real rows of ``rows_of``'s CSV under that ticker, with these names in its chart ``meta``."""
+        self.listings[symbol] = Listing(rows_of, long_name, short_name or long_name)
+
     def session(self, deadline_s: float = 30.0) -> RoutedSession:
         """A real curl_cffi session (the app's DeadlineSession) routed to this server."""
         return RoutedSession(self, time.monotonic() + deadline_s)
@@ -146,7 +164,8 @@ class FakeYahoo:
         """The symbol's daily rows as Yahoo would serve them now (with splits/dividends applied)."""
         with self._lock:
             if symbol not in self._frames:
-                path = self.market_dir / f"{symbol}.csv"
+                listing = self.listings.get(symbol)
+                path = self.market_dir / f"{listing.rows_of if listing else symbol}.csv"
                 self._frames[symbol] = (pd.read_csv(path, parse_dates=["date"]).set_index("date")
                                         if path.exists() else None)
         base = self._frames[symbol]
@@ -227,7 +246,8 @@ class FakeYahoo:
             "currency": "USD" if where.tz == "America/New_York" else ("HKD" if where.tz == "Asia/Hong_Kong" else
                                                                        "KRW" if where.tz == "Asia/Seoul" else
                                                                        symbol[:3]),
-            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": where.exchange,
+            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": _FULL_EXCHANGE[where.exchange],
+            **self.names(symbol),
             "instrumentType": where.kind, "firstTradeDate": ts[0] if ts else None,
             "regularMarketTime": ts[-1] if ts else None, "hasPrePostMarketData": where.kind != "CURRENCY",
             "gmtoffset": offset, "timezone": regular_start.tzname(), "exchangeTimezoneName": where.tz,
@@ -243,6 +263,14 @@ class FakeYahoo:
         if not ts:
             result = {"meta": meta, "indicators": {"quote": [{}], "adjclose": [{}]}}
         return 200, {"chart": {"result": [result], "error": None}}
+
+    def names(self, symbol: str) -> dict[str, str]:
+        """``longName``/``shortName`` of the chart meta (Yahoo sends both for a listed symbol)."""
+        listing = self.listings.get(symbol)
+        if listing:
+            return {"longName": listing.long_name, "shortName": listing.short_name}
+        inst = instrument(symbol)
+        return {"longName": inst.name_en, "shortName": inst.name_en} if inst else {}
 
     # -- the fault that applies to one request ------------------------------------------------
     def fault_for(self, symbol: str | None, query: dict[str, str] | None = None) -> str | None:
