@@ -99,9 +99,14 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:
-    table = status_table(store.read())
+    snapshot = store.read()
+    table = status_table(snapshot)
     print(table.to_string(index=False))
     last = store.last_refresh()
+    added = custom_symbols.status_frame(store.root, snapshot, last)
+    if len(added):
+        print("\nadded symbols (python -m data_sources add):")
+        print(added.to_string(index=False))
     if last:
         print(f"\nlast refresh: {last.get('at')} {last.get('outcome')} {last.get('message', '')}".rstrip())
     print(f"store: {store.root}")

@@ -9,10 +9,15 @@ Rules:
 - a bar whose session has not closed is not stored (it is fetched again once final);
 - when the overlap shows Yahoo re-adjusted a symbol (a split, a dividend, a corrected close beyond
   ``REBASE_TOLERANCE``), that symbol's full history is fetched again and replaces the stored one in
-  one atomic write; its provenance says when and why (``rebased_at``, ``rebase_reason``);
+  one atomic write; its provenance says when and why (``rebased_at``, ``rebase_reason``); when that
+  full re-fetch fails, the stored series is kept as it is (none of the new rows either, so it stays on
+  one basis) and its provenance says so (``rebase_failed_at``, ``rebase_failed_reason``) until a
+  later re-base succeeds;
 - the whole price refresh has one deadline (``DASHBOARD_PRICE_DEADLINE_S``, default 30 s), yfinance's
   cookie and crumb calls included; every symbol failing the same network way means offline;
-- a symbol that comes back empty gets its own classified error and the others are stored;
+- a symbol that comes back empty gets its own classified error (also kept in its provenance as
+  ``refresh_error``, cleared by its next fetch) and the others are stored;
+- the symbols asked for are the universe's plus those readers added (``universe.all_instruments``);
 - nothing stored is removed or overwritten when a refresh fails.
 """
 
@@ -49,6 +54,7 @@ class RefreshReport:
     offline_reason: str | None = None  # set when the network could not be used at all
     download_calls: int = 0
     rebased: dict[str, str] = field(default_factory=dict)  # symbol -> why its history was replaced
+    rebase_failed: dict[str, str] = field(default_factory=dict)  # symbol -> why it needed one, why that failed
     retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries
     seconds: float = 0.0
 
@@ -119,7 +125,8 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     deadline_at = began + (deadline_s if deadline_s is not None else price_deadline())
     stamp = now or now_utc()
     snapshot = store.read()
-    starts, report.fresh = plan(summarise(snapshot), snapshot.series, symbols or yahoo_symbols(), stamp)
+    universe = symbols or yahoo_symbols(store.root, added=True)  # readers' added symbols too
+    starts, report.fresh = plan(summarise(snapshot), snapshot.series, universe, stamp)
     if not starts:
         _step(progress, 1.0, "everything is up to date")
         return report
@@ -148,9 +155,15 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     provenance = {}
     for symbol, rows in tidy.groupby("symbol"):
         report.fetched[symbol] = len(rows)
-        provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso}
+        provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso, "refresh_error": ""}
         if symbol in report.rebased:
-            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol]}
+            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol],
+                                   "rebase_failed_at": "", "rebase_failed_reason": ""}
+    for symbol, why in report.rebase_failed.items():  # rows untouched; not marked checked, so asked again
+        provenance[symbol] = {"rebase_failed_at": iso, "rebase_failed_reason": why}
+    for symbol, failure in result.failures.items():  # why a symbol got nothing (status shows it)
+        if symbol not in report.fetched:
+            provenance.setdefault(symbol, {}).update(refresh_error=failure.message, refresh_error_at=iso)
     store.upsert(tidy, provenance, replace=set(report.rebased))
     report.seconds = time.monotonic() - began
     _step(progress, 1.0, f"stored {len(tidy)} rows for {len(report.fetched)} symbols")
@@ -172,8 +185,10 @@ def _rebase(tidy: pd.DataFrame, reasons: dict[str, str], stored: pd.DataFrame, n
         rows = full.prices[full.prices["symbol"] == symbol]
         if symbol in full.failures or rows.empty:
             why = full.failures.get(symbol, yahoo.Failure("no_rows", "no rows came back")).message
-            report.errors[symbol] = (f"{symbol}: {reason}; its full history could not be fetched again ({why}), "
-                                     "so the stored series was kept unchanged and nothing new was stored")
+            report.rebase_failed[symbol] = f"{reason}; the full re-fetch failed ({why})"
+            report.errors[symbol] = (f"{symbol}: a re-base was needed: {reason}; its full history could not be "
+                                     f"fetched again ({why}), so the stored series was kept unchanged and nothing "
+                                     "new was stored")
             continue
         report.rebased[symbol] = reason
         keep = pd.concat([keep, rows], ignore_index=True)

@@ -97,11 +97,19 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = 
 
 
 def _rebased_note(info: dict, lang: str) -> str:
-    """When and why the series' history was replaced by a re-adjusted one (provenance of the refresh)."""
-    if not info.get("rebased_at"):
-        return ""
-    when = str(info["rebased_at"])[:10]
-    return (f"re-based {when}: " if lang == "en" else f"{when} 전체 재수집: ") + str(info.get("rebase_reason", ""))
+    """When and why the series' history was replaced by a re-adjusted one, and a re-base that was
+    needed but failed (the stored series kept); from the refresh's provenance."""
+    notes = []
+    if info.get("rebased_at"):
+        when = str(info["rebased_at"])[:10]
+        notes.append((f"re-based {when}: " if lang == "en" else f"{when} 전체 재수집: ")
+                     + str(info.get("rebase_reason", "")))
+    if info.get("rebase_failed_at"):
+        when = str(info["rebase_failed_at"])[:10]
+        notes.append((f"re-base needed {when} but the full re-fetch failed; stored series kept: " if lang == "en"
+                      else f"{when} 전체 재수집이 필요했으나 실패해 저장된 시리즈를 유지: ")
+                     + str(info.get("rebase_failed_reason", "")))
+    return "; ".join(notes)
 
 
 def data_as_of(snapshot: PriceSnapshot) -> pd.Timestamp | None:

@@ -136,9 +136,11 @@ def all_instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:
     return UNIVERSE + custom_symbols.instruments(store_root)
 
 
-def yahoo_symbols() -> list[str]:
-    """Symbols fetched from Yahoo Finance."""
-    return [i.symbol for i in UNIVERSE if i.source == "yahoo"]
+def yahoo_symbols(store_root: Path | None = None, added: bool = False) -> list[str]:
+    """Symbols fetched from Yahoo Finance: the universe's, and with ``added=True`` also the symbols
+    readers added to the store at ``store_root`` (see :func:`all_instruments`)."""
+    instruments = all_instruments(store_root) if added else UNIVERSE
+    return [i.symbol for i in instruments if i.source == "yahoo"]
 
 
 def group_symbols(group: Group) -> list[str]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
+
+from tests.loopback import LoopbackServer, serving
 
 PATH = "/stats/eurofxref/eurofxref-hist.zip"
 
@@ -105,8 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(LoopbackServer):
     fake: FakeEcb
 
 
@@ -114,16 +114,8 @@ class _Server(ThreadingHTTPServer):
 def serve(raw_dir: Path, mode: str = "ok", until: str | None = None) -> Iterator[FakeEcb]:
     """Run a :class:`FakeEcb` on 127.0.0.1 (a free port) for the ``with`` block."""
     fake = FakeEcb(eurofxref_zip(raw_dir, until), mode)
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = _Server(_Handler)
     server.fake = fake
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="fake-ecb", daemon=True)
-    thread.start()
-    try:
+    fake.port = server.port
+    with serving(server, "fake-ecb", fake._stop):
         yield fake
-    finally:
-        fake._stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        time.sleep(0)

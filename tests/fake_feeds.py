@@ -25,13 +25,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.conftest import NEWS_DIR, _need
+from tests.loopback import LoopbackServer, serving
 
 SNAPSHOT = "reddit-localllama-20250127.xml"
 LAST_MODIFIED = email.utils.format_datetime(email.utils.parsedate_to_datetime("Mon, 27 Jan 2025 14:00:00 GMT"),
@@ -134,23 +135,16 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(404, b"no route", "text/plain")
 
 
-class FeedServer(ThreadingHTTPServer):
+class FeedServer(LoopbackServer):
     """The threaded fake server; ``url(path)`` builds an address on it."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, news_dir: Path) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.news_dir = news_dir
         self.hits: Counter[str] = Counter()
         self.seen: list[tuple[str, dict[str, str]]] = []
         self.stopping = threading.Event()
         self.bodies: dict[str, bytes] = {}
-
-    def url(self, path: str) -> str:
-        """``http://127.0.0.1:PORT`` + ``path``."""
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
 
 
 def closed_port() -> int:
@@ -166,14 +160,7 @@ def closed_port() -> int:
 def feed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
     """A running fake feed server; online, with 127.0.0.1 allow-listed for this test only."""
     server = FeedServer(_need(NEWS_DIR))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     monkeypatch.setenv("DASHBOARD_OFFLINE", "0")
     monkeypatch.setenv("DASHBOARD_FETCH_ALLOW", "127.0.0.1")
-    try:
+    with serving(server, "fake-feeds", server.stopping):
         yield server
-    finally:
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -40,6 +40,7 @@ import pytest
 
 from data_sources import yahoo
 from data_sources.universe import instrument
+from tests.loopback import LoopbackServer, serving
 
 CRUMB = "fAkEcRuMb7x"
 FAULTS = ("404", "429", "stall", "reset", "garbage", "tls")
@@ -53,6 +54,7 @@ class Fault:
 
     kind: str
     times: int | None = None  # None: for ever
+    history_before: date | None = None  # only requests asking from before this date (a long history)
 
 
 @dataclass
@@ -64,6 +66,15 @@ class Live:
 
 
 @dataclass
+class Listing:
+    """A symbol Yahoo knows outside the universe: whose CSV rows it serves, and its names."""
+
+    rows_of: str
+    long_name: str
+    short_name: str
+
+
+@dataclass
 class Market:
     """Where a symbol trades, as Yahoo's meta says it."""
 
@@ -72,6 +83,9 @@ class Market:
     close_hm: tuple[int, int]
     kind: str
     exchange: str
+
+
+_FULL_EXCHANGE = {"NMS": "NasdaqGS", "HKG": "HKSE", "KSC": "KSE", "CCY": "CCY"}
 
 
 def market(symbol: str) -> Market:
@@ -101,6 +115,7 @@ class FakeYahoo:
     splits: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     dividends: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     corrections: dict[str, dict[date, float]] = field(default_factory=dict)
+    listings: dict[str, Listing] = field(default_factory=dict)  # symbols outside the universe (see ``add_listing``)
     requests: list[dict] = field(default_factory=list)
     stall_s: float = 120.0
     port: int = 0
@@ -109,10 +124,12 @@ class FakeYahoo:
     _frames: dict[str, pd.DataFrame | None] = field(default_factory=dict)
 
     # -- what the tests set ---------------------------------------------------------------
-    def fail(self, symbol: str, kind: str, times: int | None = None) -> None:
-        """Make ``symbol``'s chart requests (``"*"``: every request) fail with ``kind`` (see ``FAULTS``)."""
+    def fail(self, symbol: str, kind: str, times: int | None = None, history_before: date | None = None) -> None:
+        """Make ``symbol``'s chart requests (``"*"``: every request) fail with ``kind`` (see ``FAULTS``);
+        with ``history_before``, only the chart requests whose ``period1`` lies before that date (a
+        full-history request fails while a few recent days still come back)."""
         assert kind in FAULTS, kind
-        self.faults[symbol] = Fault(kind, times)
+        self.faults[symbol] = Fault(kind, times, history_before)
 
     def split(self, symbol: str, day: date, ratio: float) -> None:
         """A ``ratio``:1 split effective ``day``: once it happened (``asof`` ≥ ``day``), trading is at the
@@ -128,6 +145,11 @@ class FakeYahoo:
         """Yahoo corrects one stored close (a bad print fixed later)."""
         self.corrections.setdefault(symbol, {})[day] = close
 
+    def add_listing(self, symbol: str, rows_of: str, long_name: str, short_name: str | None = None) -> None:
+        """Make Yahoo know ``symbol`` (one outside the universe, as a reader would add): it serves the
+        real rows of ``rows_of``'s CSV under that ticker, with these names in its chart ``meta``."""
+        self.listings[symbol] = Listing(rows_of, long_name, short_name or long_name)
+
     def session(self, deadline_s: float = 30.0) -> RoutedSession:
         """A real curl_cffi session (the app's DeadlineSession) routed to this server."""
         return RoutedSession(self, time.monotonic() + deadline_s)
@@ -142,7 +164,8 @@ class FakeYahoo:
         """The symbol's daily rows as Yahoo would serve them now (with splits/dividends applied)."""
         with self._lock:
             if symbol not in self._frames:
-                path = self.market_dir / f"{symbol}.csv"
+                listing = self.listings.get(symbol)
+                path = self.market_dir / f"{listing.rows_of if listing else symbol}.csv"
                 self._frames[symbol] = (pd.read_csv(path, parse_dates=["date"]).set_index("date")
                                         if path.exists() else None)
         base = self._frames[symbol]
@@ -223,7 +246,8 @@ class FakeYahoo:
             "currency": "USD" if where.tz == "America/New_York" else ("HKD" if where.tz == "Asia/Hong_Kong" else
                                                                        "KRW" if where.tz == "Asia/Seoul" else
                                                                        symbol[:3]),
-            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": where.exchange,
+            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": _FULL_EXCHANGE[where.exchange],
+            **self.names(symbol),
             "instrumentType": where.kind, "firstTradeDate": ts[0] if ts else None,
             "regularMarketTime": ts[-1] if ts else None, "hasPrePostMarketData": where.kind != "CURRENCY",
             "gmtoffset": offset, "timezone": regular_start.tzname(), "exchangeTimezoneName": where.tz,
@@ -240,13 +264,23 @@ class FakeYahoo:
             result = {"meta": meta, "indicators": {"quote": [{}], "adjclose": [{}]}}
         return 200, {"chart": {"result": [result], "error": None}}
 
+    def names(self, symbol: str) -> dict[str, str]:
+        """``longName``/``shortName`` of the chart meta (Yahoo sends both for a listed symbol)."""
+        listing = self.listings.get(symbol)
+        if listing:
+            return {"longName": listing.long_name, "shortName": listing.short_name}
+        inst = instrument(symbol)
+        return {"longName": inst.name_en, "shortName": inst.name_en} if inst else {}
+
     # -- the fault that applies to one request ------------------------------------------------
-    def fault_for(self, symbol: str | None) -> str | None:
+    def fault_for(self, symbol: str | None, query: dict[str, str] | None = None) -> str | None:
         """The fault for this request (consuming one of its ``times``), or None."""
         with self._lock:
             for key in ((symbol,) if symbol else ()) + ("*",):
                 fault = self.faults.get(key)
                 if fault is None:
+                    continue
+                if fault.history_before is not None and not _asks_before(query or {}, fault.history_before):
                     continue
                 if fault.times is not None:
                     if fault.times <= 0:
@@ -254,6 +288,14 @@ class FakeYahoo:
                     fault.times -= 1
                 return fault.kind
         return None
+
+
+def _asks_before(query: dict[str, str], day: date) -> bool:
+    """Whether a chart query's ``period1`` lies before ``day`` (False for the time-zone probe)."""
+    try:
+        return datetime.fromtimestamp(int(query["period1"]), UTC).date() < day
+    except (KeyError, ValueError):
+        return False
 
 
 def _floats(series: pd.Series) -> list:
@@ -278,7 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         symbol = path.rsplit("/", 1)[-1] if path.startswith("/v8/finance/chart/") else None
-        fault = fake.fault_for(symbol)
+        fault = fake.fault_for(symbol, query)
         with fake._lock:
             fake.requests.append({"path": path, "query": query, "symbol": symbol, "fault": fault,
                                   "at": time.time()})
@@ -333,9 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(LoopbackServer):
     fake: FakeYahoo
 
 
@@ -372,19 +412,14 @@ def reset_yfinance_state() -> None:
 def serve(market_dir: Path, **state) -> Iterator[FakeYahoo]:
     """Run a :class:`FakeYahoo` on 127.0.0.1 (a free port) for the ``with`` block."""
     fake = FakeYahoo(market_dir, **state)
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = _Server(_Handler)
     server.fake = fake
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, name="fake-yahoo", daemon=True)
-    thread.start()
+    fake.port = server.port
     reset_yfinance_state()
     try:
-        yield fake
+        with serving(server, "fake-yahoo", fake._stop):
+            yield fake
     finally:
-        fake._stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
         reset_yfinance_state()
 
 

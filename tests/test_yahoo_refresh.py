@@ -169,6 +169,40 @@ def test_corrected_close_beyond_tolerance_rebases_and_within_does_not(yahoo_serv
     assert refresh.rebase_reason(old, new, []) is None
 
 
+@pytest.mark.parametrize("kind", ["404", "429", "stall"])
+def test_failed_full_refetch_keeps_the_stored_series_and_says_the_rebase_failed(yahoo_server: FakeYahoo, tmp_path,
+                                                                                  kind: str) -> None:
+    """The overlap shows a 10:1 split, then the full-history request fails: nothing of the symbol changes."""
+    store = Store(tmp_path)
+    yahoo_server.asof = date(2025, 1, 24)
+    refresh.refresh_prices(store, [US, "MSFT"], now=utc(2025, 1, 24, 23, 0))
+    before = stored(store, US)
+    before_info = dict(store.read().series[US])
+    yahoo_server.split(US, date(2025, 1, 27), 10)
+    yahoo_server.fail(US, kind, history_before=date(2025, 1, 1))  # the last days come back, the history not
+    yahoo_server.asof = date(2025, 1, 31)
+    yahoo_server.stall_s = 30
+    report = refresh.refresh_prices(store, [US, "MSFT"], now=utc(2025, 1, 31, 23, 0),
+                                    deadline_s=8 if kind == "stall" else None)
+    assert [r["query"]["period1"] for r in yahoo_server.chart_requests(US) if r["fault"]], "no full re-fetch asked"
+    assert US not in report.rebased and US not in report.fetched
+    assert "split 10:1 on 2025-01-27" in report.rebase_failed[US], report
+    assert "re-base was needed" in report.errors[US] and "kept unchanged" in report.errors[US]
+    pd.testing.assert_frame_equal(stored(store, US), before)  # not one row replaced, dropped or added
+    assert stored(store, "MSFT")["date"].max() == pd.Timestamp("2025-01-31")  # the others are stored
+    info = store.read().series[US]
+    assert info["fetched_at"] == before_info["fetched_at"] and not info.get("rebased_at")
+    assert info["yahoo_checked_at"] == before_info["yahoo_checked_at"]  # so the next refresh asks again
+    note = status_table(store.read()).set_index("symbol").loc[US, "note"]
+    assert note.startswith("re-base needed 2025-01-31 but the full re-fetch failed; stored series kept") \
+        and "split 10:1" in note, note
+    yahoo_server.faults.clear()  # Yahoo answers again: the re-base goes through and the note is replaced
+    again = refresh.refresh_prices(store, [US], now=utc(2025, 2, 1, 1, 0))
+    assert US in again.rebased, again
+    note = status_table(store.read()).set_index("symbol").loc[US, "note"]
+    assert note.startswith("re-based 2025-02-01") and "failed" not in note, note
+
+
 # -- mixed calendars ---------------------------------------------------------------------------
 
 def test_us_hk_and_krx_in_one_batch_keep_their_own_holidays(yahoo_server: FakeYahoo, tmp_path, market_dir) -> None:
