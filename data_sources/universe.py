@@ -125,8 +125,30 @@ FX_PER_USD: dict[str, tuple[str, ...]] = {
 
 
 def instrument(symbol: str) -> Instrument | None:
-    """The universe entry for ``symbol``, or None for a symbol outside it."""
-    return BY_SYMBOL.get(symbol)
+    """The universe entry for ``symbol``, a symbol a reader added to the default store
+    (``python -m data_sources add`` or the New column page), or None for a symbol outside both."""
+    return BY_SYMBOL.get(symbol) or _added_by_symbol().get(symbol)
+
+
+_added: tuple[tuple, dict[str, Instrument]] = ((), {})  # (file identity, symbols): re-read when the file changes
+
+
+def _added_by_symbol(store_root: Path | None = None) -> dict[str, Instrument]:
+    """The added symbols of the store at ``store_root`` (default: the configured one), by symbol."""
+    global _added
+    from data_sources import custom_symbols
+
+    path = custom_symbols.table_path(store_root)
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached_key, found = _added  # one read of the pair: another thread may replace it meanwhile
+    if cached_key != key:
+        found = {i.symbol: i for i in custom_symbols.instruments(store_root)}
+        _added = (key, found)
+    return found
 
 
 def all_instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:

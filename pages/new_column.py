@@ -42,6 +42,8 @@ from commentary.library.sections import SectionFields, default_chart, normalise,
 from commentary.scoring.claims import RULE_TYPES
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
+from data_sources import config, custom_symbols
+from data_sources.atomic import StoreError
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
@@ -307,6 +309,33 @@ for i, (proposal, cid) in enumerate(zip(proposals, ids, strict=True)):
 
 own_count = int(state.setdefault(K + "own_count", 1))
 st.subheader(tr("직접 만드는 주장", "Claims of your own"))
+with st.expander(tr("목록에 없는 종목 추가", "Add a symbol that is not listed")):
+    st.caption(tr("야후 파이낸스 티커 (예: 0700.HK, 005930.KS, ASML). 온라인이면 야후에서 이름과 통화를 확인하고, "
+                  "가격은 다음 새로 고침 때 받아 옵니다.",
+                  "A Yahoo Finance ticker (e.g. 0700.HK, 005930.KS, ASML). Online, its name and currency are checked "
+                  "on Yahoo; its prices are fetched by the next refresh."))
+    a1, a2, a3, a4 = st.columns([2, 3, 3, 2])
+    new_symbol = a1.text_input(tr("티커", "Ticker"), key=K + "add_sym", max_chars=24)
+    new_ko = a2.text_input(tr("한국어 이름 (선택)", "Korean name (optional)"), key=K + "add_ko", max_chars=80)
+    new_en = a3.text_input(tr("영어 이름 (선택)", "English name (optional)"), key=K + "add_en", max_chars=80)
+    new_ccy = a4.text_input(tr("통화 (선택)", "Currency (optional)"), key=K + "add_ccy", max_chars=3)
+    if st.button(tr("종목 추가", "Add the symbol"), key=K + "add_go", disabled=not new_symbol.strip()):
+        online = loaders.may_refresh() and not config.offline_forced()
+        try:
+            row = custom_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
+                                            store_root=loaders.local_root(), added_by="app",
+                                            lookup=custom_symbols.yahoo_lookup if online else None)
+        except custom_symbols.SymbolError as exc:
+            st.error(md_escape(f"{new_symbol.strip()[:24]}: {exc}", 400))
+        except StoreError as exc:
+            st.error(md_escape(str(exc), 400))
+        else:
+            checked = (tr("야후에서 확인함", "checked on Yahoo") if row["validated"] == "yahoo"
+                       else tr("야후에서 확인하지 못함 (오프라인)", "not checked on Yahoo (offline)"))
+            st.success(md_escape(tr(f"{row['symbol']} ({row['name_ko']}) 추가됨 · {row['currency']} · {checked} · "
+                                    "아직 가격 없음: 다음 새로 고침 때 받아 옵니다",
+                                    f"Added {row['symbol']} ({row['name_en']}) · {row['currency']} · {checked} · "
+                                    "not fetched yet: the next refresh fetches it"), 400))
 for k in range(own_count):
     with st.expander(tr(f"주장 직접 추가 {k + 1}", f"Add a claim of your own {k + 1}"), expanded=k > 0):
         own = st.checkbox(tr("이 주장을 포함", "Include this claim"), key=f"{K}own{k}")
