@@ -161,7 +161,8 @@ def test_a_column_is_private_until_published_then_every_reader_sees_it(seeded_st
     assert list(row["kind"]) == ["published by a reader"] and notebook not in row.iloc[0]["open"]
     col = app_page("column", "en", c="shared-one")  # opens without the author's notebook
     assert not col.exception
-    assert any("Imported shared-one" in shown(m.value) for m in [*col.markdown, *col.title, *col.header])
+    headings = [*col.markdown, *col.title, *col.header, *col.subheader]
+    assert any("Imported shared-one" in shown(m.value) for m in headings)
 
     mine = app_page("library", "en", nb=notebook)
     mine.button(key="lib_unpublish").click().run()
