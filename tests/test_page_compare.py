@@ -234,7 +234,7 @@ def test_chart_comes_before_the_controls(seeded_store: Path) -> None:
     chart = kinds.index("plotly_chart")
     controls = min(kinds.index(k) for k in ("flex_container", "expander") if k in kinds)
     assert chart < controls, kinds  # the answer first; the segmented bar and the settings panel after it
-    assert kinds[:chart] == ["title", "info"]  # nothing but the title and the freshness line above it
+    assert kinds[:chart] == ["title", "caption"]  # nothing but the title and the one-line freshness banner above it
 
 
 def test_settings_panel_is_built_only_when_open_and_keeps_the_view_when_folded(seeded_store: Path) -> None:
