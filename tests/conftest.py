@@ -97,3 +97,17 @@ def shown(markdown_source: str) -> str:
 
     text = re.sub(r"\\(.)", r"\1", markdown_source)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def fill_new_column(at, text: str, title: str, author: str) -> None:
+    """Type a column's text, title and author into the New column page (AppTest) and run it."""
+    at.text_area(key="new_text").set_value(text)
+    at.text_input(key="new_title").set_value(title)
+    at.text_input(key="new_author").set_value(author)
+    at.run()
+
+
+def notebook_of(at) -> str:
+    """The reader's notebook id the page put in the address (``?nb=``)."""
+    value = at.query_params["nb"]
+    return value[0] if isinstance(value, list) else value

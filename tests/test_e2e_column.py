@@ -5,14 +5,14 @@ Screenshots: test-artifacts/column-*.png."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, screenshot, streamlit_server, wait_for_app
+from tests import test_e2e_reader as reader
+from tests.browser import screenshot, wait_for_app
 from tests.test_e2e_reader import SIZES, _charts
 
 pytestmark = pytest.mark.browser
+server, browser = reader.server, reader.browser  # the reader tests' fixtures: a seeded app and Chromium, per module
 
 BOX_JS = """(text) => {
   const el = [...document.querySelectorAll('[data-testid=stMarkdownContainer]')].find(e => e.innerText.includes(text));
@@ -23,26 +23,6 @@ HEADING_JS = """() => { const h = [...document.querySelectorAll('h3')].find(e =>
   return h ? h.getBoundingClientRect().top + window.scrollY : null; }"""
 EVIDENCE_JS = """() => [...document.querySelectorAll('.js-plotly-plot, [data-testid=stDataFrame]')]
   .filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect().top + window.scrollY).sort((a, b) => a - b)"""
-
-
-@pytest.fixture(scope="module")
-def server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
-    import shutil
-
-    store = tmp_path_factory.mktemp("column-store")
-    shutil.copytree(_seeded_template, store, dirs_exist_ok=True)
-    with streamlit_server(store) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.timeout(900)

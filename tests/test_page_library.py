@@ -6,23 +6,11 @@ import re
 
 import pytest
 
-from tests.conftest import app_page, shown
+from tests.conftest import app_page, fill_new_column, notebook_of, shown
 
 KO = ("엔비디아 주가는 연말까지 하락할 것이다. 원/달러 환율은 다음 주 1,430원 아래에 머물 것이다. "
       "오늘은 날씨 이야기를 조금 했다.")
 EN = "Tencent will outperform Nvidia this year. The Nasdaq will rise 5% by Q3. We had lunch."
-
-
-def _fill(at, text: str, title: str, author: str) -> None:
-    at.text_area(key="new_text").set_value(text)
-    at.text_input(key="new_title").set_value(title)
-    at.text_input(key="new_author").set_value(author)
-    at.run()
-
-
-def _nb(at) -> str:
-    value = at.query_params["nb"]
-    return value[0] if isinstance(value, list) else value
 
 
 def _texts(at) -> str:
@@ -35,7 +23,7 @@ def test_paste_propose_accept_save_and_see_it_in_the_library(seeded_store, lang:
     at = app_page("new_column", lang)
     if lang == "en":
         at.selectbox(key="new_lang").set_value("en")
-    _fill(at, text, f"Test column {lang}", author)
+    fill_new_column(at, text, f"Test column {lang}", author)
     at.button(key="new_propose").click().run()
     assert not at.exception
     boxes = [c.key for c in at.checkbox if c.key.startswith("new_accept_")]
@@ -50,7 +38,7 @@ def test_paste_propose_accept_save_and_see_it_in_the_library(seeded_store, lang:
     assert len(preview) == 3
     at.button(key="new_save").click().run()
     assert not at.exception and at.success, [e.value for e in at.error]
-    notebook = _nb(at)
+    notebook = notebook_of(at)
 
     lib = app_page("library", lang, nb=notebook)
     assert not lib.exception
@@ -92,12 +80,12 @@ def test_library_search_both_languages(seeded_store) -> None:
 
 def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -> None:
     at = app_page("new_column", "en")
-    _fill(at, KO, "Good one", "A. Writer")
+    fill_new_column(at, KO, "Good one", "A. Writer")
     at.button(key="new_propose").click().run()
     at.checkbox(key="new_accept_0").check().run()
     at.button(key="new_save").click().run()
     assert at.success
-    notebook = _nb(at)
+    notebook = notebook_of(at)
 
     # 200,001 characters: propose and save both refuse, naming the field and the limit
     at.text_area(key="new_text").set_value("가" * 200_001).run()

@@ -7,23 +7,11 @@ import dataclasses
 from commentary.document.column import Commentary, list_commentaries, parse_commentary
 from commentary.library.export import export_commentary
 from commentary.library.sections import split_text
-from tests.conftest import app_page, shown
+from tests.conftest import app_page, fill_new_column, notebook_of, shown
 
 EN = "Nvidia will fall by year-end. Tencent will outperform Nvidia this year."
 KO3 = ("첫 문단에는 <b>태그</b>와 <script>alert(1)</script>가 있다.\n\n엔비디아 주가는 연말까지 하락할 것이다.\n\n"
        "원/달러 환율은 다음 달 1,400원 위에 머물 것이다.")
-
-
-def _fill(at, text: str, title: str, author: str) -> None:
-    at.text_area(key="new_text").set_value(text)
-    at.text_input(key="new_title").set_value(title)
-    at.text_input(key="new_author").set_value(author)
-    at.run()
-
-
-def _nb(at) -> str:
-    value = at.query_params["nb"]
-    return value[0] if isinstance(value, list) else value
 
 
 def _errors(at) -> list[str]:
@@ -39,7 +27,7 @@ def _saved(notebook: str) -> list:
 def test_edit_a_proposal_and_build_a_basket_claim_with_live_previews(seeded_store) -> None:
     at = app_page("new_column", "en")
     at.selectbox(key="new_lang").set_value("en")
-    _fill(at, EN, "Edited column", "Ed Itor")
+    fill_new_column(at, EN, "Edited column", "Ed Itor")
     at.button(key="new_propose").click().run()
     at.checkbox(key="new_accept_0").check().run()
     assert at.multiselect(key="new_p0_series").value == ["NVDA"]  # the proposal's own fields, ready to edit
@@ -77,7 +65,7 @@ def test_edit_a_proposal_and_build_a_basket_claim_with_live_previews(seeded_stor
 
     at.button(key="new_save").click().run()
     assert at.success, _errors(at)
-    [row] = _saved(_nb(at))
+    [row] = _saved(notebook_of(at))
     item = parse_commentary(row.body, "saved")
     level, basket = item.claims
     assert (level.rule.type, level.rule.params["side"], level.rule.params["level"], level.primary) == (
@@ -90,7 +78,7 @@ def test_edit_a_proposal_and_build_a_basket_claim_with_live_previews(seeded_stor
 
 def test_sections_each_with_a_previewed_chart_and_the_text_stored_as_written(seeded_store) -> None:
     at = app_page("new_column", "ko")
-    _fill(at, KO3, "구간 칼럼", "구간필자")
+    fill_new_column(at, KO3, "구간 칼럼", "구간필자")
     at.checkbox(key="new_split").check().run()
     at.multiselect(key="new_cuts").set_value([1, 2]).run()
     at.selectbox(key="new_s1_kind").set_value("event_day").run()
@@ -102,12 +90,12 @@ def test_sections_each_with_a_previewed_chart_and_the_text_stored_as_written(see
     assert any(len(d.value) for d in at.dataframe[1:])  # the event-day table
     at.button(key="new_save").click().run()
     assert at.success, _errors(at)
-    [row] = _saved(_nb(at))
+    [row] = _saved(notebook_of(at))
     item = parse_commentary(row.body, "saved")
     assert [s.chart["kind"] for s in item.sections] == ["compare", "event_day", "fx"]
     assert [s.body_ko for s in item.sections] == split_text(KO3, [0, 1, 2]) == KO3.split("\n\n")
     assert item.sections[2].heading_ko == "환율 <i>부분</i>"
-    col = app_page("column", "ko", c=item.id, nb=_nb(at))
+    col = app_page("column", "ko", c=item.id, nb=notebook_of(at))
     assert not col.exception
     assert all("<script>" not in m.value and "<i>" not in m.value for m in col.markdown)
 
@@ -133,7 +121,7 @@ def test_import_an_md_file_into_the_notebook_and_back_out_unchanged(seeded_store
     at.file_uploader(key="new_import").set_value(("semis.md", data, "text/markdown")).run()
     at.button(key="new_import_go").click().run()
     assert any("Imported: Imported my-import" in shown(s.value) for s in at.success)
-    notebook = _nb(at)
+    notebook = notebook_of(at)
     [row] = _saved(notebook)
     assert row.body.encode() == data  # stored as uploaded: exporting it gives the same bytes
 
@@ -173,11 +161,11 @@ def test_a_column_is_private_until_published_then_every_reader_sees_it(seeded_st
 
 def test_bad_input_each_gets_a_field_message_and_nothing_saved_is_lost(seeded_store) -> None:
     at = app_page("new_column", "en")
-    _fill(at, "Nvidia will fall by year-end.", "Kept column", "Keeper")
+    fill_new_column(at, "Nvidia will fall by year-end.", "Kept column", "Keeper")
     at.checkbox(key="new_own0").check().run()
     at.button(key="new_save").click().run()
     assert at.success
-    notebook = _nb(at)
+    notebook = notebook_of(at)
 
     # control character in the text
     at.text_area(key="new_text").set_value("Nvidia will fall\x07 by year-end.").run()
