@@ -190,9 +190,8 @@ class Repository:
 
         def work() -> int:
             with self._write() as session:
-                if session.get(Notebook, marker) is not None:
+                if not _first_import(session, marker):
                     return 0
-                session.add(Notebook(id=marker, title="imported", created_at=_now()))
                 have = set(session.scalars(select(Note.id).where(Note.id.in_([r["id"] for r in rows]))).all()) \
                     if rows else set()
                 added = 0
@@ -342,9 +341,8 @@ class Repository:
 
         def work() -> int:
             with self._write() as session:
-                if session.get(Notebook, marker) is not None:
+                if not _first_import(session, marker):
                     return 0
-                session.add(Notebook(id=marker, title="imported", created_at=_now()))
                 added = 0
                 for row in rows:
                     notebook_id = check_notebook_id(row["notebook_id"])
@@ -404,3 +402,11 @@ def _check_url(value: object, what: str, *, allow_empty: bool) -> str:
 def open_repository(url: str | None = None) -> Repository:
     """The repository for ``url`` (default ``$DASHBOARD_DB_URL`` or SQLite in the data dir), migrated on first open."""
     return Repository(shared_engine(url))
+
+
+def _first_import(session, marker: str) -> bool:
+    """Record the one-time import named ``marker`` (a notebook row); False when it was already recorded."""
+    if session.get(Notebook, marker) is not None:
+        return False
+    session.add(Notebook(id=marker, title="imported", created_at=_now()))
+    return True
