@@ -44,6 +44,7 @@ KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", 
         "cny": "fx_cny", "kinds": "fx_kinds"}
 SYMBOLS = tuple(sym for pair in fx_view.SOURCES.values() for sym in pair)
 FORM_DATE_MIN, FORM_DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+SETTINGS, NOTE_FORM = "fx_settings", "fx_note_open"  # the folded panels (their widgets are only built when open)
 NEWS_TAGS = ("tariffs", "deepseek", "china_tech")  # the page's themes (Trump's remarks, the DeepSeek week)
 
 
@@ -96,7 +97,7 @@ def _init_view_state(bounds: dict) -> None:
     """When the view widgets have no state yet (new session, page revisited): take the view from the URL."""
     state = st.session_state
     if all(key in state for key in KEYS.values()):
-        return
+        return  # keys Streamlit drops while the settings panel is folded come back from the URL (= the view)
     view, problems = fx_view.parse_view(st.query_params.to_dict(), bounds)
     values = {"src": view.src, "start": view.start, "end": view.end, "ref": view.ref, "kind": view.kind,
               "cny": view.cny, "kinds": list(view.kinds)}
@@ -178,8 +179,11 @@ cny, kinds = state[KEYS["cny"]], state[KEYS["kinds"]]
 
 def _controls() -> None:
     """The view's settings, after the chart (their state is read above, so the chart comes first)."""
-    with st.expander(tr("보기 설정: 자료·기간·기준선·사건", "View settings: source, dates, reference line, events"),
-                     icon=":material/tune:"):
+    panel = st.expander(tr("보기 설정: 자료·기간·기준선·사건", "View settings: source, dates, reference line, events"),
+                        icon=":material/tune:", key=SETTINGS, on_change="rerun")
+    if not panel.open:  # folded: its widgets are built only when the reader opens it (a lighter first screen)
+        return
+    with panel:
         row = st.columns([1.4, 1, 1])
         row[0].radio(tr("환율 자료", "FX source"), available, key=KEYS["src"], horizontal=True,
                      format_func=lambda s: fx_view.SOURCE_NAMES[s][0 if L == "ko" else 1],
@@ -196,6 +200,25 @@ def _controls() -> None:
         row[2].checkbox(tr("위안/달러 함께 보기 (오른쪽 축)", "Add USD/CNY (right axis)"), key=KEYS["cny"])
         st.multiselect(tr("표시할 사건 종류", "Event kinds to pin"), KINDS, key=KEYS["kinds"],
                        format_func=lambda k: fx_view.kind_name(k, L))
+
+
+def _note_form() -> None:
+    """The form for a new note, folded under "Add a note" (built only when open; kept open after a failed save)."""
+    panel = st.expander(tr("메모 남기기", "Add a note"), icon=":material/add_comment:", key=NOTE_FORM,
+                        on_change="rerun")
+    if not panel.open:
+        return
+    with panel, st.form("fx_note_form", clear_on_submit=False):
+        cols = st.columns([1, 2])
+        with cols[0]:
+            st.date_input(tr("날짜", "Date"), key="fx_note_date", min_value=FORM_DATE_MIN, max_value=FORM_DATE_MAX,
+                          format="YYYY-MM-DD")
+        with cols[1]:
+            st.text_input(tr("제목", "Label"), key="fx_note_label",
+                          placeholder=tr("예: 1,430원 아래로", "e.g. below 1,430"))
+        st.text_area(tr("내용 (선택)", "Note (optional)"), key="fx_note_text", height=80)
+        st.form_submit_button(tr("메모 추가", "Add note"), icon=":material/add:", on_click=_on_add,
+                              args=(store_root, lo.isoformat(), hi.isoformat()))
 
 
 if start is None or end is None:
@@ -294,17 +317,7 @@ flash = st.session_state.pop("fx_note_msg", None)
 if flash:
     {"error": st.error, "warning": st.warning}.get(flash[0], st.success)(flash[1])
 state.setdefault("fx_note_date", view.end)
-with st.form("fx_note_form", clear_on_submit=False):
-    cols = st.columns([1, 2])
-    with cols[0]:
-        st.date_input(tr("날짜", "Date"), key="fx_note_date", min_value=FORM_DATE_MIN, max_value=FORM_DATE_MAX,
-                      format="YYYY-MM-DD")
-    with cols[1]:
-        st.text_input(tr("제목", "Label"), key="fx_note_label",
-                      placeholder=tr("예: 1,430원 아래로", "e.g. below 1,430"))
-    st.text_area(tr("내용 (선택)", "Note (optional)"), key="fx_note_text", height=80)
-    st.form_submit_button(tr("메모 추가", "Add note"), icon=":material/add:", on_click=_on_add,
-                          args=(store_root, lo.isoformat(), hi.isoformat()))
+_note_form()
 
 if notes is not None and len(notes):
     for row in notes.itertuples(index=False):

@@ -150,6 +150,8 @@ def test_fx_annotation_survives_a_restart_and_can_be_deleted(seeded_store: Path)
     with streamlit_server(seeded_store) as url, browser_page() as page:
         page.goto(url + view)
         wait_for_app(page, "My notes")
+        page.get_by_text("Add a note", exact=True).click()  # the form is folded until opened
+        page.get_by_label("Label").wait_for(timeout=60_000)
         page.get_by_label("Label").fill("Won rebounds after Seollal")
         page.get_by_label("Note (optional)").fill("first session after the holiday")
         page.get_by_role("button", name="Add note").click()

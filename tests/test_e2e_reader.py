@@ -155,6 +155,8 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
     view = "/fx?lang=en&start=2025-01-02&end=2025-02-28"
     first, page = _open(browser, server + view, "desktop", "My notes")
     try:
+        page.get_by_text("Add a note", exact=True).click()  # the form is folded until opened
+        page.get_by_label("Label").wait_for(timeout=60_000)
         page.get_by_label("Label").fill(label)
         page.get_by_role("button", name="Add note").click()
         page.get_by_text(f"★ 2025-02-28 · {label}").wait_for(timeout=120_000)

@@ -51,6 +51,8 @@ def test_hostile_feed_and_annotation_stay_text(seeded_store: Path, tmp_path: Pat
 
         page.goto(f"{url}/fx?lang=en&start=2025-01-01&end=2025-02-28")
         wait_for_app(page, "My notes")
+        page.get_by_text("Add a note", exact=True).click()  # the form is folded until opened
+        page.get_by_label("Label").wait_for(timeout=60_000)
         page.get_by_label("Label").fill("<img src=x onerror=alert(10)>")
         page.get_by_label("Note (optional)").fill("<script>alert(11)</script> \u202eevil")
         page.get_by_role("button", name="Add note").click()

@@ -13,10 +13,22 @@ import pandas as pd
 import pytest
 
 from data_sources.store import Store
-from tests.conftest import app_page, shown
+from tests.conftest import app_page as open_page
+from tests.conftest import shown
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def app_page(page: str, lang: str = "en", panels: bool = True, **params: str):
+    """The page in AppTest with its folded panels (view settings, the note form) opened, as a reader would to
+    use their widgets."""
+    at = open_page(page, lang=lang, **params)
+    if panels:
+        at.session_state["fx_settings"] = True
+        at.session_state["fx_note_open"] = True
+        at.run()
+    return at
 
 
 def _fig(at) -> dict:
@@ -192,7 +204,8 @@ def test_candles_when_the_store_has_ohlc() -> None:
 
 
 def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
-    at = app_page("fx", lang="en", start=SCRIPT, end="2031-01-01", ref="lots", src="bing", kind="bars")
+    at = app_page("fx", lang="en", panels=False, start=SCRIPT, end="2031-01-01", ref="lots", src="bing",
+                  kind="bars")
     assert not at.exception
     raw = [w.value for w in at.warning]
     warnings = [shown(w) for w in raw]
@@ -205,11 +218,13 @@ def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
     start_warning = next(w for w in warnings if w.startswith("URL parameter start="))
     assert "<script>alert(1)</script>" in start_warning  # shown as literal text, not markup
     assert not any("<script" in w for w in raw)
+    at.session_state["fx_settings"] = True  # the reader opens the settings: the fallback values are in them
+    at.run()
     assert at.date_input(key="fx_start").value == dt.date(2024, 12, 1)
     assert at.date_input(key="fx_end").value == dt.date(2026, 10, 8)  # clamped to the data (as the warning says)
     assert at.number_input(key="fx_ref").value == 1430.0 and at.radio(key="fx_src").value == "yahoo"
     assert at.query_params["start"] == "2024-12-01" and at.query_params["ref"] == "1430"
-    ko = app_page("fx", lang="ko", ref="lots")
+    ko = app_page("fx", lang="ko", panels=False, ref="lots")
     assert any("주소의 ref=lots 는" in w.value for w in ko.warning)
 
 
@@ -310,3 +325,27 @@ def test_html_in_a_note_is_only_ever_text(seeded_store: Path) -> None:
     for node in _nodes(at._tree):
         if getattr(node, "type", None) == "markdown" and SCRIPT in node.proto.body:
             pytest.fail(f"reader HTML in a markdown element: {node.proto.body!r}")
+
+
+def test_folded_panels_build_no_widgets_and_keep_the_view(seeded_store: Path) -> None:
+    """The settings panel and the note form are folded on opening (a light first screen): none of their widgets
+    is built until the reader opens them, and the view from the URL survives runs with the panel folded."""
+    at = app_page("fx", lang="en", panels=False, start="2025-01-02", end="2025-02-28", ref="1445")
+    keys = {w.key for kind in ("radio", "date_input", "number_input", "text_input", "text_area", "multiselect")
+            for w in at.get(kind)}
+    assert not keys & {"fx_src", "fx_start", "fx_end", "fx_ref", "fx_kinds", "fx_note_label", "fx_note_text"}
+    assert at.get("plotly_chart"), "the chart is drawn with the panel folded"
+    at.run()  # a rerun with the panel still folded: the widget values must not be dropped
+    assert not at.exception
+    assert (at.query_params["start"], at.query_params["end"], at.query_params["ref"]) == (
+        "2025-01-02", "2025-02-28", "1445")
+    at.session_state["fx_settings"] = True
+    at.run()
+    assert at.date_input(key="fx_start").value == dt.date(2025, 1, 2)
+    assert at.number_input(key="fx_ref").value == 1445.0
+    at.session_state["fx_settings"] = False  # folded again: Streamlit drops the state of widgets not drawn
+    at.run()
+    at.run()
+    assert not at.exception and at.get("plotly_chart")
+    assert (at.query_params["start"], at.query_params["end"], at.query_params["ref"]) == (
+        "2025-01-02", "2025-02-28", "1445")
