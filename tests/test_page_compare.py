@@ -170,12 +170,34 @@ def test_stats_table_and_csv_download(seeded_store: Path) -> None:
     assert (stats["observations"] > 30).all()
     assert stats.set_index("series").at["US_BASKET", "max_drawdown_pct"] < 0
     assert at.get("download_button")[0].label == "Download statistics (CSV)"
-    assert len(at.get("plotly_chart")) == 3  # main chart, spread, drawdown (the news-count panel is folded)
+    assert len(at.get("plotly_chart")) == 1  # the main chart; spread and drawdown wait in their tab
+    assert len(at.dataframe) == 1  # the event-day table is not built while its tab is closed
+
+
+def test_analysis_tabs_build_only_the_open_one(seeded_store: Path) -> None:
+    """Below the chart, statistics / spread and drawdown / the event day are tabs: only the open one is built
+    (a lighter page), and opening another builds it."""
+    at = app_page("compare", lang="en", start="2025-01-02", end="2025-02-28")
+    assert [t.label for t in at.tabs] == ["Window statistics", "Spread and drawdown", "Moves on the event day"]
+    at.session_state["cmp_more"] = "Spread and drawdown"
+    at.run()
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(titles) == 3 and not at.dataframe, titles  # main chart, spread, drawdown; no table built
+    at.session_state["cmp_more"] = "Moves on the event day"
+    at.run()
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 1
+    assert "NVDA" in at.dataframe[0].value["symbol"].tolist()
+    ko = app_page("compare", lang="ko")  # a label of the other language (a switch of language) opens the first tab
+    ko.session_state["cmp_more"] = "Moves on the event day"
+    ko.run()
+    assert not ko.exception and ko.dataframe[0].value.columns[0] == "series"
 
 
 def test_event_day_table(seeded_store: Path) -> None:
     at = app_page("compare", lang="ko")
-    moves = at.dataframe[1].value.set_index("symbol")
+    at.session_state["cmp_more"] = "사건 당일의 움직임"
+    at.run()
+    moves = at.dataframe[0].value.set_index("symbol")
     assert moves.at["NVDA", "change_pct"] == pytest.approx(-16.97, abs=0.005)
     assert moves.at["NVDA", "name"] == "엔비디아 (NVDA)"
     assert moves.at["NVDA", "prev_close"] == pytest.approx(NVDA_0124, abs=1e-3)
@@ -185,7 +207,7 @@ def test_event_day_table(seeded_store: Path) -> None:
     assert moves.at["000660.KS", "session"] == pd.Timestamp("2025-01-31")  # Seoul shut for Lunar New Year
     assert len(moves) == 37  # every stored symbol
     at.date_input(key="cmp_day").set_value(dt.date(2025, 1, 28)).run()
-    moves = at.dataframe[1].value.set_index("symbol")
+    moves = at.dataframe[0].value.set_index("symbol")
     assert moves.at["NVDA", "session"] == pd.Timestamp("2025-01-28")
     assert at.query_params["day"] == "2025-01-28"
 
