@@ -75,7 +75,11 @@ def _feed_list() -> None:
 
 def _manage_feeds() -> None:
     """Feed list, add/remove, fetch and import (below the list: the news first)."""
-    with st.expander(tr("피드 관리", "Manage feeds"), icon=":material/rss_feed:"):
+    panel = st.expander(tr("피드 관리", "Manage feeds"), icon=":material/rss_feed:", key="news_feeds",
+                        on_change="rerun")
+    if not panel.open:  # folded: built only when the reader opens it
+        return
+    with panel:
         table_box = st.container()
         add_col, remove_col = st.columns(2)
         with add_col:
@@ -187,7 +191,8 @@ if url_now and url_now != st.session_state.get("_news_url"):  # an address carry
     for ko, en in problems:
         st.warning(tr(ko, en), icon="⚠️")
     _apply(parsed)
-elif any(k not in st.session_state for k in WIDGET_KEYS.values()):  # first visit, or back from another page
+elif any(k not in st.session_state for k in WIDGET_KEYS.values()) or not st.session_state.get("news_filters"):
+    # first visit, back from another page, or the filters panel folded (no widgets: the saved filters hold)
     _apply(st.session_state.get("_news_saved") or default_filters())
 
 
@@ -197,26 +202,35 @@ def _set_window(start: dt.date, end: dt.date) -> None:
 
 
 newest = newest_day(news)
+
+
+def _filters(box) -> None:
+    """The filter widgets, inside the open panel."""
+    top = box.columns([3, 3, 2])
+    top[0].multiselect(tr("태그", "Tags"), tag_ids, key="news_tags", format_func=lambda t: labels.get(t, t),
+                       placeholder=tr("모든 태그", "All tags"))
+    top[1].multiselect(tr("출처", "Sources"), sources, key="news_src", placeholder=tr("모든 출처", "All sources"))
+    top[2].text_input(tr("검색어", "Search"), key="news_q", max_chars=QUERY_MAX,
+                      placeholder=tr("예: 딥시크", "e.g. DeepSeek"),
+                      help=tr("태그 이름과 별칭도 찾습니다: 딥시크 ↔ DeepSeek, 엔비디아 ↔ NVIDIA, 큐원 ↔ Qwen",
+                              "Tag names and aliases match too: DeepSeek ↔ 딥시크, NVIDIA ↔ 엔비디아, Qwen ↔ 큐원"))
+    row = box.columns([2, 2, 2, 2], vertical_alignment="bottom")
+    row[0].date_input(tr("시작일", "From"), key="news_from", min_value=DAY_MIN, max_value=DAY_MAX)
+    row[1].date_input(tr("종료일", "To"), key="news_to", min_value=DAY_MIN, max_value=DAY_MAX)
+    row[2].button(tr("칼럼 기간", "Column period"), icon=":material/article:", key="news_column_period",
+                  on_click=_set_window, args=(COLUMN_START, COLUMN_END),
+                  help=tr(f"{COLUMN_START} ~ {COLUMN_END}", f"{COLUMN_START} to {COLUMN_END}"))
+    row[3].button(tr("최신 뉴스", "Latest"), icon=":material/update:", key="news_latest", disabled=newest is None,
+                  on_click=_set_window,
+                  args=((newest - dt.timedelta(days=WINDOW_DAYS - 1), newest) if newest
+                        else (COLUMN_START, COLUMN_END)),
+                  help=tr("가장 최근 항목으로 끝나는 4주", "The four weeks ending at the newest item"))
+
+
 filter_box = st.expander(tr("필터: 태그·출처·검색어·기간", "Filters: tags, sources, search, period"),
-                         icon=":material/filter_list:")
-top = filter_box.columns([3, 3, 2])
-top[0].multiselect(tr("태그", "Tags"), tag_ids, key="news_tags", format_func=lambda t: labels.get(t, t),
-                   placeholder=tr("모든 태그", "All tags"))
-top[1].multiselect(tr("출처", "Sources"), sources, key="news_src", placeholder=tr("모든 출처", "All sources"))
-top[2].text_input(tr("검색어", "Search"), key="news_q", max_chars=QUERY_MAX,
-                  placeholder=tr("예: 딥시크", "e.g. DeepSeek"),
-                  help=tr("태그 이름과 별칭도 찾습니다: 딥시크 ↔ DeepSeek, 엔비디아 ↔ NVIDIA, 큐원 ↔ Qwen",
-                          "Tag names and aliases match too: DeepSeek ↔ 딥시크, NVIDIA ↔ 엔비디아, Qwen ↔ 큐원"))
-row = filter_box.columns([2, 2, 2, 2], vertical_alignment="bottom")
-row[0].date_input(tr("시작일", "From"), key="news_from", min_value=DAY_MIN, max_value=DAY_MAX)
-row[1].date_input(tr("종료일", "To"), key="news_to", min_value=DAY_MIN, max_value=DAY_MAX)
-row[2].button(tr("칼럼 기간", "Column period"), icon=":material/article:", key="news_column_period",
-              on_click=_set_window, args=(COLUMN_START, COLUMN_END),
-              help=tr(f"{COLUMN_START} ~ {COLUMN_END}", f"{COLUMN_START} to {COLUMN_END}"))
-row[3].button(tr("최신 뉴스", "Latest"), icon=":material/update:", key="news_latest", disabled=newest is None,
-              on_click=_set_window,
-              args=((newest - dt.timedelta(days=WINDOW_DAYS - 1), newest) if newest else (COLUMN_START, COLUMN_END)),
-              help=tr("가장 최근 항목으로 끝나는 4주", "The four weeks ending at the newest item"))
+                         icon=":material/filter_list:", key="news_filters", on_change="rerun")
+if filter_box.open:  # folded: its widgets are built only when the reader opens it (the list comes first)
+    _filters(filter_box)
 
 start, end = st.session_state["news_from"], st.session_state["news_to"]
 if start > end:

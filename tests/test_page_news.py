@@ -11,13 +11,24 @@ from streamlit.testing.v1 import AppTest
 
 from commentary.text.safe_text import md_escape
 from tests import fake_feeds
-from tests.conftest import app_page
+from tests.conftest import app_page as open_page
 from tests.fake_feeds import FeedServer, closed_port
 from tests.hostile import HOSTILE_RSS
 
 NVDA_TITLE = md_escape("Nvidia pre-market down 12% due Deepseek")
 NVDA_LINK = "https://old.reddit.com/r/LocalLLaMA/comments/1ib8wfw/"
 feed_server = fake_feeds.feed_server  # the fixture
+
+
+def app_page(page: str, lang: str = "en", panels: bool = True, **params: str) -> AppTest:
+    """The page in AppTest with its folded panels (filters, feed management) opened, as a reader would to use
+    their widgets."""
+    at = open_page(page, lang=lang, **params)
+    if panels:
+        at.session_state["news_filters"] = True
+        at.session_state["news_feeds"] = True
+        at.run()
+    return at
 
 
 def _items(at: AppTest) -> list[str]:
@@ -63,7 +74,9 @@ def test_filters_survive_a_visit_to_another_page(seeded_store: Path) -> None:
     for key in [k for k in ("tags", "src", "from", "to", "q") if k in at.query_params]:
         del at.query_params[key]  # the browser drops a page's parameters when the reader navigates
     at.switch_page("pages/news.py").run()
-    assert not at.exception
+    assert not at.exception and at.query_params["tags"] == "qwen"
+    at.session_state["news_filters"] = True  # the panel is folded again on coming back
+    at.run()
     assert at.multiselect(key="news_tags").value == ["qwen"] and at.query_params["tags"] == "qwen"
 
 
@@ -83,10 +96,12 @@ def test_url_parameters_reproduce_a_filter(seeded_store: Path) -> None:
 
 
 def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
-    at = app_page("news", lang="en", tags="deepseek,bogus", src="Nowhere", **{"from": "2025-99-01"})
+    at = app_page("news", lang="en", panels=False, tags="deepseek,bogus", src="Nowhere", **{"from": "2025-99-01"})
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "Unknown tags ignored: bogus" in warnings and "Nowhere" in warnings and "2025\\-99\\-01" in warnings
+    at.session_state["news_filters"] = True  # the reader opens the filters: the fallbacks are in the widgets
+    at.run()
     assert at.multiselect(key="news_tags").value == ["deepseek"]
     assert at.date_input(key="news_from").value == dt.date(2025, 1, 12)
     assert any(NVDA_TITLE in v for v in _items(at))
@@ -229,3 +244,21 @@ def test_count_chart_says_it_counts_snapshots(seeded_store: Path) -> None:
     at = app_page("news", lang="ko")
     note = next(c.value for c in at.caption if c.value.startswith("막대는 우리가 가진 피드 스냅샷"))
     assert "실제 뉴스의 양이 아니라" in note and "r/LocalLLaMA" in note
+
+
+def test_folded_panels_build_no_widgets_and_keep_the_filters(seeded_store: Path) -> None:
+    """Filters and feed management are folded on opening (the list first): none of their widgets is built until
+    opened, and filters from the URL hold while the panel is folded, and after it was opened and folded again."""
+    at = app_page("news", lang="en", panels=False, tags="qwen")
+    assert not at.multiselect and not at.text_input and not at.date_input
+    assert _items(at) and all(":blue-badge[Qwen / Alibaba]" in item for item in _items(at))
+    at.session_state["news_filters"] = True
+    at.run()
+    at.text_input(key="news_q").input("QwQ").run()
+    searched = _items(at)
+    at.session_state["news_filters"] = False
+    at.run()
+    at.run()  # runs without the panel's widgets: Streamlit drops a widget's state after such a run
+    assert not at.exception and not at.multiselect
+    assert at.query_params["tags"] == "qwen" and at.query_params["q"] == "QwQ"
+    assert searched and _items(at) == searched  # the same list as with the panel open
