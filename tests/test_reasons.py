@@ -14,6 +14,7 @@ import pytest
 
 from data_sources import ecb, refresh, status, yahoo
 from data_sources.store import PriceSnapshot, Store
+from tests import fake_yahoo
 from tests.browser import free_port
 from ui.reasons import KIND_KO, explain
 
@@ -121,3 +122,65 @@ def test_english_keeps_the_reason_and_a_short_head() -> None:
     assert said.text == tls and said.short == "network unavailable"
     assert explain(yahoo.offline_reason(_failures(["rate_limit"] * 3), 30), "en").short == (
         "Yahoo Finance is rate-limiting us")
+
+
+# -- re-base notes: produced by a refresh against the fake Yahoo, read back through the status table ----------
+
+@pytest.fixture
+def yahoo_server(market_dir, monkeypatch, tmp_path_factory):
+    yield from fake_yahoo.running(market_dir, monkeypatch, tmp_path_factory)
+
+
+def _note(store: Store) -> str:
+    return status.status_table(store.read(), "ko", local_times=True).set_index("symbol").at["NVDA", "note"]
+
+
+def _rebase_notes(server: fake_yahoo.FakeYahoo, tmp_path) -> dict[str, str]:
+    """The status table's note after each kind of re-base: a split, a dividend, a corrected close, a failed full
+    re-fetch (HTTP 404), and a later failure on top of an earlier re-base (two notes)."""
+    notes = {}
+    changes = {"split": lambda: server.split("NVDA", date(2025, 1, 27), 10),
+               "dividend": lambda: server.dividend("NVDA", date(2025, 1, 28), 3.0),
+               "corrected": lambda: server.correct("NVDA", date(2025, 1, 22), 150.0),
+               "failed": lambda: (server.split("NVDA", date(2025, 1, 27), 10),
+                                  server.fail("NVDA", "404", history_before=date(2025, 1, 1)))}
+    for name, change in changes.items():
+        for state in (server.faults, server.splits, server.dividends, server.corrections, server._frames):
+            state.clear()  # each case starts from Yahoo's plain history
+        store = Store(tmp_path / name)
+        server.asof = date(2025, 1, 24)
+        refresh.refresh_prices(store, ["NVDA"], now=fake_yahoo.utc(2025, 1, 24, 23, 0))
+        change()
+        server.asof = date(2025, 1, 31)
+        refresh.refresh_prices(store, ["NVDA"], now=fake_yahoo.utc(2025, 1, 31, 23, 0))
+        notes[name] = _note(store)
+        if name == "split":  # a second split later, whose full re-fetch fails: both notes on the row
+            server.split("NVDA", date(2025, 2, 3), 2)
+            server.fail("NVDA", "429", history_before=date(2025, 1, 1))
+            server.asof = date(2025, 2, 7)
+            refresh.refresh_prices(store, ["NVDA"], now=fake_yahoo.utc(2025, 2, 7, 23, 0))
+            notes["both"] = _note(store)
+    return notes
+
+
+def test_rebase_notes_are_korean_and_keep_the_raw_note(yahoo_server, tmp_path) -> None:
+    notes = _rebase_notes(yahoo_server, tmp_path)
+    assert all(notes.values()), notes  # every case left a note
+    assert notes["failed"].startswith("re-base needed") and "; re-base needed" in notes["both"], notes
+    for name, note in notes.items():
+        said = explain(note, "ko")
+        assert not _english_words(said.text), (name, said.text)
+        assert not _english_words(said.short), (name, said.short)
+        assert said.detail == note and "오류(자세한 내용은" not in said.text, (name, said.text)
+    split = explain(notes["split"], "ko")
+    assert split.short == "전체 재수집" and split.text.startswith(
+        "2025년 1월 31일 전체 이력을 다시 받음 — 야후가 과거 가격을 다시 조정함(2025년 1월 27일 10:1 액면분할): ")
+    assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 종가 [\d.]+ → [\d.]+$", split.text), split.text
+    assert "(과거 종가 정정): 2025년 1월 22일 종가 " in explain(notes["corrected"], "ko").text
+    assert "(2025년 1월 28일 배당 3): 2025년 1월 21일 수정 종가 " in explain(notes["dividend"], "ko").text
+    failed = explain(notes["failed"], "ko")
+    assert failed.short == "전체 재수집 실패" and "저장된 시리즈를 유지함" in failed.text
+    assert "실패 원인: NVDA: " in failed.text  # the full re-fetch's own failure, in Korean too
+    both = explain(notes["both"], "ko").text.split("; ")
+    assert both[0].startswith("2025년 1월 31일 전체 이력을 다시 받음") and "2:1 액면분할" in both[1]
+    assert explain(notes["split"], "en").text == notes["split"]  # English pages keep the note as it is

@@ -10,6 +10,7 @@ The Yahoo failure kinds are matched on ``yahoo._KIND_TEXT`` itself, so a reworde
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from data_sources import yahoo
@@ -132,12 +133,81 @@ def _split(message: str) -> list[str]:
     return parts
 
 
+_NOTE_START = re.compile(r"; (?=re-base(?:d| needed) \d{4}-\d\d-\d\d)")
+_REBASED = re.compile(r"re-based (\d{4}-\d\d-\d\d): (.*)", re.DOTALL)
+_REBASE_FAILED = re.compile(r"re-base needed (\d{4}-\d\d-\d\d) but the full re-fetch failed; stored series kept: "
+                            r"(.*?)(?:; the full re-fetch failed \((.*)\))?", re.DOTALL)
+_READJUSTED = re.compile(r"Yahoo re-adjusted the history \((.*)\): (adj_close|close) on (\d{4}-\d\d-\d\d) "
+                         r"was ([-+0-9.e]+), now ([-+0-9.e]+)", re.DOTALL)
+_ACTION = re.compile(r"(split|dividend) ([0-9.e+-]+)(?::1)? on (\d{4}-\d\d-\d\d)")
+COLUMN_KO = {"close": "종가", "adj_close": "수정 종가"}
+
+
+def ko_day(iso: str) -> str:
+    """``2025-01-27`` as ``2025년 1월 27일`` (anything else unchanged)."""
+    match = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", iso.strip())
+    return f"{match.group(1)}년 {int(match.group(2))}월 {int(match.group(3))}일" if match else iso
+
+
+def _cause_ko(cause: str) -> str:
+    """refresh.rebase_reason's cause (yahoo._actions phrases, or "a corrected close") in Korean."""
+    parts = []
+    for piece in cause.split("; "):
+        action = _ACTION.fullmatch(piece.strip())
+        if action and action.group(1) == "split":
+            parts.append(f"{ko_day(action.group(3))} {action.group(2)}:1 액면분할")
+        elif action:
+            parts.append(f"{ko_day(action.group(3))} 배당 {action.group(2)}")
+        elif piece.strip() == "a corrected close":
+            parts.append("과거 종가 정정")
+        else:
+            parts.append("기업 이벤트")
+    return ", ".join(parts)
+
+
+def _readjusted_ko(reason: str) -> str:
+    """refresh.rebase_reason's sentence in Korean (the cause, then which close moved from what to what)."""
+    match = _READJUSTED.fullmatch(reason.strip())
+    if not match:
+        return "야후가 과거 가격을 다시 조정함"
+    cause, column, day, old, new = match.groups()
+    return (f"야후가 과거 가격을 다시 조정함({_cause_ko(cause)}): {ko_day(day)} {COLUMN_KO[column]} "
+            f"{old} → {new}")
+
+
+def _note_ko(note: str) -> str | None:
+    """One re-base note of ``status._rebased_note`` in Korean; None when ``note`` is not one."""
+    done = _REBASED.fullmatch(note)
+    if done and not note.startswith("re-base needed"):
+        return f"{ko_day(done.group(1))} 전체 이력을 다시 받음 — {_readjusted_ko(done.group(2))}"
+    failed = _REBASE_FAILED.fullmatch(note)
+    if failed:
+        why = f"; 실패 원인: {explain(failed.group(3), 'ko').text}" if failed.group(3) else ""
+        return (f"{ko_day(failed.group(1))} 전체 이력을 다시 받아야 했으나 받지 못해 저장된 시리즈를 유지함 — "
+                f"{_readjusted_ko(failed.group(2))}{why}")
+    return None
+
+
+def _explain_note(raw: str) -> Reason | None:
+    """A status table's re-base note (one or two notes joined with "; ") in Korean, or None."""
+    if not raw.startswith(("re-based ", "re-base needed ")):
+        return None
+    texts = [_note_ko(part) for part in _NOTE_START.split(raw)]
+    if any(t is None for t in texts):
+        return None
+    short = "전체 재수집 실패" if "받지 못해" in texts[-1] else "전체 재수집"
+    return Reason(short, "; ".join(t for t in texts if t), raw)
+
+
 def explain(message: str, lang: str) -> Reason:
     """``message`` (a reason from data_sources) for a reader: Korean text without English for ``lang="ko"``;
     English keeps the message as it is. ``detail`` is always the raw message."""
     raw = str(message or "").strip()
     if lang != "ko" or not raw:
         return Reason(re.split(r": | \(|; ", raw, maxsplit=1)[0], raw, raw)
+    note = _explain_note(raw)
+    if note is not None:
+        return note
     seen: list[str] = []
     for part in _split(raw):
         text = _segment_ko(part)
@@ -148,3 +218,8 @@ def explain(message: str, lang: str) -> Reason:
     if short is None:
         short = "요청 한도 초과" if first.startswith(KIND_KO["rate_limit"]) else "갱신 일부 실패"
     return Reason(short, "; ".join(seen), raw)
+
+
+def note_texts(notes: Iterable[str], lang: str) -> list[str]:
+    """A status table's note column in the reader's language (blank stays blank); the raw notes are the input."""
+    return [explain(n, lang).text if str(n or "").strip() else "" for n in notes]
