@@ -28,6 +28,7 @@ from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
+from ui.reasons import explain_store
 from ui.tables import event_day_columns
 
 K = "col_"
@@ -117,7 +118,8 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     try:
         news = load_news_cached()
     except StoreError as exc:
-        st.caption(tr(f"뉴스를 읽을 수 없습니다: {exc}", f"The news cannot be read: {exc}"))
+        st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
+                      f"The news cannot be read: {md_escape(exc, 300)}"))
         return
     if known_at is not None and news is not None and len(news):
         published = pd.to_datetime(news["published"], utc=True, errors="coerce")

@@ -135,8 +135,11 @@ def test_damaged_news_store_in_korean(seeded_store: Path, backup: bool) -> None:
     assert any("is unreadable" in d for d in detail)
     fx_text, _ = _walk(app_page("fx", lang="ko"))  # the news strip beside the chart
     _assert_korean(fx_text, "the USD/KRW page")
+    column_text, _ = _walk(app_page("column", lang="ko"))  # the column's per-section news
+    _assert_korean(column_text, "the column page")
     if not backup:
         assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in fx_text
+        assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in column_text
 
 
 def test_the_walk_catches_english(seeded_store: Path) -> None:
