@@ -111,7 +111,7 @@ def test_opens_on_the_window_with_a_range_slider_over_the_history() -> None:
     lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert (lo, hi) == (pd.Timestamp("2024-12-01 12:00"), pd.Timestamp("2025-03-31 12:00"))
     assert fig.layout.xaxis.rangeslider.visible is True
-    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["선택 기간", "1개월", "3개월", "6개월", "1년",
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["기본", "1개월", "3개월", "6개월", "1년",
                                                                     "전체"]
     last = fig.layout.updatemenus[0].buttons[-1].args[0]["xaxis.range"]  # "전체": the whole stored history
     assert last == [(history["date"].min() - pd.Timedelta(hours=12)).isoformat(),
@@ -299,3 +299,21 @@ def _badge_boxes_of(fig, annotations, plot_px: float) -> dict[str, tuple[float, 
         half_w = (len(a.text) * DIGIT_PX + 2 * BADGE_PAD_PX) / 2
         out[a.name] = (cx - half_w, cx + half_w, cy - BADGE_H_PX / 2, cy + BADGE_H_PX / 2)
     return out
+
+
+def test_range_buttons_keep_reader_notes_under_the_line(market_dir: Path) -> None:
+    window, history = _krw_window(market_dir)
+    notes = pd.DataFrame({"id": ["n1", "n2"], "date": pd.to_datetime(["2025-03-10", "2025-03-24"]),
+                          "label": ["관세 발표 전", "three-month view"], "note": ["", ""]})
+    fig = fx_figure(window, events=load_events(), user_notes=notes, lang="ko", history=history, numbered=True)
+    for button in fig.layout.updatemenus[0].buttons:
+        shown = _pressed(fig, button.label)
+        lo, hi = (pd.Timestamp(x) for x in shown.layout.xaxis.range)
+        labels = [a for a in shown.layout.annotations if a.visible is not False
+                  and (a.name or "").startswith("label:user:")]
+        wide = hi - lo > pd.Timestamp("2025-03-31") - pd.Timestamp("2024-12-01") + pd.Timedelta(days=1)
+        assert bool(labels) != wide, button.label  # note labels laid out for the window: hidden when wider
+        if labels:
+            y0, y1 = shown.layout.yaxis.range
+            seen = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"]
+            assert (seen.min() - y0) / (y1 - y0) > max(a.y for a in labels), button.label

@@ -97,7 +97,7 @@ def _fmt_level(value: float, lang: str) -> str:
     return f"{value:,.1f}원" if lang == "ko" else f"{value:,.1f} KRW"
 
 
-RANGE_BUTTONS = {"ko": ("선택 기간", "1개월", "3개월", "6개월", "1년", "전체"),
+RANGE_BUTTONS = {"ko": ("기본", "1개월", "3개월", "6개월", "1년", "전체"),  # "기본": the window the chart opens on
                  "en": ("Window", "1M", "3M", "6M", "1Y", "All")}
 _BACK_MONTHS = (None, 1, 3, 6, 12, None)  # each button's reach back from the window's end (None: see _button_ranges)
 CLUSTER_PX = 18.0  # at a button's zoom, events closer than this (at the narrow plot width) share one badge
@@ -164,11 +164,14 @@ def add_wide_badges(fig: go.Figure, events: Iterable[Event], lang: str, x_range:
 
 
 def _y_range(fig: go.Figure, low: float, high: float, visible: set[str]) -> list[float]:
-    """A y range that keeps ``low``..``high`` under the lowest visible top badge (as keep_labels_off_data)."""
-    tops = [a.y for a in fig.layout.annotations if a.name in visible and not str(a.name).startswith("label:user:")]
+    """A y range that keeps ``low``..``high`` under the lowest visible top badge and above the visible reader-note
+    labels (bottom up), as :func:`~commentary.charts.pins.keep_labels_off_data` does for the opening view."""
+    shown = [a for a in fig.layout.annotations if a.name in visible]
+    tops = [a.y for a in shown if not str(a.name).startswith("label:user:")]
+    notes = [a.y for a in shown if str(a.name).startswith("label:user:")]
     ceiling = (min(tops) - LEVEL_STEP) if tops else 0.92
+    floor = (max(notes) + LEVEL_STEP) if notes else 0.04
     span = (high - low) or abs(high) * 0.02 or 1.0
-    floor = 0.04
     total = span / max(ceiling - floor, 0.2)
     return [low - floor * total, low - floor * total + total]
 
@@ -207,8 +210,10 @@ def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timest
         elif i == 0 and fig.layout.yaxis.range:
             args["yaxis.range"] = list(fig.layout.yaxis.range)
         buttons.append(dict(label=label, method="relayout", args=[args]))
-    return dict(type="buttons", direction="right", buttons=buttons, active=0, showactive=True, x=0, y=1.06,
-                xanchor="left", yanchor="bottom", pad=dict(l=0, r=0, t=0, b=0), font=dict(size=11),
+    # right-aligned on the plot's right edge: on a 390 px phone the row then reaches into the left margin
+    # instead of running off the right of the screen
+    return dict(type="buttons", direction="right", buttons=buttons, active=0, showactive=True, x=1, y=1.06,
+                xanchor="right", yanchor="bottom", pad=dict(l=0, r=0, t=0, b=0), font=dict(size=10),
                 name="range-buttons")
 
 
