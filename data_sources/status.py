@@ -61,6 +61,8 @@ def source_label(source: str, lang: str = "en") -> str:
         return source
     if source.startswith("import: "):
         return "가져오기: " + source.removeprefix("import: ")
+    if source == "Yahoo Finance (yfinance, auto_adjust=False)":  # refresh.SOURCE
+        return "야후 파이낸스 (yfinance, 조정 전 종가와 수정 종가)"
     if source.startswith("ECB reference rate via "):
         where = source.removeprefix("ECB reference rate via ").split(";")[0]
         where = where.replace("(bundled)", "(내장)").replace("ECB website", "ECB 웹사이트")

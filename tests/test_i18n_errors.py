@@ -88,6 +88,8 @@ def test_data_page_shows_rebase_notes_in_korean(seeded_store: Path, yahoo_server
     text, detail = _walk(app_page("data", lang="ko"))
     _assert_korean(text, "the Data page")
     assert "전체 이력을 다시 받음" in text and "받지 못해 저장된 시리즈를 유지함" in text
+    assert "야후 파이낸스 (yfinance, 조정 전 종가와 수정 종가)" in text  # refresh.SOURCE, as a Korean page names it
+    assert refresh.SOURCE not in text
     assert any("re-adjusted the history" in d for d in detail)  # the originals, folded
     en_text, _ = _walk(app_page("data", lang="en"))
     assert "re-adjusted the history" in en_text  # English pages show the note as the data layer wrote it
