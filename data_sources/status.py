@@ -61,6 +61,8 @@ def source_label(source: str, lang: str = "en") -> str:
         return source
     if source.startswith("import: "):
         return "가져오기: " + source.removeprefix("import: ")
+    if source == "Yahoo Finance (yfinance, auto_adjust=False)":  # refresh.SOURCE
+        return "야후 파이낸스 (yfinance, 조정 전 종가와 수정 종가)"
     if source.startswith("ECB reference rate via "):
         where = source.removeprefix("ECB reference rate via ").split(";")[0]
         where = where.replace("(bundled)", "(내장)").replace("ECB website", "ECB 웹사이트")
@@ -71,7 +73,8 @@ def source_label(source: str, lang: str = "en") -> str:
 def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = False) -> pd.DataFrame:
     """Symbol, name, currency, rows, first/last date, source and fetched-at; "no data yet" where empty.
 
-    ``local_times=True`` shows fetched-at as Seoul time (:func:`kst_time`) and sources in ``lang``.
+    ``local_times=True`` shows fetched-at as Seoul time (:func:`kst_time`) and sources in ``lang``. ``note``
+    (a re-base) is the data layer's English in every language: a page shows ``ui.reasons.explain`` of it.
     """
     summary = summarise(snapshot).set_index("symbol")
     symbols = [i.symbol for i in UNIVERSE] + sorted(set(summary.index) - {i.symbol for i in UNIVERSE})
@@ -91,23 +94,22 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = 
             if stored else ("no data yet" if lang == "en" else "데이터 없음"),
             "fetched_at": (kst_time(info.get("fetched_at"), lang) if local_times else str(info.get("fetched_at", "")))
             if stored else "",
-            "note": _rebased_note(info, lang),
+            "note": _rebased_note(info),
         })
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
-def _rebased_note(info: dict, lang: str) -> str:
+def _rebased_note(info: dict) -> str:
     """When and why the series' history was replaced by a re-adjusted one, and a re-base that was
-    needed but failed (the stored series kept); from the refresh's provenance."""
+    needed but failed (the stored series kept); from the refresh's provenance. English, like every reason of
+    the data layer: ``ui.reasons.explain`` gives a Korean page its Korean text (the raw note kept apart)."""
     notes = []
     if info.get("rebased_at"):
         when = str(info["rebased_at"])[:10]
-        notes.append((f"re-based {when}: " if lang == "en" else f"{when} 전체 재수집: ")
-                     + str(info.get("rebase_reason", "")))
+        notes.append(f"re-based {when}: " + str(info.get("rebase_reason", "")))
     if info.get("rebase_failed_at"):
         when = str(info["rebase_failed_at"])[:10]
-        notes.append((f"re-base needed {when} but the full re-fetch failed; stored series kept: " if lang == "en"
-                      else f"{when} 전체 재수집이 필요했으나 실패해 저장된 시리즈를 유지: ")
+        notes.append(f"re-base needed {when} but the full re-fetch failed; stored series kept: "
                      + str(info.get("rebase_failed_reason", "")))
     return "; ".join(notes)
 

@@ -28,6 +28,7 @@ from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
+from ui.reasons import explain_store
 from ui.tables import event_day_columns
 
 K = "col_"
@@ -117,7 +118,8 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     try:
         news = load_news_cached()
     except StoreError as exc:
-        st.caption(tr(f"뉴스를 읽을 수 없습니다: {exc}", f"The news cannot be read: {exc}"))
+        st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
+                      f"The news cannot be read: {md_escape(exc, 300)}"))
         return
     if known_at is not None and news is not None and len(news):
         published = pd.to_datetime(news["published"], utc=True, errors="coerce")
@@ -198,7 +200,7 @@ if wanted not in ids:
 if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "url_c") != wanted:
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
-names = {c.id: f"{c.title} — {c.author} ({fmt_date(c.date, LANG)})" for c in available}
+names = {c.id: f"{c.title} — {c.author_name(LANG)} ({fmt_date(c.date, LANG)})" for c in available}
 ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
               "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
 asof_url = st.query_params.get("asof")
@@ -221,7 +223,7 @@ trusted = any(c is item for c in bundled)
 
 st.subheader(md_escape(item.title))  # the page title is above: a smaller heading keeps the answer on a phone's screen
 published_local = item.published.tz_convert(item.timezone)
-st.caption(f"{md_escape(item.author)} · {fmt_date(item.date, LANG)} · " + tr(
+st.caption(f"{md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)} · " + tr(
     f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
     f"reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
 
@@ -266,7 +268,7 @@ def _verdict_summary() -> None:
 _verdict_summary()
 st.caption(tr(
     f"아래 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
-    f"{md_escape(item.author)}, {fmt_date(item.date, 'ko')}.",
+    f"{md_escape(item.author_name('ko'))}, {fmt_date(item.date, 'ko')}.",
     f"The narrative below is the dashboard's own retelling, not the author's words. Original: "
     f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}."))
 with st.expander(tr("칼럼 요약", "What the column says")):

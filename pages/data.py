@@ -14,7 +14,7 @@ from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, pr
 from data_sources.store import Store
 from ui import chrome, loaders
 from ui.i18n import lang, tr
-from ui.reasons import explain
+from ui.reasons import explain, note_texts
 
 _OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
             "error": ("오류", "error")}
@@ -101,12 +101,17 @@ except StoreError as exc:
 
 st.subheader(tr("종목별 현황", "Series in the store"))
 table = status_table(snap, lang(), local_times=True)
+raw_notes = [n for n in table["note"] if n]  # re-base notes: Korean on a Korean page, the originals folded below
+table["note"] = note_texts(table["note"], lang())
 labels = STATUS_LABELS_KO if lang() == "ko" else STATUS_LABELS_EN
 column_config = {col: labels.get(col, col) for col in table.columns}
 column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows"), format="localized")
 # key columns first, so a phone's first screen shows what is stored and how recent it is
 st.dataframe(table, hide_index=True, width="stretch", column_config=column_config,
              column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency", "note"])
+if raw_notes and lang() == "ko":
+    with st.expander("기술 정보(원문)"):
+        st.text("\n".join(raw_notes))
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
     st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))

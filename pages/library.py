@@ -91,10 +91,10 @@ query = st.text_input(tr("검색 (제목·필자·요약)", "Search (title, auth
 needle = query.strip().casefold()
 rows = []
 for c in items:
-    hay = " ".join([c.title, c.author, c.summary_ko, c.summary_en, c.id]).casefold()
+    hay = " ".join([c.title, c.author, c.author_ko, c.summary_ko, c.summary_en, c.id]).casefold()
     if needle and needle not in hay:
         continue
-    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author,
+    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author_name(LANG),
                  "kind": _kind(c, mine_ids, public_ids),
                  "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
                  "open": _link(c, notebook, LANG)})
@@ -167,7 +167,7 @@ def _pct(value: float) -> str:
 for rec in record.to_dict("records"):
     excess = rec["excess_pp"]
     excess_text = "—" if not math.isfinite(excess) else f"{excess:+.0f}" + tr("%p", " pp")
-    head = md_escape(rec["author"])
+    head = md_escape(next((c.author_name(LANG) for c in items if c.author == rec["author"]), rec["author"]))
     st.markdown(tr(
         f"**{head}** — 칼럼 {rec['columns']}편, 판정된 주장 {rec['scored']}개 중 {rec['held']}개 적중 "
         f"({_pct(rec['hit_rate'])}), 기준 확률 {_pct(rec['base_rate'])}, 초과 {excess_text}. "

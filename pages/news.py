@@ -16,6 +16,7 @@ from data_sources.atomic import StoreError
 from data_sources.news_store import FeedConfigError, NewsReport
 from data_sources.tagging import TagRulesError, load_rules, tag_labels
 from ui import chrome, loaders
+from ui.details import folded_detail
 from ui.i18n import lang, tr
 from ui.news_strip import (
     COLUMN_END,
@@ -32,6 +33,7 @@ from ui.news_strip import (
     parse_filter_params,
     render_items,
 )
+from ui.reasons import explain_feed, explain_feed_config, explain_store, news_summary
 
 PAGE_SIZE = 40
 STRIP_MAX_DAYS = 400  # wider windows get no count chart
@@ -52,11 +54,13 @@ root = loaders.local_root()
 
 def _show_report(report: NewsReport) -> None:
     """Outcome of an import or fetch: one summary line, then each problem as plain text."""
-    summary = tr(f"{report.read:,}건 읽음, 새 항목 {report.added:,}건 (저장 {report.total:,}건)", report.summary())
-    (st.success if not report.errors else st.warning)(md_escape(summary))
-    if report.problems:
-        lines = [f"{'⚠' if p.severity != 'error' else '✖'} {plain_message(p.message)}" for p in report.problems]
+    (st.success if not report.errors else st.warning)(md_escape(news_summary(report, code)))
+    if report.problems:  # Korean: each problem in Korean, the raw messages folded below
+        said = [explain_feed(p, code) for p in report.problems]
+        lines = [f"{'⚠' if p.severity != 'error' else '✖'} {plain_message(r.text)}"
+                 for p, r in zip(report.problems, said, strict=True)]
         st.text("\n".join(lines[:100]))
+        folded_detail([r.detail for r in said], code)
 
 
 def _feed_list() -> None:
@@ -91,7 +95,8 @@ def _manage_feeds() -> None:
                 try:
                     added = news_store.add_feed(root, name, url, feed_lang)
                 except FeedConfigError as exc:
-                    st.error(tr(f"추가하지 못했습니다: {md_escape(exc, 300)}", f"Not added: {md_escape(exc, 300)}"))
+                    st.error(tr(f"추가하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
+                                f"Not added: {md_escape(exc, 300)}"))
                 except StoreError as exc:
                     st.error(md_escape(exc, 400))
                 else:
@@ -109,7 +114,8 @@ def _manage_feeds() -> None:
                 try:
                     news_store.remove_feed(root, victim or "")
                 except FeedConfigError as exc:
-                    st.error(tr(f"삭제하지 못했습니다: {md_escape(exc, 300)}", f"Not removed: {md_escape(exc, 300)}"))
+                    st.error(tr(f"삭제하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
+                                f"Not removed: {md_escape(exc, 300)}"))
                 except StoreError as exc:
                     st.error(md_escape(exc, 400))
                 else:
@@ -162,10 +168,12 @@ try:
     news = load_news_cached()
     rules = load_rules()
 except (StoreError, TagRulesError) as exc:
-    st.error(md_escape(exc, 400))
+    st.error(md_escape(explain_store(exc, code).text if isinstance(exc, StoreError) else exc, 400))
+    folded_detail([str(exc)] if isinstance(exc, StoreError) else [], code)
     st.stop()
 if news.attrs.get("warning"):
-    st.warning(md_escape(news.attrs["warning"], 400))
+    st.warning(md_escape(explain_store(news.attrs["warning"], code).text, 400))
+    folded_detail([news.attrs["warning"]], code)
 
 tag_ids = [r.id for r in rules]
 labels = tag_labels(code)

@@ -82,6 +82,9 @@ def _english_ui_strings() -> set[str]:
                     found.add(run)
     found |= {text.removeprefix("Yahoo Finance ") for text in yahoo._KIND_TEXT.values()}
     found |= {"DASHBOARD_OFFLINE is set", "not refreshed today", "never refreshed from the network"}
+    found |= {"re-adjusted the history", "the full re-fetch failed", "stored series kept",  # status / refresh notes
+              "could not fetch a feed from", "not a news feed", "before the whole feed arrived",  # news feeds
+              "serving the previous version", "is unreadable"}  # the news store
     return found
 
 
@@ -175,3 +178,75 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
             second.close()
     finally:
         first.close()
+
+
+# -- the Korean walk over error states: a series Yahoo re-adjusted (done, then failed) and a damaged news store --
+
+ERROR_PAGES = {"data": "데이터", "news": "AI 뉴스", "fx": "원/달러 환율", "column": "판정 요약"}
+ERROR_KOREAN = {"news": "저장된 뉴스를 읽을 수 없음", "fx": "뉴스를 읽을 수 없습니다",  # ui.reasons.explain_store
+                "column": "뉴스를 읽을 수 없습니다"}
+
+
+@pytest.fixture(scope="module")
+def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A server on a store in error states made by the real code: NVDA re-based after a split, then a second
+    re-base whose full re-fetch failed (refresh against the fake Yahoo), and a news file that cannot be read.
+    Yields (url, the raw English messages those states produce)."""
+    import shutil
+
+    import pandas as pd
+
+    from data_sources import news_store, refresh, status
+    from data_sources.store import Store
+    from tests import fake_yahoo
+    from tests.conftest import MARKET_DIR, _need
+
+    root = tmp_path_factory.mktemp("error-store")
+    shutil.copytree(_seeded_template, root, dirs_exist_ok=True)
+    store = Store(root)
+    last = store.read().prices.query("symbol == 'NVDA'")["date"].max().date()
+    later = last + pd.Timedelta(days=7)
+    with pytest.MonkeyPatch.context() as mp:
+        running = fake_yahoo.running(_need(MARKET_DIR), mp, tmp_path_factory)
+        yahoo = next(running)
+        try:
+            yahoo.asof = last
+            yahoo.split("NVDA", last - pd.Timedelta(days=2), 10)
+            done = refresh.refresh_prices(store, ["NVDA"], now=fake_yahoo.utc(*last.timetuple()[:3], 23))
+            assert "NVDA" in done.rebased
+            yahoo.asof = later
+            yahoo.split("NVDA", last - pd.Timedelta(days=1), 2)
+            yahoo.fail("NVDA", "404", history_before=last - pd.Timedelta(days=30))
+            failed = refresh.refresh_prices(store, ["NVDA"], now=fake_yahoo.utc(*later.timetuple()[:3], 23))
+            assert "NVDA" in failed.rebase_failed
+        finally:
+            running.close()
+    note = status.status_table(store.read()).set_index("symbol").at["NVDA", "note"]
+    (root / news_store.NEWS_FILE).write_bytes(b"not a parquet file")
+    try:
+        news_store.load_news(root)
+    except Exception as exc:  # the StoreError the pages must explain
+        store_error = str(exc)
+    raw = [part for part in re.split(r"; |: ", note + "; " + store_error) if len(part.split()) >= 3]
+    with streamlit_server(root) as url:
+        yield url, raw
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("name", list(ERROR_PAGES))
+def test_korean_error_states_show_no_english(error_server, browser, name: str) -> None:
+    url, raw = error_server
+    english = _english_ui_strings()
+    context, page = _open(browser, f"{url}/{name}?lang=ko", "desktop", ERROR_PAGES[name])
+    try:
+        if name in ("fx", "column"):
+            _charts(page)
+        page.wait_for_timeout(1000)
+        text = page.inner_text("body")
+        leaked = sorted(s for s in english | set(raw) if s in text)
+        assert not leaked, f"{name} in Korean, in an error state, shows English: {leaked[:5]}"
+        if name in ERROR_KOREAN:
+            assert ERROR_KOREAN[name] in text, name
+        screenshot(page, f"walk-error-{name}-ko")
+    finally:
+        context.close()

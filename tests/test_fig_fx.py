@@ -111,8 +111,11 @@ def test_opens_on_the_window_with_a_range_slider_over_the_history() -> None:
     lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert (lo, hi) == (pd.Timestamp("2024-12-01 12:00"), pd.Timestamp("2025-03-31 12:00"))
     assert fig.layout.xaxis.rangeslider.visible is True
-    assert [b.label for b in fig.layout.xaxis.rangeselector.buttons] == ["1개월", "3개월", "6개월", "연초 이후",
-                                                                         "1년", "전체"]
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["기본", "1개월", "3개월", "6개월", "1년",
+                                                                    "전체"]
+    last = fig.layout.updatemenus[0].buttons[-1].args[0]["xaxis.range"]  # "전체": the whole stored history
+    assert last == [(history["date"].min() - pd.Timedelta(hours=12)).isoformat(),
+                    (history["date"].max() + pd.Timedelta(hours=12)).isoformat()]
     assert len(fig.data[0].x) == len(history)  # the slider shows the whole history
     y0, y1 = fig.layout.yaxis.range
     assert y0 <= window["close"].min() and y1 >= window["close"].max() and y1 < history["close"].max()
@@ -245,3 +248,72 @@ def test_phone_layout_notes_are_spaced_for_a_phone_and_escaped(market_dir: Path)
     assert any(a.text == "(내 메모) &lt;b&gt;bold&lt;/b&gt;" for a in fig.layout.annotations)
     hostile = key_markdown([PinKey(1, "x", "2025-01-02", "[click](javascript:alert(1)) <img> :red[x]", "fx")], "en")
     assert "](" not in hostile and "<img>" not in hostile and ":red[x]" not in hostile
+
+
+def _badge_numbers(text: str) -> set[int]:
+    first, _, last = text.partition("–")
+    return set(range(int(first), int(last or first) + 1))
+
+
+def _pressed(fig, label: str):
+    """The figure as Plotly.js shows it after the range button ``label`` (its relayout applied to a copy)."""
+    import plotly.graph_objects as go
+
+    button = next(b for b in fig.layout.updatemenus[0].buttons if b.label == label)
+    shown = go.Figure(fig)
+    shown.plotly_relayout(button.args[0])
+    return shown
+
+
+@pytest.mark.parametrize("viewport", sorted(PLOT_PX))
+def test_range_buttons_never_pile_the_badges_up_at_any_zoom(market_dir: Path, viewport: int) -> None:
+    from commentary.charts.pin_numbers import key_from_figure
+
+    window, history = _krw_window(market_dir)
+    fig = fx_figure(window, events=load_events(), lang="ko", history=history, numbered=True)
+    key = key_from_figure(fig)
+    for button in fig.layout.updatemenus[0].buttons:
+        shown = _pressed(fig, button.label)
+        lo, hi = (pd.Timestamp(x) for x in shown.layout.xaxis.range)
+        badges = [a for a in shown.layout.annotations if a.visible is not False
+                  and (a.name or "").startswith(("label:event:", "wide"))]
+        boxes = _badge_boxes_of(shown, badges, PLOT_PX[viewport])
+        assert not _overlaps(boxes), f"badges overlap after {button.label} at {viewport} px"
+        numbers = [n for a in badges if lo <= pd.Timestamp(a.x) <= hi for n in _badge_numbers(a.text)]
+        wanted = [k.number for k in key if lo <= pd.Timestamp(k.date.split(" ~ ")[0]) <= hi]
+        assert sorted(numbers) == wanted, button.label  # each event in view is on exactly one badge
+        y0, y1 = shown.layout.yaxis.range
+        seen = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"]
+        assert y0 <= seen.min() and (seen.max() - y0) / (y1 - y0) < min(a.y for a in badges) - 0.02, button.label
+    wide = _pressed(fig, "전체")
+    assert not any(a.visible is not False for a in wide.layout.annotations if (a.name or "").startswith("label:"))
+    assert sum(1 for a in wide.layout.annotations if a.visible is not False and (a.name or "").startswith("wide")) < 5
+    assert all(a.visible is False for a in fig.layout.annotations if (a.name or "").startswith("wide"))  # opening view
+
+
+def _badge_boxes_of(fig, annotations, plot_px: float) -> dict[str, tuple[float, float, float, float]]:
+    out = {}
+    for a in annotations:
+        cx = _px(fig, a.x, plot_px) + (a.ax or 0)
+        cy = a.y * PLOT_HEIGHT_PX - (a.ay or 0)
+        half_w = (len(a.text) * DIGIT_PX + 2 * BADGE_PAD_PX) / 2
+        out[a.name] = (cx - half_w, cx + half_w, cy - BADGE_H_PX / 2, cy + BADGE_H_PX / 2)
+    return out
+
+
+def test_range_buttons_keep_reader_notes_under_the_line(market_dir: Path) -> None:
+    window, history = _krw_window(market_dir)
+    notes = pd.DataFrame({"id": ["n1", "n2"], "date": pd.to_datetime(["2025-03-10", "2025-03-24"]),
+                          "label": ["관세 발표 전", "three-month view"], "note": ["", ""]})
+    fig = fx_figure(window, events=load_events(), user_notes=notes, lang="ko", history=history, numbered=True)
+    for button in fig.layout.updatemenus[0].buttons:
+        shown = _pressed(fig, button.label)
+        lo, hi = (pd.Timestamp(x) for x in shown.layout.xaxis.range)
+        labels = [a for a in shown.layout.annotations if a.visible is not False
+                  and (a.name or "").startswith("label:user:")]
+        wide = hi - lo > pd.Timestamp("2025-03-31") - pd.Timestamp("2024-12-01") + pd.Timedelta(days=1)
+        assert bool(labels) != wide, button.label  # note labels laid out for the window: hidden when wider
+        if labels:
+            y0, y1 = shown.layout.yaxis.range
+            seen = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"]
+            assert (seen.min() - y0) / (y1 - y0) > max(a.y for a in labels), button.label

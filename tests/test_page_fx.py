@@ -124,7 +124,7 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
     assert at.query_params["start"] == "2024-12-01" and at.query_params["end"] == "2025-03-31"
     assert at.query_params["src"] == "yahoo" and at.query_params["ref"] == "1430"
     assert fig["layout"]["xaxis"]["rangeslider"]["visible"] is True
-    assert len(fig["layout"]["xaxis"]["rangeselector"]["buttons"]) == 6
+    assert len(fig["layout"]["updatemenus"][0]["buttons"]) == 6  # range buttons (charts.fx._range_menu)
     assert fig["layout"]["xaxis"]["range"][1].startswith("2025-03-31")
     # the explanation of the series
     body = " ".join(m.value for m in at.markdown)

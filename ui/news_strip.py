@@ -29,7 +29,9 @@ from commentary.timeline.events import Event
 from data_sources import news_store
 from data_sources.tagging import load_rules, tag_labels
 from ui import loaders
+from ui.details import folded_detail
 from ui.i18n import lang, tr
+from ui.reasons import explain_store
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 DIGEST_TOP = 5  # items shown beside a chart before "more"
@@ -377,7 +379,9 @@ def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] 
         news = load_news_cached()
         picked = digest(news, first, last, wanted)
     except Exception as exc:  # a store problem must not break the price page above
-        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(exc, 300)}", f"News cannot be read: {md_escape(exc, 300)}"))
+        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, code).text, 300)}",
+                      f"News cannot be read: {md_escape(exc, 300)}"))
+        folded_detail([str(exc)], code)
         return
     if picked.empty:
         st.caption(tr("이 기간에 관련된 저장 뉴스가 없습니다. AI 뉴스 페이지에서 피드를 가져오세요.",

@@ -10,9 +10,12 @@ The Yahoo failure kinds are matched on ``yahoo._KIND_TEXT`` itself, so a reworde
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from data_sources import yahoo
+from data_sources.news import FeedError, FeedProblem
+from data_sources.news_store import NewsReport
 
 KIND_KO: dict[str, str] = {
     "rate_limit": "야후 파이낸스 요청 한도 초과(HTTP 429)",
@@ -132,12 +135,81 @@ def _split(message: str) -> list[str]:
     return parts
 
 
+_NOTE_START = re.compile(r"; (?=re-base(?:d| needed) \d{4}-\d\d-\d\d)")
+_REBASED = re.compile(r"re-based (\d{4}-\d\d-\d\d): (.*)", re.DOTALL)
+_REBASE_FAILED = re.compile(r"re-base needed (\d{4}-\d\d-\d\d) but the full re-fetch failed; stored series kept: "
+                            r"(.*?)(?:; the full re-fetch failed \((.*)\))?", re.DOTALL)
+_READJUSTED = re.compile(r"Yahoo re-adjusted the history \((.*)\): (adj_close|close) on (\d{4}-\d\d-\d\d) "
+                         r"was ([-+0-9.e]+), now ([-+0-9.e]+)", re.DOTALL)
+_ACTION = re.compile(r"(split|dividend) ([0-9.e+-]+)(?::1)? on (\d{4}-\d\d-\d\d)")
+COLUMN_KO = {"close": "종가", "adj_close": "수정 종가"}
+
+
+def ko_day(iso: str) -> str:
+    """``2025-01-27`` as ``2025년 1월 27일`` (anything else unchanged)."""
+    match = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", iso.strip())
+    return f"{match.group(1)}년 {int(match.group(2))}월 {int(match.group(3))}일" if match else iso
+
+
+def _cause_ko(cause: str) -> str:
+    """refresh.rebase_reason's cause (yahoo._actions phrases, or "a corrected close") in Korean."""
+    parts = []
+    for piece in cause.split("; "):
+        action = _ACTION.fullmatch(piece.strip())
+        if action and action.group(1) == "split":
+            parts.append(f"{ko_day(action.group(3))} {action.group(2)}:1 액면분할")
+        elif action:
+            parts.append(f"{ko_day(action.group(3))} 배당 {action.group(2)}")
+        elif piece.strip() == "a corrected close":
+            parts.append("과거 종가 정정")
+        else:
+            parts.append("기업 이벤트")
+    return ", ".join(parts)
+
+
+def _readjusted_ko(reason: str) -> str:
+    """refresh.rebase_reason's sentence in Korean (the cause, then which close moved from what to what)."""
+    match = _READJUSTED.fullmatch(reason.strip())
+    if not match:
+        return "야후가 과거 가격을 다시 조정함"
+    cause, column, day, old, new = match.groups()
+    return (f"야후가 과거 가격을 다시 조정함({_cause_ko(cause)}): {ko_day(day)} {COLUMN_KO[column]} "
+            f"{old} → {new}")
+
+
+def _note_ko(note: str) -> str | None:
+    """One re-base note of ``status._rebased_note`` in Korean; None when ``note`` is not one."""
+    done = _REBASED.fullmatch(note)
+    if done and not note.startswith("re-base needed"):
+        return f"{ko_day(done.group(1))} 전체 이력을 다시 받음 — {_readjusted_ko(done.group(2))}"
+    failed = _REBASE_FAILED.fullmatch(note)
+    if failed:
+        why = f"; 실패 원인: {explain(failed.group(3), 'ko').text}" if failed.group(3) else ""
+        return (f"{ko_day(failed.group(1))} 전체 이력을 다시 받아야 했으나 받지 못해 저장된 시리즈를 유지함 — "
+                f"{_readjusted_ko(failed.group(2))}{why}")
+    return None
+
+
+def _explain_note(raw: str) -> Reason | None:
+    """A status table's re-base note (one or two notes joined with "; ") in Korean, or None."""
+    if not raw.startswith(("re-based ", "re-base needed ")):
+        return None
+    texts = [_note_ko(part) for part in _NOTE_START.split(raw)]
+    if any(t is None for t in texts):
+        return None
+    short = "전체 재수집 실패" if "받지 못해" in texts[-1] else "전체 재수집"
+    return Reason(short, "; ".join(t for t in texts if t), raw)
+
+
 def explain(message: str, lang: str) -> Reason:
     """``message`` (a reason from data_sources) for a reader: Korean text without English for ``lang="ko"``;
     English keeps the message as it is. ``detail`` is always the raw message."""
     raw = str(message or "").strip()
     if lang != "ko" or not raw:
         return Reason(re.split(r": | \(|; ", raw, maxsplit=1)[0], raw, raw)
+    note = _explain_note(raw)
+    if note is not None:
+        return note
     seen: list[str] = []
     for part in _split(raw):
         text = _segment_ko(part)
@@ -148,3 +220,133 @@ def explain(message: str, lang: str) -> Reason:
     if short is None:
         short = "요청 한도 초과" if first.startswith(KIND_KO["rate_limit"]) else "갱신 일부 실패"
     return Reason(short, "; ".join(seen), raw)
+
+
+def note_texts(notes: Iterable[str], lang: str) -> list[str]:
+    """A status table's note column in the reader's language (blank stays blank); the raw notes are the input."""
+    return [explain(n, lang).text if str(n or "").strip() else "" for n in notes]
+
+
+# -- news feeds: data_sources.news / news_store problems (a FeedProblem's code, details from its message) ----
+
+FEED_KO: dict[str, str] = {  # FeedError.code / FeedProblem.code -> what happened, in Korean
+    "bad_url": "http:// 또는 https:// 주소가 아니라 가져오지 않음",
+    "refused": "공개 인터넷 주소가 아니라 가져오지 않음",
+    "truncated": "서버가 피드를 끝까지 보내지 않아 아무것도 저장하지 않음",
+    "unsafe": "피드가 DTD·엔티티를 선언해 읽지 않고 거부함(보안)",
+    "parse_budget": "피드를 읽는 데 너무 오래 걸려 거부함",
+    "offline": "오프라인 모드라 가져오지 않음(DASHBOARD_OFFLINE)",
+    "connection": "피드 서버에 연결할 수 없음",
+    "timeout": "피드 서버 응답 시간 초과",
+    "http": "피드 서버가 오류로 응답함",
+    "too_large": "피드가 너무 커서 읽지 않음",
+    "not_a_feed": "뉴스 피드가 아님",
+    "read": "피드 파일을 읽을 수 없음",
+    "bozo": "피드 형식이 일부 잘못됨",
+    "unexpected": "피드를 읽는 중 예상하지 못한 오류",
+    "error": "피드를 가져오지 못함",
+}
+_NOT_A_FEED_KO = (  # (a phrase of the message, the Korean reason), first match wins
+    ("web page (HTML)", "웹 페이지(HTML)이지 뉴스 피드가 아님"),
+    ("empty response", "서버가 빈 응답을 보냄"),
+    (" is empty", "빈 파일임"),
+    ("not a JSON Feed", "JSON이지만 JSON 피드 형식이 아님"),
+    ("looks like JSON", "JSON처럼 보이지만 읽을 수 없음"),
+    ("", "읽을 수 있는 RSS/Atom 피드가 아님"),
+)
+
+
+def _feed_detail_ko(code: str, detail: str) -> str:
+    """The Korean reason of one feed problem: its code's text, with the figures its message gives."""
+    if code == "not_a_feed":
+        return next(ko for phrase, ko in _NOT_A_FEED_KO if phrase in detail)
+    if code == "http":
+        if "redirected more than" in detail:
+            times = re.search(r"more than (\d+) times", detail)
+            return f"피드 주소가 너무 여러 번 다른 곳으로 넘겨짐({times.group(1) if times else '?'}회 초과)"
+        status = re.search(r"HTTP (\d{3})", detail)
+        return FEED_KO["http"] + (f"(HTTP {status.group(1)})" if status else "")
+    if code == "too_large":
+        size = re.search(r"is ([\d.]+) MB, over the ([\d.]+) MB limit", detail)
+        limit = re.search(r"larger than the ([\d.]+ ?MB)", detail)
+        if size:
+            return f"피드가 너무 커서 읽지 않음({size.group(1)}MB, 한도 {size.group(2)}MB)"
+        return FEED_KO["too_large"] + (f"(한도 {limit.group(1).replace(' ', '')})" if limit else "")
+    if code == "timeout":
+        seconds = re.search(r"within ([\d.]+) s", detail)
+        return FEED_KO["timeout"] + (f"({seconds.group(1)}초 안에 다 받지 못함)" if seconds else "")
+    if code == "parse_budget":
+        seconds = re.search(r"longer than ([\d.]+) seconds", detail)
+        return FEED_KO["parse_budget"] + (f"({seconds.group(1)}초 초과)" if seconds else "")
+    if code == "bozo":
+        count = re.search(r"showing the (\d+) items", detail)
+        return FEED_KO["bozo"] + (f" — 복구한 {count.group(1)}건만 보여줌" if count else "")
+    if code == "read":
+        if "is not a folder" in detail:
+            return "폴더가 아님"
+        if "holds no" in detail:
+            return "피드 파일(.xml/.rss/.atom/.json)이 없는 폴더"
+    return FEED_KO.get(code, FEED_KO["error"])
+
+
+def explain_feed(problem: FeedProblem | FeedError, lang: str) -> Reason:
+    """A feed's problem (a :class:`~data_sources.news.FeedProblem` or the FeedError raised) for a reader:
+    ``"피드 이름: 무슨 일"`` in Korean (the feed's name is a proper name and stays), the raw message apart."""
+    raw = problem.message if isinstance(problem, FeedProblem) else str(problem)
+    if lang != "ko":
+        return Reason(raw.split(": ", 1)[-1].split(" (")[0], raw, raw)
+    feed, code = problem.feed, problem.code
+    detail = raw.removeprefix(f"{feed}: ") if feed else raw
+    text = _feed_detail_ko(code, detail)
+    return Reason(FEED_KO.get(code, FEED_KO["error"]), f"{feed}: {text}" if feed else text, raw)
+
+
+def news_summary(report: NewsReport, lang: str) -> str:
+    """A :class:`data_sources.news_store.NewsReport`'s one line in the reader's language: read, new, stored,
+    and how many feeds failed, warned or were unchanged (HTTP 304 Not Modified)."""
+    if lang != "ko":
+        return report.summary()
+    text = f"{report.read:,}건 읽음, 새 항목 {report.added:,}건 (저장 {report.total:,}건)"
+    for count, words in ((len(report.errors), "개 피드 실패"), (len(report.warnings), "건 경고"),
+                         (len(report.unchanged), "개 피드는 바뀐 내용 없음")):
+        if count:
+            text += f"; {count:,}{words}"
+    return text
+
+
+def explain_store(message: object, lang: str) -> Reason:
+    """A news store read problem (``StoreError`` or ``load_news``'s backup warning) in the reader's language."""
+    raw = str(message or "").strip()
+    if lang != "ko":
+        return Reason(raw.split(": ", 1)[0], raw, raw)
+    if "serving the previous version" in raw:
+        return Reason("백업 사용", "저장된 뉴스 파일이 손상되어 직전 백업을 보여줌", raw)
+    if "unreadable too" in raw:
+        return Reason("읽기 실패", "저장된 뉴스 파일과 백업을 모두 읽을 수 없음", raw)
+    if raw.startswith("cannot lock") or "lock" in raw:
+        return Reason("잠김", "다른 작업이 뉴스 저장소를 쓰고 있어 지금은 읽을 수 없음", raw)
+    return Reason("읽기 실패", "저장된 뉴스를 읽을 수 없음", raw)
+
+
+_CONFIG_KO = (  # news_store.FeedConfigError messages: (pattern, Korean with the pattern's groups)
+    (r"the feed needs a name", "피드 이름이 필요함"),
+    (r"the feed name may not contain markup or control characters", "피드 이름에 마크업이나 제어 문자를 쓸 수 없음"),
+    (r"the feed name is (\d+) characters long; at most (\d+) are allowed", r"피드 이름이 너무 김(\1자, 최대 \2자)"),
+    (r"'(.*)' is not a web address starting with http:// or https://",
+     r"http:// 또는 https://로 시작하는 주소가 아님: \1"),
+    (r"'(.*)' is not a language code such as 'en' or 'ko'", r"언어 코드가 아님(예: en, ko): \1"),
+    (r"there is already a feed called '(.*)'", r"같은 이름의 피드가 이미 있음: \1"),
+    (r"that address is already in the list as '(.*)'", r"이 주소는 이미 목록에 있음: \1"),
+    (r"there is no feed called '(.*)'", r"그런 이름의 피드가 없음: \1"),
+)
+
+
+def explain_feed_config(message: object, lang: str) -> Reason:
+    """Why a feed could not be added or removed (``FeedConfigError``), in the reader's language."""
+    raw = str(message or "").strip()
+    if lang != "ko":
+        return Reason(raw, raw, raw)
+    for pattern, korean in _CONFIG_KO:
+        if re.fullmatch(pattern, raw, re.DOTALL):
+            return Reason(korean.split("(")[0], re.sub(pattern, korean, raw, flags=re.DOTALL), raw)
+    return Reason("피드 설정 오류", "피드 주소나 이름을 받아들일 수 없음", raw)

@@ -9,8 +9,19 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from commentary.charts.palette import apply_date_axis, colour, dash, hover_date
-from commentary.charts.pin_numbers import NARROW_PLOT_PX, NOTE_LEVEL_STEP, add_numbered_pins
+from commentary.charts.pin_numbers import (
+    BADGE_FONT,
+    BADGE_PAD_PX,
+    LEADER_PX,
+    NARROW_PLOT_PX,
+    NOTE_LEVEL_STEP,
+    ROW_Y,
+    add_numbered_pins,
+    badge_width_px,
+    layout_badges,
+)
 from commentary.charts.pins import (
+    KIND_COLOURS,
     LEVEL_STEP,
     add_event_pins,
     add_reference_line,
@@ -86,17 +97,124 @@ def _fmt_level(value: float, lang: str) -> str:
     return f"{value:,.1f}원" if lang == "ko" else f"{value:,.1f} KRW"
 
 
-RANGE_BUTTONS = {"ko": ("1개월", "3개월", "6개월", "연초 이후", "1년", "전체"),
-                 "en": ("1M", "3M", "6M", "YTD", "1Y", "All")}
+RANGE_BUTTONS = {"ko": ("기본", "1개월", "3개월", "6개월", "1년", "전체"),  # "기본": the window the chart opens on
+                 "en": ("Window", "1M", "3M", "6M", "1Y", "All")}
+_BACK_MONTHS = (None, 1, 3, 6, 12, None)  # each button's reach back from the window's end (None: see _button_ranges)
+CLUSTER_PX = 18.0  # at a button's zoom, events closer than this (at the narrow plot width) share one badge
+WIDE = "wide"  # name prefix of the badges laid out for a zoom wider than the opening window
 
 
-def _range_selector(lang: str) -> dict:
+def _button_ranges(window: tuple[pd.Timestamp, pd.Timestamp], history: pd.DataFrame
+                   ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The x range of each range button: the opening window; 1, 3, 6, 12 months back from the window's end (as
+    Plotly's range selector counted from the opening view); the whole stored history."""
+    lo, hi = window
+    pad = pd.Timedelta(hours=12)
+    out = []
+    for months in _BACK_MONTHS:
+        if months is not None:
+            out.append((hi - pd.DateOffset(months=months), hi))
+        elif not out:
+            out.append((lo, hi))
+        else:
+            out.append((min(lo, history["date"].min() - pad), max(hi, history["date"].max() + pad)))
+    return out
+
+
+def _clusters(events: list[Event], x_range: tuple[pd.Timestamp, pd.Timestamp], plot_px: float
+              ) -> list[list[tuple[int, Event, float]]]:
+    """Events (numbered 1… in date order, as the key) grouped when they sit within :data:`CLUSTER_PX` of the
+    group's first at ``x_range`` on a ``plot_px``-wide plot: (number, event, anchor px) per member."""
+    x0, x1 = x_range
+    span = max((x1 - x0).total_seconds(), 1.0)
+    groups: list[list[tuple[int, Event, float]]] = []
+    for number, event in enumerate(events, start=1):
+        px = (pd.Timestamp(event.anchor) - x0).total_seconds() / span * plot_px
+        if groups and px - groups[-1][0][2] <= CLUSTER_PX:
+            groups[-1].append((number, event, px))
+        else:
+            groups.append([(number, event, px)])
+    return groups
+
+
+def add_wide_badges(fig: go.Figure, events: Iterable[Event], lang: str, x_range: tuple[pd.Timestamp, pd.Timestamp],
+                    tag: str, plot_px: float = NARROW_PLOT_PX) -> list[str]:
+    """Badges for a zoom wider than the window the numbered pins were laid out for: events that would touch
+    share one badge (``3–9``: the key's numbers), laid out like the pins for ``x_range``; hidden until a range
+    button shows them. Returns the annotations' names (``wide{tag}:…``)."""
+    events = sorted(events, key=lambda e: (e.anchor, e.id))  # the key's numbering (add_numbered_pins)
+    groups = _clusters(events, x_range, plot_px)
+    texts = [str(g[0][0]) if len(g) == 1 else f"{g[0][0]}–{g[-1][0]}" for g in groups]
+    anchors = [sum(m[2] for m in g) / len(g) for g in groups]
+    placed = layout_badges(anchors, [badge_width_px(t) for t in texts], plot_px)
+    x0, x1 = x_range
+    names = []
+    for group, text, anchor, (row, centre) in zip(groups, texts, anchors, placed, strict=True):
+        kinds = {m[1].kind for m in group}
+        colour = KIND_COLOURS.get(kinds.pop(), "#444444") if len(kinds) == 1 else "#444444"
+        hover = "<br>".join(f"<b>{n}</b> {esc(e.label(lang))} · {esc(e.anchor.isoformat())}" for n, e, _ in group)
+        name = f"{WIDE}{tag}:{group[0][1].id}"
+        fig.add_annotation(
+            x=x0 + (x1 - x0) * (anchor / plot_px), y=ROW_Y[row], xref="x", yref="y domain", text=esc(text),
+            showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=colour, ax=round(centre - anchor, 1),
+            ay=-LEADER_PX, standoff=0, font=dict(size=BADGE_FONT, color="white", weight="bold"), bgcolor=colour,
+            bordercolor="white", borderwidth=1, borderpad=BADGE_PAD_PX, hovertext=hover, visible=False, name=name)
+        names.append(name)
+    return names
+
+
+def _y_range(fig: go.Figure, low: float, high: float, visible: set[str]) -> list[float]:
+    """A y range that keeps ``low``..``high`` under the lowest visible top badge and above the visible reader-note
+    labels (bottom up), as :func:`~commentary.charts.pins.keep_labels_off_data` does for the opening view."""
+    shown = [a for a in fig.layout.annotations if a.name in visible]
+    tops = [a.y for a in shown if not str(a.name).startswith("label:user:")]
+    notes = [a.y for a in shown if str(a.name).startswith("label:user:")]
+    ceiling = (min(tops) - LEVEL_STEP) if tops else 0.92
+    floor = (max(notes) + LEVEL_STEP) if notes else 0.04
+    span = (high - low) or abs(high) * 0.02 or 1.0
+    total = span / max(ceiling - floor, 0.2)
+    return [low - floor * total, low - floor * total + total]
+
+
+def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timestamp], history: pd.DataFrame,
+                events: list[Event], numbered: bool) -> dict:
+    """Range buttons that set the x range *and* which pins show: the opening window (and any zoom in from it)
+    keeps the numbered pins and note labels laid out for it; a wider zoom shows its own set of badges
+    (:func:`add_wide_badges`, merged where they would touch), so the badges never pile up at "All"."""
     names = RANGE_BUTTONS["ko" if lang == "ko" else "en"]
-    steps = [dict(count=1, step="month", stepmode="backward"), dict(count=3, step="month", stepmode="backward"),
-             dict(count=6, step="month", stepmode="backward"), dict(count=1, step="year", stepmode="todate"),
-             dict(count=1, step="year", stepmode="backward"), dict(step="all")]
-    return dict(buttons=[{**step, "label": name} for step, name in zip(steps, names, strict=True)],
-                x=0, y=1.06, xanchor="left", yanchor="bottom", font=dict(size=11))
+    ranges = _button_ranges(window, history)
+    window_span = (window[1] - window[0]).total_seconds()
+    wide_sets: dict[int, list[str]] = {}
+    for i, (lo, hi) in enumerate(ranges):
+        inside = [e for e in events if lo <= pd.Timestamp(e.anchor) <= hi]
+        if numbered and (hi - lo).total_seconds() > window_span * 1.001 and inside:
+            wide_sets[i] = add_wide_badges(fig, inside, lang, (lo, hi), str(i))
+    narrow = [i for i, a in enumerate(fig.layout.annotations) if str(a.name or "").startswith(("label:event:",
+                                                                                                "label:user:"))]
+    buttons = []
+    for i, ((lo, hi), label) in enumerate(zip(ranges, names, strict=True)):
+        wide = (hi - lo).total_seconds() > window_span * 1.001
+        shown = set(wide_sets.get(i, []))
+        args: dict = {"xaxis.range": [lo.isoformat(), hi.isoformat()], "xaxis.autorange": False}
+        for j, a in enumerate(fig.layout.annotations):
+            name = str(a.name or "")
+            if name.startswith(WIDE):
+                args[f"annotations[{j}].visible"] = name in shown
+            elif j in narrow:
+                args[f"annotations[{j}].visible"] = not (wide and numbered)
+                if not (wide and numbered):
+                    shown.add(name)
+        part = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"].dropna()
+        if i > 0 and len(part):
+            args["yaxis.range"] = _y_range(fig, float(part.min()), float(part.max()), shown)
+        elif i == 0 and fig.layout.yaxis.range:
+            args["yaxis.range"] = list(fig.layout.yaxis.range)
+        buttons.append(dict(label=label, method="relayout", args=[args]))
+    # right-aligned on the plot's right edge: on a 390 px phone the row then reaches into the left margin
+    # instead of running off the right of the screen
+    return dict(type="buttons", direction="right", buttons=buttons, active=0, showactive=True, x=1, y=1.06,
+                xanchor="right", yanchor="bottom", pad=dict(l=0, r=0, t=0, b=0), font=dict(size=10),
+                name="range-buttons")
 
 
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
@@ -176,8 +294,8 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
         pad = (high - low) * 0.08 or 1.0
         fig.update_layout(yaxis=dict(range=[low - pad, high + pad], autorange=False))
     slider = history is not None and len(history) > 0
+    full = history.sort_values("date") if slider else None
     if slider and not candles:
-        full = history.sort_values("date")
         fig.data[0].x, fig.data[0].y = tuple(full["date"]), tuple(full["close"])  # after the pins' layout
     source_text = " · ".join(sources)
     if numbered:  # a phone's plot is ~35 cells wide: wrap the source line rather than cut it off
@@ -191,11 +309,13 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     fig.update_layout(
         title=dict(text=esc(title), subtitle=dict(text=esc(subtitle))),
         xaxis=dict(type="date", range=[start - day_pad, end + day_pad], autorange=False,
-                   rangeslider=dict(visible=slider, thickness=0.08),
-                   rangeselector=_range_selector(lang) if slider else None),
+                   rangeslider=dict(visible=slider, thickness=0.08)),
         hovermode="closest", margin=dict(t=100, b=120 if numbered else 90, l=60, r=right if numbered else 60),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )
+    if slider:  # after every annotation, so the buttons' visibility indices hold
+        fig.update_layout(updatemenus=[_range_menu(fig, lang, (start - day_pad, end + day_pad), full, pinned,
+                                                   numbered)])
     if numbered and right == 16:  # one line, named by the title; the key under the chart explains the pins
         fig.update_layout(showlegend=False)
     fig.update_yaxes(tickformat=",.0f", secondary_y=False)

@@ -5,6 +5,7 @@ File format (see ``commentary/columns/*.md``)::
     ---
     id: baek-2025-01-26            # slug: a-z, 0-9, '-'
     title: <the original title>     # plus author, date (YYYY-MM-DD), language (ISO 639-1), url (or null)
+    author_ko: ...                  # optional; the author's name on Korean pages (default: author)
     time: "HH:MM"                   # optional publication time (default 00:00) ...
     timezone: Asia/Seoul            # ... in this IANA zone (default: the language's zone, ko -> Asia/Seoul)
     summary_ko: ... / summary_en: ...
@@ -169,6 +170,7 @@ class Commentary:
     timezone: str = "Asia/Seoul"
     claim_errors: tuple[str, ...] = field(default=())
     facts: tuple[Fact, ...] = field(default=())
+    author_ko: str = ""  # the author's name as a Korean page shows it (optional; e.g. our own examples')
 
     @property
     def published(self) -> pd.Timestamp:
@@ -178,6 +180,10 @@ class Commentary:
     def summary(self, lang: str) -> str:
         """Summary in ``lang``."""
         return self.summary_ko if lang == "ko" else self.summary_en
+
+    def author_name(self, lang: str) -> str:
+        """The author as a ``lang`` page shows it: ``author_ko`` on a Korean page when given, else ``author``."""
+        return self.author_ko if lang == "ko" and self.author_ko else self.author
 
     def section(self, section_id: str) -> Section | None:
         """The section with ``section_id``, or None."""
@@ -633,6 +639,7 @@ def _parse(text: str, source_name: str) -> Commentary:
         summary_en=_get(data, "summary_en", ctx, (), "text"), symbols=symbols, events=events, baskets=baskets,
         sections=tuple(sections), claims=tuple(claims), source=source_name, warnings=tuple(ctx.warnings),
         time=time, timezone=zone, claim_errors=tuple(claim_errors), facts=_facts(data, ctx, section_ids),
+        author_ko=_get(data, "author_ko", ctx, (), "text", required=False) or "",
     )
 
 
