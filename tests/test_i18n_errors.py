@@ -107,6 +107,8 @@ def test_news_fetch_problems_in_korean(seeded_store: Path, feed_server: fake_fee
     news_store.refresh_news(seeded_store)  # the first fetch stores validators: the next one gets a 304
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="ko")  # the first run (and its price auto-refresh check) offline: no real network
+    at.session_state["news_feeds"] = True  # open the folded feed management
+    at.run()
     monkeypatch.setenv("DASHBOARD_OFFLINE", "0")
     at.button(key="news_fetch").click().run()
     text, detail = _walk(at)
