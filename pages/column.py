@@ -36,7 +36,7 @@ K = "col_"
 UPLOADED = K + "uploaded"
 DEFAULT_ID = "baek-2025-01-26"
 ASOF_CHOICES = ("all", "column")
-SHORT_CLAIM = 48  # characters of a claim's text in the first screen's summary (the scorecard has it whole)
+SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (the scorecard has it whole)
 
 
 # --------------------------------------------------------------------------- cached loaders
@@ -249,11 +249,11 @@ def _verdict_summary() -> None:
     lines = []
     verdicts = primary_verdicts(item.claims, combined)
     for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
-        lines.append(f"- :small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
+        lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
                      f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
-    method = tr("[판정 방법](#method)", "[How verdicts are computed](#method)")
+    method = tr("[판정 방법](#method)", "[Method](#method)")
     st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))} "
-                f"{method}\n\n" + "\n".join(lines))
+                f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
     if asof == "column":
         st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
                       "'나중에 판정'으로 가립니다.",

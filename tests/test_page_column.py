@@ -221,6 +221,8 @@ def test_event_day_bars_match_the_table(seeded_store):
     ("중국 기술주가 2025년에 반등한다(연말에 더 높다).", "중국 기술주가 2025년에 반등한다."),
     ("NVIDIA (NVDA) falls by year-end.", "NVIDIA (NVDA) falls by year-end."),  # an aside inside stays
     ("(only an aside)", "(only an aside)"),
+    ("환율은 크게 움직이지 않는다. 판정 규칙: 1,430.5원 기준.", "환율은 크게 움직이지 않는다."),  # the first sentence
+    ("USD/KRW stays near 1,430.5 (both sources).", "USD/KRW stays near 1,430.5."),
 ])
 def test_short_claim_drops_the_closing_aside_only(text, short):
     from commentary.text.short_claim import short_claim
