@@ -3,6 +3,7 @@ their labels placed so that none overlaps another on a 330 px plot."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,7 @@ def _is_horizon_line(shape) -> bool:
 
 def _overlaps(boxes: list[tuple[float, float]]) -> bool:
     boxes = sorted(boxes)
-    return any(b[0] < a[1] for a, b in zip(boxes, boxes[1:], strict=False))
+    return any(b[0] < a[1] for a, b in pairwise(boxes))
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
