@@ -11,6 +11,7 @@ import streamlit as st
 
 from commentary.charts import sections as sc
 from commentary.charts.claim_path import claim_path_figure
+from commentary.charts.event_day import event_day_figure
 from commentary.document.column import Commentary, CommentaryError, list_commentaries
 from commentary.document.upload import parse_upload
 from commentary.scoring import claims as claims_mod
@@ -22,6 +23,7 @@ from commentary.scoring.noise import STRENGTH_LABELS
 from commentary.scoring.summary import claim_lines, format_measured, overall_line, primary_verdicts, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
+from commentary.text.short_claim import short_claim
 from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
@@ -35,6 +37,7 @@ K = "col_"
 UPLOADED = K + "uploaded"
 DEFAULT_ID = "baek-2025-01-26"
 ASOF_CHOICES = ("all", "column")
+SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (the scorecard has it whole)
 
 
 # --------------------------------------------------------------------------- cached loaders
@@ -206,13 +209,10 @@ ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
 asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
     st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "all"
-pick, mode = st.columns([3, 2])
-with pick:
-    cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice",
-                       label_visibility="collapsed")
-with mode:
-    asof = st.selectbox(tr("가격 범위", "Prices shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get,
-                        label_visibility="collapsed")
+bar = st.container(horizontal=True, gap="small")  # one compact row (a phone too): controls fold into popovers
+with bar.popover(tr("⚙️ 칼럼·시점", "⚙️ Column & as-of")):
+    cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice")
+    asof = st.selectbox(tr("가격 범위", "Prices shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get)
 st.query_params["c"] = cid
 st.session_state[K + "url_c"] = cid
 st.query_params["asof"] = asof
@@ -221,11 +221,9 @@ trusted = any(c is item for c in bundled)
 
 # --------------------------------------------------------------------------- header and the answer first
 
-st.subheader(md_escape(item.title))  # the page title is above: a smaller heading keeps the answer on a phone's screen
 published_local = item.published.tz_convert(item.timezone)
-st.caption(f"{md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)} · " + tr(
-    f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
-    f"reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
+# the citation stays on the page: title, author and date in one bold line
+st.markdown(f"**{md_escape(item.title)}** · {md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)}")
 
 try:
     version = loaders.store_version()
@@ -253,26 +251,26 @@ def _verdict_summary() -> None:
     lines = []
     verdicts = primary_verdicts(item.claims, combined)
     for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
-        lines.append(f"- {CHIP_MARKS.get(verdict, '')} {md_escape(text, max_len=60)} — **{md_escape(phrase)}** "
-                     f"· {md_escape(horizon)}")
-    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))}\n\n"
-                + "\n".join(lines))
+        lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
+                     f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
+    method = tr("[판정 방법](#method)", "[Method](#method)")
+    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))} "
+                f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
     if asof == "column":
         st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
                       "'나중에 판정'으로 가립니다.",
                       "At the column's date: only prices and news known at publication are shown; later outcomes "
                       "read 'judged later'."))
-    st.markdown(tr("[판정 방법 보기](#method)", "[How verdicts are computed](#method)"))
 
-
-_verdict_summary()
-st.caption(tr(
-    f"아래 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
-    f"{md_escape(item.author_name('ko'))}, {fmt_date(item.date, 'ko')}.",
-    f"The narrative below is the dashboard's own retelling, not the author's words. Original: "
-    f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}."))
-with st.expander(tr("칼럼 요약", "What the column says")):
+with bar.popover(tr("📄 칼럼 요약", "📄 What the column says")):
     st.markdown(md_escape(item.summary(LANG)))
+    st.caption(tr(
+        f"이 페이지의 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
+        f"{md_escape(item.author_name('ko'))}, {fmt_date(item.date, 'ko')}. "
+        f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
+        f"The narrative on this page is the dashboard's own retelling, not the author's words. Original: "
+        f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}. "
+        f"Reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
     original = md_link(tr("원문 보기", "Read the original"), item.url) if item.url else ""
     if original.startswith("["):  # a link (md_link gives only the escaped label, never a bare "[", otherwise)
         st.markdown(original)
@@ -280,6 +278,7 @@ with st.expander(tr("칼럼 요약", "What the column says")):
         st.caption(tr("원문 주소는 기록되어 있지 않습니다.", "The original's address is not recorded."))
     for warning in item.warnings:
         st.caption(f"⚠️ {md_escape(warning)}")
+_verdict_summary()
 for error in item.claim_errors:
     st.warning(tr(f"채점하지 못한 주장: {error}", f"A claim could not be scored: {error}"))
 
@@ -307,11 +306,14 @@ for section in item.sections:
                            f"The reaction on {fmt_date(section.chart['event_date'], LANG)} came after the column: "
                            "not shown in this view (judged later)."))
             elif isinstance(evidence, pd.DataFrame):
-                st.caption(tr(f"{fmt_date(section.chart['event_date'], LANG)} 하루 변동 (현지 통화, 수정종가)",
-                              f"One-day moves on {fmt_date(section.chart['event_date'], LANG)} "
-                              "(local currency, adjusted closes)"))
-                shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
-                st.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
+                day = fmt_date(section.chart["event_date"], LANG)
+                title = tr(f"{day} 하루 변동 (현지 통화, 수정종가)",
+                           f"One-day moves on {day} (local currency, adjusted closes)")
+                st.plotly_chart(event_day_figure(evidence, LANG, title), width="stretch", key=f"{K}fig_{section.id}")
+                table = st.expander(tr("표로 보기", "As a table"), on_change="rerun", key=f"{K}table_{section.id}")
+                if table.open:  # built only when opened: a grid before the first chart slows every visit
+                    shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
+                    table.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
             elif evidence is not None and _points(evidence) < 2:
                 st.info(tr("칼럼 날짜까지는 이 구간의 가격이 거의 없습니다. '그 이후 전부'에서 보세요.",
                            "Almost no prices in this window up to the column's date; see 'Everything since'."))
@@ -321,19 +323,9 @@ for section in item.sections:
 
 # --------------------------------------------------------------------------- scorecard
 
-st.subheader(tr("채점표", "Scorecard"))
-if prices_ok and item.claims:
-    table, kinds = scorecard_grid(item.claims, combined, LANG)
-    claim_col = table.columns[0]
-    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
-                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
-    st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
-                  "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
-                  "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
-                  "evidence. USD/KRW claims are scored on both Yahoo and the ECB."))
-    st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
-                       file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
+def _claim_path() -> None:
+    """The chosen claim's path chart and its readings in detail (inside the folded "paths" box)."""
     claim_names = {c.id: c.text(LANG) for c in item.claims}
     chosen = st.selectbox(tr("주장을 골라 경로 보기", "Choose a claim to see its path"), [c.id for c in item.claims],
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
@@ -358,16 +350,53 @@ if prices_ok and item.claims:
     } for r in mine])
     st.dataframe(detail, hide_index=True, width="stretch", key=K + "detail")
 
-if item.facts and prices_ok:
-    st.subheader(tr("칼럼이 전하는 사실 확인", "Facts the column reports, checked"))
+
+def _facts() -> None:
+    """Each fact the column reports, checked on the closes known in this view."""
     prices_now = sc.cut_prices(loaders.prices(), item.published if asof == "column" else None)
     for fact in item.facts:
         lines = [f"- {md_escape(check.describe(LANG))}" for check in check_fact(fact, prices_now)]
         st.markdown(f"**{md_escape(fact.text(LANG))}**\n\n" + "\n".join(lines)
                     + (f"\n\n{md_escape(fact.reported(LANG))}" if fact.reported(LANG) else ""))
 
-st.subheader(METHOD_TITLE["ko" if LANG == "ko" else "en"], anchor="method")
-st.markdown(method_markdown(LANG))
 
-with st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)")):
-    _upload_box()
+
+st.subheader(tr("채점표", "Scorecard"))
+if prices_ok and item.claims:
+    table, kinds = scorecard_grid(item.claims, combined, LANG)
+    claim_col = table.columns[0]
+    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
+                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
+    st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
+                  "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
+                  "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
+                  "evidence. USD/KRW claims are scored on both Yahoo and the ECB."))
+    st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
+                       file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
+
+    paths = st.expander(tr("주장별 경로와 세부 판정", "Each claim's path and detailed readings"), on_change="rerun",
+                        key=K + "paths")
+    if paths.open:  # built only when opened (the slowest figure of the page)
+        with paths:
+            _claim_path()
+
+if item.facts and prices_ok:
+    facts = st.expander(tr("칼럼이 전하는 사실 확인", "Facts the column reports, checked"), on_change="rerun",
+                        key=K + "facts")
+    if facts.open:
+        with facts:
+            _facts()
+
+st.subheader(METHOD_TITLE["ko" if LANG == "ko" else "en"], anchor="method")
+method_box = st.expander(tr("판정 방법 펼치기", "Show the method"), on_change="rerun", key=K + "method")
+if method_box.open:
+    method_box.markdown(method_markdown(LANG))
+
+upload = st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)"), on_change="rerun",
+                     key=K + "upload_open")
+if upload.open:
+    with upload:
+        _upload_box()
+elif st.session_state.get(K + "upload_msg"):  # the last upload's outcome stays in view after the box folds
+    for level, message in st.session_state[K + "upload_msg"]:
+        getattr(st, level)(message)

@@ -14,7 +14,7 @@ from commentary.library.export import export_commentary
 from commentary.library.importing import publish_problem
 from commentary.library.track_record import DRAWS, claim_rows, sample_warning, track_record
 from commentary.scoring import claims as scoring
-from commentary.scoring.summary import overall_line
+from commentary.scoring.summary import overall_line, primary_verdicts, verdict_label
 from commentary.text.safe_text import md_escape
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
@@ -22,6 +22,7 @@ from ui.i18n import lang, tr
 from ui.notebook import published_entries, reader_notebook, repository, saved_entries
 
 K = "lib_"
+TITLE_PX, TALLY_PX = 120, 230  # 120 + 230 px fit a phone's 358 px content width (the title pinned)
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
@@ -34,7 +35,16 @@ def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], pd.Da
     prices = loaders.prices()
     combined = scoring.combine_sources(scoring.scorecard(item.claims, prices, item.published))
     lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
+    verdicts = primary_verdicts(item.claims, combined)
+    lines |= {f"tally_{lg}": _tally(verdicts, lg) for lg in ("ko", "en")}
     return lines, claim_rows(item, prices, combined=combined, draws=DRAWS)
+
+
+def _tally(verdicts: list[str], lang: str) -> str:
+    """The primary verdicts counted, short: "held 1 · failed 3 · source-dependent 1" (a phone's column)."""
+    order = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
+    counts = [(v, verdicts.count(v)) for v in order if verdicts.count(v)]
+    return " · ".join(f"{verdict_label(v, lang)} {n}" for v, n in counts) or "—"
 
 
 def _score(item: Commentary) -> tuple[dict[str, str], pd.DataFrame]:
@@ -97,15 +107,19 @@ for c in items:
     rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author_name(LANG),
                  "kind": _kind(c, mine_ids, public_ids),
                  "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
+                 "tally": scored[c.id][0]["tally_ko" if LANG == "ko" else "tally_en"],
                  "open": _link(c, notebook, LANG)})
-table = pd.DataFrame(rows, columns=["date", "title", "author", "kind", "claims", "verdicts", "open"])
+# the key columns first and narrow (title pinned, the verdict tally beside it): a 390 px phone shows both whole
+TABLE_COLUMNS = ["title", "tally", "open", "date", "author", "kind", "claims", "verdicts"]
+table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
 table = table.sort_values("date", ascending=False, kind="stable")
 if table.empty:
     st.info(tr(f"'{query.strip()}'에 맞는 칼럼이 없습니다.", f"No column matches '{query.strip()}'."))
 else:
     st.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
         "date": st.column_config.DateColumn(tr("날짜", "Date"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(tr("제목", "Title")),
+        "title": st.column_config.TextColumn(tr("제목", "Title"), width=TITLE_PX, pinned=True),
+        "tally": st.column_config.TextColumn(tr("판정", "Verdicts"), width=TALLY_PX),
         "author": st.column_config.TextColumn(tr("필자", "Author")),
         "kind": st.column_config.TextColumn(tr("구분", "Kind")),
         "claims": st.column_config.NumberColumn(tr("주장", "Claims")),

@@ -1,6 +1,7 @@
 """The column page as a reader sees it, in headless Chromium at 1440×900 and 390×844 against a real
 ``streamlit run app.py`` on the seeded store (offline): the answer first, the first section's evidence in the
-first screen, the scorecard's verdicts without horizontal scrolling, and an as-of view without "None".
+first screen (desktop and phone), the scorecard's verdicts without horizontal scrolling, and an as-of view
+without "None".
 Screenshots: test-artifacts/column-*.png."""
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         evidence = page.evaluate(EVIDENCE_JS)
         heading = page.evaluate(HEADING_JS)
         assert evidence and heading, "no section evidence or heading"
-        if size == "desktop":
-            assert evidence[0] < height, f"{size}: the first section's evidence starts at {evidence[0]:.0f}px"
-        else:  # a five-claim summary fills a phone's first screen; the evidence leads its section, before the text
-            gap = evidence[0] - heading
-            assert gap < 120, f"phone: the evidence is {gap:.0f}px below its heading"
+        # the first section's chart starts inside the first screen, on a phone too (controls are folded)
+        assert evidence[0] < height, f"{size}: the first section's evidence starts at {evidence[0]:.0f}px"
+        charts = _charts(page)
+        assert charts and charts[0]["top"] < height and charts[0]["height"] >= 300, f"{size}: first chart {charts[:1]}"
+        assert evidence[0] - heading < 120, f"{size}: the evidence is {evidence[0] - heading:.0f}px below its heading"
+        cite = page.evaluate(BOX_JS, "백석현")
+        assert cite is not None and cite["top"] < summary["top"], "the citation (title, author, date) is not shown"
+        assert page.locator("[data-testid=stSelectbox]").count() == 0  # the selectors wait in their popover
         screenshot(page, f"column-{size}-ko")
         # the scorecard: verdicts (and their % change) within the viewport, no horizontal scroll for them
         grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("[role=columnheader]",

@@ -119,6 +119,7 @@ def test_second_commentary_loads(app_url: str) -> None:
     with browser_page() as page:
         page.goto(f"{app_url}/column?lang=en")
         wait_for_app(page, "Scorecard")
+        page.get_by_role("button", name="Column & as-of").click()  # the selectors are folded in a popover
         page.get_by_role("combobox", name="Commentary").click()
         page.get_by_role("option", name="QwQ-32B: a smaller model", exact=False).click()
         page.get_by_text("QwQ-32B is out: Alibaba vs NVIDIA").first.wait_for(timeout=45_000)

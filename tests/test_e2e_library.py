@@ -59,3 +59,35 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         assert re.search(r"Browser Writer\s*— 1 column\(s\), \d of \d scored calls held", body)
         assert "too few to tell skill from luck" in body
         screenshot(page, f"library-{width}")
+
+
+TABLE_JS = """() => { const g = document.querySelector('[data-testid=stDataFrame]'); if (!g) return null;
+  const r = g.getBoundingClientRect();
+  const heads = [...g.querySelectorAll('[role=columnheader]')]
+    .map(h => [h.innerText.trim(), +h.getAttribute('aria-colindex')]);
+  return {left: r.left, right: r.right, width: r.width, heads, scroll: document.documentElement.scrollWidth}; }"""
+
+
+@pytest.mark.timeout(900)
+def test_library_table_key_columns_fit_a_phone(_seeded_template: Path, tmp_path: Path) -> None:
+    """At 390×844 the title (pinned) and its verdict tally are the first two columns and end inside the viewport."""
+    import ast
+
+    source = (Path(__file__).resolve().parents[1] / "pages" / "library.py").read_text(encoding="utf-8")
+    widths = next(ast.literal_eval(node.value) for node in ast.parse(source).body if isinstance(node, ast.Assign)
+                  and getattr(node.targets[0], "elts", None) and node.targets[0].elts[0].id == "TITLE_PX")
+    store = tmp_path / "store"
+    shutil.copytree(_seeded_template, store)
+    with streamlit_server(store) as url, browser_page(390, 844) as page:
+        page.goto(f"{url}/library?lang=ko")
+        wait_for_app(page, "필자별 적중 기록", timeout=120_000)
+        page.locator("[data-testid=stDataFrame] [role=columnheader]").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_timeout(1000)
+        table = page.evaluate(TABLE_JS)
+        screenshot(page, "library-table-390")
+    assert table is not None and table["left"] >= 0 and table["right"] <= 390 + 1, table
+    heads = dict(table["heads"])
+    assert heads.get("제목") == 1 and heads.get("판정") == 2, table["heads"]  # the key columns lead
+    tally_right = table["left"] + sum(widths)  # the grid draws its columns at their configured widths
+    assert sum(widths) <= table["width"] and tally_right <= 390, (widths, table)
+    assert table["scroll"] <= 390 + 1  # no page-wide horizontal scroll

@@ -30,6 +30,9 @@ def _fresh_upload_cache():
 
 
 def _upload(at, name: str, data: bytes):
+    if not at.file_uploader:  # the column page builds its upload box only when it is opened
+        at.session_state["col_upload_open"] = True
+        at.run()
     start = time.process_time()
     at.file_uploader[0].set_value((name, data, "text/markdown")).run()
     return time.process_time() - start

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -20,6 +22,12 @@ def _charts(at):
 
 def _figure_json(chart) -> str:
     return chart.proto.spec
+
+
+def _open(at, key: str):
+    """Open a folded part of the page that is built only when open (an expander with ``on_change="rerun"``)."""
+    at.session_state[key] = True
+    return at.run()
 
 
 def _texts(at) -> list[str]:
@@ -53,22 +61,31 @@ def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     subheaders = [s.value for s in at.subheader]
     for heading in BAEK_HEADINGS[lang]:
         assert any(heading in s for s in subheaders), (heading, subheaders)
-    assert len(_charts(at)) >= 4  # three section charts and the chosen claim's path
+    assert len(_charts(at)) == 4  # the four sections' evidence; the claim path is folded until opened
+    moves = json.loads(_figure_json(_charts(at)[0]))  # the DeepSeek Monday: a bar per symbol, not a grid
+    assert moves["data"][0]["type"] == "bar" and len(moves["data"][0]["y"]) >= 5
+    assert any("(NVDA)" in y for y in moves["data"][0]["y"]) and min(moves["data"][0]["x"]) < -10
     assert any("1,430" in _figure_json(c) and "refline:1430" in _figure_json(c) for c in _charts(at))
     assert any("divergence:2025-01-28" in _figure_json(c) for c in _charts(at))  # Yahoo vs ECB on 01-28
     grid = next(d.value for d in at.dataframe if len(d.value) == 5)
     primary = "판정 (기준 기간)" if lang == "ko" else "Verdict (primary)"
     assert primary in grid.columns and grid[primary].iloc[0].startswith("🔴")
     assert any(c.startswith("1W") and ("overlapping" in c or "겹침" in c) for c in grid.columns)
-    assert any("retelling" in c.value or "다시 정리" in c.value for c in at.caption)
+    assert any("retelling" in c.value or "다시 정리" in c.value for c in at.caption)  # in the summary popover
+    cite = next(m.value for m in at.markdown if m.value.startswith("**") and "백석현" in m.value)
+    assert "2025" in cite  # title, author and date, on the page itself
     assert any("not recorded" in c.value or "기록되어 있지 않습니다" in c.value for c in at.caption)
     assert any("How verdicts are computed" in s or "판정은 이렇게 계산합니다" in s for s in subheaders)
+    assert "(#method)" in summary  # the summary links to the method
     del kinds
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_choosing_a_claim_shows_its_path(seeded_store, lang):
     at = app_page(None, lang)
+    assert not any("end:" in _figure_json(c) for c in _charts(at)) and len(at.dataframe) == 1  # folded: not built
+    _open(at, "col_paths")
+    assert any("end:" in _figure_json(c) for c in _charts(at)) and len(at.dataframe) == 2
     at.selectbox(key="col_claim").set_value("indictment-no-fx-move").run()
     assert not at.exception
     path = next(c for c in _charts(at) if "end:1W" in _figure_json(c))
@@ -84,11 +101,12 @@ def test_as_of_the_column_date_shows_only_what_was_known(seeded_store):
     assert not at.exception
     summary = _summary(at)
     assert "5 claims, each judged on its primary horizon: 5 judged later." in summary
+    for key in ("col_paths", "col_facts", "col_table_deepseek-shock"):  # the folded parts too
+        _open(at, key)
+    assert not at.exception and len(at.dataframe) >= 2
     for frame in at.dataframe:
         assert "None" not in frame.value.astype(str).to_string() and "nan" not in frame.value.astype(str).to_string()
     for chart in _charts(at):
-        import json
-
         spec = json.loads(_figure_json(chart))
         xs = [x for t in spec["data"] if t.get("mode") == "lines" for x in (t.get("x") or [])]
         assert xs and pd.to_datetime(xs).max() <= pd.Timestamp("2025-01-26")
@@ -122,7 +140,7 @@ def test_selectbox_switch(seeded_store):
 
 
 def test_malformed_upload_names_file_and_line(seeded_store):
-    at = app_page(None, "en")
+    at = _open(app_page(None, "en"), "col_upload_open")
     bad = b"---\nid: broken\ntitle: [unclosed\n---\n"
     at.file_uploader[0].set_value(("broken.md", bad, "text/markdown")).run()
     assert not at.exception
@@ -136,13 +154,15 @@ def test_valid_upload_is_shown_escaped(seeded_store):
     text = (COLUMNS_DIR / "example-2025-03-06-qwq.md").read_text(encoding="utf-8")
     text = text.replace("id: example-2025-03-06-qwq", "id: my-upload").replace(
         "QwQ-32B는 매개변수가", "<script>alert(1)</script> QwQ-32B는 매개변수가")
-    at = app_page(None, "ko")
+    at = _open(app_page(None, "ko"), "col_upload_open")
     at.file_uploader[0].set_value(("mine.md", text.encode(), "text/markdown")).run()
     at.selectbox[0].set_value("my-upload").run()
     assert not at.exception
     bodies = [m.value for m in at.markdown if "alert(1)" in m.value]
     assert bodies and all("<script>" not in b and "&lt;script&gt;" in b for b in bodies)
-    assert len(_charts(at)) == 2  # the section chart and the chosen claim's path
+    assert len(_charts(at)) == 1  # the section chart (the claim's path is folded)
+    _open(at, "col_paths")
+    assert len(_charts(at)) == 2 and not at.exception  # and the chosen claim's path
 
 
 def _compare_last_x(at) -> pd.Timestamp:
@@ -166,3 +186,45 @@ def test_as_of_switch_changes_compare_window(seeded_store):
     assert at.query_params["asof"] in ("column", ["column"])
     at2 = app_page(None, "en", asof="column")
     assert at2.selectbox(key="col_asof").value == "column"
+
+
+def test_folded_parts_are_built_only_when_opened(seeded_store):
+    at = app_page(None, "en")
+    texts = "\n".join(_texts(at))
+    assert "Facts the column reports" not in texts and not at.file_uploader
+    assert not any("primary horizon" in t and "z-score" in t for t in _texts(at))
+    assert [d.value.shape[0] for d in at.dataframe] == [5]  # only the scorecard grid
+    _open(at, "col_method")
+    assert any("z" in t and len(t) > 400 for t in _texts(at))  # the method text
+    _open(at, "col_facts")
+    facts = [t for t in _texts(at) if t.startswith("**After Trump")]
+    assert facts and "1,430" in facts[0]
+    _open(at, "col_table_deepseek-shock")
+    table = next(d.value for d in at.dataframe if "change_pct" in d.value.columns)
+    assert "NVDA" in set(table["symbol"])
+    _open(at, "col_upload_open")
+    assert at.file_uploader and not at.exception
+
+
+def test_event_day_bars_match_the_table(seeded_store):
+    at = app_page(None, "en")
+    _open(at, "col_table_deepseek-shock")
+    table = next(d.value for d in at.dataframe if "change_pct" in d.value.columns)
+    bars = json.loads(_figure_json(_charts(at)[0]))["data"][0]
+    moved = table.dropna(subset=["change_pct"])
+    assert sorted(bars["x"]) == pytest.approx(sorted(moved["change_pct"]))
+    assert set(bars["y"]) == set(moved["name"])
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    ("US big tech loses steam in 2025 (read strictly, the basket ends lower).", "US big tech loses steam in 2025."),
+    ("중국 기술주가 2025년에 반등한다(연말에 더 높다).", "중국 기술주가 2025년에 반등한다."),
+    ("NVIDIA (NVDA) falls by year-end.", "NVIDIA (NVDA) falls by year-end."),  # an aside inside stays
+    ("(only an aside)", "(only an aside)"),
+    ("환율은 크게 움직이지 않는다. 판정 규칙: 1,430.5원 기준.", "환율은 크게 움직이지 않는다."),  # the first sentence
+    ("USD/KRW stays near 1,430.5 (both sources).", "USD/KRW stays near 1,430.5."),
+])
+def test_short_claim_drops_the_closing_aside_only(text, short):
+    from commentary.text.short_claim import short_claim
+
+    assert short_claim(text) == short

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.charts.palette import apply_date_axis
-from commentary.charts.pins import add_event_pins, esc
+from commentary.charts.pins import add_event_pins, esc, label_px
 from commentary.scoring.claims import Reading, divergences
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 from commentary.text.formatting import fmt_number
@@ -32,6 +32,26 @@ LEAD_IN_DAYS = 10
 VERDICT_COLOURS: dict[str, str] = {"held": "#1a7f37", "failed": "#c62828", "source-dependent": "#b26a00",
                                    "too early": "#6e7781", "judged later": "#6e7781", "no data": "#6e7781"}
 _DASH = {"yahoo": "solid", "ecb": "dot", "data": "solid"}
+PHONE_PLOT_PX = 330  # the plot's width on a 390 px phone: labels are laid out so that they do not overlap there
+MAX_DIVERGENCE_LABELS = 1  # Yahoo vs ECB gaps: the largest gets a text label, the others a marker with hover
+
+
+def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, lang: str) -> set[str]:
+    """Ids of the horizons whose end gets a text label: the primary first, then the others in time order,
+    each only if its label does not overlap a placed one on a :data:`PHONE_PLOT_PX`-wide plot."""
+    span = max((stop - start).days, 1)
+    shown = [h for h in claim.horizons if start <= pd.Timestamp(h.end) <= stop]
+    order = sorted(shown, key=lambda h: (h.id != claim.primary, pd.Timestamp(h.end)))
+    placed: list[tuple[float, float]] = []
+    out: set[str] = set()
+    for horizon in order:
+        centre = (pd.Timestamp(horizon.end) - start).days / span * PHONE_PLOT_PX
+        half = label_px(("★ " if horizon.id == claim.primary else "") + horizon.label(lang)) / 2
+        box = (centre - half, centre + half)
+        if all(box[1] + 4 < lo or box[0] - 4 > hi for lo, hi in placed):
+            placed.append(box)
+            out.add(horizon.id)
+    return out
 
 
 def _name(label: str, source: str, lang: str, two_sources: bool) -> str:
@@ -85,6 +105,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
             reference_level = ref_value if reference_level is None else reference_level
     _rule_band(fig, claim, reference_level, lang)
     by_horizon = {(r.horizon, r.source): r for r in readings}
+    labelled = _labelled_horizons(claim, start, stop, lang)
     for horizon in claim.horizons:
         end = pd.Timestamp(horizon.end)
         if end > stop or end < start:
@@ -108,14 +129,17 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                     x=[pd.Timestamp(reading.end_date)], y=[y], mode="markers", showlegend=False,
                     name=f"end:{horizon.id}", marker=dict(size=9, color=VERDICT_COLOURS.get(reading.verdict, "#666")),
                     hovertemplate=esc(f"{horizon.label(lang)} — {texts[-1]}") + "<extra></extra>"))
-        label = ("★ " if primary else "") + horizon.label(lang)
-        fig.add_annotation(x=end, y=1.0, yref="paper", text=esc(label), showarrow=False, yanchor="bottom",
-                           font=dict(size=10), hovertext=esc("; ".join(texts)))
+        if horizon.id in labelled:  # the others keep their line and their verdict in the end markers' hover
+            label = ("★ " if primary else "") + horizon.label(lang)
+            fig.add_annotation(x=end, y=1.0, yref="paper", text=esc(label), showarrow=False, yanchor="bottom",
+                               font=dict(size=10), hovertext=esc("; ".join(texts)), name=f"horizon:{horizon.id}")
     _divergence_marks(fig, paths, start, stop, lang)
     lo = min(refs)
-    add_event_pins(fig, events_in_window(events, lo.date(), stop.date()), lang)
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+    # labels that would overlap on a phone's plot collapse to their pin (marker and hover kept)
+    add_event_pins(fig, events_in_window(events, lo.date(), stop.date()), lang, plot_px=PHONE_PLOT_PX)
+    fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0,
+                                  font=dict(size=11)),
                       yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
                           ":" in k and k.split(":", 1)[1] in ("cn_tech", "us_bigtech") for k in drawn) else None))
     return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
@@ -161,8 +185,17 @@ def _divergence_marks(fig: go.Figure, paths: dict[str, dict[str, tuple[pd.Series
     if len(yahoo) != 1 or len(ecb) != 1:
         return
     gaps = divergences(yahoo[0][0].loc[start:stop], ecb[0][0].loc[start:stop], DIVERGENCE_PCT)
-    for row in gaps.itertuples(index=False):
+    if gaps.empty:
+        return
+    largest = set(gaps["gap_pct"].abs().sort_values(ascending=False).index[:MAX_DIVERGENCE_LABELS])
+    hover = []
+    for index, row in zip(gaps.index, gaps.itertuples(index=False), strict=True):
         text = (f"야후·ECB {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
                 else f"Yahoo vs ECB {fmt_number(row.gap_pct, 1, sign=True)}%")
-        fig.add_annotation(x=row.date, y=row.a, text=esc(text), showarrow=True, arrowhead=2, ax=0, ay=30,
-                           font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")
+        hover.append(esc(f"{row.date:%Y-%m-%d}: {text}"))
+        if index in largest:
+            fig.add_annotation(x=row.date, y=row.a, text=esc(text), showarrow=True, arrowhead=2, ax=0, ay=30,
+                               font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")
+    fig.add_trace(go.Scatter(x=list(gaps["date"]), y=list(gaps["a"]), mode="markers", showlegend=False,
+                             name="divergences", marker=dict(symbol="diamond-open", size=9, color="#b26a00"),
+                             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))

@@ -105,6 +105,32 @@ def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[s
     return levels.loc[_ts(start):hi].dropna(how="all"), left_out
 
 
+MAX_POINTS = 160  # rows of a section's compare chart: beyond its own window, "everything since" is thinned to this
+
+
+def thin_rows(levels: pd.DataFrame, dense_until: dt.date | pd.Timestamp, max_points: int = MAX_POINTS,
+              keep: Iterable[object] = ()) -> pd.DataFrame:
+    """``levels`` with every row up to ``dense_until`` and, after it, every k-th row so that at most about
+    ``max_points`` rows remain; each column's first and last value and the ``keep`` dates always stay.
+
+    A long "everything since" range costs the browser its drawing time, not the reader any reading: the
+    section's own window stays daily and every line still ends on its last close (the legend's % change).
+    """
+    if len(levels) <= max_points:
+        return levels
+    cut = _ts(dense_until)
+    dense = levels.index[levels.index <= cut]
+    later = levels.index[levels.index > cut]
+    room = max(max_points - len(dense), 2)
+    step = max(1, -(-len(later) // room))
+    chosen = set(dense) | set(later[::step])
+    for col in levels.columns:
+        chosen |= {i for i in (levels[col].first_valid_index(), levels[col].last_valid_index()) if i is not None}
+    wanted = {_ts(d) for d in keep}
+    chosen |= {i for i in levels.index if i in wanted}
+    return levels.loc[sorted(chosen)]
+
+
 def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
              lang: str, as_of: dt.date | None) -> go.Figure:
     chart = section.chart
@@ -118,11 +144,13 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
         return _empty_figure(lang)
+    pins_all = section_events(section, commentary, events)
+    levels = thin_rows(levels, chart["end"], keep=[base, *(e.anchor for e in pins_all)])
     names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), lang) if col.startswith(BASKET_PREFIX)
                    else cv.symbol_name(col, lang)) for col in levels.columns}
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
     fig = compare_figure(levels, names, base, lang, highlight=highlight)
-    pins = events_in_window(section_events(section, commentary, events), levels.index.min(), levels.index.max())
+    pins = events_in_window(pins_all, levels.index.min(), levels.index.max())
     add_event_pins(fig, pins, lang)
     return fig
 
