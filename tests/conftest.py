@@ -91,6 +91,17 @@ def app_page(page: str | None = None, lang: str = "en", **params: str):
     return at
 
 
+def opened_page(page: str, panels: tuple[str, ...], lang: str = "en", **params: str):
+    """``app_page`` with the page's folded panels (expanders built only when open) opened by their keys, as a
+    reader would to use their widgets."""
+    at = app_page(page, lang=lang, **params)
+    if panels:
+        for key in panels:
+            at.session_state[key] = True
+        at.run()
+    return at
+
+
 def shown(markdown_source: str) -> str:
     """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone."""
     import re

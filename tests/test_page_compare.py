@@ -11,20 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import app_page as open_page
-from tests.conftest import shown
+from tests.conftest import opened_page, shown
 
 NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
 KRW_0124, KRW_0127 = 1433.93, 1427.63  # KRW=X
 
 
 def app_page(page: str, lang: str = "en", settings: bool = True, **params: str):
-    """The page in AppTest with its folded settings panel opened (as a reader would, to use its widgets)."""
-    at = open_page(page, lang=lang, **params)
-    if settings:
-        at.session_state["cmp_settings"] = True
-        at.run()
-    return at
+    """The page with its folded settings panel opened (as a reader would, to use its widgets)."""
+    return opened_page(page, ("cmp_settings",) if settings else (), lang=lang, **params)
 
 
 def traces(at) -> dict[str, pd.Series]:

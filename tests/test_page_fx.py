@@ -13,22 +13,15 @@ import pandas as pd
 import pytest
 
 from data_sources.store import Store
-from tests.conftest import app_page as open_page
-from tests.conftest import shown
+from tests.conftest import opened_page, shown
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def app_page(page: str, lang: str = "en", panels: bool = True, **params: str):
-    """The page in AppTest with its folded panels (view settings, the note form) opened, as a reader would to
-    use their widgets."""
-    at = open_page(page, lang=lang, **params)
-    if panels:
-        at.session_state["fx_settings"] = True
-        at.session_state["fx_note_open"] = True
-        at.run()
-    return at
+    """The page with its folded panels (view settings, the note form) opened, unless ``panels`` is False."""
+    return opened_page(page, ("fx_settings", "fx_note_open") if panels else (), lang=lang, **params)
 
 
 def _fig(at) -> dict:

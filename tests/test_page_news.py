@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from commentary.text.safe_text import md_escape
 from tests import fake_feeds
-from tests.conftest import app_page as open_page
+from tests.conftest import opened_page
 from tests.fake_feeds import FeedServer, closed_port
 from tests.hostile import HOSTILE_RSS
 
@@ -21,14 +21,8 @@ feed_server = fake_feeds.feed_server  # the fixture
 
 
 def app_page(page: str, lang: str = "en", panels: bool = True, **params: str) -> AppTest:
-    """The page in AppTest with its folded panels (filters, feed management) opened, as a reader would to use
-    their widgets."""
-    at = open_page(page, lang=lang, **params)
-    if panels:
-        at.session_state["news_filters"] = True
-        at.session_state["news_feeds"] = True
-        at.run()
-    return at
+    """The page with its folded panels (filters, feed management) opened, unless ``panels`` is False."""
+    return opened_page(page, ("news_filters", "news_feeds") if panels else (), lang=lang, **params)
 
 
 def _items(at: AppTest) -> list[str]:
