@@ -210,7 +210,7 @@ asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
     st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "all"
 bar = st.container(horizontal=True, gap="small")  # one compact row (a phone too): controls fold into popovers
-with bar.popover(tr("⚙️ 칼럼·시점", "⚙️ Column & as-of")):
+with bar.popover(tr("칼럼·시점", "Column & as-of"), icon=":material/tune:"):
     cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice")
     asof = st.selectbox(tr("가격 범위", "Prices shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get)
 st.query_params["c"] = cid
@@ -262,7 +262,7 @@ def _verdict_summary() -> None:
                       "At the column's date: only prices and news known at publication are shown; later outcomes "
                       "read 'judged later'."))
 
-with bar.popover(tr("📄 칼럼 요약", "📄 What the column says")):
+with bar.popover(tr("칼럼 요약", "What the column says"), icon=":material/article:"):
     st.markdown(md_escape(item.summary(LANG)))
     st.caption(tr(
         f"이 페이지의 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
