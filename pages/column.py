@@ -156,6 +156,11 @@ def _upload_box() -> None:
     st.caption(tr("형식은 README의 'Commentary files'를 보세요. 올린 파일은 이 세션에만 남습니다.",
                   "The format is in the README ('Commentary files'). An uploaded file stays for this session only."))
     st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"], key=K + "upload")
+    _upload_messages()
+
+
+def _upload_messages() -> None:
+    """What became of the last upload (success, warning or error), in view whether the box is open or not."""
     for level, message in st.session_state.get(K + "upload_msg", []):
         getattr(st, level)(message)
 
@@ -397,6 +402,5 @@ upload = st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another
 if upload.open:
     with upload:
         _upload_box()
-elif st.session_state.get(K + "upload_msg"):  # the last upload's outcome stays in view after the box folds
-    for level, message in st.session_state[K + "upload_msg"]:
-        getattr(st, level)(message)
+else:  # the last upload's outcome stays in view after the box folds
+    _upload_messages()

@@ -13,6 +13,7 @@ from data_sources.ecb import provider_difference
 from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from data_sources.store import Store
 from ui import chrome, loaders
+from ui.details import folded_detail
 from ui.i18n import lang, tr
 from ui.reasons import explain, note_texts
 
@@ -109,9 +110,7 @@ column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows")
 # key columns first, so a phone's first screen shows what is stored and how recent it is
 st.dataframe(table, hide_index=True, width="stretch", column_config=column_config,
              column_order=["symbol", "rows", "last", "name", "source", "fetched_at", "first", "currency", "note"])
-if raw_notes and lang() == "ko":
-    with st.expander("기술 정보(원문)"):
-        st.text("\n".join(raw_notes))
+folded_detail(raw_notes, lang())
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
     st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))

@@ -14,7 +14,7 @@ from commentary.library.export import export_commentary
 from commentary.library.importing import publish_problem
 from commentary.library.track_record import DRAWS, claim_rows, sample_warning, track_record
 from commentary.scoring import claims as scoring
-from commentary.scoring.summary import overall_line, primary_verdicts, verdict_label
+from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
@@ -36,15 +36,8 @@ def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], pd.Da
     combined = scoring.combine_sources(scoring.scorecard(item.claims, prices, item.published))
     lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
     verdicts = primary_verdicts(item.claims, combined)
-    lines |= {f"tally_{lg}": _tally(verdicts, lg) for lg in ("ko", "en")}
+    lines |= {f"tally_{lg}": verdict_tally(verdicts, lg) for lg in ("ko", "en")}
     return lines, claim_rows(item, prices, combined=combined, draws=DRAWS)
-
-
-def _tally(verdicts: list[str], lang: str) -> str:
-    """The primary verdicts counted, short: "held 1 · failed 3 · source-dependent 1" (a phone's column)."""
-    order = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
-    counts = [(v, verdicts.count(v)) for v in order if verdicts.count(v)]
-    return " · ".join(f"{verdict_label(v, lang)} {n}" for v, n in counts) or "—"
 
 
 def _score(item: Commentary) -> tuple[dict[str, str], pd.DataFrame]:

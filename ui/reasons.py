@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from commentary.text.formatting import fmt_date
 from data_sources import yahoo
 from data_sources.news import FeedError, FeedProblem
 from data_sources.news_store import NewsReport
@@ -145,21 +146,15 @@ _ACTION = re.compile(r"(split|dividend) ([0-9.e+-]+)(?::1)? on (\d{4}-\d\d-\d\d)
 COLUMN_KO = {"close": "종가", "adj_close": "수정 종가"}
 
 
-def ko_day(iso: str) -> str:
-    """``2025-01-27`` as ``2025년 1월 27일`` (anything else unchanged)."""
-    match = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", iso.strip())
-    return f"{match.group(1)}년 {int(match.group(2))}월 {int(match.group(3))}일" if match else iso
-
-
 def _cause_ko(cause: str) -> str:
     """refresh.rebase_reason's cause (yahoo._actions phrases, or "a corrected close") in Korean."""
     parts = []
     for piece in cause.split("; "):
         action = _ACTION.fullmatch(piece.strip())
         if action and action.group(1) == "split":
-            parts.append(f"{ko_day(action.group(3))} {action.group(2)}:1 액면분할")
+            parts.append(f"{fmt_date(action.group(3), 'ko')} {action.group(2)}:1 액면분할")
         elif action:
-            parts.append(f"{ko_day(action.group(3))} 배당 {action.group(2)}")
+            parts.append(f"{fmt_date(action.group(3), 'ko')} 배당 {action.group(2)}")
         elif piece.strip() == "a corrected close":
             parts.append("과거 종가 정정")
         else:
@@ -173,7 +168,7 @@ def _readjusted_ko(reason: str) -> str:
     if not match:
         return "야후가 과거 가격을 다시 조정함"
     cause, column, day, old, new = match.groups()
-    return (f"야후가 과거 가격을 다시 조정함({_cause_ko(cause)}): {ko_day(day)} {COLUMN_KO[column]} "
+    return (f"야후가 과거 가격을 다시 조정함({_cause_ko(cause)}): {fmt_date(day, 'ko')} {COLUMN_KO[column]} "
             f"{old} → {new}")
 
 
@@ -181,11 +176,11 @@ def _note_ko(note: str) -> str | None:
     """One re-base note of ``status._rebased_note`` in Korean; None when ``note`` is not one."""
     done = _REBASED.fullmatch(note)
     if done and not note.startswith("re-base needed"):
-        return f"{ko_day(done.group(1))} 전체 이력을 다시 받음 — {_readjusted_ko(done.group(2))}"
+        return f"{fmt_date(done.group(1), 'ko')} 전체 이력을 다시 받음 — {_readjusted_ko(done.group(2))}"
     failed = _REBASE_FAILED.fullmatch(note)
     if failed:
         why = f"; 실패 원인: {explain(failed.group(3), 'ko').text}" if failed.group(3) else ""
-        return (f"{ko_day(failed.group(1))} 전체 이력을 다시 받아야 했으나 받지 못해 저장된 시리즈를 유지함 — "
+        return (f"{fmt_date(failed.group(1), 'ko')} 전체 이력을 다시 받아야 했으나 받지 못해 저장된 시리즈를 유지함 — "
                 f"{_readjusted_ko(failed.group(2))}{why}")
     return None
 

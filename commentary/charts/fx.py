@@ -30,6 +30,7 @@ from commentary.charts.pins import (
     events_from_annotations,
     keep_labels_off_data,
     label_width,
+    range_between_labels,
 )
 from commentary.timeline.events import Event, events_in_window
 from data_sources.universe import instrument
@@ -169,11 +170,7 @@ def _y_range(fig: go.Figure, low: float, high: float, visible: set[str]) -> list
     shown = [a for a in fig.layout.annotations if a.name in visible]
     tops = [a.y for a in shown if not str(a.name).startswith("label:user:")]
     notes = [a.y for a in shown if str(a.name).startswith("label:user:")]
-    ceiling = (min(tops) - LEVEL_STEP) if tops else 0.92
-    floor = (max(notes) + LEVEL_STEP) if notes else 0.04
-    span = (high - low) or abs(high) * 0.02 or 1.0
-    total = span / max(ceiling - floor, 0.2)
-    return [low - floor * total, low - floor * total + total]
+    return range_between_labels(low, high, tops, notes, top_default=0.92, floor_default=0.04)
 
 
 def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timestamp], history: pd.DataFrame,

@@ -271,11 +271,18 @@ def keep_labels_off_data(fig: go.Figure, low: float, high: float, row: int | Non
     user_levels = [a.y for a in fig.layout.annotations if str(a.name or "").startswith("label:user:")]
     if not top_levels and not user_levels:
         return fig
-    ceiling = (min(top_levels) - LEVEL_STEP) if top_levels else 0.98  # paper fraction the data may reach
-    floor = (max(user_levels) + LEVEL_STEP) if user_levels else 0.02
-    span = (high - low) or abs(high) * 0.02 or 1.0
-    total = span / max(ceiling - floor, 0.2)
     _xref, yref = _axis_refs(fig, row)
     axis = "yaxis" + yref[1:]
-    fig.update_layout({axis: dict(range=[low - floor * total, low - floor * total + total], autorange=False)})
+    fig.update_layout({axis: dict(range=range_between_labels(low, high, top_levels, user_levels), autorange=False)})
     return fig
+
+
+def range_between_labels(low: float, high: float, top_levels: list[float], note_levels: list[float],
+                         top_default: float = 0.98, floor_default: float = 0.02) -> list[float]:
+    """A y range that puts the data (``low``..``high``) under the lowest top label and above the highest
+    reader-note label (both as paper fractions; without labels, ``top_default`` / ``floor_default``)."""
+    ceiling = (min(top_levels) - LEVEL_STEP) if top_levels else top_default  # paper fraction the data may reach
+    floor = (max(note_levels) + LEVEL_STEP) if note_levels else floor_default
+    span = (high - low) or abs(high) * 0.02 or 1.0
+    total = span / max(ceiling - floor, 0.2)
+    return [low - floor * total, low - floor * total + total]

@@ -81,11 +81,23 @@ def primary_verdicts(claims: Sequence[Claim], combined: pd.DataFrame) -> list[st
     return out
 
 
+VERDICT_ORDER = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
+
+
+def verdict_counts(verdicts: Sequence[str]) -> list[tuple[str, int]]:
+    """``(verdict, how many)`` in :data:`VERDICT_ORDER`, zero counts left out."""
+    return [(v, verdicts.count(v)) for v in VERDICT_ORDER if verdicts.count(v)]
+
+
+def verdict_tally(verdicts: Sequence[str], lang: str) -> str:
+    """The verdicts counted, short: "held 1 · failed 3 · source-dependent 1" (a phone's column); "—" for none."""
+    return " · ".join(f"{verdict_label(v, lang)} {n}" for v, n in verdict_counts(verdicts)) or "—"
+
+
 def overall_line(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> str:
     """"5 claims on their primary horizon: 1 held, 3 failed, 1 source-dependent." (zero counts left out)."""
     verdicts = primary_verdicts(claims, combined)
-    order = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
-    counts = [(v, verdicts.count(v)) for v in order if verdicts.count(v)]
+    counts = verdict_counts(verdicts)
     if lang == "ko":
         parts = ", ".join(f"{verdict_label(v, 'ko')} {n}" for v, n in counts)
         return f"주장 {len(verdicts)}개, 각 주장의 기준 기간으로 판정: {parts}."
