@@ -13,6 +13,8 @@ from commentary.text.safe_text import md_escape, md_link
 from ui.news_strip import (
     COLUMN_END,
     COLUMN_START,
+    DIGEST_MORE,
+    ITEM_SEP,
     default_filters,
     filter_news,
     filter_params,
@@ -256,8 +258,16 @@ def test_strip_shows_a_short_digest_with_more(seeded_store: Path) -> None:
     at.session_state["lang"] = "ko"
     at.run()
     assert not at.exception
-    top = [m.value for m in at.main.children.values() if getattr(m, "type", "") == "markdown"
-           and m.value.startswith("**")]
+    blocks = [m.value for m in at.main.children.values() if getattr(m, "type", "") == "markdown"
+              and m.value.startswith("**")]
+    assert len(blocks) == 1  # one Markdown element for the digest, not one per item
+    top = blocks[0].split(ITEM_SEP)
     assert len(top) == 5 and all("blue-badge[딥시크]" in v for v in top)  # Korean tag names
     more = at.expander[0]
     assert more.label.startswith("관련 뉴스 더 보기")
+    assert not any(m.value.startswith("**") for m in more.markdown)  # folded: its items are not built
+    at.session_state["d_more"] = True  # the reader opens "more"
+    at.run()
+    shown = [item for m in at.expander[0].markdown if m.value.startswith("**") for item in m.value.split(ITEM_SEP)]
+    assert len(shown) == min(int(more.label.split("(")[1].split("건")[0]), DIGEST_MORE)
+    assert all(item not in top for item in shown)

@@ -26,8 +26,11 @@ def app_page(page: str, lang: str = "en", panels: bool = True, **params: str) ->
 
 
 def _items(at: AppTest) -> list[str]:
-    """The Markdown blocks of listed news items (each starts with the bold title)."""
-    return [m.value for m in at.markdown if m.value.startswith("**") and ":gray[" in m.value]
+    """The listed news items (one Markdown block holds them all; each starts with the bold title)."""
+    from ui.news_strip import ITEM_SEP
+
+    return [item for m in at.markdown if m.value.startswith("**") and ":gray[" in m.value
+            for item in m.value.split(ITEM_SEP)]
 
 
 def _item(at: AppTest, escaped_title: str) -> str:
