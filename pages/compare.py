@@ -118,11 +118,13 @@ def _current_view() -> cv.CompareView:
 
 
 def _write_url(view: cv.CompareView) -> None:
+    """The view into the address bar: changed keys in one update (one message to the browser, not one per key)."""
     wanted = cv.to_query(view)
+    changed = {key: wanted[key] for key in URL_KEYS if key in wanted and st.query_params.get(key) != wanted[key]}
+    if changed:
+        st.query_params.update(changed)
     for key in URL_KEYS:
-        if key in wanted and st.query_params.get(key) != wanted[key]:
-            st.query_params[key] = wanted[key]
-        elif key not in wanted and key in st.query_params:
+        if key not in wanted and key in st.query_params:
             del st.query_params[key]
 
 
