@@ -208,7 +208,7 @@ if wanted not in ids:
 if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "url_c") != wanted:
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
-names = {c.id: f"{c.title} — {c.author_name(LANG)} ({fmt_date(c.date, LANG)})" for c in available}
+names = {c.id: f"{c.title_in(LANG)} — {c.author_name(LANG)} ({fmt_date(c.date, LANG)})" for c in available}
 ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
               "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
 asof_url = st.query_params.get("asof")
@@ -228,7 +228,7 @@ trusted = any(c is item for c in bundled)
 
 published_local = item.published.tz_convert(item.timezone)
 # the citation stays on the page: title, author and date in one bold line
-st.markdown(f"**{md_escape(item.title)}** · {md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)}")
+st.markdown(f"**{md_escape(item.title_in(LANG))}** · {md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)}")
 
 try:
     version = loaders.store_version()
@@ -270,7 +270,7 @@ def _verdict_summary() -> None:
 with bar.popover(tr("칼럼 요약", "What the column says"), icon=":material/article:"):
     st.markdown(md_escape(item.summary(LANG)))
     st.caption(tr(
-        f"이 페이지의 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title)}」, "
+        f"이 페이지의 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title_in('ko'))}」, "
         f"{md_escape(item.author_name('ko'))}, {fmt_date(item.date, 'ko')}. "
         f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
         f"The narrative on this page is the dashboard's own retelling, not the author's words. Original: "

@@ -94,10 +94,10 @@ query = st.text_input(tr("검색 (제목·필자·요약)", "Search (title, auth
 needle = query.strip().casefold()
 rows = []
 for c in items:
-    hay = " ".join([c.title, c.author, c.author_ko, c.summary_ko, c.summary_en, c.id]).casefold()
+    hay = " ".join([c.title, c.title_ko, c.author, c.author_ko, c.summary_ko, c.summary_en, c.id]).casefold()
     if needle and needle not in hay:
         continue
-    rows.append({"date": pd.Timestamp(c.date), "title": c.title, "author": c.author_name(LANG),
+    rows.append({"date": pd.Timestamp(c.date), "title": c.title_in(LANG), "author": c.author_name(LANG),
                  "kind": _kind(c, mine_ids, public_ids),
                  "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
                  "tally": scored[c.id][0]["tally_ko" if LANG == "ko" else "tally_en"],
@@ -128,7 +128,7 @@ if entries:
                       "You can take one back at any time."))
         by_row = {row.id: (row, item) for row, item in entries}
         chosen = st.selectbox(tr("칼럼", "Column"), list(by_row), key=K + "mine",
-                              format_func=lambda rid: f"{by_row[rid][1].title[:80]} ({by_row[rid][1].date})")
+                              format_func=lambda rid: f"{by_row[rid][1].title_in(LANG)[:80]} ({by_row[rid][1].date})")
         row, item = by_row[chosen]
         library_ids = {c.id: c.title for c in bundled}
         library_ids.update({i.id: i.title for r, i in public_entries if r.id not in my_rows})
@@ -143,7 +143,7 @@ if entries:
                     problem = str(exc)
                 st.session_state[K + "flash"] = (
                     ("error", tr("게시하지 못했습니다 — ", "Not published — ") + problem) if problem else
-                    ("success", tr(f"게시했습니다: {item.title}", f"Published: {item.title}")))
+                    ("success", tr(f"게시했습니다: {item.title_in('ko')}", f"Published: {item.title}")))
                 st.rerun()
         else:
             when = f"{row.published_at:%Y-%m-%d %H:%M} UTC"
@@ -151,7 +151,7 @@ if entries:
             if p2.button(tr("게시 취소", "Take it back"), key=K + "unpublish"):
                 repository().publish_commentary(notebook, row.id, published=False)
                 st.session_state[K + "flash"] = ("success", tr(
-                    f"게시를 취소했습니다: {item.title} (내 노트북에는 남아 있습니다)",
+                    f"게시를 취소했습니다: {item.title_in('ko')} (내 노트북에는 남아 있습니다)",
                     f"Taken back: {item.title} (it stays in your notebook)"))
                 st.rerun()
         p3.download_button(tr(".md 내려받기", "Download .md"), row.body, file_name=f"{item.id}.md",

@@ -33,7 +33,7 @@ from ui.news_strip import (
     parse_filter_params,
     render_items,
 )
-from ui.reasons import explain_feed, explain_feed_config, explain_store, news_summary
+from ui.reasons import explain_feed, explain_feed_config, explain_news_error, explain_store, news_summary
 
 PAGE_SIZE = 40
 STRIP_MAX_DAYS = 400  # wider windows get no count chart
@@ -63,11 +63,17 @@ def _show_report(report: NewsReport) -> None:
         folded_detail([r.detail for r in said], code)
 
 
+def _show_error(exc: Exception) -> None:
+    """A store, feed list or tag rules problem: the reason in the page's language, the raw message folded."""
+    st.error(md_escape(explain_news_error(exc, code).text, 400))
+    folded_detail([str(exc)], code)
+
+
 def _feed_list() -> None:
     try:
         feeds = news_store.list_feeds(root)
     except (StoreError, ValueError) as exc:
-        st.error(md_escape(exc, 400))
+        _show_error(exc)
         return
     st.dataframe(pd.DataFrame(
         [{"name": f.name, "url": f.url, "language": f.language,
@@ -98,7 +104,7 @@ def _manage_feeds() -> None:
                     st.error(tr(f"추가하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
                                 f"Not added: {md_escape(exc, 300)}"))
                 except StoreError as exc:
-                    st.error(md_escape(exc, 400))
+                    _show_error(exc)
                 else:
                     st.success(tr(f"추가함: {md_escape(added.name)}", f"Added: {md_escape(added.name)}"))
         with remove_col:
@@ -117,7 +123,7 @@ def _manage_feeds() -> None:
                     st.error(tr(f"삭제하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
                                 f"Not removed: {md_escape(exc, 300)}"))
                 except StoreError as exc:
-                    st.error(md_escape(exc, 400))
+                    _show_error(exc)
                 else:
                     st.success(tr(f"삭제함: {md_escape(victim)}", f"Removed: {md_escape(victim)}"))
         with table_box:
@@ -141,7 +147,7 @@ def _manage_feeds() -> None:
                         report = news_store.refresh_news(
                             root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
                     except StoreError as exc:
-                        st.error(md_escape(exc, 400))
+                        _show_error(exc)
                     else:
                         _show_report(report)
         with import_col:
@@ -157,7 +163,7 @@ def _manage_feeds() -> None:
                         root, Path(folder).expanduser(),
                         progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
                 except StoreError as exc:
-                    st.error(md_escape(exc, 400))
+                    _show_error(exc)
                 else:
                     _show_report(report)
 
@@ -168,8 +174,7 @@ try:
     news = load_news_cached()
     rules = load_rules()
 except (StoreError, TagRulesError) as exc:
-    st.error(md_escape(explain_store(exc, code).text if isinstance(exc, StoreError) else exc, 400))
-    folded_detail([str(exc)] if isinstance(exc, StoreError) else [], code)
+    _show_error(exc)
     st.stop()
 if news.attrs.get("warning"):
     st.warning(md_escape(explain_store(news.attrs["warning"], code).text, 400))

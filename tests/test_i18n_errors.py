@@ -27,7 +27,9 @@ DATA_LAYER_ENGLISH = [re.compile(p) for p in (  # the English the data layer wri
     r"answered HTTP", r"not a news feed", r"web page \(HTML\)", r"MB limit", r"broke off before",
     r"is not an http", r"not a public internet address", r"did not send the whole feed", r"\d+ feeds? failed",
     r"\d+ feeds? unchanged", r"read [\d,]+ items?, [\d,]+ new", r"is unreadable \(", r"serving the previous version",
-    r"is not a folder", r"is not a web address starting with")]
+    r"is not a folder", r"is not a web address starting with",
+    r"is not valid TOML", r"Invalid value", r"has no \[\[tag\]\] entries", r"must be a non-empty", r"duplicate tag ids",
+    r"cannot read tag rules", r"must be lower-case letters", r"cannot read the feed list", r"needs a name and a url")]
 
 
 def _texts(node, detail: list[str]) -> Iterator[str]:

@@ -31,7 +31,7 @@ from data_sources.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr
-from ui.reasons import explain_store
+from ui.reasons import explain_news_error
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 DIGEST_TOP = 5  # items shown beside a chart before "more"
@@ -379,18 +379,19 @@ def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] 
     code = lang()
     first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     st.session_state.setdefault(f"{key}_pin_day", None)
-    labels = tag_labels(code)
     wanted = tuple(tags)
-    st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news")
-                + (" · " + ", ".join(md_escape(labels.get(t, t), 40) for t in wanted) if wanted else ""))
     try:
+        labels = tag_labels(code)  # a broken tag rules file raises here, a damaged store below
         news = load_news_cached()
         picked = digest(news, first, last, wanted)
-    except Exception as exc:  # a store problem must not break the price page above
-        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, code).text, 300)}",
+    except Exception as exc:  # a store or tag rules problem must not break the price page above
+        st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news"))
+        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_news_error(exc, code).text, 300)}",
                       f"News cannot be read: {md_escape(exc, 300)}"))
         folded_detail([str(exc)], code)
         return
+    st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news")
+                + (" · " + ", ".join(md_escape(labels.get(t, t), 40) for t in wanted) if wanted else ""))
     if picked.empty:
         st.caption(tr("이 기간에 관련된 저장 뉴스가 없습니다. AI 뉴스 페이지에서 피드를 가져오세요.",
                       "No stored news on these themes in this period. Fetch or import feeds on the AI news page."))

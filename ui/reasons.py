@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from commentary.text.formatting import fmt_date
 from data_sources import yahoo
+from data_sources.atomic import StoreError
 from data_sources.news import FeedError, FeedProblem
-from data_sources.news_store import NewsReport
+from data_sources.news_store import FEEDS_FILE, NewsReport
+from data_sources.tagging import TagRulesError
 
 KIND_KO: dict[str, str] = {
     "rate_limit": "야후 파이낸스 요청 한도 초과(HTTP 429)",
@@ -310,10 +313,16 @@ def news_summary(report: NewsReport, lang: str) -> str:
 
 
 def explain_store(message: object, lang: str) -> Reason:
-    """A news store read problem (``StoreError`` or ``load_news``'s backup warning) in the reader's language."""
+    """A news store read problem (``StoreError`` or ``load_news``'s backup warning) in the reader's language;
+    a damaged feed list (``feeds.parquet``) is named as such."""
     raw = str(message or "").strip()
     if lang != "ko":
         return Reason(raw.split(": ", 1)[0], raw, raw)
+    if re.search(rf"(^|/){re.escape(FEEDS_FILE)} is unreadable", raw):
+        if "unreadable too" in raw:
+            both = f"피드 목록 파일({FEEDS_FILE})과 그 백업({FEEDS_FILE}.prev)이 모두 손상되어 읽을 수 없음"
+            return Reason("피드 목록 읽기 실패", both, raw)
+        return Reason("피드 목록 읽기 실패", f"피드 목록 파일({FEEDS_FILE})이 손상되어 읽을 수 없음", raw)
     if "serving the previous version" in raw:
         return Reason("백업 사용", "저장된 뉴스 파일이 손상되어 직전 백업을 보여줌", raw)
     if "unreadable too" in raw:
@@ -345,3 +354,68 @@ def explain_feed_config(message: object, lang: str) -> Reason:
         if re.fullmatch(pattern, raw, re.DOTALL):
             return Reason(korean.split("(")[0], re.sub(pattern, korean, raw, flags=re.DOTALL), raw)
     return Reason("피드 설정 오류", "피드 주소나 이름을 받아들일 수 없음", raw)
+
+
+# -- the tag rules (data_sources/news_tags.toml) and the default feed list (feeds.toml) ------------------------
+
+_TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_where_ko(detail: str) -> str:
+    """``(3번째 줄, 5번째 칸)`` from tomllib's "(at line 3, column 5)"; ``(파일 끝)`` for "(at end of document)"."""
+    where = _TOML_WHERE.search(detail)
+    if where:
+        return f"({where.group(1)}번째 줄, {where.group(2)}번째 칸)"
+    return "(파일 끝)" if "at end of document" in detail else ""
+
+
+_TAG_FIELD_KO = {  # a tag's field -> what it must be, in Korean (the field names are the file's own keys)
+    "label_ko": "비어 있지 않은 문자열이어야 함", "label_en": "비어 있지 않은 문자열이어야 함",
+    "patterns": "비어 있지 않은 문자열들의 비어 있지 않은 목록이어야 함",
+}
+
+
+def _tag_rules_ko(raw: str) -> str:
+    """One :class:`~data_sources.tagging.TagRulesError` message in Korean: the file, then the tag and field."""
+    if match := re.fullmatch(r"cannot read tag rules (.+?): (.*)", raw, re.DOTALL):
+        return f"태그 규칙 파일({Path(match.group(1)).name})을 읽을 수 없음"
+    if match := re.fullmatch(r"(\S+) is not valid TOML: (.*)", raw, re.DOTALL):
+        return f"태그 규칙 파일 {match.group(1)}의 TOML 문법이 잘못됨{_toml_where_ko(match.group(2))}"
+    if match := re.fullmatch(r"(\S+) has no \[\[tag\]\] entries", raw):
+        return f"태그 규칙 파일 {match.group(1)}에 [[tag]] 항목이 하나도 없음"
+    if match := re.fullmatch(r"(\S+): duplicate tag ids (.+)", raw, re.DOTALL):
+        return f"태그 규칙 파일 {match.group(1)}: 같은 태그 id가 두 번 이상 있음: {match.group(2)}"
+    if match := re.fullmatch(r"(\S+): tag #(\d+) is not a table", raw):
+        return f"태그 규칙 파일 {match.group(1)}: {match.group(2)}번째 태그가 [[tag]] 표 형식이 아님"
+    if match := re.fullmatch(r"(\S+): tag #(\d+): 'id' must be .*\(got (.*)\)", raw, re.DOTALL):
+        return (f"태그 규칙 파일 {match.group(1)}: {match.group(2)}번째 태그의 id는 영문 소문자로 시작하고 "
+                f"소문자·숫자·_만 쓸 수 있음(받은 값: {match.group(3)})")
+    if match := re.fullmatch(r"(\S+): tag '(.*)': '(\w+)' must be .*", raw, re.DOTALL):
+        name, tag, key = match.groups()
+        return f"태그 규칙 파일 {name}: 태그 '{tag}'의 {key}: {_TAG_FIELD_KO.get(key, '값이 올바르지 않음')}"
+    return "태그 규칙 파일을 읽을 수 없음"
+
+
+def _feed_list_ko(raw: str) -> str:
+    """The default feed list's ValueError (``data_sources.news.default_feeds``) in Korean: file, line or feed."""
+    if match := re.fullmatch(r"cannot read the feed list (.+?): (.*)", raw, re.DOTALL):
+        where = _toml_where_ko(match.group(2))
+        problem = f"TOML 문법이 잘못됨{where}" if where else "파일을 읽을 수 없음"
+        return f"기본 피드 목록 파일({Path(match.group(1)).name}): {problem}"
+    if match := re.fullmatch(r"(\S+): feed #(\d+) needs a name and a url", raw):
+        return f"기본 피드 목록 파일({match.group(1)}): {match.group(2)}번째 피드에 이름(name)과 주소(url)가 필요함"
+    return "피드 목록을 읽을 수 없음"
+
+
+def explain_news_error(error: BaseException, lang: str) -> Reason:
+    """A problem reading the news, the feed list or the tag rules (``StoreError``, ``TagRulesError``, the feed
+    list's ``ValueError``) for a reader: Korean text naming the file (and line, tag or field where the message
+    says), the raw message apart. English pages keep the message as it is."""
+    raw = str(error or "").strip()
+    if isinstance(error, TagRulesError):
+        return Reason("태그 규칙 오류", _tag_rules_ko(raw), raw) if lang == "ko" else Reason(raw, raw, raw)
+    if isinstance(error, StoreError):
+        return explain_store(raw, lang)
+    if isinstance(error, ValueError) and ("feed list" in raw or re.match(r"\S+: feed #\d+ ", raw)):
+        return Reason("피드 목록 오류", _feed_list_ko(raw), raw) if lang == "ko" else Reason(raw, raw, raw)
+    return explain_store(raw, lang)

@@ -5,6 +5,7 @@ File format (see ``commentary/columns/*.md``)::
     ---
     id: baek-2025-01-26            # slug: a-z, 0-9, '-'
     title: <the original title>     # plus author, date (YYYY-MM-DD), language (ISO 639-1), url (or null)
+    title_ko: ...                   # optional; the title on Korean pages (default: title; at most 300 characters)
     author_ko: ...                  # optional; the author's name on Korean pages (default: author)
     time: "HH:MM"                   # optional publication time (default 00:00) ...
     timezone: Asia/Seoul            # ... in this IANA zone (default: the language's zone, ko -> Asia/Seoul)
@@ -58,6 +59,7 @@ CHART_DATE_KEYS: tuple[str, ...] = ("start", "end", "base_date", "event_date")
 LANGS: tuple[str, ...] = ("ko", "en")
 _REQUIRED_EVENT_DATE = ("event_day", "fx_window")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TITLE_KO_MAX = 300  # characters of ``title_ko`` (the notebook's limit for a title)
 _MARKER = re.compile(r"^<!--\s*section:\s*(?P<id>\S+)\s+lang:\s*(?P<lang>\S+)\s*-->\s*$")
 _MARKER_START = re.compile(r"^\s*<!--\s*section\b")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -171,6 +173,7 @@ class Commentary:
     claim_errors: tuple[str, ...] = field(default=())
     facts: tuple[Fact, ...] = field(default=())
     author_ko: str = ""  # the author's name as a Korean page shows it (optional; e.g. our own examples')
+    title_ko: str = ""  # the title as a Korean page shows it (optional; e.g. our own English-titled examples')
 
     @property
     def published(self) -> pd.Timestamp:
@@ -184,6 +187,10 @@ class Commentary:
     def author_name(self, lang: str) -> str:
         """The author as a ``lang`` page shows it: ``author_ko`` on a Korean page when given, else ``author``."""
         return self.author_ko if lang == "ko" and self.author_ko else self.author
+
+    def title_in(self, lang: str) -> str:
+        """The title as a ``lang`` page shows it: ``title_ko`` on a Korean page when given, else ``title``."""
+        return self.title_ko if lang == "ko" and self.title_ko else self.title
 
     def section(self, section_id: str) -> Section | None:
         """The section with ``section_id``, or None."""
@@ -639,8 +646,16 @@ def _parse(text: str, source_name: str) -> Commentary:
         summary_en=_get(data, "summary_en", ctx, (), "text"), symbols=symbols, events=events, baskets=baskets,
         sections=tuple(sections), claims=tuple(claims), source=source_name, warnings=tuple(ctx.warnings),
         time=time, timezone=zone, claim_errors=tuple(claim_errors), facts=_facts(data, ctx, section_ids),
-        author_ko=_get(data, "author_ko", ctx, (), "text", required=False) or "",
+        author_ko=_get(data, "author_ko", ctx, (), "text", required=False) or "", title_ko=_title_ko(data, ctx),
     )
+
+
+def _title_ko(data: dict[str, Any], ctx: _Context) -> str:
+    """The optional ``title_ko``: non-empty text of at most :data:`TITLE_KO_MAX` characters, or ""."""
+    value = _get(data, "title_ko", ctx, (), "text", required=False) or ""
+    if len(value) > TITLE_KO_MAX:
+        raise ctx.error(("title_ko",), f"{len(value):,} characters (limit {TITLE_KO_MAX})")
+    return value
 
 
 def load_commentary(path: Path | str) -> Commentary:

@@ -95,7 +95,8 @@ def _section(s: Section) -> dict[str, Any]:
 def front_matter(c: Commentary) -> dict[str, Any]:
     """The commentary's front matter as plain data (strings, numbers, lists, mappings)."""
     data: dict[str, Any] = {
-        "id": c.id, "title": c.title, "author": c.author, **({"author_ko": c.author_ko} if c.author_ko else {}),
+        "id": c.id, "title": c.title, **({"title_ko": c.title_ko} if c.title_ko else {}),
+        "author": c.author, **({"author_ko": c.author_ko} if c.author_ko else {}),
         "date": c.date.isoformat(), "language": c.language,
         "time": c.time, "timezone": c.timezone, "url": c.url, "summary_ko": c.summary_ko,
         "summary_en": c.summary_en, "symbols": list(c.symbols), "events": list(c.events),
