@@ -68,10 +68,10 @@ def test_library_search_both_languages(seeded_store) -> None:
     assert len(at.dataframe[0].value) >= 4
     at.text_input(key="lib_q").set_value("항셍").run()  # a word of a Korean summary
     titles = list(at.dataframe[0].value["title"])
-    assert titles == ["After the tariff shock: the won, Hang Seng and Tencent"]
-    at.text_input(key="lib_q").set_value("TARIFF").run()  # English, any case
-    assert sorted(at.dataframe[0].value["title"]) == ["After the tariff shock: the won, Hang Seng and Tencent",
-                                                      "Chip stocks after two days of tariff selling"]
+    assert titles == ["관세 충격 이후의 원화·항셍지수·텐센트"]  # a Korean page shows the Korean title (title_ko)
+    at.text_input(key="lib_q").set_value("TARIFF").run()  # the English title still matches, any case
+    assert sorted(at.dataframe[0].value["title"]) == ["관세 충격 이후의 원화·항셍지수·텐센트",
+                                                      "관세발 매도 이틀, 그 뒤의 반도체주"]
     at.text_input(key="lib_q").set_value("백석현").run()
     assert list(at.dataframe[0].value["author"]) == ["백석현"]
     at.text_input(key="lib_q").set_value("no such thing zz").run()
