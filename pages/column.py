@@ -289,8 +289,14 @@ for error in item.claim_errors:
 
 # --------------------------------------------------------------------------- sections
 
-for section in item.sections:
-    st.subheader(section.heading(LANG) if trusted else md_escape(section.heading(LANG)))
+SECTION_LABEL = 40  # characters of a section's heading on its tab
+
+
+def _section(section) -> None:
+    """One section: its evidence (chart first: on a phone the columns stack) beside its narrative, then its news."""
+    heading = section.heading(LANG)
+    if len(heading) > SECTION_LABEL:  # cut short on its tab: whole here
+        st.markdown(f"**{md_escape(heading)}**")
     right, left = st.columns([6, 5])  # the evidence first: on a phone (columns stacked) it comes before the text
     with left:
         _render_body(trusted, section.body(LANG))
@@ -325,6 +331,17 @@ for section in item.sections:
             elif evidence is not None:
                 st.plotly_chart(evidence, width="stretch", key=f"{K}fig_{section.id}")
     _news_block(section, item.published if asof == "column" else None)
+
+
+if item.sections:
+    # Each section in its own tab, built only when chosen: the first section's chart is drawn without waiting
+    # for the other three (a browser lays out every chart it is sent before it draws the first).
+    labels = [f"{n}. {md_escape(sec.heading(LANG), max_len=SECTION_LABEL)}" for n, sec in enumerate(item.sections, 1)]
+    for section, tab in zip(item.sections, st.tabs(labels, key=f"{K}section_{item.id}", on_change="rerun"),
+                            strict=True):
+        if tab.open:
+            with tab:
+                _section(section)
 
 # --------------------------------------------------------------------------- scorecard
 

@@ -20,8 +20,11 @@ BOX_JS = """(text) => {
   if (!el) return null;
   const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY};
 }"""
-HEADING_JS = """() => { const h = [...document.querySelectorAll('h3')].find(e => e.innerText.includes('딥시크 충격'));
+HEADING_JS = """() => {
+  const h = [...document.querySelectorAll('[role=tab]')].find(e => e.innerText.includes('딥시크 충격'));
   return h ? h.getBoundingClientRect().top + window.scrollY : null; }"""
+TAB_EVIDENCE_JS = """() => [...document.querySelectorAll('[role=tabpanel] .js-plotly-plot .main-svg, '
+  + '[role=tabpanel] [data-testid=stAlert]')].some(e => e.checkVisibility())"""
 EVIDENCE_JS = """() => [...document.querySelectorAll('.js-plotly-plot, [data-testid=stDataFrame]')]
   .filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect().top + window.scrollY).sort((a, b) => a - b)"""
 
@@ -75,14 +78,23 @@ def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -
     page = context.new_page()
     try:
         page.goto(f"{server}/column?lang=ko&asof=column")
-        wait_for_app(page, "판정 요약", timeout=120_000)
-        _charts(page)
-        text = page.inner_text("body")
-        assert "칼럼 날짜 기준" in text and "나중에 판정" in text
-        cells = page.evaluate("() => [...document.querySelectorAll('[role=gridcell]')].map(c => c.textContent)")
-        assert cells, "the grids' accessible cells were not found"
-        for shown_text in (text, *cells):
-            assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, shown_text[:200]
+        wait_for_app(page, "칼럼 뒤의 일이라", timeout=120_000)  # the first tab: the DeepSeek Monday came later
         screenshot(page, f"column-asof-{size}-ko")
+        tabs = page.locator("[role=tab]")
+        assert tabs.count() == 4
+        for n in range(4):  # each section's tab is built when chosen: read every one
+            if n:
+                tabs.nth(n).click()
+                page.wait_for_timeout(300)
+                wait_for_app(page, "판정 요약", timeout=60_000)
+                page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)  # its chart, or a note saying why none
+            page.wait_for_function("() => document.querySelectorAll('[role=gridcell]').length > 0", timeout=30_000)
+            text = page.inner_text("body")
+            assert "칼럼 날짜 기준" in text and "나중에 판정" in text
+            cells = page.evaluate("() => [...document.querySelectorAll('[role=gridcell]')].map(c => c.textContent)")
+            for shown_text in (text, *cells):
+                assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, \
+                    (n, shown_text[:200])
+        screenshot(page, f"column-asof-tab4-{size}-ko")
     finally:
         context.close()

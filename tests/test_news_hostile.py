@@ -6,6 +6,7 @@ time and memory budget (tracemalloc peak); the other feeds of the same refresh s
 
 from __future__ import annotations
 
+import contextlib
 import time
 import tracemalloc
 from datetime import UTC, datetime
@@ -123,6 +124,25 @@ def test_a_parse_over_its_time_budget_is_refused_and_the_thread_recovers() -> No
     time.sleep(0.5)  # no stray interrupt is left pending in this thread
     frame, problems = transform_data(_many_items(3), "Fine", now=NOW, budget_s=5)
     assert len(frame) == 3 and problems == []
+
+
+def _busy() -> int:
+    total = 0
+    for i in range(100_000):
+        total += i
+    return total
+
+
+def test_an_interrupt_swallowed_inside_the_parser_still_refuses_the_feed() -> None:
+    """A library with a bare ``except:`` can swallow the watchdog's interrupt; the budget holds all the same."""
+    started = time.monotonic()
+    refused = pytest.raises(news.FeedParseBudgetError, match=r"^Swallow: reading the feed took longer than 0\.1 s")
+    with refused, news._time_budget(0.1, "Swallow"):
+        while time.monotonic() - started < 1.0:
+            with contextlib.suppress(BaseException):  # what such a library does
+                _busy()
+    time.sleep(0.3)  # no stray interrupt is left pending in this thread
+    assert _busy() > 0
 
 
 def test_the_parse_budget_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

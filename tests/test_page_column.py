@@ -30,6 +30,21 @@ def _open(at, key: str):
     return at.run()
 
 
+def _each_section(at, cid: str = "baek-2025-01-26") -> list[tuple[str, list, list[str]]]:
+    """(tab label, evidence charts, texts) of each section, choosing its tab in turn (built only when chosen)."""
+    out = []
+    for label in [tab.label for tab in at.tabs]:
+        at.session_state[f"col_section_{cid}"] = label
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        out.append((shown(label), [c for c in _charts(at) if '"end:' not in _figure_json(c)], _texts(at)))
+    return out
+
+
+def _section_charts(at) -> list:
+    return [chart for _, charts, _ in _each_section(at) for chart in charts]
+
+
 def _texts(at) -> list[str]:
     return [m.value.replace("\\", "") for m in at.markdown]
 
@@ -59,14 +74,21 @@ def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     kinds = [el.type for el in at.main]
     assert any("Verdicts" in m.value or "판정 요약" in m.value for m in at.markdown)
     subheaders = [s.value for s in at.subheader]
-    for heading in BAEK_HEADINGS[lang]:
-        assert any(heading in s for s in subheaders), (heading, subheaders)
-    assert len(_charts(at)) == 4  # the four sections' evidence; the claim path is folded until opened
+    labels = [shown(tab.label) for tab in at.tabs]  # one tab per section, numbered
+    assert len(labels) == 4 and all(label.startswith(f"{n}. ") for n, label in enumerate(labels, 1)), labels
+    assert all(len(label) <= 44 for label in labels), labels  # "n. " and at most 40 characters of the heading
+    assert len(_charts(at)) == 1  # only the chosen (first) section is built; the claim path is folded until opened
     moves = json.loads(_figure_json(_charts(at)[0]))  # the DeepSeek Monday: a bar per symbol, not a grid
     assert moves["data"][0]["type"] == "bar" and len(moves["data"][0]["y"]) >= 5
     assert any("(NVDA)" in y for y in moves["data"][0]["y"]) and min(moves["data"][0]["x"]) < -10
-    assert any("1,430" in _figure_json(c) and "refline:1430" in _figure_json(c) for c in _charts(at))
-    assert any("divergence:2025-01-28" in _figure_json(c) for c in _charts(at))  # Yahoo vs ECB on 01-28
+    sections = _each_section(at)
+    for heading, (label, _, texts) in zip(BAEK_HEADINGS[lang], sections, strict=True):
+        # the heading on its tab, or (cut short there) whole in bold at the top of the tab
+        assert heading in label or any(heading in t for t in texts if t.startswith("**")), (heading, label)
+    charts = [chart for _, section_charts, _ in sections for chart in section_charts]
+    assert len(charts) == 4  # each tab, once chosen, draws its section's evidence
+    assert any("1,430" in _figure_json(c) and "refline:1430" in _figure_json(c) for c in charts)
+    assert any("divergence:2025-01-28" in _figure_json(c) for c in charts)  # Yahoo vs ECB on 01-28
     grid = next(d.value for d in at.dataframe if len(d.value) == 5)
     primary = "판정 (기준 기간)" if lang == "ko" else "Verdict (primary)"
     assert primary in grid.columns and grid[primary].iloc[0].startswith("🔴")
@@ -106,11 +128,11 @@ def test_as_of_the_column_date_shows_only_what_was_known(seeded_store):
     assert not at.exception and len(at.dataframe) >= 2
     for frame in at.dataframe:
         assert "None" not in frame.value.astype(str).to_string() and "nan" not in frame.value.astype(str).to_string()
-    for chart in _charts(at):
+    assert any("after the column" in i.value for i in at.info)  # the DeepSeek Monday table (the first tab)
+    for chart in _charts(at) + _section_charts(at):  # the claim path, then every section's tab
         spec = json.loads(_figure_json(chart))
         xs = [x for t in spec["data"] if t.get("mode") == "lines" for x in (t.get("x") or [])]
         assert xs and pd.to_datetime(xs).max() <= pd.Timestamp("2025-01-26")
-    assert any("after the column" in i.value for i in at.info)  # the DeepSeek Monday table
 
 
 def test_news_beside_deepseek_section(seeded_store):
@@ -126,7 +148,7 @@ def test_news_beside_deepseek_section(seeded_store):
 def test_switch_to_qwq_example(seeded_store):
     at = app_page(None, "en", c="example-2025-03-06-qwq")
     assert not at.exception
-    assert any("QwQ-32B is out: Alibaba vs NVIDIA" in s.value for s in at.subheader)
+    assert any("QwQ-32B is out: Alibaba vs NVIDIA" in shown(tab.label) for tab in at.tabs)
     assert at.selectbox[0].value == "example-2025-03-06-qwq"
     grid = next(d.value for d in at.dataframe if "Verdict (primary)" in d.value.columns)
     assert len(grid) == 2
@@ -135,7 +157,7 @@ def test_switch_to_qwq_example(seeded_store):
 def test_selectbox_switch(seeded_store):
     at = app_page(None, "en")
     at.selectbox[0].set_value("example-2025-03-06-qwq").run()
-    assert any("QwQ-32B is out" in s.value for s in at.subheader)
+    assert any("QwQ-32B is out" in shown(tab.label) for tab in at.tabs)
     assert at.query_params["c"] == ["example-2025-03-06-qwq"] or at.query_params["c"] == "example-2025-03-06-qwq"
 
 
@@ -168,7 +190,7 @@ def test_valid_upload_is_shown_escaped(seeded_store):
 def _compare_last_x(at) -> pd.Timestamp:
     import json
 
-    for chart in _charts(at):
+    for chart in _charts(at) + _section_charts(at):
         spec = json.loads(_figure_json(chart))
         if "base" in json.dumps(spec.get("layout", {}).get("title", {})).lower() or "Rebased" in chart.proto.spec:
             xs = [x for t in spec["data"] if t.get("name") != "Events" for x in (t.get("x") or [])]
