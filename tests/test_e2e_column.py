@@ -6,6 +6,8 @@ Screenshots: test-artifacts/column-*.png."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from tests import test_e2e_reader as reader
@@ -66,6 +68,30 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         assert int(header.get_attribute("aria-colindex")) == 2  # right after the (pinned, 140 px) claim
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1  # no page-wide scroll
         screenshot(page, f"column-scorecard-{size}-ko")
+        # each claim's path (folded, built when opened): a readable chart with its legend below, within the screen
+        page.get_by_text("주장별 경로와 세부 판정").first.click()
+        panel = page.locator("[data-testid=stExpander]").filter(has_text="주장별 경로와 세부 판정").first
+        panel.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        wait_for_app(page, "주장을 골라 경로 보기", timeout=60_000)
+        path = panel.locator(".js-plotly-plot").first
+        path.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        screenshot(page, f"column-path-{size}-ko")
+        box = path.bounding_box()
+        assert box is not None and box["height"] >= 300, f"{size}: the claim path chart is {box}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"{size}: the claim path is cut off: {box}"
+        plot = path.locator(".nsewdrag").first.bounding_box()  # the plotting area
+        legend = path.locator(".legend").first.bounding_box()
+        ticks = sorted((b for b in (t.bounding_box() for t in path.locator(".xtick text").all()) if b),
+                       key=lambda b: b["x"])
+        assert plot is not None and plot["height"] >= 200, f"{size}: plotting area {plot}"
+        assert len(ticks) >= 2, f"{size}: {len(ticks)} date ticks"
+        for left, right in pairwise(ticks):  # date ticks side by side, never on each other
+            assert left["x"] + left["width"] <= right["x"] + 1, f"{size}: date ticks overlap: {left} {right}"
+        lowest_tick = max(b["y"] + b["height"] for b in ticks)
+        assert legend is not None and legend["y"] >= max(plot["y"] + plot["height"], lowest_tick) - 1, \
+            f"{size}: the legend ({legend}) is not below the plotting area ({plot}) and its date ticks"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
     finally:
         context.close()
 

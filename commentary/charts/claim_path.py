@@ -142,6 +142,8 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                                   font=dict(size=11)),
                       yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
                           ":" in k and k.split(":", 1)[1] in ("cn_tech", "us_bigtech") for k in drawn) else None))
+    # level date ticks, few enough for a phone's ~290 px plot: rotated ones ran into the legend below
+    fig.update_xaxes(nticks=4, tickangle=0)
     return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
 
 
