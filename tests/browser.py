@@ -81,6 +81,73 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None,
             proc.kill()
 
 
+def nginx_binary() -> str | None:
+    """Debian's nginx, if installed."""
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def render_nginx():
+    """deploy/render_nginx.py, the one renderer of the deployment's and the tests' nginx config."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_nginx", ROOT / "deploy" / "render_nginx.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_nginx(work_dir: Path, upstreams: list[str]) -> tuple[subprocess.Popen, str]:
+    """nginx with the project's config (deploy/nginx.conf.in) on a free port in front of ``upstreams``
+    (``host:port``); ``work_dir`` must be readable by its workers (started as root, they run as ``nobody`` and
+    write request bodies under it). Returns (process, base URL); :func:`stop_nginx` ends it."""
+    nginx = nginx_binary()
+    if nginx is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    port = free_port()
+    conf = work_dir / "nginx.conf"
+    conf.write_text(render_nginx().render(upstreams, f"127.0.0.1:{port}", work_dir=work_dir), encoding="utf-8")
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work_dir), "-e", str(work_dir / "e.log"),
+                             "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 20
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"nginx exited early:\n{proc.stdout.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx did not listen within 20 s") from None
+            time.sleep(0.1)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def stop_nginx(proc: subprocess.Popen) -> None:
+    """A graceful stop (SIGQUIT), then a kill after 10 s."""
+    import signal
+
+    proc.send_signal(signal.SIGQUIT)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextmanager
+def nginx_proxy(upstream: str) -> Iterator[str]:
+    """The project's nginx in front of one server (``http://host:port``); yields the proxy's base URL."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-nginx-"))
+    folder.chmod(0o755)
+    proc, url = start_nginx(folder, [upstream.removeprefix("http://")])
+    try:
+        yield url
+    finally:
+        stop_nginx(proc)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def browser_page(width: int = 1400, height: int = 1000) -> Iterator[object]:
     """A Playwright page in Debian's headless Chromium."""

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from data_sources.shared.object_store import S3Store
+from tests.browser import nginx_binary, render_nginx
 from tests.s3_server import endpoint_fixture, free_port, url_fixture  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,20 +181,6 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
     assert package_dirs <= copied and "pages" in copied and "app.py" in copied
     env = " ".join(args for word, args in steps if word == "ENV")
     assert "DASHBOARD_DATA_DIR=/data" in env
-
-
-def render_nginx():
-    """deploy/render_nginx.py, the one renderer of the deployment's and the tests' nginx config."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("render_nginx", ROOT / "deploy" / "render_nginx.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def test_the_deployed_nginx_conf_is_the_rendered_template():

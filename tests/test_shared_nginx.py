@@ -9,44 +9,17 @@ import hashlib
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page, free_port, streamlit_server
-from tests.test_deploy_files import nginx_binary, render_nginx
+from tests.browser import browser_page, start_nginx, stop_nginx, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "replica_app.py"
 pytestmark = pytest.mark.browser
-
-
-def _start_nginx(tmp_path: Path, upstreams: list[str]) -> tuple[subprocess.Popen, str]:
-    """nginx with the project's config on a free port; ``tmp_path`` must be readable by its workers (started
-    as root, they run as ``nobody`` and write request bodies under it)."""
-    nginx = nginx_binary()
-    if nginx is None:
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    port = free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(render_nginx().render(upstreams, f"127.0.0.1:{port}", work_dir=tmp_path), encoding="utf-8")
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "e.log"),
-                             "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 20
-    while True:
-        assert proc.poll() is None, proc.stdout.read()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "nginx did not listen within 20 s"
-            time.sleep(0.1)
-    return proc, f"http://127.0.0.1:{port}"
 
 
 def _replica_of(page, timeout_s: float = 60) -> str:
@@ -75,7 +48,7 @@ def test_sessions_stick_uploads_pass_and_a_dead_replica_moves_new_sessions(tmp_p
     with streamlit_server(empty, {**common, "REPLICA_NAME": "one"}, script=APP) as one, \
             streamlit_server(empty, {**common, "REPLICA_NAME": "two"}, script=APP) as two:
         pids = {"one": one.pid, "two": two.pid}
-        nginx, proxy = _start_nginx(work_dir, [one.removeprefix("http://"), two.removeprefix("http://")])
+        nginx, proxy = start_nginx(work_dir, [one.removeprefix("http://"), two.removeprefix("http://")])
         try:
             with browser_page(1440, 900) as page:
                 page.goto(proxy)
@@ -106,8 +79,41 @@ def test_sessions_stick_uploads_pass_and_a_dead_replica_moves_new_sessions(tmp_p
                     assert _replica_of(fresh) == other
                     context.close()
         finally:
-            nginx.send_signal(signal.SIGQUIT)
-            try:
-                nginx.wait(10)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
+            stop_nginx(nginx)
+
+
+def _health_probes(page, url: str, heading: str) -> list[str]:
+    """Open ``url`` in ``page`` and return the health-check addresses its front end asked, once ``heading``
+    (rendered over the websocket) is shown."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "_stcore/health" in request.url else None)
+    page.goto(url)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    return asked
+
+
+def test_a_deep_link_through_nginx_asks_the_servers_root_first(tmp_path, work_dir):
+    """Through the project's nginx, a page's address carries the server's root, so Streamlit's front end asks
+    ``/_stcore/health`` at once instead of ``/compare/_stcore/health`` (a 404) and a 100 ms retry; the page, its
+    language from the address and the websocket work as before."""
+    empty = tmp_path / "store"
+    empty.mkdir()
+    env = {"DASHBOARD_STORE_URL": str(empty), "DASHBOARD_REFRESH": "off"}
+    with streamlit_server(empty, env) as app:
+        nginx, proxy = start_nginx(work_dir, [app.removeprefix("http://")])
+        try:
+            with browser_page(390, 844) as page:
+                direct = _health_probes(page, f"{app}/compare?lang=en", "US vs China")
+                # without nginx, Streamlit's own server: the probe under the page's address comes first
+                assert direct[0] == f"{app}/compare/_stcore/health", direct
+            with browser_page(390, 844) as page:
+                asked = _health_probes(page, f"{proxy}/compare?lang=en", "US vs China")
+                assert asked == [f"{proxy}/_stcore/health"], asked
+                assert page.evaluate("() => window.__streamlit.BACKEND_BASE_URL") == proxy
+                assert page.url == f"{proxy}/compare?lang=en" or page.url.startswith(f"{proxy}/compare?lang=en&")
+                page.goto(f"{proxy}/fx?lang=ko")  # another page, in Korean, through the same proxy
+                page.get_by_role("heading", name="원/달러 환율").first.wait_for(timeout=60_000)
+            log = (work_dir / "access.log").read_text(encoding="utf-8")
+            assert '"GET /_stcore/stream HTTP/1.1" 101' in log and "/compare/_stcore/health" not in log
+        finally:
+            stop_nginx(nginx)
