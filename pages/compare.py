@@ -337,50 +337,65 @@ if lines.notes:
     st.caption(tr("환산: ", "Conversion: ") + "; ".join(md_escape(n) for n in
                                                         cv.group_notes(cv.localise_notes(lines.notes, LANG))))
 
-# ---- below the chart: one of three analyses at a time (tabs that build only the open one)
+# ---- below the chart, folded: one of three analyses at a time (tabs that build only the open one). Built only
+# when opened: an open statistics grid under the chart delayed the chart itself by ~0.4 s (benchmarks browser).
+
+
+def _stats_tab() -> None:
+    """Each line's return, volatility and drawdown over the window, and the table as CSV."""
+    stats = cv.stats_frame(levels, LANG)
+    st.caption(cv.stats_basis(stats, view, bool(w_us or w_cn), LANG))
+    st.dataframe(stats, hide_index=True, width="stretch", column_order=cv.STATS_ORDER, column_config={
+        "series": st.column_config.TextColumn(tr("코드", "Key")),
+        "name": st.column_config.TextColumn(tr("이름", "Name")),
+        "total_return_pct": st.column_config.NumberColumn(tr("수익률 %", "Return %"), format="%+.2f"),
+        "volatility_pct": st.column_config.NumberColumn(tr("연환산 변동성 %", "Volatility % (ann.)"),
+                                                        format="%.1f"),
+        "max_drawdown_pct": st.column_config.NumberColumn(tr("최대 낙폭 %", "Max drawdown %"), format="%.2f"),
+        "first": st.column_config.DateColumn(tr("처음", "First"), format="YYYY-MM-DD"),
+        "last": st.column_config.DateColumn(tr("마지막", "Last"), format="YYYY-MM-DD"),
+        "observations": st.column_config.NumberColumn(tr("관측 수", "Days"), format="%d"),
+    })
+    st.download_button(tr("통계 CSV 내려받기", "Download statistics (CSV)"), icon=":material/download:",
+                       data=stats.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig"),
+                       file_name=f"us-vs-china-stats-{view.base}-{view.ccy}.csv", mime="text/csv")
+
+
+def _baskets_tab() -> None:
+    """The US − China spread and each basket's drawdown."""
+    if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].notna().any().all():
+        left, right = st.columns(2)
+        spread_fig, drawdown_fig = _basket_figures(levels[list(cv.BASKET_KEYS)], tuple(names.items()), LANG)
+        left.plotly_chart(spread_fig, width="stretch")
+        right.plotly_chart(drawdown_fig, width="stretch")
+    else:
+        st.info(tr("두 바스켓이 모두 있어야 스프레드와 낙폭을 그릴 수 있습니다.",
+                   "The spread and drawdown need both baskets."))
+
+
+def _day_tab() -> None:
+    """Every member's move on one event day, in local currency."""
+    st.date_input(tr("사건일 (미국 개장 09:30 ET 기준)", "Event day (as of the US open, 09:30 ET)"),
+                  key=K + "day", format="YYYY-MM-DD", min_value=first, max_value=last, on_change=_touched)
+    st.caption(tr("현지 통화 기준 하루 변화입니다. 홍콩·서울처럼 미국 개장 전에 장이 끝난 시장은 "
+                  "그다음 거래일을 보여 주고, 휴장이면 다음 거래일을 씁니다(비고 참조).",
+                  "One-day change in local currency. Markets that closed before the US open (Hong Kong, Seoul) "
+                  "show their next session, and closed markets their next trading day (see the note)."))
+    moves = _moves(version, view.day, LANG)
+    st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns(True),
+                 column_order=EVENT_DAY_ORDER)
+
+
 MORE = K + "more"
 TAB_LABELS = (tr("기간 통계", "Window statistics"), tr("스프레드·낙폭", "Spread and drawdown"),
               tr("사건 당일의 움직임", "Moves on the event day"))
-stats_tab, baskets_tab, day_tab = st.tabs(TAB_LABELS, key=MORE, on_change="rerun")
-
-if stats_tab.open:
-    with stats_tab:
-        stats = cv.stats_frame(levels, LANG)
-        st.caption(cv.stats_basis(stats, view, bool(w_us or w_cn), LANG))
-        st.dataframe(stats, hide_index=True, width="stretch", column_order=cv.STATS_ORDER, column_config={
-            "series": st.column_config.TextColumn(tr("코드", "Key")),
-            "name": st.column_config.TextColumn(tr("이름", "Name")),
-            "total_return_pct": st.column_config.NumberColumn(tr("수익률 %", "Return %"), format="%+.2f"),
-            "volatility_pct": st.column_config.NumberColumn(tr("연환산 변동성 %", "Volatility % (ann.)"),
-                                                            format="%.1f"),
-            "max_drawdown_pct": st.column_config.NumberColumn(tr("최대 낙폭 %", "Max drawdown %"), format="%.2f"),
-            "first": st.column_config.DateColumn(tr("처음", "First"), format="YYYY-MM-DD"),
-            "last": st.column_config.DateColumn(tr("마지막", "Last"), format="YYYY-MM-DD"),
-            "observations": st.column_config.NumberColumn(tr("관측 수", "Days"), format="%d"),
-        })
-        st.download_button(tr("통계 CSV 내려받기", "Download statistics (CSV)"), icon=":material/download:",
-                           data=stats.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig"),
-                           file_name=f"us-vs-china-stats-{view.base}-{view.ccy}.csv", mime="text/csv")
-
-if baskets_tab.open:
-    with baskets_tab:
-        if set(cv.BASKET_KEYS) <= set(levels.columns) and levels[list(cv.BASKET_KEYS)].notna().any().all():
-            left, right = st.columns(2)
-            spread_fig, drawdown_fig = _basket_figures(levels[list(cv.BASKET_KEYS)], tuple(names.items()), LANG)
-            left.plotly_chart(spread_fig, width="stretch")
-            right.plotly_chart(drawdown_fig, width="stretch")
-        else:
-            st.info(tr("두 바스켓이 모두 있어야 스프레드와 낙폭을 그릴 수 있습니다.",
-                       "The spread and drawdown need both baskets."))
-
-if day_tab.open:
-    with day_tab:
-        st.date_input(tr("사건일 (미국 개장 09:30 ET 기준)", "Event day (as of the US open, 09:30 ET)"),
-                      key=K + "day", format="YYYY-MM-DD", min_value=first, max_value=last, on_change=_touched)
-        st.caption(tr("현지 통화 기준 하루 변화입니다. 홍콩·서울처럼 미국 개장 전에 장이 끝난 시장은 "
-                      "그다음 거래일을 보여 주고, 휴장이면 다음 거래일을 씁니다(비고 참조).",
-                      "One-day change in local currency. Markets that closed before the US open (Hong Kong, Seoul) "
-                      "show their next session, and closed markets their next trading day (see the note)."))
-        moves = _moves(version, view.day, LANG)
-        st.dataframe(moves, hide_index=True, width="stretch", column_config=event_day_columns(True),
-                     column_order=EVENT_DAY_ORDER)
+analyses = st.expander(tr("기간 통계 · 스프레드·낙폭 · 사건 당일의 움직임",
+                          "Window statistics · spread and drawdown · moves on the event day"),
+                       icon=":material/query_stats:", on_change="rerun", key=K + "analyses")
+if analyses.open:
+    with analyses:
+        for tab, draw in zip(st.tabs(TAB_LABELS, key=MORE, on_change="rerun"), (_stats_tab, _baskets_tab, _day_tab),
+                             strict=True):
+            if tab.open:
+                with tab:
+                    draw()

@@ -89,7 +89,7 @@ def test_every_page_opens_and_switches_language(app_url: str) -> None:
 def test_compare_base_date_and_currency_change_the_chart(app_url: str) -> None:
     with browser_page() as page:
         page.goto(f"{app_url}/compare?lang=en")
-        wait_for_app(page, "Window statistics")
+        wait_for_app(page, "Window statistics")  # the folded analyses' label, under the chart
         before = traces(page)
         names = [t["name"] for t in before]
         assert any("US" in n for n in names) and any("China" in n for n in names)

@@ -17,9 +17,11 @@ NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
 KRW_0124, KRW_0127 = 1433.93, 1427.63  # KRW=X
 
 
-def app_page(page: str, lang: str = "en", settings: bool = True, **params: str):
-    """The page with its folded settings panel opened (as a reader would, to use its widgets)."""
-    return opened_page(page, ("cmp_settings",) if settings else (), lang=lang, **params)
+def app_page(page: str, lang: str = "en", settings: bool = True, analyses: bool = False, **params: str):
+    """The page with its folded settings panel opened (as a reader would, to use its widgets), and its folded
+    analyses (statistics, spread and drawdown, the event day) when ``analyses``."""
+    panels = (("cmp_settings",) if settings else ()) + (("cmp_analyses",) if analyses else ())
+    return opened_page(page, panels, lang=lang, **params)
 
 
 def traces(at) -> dict[str, pd.Series]:
@@ -158,7 +160,10 @@ def test_weights_from_the_url(seeded_store: Path) -> None:
 
 
 def test_stats_table_and_csv_download(seeded_store: Path) -> None:
-    at = app_page("compare", lang="en", start="2025-01-02", end="2025-02-28", ccy="local")
+    folded = app_page("compare", lang="en", start="2025-01-02", end="2025-02-28", ccy="local")
+    assert not folded.dataframe and not folded.tabs  # the analyses are folded and not built: the chart comes first
+    assert len(folded.get("plotly_chart")) == 1 and not folded.get("download_button")
+    at = app_page("compare", lang="en", analyses=True, start="2025-01-02", end="2025-02-28", ccy="local")
     stats = at.dataframe[0].value
     assert stats["series"].tolist() == ["US_BASKET", "CN_BASKET", "^NDX", "^HSI", "KWEB"]
     assert stats["name"].tolist()[:2] == ["US big-tech basket", "China tech basket"]
@@ -172,7 +177,7 @@ def test_stats_table_and_csv_download(seeded_store: Path) -> None:
 def test_analysis_tabs_build_only_the_open_one(seeded_store: Path) -> None:
     """Below the chart, statistics / spread and drawdown / the event day are tabs: only the open one is built
     (a lighter page), and opening another builds it."""
-    at = app_page("compare", lang="en", start="2025-01-02", end="2025-02-28")
+    at = app_page("compare", lang="en", analyses=True, start="2025-01-02", end="2025-02-28")
     assert [t.label for t in at.tabs] == ["Window statistics", "Spread and drawdown", "Moves on the event day"]
     at.session_state["cmp_more"] = "Spread and drawdown"
     at.run()
@@ -182,14 +187,15 @@ def test_analysis_tabs_build_only_the_open_one(seeded_store: Path) -> None:
     at.run()
     assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 1
     assert "NVDA" in at.dataframe[0].value["symbol"].tolist()
-    ko = app_page("compare", lang="ko")  # a label of the other language (a switch of language) opens the first tab
+    # a label of the other language (a switch of language) opens the first tab
+    ko = app_page("compare", lang="ko", analyses=True)
     ko.session_state["cmp_more"] = "Moves on the event day"
     ko.run()
     assert not ko.exception and ko.dataframe[0].value.columns[0] == "series"
 
 
 def test_event_day_table(seeded_store: Path) -> None:
-    at = app_page("compare", lang="ko")
+    at = app_page("compare", lang="ko", analyses=True)
     at.session_state["cmp_more"] = "사건 당일의 움직임"
     at.run()
     moves = at.dataframe[0].value.set_index("symbol")
@@ -236,7 +242,7 @@ def test_typed_base_date_applies_and_a_bad_one_says_why(seeded_store: Path) -> N
 
 
 def test_ytd_preset_runs_from_the_previous_years_last_close(seeded_store: Path) -> None:
-    at = app_page("compare", lang="en")
+    at = app_page("compare", lang="en", analyses=True)
     next(b for b in at.get("button_group") if b.key == "cmp_preset").set_value("YTD").run()
     assert at.date_input(key="cmp_start").value == dt.date(2024, 12, 31)  # 2024's last close, not 2025-01-02
     stats = at.dataframe[0].value.set_index("series")
