@@ -7,7 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from data_sources.memory import use_lean_allocators
 from ui.i18n import init_lang, tr
+
+use_lean_allocators()  # once per process, before the pages load any data
 
 st.set_page_config(page_title="Column vs Data", page_icon="📈", layout="wide")
 lang = init_lang()

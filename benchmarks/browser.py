@@ -38,6 +38,7 @@ st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))
 PAGES = ("column", "compare", "fx", "news", "data")
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 TARGET_FIRST, TARGET_EVERY = 1.5, 2.5
+DEPLOYED_ENV = {"MALLOC_ARENA_MAX": "2"}  # the app server as the Dockerfile starts it
 SETTLE_MS = 700
 TIMEOUT_S = 120
 # Stamped on every animation frame from the first byte of the page on.
@@ -182,8 +183,8 @@ def run(store_dir: Path, repeat: int | None = None, pages: tuple[str, ...] | Non
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             try:
-                with streamlit_server(store_dir, script=hello) as hello_server, \
-                        streamlit_server(store_dir) as server, ExitStack() as proxies:
+                with streamlit_server(store_dir, DEPLOYED_ENV, script=hello) as hello_server, \
+                        streamlit_server(store_dir, DEPLOYED_ENV) as server, ExitStack() as proxies:
                     hello_url, url = hello_server, server
                     if via_nginx:  # each app behind its own copy of the deployment's nginx (deploy/nginx.conf.in)
                         hello_url, url = (proxies.enter_context(nginx_proxy(u)) for u in (hello_server, server))
