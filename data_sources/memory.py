@@ -20,11 +20,10 @@ def use_lean_allocators() -> bool:
     with the process. Skipped when ``ARROW_DEFAULT_MEMORY_POOL`` is set (an operator's choice wins). Returns
     whether the pool was changed."""
     global _DONE
-    if _DONE or os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        _DONE = True
+    first, _DONE = not _DONE, True
+    if not first or os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return False
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
-    _DONE = True
     return True

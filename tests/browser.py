@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -124,8 +126,6 @@ def start_nginx(work_dir: Path, upstreams: list[str]) -> tuple[subprocess.Popen,
 
 def stop_nginx(proc: subprocess.Popen) -> None:
     """A graceful stop (SIGQUIT), then a kill after 10 s."""
-    import signal
-
     proc.send_signal(signal.SIGQUIT)
     try:
         proc.wait(10)
@@ -136,8 +136,6 @@ def stop_nginx(proc: subprocess.Popen) -> None:
 @contextmanager
 def nginx_proxy(upstream: str) -> Iterator[str]:
     """The project's nginx in front of one server (``http://host:port``); yields the proxy's base URL."""
-    import tempfile
-
     folder = Path(tempfile.mkdtemp(prefix="dashboard-nginx-"))
     folder.chmod(0o755)
     proc, url = start_nginx(folder, [upstream.removeprefix("http://")])
