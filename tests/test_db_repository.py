@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -227,6 +229,27 @@ def test_the_default_database_is_sqlite_in_the_data_dir(monkeypatch, tmp_path):
     assert db_url() == f"sqlite:///{tmp_path / 'readers.sqlite3'}"
     monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql://u:p@db:5432/dashboard")
     assert db_url() == "postgresql+psycopg://u:p@db:5432/dashboard"
+
+
+def test_opening_a_fresh_sqlite_file_waits_for_another_writer_before_switching_to_wal(tmp_path):
+    """SQLite refuses the WAL switch at once (no busy wait) while another connection holds the write
+    lock: two replicas opening a new file together. The engine must wait its turn, not fail."""
+    path = tmp_path / "fresh.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    releaser = threading.Timer(0.5, other.execute, args=("COMMIT",))
+    releaser.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 1
+    finally:
+        releaser.join()
+        other.close()
+        engine.dispose()
 
 
 def test_sqlite_is_in_wal_mode_so_readers_do_not_block_writers(tmp_path):

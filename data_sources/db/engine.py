@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from alembic import command
@@ -45,7 +47,7 @@ def make_engine(url: str | None = None) -> Engine:
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(cursor)
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -55,6 +57,27 @@ def make_engine(url: str | None = None) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
     return engine
+
+
+def _enable_wal(cursor, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    """Put the database in WAL mode (a setting stored in the file), waiting out other writers.
+
+    Switching needs an exclusive lock, and SQLite answers "database is locked" at once, without its busy
+    wait, while another connection holds the write lock (two replicas opening a fresh file together).
+    So: nothing to do when the file is already in WAL mode, else retry until ``timeout_s``."""
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + timeout_s
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
 
 
 def migrate(engine: Engine) -> None:
