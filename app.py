@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_sources.memory import use_lean_allocators
+from data_sources.memory import release_freed_memory, use_lean_allocators
 from ui.i18n import init_lang, tr
 
 use_lean_allocators()  # once per process, before the pages load any data
@@ -61,3 +61,4 @@ FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compar
 st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
 page.run()
+release_freed_memory()  # the run's freed frames go back to the system (at most every few seconds)

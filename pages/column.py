@@ -30,6 +30,7 @@ from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
+from ui.pin_key import render_pin_key
 from ui.reasons import explain_store
 from ui.tables import event_day_columns
 
@@ -356,6 +357,7 @@ def _claim_path() -> None:
     fig = (_bundled_path_figure(version, item.id, chosen, LANG, asof) if trusted
            else _path_figure(item, claim, mine, LANG, asof))
     st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
+    render_pin_key(fig)
     detail = pd.DataFrame([{
         tr("기간", "Horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),
         tr("출처", "Source"): r.source,

@@ -48,6 +48,7 @@ from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.notebook import ensure_notebook, reader_notebook, repository, saved_commentaries
+from ui.pin_key import render_pin_key
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -382,8 +383,9 @@ if item is not None and item.claims:
         with slot:
             verdict = preview.lines[claim.id]
             st.markdown(md_escape(f"{verdict[1]}: {verdict[2]}"))
-            st.plotly_chart(claim_figure(item, claim.id, preview, prices, events, LANG), width="stretch",
-                            key=f"{K}path_{claim.id}")
+            path = claim_figure(item, claim.id, preview, prices, events, LANG)
+            st.plotly_chart(path, width="stretch", key=f"{K}path_{claim.id}")
+            render_pin_key(path)
 elif item is not None:
     st.caption(tr("받아들인 주장이 아직 없습니다.", "No claim accepted yet."))
 if item is not None and section_fields:

@@ -1,5 +1,6 @@
 """The claim-path figure read at a phone's width (390 px): the bundled column's claims on the real snapshot,
-their labels placed so that none overlaps another on a 330 px plot."""
+their horizon labels placed so that none overlaps another on a 330 px plot, their events as numbered badges
+that overlap neither each other nor the lines."""
 
 from __future__ import annotations
 
@@ -88,16 +89,46 @@ def test_at_most_one_divergence_label_and_every_gap_in_hover(baek, prices) -> No
         assert len(marks[0].x) >= len(labels) and all("Yahoo vs ECB" in h for h in marks[0].hovertext)
 
 
-def test_event_labels_collapse_rather_than_overlap_on_a_phone(baek, prices) -> None:
-    fig = _figure(baek, "cn-tech-beats-us-bigtech", prices, "ko")
+def _badges(fig) -> list:
+    return [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
+
+
+@pytest.mark.parametrize("claim_id", ["cn-tech-beats-us-bigtech", "usdkrw-keeps-falling"])
+def test_every_event_gets_a_numbered_badge_and_none_overlap_on_a_phone(baek, prices, claim_id: str) -> None:
+    """Events crowd the weeks after the column (ten in a month of a year-long chart): full-text labels piled
+    onto the lines at the left. Each event is a numbered badge instead, laid out for a phone's plot."""
+    from commentary.charts.pin_numbers import NARROW_PLOT_PX, ROW_Y, badge_width_px
+
+    fig = _figure(baek, claim_id, prices, "ko")
     pins = next(t for t in fig.data if t.meta == "event-pins")
-    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
-    assert len(labels) < len(pins.x)  # a year of events: some pins keep only their marker and hover
-    by_level: dict[float, list[tuple[float, float]]] = {}
-    for a in labels:  # left-anchored labels, 6 px off their pin
-        left = _x_px(fig, a.x) + 6
-        by_level.setdefault(round(a.y, 3), []).append((left, left + label_px(a.text)))
-    assert not any(_overlaps(boxes) for boxes in by_level.values())
+    badges = _badges(fig)
+    assert len(badges) == len(pins.x) >= 8  # every pin has its badge: none collapses to a bare marker
+    assert sorted(int(a.text) for a in badges) == list(range(1, len(badges) + 1))
+    scale = NARROW_PLOT_PX / cp.PHONE_PLOT_PX  # _x_px measures on PHONE_PLOT_PX
+    by_row: dict[float, list[tuple[float, float]]] = {}
+    for a in badges:
+        assert round(a.y, 3) in {round(y, 3) for y in ROW_Y}
+        centre = _x_px(fig, a.x) * scale + (a.ax or 0)
+        half = badge_width_px(a.text) / 2
+        by_row.setdefault(round(a.y, 3), []).append((centre - half, centre + half))
+    assert not any(_overlaps(boxes) for boxes in by_row.values())
+
+
+def test_the_lines_stay_under_the_badges_and_the_key_names_each_number(baek, prices) -> None:
+    from commentary.charts.pin_numbers import key_from_figure
+
+    fig = _figure(baek, "cn-tech-beats-us-bigtech", prices, "ko")
+    badges = _badges(fig)
+    y0, y1 = fig.layout.yaxis.range
+    top = max(max(t.y) for t in fig.data if t.mode == "lines")
+    assert (top - y0) / (y1 - y0) < min(a.y for a in badges) - 0.02  # no badge sits on a line
+    bottom = min(min(t.y) for t in fig.data if t.mode == "lines")
+    assert (bottom - y0) / (y1 - y0) >= 0  # and no line runs off the bottom
+    key = key_from_figure(fig.to_plotly_json())  # what the page prints under the chart
+    assert [k.number for k in key] == list(range(1, len(badges) + 1))
+    by_id = {a.name.removeprefix("label:event:"): a.text for a in badges}
+    assert all(by_id[k.event_id] == str(k.number) for k in key)
+    assert any("엔비디아 17%" in k.label for k in key)  # the DeepSeek selloff, in the key in full
 
 
 def test_legend_sits_below_the_plot(baek, prices) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,46 @@ def test_an_operators_choice_of_pool_wins(pool: str) -> None:
 def test_app_py_applies_it_before_the_pages() -> None:
     source = (ROOT / "app.py").read_text(encoding="utf-8")
     assert source.index("use_lean_allocators()") < source.index("st.navigation(")
+
+
+TRIM_PROBE = """
+import sys
+from data_sources import memory
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+chunks = [bytes(1000) + bytes([i % 256]) for i in range(200_000)]  # ~200 MB of heap (malloc, not pymalloc)
+keep = chunks[-1]  # the heap's top stays in use, so free() alone gives nothing back
+del chunks
+before = rss_mb()
+started = memory.release_freed_memory(wait=True)
+print(started, round(before - rss_mb()))
+"""
+
+
+def test_freed_heap_goes_back_to_the_system_after_a_run() -> None:
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs /proc")
+    done = subprocess.run([sys.executable, "-c", TRIM_PROBE], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=True)
+    started, released = done.stdout.split()
+    assert started == "True"
+    assert int(released) >= 100  # of the ~200 MB freed, most is returned at once
+
+
+def test_the_trim_runs_at_most_once_per_interval(monkeypatch) -> None:
+    from data_sources import memory
+
+    calls = []
+    monkeypatch.setattr(memory, "_TRIM", lambda pad: calls.append(pad))
+    monkeypatch.setattr(memory, "_last_trim", float("-inf"))
+    assert memory.release_freed_memory(now=100.0, wait=True)
+    assert not memory.release_freed_memory(now=100.0 + memory.TRIM_INTERVAL_S / 2, wait=True)  # a burst of reruns
+    assert memory.release_freed_memory(now=100.0 + memory.TRIM_INTERVAL_S, wait=True)
+    assert calls == [0, 0]
+
+
+def test_app_py_trims_after_the_page_ran() -> None:
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert source.index("page.run()") < source.index("release_freed_memory()")

@@ -4,8 +4,9 @@ Lines: each measured series on each source (baskets as indices at 100 on the ref
 ``outperform`` claim's single symbols rebased to 100 too).  On top: the threshold band (the level
 and the side claimed, the no-move band, or the reference line for a direction claim), a marker at
 the reference and at each horizon's end (its verdict in the hover), a dotted line at each horizon's
-end (the primary one solid), the events in between, and a mark where the two sources of a rate
-differ by more than :data:`DIVERGENCE_PCT` %.
+end (the primary one solid), the events in between as numbered badges in the headroom above the lines
+(:mod:`commentary.charts.pin_numbers`; the page prints their key under the chart), and a mark where the two
+sources of a rate differ by more than :data:`DIVERGENCE_PCT` %.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.charts.palette import apply_date_axis
-from commentary.charts.pins import add_event_pins, esc, label_px
+from commentary.charts.pin_numbers import NARROW_PLOT_PX, add_numbered_pins
+from commentary.charts.pins import esc, keep_labels_off_data, label_px
 from commentary.scoring.claims import Reading, divergences
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 from commentary.text.formatting import fmt_number
@@ -135,9 +137,14 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                                font=dict(size=10), hovertext=esc("; ".join(texts)), name=f"horizon:{horizon.id}")
     _divergence_marks(fig, paths, start, stop, lang)
     lo = min(refs)
-    # labels that would overlap on a phone's plot collapse to their pin (marker and hover kept)
-    add_event_pins(fig, events_in_window(events, lo.date(), stop.date()), lang, plot_px=PHONE_PLOT_PX)
-    fig.update_layout(height=400, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
+    # numbered badges over the lines' headroom, laid out for a phone's plot; the page prints their key
+    add_numbered_pins(fig, events_in_window(events, lo.date(), stop.date()), lang, (start, stop),
+                      plot_px=NARROW_PLOT_PX)
+    values = [v for series in drawn.values() for v in (float(series.min()), float(series.max()))]
+    values += [v for v in _rule_levels(claim, reference_level) if math.isfinite(v)]
+    if values:
+        keep_labels_off_data(fig, min(values), max(values))
+    fig.update_layout(height=440, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0,
                                   font=dict(size=11)),
                       yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
@@ -145,6 +152,20 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
     # level date ticks, few enough for a phone's ~290 px plot: rotated ones ran into the legend below
     fig.update_xaxes(nticks=4, tickangle=0)
     return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
+
+
+def _rule_levels(claim: Claim, reference: float | None) -> list[float]:
+    """The y values the rule band draws (they must stay in view, under the pins)."""
+    p = claim.rule.params
+    if claim.rule.type in ("level", "stays"):
+        level = float(p["level"])
+        return [level, level * (0.97 if p["side"] == "below" else 1.03)]
+    if reference is None or not math.isfinite(reference):
+        return []
+    if claim.rule.type in ("no_move", "direction"):
+        thr = float(p["threshold_pct"]) / 100.0
+        return [reference * (1 - thr), reference * (1 + thr)]
+    return [100.0]
 
 
 def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> None:
