@@ -44,7 +44,8 @@ KEYS = {"src": "fx_src", "start": "fx_start", "end": "fx_end", "ref": "fx_ref", 
         "cny": "fx_cny", "kinds": "fx_kinds"}
 SYMBOLS = tuple(sym for pair in fx_view.SOURCES.values() for sym in pair)
 FORM_DATE_MIN, FORM_DATE_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-SETTINGS, NOTE_FORM = "fx_settings", "fx_note_open"  # the folded panels (their widgets are only built when open)
+# the folded panels (their content is only built when open)
+SETTINGS, NOTE_FORM, MOVES = "fx_settings", "fx_note_open", "fx_moves_open"
 NEWS_TAGS = ("tariffs", "deepseek", "china_tech")  # the page's themes (Trump's remarks, the DeepSeek week)
 
 
@@ -269,10 +270,9 @@ if not main.empty:
         st.caption(tr(f"이 기간에는 {view.cny_symbol} 자료가 없습니다.", f"No {view.cny_symbol} data in this window."))
 
 # --- the rate around each event -----------------------------------------------------------------------
-st.subheader(tr("사건 전후의 환율", "The rate around each event"))
-window_events = events_in_window(events, view.start, view.end)
-full = prices[prices["symbol"] == view.symbol].set_index("date")["close"]
-if window_events:
+def _moves_table(window_events: list) -> None:
+    """The rate on each event's day, the day before and a week after (inside the folded box)."""
+    full = prices[prices["symbol"] == view.symbol].set_index("date")["close"]
     moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, lang=L, symbol=view.symbol)
     table = fx_view.moves_table(moves, window_events, L)
     st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={
@@ -297,6 +297,19 @@ if window_events:
         f"Rate: {view.symbol} on the event day, or the previous close when that day had no quote (weekend, "
         f"holiday). 'vs previous close' is the change from the observation before; 'next {fx_view.FWD_DAYS} days' "
         f"runs from that rate to the {fx_view.FWD_DAYS}th observation after it. A higher USD/KRW means a weaker won."))
+
+
+st.subheader(tr("사건 전후의 환율", "The rate around each event"))
+window_events = events_in_window(events, view.start, view.end)
+if window_events:
+    # folded, and built only when opened: its grid, laid out while the chart draws, delayed the chart by a
+    # quarter of a second (the pins' key under the chart names every event already)
+    moves_box = st.expander(tr(f"사건 {len(window_events)}건의 당일·이후 {fx_view.FWD_DAYS}거래일 환율",
+                               f"The rate on the day of {len(window_events)} events and {fx_view.FWD_DAYS} "
+                               "trading days after"), icon=":material/table_rows:", key=MOVES, on_change="rerun")
+    if moves_box.open:
+        with moves_box:
+            _moves_table(window_events)
 else:
     st.info(tr("이 기간에 표시할 사건이 없습니다.", "No events to show in this window."))
 

@@ -20,8 +20,10 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def app_page(page: str, lang: str = "en", panels: bool = True, **params: str):
-    """The page with its folded panels (view settings, the note form) opened, unless ``panels`` is False."""
-    return opened_page(page, ("fx_settings", "fx_note_open") if panels else (), lang=lang, **params)
+    """The page with its folded panels (view settings, the note form, the events' table) opened, unless
+    ``panels`` is False."""
+    return opened_page(page, ("fx_settings", "fx_note_open", "fx_moves_open") if panels else (), lang=lang,
+                       **params)
 
 
 def _fig(at) -> dict:
@@ -222,8 +224,13 @@ def test_invalid_url_params_warn_and_fall_back(seeded_store: Path) -> None:
 
 
 def test_events_table_rows(seeded_store: Path) -> None:
+    folded = app_page("fx", lang="en", panels=False, start="2025-01-02", end="2025-02-28")
+    assert not folded.dataframe  # folded and not built: its grid delayed the chart
+    box = next(e for e in folded.expander if "trading days after" in e.label)
+    assert box.label.startswith("The rate on the day of ") and "events" in box.label
     at = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")
     table = _table(at)
+    assert f"of {len(table)} events" in box.label  # the fold says how many rows it holds
     row = table[table["event"] == "Trump on Fox: rather not tariff China"].iloc[0]
     assert row["date"] == "Jan 24, 2025" and row["rate_date"] == "Jan 24, 2025"
     assert row["close"] == "₩1,433.9"
