@@ -112,6 +112,9 @@ def test_choosing_a_claim_shows_its_path(seeded_store, lang):
     assert not at.exception
     path = next(c for c in _charts(at) if "end:1W" in _figure_json(c))
     assert "event:yoon_indictment" in _figure_json(path) and "no-move band" in _figure_json(path)
+    # the path's numbered badges are named under the chart, each number in the figure's own key
+    keys = [c.value for c in at.caption if c.value.startswith(("그래프의 번호: ", "Numbers on the chart: "))]
+    assert len(keys) == 1 and ("윤 대통령 기소" if lang == "ko" else "President Yoon indicted") in keys[0]
     detail = at.dataframe[-1].value  # the chosen claim's readings, under its path
     assert list(detail.iloc[:, 1]) == ["yahoo", "ecb"]
     verdicts = list(detail.iloc[:, 2])
