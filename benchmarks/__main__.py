@@ -1,4 +1,4 @@
-"""Print the dashboard's performance figures: ``python -m benchmarks [store pages browser network load]``.
+"""Print the dashboard's performance figures: ``python -m benchmarks [PART ...]`` (parts: :data:`PARTS`).
 
 Runs offline against a temporary store seeded from ``../shared/data`` (``--shared`` to move it).
 """
@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load", "anatomy")
+PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline")
 
 
 def main() -> None:
@@ -61,6 +61,10 @@ def main() -> None:
             from benchmarks import anatomy
 
             rows += anatomy.run(store_dir)
+        if "timeline" in args.parts:
+            from benchmarks import timeline
+
+            rows += timeline.run(store_dir)
         if "load" in args.parts:
             from benchmarks import load
 
