@@ -31,8 +31,9 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         page.keyboard.press("Escape")  # Tab may land on the date field and open its calendar over the buttons
         wait_for_app(page, "Propose claims", timeout=60_000)
         page.get_by_role("button", name="Propose claims").click()
-        try:
-            page.get_by_text("Accept this claim").first.wait_for(timeout=60_000)
+        try:  # the run draws the proposals one by one: wait for it to finish, not for the first box
+            wait_for_app(page, "Accept this claim", timeout=60_000)
+            page.get_by_text("Accept this claim").nth(1).wait_for(timeout=60_000)
         finally:
             screenshot(page, f"library-proposals-{width}")
         boxes = page.get_by_text("Accept this claim")
