@@ -488,14 +488,17 @@ def _time_budget(seconds: float, label: str) -> Iterator[None]:
                 state["done"] = True
             timer.cancel()
     except _OverBudget:
-        raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; it was "
-                                          "refused") from None
+        raise _over_budget(label, seconds) from None
     if state["fired"]:
         # The budget ran out, but the interrupt did not come out of the body: it landed where a library swallowed
         # it (a bare ``except:``), or it is still pending. Clear it (never leave one behind) and refuse all the same.
         with suppress(_OverBudget):
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
-        raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; it was refused")
+        raise _over_budget(label, seconds)
+
+
+def _over_budget(label: str, seconds: float) -> FeedParseBudgetError:
+    return FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; it was refused")
 
 
 def _looks_like_json(data: bytes) -> bool:

@@ -105,7 +105,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                                      name="reference", hovertemplate=("기준 " if ko else "reference ")
                                      + "%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"))
             reference_level = ref_value if reference_level is None else reference_level
-    _rule_band(fig, claim, reference_level, lang)
+    rule_levels = _rule_band(fig, claim, reference_level, lang)
     by_horizon = {(r.horizon, r.source): r for r in readings}
     labelled = _labelled_horizons(claim, start, stop, lang)
     for horizon in claim.horizons:
@@ -141,7 +141,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
     add_numbered_pins(fig, events_in_window(events, lo.date(), stop.date()), lang, (start, stop),
                       plot_px=NARROW_PLOT_PX)
     values = [v for series in drawn.values() for v in (float(series.min()), float(series.max()))]
-    values += [v for v in _rule_levels(claim, reference_level) if math.isfinite(v)]
+    values += [v for v in rule_levels if math.isfinite(v)]
     if values:
         keep_labels_off_data(fig, min(values), max(values))
     fig.update_layout(height=440, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
@@ -154,50 +154,40 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
     return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
 
 
-def _rule_levels(claim: Claim, reference: float | None) -> list[float]:
-    """The y values the rule band draws (they must stay in view, under the pins)."""
-    p = claim.rule.params
-    if claim.rule.type in ("level", "stays"):
-        level = float(p["level"])
-        return [level, level * (0.97 if p["side"] == "below" else 1.03)]
-    if reference is None or not math.isfinite(reference):
-        return []
-    if claim.rule.type in ("no_move", "direction"):
-        thr = float(p["threshold_pct"]) / 100.0
-        return [reference * (1 - thr), reference * (1 + thr)]
-    return [100.0]
-
-
-def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> None:
+def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> list[float]:
+    """Draw the claim's rule on ``fig``; returns the y values it drew (they must stay in view, under the pins)."""
     p = claim.rule.params
     ko = lang == "ko"
     if claim.rule.type in ("level", "stays"):
         level = float(p["level"])
         below = p["side"] == "below"
+        edge = level * (0.97 if below else 1.03)
         fig.add_hline(y=level, line=dict(color="#8e44ad", dash="dash", width=1), name=f"level:{level:g}")
-        fig.add_hrect(y0=level, y1=level * (0.97 if below else 1.03), fillcolor="#8e44ad", opacity=0.07,
-                      line_width=0, name="claimed side")
+        fig.add_hrect(y0=level, y1=edge, fillcolor="#8e44ad", opacity=0.07, line_width=0, name="claimed side")
         fig.add_annotation(x=1, xref="paper", y=level, text=esc(f"{fmt_number(level, 0)} "
                            + (("아래" if below else "위") if ko else ("below" if below else "above"))),
                            showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=10, color="#8e44ad"))
-        return
+        return [level, edge]
     if reference is None or not math.isfinite(reference):
-        return
+        return []
     if claim.rule.type == "no_move":
         thr = float(p["threshold_pct"]) / 100.0
-        fig.add_hrect(y0=reference * (1 - thr), y1=reference * (1 + thr), fillcolor="#8e44ad", opacity=0.08,
-                      line_width=0, name="no-move band")
-        fig.add_annotation(x=1, xref="paper", y=reference * (1 + thr), showarrow=False, xanchor="right",
+        low, high = reference * (1 - thr), reference * (1 + thr)
+        fig.add_hrect(y0=low, y1=high, fillcolor="#8e44ad", opacity=0.08, line_width=0, name="no-move band")
+        fig.add_annotation(x=1, xref="paper", y=high, showarrow=False, xanchor="right",
                            yanchor="bottom", font=dict(size=10, color="#8e44ad"),
                            text=esc(f"±{fmt_number(p['threshold_pct'], 1)}%"))
-    elif claim.rule.type == "direction":
+        return [low, high]
+    if claim.rule.type == "direction":
         thr = float(p["threshold_pct"]) / 100.0
         fig.add_hline(y=reference, line=dict(color="#555", dash="dash", width=1), name="reference line")
-        if thr > 0:
-            sign = -1 if p["direction"] == "down" else 1
-            fig.add_hline(y=reference * (1 + sign * thr), line=dict(color="#8e44ad", dash="dot", width=1))
-    else:
-        fig.add_hline(y=100.0, line=dict(color="#555", dash="dash", width=1), name="reference line")
+        if thr <= 0:
+            return [reference]
+        target = reference * (1 + (-1 if p["direction"] == "down" else 1) * thr)
+        fig.add_hline(y=target, line=dict(color="#8e44ad", dash="dot", width=1))
+        return [reference, target]
+    fig.add_hline(y=100.0, line=dict(color="#555", dash="dash", width=1), name="reference line")
+    return [100.0]
 
 
 def _divergence_marks(fig: go.Figure, paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
