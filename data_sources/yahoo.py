@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
-import yfinance as yf
 from curl_cffi import requests as curl_requests
 from curl_cffi.const import CurlECode
 from curl_cffi.requests import exceptions as curl_exc
@@ -39,6 +38,10 @@ from curl_cffi.requests import exceptions as curl_exc
 from data_sources import market_hours
 from data_sources.frames import PRICE_COLUMNS, empty_prices
 from data_sources.validate import check_rows
+
+# yfinance (with peewee, BeautifulSoup, lxml …) is imported by the two functions that call it, not here: ~25 MB
+# of resident memory that a process which never fetches (an app replica with DASHBOARD_REFRESH=off, an offline
+# laptop) need not hold.
 
 FIELD_MAP = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close",
              "Volume": "volume"}
@@ -235,6 +238,8 @@ class _Capture(logging.Handler):
 
 def extract(query: Query, session: DeadlineSession, timeout: float = REQUEST_TIMEOUT_S) -> Extracted:
     """One ``yf.download`` for the query through ``session``; never raises for network trouble."""
+    import yfinance as yf  # on first use (see the imports above)
+
     capture = _Capture()
     logger = logging.getLogger("yfinance")
     logger.addHandler(capture)
@@ -396,6 +401,8 @@ def look_up(symbol: str, deadline_s: float = 15.0) -> Listing:
     Raises :class:`NotListed` when Yahoo says it has no such symbol, and :class:`YahooUnavailable`
     when Yahoo could not be asked (offline, stalled, rate-limited, TLS …).
     """
+    import yfinance as yf  # on first use (see the imports above)
+
     session = session_factory(time.monotonic() + deadline_s)
     capture = _Capture()
     logger = logging.getLogger("yfinance")
