@@ -194,6 +194,31 @@ def test_migrations_build_exactly_the_models_and_rerun_as_a_no_op(url):
     engine.dispose()
 
 
+def test_head_revision_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from data_sources.db.engine import HEAD_REVISION, MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+
+
+OPEN_AND_LIST = "import sys; from data_sources.db.repository import open_repository; " \
+    "open_repository(sys.argv[1]).list_notes('notebook-1'); print('alembic' in sys.modules)"
+
+
+def test_a_database_at_head_is_opened_without_importing_alembic(url):
+    def alembic_imported() -> bool:
+        done = subprocess.run([sys.executable, "-c", OPEN_AND_LIST, url], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, check=True)
+        return done.stdout.strip().splitlines()[-1] == "True"
+
+    assert alembic_imported()  # a fresh database: migrated (Alembic imported to do it)
+    assert not alembic_imported()  # now at head: one query, no Alembic
+
+
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path

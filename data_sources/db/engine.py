@@ -8,10 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_sources import config
 
@@ -19,6 +18,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "readers.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_LOCK_ID = 727_274_015  # pg_advisory_xact_lock key: one migrating replica at a time
+# The newest migration's revision (tests/test_db_repository.py checks that it is Alembic's head): a database
+# already there is opened without importing Alembic (~10 MB resident that every replica would otherwise hold).
+HEAD_REVISION = "0002"
 
 
 def db_url() -> str:
@@ -80,9 +82,24 @@ def _enable_wal(cursor, timeout_s: float = BUSY_TIMEOUT_MS / 1000) -> None:
         delay = min(delay * 2, 0.2)
 
 
+def at_head(engine: Engine) -> bool:
+    """Whether the database's ``alembic_version`` names :data:`HEAD_REVISION` (False for a fresh database)."""
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [HEAD_REVISION]
+    except SQLAlchemyError:  # no such table yet
+        return False
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest migration. Replicas starting together take turns: an advisory
-    lock on PostgreSQL, the SQLite write lock (``BEGIN IMMEDIATE``) on SQLite."""
+    """Upgrade the schema to the newest migration (nothing to do, and Alembic not even imported, when the
+    database is at :data:`HEAD_REVISION`). Replicas starting together take turns: an advisory lock on
+    PostgreSQL, the SQLite write lock (``BEGIN IMMEDIATE``) on SQLite."""
+    if at_head(engine):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
