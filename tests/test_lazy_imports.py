@@ -1,5 +1,5 @@
 """A process that never fetches never loads yfinance (~25 MB resident with peewee, BeautifulSoup and lxml): every
-page is run offline in a fresh interpreter, then its modules are listed."""
+page is run offline on the real snapshot, in a fresh interpreter, then its modules are listed."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ print(json.dumps({"failed": failed, "loaded": sorted(m for m in ("yfinance", "pe
 """
 
 
-def test_running_every_page_offline_never_imports_yfinance(tmp_path: Path) -> None:
+def test_running_every_page_offline_never_imports_yfinance(seeded_store: Path) -> None:
     pages = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
-    env = {**os.environ, "DASHBOARD_DATA_DIR": str(tmp_path), "DASHBOARD_OFFLINE": "1"}
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(seeded_store), "DASHBOARD_OFFLINE": "1"}
     done = subprocess.run([sys.executable, "-c", _RUN_EVERY_PAGE, *pages], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=600, check=True)
     got = json.loads(done.stdout.strip().splitlines()[-1])
