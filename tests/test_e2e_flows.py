@@ -75,6 +75,7 @@ def test_every_page_opens_and_switches_language(app_url: str) -> None:
             page.goto(f"{app_url}/{path}?lang=en")
             title(page, en)
             wait_for_app(page, en)
+            page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=45_000)  # each page draws a chart
             assert "Traceback" not in page.inner_text("body")
             screenshot(page, f"page-{path}-en")
         page.get_by_text("한국어", exact=True).first.click()
