@@ -126,13 +126,11 @@ def test_a_column_is_private_until_published_then_in_every_readers_library(repo)
 
 def test_migration_0002_keeps_what_0001_stored(url):
     from alembic import command
-    from alembic.config import Config
 
-    from data_sources.db.engine import MIGRATIONS
+    from data_sources.db.engine import alembic_config
 
     engine = make_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
@@ -195,14 +193,11 @@ def test_migrations_build_exactly_the_models_and_rerun_as_a_no_op(url):
 
 
 def test_head_revision_is_alembics_head():
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from data_sources.db.engine import HEAD_REVISION, MIGRATIONS
+    from data_sources.db.engine import HEAD_REVISION, alembic_config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    assert ScriptDirectory.from_config(cfg).get_current_head() == HEAD_REVISION
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
 OPEN_AND_LIST = "import sys; from data_sources.db.repository import open_repository; " \

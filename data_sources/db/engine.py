@@ -91,6 +91,15 @@ def at_head(engine: Engine) -> bool:
         return False
 
 
+def alembic_config():
+    """Alembic's config for this project's migrations (Alembic imported here, on first need)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest migration (nothing to do, and Alembic not even imported, when the
     database is at :data:`HEAD_REVISION`). Replicas starting together take turns: an advisory lock on
@@ -98,10 +107,8 @@ def migrate(engine: Engine) -> None:
     if at_head(engine):
         return
     from alembic import command
-    from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg = alembic_config()
     with engine.connect() as conn:
         conn = conn.execution_options(write=True)
         with conn.begin():
