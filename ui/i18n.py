@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.catalog import text
+
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
 
@@ -21,6 +23,11 @@ def lang() -> str:
     """The current language ("ko" or "en")."""
     value = st.session_state.get("lang", DEFAULT_LANG)
     return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **params: object) -> str:
+    """The catalog string ``key`` (``ui/locales/<lang>/*.toml``) in the current language, ``params`` filled in."""
+    return text(lang(), key, **params)
 
 
 def tr(ko: str, en: str) -> str:

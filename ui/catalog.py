@@ -1,0 +1,73 @@
+"""Reader text in catalogs, one folder per language (``ui/locales/ko/*.toml``, ``ui/locales/en/*.toml``).
+
+Each TOML file holds one or more tables; a string's key is its dotted path (``[store]`` ``unreachable = "…"``
+→ ``"store.unreachable"``). Templates take named parameters (``"{symbol} has no rows"``), filled with
+:meth:`str.format` — a parameter's *value* is never parsed as a template. Values that reach Markdown must be
+escaped by the caller (:func:`commentary.text.safe_text.md_escape`).
+
+Error codes from the data layer (:class:`data_sources.errors.Problem`) are worded under ``problem.<code>``
+(:func:`describe`). ``tests/unit/test_catalogs.py`` checks both languages hold the same keys with the same
+parameters, and that every key is used.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from data_sources.errors import Problem
+
+LOCALES = Path(__file__).with_name("locales")
+LANGS = ("ko", "en")
+#: Key families filled in from a code at run time (``problem.<code>``): a key under one of these prefixes is
+#: in use when its remainder (the code) is a string literal somewhere in the project.
+DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.",)
+
+
+class CatalogError(ValueError):
+    """A catalog file is malformed or two files define the same key."""
+
+
+def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, str], origin: Path) -> None:
+    for name, value in table.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, Mapping):
+            _flatten(value, key, out, origin)
+        elif isinstance(value, str):
+            if key in out:
+                raise CatalogError(f"{origin.name}: key {key!r} is defined twice")
+            out[key] = value
+        else:
+            raise CatalogError(f"{origin.name}: key {key!r} is not a string")
+
+
+@functools.cache
+def catalog(lang: str) -> Mapping[str, str]:
+    """Every string of ``lang``'s catalog by key (read once per process)."""
+    out: dict[str, str] = {}
+    for path in sorted((LOCALES / lang).glob("*.toml")):
+        with path.open("rb") as handle:
+            _flatten(tomllib.load(handle), "", out, path)
+    return out
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The named parameters a template uses."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def text(lang: str, key: str, **params: object) -> str:
+    """The catalog string ``key`` in ``lang`` with ``params`` filled in (English, then the key, if missing)."""
+    template = catalog(lang).get(key) or catalog("en").get(key)
+    if template is None:
+        return key
+    return template.format(**params) if params else template
+
+
+def describe(problem: Problem, lang: str, **extra: object) -> str:
+    """A data-layer :class:`Problem` in the reader's words (``problem.<code>`` with its parameters)."""
+    return text(lang, f"problem.{problem.code}", **{**problem.params, **extra})
