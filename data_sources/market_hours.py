@@ -13,6 +13,7 @@ checked after it has nothing new to fetch.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -50,7 +51,7 @@ def market(symbol: str) -> Market:
 
 def _close_time(calendar: str, day: date) -> time:
     """The regular close of ``calendar`` in force on ``day`` (exchange-calendars' published hours)."""
-    times = _factories()[calendar].close_times
+    times = _calendar_class(calendar).close_times
     current = times[0][1]
     for since, close in times:
         if since is None or pd.Timestamp(day) >= since:
@@ -58,11 +59,12 @@ def _close_time(calendar: str, day: date) -> time:
     return current
 
 
-@lru_cache(maxsize=1)
-def _factories() -> dict:
-    from exchange_calendars.calendar_utils import _default_calendar_factories
-
-    return _default_calendar_factories
+@lru_cache(maxsize=8)
+def _calendar_class(code: str) -> type:
+    """The calendar's class from its public module (``exchange_calendars.exchange_calendar_xnys`` …): its
+    published hours are class attributes, so no sessions are computed."""
+    module = importlib.import_module(f"exchange_calendars.exchange_calendar_{code.lower()}")
+    return getattr(module, f"{code}ExchangeCalendar")
 
 
 def _session_close(where: Market, day: date) -> datetime | None:
