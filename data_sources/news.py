@@ -13,8 +13,8 @@ Three steps, each usable on its own:
   a :class:`FeedError` subclass whose message names the feed.
 * :func:`transform_data` — bytes → ``feedparser.parse`` → the news frame below. Before
   feedparser sees the bytes, a feed with a ``<!DOCTYPE`` (outside CDATA) or any ``<!ENTITY``
-  is refused (no entity expansion, so no amplification); the parse and row building run
-  under a time budget of :func:`parse_budget` seconds.
+  is refused (no entity expansion, so no amplification); the parse and row building run in a helper
+  process (:mod:`data_sources.worker`) stopped after :func:`parse_budget` seconds.
 
 :func:`fetch_feeds` runs all three for many feeds (one feed's failure never stops the
 others) and :func:`load_feed_file` reads a saved snapshot chosen by the user.
@@ -45,17 +45,14 @@ All text is untrusted: it has been reduced to plain text here, and must be rende
 from __future__ import annotations
 
 import calendar
-import ctypes
 import hashlib
 import io
 import json
 import os
 import re
-import threading
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -68,9 +65,11 @@ import pandas as pd
 from feedparser.encodings import convert_to_utf8
 
 from data_sources.config import offline_forced
+from data_sources.errors import DashboardError
 from data_sources.net import FetchError, fetch_public
 from data_sources.sanitize import plain_text, safe_url, truncate_text
 from data_sources.tagging import TagRule, load_rules, tag_text
+from data_sources.worker import BoundedWorker
 
 NEWS_COLUMNS: tuple[str, ...] = (
     "published", "source", "title", "link", "summary_text", "tags", "uid", "date_flag", "date_raw",
@@ -111,6 +110,9 @@ class FeedError(Exception):
         super().__init__(f"{feed}: {detail}")
         self.feed = feed
         self.detail = detail
+
+    def __reduce__(self) -> tuple:  # comes back whole from the parser's helper process
+        return (type(self), (self.feed, self.detail), self.__dict__)
 
 
 class FeedURLError(FeedError):
@@ -458,47 +460,9 @@ def refuse_dtd(data: bytes, label: str, content_type: str = "") -> None:
                                          "news feeds do not need; it was refused unread")
 
 
-class _OverBudget(BaseException):
-    """Raised inside the parsing thread when its time budget is spent (not an Exception, so no
-    ``except Exception`` inside a library can swallow it)."""
-
-
-@contextmanager
-def _time_budget(seconds: float, label: str) -> Iterator[None]:
-    """Interrupt the body after ``seconds`` (a watchdog raises in this thread); → FeedParseBudgetError."""
-    thread_id = threading.get_ident()
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def _fire() -> None:
-        with lock:
-            if state["done"]:
-                return
-            state["fired"] = True
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(_OverBudget))
-
-    timer = threading.Timer(seconds, _fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        try:
-            yield
-        finally:
-            with lock:
-                state["done"] = True
-            timer.cancel()
-    except _OverBudget:
-        raise _over_budget(label, seconds) from None
-    if state["fired"]:
-        # The budget ran out, but the interrupt did not come out of the body: it landed where a library swallowed
-        # it (a bare ``except:``), or it is still pending. Clear it (never leave one behind) and refuse all the same.
-        with suppress(_OverBudget):
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), None)
-        raise _over_budget(label, seconds)
-
-
-def _over_budget(label: str, seconds: float) -> FeedParseBudgetError:
-    return FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; it was refused")
+#: Feeds are parsed in a helper process (:mod:`data_sources.worker`): a parse over its budget is stopped
+#: from outside, whatever the parser does with exceptions.
+PARSER = BoundedWorker("feed parser", memory_mb=1024)
 
 
 def _looks_like_json(data: bytes) -> bool:
@@ -652,8 +616,21 @@ def transform_data(
     if len(data) > MAX_FEED_BYTES:
         raise FeedTooLargeError(label, f"the feed is {len(data) / 1024 / 1024:.1f} MB, over the "
                                        f"{MAX_FEED_BYTES / 1024 / 1024:g} MB limit")
-    with _time_budget(parse_budget() if budget_s is None else budget_s, label):
-        return _transform(data, source, label, content_type, fallback_source, now, rules)
+    if not _looks_like_json(data):  # refused here, cheaply, before any parser sees the bytes
+        if _looks_like_html(data):  # before the DTD check: <!DOCTYPE html> means "a web page"
+            raise FeedParseError(label, "this is a web page (HTML), not a news feed")
+        refuse_dtd(data, label, content_type)
+    seconds = parse_budget() if budget_s is None else budget_s
+    rules = rules if rules is not None else load_rules()
+    try:
+        return PARSER.call(_transform, data, source, label, content_type, fallback_source, now, rules,
+                           timeout_s=seconds)
+    except DashboardError as err:
+        if err.problem.code == "worker.timeout":
+            raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; "
+                                              "it was refused") from None
+        raise FeedParseError(label, "the feed parser stopped (it needed more memory than allowed); "
+                                    "the feed was refused") from None
 
 
 def _transform(
@@ -672,9 +649,6 @@ def _transform(
     if _looks_like_json(data):
         feed_title, entries = _parse_json_feed(data, label)
     else:
-        if _looks_like_html(data):  # before the DTD check: <!DOCTYPE html> means "a web page"
-            raise FeedParseError(label, "this is a web page (HTML), not a news feed")
-        refuse_dtd(data, label, content_type)
         headers = {"content-type": content_type} if content_type else None
         try:
             # feedparser's own HTML sanitiser and URI resolver are off: every field is reduced
