@@ -32,7 +32,7 @@ from data_sources.annotations import (
 from data_sources.atomic import StoreError
 from data_sources.db.repository import Repository, RepositoryError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import repository
 from ui.pin_key import render_pin_key
@@ -360,20 +360,7 @@ if shared_notes is not None:
 # --- what the numbers are -----------------------------------------------------------------------------
 with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates come from?"), expanded=False):
     st.markdown("\n".join(f"- {source_note(sym, L)}" for sym in SYMBOLS))
-    st.markdown(tr(
-        "야후의 원/달러(KRW=X)는 하루 종일 이어지는 은행 간 호가이며, 날짜는 런던(UTC) 기준 하루로 끊습니다. "
-        "그래서 '종가'는 그 UTC 날의 마지막 호가이고, 뉴스에 나오는 서울 외환시장 주간 거래 종가(오후 3시 30분)와는 "
-        "몇 원씩 다를 수 있습니다. 서울 시장이 쉬는 설 연휴에도 야후 호가는 계속 움직입니다.\n\n"
-        "ECB 값은 유럽중앙은행이 매 영업일 14:15(중부유럽 시각)에 고시하는 유로 기준환율에서 "
-        "'유로당 원 ÷ 유로당 달러'로 계산한 교차환율입니다. 하루 한 번 찍힌 값이라 변동이 덜 보이고, "
-        "ECB 휴일에는 값이 없습니다.",
-        "Yahoo's USD/KRW (KRW=X) is an interbank quote that trades around the clock; Yahoo cuts its days on "
-        "London (UTC) time, so a day's 'close' is the last quote of that UTC day. It is not the Seoul day-session "
-        "close at 15:30 KST that Korean news reports, and the two can differ by a few won. Yahoo keeps quoting "
-        "while Seoul is shut, e.g. over Seollal.\n\n"
-        "The ECB series is a cross worked out from the euro reference rates the European Central Bank fixes at "
-        "14:15 CET each business day (won per euro ÷ dollars per euro). It is one fixing a day, so it looks "
-        "calmer, and it has no value on ECB holidays."))
+    st.markdown(t("timeline.fx_sources_yahoo") + "\n\n" + t("timeline.fx_sources_ecb"))
     try:
         provenance = loaders.snapshot().series
     except StoreError:

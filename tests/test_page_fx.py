@@ -14,6 +14,7 @@ import pytest
 
 from data_sources.store import Store
 from tests.conftest import opened_page, shown
+from ui import catalog
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -123,8 +124,9 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
     assert fig["layout"]["xaxis"]["range"][1].startswith("2025-03-31")
     # the explanation of the series
     body = " ".join(m.value for m in at.markdown)
-    expected = ("London (UTC)", "14:15 CET") if lang == "en" else ("런던(UTC)", "14:15")
+    expected = [catalog.text(lang, "timeline.fx_sources_yahoo"), catalog.text(lang, "timeline.fx_sources_ecb")]
     assert all(text in body for text in expected)
+    assert ("midnight London time" if lang == "en" else "런던 자정") in body  # when Yahoo's value is taken
 
 
 def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> None:
