@@ -14,6 +14,7 @@ from commentary.analysis import fx_view
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
+from commentary.timeline.observation import ECB_FIXING, fixed_print
 from data_sources.annotations import (
     LABEL_MAX,
     NOTE_MAX,
@@ -290,13 +291,8 @@ def _moves_table(window_events: list) -> None:
         "source": st.column_config.TextColumn(tr("출처", "Source")),
         "source_url": st.column_config.LinkColumn(tr("링크", "Link"), display_text=tr("원문", "open")),
     })
-    st.caption(tr(
-        f"환율: 사건 당일({view.symbol}) 값. 그날 거래가 없으면(주말·휴일) 직전 거래일 값을 씁니다. "
-        f"'전일 대비'는 그 직전 관측치와의 차이, '이후 {fx_view.FWD_DAYS}거래일'은 그 뒤 {fx_view.FWD_DAYS}번째 "
-        "관측치까지의 변화입니다. 원/달러가 오르면 원화 약세입니다.",
-        f"Rate: {view.symbol} on the event day, or the previous close when that day had no quote (weekend, "
-        f"holiday). 'vs previous close' is the change from the observation before; 'next {fx_view.FWD_DAYS} days' "
-        f"runs from that rate to the {fx_view.FWD_DAYS}th observation after it. A higher USD/KRW means a weaker won."))
+    taken = t("timeline.taken_ecb") if fixed_print(view.symbol) == ECB_FIXING else t("timeline.taken_yahoo")
+    st.caption(t("timeline.moves_caption", symbol=view.symbol, taken=taken, days=fx_view.FWD_DAYS))
 
 
 st.subheader(tr("사건 전후의 환율", "The rate around each event"))

@@ -248,6 +248,12 @@ def test_events_table_rows(seeded_store: Path) -> None:
     assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"
     # Korean FX format (thousands separator, one decimal, 원); a Sunday event's print is Monday's: 1427.63
     assert row_ko["close"] == "1,427.6원"
+    # Under the table: when the series' value is taken, so the reader knows which print shows an event.
+    for page, lang, symbol, taken in ((at, "en", "KRW=X", "timeline.taken_yahoo"),
+                                      (app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", src="ecb"), "ko",
+                                       "USDKRW_ECB", "timeline.taken_ecb")):
+        caption = catalog.text(lang, "timeline.moves_caption", symbol=symbol, taken=catalog.text(lang, taken), days=5)
+        assert caption in [c.value for c in page.caption], lang
 
 
 def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: Path) -> None:
