@@ -23,7 +23,9 @@ from ui import catalog
 RAW = tomllib.loads(EVENTS_PATH.read_text(encoding="utf-8"))["event"]
 CHECKS = [(e["id"], c) for e in RAW for c in e.get("check", [])]
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-NOT_FIGURES = re.compile(rf"{MONTH} \d{{1,2}}(?:-\d{{1,2}})?(?!\d)|\b\d{{1,2}}:\d{{2}}\b|\b(?:19|20)\d\d\b")
+NOT_FIGURES = re.compile(rf"{MONTH} \d{{1,2}}(?:-\d{{1,2}})?(?!\d)"  # dates
+                         r"|\b\d{1,2}:\d{2}\b|\b\d{1,2} [ap]\.m\."  # times of day
+                         r"|\b(?:19|20)\d\d\b")  # years
 FIGURE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)")
 
 
@@ -141,7 +143,7 @@ def test_a_check_on_missing_data_fails_with_a_reason() -> None:
 
 
 def _figures(text: str) -> list[float]:
-    """The numbers a note states (dates, clock times and years left out; '$589bn' counts, 'R1' or 'QwQ-32B' not)."""
+    """The numbers a note states (dates, times of day and years left out; '$589bn' counts, 'R1' or 'QwQ-32B' not)."""
     text = NOT_FIGURES.sub(" ", text)
     out = []
     for match in FIGURE.finditer(text):
