@@ -172,3 +172,13 @@ def test_method_paragraph_quotes_the_measured_figures(market_dir: Path) -> None:
         assert method_paragraph(lang, None) == catalog.text(lang, "timeline.method_observation")
     assert store_lead_lag(prices[prices["symbol"] == "KRW=X"]) is None  # no ECB series: no figures claimed
     assert store_lead_lag(prices, "NVDA") is None
+
+
+def test_no_finding_is_claimed_on_too_little_or_contrary_data(market_dir: Path) -> None:
+    yahoo, ecb = _closes(market_dir, "KRW=X"), _closes(market_dir, "USDKRW_ECB")
+    assert lead_lag(yahoo["2025-01-01":"2025-02-15"], ecb["2025-01-01":"2025-02-15"]) is None  # ~30 days
+    # A "Yahoo" series that is the same-day fixing: the paragraph states the timing without the figures.
+    found = lead_lag(ecb.reindex(yahoo.index).dropna(), ecb)
+    assert found is not None and not found.previous_day
+    for lang in ("ko", "en"):
+        assert method_paragraph(lang, found) == catalog.text(lang, "timeline.method_observation")
