@@ -14,6 +14,7 @@ from commentary.analysis import fx_view
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
+from commentary.timeline.observation import ECB_FIXING, fixed_print
 from data_sources.annotations import (
     LABEL_MAX,
     NOTE_MAX,
@@ -32,7 +33,7 @@ from data_sources.annotations import (
 from data_sources.atomic import StoreError
 from data_sources.db.repository import Repository, RepositoryError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import repository
 from ui.pin_key import render_pin_key
@@ -290,13 +291,8 @@ def _moves_table(window_events: list) -> None:
         "source": st.column_config.TextColumn(tr("출처", "Source")),
         "source_url": st.column_config.LinkColumn(tr("링크", "Link"), display_text=tr("원문", "open")),
     })
-    st.caption(tr(
-        f"환율: 사건 당일({view.symbol}) 값. 그날 거래가 없으면(주말·휴일) 직전 거래일 값을 씁니다. "
-        f"'전일 대비'는 그 직전 관측치와의 차이, '이후 {fx_view.FWD_DAYS}거래일'은 그 뒤 {fx_view.FWD_DAYS}번째 "
-        "관측치까지의 변화입니다. 원/달러가 오르면 원화 약세입니다.",
-        f"Rate: {view.symbol} on the event day, or the previous close when that day had no quote (weekend, "
-        f"holiday). 'vs previous close' is the change from the observation before; 'next {fx_view.FWD_DAYS} days' "
-        f"runs from that rate to the {fx_view.FWD_DAYS}th observation after it. A higher USD/KRW means a weaker won."))
+    taken = t("timeline.taken_ecb") if fixed_print(view.symbol) == ECB_FIXING else t("timeline.taken_yahoo")
+    st.caption(t("timeline.moves_caption", symbol=view.symbol, taken=taken, days=fx_view.FWD_DAYS))
 
 
 st.subheader(tr("사건 전후의 환율", "The rate around each event"))
@@ -360,20 +356,7 @@ if shared_notes is not None:
 # --- what the numbers are -----------------------------------------------------------------------------
 with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates come from?"), expanded=False):
     st.markdown("\n".join(f"- {source_note(sym, L)}" for sym in SYMBOLS))
-    st.markdown(tr(
-        "야후의 원/달러(KRW=X)는 하루 종일 이어지는 은행 간 호가이며, 날짜는 런던(UTC) 기준 하루로 끊습니다. "
-        "그래서 '종가'는 그 UTC 날의 마지막 호가이고, 뉴스에 나오는 서울 외환시장 주간 거래 종가(오후 3시 30분)와는 "
-        "몇 원씩 다를 수 있습니다. 서울 시장이 쉬는 설 연휴에도 야후 호가는 계속 움직입니다.\n\n"
-        "ECB 값은 유럽중앙은행이 매 영업일 14:15(중부유럽 시각)에 고시하는 유로 기준환율에서 "
-        "'유로당 원 ÷ 유로당 달러'로 계산한 교차환율입니다. 하루 한 번 찍힌 값이라 변동이 덜 보이고, "
-        "ECB 휴일에는 값이 없습니다.",
-        "Yahoo's USD/KRW (KRW=X) is an interbank quote that trades around the clock; Yahoo cuts its days on "
-        "London (UTC) time, so a day's 'close' is the last quote of that UTC day. It is not the Seoul day-session "
-        "close at 15:30 KST that Korean news reports, and the two can differ by a few won. Yahoo keeps quoting "
-        "while Seoul is shut, e.g. over Seollal.\n\n"
-        "The ECB series is a cross worked out from the euro reference rates the European Central Bank fixes at "
-        "14:15 CET each business day (won per euro ÷ dollars per euro). It is one fixing a day, so it looks "
-        "calmer, and it has no value on ECB holidays."))
+    st.markdown(t("timeline.fx_sources_yahoo") + "\n\n" + t("timeline.fx_sources_ecb"))
     try:
         provenance = loaders.snapshot().series
     except StoreError:

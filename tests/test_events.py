@@ -31,6 +31,7 @@ def _good(**overrides: object) -> dict:
         "id": "x_event", "date": "2025-01-24", "kind": "fx", "label_ko": "환율 하락", "label_en": "Rate falls",
         "note_ko": "원/달러 환율이 내렸다.", "note_en": "USD/KRW fell.", "source_name": "SBS Biz",
         "source_url": "https://biz.sbs.co.kr/amp/article/20000214794", "symbols": ["KRW=X"],
+        "reported": [{"what": "seoul_close", "value": 1431.3}],
     }
     entry.update(overrides)
     return {k: v for k, v in entry.items() if v is not None}
@@ -105,7 +106,9 @@ def test_load_events_error_names_file_entry_and_field(tmp_path: Path) -> None:
     def toml(entry: dict) -> str:
         lines = ["[[event]]"]
         for key, value in entry.items():
-            lines.append(f"{key} = {value!r}".replace("'", '"'))
+            if key != "reported":
+                lines.append(f"{key} = {value!r}".replace("'", '"'))
+        lines += ["[[event.reported]]", 'what = "seoul_close"']
         return "\n".join(lines) + "\n"
 
     path = tmp_path / "events.toml"

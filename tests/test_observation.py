@@ -31,7 +31,10 @@ def _utc(text: str, zone: str) -> pd.Timestamp:
 def test_print_moments_per_series() -> None:
     assert print_moment("NVDA", "2025-01-27") == _utc("2025-01-27 16:00", "America/New_York")
     assert print_moment("USDKRW_ECB", "2025-01-27") == _utc("2025-01-27 14:15", "Europe/Berlin")
-    assert print_moment("KRW=X", "2025-01-27") == _utc("2025-01-27 15:30", "Asia/Seoul")
+    # Yahoo FX dated D: 00:00 London on D (09:00 KST in winter, 08:00 KST in British summer time).
+    assert print_moment("KRW=X", "2025-01-27") == _utc("2025-01-27 09:00", "Asia/Seoul")
+    assert print_moment("KRW=X", "2025-04-09") == _utc("2025-04-09 08:00", "Asia/Seoul")
+    assert print_moment("CNY=X", "2025-04-09") == _utc("2025-04-08 19:00", "America/New_York")
     # HKEX half day on the eve of Lunar New Year: the session closes at 12:00 (from the calendar).
     assert print_moment("0700.HK", "2025-01-28") == _utc("2025-01-28 12:00", "Asia/Hong_Kong")
     assert print_moment("0700.HK", "2025-01-27") == _utc("2025-01-27 16:00", "Asia/Hong_Kong")
@@ -78,8 +81,9 @@ def test_event_moves_from_last_print_before_to_first_print_after() -> None:
     selloff = moves.loc["selloff"]  # US open: after Monday's Asian-hours print
     assert selloff["obs_date"] == pd.Timestamp("2025-01-28") and selloff["change_pct"] == pytest.approx(
         (1418 / 1428 - 1) * 100)
-    noon = moves.loc["seoul_noon"]  # 12:00 KST precedes the 15:30 KST print of the same day
-    assert noon["obs_date"] == pd.Timestamp("2025-01-27") and noon["on_trading_day"]
+    noon = moves.loc["seoul_noon"]  # 12:00 KST comes after that day's print (09:00 KST): the next day's shows it
+    assert noon["prev_date"] == pd.Timestamp("2025-01-27") and noon["obs_date"] == pd.Timestamp("2025-01-28")
+    assert not noon["on_trading_day"]
     ecb = krw.rename("USDKRW_ECB")
     assert event_moves([events[2]], ecb).loc[0, "obs_date"] == pd.Timestamp("2025-01-28")  # 14:15 CET < 09:30 ET
     nvda = krw.rename("NVDA")

@@ -14,6 +14,7 @@ import pytest
 
 from data_sources.store import Store
 from tests.conftest import opened_page, shown
+from ui import catalog
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -123,8 +124,9 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
     assert fig["layout"]["xaxis"]["range"][1].startswith("2025-03-31")
     # the explanation of the series
     body = " ".join(m.value for m in at.markdown)
-    expected = ("London (UTC)", "14:15 CET") if lang == "en" else ("런던(UTC)", "14:15")
+    expected = [catalog.text(lang, "timeline.fx_sources_yahoo"), catalog.text(lang, "timeline.fx_sources_ecb")]
     assert all(text in body for text in expected)
+    assert ("midnight London time" if lang == "en" else "런던 자정") in body  # when Yahoo's value is taken
 
 
 def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> None:
@@ -246,6 +248,12 @@ def test_events_table_rows(seeded_store: Path) -> None:
     assert row_ko["date"] == "2025년 1월 26일" and row_ko["kind"] == "정치"
     # Korean FX format (thousands separator, one decimal, 원); a Sunday event's print is Monday's: 1427.63
     assert row_ko["close"] == "1,427.6원"
+    # Under the table: when the series' value is taken, so the reader knows which print shows an event.
+    for page, lang, symbol, taken in ((at, "en", "KRW=X", "timeline.taken_yahoo"),
+                                      (app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", src="ecb"), "ko",
+                                       "USDKRW_ECB", "timeline.taken_ecb")):
+        caption = catalog.text(lang, "timeline.moves_caption", symbol=symbol, taken=catalog.text(lang, taken), days=5)
+        assert caption in [c.value for c in page.caption], lang
 
 
 def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: Path) -> None:

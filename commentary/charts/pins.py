@@ -20,7 +20,9 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from commentary.timeline.checks import REPORTED
 from commentary.timeline.events import USER_KIND, Event
+from ui.catalog import text
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",
@@ -154,7 +156,7 @@ def _wrap(text: str) -> str:
 
 
 def hover_text(event: Event, lang: str, user: bool = False) -> str:
-    """Hover box: label, date, the full note, then publisher and URL (all escaped)."""
+    """Hover box: label, date, the full note, publisher and URL, then what only the source reports (all escaped)."""
     prefix = USER_PREFIX["ko" if lang == "ko" else "en"] if user else ""
     parts = [f"<b>{esc(prefix + event.label(lang))}</b>", esc(_date_text(event, lang))]
     if event.note(lang):
@@ -163,6 +165,9 @@ def hover_text(event: Event, lang: str, user: bool = False) -> str:
         parts.append(esc(("출처: " if lang == "ko" else "Source: ") + event.source_name))
     if event.source_url:
         parts.append(esc(event.source_url))
+    for source, whats in event.reported_by():  # figures only the source has: say so
+        names = text(lang, "timeline.list_separator").join(text(lang, REPORTED[w]) for w in whats)
+        parts.append(_wrap(text(lang, "timeline.reported_line", source=source, what=names)))
     return "<br>".join(parts)
 
 

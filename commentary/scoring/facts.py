@@ -3,7 +3,9 @@
 A fact such as "USD/KRW went below 1,430 on Jan 24" may rest on an intraday low.  We hold one print
 a day per source, so a check can confirm the fact (a print on the right side of the level), or say
 that no print shows it: that is *not* a refutation, since an intraday move between prints is
-invisible in daily data.
+invisible in daily data.  Each print is shown with the Seoul time it was taken
+(:mod:`commentary.timeline.observation`): Yahoo's KRW=X dated D at 08:00-09:00, before Seoul opens, so
+it cannot hold that day's Seoul session; the ECB's at 22:15 or so, after it.
 """
 
 from __future__ import annotations
@@ -14,32 +16,42 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from commentary.text.formatting import fmt_number
+from commentary.timeline.observation import print_moments
+from ui.catalog import text
 
 if TYPE_CHECKING:
     from commentary.document.column import Fact
 
-OUTCOMES: dict[str, dict[str, str]] = {
-    "seen": {"en": "seen in the daily prints", "ko": "일별 값에서 확인됨"},
-    "not seen": {"en": "not seen in the daily prints (they cannot show intraday moves)",
-                 "ko": "일별 값에서는 보이지 않음 (일별 값은 장중 움직임을 보여 주지 못함)"},
-    "no data": {"en": "no prints in the window", "ko": "구간에 값이 없음"},
+OUTCOME_KEYS: dict[str, str] = {
+    "seen": "timeline.fact_seen",
+    "not seen": "timeline.fact_not_seen",
+    "no data": "timeline.fact_no_data",
 }
+READER_ZONE = "Asia/Seoul"  # the column's readers; print times are shown in Seoul time
 
 
 @dataclass(frozen=True)
 class FactCheck:
-    """The outcome of one fact on one source, with the prints in its window."""
+    """The outcome of one fact on one source, with the prints in its window and when each was taken."""
 
     fact_id: str
     symbol: str
     outcome: str  # "seen" | "not seen" | "no data"
     prints: tuple[tuple[str, float], ...]  # (ISO date, value) in the window
+    taken: tuple[pd.Timestamp, ...] = ()  # the moment (UTC) each print was observed, same order
 
     def describe(self, lang: str) -> str:
-        """One line: the source, its prints in the window and the outcome."""
-        key = "ko" if lang == "ko" else "en"
-        values = ", ".join(f"{d} {fmt_number(v, 2)}" for d, v in self.prints) or "—"
-        return f"{self.symbol}: {values} — {OUTCOMES[self.outcome][key]}"
+        """One line: the source, its prints in the window with their Seoul times, and the outcome."""
+        shown = []
+        for i, (day, value) in enumerate(self.prints):
+            if i < len(self.taken):
+                local = self.taken[i].tz_convert(READER_ZONE)
+                when = local.strftime("%H:%M") if local.strftime("%Y-%m-%d") == day else local.strftime("%m-%d %H:%M")
+                shown.append(text(lang, "timeline.fact_print", date=day, value=fmt_number(value, 2), time=when))
+            else:
+                shown.append(f"{day} {fmt_number(value, 2)}")
+        return text(lang, "timeline.fact_line", symbol=self.symbol, prints=", ".join(shown) or "—",
+                    outcome=text(lang, OUTCOME_KEYS[self.outcome]))
 
 
 def check_fact(fact: Fact, prices: pd.DataFrame) -> list[FactCheck]:
@@ -51,10 +63,11 @@ def check_fact(fact: Fact, prices: pd.DataFrame) -> list[FactCheck]:
         rows = prices[(prices["symbol"] == sym) & (prices["date"] >= lo) & (prices["date"] <= hi)]
         rows = rows.sort_values("date")
         values = tuple((d.strftime("%Y-%m-%d"), float(v)) for d, v in zip(rows["date"], rows["close"], strict=True))
+        taken = tuple(print_moments(sym, pd.DatetimeIndex(rows["date"]))) if len(rows) else ()
         if not values:
             outcome = "no data"
         else:
             hit = any(v < spec["level"] if spec["side"] == "below" else v > spec["level"] for _, v in values)
             outcome = "seen" if hit else "not seen"
-        out.append(FactCheck(fact.id, sym, outcome, values))
+        out.append(FactCheck(fact.id, sym, outcome, values, taken))
     return out

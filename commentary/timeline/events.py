@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from commentary.timeline import checks as fact_checks
+from commentary.timeline.checks import Check, Reported
 from commentary.timeline.observation import first_after, print_moments
 from data_sources.universe import instrument
 
@@ -34,7 +36,8 @@ LABEL_MAX = 40
 NOTE_MAX = 400
 
 _REQUIRED = ("id", "kind", "label_ko", "label_en", "note_ko", "note_en", "source_name", "symbols")
-_OPTIONAL = ("date", "start", "end", "date_basis", "priority", "time", "time_note", "source_url", "source_column")
+_OPTIONAL = ("date", "start", "end", "date_basis", "priority", "time", "time_note", "source_url", "source_column",
+             "check", "reported")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,6 +69,17 @@ class Event:
     time: str | None = None  # HH:MM in the basis' zone; None: not recorded (the day's start is used)
     time_note: str = ""
     source_column: str = ""  # the source is a commentary of this project (its id), not a web page
+    checks: tuple[Check, ...] = ()  # what our daily data can confirm (commentary.timeline.checks)
+    reported: tuple[Reported, ...] = ()  # what only the source has
+
+    def reported_by(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(publisher, what) of the figures only the source has: one pair per publisher, in file order."""
+        out: dict[str, list[str]] = {}
+        for item in self.reported:
+            names = out.setdefault(item.by or self.source_name, [])
+            if item.what not in names:
+                names.append(item.what)
+        return [(by, tuple(names)) for by, names in out.items()]
 
     @property
     def time_known(self) -> bool:
@@ -148,6 +162,7 @@ def validate_event(entry: dict) -> list[str]:
     if "priority" in entry and (isinstance(entry["priority"], bool) or entry["priority"] not in (1, 2, 3)):
         problems.append(f"priority: {entry['priority']!r} must be 1, 2 or 3")
     problems += _check_dates(entry)
+    problems += fact_checks.validate(entry)
     for name in ("label_ko", "label_en"):
         if isinstance(entry.get(name), str) and len(entry[name]) > LABEL_MAX:
             problems.append(f"{name}: {len(entry[name])} characters, at most {LABEL_MAX}")
@@ -192,6 +207,7 @@ def _check_dates(entry: dict) -> list[str]:
 
 
 def _to_event(entry: dict) -> Event:
+    checks, reported = fact_checks.parse(entry)
     return Event(
         id=entry["id"], kind=entry["kind"],
         label_ko=entry["label_ko"].strip(), label_en=entry["label_en"].strip(),
@@ -201,7 +217,7 @@ def _to_event(entry: dict) -> Event:
         date=_parse_date(entry.get("date")), start=_parse_date(entry.get("start")), end=_parse_date(entry.get("end")),
         date_basis=entry.get("date_basis", "KST"), priority=int(entry.get("priority", 1)),
         time=entry.get("time"), time_note=str(entry.get("time_note", "")).strip(),
-        source_column=str(entry.get("source_column", "")).strip(),
+        source_column=str(entry.get("source_column", "")).strip(), checks=checks, reported=reported,
     )
 
 
