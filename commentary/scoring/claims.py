@@ -285,7 +285,8 @@ def _odds(rule: Rule, run: _Run, reference_values: Mapping[str, float], referenc
     return odds.reading_odds(target, columns, reference_date, days, odds.statistic(target, value), verdict)
 
 
-def _wide_prices(prices: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
+def wide_prices(prices: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Dates × symbols of the return prices; with ``as_of``, prints observed after that moment are hidden."""
     if prices.empty:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     frame = wide(prices)
@@ -304,7 +305,7 @@ def evaluate_claim(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,
     ``published`` is the column's publication moment (tz-aware); ``as_of`` (tz-aware) hides every
     print observed after it and marks later horizons "judged later".
     """
-    return _evaluate(claim, _Run(_wide_prices(prices, as_of), published), as_of)
+    return _evaluate(claim, _Run(wide_prices(prices, as_of), published), as_of)
 
 
 def _evaluate(claim: Claim, run: _Run, as_of: pd.Timestamp | None) -> list[Reading]:
@@ -323,7 +324,7 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
 def readings(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,
              as_of: pd.Timestamp | None = None) -> list[Reading]:
     """Every :class:`Reading` of ``claims``, in claim, horizon and source order."""
-    run = _Run(_wide_prices(prices, as_of), published)
+    run = _Run(wide_prices(prices, as_of), published)
     return [r for c in claims for r in _evaluate(c, run, as_of)]
 
 
@@ -381,7 +382,7 @@ def claim_paths(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,
     Baskets are indices at 100 on their reference; single symbols are their prices.  A series that
     cannot be measured is left out.
     """
-    run = _Run(_wide_prices(prices, as_of), published)
+    run = _Run(wide_prices(prices, as_of), published)
     out: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]] = {}
     for source, rule in source_variants(claim.rule):
         lines = {}
