@@ -12,7 +12,7 @@ from commentary.__main__ import main
 from commentary.document.column import COLUMNS_DIR
 
 CSV_COLUMNS = ["claim_id", "horizon", "primary", "source", "reference_date", "end_date", "measured", "unit", "z",
-               "strength", "verdict"]
+               "margin", "strength", "base_rate", "independent_windows", "percentile", "call", "verdict"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -33,7 +33,7 @@ def test_csv_of_the_baek_column(market_dir: Path, capsys: pytest.CaptureFixture[
         "True", "failed", "2025-01-24", "2025-01-31")
     assert float(indictment["measured"]) == pytest.approx(1.0967, abs=1e-3) and indictment["unit"] == "%"
     year = by_key[("cn-tech-beats-us-bigtech", "year-end", "yahoo")]
-    assert year["verdict"] == "failed" and year["strength"] == "within noise" and year["unit"] == "pp"
+    assert year["verdict"] == "failed" and year["strength"] == "narrow" and year["unit"] == "pp"
 
 
 def test_table_format_marks_the_primary_horizon(market_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

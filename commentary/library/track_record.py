@@ -171,8 +171,7 @@ def tails(pmfs: Sequence[np.ndarray], observed_halves: int) -> tuple[float, floa
     total = np.array([1.0])
     for pmf in pmfs:
         total = np.convolve(total, pmf)
-    right = float(np.clip(total[observed_halves:].sum(), 0.0, 1.0))
-    left = float(np.clip(total[:observed_halves + 1].sum(), 0.0, 1.0))
+    right, left = float(total[observed_halves:].sum()), float(total[:observed_halves + 1].sum())
     return right, left, float((total * np.arange(len(total))).sum() / 2)
 
 
