@@ -141,7 +141,7 @@ def group_null(group: Sequence[Call], frame: pd.DataFrame) -> tuple[np.ndarray |
     symbols = {s for _, leg in legs for s in leg.symbols}
     if any(s not in frame.columns for s in symbols):
         return None, 0
-    columns = odds.history({s: frame[s] for s in symbols}, anchor)
+    columns = odds.prints({s: frame[s] for s in symbols})
     if any(c.empty for c in columns.values()):
         return None, 0
     offsets = [(leg.reference - anchor).days for _, leg in legs]

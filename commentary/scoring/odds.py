@@ -4,9 +4,9 @@
 end, in calendar days), laid end to end backwards from the reference print: window 1 ends on the
 reference date, window 2 ends where window 1 starts, and so on while every series the rule needs has
 prints.  Each series is read at its last print on or before a window's start and end, as the claim is
-read.  Only prints dated on or before the reference date are used, so every window ends before the
-publication (no look-ahead).  Neighbouring windows share only an end point: each is an independent
-draw, and their count is the sample size shown beside the odds.
+read.  Windows end on the reference date at the latest, so only prints dated on or before it are
+read: every window ends before the publication (no look-ahead).  Neighbouring windows share only an
+end point: each is an independent draw, and their count is the sample size shown beside the odds.
 
 **The same rule.**  A window is judged by the claim's own rule on its own statistic
 (:func:`statistic`): the return or return difference for ``direction``/``outperform``, the size of
@@ -179,9 +179,10 @@ def tiles(reference: pd.Timestamp, days: int, first: pd.Timestamp) -> tuple[pd.D
     return ends - pd.Timedelta(days=days), ends
 
 
-def history(columns: Mapping[str, pd.Series], upto: pd.Timestamp) -> dict[str, pd.Series]:
-    """Each column's prints dated on or before ``upto`` (what was known before publication), NaNs dropped."""
-    return {s: c.dropna().loc[:upto] for s, c in columns.items()}
+def prints(columns: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """Each column's prints (NaNs dropped).  Windows from :func:`tiles` end on the reference date, so no print
+    dated after it is ever read."""
+    return {s: c.dropna() for s, c in columns.items()}
 
 
 def call(base_rate: float, verdict: str) -> str:
@@ -199,7 +200,7 @@ def reading_odds(t: Target, columns: Mapping[str, pd.Series], reference: pd.Time
                  stat: float, verdict: str) -> Odds:
     """The odds of one reading: ``columns`` are the rule's symbols' prints, ``reference`` the claim's reference
     date, ``days`` its window's length and ``stat`` its own :func:`statistic`."""
-    past = history(columns, reference)
+    past = prints(columns)
     if any(c.empty for c in past.values()) or days <= 0:
         return Odds(window_days=max(days, 0))
     first = max(c.index[0] for c in past.values())
