@@ -3,12 +3,10 @@ numpy, grouping, half points for source-dependent calls, and the guards (smoothi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import math
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from commentary.scoring.claims import readings, validate_rule, wide_prices
 from commentary.scoring.cli import prices_from
 from commentary.scoring.horizons import parse_horizon
 from data_sources.frames import normalise
+from tests.market_csv import basket_move, series
 
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
 
@@ -63,23 +62,6 @@ def test_single_calls_give_the_poisson_binomial() -> None:
 # --------------------------------------------------------------------------- Baek's record from the CSVs
 
 
-@cache
-def _series(market_dir: Path, symbol: str) -> tuple[np.ndarray, np.ndarray]:
-    with (market_dir / f"{symbol}.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if (r["adj_close"] or r["close"])]
-    return (np.array([r["date"] for r in rows], dtype="datetime64[D]"),
-            np.array([float(r["adj_close"] or r["close"]) for r in rows]))
-
-
-def _move(market_dir: Path, members: list[str], start, end) -> float:
-    ratios = []
-    for s in members:
-        dates, values = _series(market_dir, s)
-        ratios.append(values[np.searchsorted(dates, end, side="right") - 1]
-                      / values[np.searchsorted(dates, start, side="right") - 1])
-    return (float(np.mean(ratios)) - 1) * 100
-
-
 def _null(outcomes: list[float], calls: int) -> np.ndarray:
     """A group's chance distribution in half points: its stretches, plus one stretch of fair coins."""
     halves = np.bincount(np.rint(np.array(outcomes) * 2).astype(int), minlength=2 * calls + 1) / len(outcomes)
@@ -96,28 +78,28 @@ def test_baek_record_recomputed_from_the_csvs(market_dir: Path) -> None:
     anchor = np.datetime64(primary[("cn-tech-rebounds", "yahoo")].reference_date)
 
     # The three equity calls share their data and year: one group, replayed on whole past years together.
-    year = primary[("cn-tech-rebounds", "yahoo")].window_days
-    first = max(_series(market_dir, s)[0][0] for s in cn + us)
+    year = primary[("cn-tech-rebounds", "yahoo")].chances.window_days
+    first = max(series(market_dir, s)[0][0] for s in cn + us)
     equity = []
     for k in range(1, 50):
         start, end = anchor - np.timedelta64(k * year, "D"), anchor - np.timedelta64((k - 1) * year, "D")
         if start < first:
             break
-        c, u = _move(market_dir, cn, start, end), _move(market_dir, us, start, end)
+        c, u = basket_move(market_dir, cn, start, end), basket_move(market_dir, us, start, end)
         equity.append(float(c - u > 0) + float(c > 0) + float(u < 0))
 
     # The two FX calls: same rate, same week (both sources each): one group of 9-day stretches.
-    week, holiday = (primary[("indictment-no-fx-move", "yahoo")].window_days,
-                     primary[("usdkrw-keeps-falling", "yahoo")].window_days)
-    first = max(_series(market_dir, s)[0][0] for s in ("KRW=X", "USDKRW_ECB"))
+    week, holiday = (primary[("indictment-no-fx-move", "yahoo")].chances.window_days,
+                     primary[("usdkrw-keeps-falling", "yahoo")].chances.window_days)
+    first = max(series(market_dir, s)[0][0] for s in ("KRW=X", "USDKRW_ECB"))
     fx = []
     for k in range(1, 1000):
         start = anchor - np.timedelta64(k * week, "D")
         if start < first:
             break
-        falls = [(_move(market_dir, [s], start, start + np.timedelta64(holiday, "D")) < 0)
+        falls = [(basket_move(market_dir, [s], start, start + np.timedelta64(holiday, "D")) < 0)
                  for s in ("KRW=X", "USDKRW_ECB")]
-        calm = [abs(_move(market_dir, [s], start, start + np.timedelta64(week, "D"))) < 1.0
+        calm = [abs(basket_move(market_dir, [s], start, start + np.timedelta64(week, "D"))) < 1.0
                 for s in ("KRW=X", "USDKRW_ECB")]
         fx.append(np.mean(falls) + np.mean(calm))
 

@@ -3,7 +3,6 @@ guards (too few windows, stale prints, no look-ahead), the touches rule, and bas
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import shutil
@@ -21,6 +20,7 @@ from commentary.scoring.claims import evaluate_claim, readings, scorecard, valid
 from commentary.scoring.cli import prices_from, to_csv
 from commentary.scoring.horizons import parse_horizon
 from data_sources.frames import normalise
+from tests.market_csv import basket_move, series, value_at
 
 SEOUL_SUNDAY = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
@@ -29,33 +29,15 @@ BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
 # --------------------------------------------------------------------------- independent helpers (numpy + csv)
 
 
-@cache
-def _series(market_dir: Path, symbol: str) -> tuple[np.ndarray, np.ndarray]:
-    """(dates, return prices) of one CSV, read with the csv module: adj_close where given, else close."""
-    with (market_dir / f"{symbol}.csv").open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if (r["adj_close"] or r["close"])]
-    return (np.array([r["date"] for r in rows], dtype="datetime64[D]"),
-            np.array([float(r["adj_close"] or r["close"]) for r in rows]))
-
-
-def _at(market_dir: Path, symbol: str, day: np.datetime64) -> float:
-    dates, values = _series(market_dir, symbol)
-    return float(values[np.searchsorted(dates, day, side="right") - 1])
-
-
 def _windows(market_dir: Path, symbols: list[str], reference: dt.date, days: int) -> list[tuple]:
     """Non-overlapping (start, end) windows of ``days`` ending on ``reference``, while every symbol has data."""
-    first = max(_series(market_dir, s)[0][0] for s in symbols)
+    first = max(series(market_dir, s)[0][0] for s in symbols)
     ref = np.datetime64(reference, "D")
     out, k = [], 1
     while ref - np.timedelta64(k * days, "D") >= first:
         out.append((ref - np.timedelta64(k * days, "D"), ref - np.timedelta64((k - 1) * days, "D")))
         k += 1
     return out
-
-
-def _basket_move(market_dir: Path, members: list[str], start, end) -> float:
-    return (np.mean([_at(market_dir, s, end) / _at(market_dir, s, start) for s in members]) - 1) * 100
 
 
 def _midrank(values: np.ndarray, x: float) -> float:
@@ -78,11 +60,11 @@ def test_rebound_call_odds_recomputed_from_the_csvs(market_dir: Path) -> None:
     r = _baek_readings(market_dir)[("cn-tech-rebounds", "year-end", "yahoo")]
     days = (r.horizon_end - r.reference_date).days
     windows = _windows(market_dir, members, r.reference_date, days)
-    moves = np.array([_basket_move(market_dir, members, s, e) for s, e in windows])
-    assert r.window_days == days and r.independent_windows == len(windows) >= odds.MIN_WINDOWS
-    assert r.base_rate == pytest.approx((moves > 0).mean())  # "up": the same rule in every past window
-    assert r.as_extreme == pytest.approx((moves >= r.measured).mean())  # a rise this big or bigger
-    assert r.percentile == pytest.approx(_midrank(moves, r.measured))
+    moves = np.array([basket_move(market_dir, members, s, e) for s, e in windows])
+    assert r.chances.window_days == days and r.chances.windows == len(windows) >= odds.MIN_WINDOWS
+    assert r.chances.base_rate == pytest.approx((moves > 0).mean())  # "up": the same rule in every past window
+    assert r.chances.as_extreme == pytest.approx((moves >= r.measured).mean())  # a rise this big or bigger
+    assert r.chances.percentile == pytest.approx(_midrank(moves, r.measured))
     assert all(e <= np.datetime64(r.reference_date) for _, e in windows)  # every window ends before publication
 
 
@@ -90,17 +72,18 @@ def test_outperform_and_no_move_odds_recomputed_from_the_csvs(market_dir: Path) 
     column = load_commentary(BAEK)
     cn, us = list(column.baskets["cn_tech"]), list(column.baskets["us_bigtech"])
     r = _baek_readings(market_dir)[("cn-tech-beats-us-bigtech", "6M", "yahoo")]
-    windows = _windows(market_dir, cn + us, r.reference_date, r.window_days)
-    lead = np.array([_basket_move(market_dir, cn, s, e) - _basket_move(market_dir, us, s, e) for s, e in windows])
-    assert r.independent_windows == len(lead) and r.base_rate == pytest.approx((lead > 0).mean())
-    assert r.percentile == pytest.approx(_midrank(lead, r.measured))
+    windows = _windows(market_dir, cn + us, r.reference_date, r.chances.window_days)
+    lead = np.array([basket_move(market_dir, cn, s, e) - basket_move(market_dir, us, s, e) for s, e in windows])
+    assert r.chances.windows == len(lead) and r.chances.base_rate == pytest.approx((lead > 0).mean())
+    assert r.chances.percentile == pytest.approx(_midrank(lead, r.measured))
     ecb = _baek_readings(market_dir)[("indictment-no-fx-move", "1W", "ecb")]
-    assert ecb.window_days == (dt.date(2025, 2, 2) - ecb.reference_date).days  # 1W from Sunday, read from Friday
-    moves = np.array([abs(_basket_move(market_dir, ["USDKRW_ECB"], s, e))
-                      for s, e in _windows(market_dir, ["USDKRW_ECB"], ecb.reference_date, ecb.window_days)])
-    assert ecb.independent_windows == len(moves) and ecb.base_rate == pytest.approx((moves < 1.0).mean())
-    assert ecb.as_extreme == pytest.approx((moves <= abs(ecb.measured)).mean())  # a move this small or smaller
-    assert ecb.call == odds.call(ecb.base_rate, ecb.verdict)
+    # 1W from Sunday 01-26 ends 02-02, read from Friday's print
+    assert ecb.chances.window_days == (dt.date(2025, 2, 2) - ecb.reference_date).days
+    moves = np.array([abs(basket_move(market_dir, ["USDKRW_ECB"], s, e))
+                      for s, e in _windows(market_dir, ["USDKRW_ECB"], ecb.reference_date, ecb.chances.window_days)])
+    assert ecb.chances.windows == len(moves) and ecb.chances.base_rate == pytest.approx((moves < 1.0).mean())
+    assert ecb.chances.as_extreme == pytest.approx((moves <= abs(ecb.measured)).mean())  # a move this small or smaller
+    assert ecb.chances.call == odds.call(ecb.chances.base_rate, ecb.verdict)
 
 
 def test_odds_never_read_a_print_after_the_reference(market_dir: Path) -> None:
@@ -161,19 +144,19 @@ def test_touches_rule_and_its_odds_on_the_snapshot(market_dir: Path) -> None:
     yahoo, ecb = evaluate_claim(claim, prices, SEOUL_SUNDAY)
     assert (yahoo.source, ecb.source) == ("yahoo", "ecb")
     for r, symbol in ((yahoo, "KRW=X"), (ecb, "USDKRW_ECB")):
-        dates, values = _series(market_dir, symbol)
+        dates, values = series(market_dir, symbol)
         ref = np.datetime64(r.reference_date)
         path = values[(dates > ref) & (dates <= np.datetime64(horizon.end))]
         assert r.measured == pytest.approx(path.max()) and r.verdict == ("held" if path.max() >= 1480 else "failed")
-        start = _at(market_dir, symbol, ref)
+        start = value_at(market_dir, symbol, ref)
         line = (1480 / start - 1) * 100
         reach = []
-        for s, e in _windows(market_dir, [symbol], r.reference_date, r.window_days):
+        for s, e in _windows(market_dir, [symbol], r.reference_date, r.chances.window_days):
             inside = values[(dates > s) & (dates <= e)]
-            reach.append((inside.max() / _at(market_dir, symbol, s) - 1) * 100)
+            reach.append((inside.max() / value_at(market_dir, symbol, s) - 1) * 100)
         reach = np.array(reach)
-        assert r.independent_windows == len(reach) and r.base_rate == pytest.approx((reach >= line).mean())
-        assert r.percentile == pytest.approx(_midrank(reach, (path.max() / start - 1) * 100))
+        assert r.chances.windows == len(reach) and r.chances.base_rate == pytest.approx((reach >= line).mean())
+        assert r.chances.percentile == pytest.approx(_midrank(reach, (path.max() / start - 1) * 100))
 
 
 # --------------------------------------------------------------------------- small hand-built series
@@ -204,8 +187,8 @@ def test_fewer_windows_than_the_minimum_give_no_odds() -> None:
     four = _rising((ref - pd.Timedelta(days=9 * 4 + 3)).strftime("%Y-%m-%d"))
     (short,) = evaluate_claim(claim, _prices({"NVDA": three}), SEOUL_SUNDAY)
     (enough,) = evaluate_claim(claim, _prices({"NVDA": four}), SEOUL_SUNDAY)
-    assert short.independent_windows == 3 and math.isnan(short.base_rate) and short.call == ""
-    assert enough.independent_windows == 4 and enough.base_rate == 1.0 and enough.call == "easy"
+    assert short.chances.windows == 3 and math.isnan(short.chances.base_rate) and short.chances.call == ""
+    assert enough.chances.windows == 4 and enough.chances.base_rate == 1.0 and enough.chances.call == "easy"
 
 
 def test_a_window_read_across_a_gap_in_the_data_is_left_out() -> None:
@@ -223,7 +206,7 @@ def test_a_window_read_across_a_gap_in_the_data_is_left_out() -> None:
             break
         last_s, last_e = stored[stored <= start][-1], stored[stored <= end][-1]
         n += (start - last_s).days <= odds.STALE_DAYS and (end - last_e).days <= odds.STALE_DAYS
-    assert r.independent_windows == n and n < k - 1  # the windows in the hole are not read from stale prints
+    assert r.chances.windows == n and n < k - 1  # the windows in the hole are not read from stale prints
 
 
 def test_window_stats_before_a_series_starts_are_missing() -> None:
@@ -256,7 +239,8 @@ def test_touches_is_a_path_rule_not_an_end_point() -> None:
     r = next(r for r in evaluate_claim(below, _prices({"KRW=X": spike}), SEOUL_SUNDAY) if r.source == "yahoo")
     assert (r.verdict, r.measured) == ("failed", 1450.0)  # the lowest print after the reference
     # flat history: a 1W window never rose 7% (1500 from 1400), so the odds are 0 of every past week
-    assert touched.base_rate == 0.0 and touched.call == "strong" and touched.independent_windows >= odds.MIN_WINDOWS
+    chances = touched.chances
+    assert chances.base_rate == 0.0 and chances.call == "strong" and chances.windows >= odds.MIN_WINDOWS
 
 
 def test_touches_with_no_print_in_the_window_is_not_a_hit() -> None:

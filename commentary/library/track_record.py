@@ -104,8 +104,8 @@ def calls_for(item: Commentary, readings: Sequence[scoring.Reading]) -> list[Cal
         verdict = scoring.combined_verdict([r.verdict for r in mine]) if mine else "no data"
         rules = dict(source_variants(claim.rule))
         legs = tuple(Leg(r.source, odds.target(rules[r.source], r.reference_values),
-                         pd.Timestamp(r.reference_date), r.window_days, r.verdict == "held", r.base_rate,
-                         r.independent_windows)
+                         pd.Timestamp(r.reference_date), r.chances.window_days, r.verdict == "held",
+                         r.chances.base_rate, r.chances.windows)
                      for r in mine if verdict in SCORED and r.verdict in ("held", "failed") and r.source in rules)
         out.append(Call(item.author, item.id, claim.id, claim.rule.type, verdict, legs))
     return out

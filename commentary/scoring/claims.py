@@ -83,8 +83,8 @@ class Reading:
     ``measured`` is in ``unit``: "pp" (outperform), "%" (direction, no_move), "% of prints" (stays)
     or the series' currency (level; touches: the print that came nearest the level or went furthest
     beyond it).  ``z`` gauges the move against the series' noise, ``margin``/``strength`` how far the
-    result sat from the rule's line, and the odds fields (:class:`commentary.scoring.odds.Odds`) how
-    often the same rule held before.
+    result sat from the rule's line, and ``chances`` (:class:`commentary.scoring.odds.Odds`) how often
+    the same rule held before.
     """
 
     claim_id: str
@@ -112,12 +112,7 @@ class Reading:
     actionable_z: float = math.nan
     actionable_verdict: str = ""
     margin: float = math.nan
-    base_rate: float = math.nan
-    independent_windows: int = 0
-    percentile: float = math.nan
-    as_extreme: float = math.nan
-    window_days: int = 0
-    call: str = ""
+    chances: odds.Odds = field(default_factory=odds.Odds)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -262,9 +257,7 @@ def _one(claim: Claim, horizon: Horizon, source: str, rule: Rule, run: _Run, as_
            "end_date": max(w.end_date for w in measured.values()).date(),
            "reference_values": reference_values,
            "end_values": {refs[k].label: w.end_value for k, w in measured.items()},
-           "margin": margin, "base_rate": chances.base_rate, "independent_windows": chances.windows,
-           "percentile": chances.percentile, "as_extreme": chances.as_extreme,
-           "window_days": chances.window_days, "call": chances.call})
+           "margin": margin, "chances": chances})
     if horizon.from_year_start:
         return reading
     try:
@@ -334,9 +327,16 @@ def scorecard(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Times
     return scorecard_frame(readings(claims, prices, published, as_of))
 
 
+#: Scorecard columns read from a reading's :class:`~commentary.scoring.odds.Odds` (column: its field).
+ODDS_COLUMNS: dict[str, str] = {"base_rate": "base_rate", "independent_windows": "windows",
+                                "percentile": "percentile", "as_extreme": "as_extreme", "window_days": "window_days",
+                                "call": "call"}
+
+
 def scorecard_frame(items: Sequence[Reading]) -> pd.DataFrame:
-    """:class:`Reading` objects as the scorecard table."""
-    rows = [{c: getattr(r, c) for c in SCORECARD_COLUMNS} for r in items]
+    """:class:`Reading` objects as the scorecard table (the odds flattened into their columns)."""
+    rows = [{c: getattr(r.chances, ODDS_COLUMNS[c]) if c in ODDS_COLUMNS else getattr(r, c)
+             for c in SCORECARD_COLUMNS} for r in items]
     return pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
 
 
