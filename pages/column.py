@@ -261,7 +261,6 @@ def _verdict_summary() -> None:
     method = tr("[판정 방법](#method)", "[Method](#method)")
     st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))} "
                 f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
-    st.caption(summary_hint(LANG))
     if asof == "column":
         st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
                       "'나중에 판정'으로 가립니다.",
@@ -399,7 +398,7 @@ if prices_ok and item.claims:
     claim_col = table.columns[0]
     st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
-    st.caption(t("odds.grid.caption"))
+    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
     st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 

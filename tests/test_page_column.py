@@ -57,7 +57,7 @@ SUMMARY = {
            "주장 5개, 각 주장의 기준 기간으로 판정: 적중 1, 빗나감 3, 출처에 따라 다름 1."),
 }
 # each verdict beside its odds: how often the same call held in the past (a count of past years for a year's call)
-ODDS = {"en": r"the same call held in (only )?\d of \d past years", "ko": r"같은 예측이 맞은 때: 과거 \d년 중 \d년"}
+ODDS = {"en": r"held in (only )?\d of \d past years", "ko": r"과거에는 \d년 중 \d년만? 맞음"}
 BY_SOURCE = {"en": r"held by chance: Yahoo \d+%, ECB \d+%", "ko": r"우연히 맞은 비율: 야후 \d+%, ECB \d+%"}
 
 

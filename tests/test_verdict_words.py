@@ -21,26 +21,27 @@ def _row(**over: object) -> dict:
 
 
 def test_a_held_call_reads_with_its_odds_in_both_languages() -> None:
+    # a held toss-up: how rare its result was
     assert verdict_phrase(_row(), "en", "direction", True) == (
-        "held: +17.49% (a rise this big or bigger: 1 of 4 past years) · toss-up — the same call held in 2 of 4 "
-        "past years")
-    assert verdict_phrase(_row(), "ko", "direction", True) == (
-        "적중: +17.49% (이만큼 이상 오른 때: 과거 4년 중 1년) · 반반 승부 — 같은 예측이 맞은 때: 과거 4년 중 2년")
+        "held: +17.49% (a rise this big or bigger: 1 of 4 past years)")
+    assert verdict_phrase(_row(), "ko", "direction", True) == "적중: +17.49% (이만큼 이상 오른 때: 과거 4년 중 1년)"
+    # a failed toss-up: how often the same call held
+    assert verdict_phrase(_row(verdict="failed"), "en", "direction", True) == (
+        "failed: +17.49% — toss-up: held in 2 of 4 past years")
+    assert verdict_phrase(_row(verdict="failed"), "ko") == "빗나감: +17.49% — 반반 승부: 과거에 4년 중 2년 맞음"
 
 
 def test_easy_strong_and_long_shot_calls() -> None:
     calm = _row(measured=0.54, base_rate=0.6046, independent_windows=43, window_days=9, as_extreme=0.44,
                 call="easy")
-    assert verdict_phrase(calm, "en", "no_move") == (
-        "held: +0.54% (a move this small or smaller: 44% of 43 past weeks) · easy call — the same call held in "
-        "60% of 43 past weeks")
-    assert "쉬운 예측" in verdict_phrase(calm, "ko", "no_move")
+    assert verdict_phrase(calm, "en", "no_move") == "held: +0.54% — but an easy call: held in 60% of 43 past weeks"
+    assert verdict_phrase(calm, "ko", "no_move") == "적중: +0.54% — 다만 쉬운 예측: 과거에도 43주 중 60% 맞음"
     missed = _row(verdict="failed", measured=-4.25, unit="pp", base_rate=0.25, call="long shot")
-    assert verdict_phrase(missed, "en", "outperform") == (
-        "failed: -4.2 pp · long shot — the same call held in only 1 of 4 past years")
-    assert verdict_phrase(_row(base_rate=0.25, call="strong"), "ko", "direction", True).endswith("과거 4년 중 1년뿐")
+    assert verdict_phrase(missed, "en", "outperform") == "failed: -4.2 pp — long shot: held in only 1 of 4 past years"
+    assert verdict_phrase(_row(base_rate=0.25, call="strong"), "ko", "direction", True) == (
+        "적중: +17.49% — 어려운 예측 적중: 과거에는 4년 중 1년만 맞음")
     easy_miss = _row(verdict="failed", base_rate=0.75, call="easy")
-    assert "missed an easy call — the same call held in 3 of 4 past years" in verdict_phrase(easy_miss, "en")
+    assert verdict_phrase(easy_miss, "en").endswith("— missed an easy call: held in 3 of 4 past years")
 
 
 def test_without_odds_the_phrase_says_so_and_never_says_noise() -> None:
