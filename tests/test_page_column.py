@@ -51,14 +51,14 @@ def _texts(at) -> list[str]:
 
 
 SUMMARY = {
-    "en": ("Chinese tech beats US big tech in 2025. — **failed: -4.2 pp · ",
+    "en": ("Chinese tech beats US big tech in 2025. — **failed -4.2 pp · ",
            "5 claims, each judged on its primary horizon: 1 held, 3 failed, 1 source-dependent."),
-    "ko": ("2025년에 중국 기술주 바스켓이 미국 빅테크 바스켓보다 더 오른다. — **빗나감: -4.2%p · ",
+    "ko": ("2025년에 중국 기술주 바스켓이 미국 빅테크 바스켓보다 더 오른다. — **빗나감 -4.2%p · ",
            "주장 5개, 각 주장의 기준 기간으로 판정: 적중 1, 빗나감 3, 출처에 따라 다름 1."),
 }
 # each verdict beside its odds: how often the same call held in the past (a count of past years for a year's call)
-ODDS = {"en": r"held in (only )?\d of \d past years", "ko": r"과거에는 \d년 중 \d년만? 맞음"}
-BY_SOURCE = {"en": r"held by chance: Yahoo \d+%, ECB \d+%", "ko": r"우연히 맞은 비율: 야후 \d+%, ECB \d+%"}
+ODDS = {"en": r"held in (only )?\d of \d past years", "ko": r"과거 \d년 중 \d년만? 적중"}
+BY_SOURCE = {"en": r"past hit rate Yahoo \d+%, ECB \d+%", "ko": r"과거 적중률 야후 \d+%, ECB \d+%"}
 
 
 def _summary(at) -> str:

@@ -23,31 +23,31 @@ def _row(**over: object) -> dict:
 def test_a_held_call_reads_with_its_odds_in_both_languages() -> None:
     # a held toss-up: how rare its result was
     assert verdict_phrase(_row(), "en", "direction", True) == (
-        "held: +17.49% (a rise this big or bigger: 1 of 4 past years)")
-    assert verdict_phrase(_row(), "ko", "direction", True) == "적중: +17.49% (이만큼 이상 오른 때: 과거 4년 중 1년)"
+        "held +17.49% (a rise this big or bigger: 1 of 4 past years)")
+    assert verdict_phrase(_row(), "ko", "direction", True) == "적중 +17.49% (이만큼 이상 오른 때: 과거 4년 중 1년)"
     # a failed toss-up: how often the same call held
     assert verdict_phrase(_row(verdict="failed"), "en", "direction", True) == (
-        "failed: +17.49% — toss-up: held in 2 of 4 past years")
-    assert verdict_phrase(_row(verdict="failed"), "ko") == "빗나감: +17.49% — 반반 승부: 과거에 4년 중 2년 맞음"
+        "failed +17.49% · toss-up (held in 2 of 4 past years)")
+    assert verdict_phrase(_row(verdict="failed"), "ko") == "빗나감 +17.49% · 반반 승부(과거 4년 중 2년 적중)"
 
 
 def test_easy_strong_and_long_shot_calls() -> None:
     calm = _row(measured=0.54, base_rate=0.6046, independent_windows=43, window_days=9, as_extreme=0.44,
                 call="easy")
-    assert verdict_phrase(calm, "en", "no_move") == "held: +0.54% — but an easy call: held in 60% of 43 past weeks"
-    assert verdict_phrase(calm, "ko", "no_move") == "적중: +0.54% — 다만 쉬운 예측: 과거에도 43주 중 60% 맞음"
+    assert verdict_phrase(calm, "en", "no_move") == "held +0.54% · but an easy call (held in 60% of 43 past weeks)"
+    assert verdict_phrase(calm, "ko", "no_move") == "적중 +0.54% · 다만 쉬운 예측(과거 43주 중 60% 적중)"
     missed = _row(verdict="failed", measured=-4.25, unit="pp", base_rate=0.25, call="long shot")
-    assert verdict_phrase(missed, "en", "outperform") == "failed: -4.2 pp — long shot: held in only 1 of 4 past years"
+    assert verdict_phrase(missed, "en", "outperform") == "failed -4.2 pp · long shot (held in only 1 of 4 past years)"
     assert verdict_phrase(_row(base_rate=0.25, call="strong"), "ko", "direction", True) == (
-        "적중: +17.49% — 어려운 예측 적중: 과거에는 4년 중 1년만 맞음")
+        "적중 +17.49% · 어려운 예측을 맞힘(과거 4년 중 1년만 적중)")
     easy_miss = _row(verdict="failed", base_rate=0.75, call="easy")
-    assert verdict_phrase(easy_miss, "en").endswith("— missed an easy call: held in 3 of 4 past years")
+    assert verdict_phrase(easy_miss, "en").endswith("· missed an easy call (held in 3 of 4 past years)")
 
 
 def test_without_odds_the_phrase_says_so_and_never_says_noise() -> None:
     bare = _row(base_rate=math.nan, independent_windows=2, call="")
-    assert verdict_phrase(bare, "en") == "held: +17.49% · too little history to give odds"
-    assert verdict_phrase(bare, "ko") == "적중: +17.49% · 비교할 과거 구간이 부족해 확률을 내지 않음"
+    assert verdict_phrase(bare, "en") == "held +17.49% · too little history to give odds"
+    assert verdict_phrase(bare, "ko") == "적중 +17.49% · 비교할 과거 구간이 부족해 확률을 내지 않음"
     assert verdict_phrase(_row(verdict="too early"), "en") == "too early"
     for lang in ("ko", "en"):
         words = " ".join(catalog.catalog(lang).values())
@@ -58,9 +58,9 @@ def test_a_source_dependent_call_names_each_source_and_its_odds() -> None:
     split = _row(verdict="source-dependent", by_source={"yahoo": "held", "ecb": "failed"},
                  measured_by_source={"yahoo": 0.54, "ecb": 1.1}, base_rate_by_source={"yahoo": 0.6046, "ecb": 0.556})
     assert verdict_phrase(split, "en") == (
-        "source-dependent (Yahoo held +0.54%, ECB failed +1.10%) · held by chance: Yahoo 60%, ECB 56%")
+        "source-dependent (Yahoo held +0.54%, ECB failed +1.10%) · past hit rate Yahoo 60%, ECB 56%")
     assert verdict_phrase(split, "ko") == (
-        "출처에 따라 다름 (야후 적중 +0.54%, ECB 빗나감 +1.10%) · 우연히 맞은 비율: 야후 60%, ECB 56%")
+        "출처에 따라 다름 (야후 적중 +0.54%, ECB 빗나감 +1.10%) · 과거 적중률 야후 60%, ECB 56%")
 
 
 @pytest.mark.parametrize(("days", "en"), [(7, "3 of 8 past weeks"), (33, "3 of 8 past months"),

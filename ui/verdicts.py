@@ -72,9 +72,9 @@ def _extreme_key(rule: str, favour_up: bool | None) -> str:
 
 
 def verdict_phrase(row: pd.Series | Mapping, lang: str, rule: str = "", favour_up: bool | None = None) -> str:
-    """A combined row in words, one clause of odds: "failed: -4.2 pp — long shot: held in only 1 of 4 past
-    years", "held: +0.54% — but an easy call: held in 60% of 43 past weeks"; a held toss-up says how rare its
-    result was instead: "held: +17.49% (a rise this big or bigger: 1 of 4 past years)".
+    """A combined row in words, one clause of odds: "failed -4.2 pp · long shot (held in only 1 of 4 past
+    years)", "held +0.54% · but an easy call (held in 60% of 43 past weeks)"; a held toss-up says how rare its
+    result was instead: "held +17.49% (a rise this big or bigger: 1 of 4 past years)".
 
     ``rule`` is the claim's rule type and ``favour_up`` whether a higher result favours it (for the
     "this big or bigger" part); a source-dependent row names each source's verdict and odds.
