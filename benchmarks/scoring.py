@@ -7,10 +7,9 @@ Also written to ``benchmarks/results/scoring.json``.
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from pathlib import Path
 
+from benchmarks.store import _median_ms
 from commentary.document.column import Commentary, list_commentaries
 from commentary.library.track_record import records_for
 from commentary.scoring.claims import scorecard
@@ -19,14 +18,9 @@ from commentary.scoring.cli import prices_from
 RESULTS = Path(__file__).resolve().parent / "results" / "scoring.json"
 
 
-def _median_ms(fn, repeat: int) -> float:
+def _warm_median_ms(fn, repeat: int) -> float:
     fn()  # warm: imports, exchange calendars
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return _median_ms(fn, repeat)
 
 
 def run(market_dir: Path, repeat: int = 5) -> list[tuple[str, str, str]]:
@@ -36,12 +30,12 @@ def run(market_dir: Path, repeat: int = 5) -> list[tuple[str, str, str]]:
     figures: dict[str, float] = {}
     rows = []
     for item in items:
-        ms = _median_ms(lambda item=item: scorecard(item.claims, prices, item.published), repeat)
+        ms = _warm_median_ms(lambda item=item: scorecard(item.claims, prices, item.published), repeat)
         readings = len(scorecard(item.claims, prices, item.published))
         figures[f"scorecard {item.id}"] = ms
         rows.append((f"scorecard with odds, {item.id}", f"{ms:.0f} ms ({readings} readings; median of {repeat})",
                      "—"))
-    ms = _median_ms(lambda: records_for(items, prices), repeat)
+    ms = _warm_median_ms(lambda: records_for(items, prices), repeat)
     figures["track record, all authors"] = ms
     rows.append((f"track record, {len(items)} commentaries", f"{ms:.0f} ms (median of {repeat})", "—"))
     RESULTS.parent.mkdir(exist_ok=True)
