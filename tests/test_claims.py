@@ -190,6 +190,10 @@ def test_strength_labels_and_missing_history() -> None:
                           SEOUL_MIDNIGHT_SUN)
     assert r.verdict == "held" and math.isnan(r.sigma_daily_pct) and math.isnan(r.z) and r.strength == "n/a"
     assert math.isnan(r.margin)  # no usual swing to measure the margin in
+    flat = {d: 100.0 for d in pd.bdate_range(end="2025-01-24", periods=120).strftime("%Y-%m-%d")}
+    (still,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}),
+                              _prices({"NVDA": flat | {"2025-01-31": 101.0}}), SEOUL_MIDNIGHT_SUN)
+    assert still.sigma_daily_pct == 0 and math.isnan(still.margin) and still.strength == "n/a"  # no swing at all
 
 
 def test_as_of_hides_prints_observed_after_the_moment() -> None:

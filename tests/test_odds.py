@@ -217,6 +217,16 @@ def test_window_stats_before_a_series_starts_are_missing() -> None:
     assert math.isnan(stats[0]) and stats[1] == pytest.approx(100.0)
 
 
+def test_a_window_of_no_length_gives_no_windows() -> None:
+    ref = pd.Timestamp("2025-01-24")
+    starts, ends = odds.tiles(ref, 0, ref - pd.Timedelta(days=400))
+    assert len(starts) == len(ends) == 0
+    rule, _ = validate_rule("direction", {"series": "NVDA", "direction": "up"})
+    column = pd.Series(1.0, index=pd.bdate_range(end=ref, periods=300))
+    got = odds.reading_odds(odds.Target(rule), {"NVDA": column}, ref, 0, 1.0, "held")
+    assert got.windows == 0 and math.isnan(got.base_rate)
+
+
 def test_call_labels_at_their_thresholds() -> None:
     assert [odds.call(b, v) for b, v in ((0.60, "failed"), (0.599, "held"), (0.30, "held"), (0.30, "failed"),
                                          (0.301, "held"), (math.nan, "held"), (0.9, "too early"))] == [

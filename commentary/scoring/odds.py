@@ -201,8 +201,8 @@ def reading_odds(t: Target, columns: Mapping[str, pd.Series], reference: pd.Time
     """The odds of one reading: ``columns`` are the rule's symbols' prints, ``reference`` the claim's reference
     date, ``days`` its window's length and ``stat`` its own :func:`statistic`."""
     past = prints(columns)
-    if any(c.empty for c in past.values()) or days <= 0:
-        return Odds(window_days=max(days, 0))
+    if any(c.empty for c in past.values()):
+        return Odds(window_days=days)
     first = max(c.index[0] for c in past.values())
     stats = window_stats(t, past, *tiles(reference, days, first))
     stats = stats[np.isfinite(stats)]
