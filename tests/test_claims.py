@@ -140,6 +140,10 @@ def test_end_point_level_rule_differs_from_the_path_rule() -> None:
     assert p.verdict == "failed" and p.measured == pytest.approx(40.0) and p.unit == "% of prints"
     loose = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 40})
     assert next(x for x in evaluate_claim(loose, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo").verdict == "held"
+    # no print between the reference (Fri) and an end on the publication's Sunday: nothing to judge the path on
+    same_day = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below"}, horizons=("2025-01-26",))
+    empty = next(x for x in evaluate_claim(same_day, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo")
+    assert empty.verdict == "failed" and math.isnan(empty.margin) and empty.strength == "n/a"
 
 
 def test_z_score_against_the_series_own_daily_volatility() -> None:

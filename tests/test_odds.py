@@ -215,6 +215,10 @@ def test_window_stats_before_a_series_starts_are_missing() -> None:
     starts = pd.to_datetime(["2024-12-31", "2025-01-02"])
     stats = odds.window_stats(odds.Target(rule), {"NVDA": column}, starts, starts + pd.Timedelta(days=1))
     assert math.isnan(stats[0]) and stats[1] == pytest.approx(100.0)
+    touches, _ = validate_rule("touches", {"symbol": "NVDA", "level": 3, "side": "above"})
+    starts, ends = pd.to_datetime(["2025-01-02", "2025-01-03"]), pd.to_datetime(["2025-01-03", "2025-01-08"])
+    stats = odds.window_stats(odds.Target(touches, 1.0), {"NVDA": column}, starts, ends)  # 2nd: no print inside
+    assert stats[0] == pytest.approx(100.0) and math.isnan(stats[1])
 
 
 def test_a_window_of_no_length_gives_no_windows() -> None:

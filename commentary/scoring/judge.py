@@ -151,11 +151,8 @@ def margin(rule: Rule, measured: float, m: dict[str, Measured], swing_pct: float
     else:
         w, level, below = m["symbol"], p["level"], p["side"] == "below"
         if rule.type == "stays":
-            path = w.path
-            if path.empty:
-                return math.nan
             share = p["share_pct"] / 100.0
-            value = float(path.quantile(share if below else 1.0 - share))  # the print the share turns on
+            value = float(w.path.quantile(share if below else 1.0 - share))  # the print the share turns on (NaN: none)
         else:
             value = measured  # level: the end print; touches: the extreme print
         distance = ((level - value) if below else (value - level)) / w.ref_value * 100.0
