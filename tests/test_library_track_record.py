@@ -215,3 +215,8 @@ def test_calls_on_the_same_series_over_overlapping_windows_are_grouped() -> None
 def test_a_source_dependent_call_scores_half() -> None:
     split = _call("split", "2025-01-24", 9, "KRW=X", "USDKRW_ECB", held=(True, False))
     assert split.score == 0.5 and math.isnan(tr.Call("A", "x", "p", "direction", "too early").score)
+
+
+def test_a_group_on_a_series_the_prices_lack_has_no_chance_distribution() -> None:
+    frame = pd.DataFrame({"AAPL": [1.0, 2.0]}, index=pd.to_datetime(["2025-01-02", "2025-01-03"]))
+    assert tr.group_null([_call("gone", "2025-01-24", 9, "NVDA")], frame) == (None, 0)

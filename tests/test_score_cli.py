@@ -126,4 +126,5 @@ def test_record_with_no_prices_says_so(tmp_path: Path, capsys: pytest.CaptureFix
     code = main(["record", "--market-dir", str(tmp_path), "--format", "csv"])
     out = capsys.readouterr()
     assert code == 0 and f"skipped: {tmp_path}: no SYMBOL.csv files" in out.err
-    assert {r["finding"] for r in csv.DictReader(io.StringIO(out.out))} == {"unrated"}
+    rows = list(csv.DictReader(io.StringIO(out.out)))
+    assert {r["finding"] for r in rows} == {"unrated"} and {r["p_value"] for r in rows} == {""}  # no p-value

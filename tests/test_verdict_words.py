@@ -61,6 +61,8 @@ def test_a_source_dependent_call_names_each_source_and_its_odds() -> None:
         "source-dependent (Yahoo held +0.54%, ECB failed +1.10%) · past hit rate Yahoo 60%, ECB 56%")
     assert verdict_phrase(split, "ko") == (
         "출처에 따라 다름 (야후 적중 +0.54%, ECB 빗나감 +1.10%) · 과거 적중률 야후 60%, ECB 56%")
+    unknown = split | {"base_rate_by_source": {"yahoo": math.nan, "ecb": math.nan}}
+    assert verdict_phrase(unknown, "en").endswith("· past hit rate —")
 
 
 @pytest.mark.parametrize(("days", "en"), [(7, "3 of 8 past weeks"), (33, "3 of 8 past months"),
