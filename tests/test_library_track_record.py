@@ -220,3 +220,4 @@ def test_a_source_dependent_call_scores_half() -> None:
 def test_a_group_on_a_series_the_prices_lack_has_no_chance_distribution() -> None:
     frame = pd.DataFrame({"AAPL": [1.0, 2.0]}, index=pd.to_datetime(["2025-01-02", "2025-01-03"]))
     assert tr.group_null([_call("gone", "2025-01-24", 9, "NVDA")], frame) == (None, 0)
+    assert tr.group_null([_call("blank", "2025-01-24", 9, "NVDA")], frame.assign(NVDA=math.nan)) == (None, 0)
