@@ -229,6 +229,8 @@ def test_a_window_of_no_length_gives_no_windows() -> None:
     column = pd.Series(1.0, index=pd.bdate_range(end=ref, periods=300))
     got = odds.reading_odds(odds.Target(rule), {"NVDA": column}, ref, 0, 1.0, "held")
     assert got.windows == 0 and math.isnan(got.base_rate)
+    none = odds.reading_odds(odds.Target(rule), {"NVDA": column.iloc[:0]}, ref, 9, 1.0, "held")  # no prints
+    assert none.windows == 0 and math.isnan(none.base_rate) and none.window_days == 9
 
 
 def test_call_labels_at_their_thresholds() -> None:
