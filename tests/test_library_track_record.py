@@ -88,20 +88,27 @@ def test_baek_record_recomputed_from_the_csvs(market_dir: Path) -> None:
         c, u = basket_move(market_dir, cn, start, end), basket_move(market_dir, us, start, end)
         equity.append(float(c - u > 0) + float(c > 0) + float(u < 0))
 
-    # The two FX calls: same rate, same week (both sources each): one group of 9-day stretches.
-    week, holiday = (primary[("indictment-no-fx-move", "yahoo")].chances.window_days,
-                     primary[("usdkrw-keeps-falling", "yahoo")].chances.window_days)
+    # The two FX calls: same rate, same week (both sources each): one group, replayed on stretches that keep each
+    # source's own reference and window (offsets from the group's first reference).
+    legs = {(c, s): primary[(c, s)] for c in ("usdkrw-keeps-falling", "indictment-no-fx-move")
+            for s in ("yahoo", "ecb")}
+    start0 = min(np.datetime64(r.reference_date) for r in legs.values())
+    offset = {k: (np.datetime64(r.reference_date) - start0).astype(int) for k, r in legs.items()}
+    span = max(offset[k] + r.chances.window_days for k, r in legs.items())
     first = max(series(market_dir, s)[0][0] for s in ("KRW=X", "USDKRW_ECB"))
+    symbol = {"yahoo": "KRW=X", "ecb": "USDKRW_ECB"}
     fx = []
     for k in range(1, 1000):
-        start = anchor - np.timedelta64(k * week, "D")
-        if start < first:
+        tile = start0 - np.timedelta64(k * span, "D")
+        if tile < first:
             break
-        falls = [(basket_move(market_dir, [s], start, start + np.timedelta64(holiday, "D")) < 0)
-                 for s in ("KRW=X", "USDKRW_ECB")]
-        calm = [abs(basket_move(market_dir, [s], start, start + np.timedelta64(week, "D"))) < 1.0
-                for s in ("KRW=X", "USDKRW_ECB")]
-        fx.append(np.mean(falls) + np.mean(calm))
+        hits = {}
+        for (claim, source), r in legs.items():
+            start = tile + np.timedelta64(offset[(claim, source)], "D")
+            move = basket_move(market_dir, [symbol[source]], start, start + np.timedelta64(r.chances.window_days, "D"))
+            hits[(claim, source)] = move < 0 if claim == "usdkrw-keeps-falling" else abs(move) < 1.0
+        fx.append(sum(np.mean([hits[(c, s)] for s in ("yahoo", "ecb")]) for c in
+                      ("usdkrw-keeps-falling", "indictment-no-fx-move")))
 
     pmfs = [_null(equity, 3), _null(fx, 2)]
     observed = sum(np.mean([primary[(c.id, s)].verdict == "held" for s in ("yahoo", "ecb") if (c.id, s) in primary])
