@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline")
+PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline", "scoring")
 
 
 def main() -> None:
@@ -65,6 +65,10 @@ def main() -> None:
             from benchmarks import timeline
 
             rows += timeline.run(store_dir)
+        if "scoring" in args.parts:
+            from benchmarks import scoring
+
+            rows += scoring.run(market)
         if "load" in args.parts:
             from benchmarks import load
 

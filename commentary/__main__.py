@@ -2,6 +2,7 @@
 
 Each subcommand lives with its concern and registers itself here:
 - ``score ID`` — the scorecard of a commentary (``commentary.scoring.cli``);
+- ``record`` — each author's track record against chance (``commentary.scoring.record_cli``);
 - ``propose FILE`` — draft claims extracted from a column's text (``commentary.extract.cli``).
 """
 
@@ -14,6 +15,7 @@ import sys
 # subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``
 SUBCOMMANDS = {
     "score": "commentary.scoring.cli",
+    "record": "commentary.scoring.record_cli",
     "propose": "commentary.extract.cli",
 }
 

@@ -18,21 +18,20 @@ from commentary.scoring import claims as claims_mod
 from commentary.scoring.cli import to_csv
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS, scorecard_grid, style_grid
-from commentary.scoring.method import METHOD_TITLE, method_markdown
-from commentary.scoring.noise import STRENGTH_LABELS
-from commentary.scoring.summary import claim_lines, format_measured, overall_line, primary_verdicts, verdict_label
+from commentary.scoring.summary import format_measured, overall_line, primary_verdicts, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
 from ui.reasons import explain_store
 from ui.tables import event_day_columns
+from ui.verdicts import call_label, claim_lines, method_parts, odds_cell, strength_label, summary_hint
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -364,7 +363,11 @@ def _claim_path() -> None:
         tr("판정", "Verdict"): verdict_label(r.verdict, LANG),
         tr("측정값", "Measured"): format_measured(r.measured, r.unit, LANG),
         "z": "—" if r.z != r.z else f"{r.z:+.2f}",
-        tr("강도", "Strength"): STRENGTH_LABELS.get(r.strength, {}).get(LANG, r.strength),
+        tr("강도", "Strength"): strength_label(r.strength, LANG),
+        t("odds.detail.base"): "—" if not r.chances.base_rate >= 0 else f"{r.chances.base_rate * 100:.0f}%",
+        t("odds.detail.windows"): r.chances.windows,
+        t("odds.detail.percentile"): "—" if not r.chances.percentile >= 0 else f"{r.chances.percentile:.0f}",
+        t("odds.detail.call"): call_label(r.chances.call, LANG) or "—",
         tr("기준일", "Reference"): fmt_date(r.reference_date, LANG),
         tr("끝", "End"): fmt_date(r.end_date, LANG),
         tr("첫 매매 가능 종가부터", "From first actionable close"): (
@@ -388,13 +391,14 @@ def _facts() -> None:
 st.subheader(tr("채점표", "Scorecard"))
 if prices_ok and item.claims:
     table, kinds = scorecard_grid(item.claims, combined, LANG)
+    primary_rows = combined[combined["primary"]].set_index("claim_id")
+    table.insert(2, t("odds.grid.header"), [odds_cell(primary_rows.loc[c.id], LANG) if c.id in primary_rows.index
+                                            else "—" for c in item.claims])
+    kinds.insert(2, t("odds.grid.header"), "")
     claim_col = table.columns[0]
     st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
-    st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
-                  "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
-                  "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
-                  "evidence. USD/KRW claims are scored on both Yahoo and the ECB."))
+    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
     st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
@@ -411,10 +415,11 @@ if item.facts and prices_ok:
         with facts:
             _facts()
 
-st.subheader(METHOD_TITLE["ko" if LANG == "ko" else "en"], anchor="method")
+METHOD_TITLE, METHOD_BODY = method_parts(LANG)
+st.subheader(METHOD_TITLE, anchor="method")
 method_box = st.expander(tr("판정 방법 펼치기", "Show the method"), on_change="rerun", key=K + "method")
 if method_box.open:
-    method_box.markdown(method_markdown(LANG))
+    method_box.markdown(METHOD_BODY)  # trusted: the catalog's text, the code's thresholds
 
 upload = st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)"), on_change="rerun",
                      key=K + "upload_open")

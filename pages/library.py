@@ -4,7 +4,6 @@ searchable and sortable, each opening the column page; then each author's track 
 from __future__ import annotations
 
 import hashlib
-import math
 
 import pandas as pd
 import streamlit as st
@@ -12,37 +11,49 @@ import streamlit as st
 from commentary.document.column import Commentary, list_commentaries
 from commentary.library.export import export_commentary
 from commentary.library.importing import publish_problem
-from commentary.library.track_record import DRAWS, claim_rows, sample_warning, track_record
+from commentary.library.track_record import Call, calls_for, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.notebook import published_entries, reader_notebook, repository, saved_entries
+from ui.verdicts import record_lines
 
 K = "lib_"
 TITLE_PX, TALLY_PX = 120, 230  # 120 + 230 px fit a phone's 358 px content width (the title pinned)
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], pd.DataFrame]:
-    """({lang: overall line}, claim rows) of one commentary (its exported text), per store version."""
+def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], list[Call]]:
+    """({lang: overall line}, calls for the track record) of one commentary (its exported text), per store version."""
     del version, digest
     from commentary.document.column import parse_commentary
 
     item = parse_commentary(text, "library")
-    prices = loaders.prices()
-    combined = scoring.combine_sources(scoring.scorecard(item.claims, prices, item.published))
+    readings = scoring.readings(item.claims, loaders.prices(), item.published)
+    combined = scoring.combine_sources(scoring.scorecard_frame(readings))
     lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
     verdicts = primary_verdicts(item.claims, combined)
     lines |= {f"tally_{lg}": verdict_tally(verdicts, lg) for lg in ("ko", "en")}
-    return lines, claim_rows(item, prices, combined=combined, draws=DRAWS)
+    return lines, calls_for(item, readings)
 
 
-def _score(item: Commentary) -> tuple[dict[str, str], pd.DataFrame]:
+def _digest(item: Commentary) -> tuple[str, str]:
     text = export_commentary(item)
-    return _scored(loaders.store_version(), hashlib.sha256(text.encode()).hexdigest(), text)
+    return hashlib.sha256(text.encode()).hexdigest(), text
+
+
+def _score(item: Commentary) -> tuple[dict[str, str], list[Call]]:
+    return _scored(loaders.store_version(), *_digest(item))
+
+
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _record(version: str, digests: tuple[str, ...], _calls: tuple[Call, ...]) -> pd.DataFrame:
+    """Every author's record against chance (keyed by store version and the commentaries' digests)."""
+    del version, digests
+    return track_record(_calls, scoring.wide_prices(loaders.prices()))
 
 
 def _kind(item: Commentary, mine: set[str], public: set[str]) -> str:
@@ -158,33 +169,11 @@ if entries:
                            mime="text/markdown", key=K + "export")
 
 st.subheader(tr("필자별 적중 기록", "Authors' track records"))
-st.caption(tr(
-    f"각 주장의 기준 기간 판정만 셉니다. 기준 확률은 같은 규칙을 저장된 가격의 무작위 시작일 {DRAWS}개에 적용해 "
-    "적중한 비율입니다(고정 시드). 초과 = 적중률 − 기준 확률.",
-    f"Only each claim's primary-horizon verdict counts. The base rate is how often the same rule held from "
-    f"{DRAWS} random start dates in the stored prices (fixed seed). Excess = hit rate − base rate."))
-all_rows = [scored[c.id][1] for c in items if len(scored[c.id][1])]
-record = track_record(pd.concat(all_rows, ignore_index=True)) if all_rows else pd.DataFrame()
-
-
-def _pct(value: float) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{value * 100:.0f}%"
-
-
+st.caption(t("odds.record.caption"))
+all_calls = tuple(call for c in items for call in scored[c.id][1])
+record = _record(loaders.store_version(), tuple(sorted(_digest(c)[0] for c in items)), all_calls)
 for rec in record.to_dict("records"):
-    excess = rec["excess_pp"]
-    excess_text = "—" if not math.isfinite(excess) else f"{excess:+.0f}" + tr("%p", " pp")
     head = md_escape(next((c.author_name(LANG) for c in items if c.author == rec["author"]), rec["author"]))
-    st.markdown(tr(
-        f"**{head}** — 칼럼 {rec['columns']}편, 판정된 주장 {rec['scored']}개 중 {rec['held']}개 적중 "
-        f"({_pct(rec['hit_rate'])}), 기준 확률 {_pct(rec['base_rate'])}, 초과 {excess_text}. "
-        f"강도: 뚜렷함 {rec['strong']}, 약함 {rec['weak']}, 잡음 수준 {rec['within_noise']}; 대기 {rec['pending']}.",
-        f"**{head}** — {rec['columns']} column(s), {rec['held']} of {rec['scored']} scored calls held "
-        f"({_pct(rec['hit_rate'])}) against a base rate of {_pct(rec['base_rate'])}, excess {excess_text}. "
-        f"Strength: {rec['strong']} strong, {rec['weak']} weak, {rec['within_noise']} within noise; "
-        f"{rec['pending']} pending."))
-    warning = sample_warning(pd.Series(rec), LANG)
-    if warning:
-        st.caption("⚠️ " + warning)
+    st.markdown("  \n".join(record_lines(rec, head, LANG)))
 st.caption(tr("저장된 가격까지 판정합니다. 기간이 끝나면 기록이 바뀝니다.",
               "Judged on the stored prices; the record changes as horizons mature."))

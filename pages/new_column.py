@@ -59,6 +59,7 @@ CHART_LABELS = {"compare": ("여러 종목 비교", "compare series"), "fx": ("�
 RULES = {"direction": ("오르거나 내린다", "rises or falls"), "outperform": ("A가 B보다 낫다", "A beats B"),
          "level": ("기간 끝에 어떤 수준 위/아래", "above/below a level at the end"),
          "stays": ("기간 내내 어떤 수준 위/아래", "stays above/below a level"),
+         "touches": ("기간 중 한 번이라도 어떤 수준에 닿는다", "reaches a level at some point"),
          "no_move": ("크게 움직이지 않는다", "barely moves")}
 
 chrome.page_header("새 칼럼", "New column")
@@ -142,7 +143,7 @@ def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
                                     format_func={"up": tr("상승", "up"), "down": tr("하락", "down")}.get)
         fields.threshold_pct = d2.number_input(tr("최소 변화 (%)", "At least (%)"), key=prefix + "thr",
                                                min_value=0.0, max_value=1000.0)
-    elif rule in ("level", "stays"):
+    elif rule in ("level", "stays", "touches"):
         d1, d2, d3 = st.columns(3)
         fields.side = d1.radio(tr("쪽", "Side"), ("below", "above"), key=prefix + "side", horizontal=True,
                                format_func={"below": tr("아래", "below"), "above": tr("위", "above")}.get)

@@ -140,6 +140,10 @@ def test_end_point_level_rule_differs_from_the_path_rule() -> None:
     assert p.verdict == "failed" and p.measured == pytest.approx(40.0) and p.unit == "% of prints"
     loose = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 40})
     assert next(x for x in evaluate_claim(loose, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo").verdict == "held"
+    # no print between the reference (Fri) and an end on the publication's Sunday: nothing to judge the path on
+    same_day = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below"}, horizons=("2025-01-26",))
+    empty = next(x for x in evaluate_claim(same_day, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo")
+    assert empty.verdict == "failed" and math.isnan(empty.margin) and empty.strength == "n/a"
 
 
 def test_z_score_against_the_series_own_daily_volatility() -> None:
@@ -159,17 +163,41 @@ def test_z_score_against_the_series_own_daily_volatility() -> None:
     assert r.sigma_daily_pct == pytest.approx(sigma) and r.days == 5
     assert r.measured == pytest.approx(3.0)
     assert r.z == pytest.approx(3.0 / (sigma * math.sqrt(5)))
-    assert r.z == pytest.approx(1.34, abs=0.01) and r.strength == "weak"  # 3% over 5 days of ±1% noise
+    assert r.z == pytest.approx(1.34, abs=0.01)  # 3% over 5 days of ±1% noise
+    # "up" with no threshold: the rule's line is no change, so the margin is the z-score: over one usual swing
+    assert r.margin == pytest.approx(r.z) and r.strength == "clear"
+    (t,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up", "threshold_pct": 2.5}),
+                          _prices({"NVDA": closes}), SEOUL_MIDNIGHT_SUN)
+    assert t.margin == pytest.approx(0.5 / (sigma * math.sqrt(5))) and t.strength == "narrow"  # 0.5% past the line
+
+
+def test_no_move_strength_is_how_far_inside_the_band() -> None:
+    days = pd.bdate_range(end="2025-01-24", periods=120)
+    flat = {d: 1400.0 * (1.001 if i % 2 else 0.999) for i, d in enumerate(days.strftime("%Y-%m-%d"))}
+    ref = flat["2025-01-24"]
+    calm, edge, wild = ({**flat, "2025-01-31": ref * (1 + move / 100)} for move in (0.1, -0.9, 1.6))
+    claim = _claim("no_move", {"symbol": "NVDA", "threshold_pct": 1.0})
+    readings = [evaluate_claim(claim, _prices({"NVDA": c}), SEOUL_MIDNIGHT_SUN)[0] for c in (calm, edge, wild)]
+    # a smaller move is a *stronger* no-move call: 0.1% stays deep inside a 1% band, 0.9% grazes its edge
+    assert [r.verdict for r in readings] == ["held", "held", "failed"]
+    assert [r.margin for r in readings] == pytest.approx([0.9, 0.1, -0.6])
+    assert [r.strength for r in readings] == ["clear", "narrow", "clear"]
 
 
 def test_strength_labels_and_missing_history() -> None:
-    assert [noise.strength(z) for z in (2.0, -2.5, 1.0, -1.99, 0.99, math.nan)] == [
-        "strong", "strong", "weak", "weak", "within noise", "n/a"]
+    assert [noise.strength(m) for m in (2.0, -2.5, 1.0, -1.0, 0.99, -0.5, math.nan)] == [
+        "clear", "clear", "clear", "clear", "narrow", "narrow", "n/a"]
+    assert [noise.strength(m, "no_move") for m in (0.5, -0.5, 0.49, -0.2)] == ["clear", "clear", "narrow", "narrow"]
     days = pd.bdate_range(end="2025-01-24", periods=30)  # 29 daily returns: fewer than noise.MIN_RETURNS
     short = {d: 100.0 + (i % 3) for i, d in enumerate(days.strftime("%Y-%m-%d"))} | {"2025-01-31": 104.0}
     (r,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices({"NVDA": short}),
                           SEOUL_MIDNIGHT_SUN)
     assert r.verdict == "held" and math.isnan(r.sigma_daily_pct) and math.isnan(r.z) and r.strength == "n/a"
+    assert math.isnan(r.margin)  # no usual swing to measure the margin in
+    flat = {d: 100.0 for d in pd.bdate_range(end="2025-01-24", periods=120).strftime("%Y-%m-%d")}
+    (still,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}),
+                              _prices({"NVDA": flat | {"2025-01-31": 101.0}}), SEOUL_MIDNIGHT_SUN)
+    assert still.sigma_daily_pct == 0 and math.isnan(still.margin) and still.strength == "n/a"  # no swing at all
 
 
 def test_as_of_hides_prints_observed_after_the_moment() -> None:
@@ -211,9 +239,14 @@ def test_too_early_judged_later_and_no_data() -> None:
 
 
 def test_validate_rule_messages() -> None:
-    assert set(RULE_TYPES) == {"outperform", "direction", "level", "stays", "no_move"}
+    assert set(RULE_TYPES) == {"outperform", "direction", "level", "stays", "touches", "no_move"}
     _, problems = validate_rule("foo", {})
-    assert problems == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, stays, no_move)")]
+    assert problems == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, stays, touches, "
+                                    "no_move)")]
+    _, problems = validate_rule("touches", {"symbol": "KRW=X", "level": 0, "side": "above"})
+    assert problems == [(("params", "level"), "must be > 0, got 0")]
+    _, problems = validate_rule("touches", {"symbol": "KRW=X", "level": 1500, "side": "over"})
+    assert problems == [(("params", "side"), "expected one of below, above, got 'over'")]
     _, problems = validate_rule("level", {"symbol": "KRW=X", "level": -5, "side": "below"})
     assert problems == [(("params", "level"), "must be > 0, got -5")]
     _, problems = validate_rule("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 120})
@@ -257,7 +290,7 @@ def test_baek_scorecard_on_the_real_snapshot(market_dir: Path) -> None:
     cn, us = basket_return(column.baskets["cn_tech"]), basket_return(column.baskets["us_bigtech"])
     beats = table.loc[("cn-tech-beats-us-bigtech", "year-end", "yahoo")]
     assert beats["primary"] and beats["measured"] == pytest.approx(cn - us, abs=1e-6)
-    assert beats["verdict"] == "failed" and beats["strength"] == "within noise"
+    assert beats["verdict"] == "failed" and beats["margin"] < 0
     rebounds = table.loc[("cn-tech-rebounds", "year-end", "yahoo")]
     assert rebounds["measured"] == pytest.approx(cn, abs=1e-6) and rebounds["verdict"] == "held"
     steam = table.loc[("us-bigtech-loses-steam", "year-end", "yahoo")]

@@ -153,7 +153,7 @@ def test_unknown_rule_names_file_line_field_and_claim_and_the_rest_still_load() 
     c = parse_commentary(text, "x.md")
     line = _line(text, "type: foo")
     assert c.claim_errors == (f"x.md line {line}: claims[1].rule.type: unknown rule 'foo' (known: outperform, "
-                              "direction, level, stays, no_move) (claim 'second')",)
+                              "direction, level, stays, touches, no_move) (claim 'second')",)
     assert [cl.id for cl in c.claims] == ["first"]
 
 

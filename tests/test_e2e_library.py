@@ -57,7 +57,8 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         page.get_by_text("Browser Writer").first.wait_for(timeout=60_000)
         body = page.inner_text("body")
         assert "5 columns by 4 authors" in body
-        assert re.search(r"Browser Writer\s*— 1 column\(s\), \d of \d scored calls held", body)
+        assert re.search(r"Browser Writer\s*— 1 column\(s\), \d claim\(s\)\.", body)
+        assert re.search(r"\d(\.5)? of \d held \(chance alone: about \d\.\d\)", body)  # against chance
         assert "too few to tell skill from luck" in body
         screenshot(page, f"library-{width}")
 

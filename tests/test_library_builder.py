@@ -34,6 +34,7 @@ EVERY_RULE = {
     "level": ClaimFields("krw-below", "", "level", ["KRW=X"], side="below", level=1430.0, horizons=["YTD"]),
     "stays": ClaimFields("krw-stays", "", "stays", ["KRW=X"], side="above", level=1400.0, share_pct=80.0,
                          end_date="2025-06-30"),
+    "touches": ClaimFields("krw-reaches", "", "touches", ["KRW=X"], side="above", level=1500.0, horizons=["year-end"]),
     "no_move": ClaimFields("qqq-flat", "", "no_move", ["QQQ"], threshold_pct=2.0, end_date="2025-04-30",
                            end_name="april"),
 }
@@ -49,6 +50,7 @@ def test_every_rule_type_of_the_verdicts_chapter_is_built_and_accepted() -> None
     assert got["krw-below"].horizons[0].from_year_start  # YTD counts from the previous year-end
     assert got["krw-stays"].horizons[0].end == dt.date(2025, 6, 30) and got["krw-stays"].rule.params["share_pct"] == 80
     assert (got["qqq-flat"].primary, got["qqq-flat"].horizons[0].end) == ("april", dt.date(2025, 4, 30))
+    assert got["krw-reaches"].rule.params["level"] == 1500 and got["krw-reaches"].rule.params["side"] == "above"
 
 
 @pytest.mark.parametrize("rule", RULE_TYPES)

@@ -1,127 +1,230 @@
-"""Track record: base rates on hand-built price paths, per-author aggregation with hand-computed figures."""
+"""Track record: the exact tails against brute-force enumeration, Baek's record recomputed from the CSVs with
+numpy, grouping, half points for source-dependent calls, and the guards (smoothing, too few stretches, gaps)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import math
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from commentary.document.column import Claim
-from commentary.library.track_record import (
-    SMALL_SAMPLE,
-    WARMUP_DAYS,
-    base_rate,
-    rule_held,
-    sample_warning,
-    track_record,
-)
-from commentary.scoring.claims import validate_rule
+from commentary.document.column import COLUMNS_DIR, Claim, Commentary, load_commentary
+from commentary.library import track_record as tr
+from commentary.scoring import odds
+from commentary.scoring.claims import readings, validate_rule, wide_prices
+from commentary.scoring.cli import prices_from
 from commentary.scoring.horizons import parse_horizon
+from data_sources.frames import normalise
+from tests.market_csv import basket_move, series
 
-PUB = pd.Timestamp("2025-01-02 09:00", tz="Asia/Seoul")
+BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
 
 
-def _claim(rule_type: str, params: dict, horizon: str = "1M") -> Claim:
+# --------------------------------------------------------------------------- the tails, by enumeration
+
+
+def _brute(pmfs: list[np.ndarray], observed: int) -> tuple[float, float, float]:
+    """P(total ≥ observed), P(total ≤ observed), E[total]/2 by listing every combination of outcomes."""
+    right = left = mean = 0.0
+    for combo in itertools.product(*[range(len(p)) for p in pmfs]):
+        chance = math.prod(p[k] for p, k in zip(pmfs, combo, strict=True))
+        total = sum(combo)
+        right += chance if total >= observed else 0.0
+        left += chance if total <= observed else 0.0
+        mean += chance * total / 2
+    return right, left, mean
+
+
+def test_tails_match_a_brute_force_enumeration() -> None:
+    rng = np.random.default_rng(11)
+    for sizes in ((3, 3, 3, 3), (5, 3, 7), (3,), (9, 5)):
+        pmfs = [rng.dirichlet(np.ones(n)) for n in sizes]
+        for observed in range(sum(n - 1 for n in sizes) + 1):
+            assert tr.tails(pmfs, observed) == pytest.approx(_brute(pmfs, observed))
+
+
+def test_single_calls_give_the_poisson_binomial() -> None:
+    base = [0.25, 0.5, 0.25, 0.47, 0.58, 0.9]
+    for held in range(len(base) + 1):
+        right = sum(math.prod(p if hit else 1 - p for p, hit in zip(base, hits, strict=True))
+                    for hits in itertools.product((0, 1), repeat=len(base)) if sum(hits) >= held)
+        left = sum(math.prod(p if hit else 1 - p for p, hit in zip(base, hits, strict=True))
+                   for hits in itertools.product((0, 1), repeat=len(base)) if sum(hits) <= held)
+        got = tr.tails([np.array([1 - p, 0.0, p]) for p in base], 2 * held)
+        assert got == pytest.approx((right, left, sum(base)))
+
+
+# --------------------------------------------------------------------------- Baek's record from the CSVs
+
+
+def _null(outcomes: list[float], calls: int) -> np.ndarray:
+    """A group's chance distribution in half points: its stretches, plus one stretch of fair coins."""
+    halves = np.bincount(np.rint(np.array(outcomes) * 2).astype(int), minlength=2 * calls + 1) / len(outcomes)
+    coins = np.zeros(2 * calls + 1)
+    coins[::2] = [math.comb(calls, k) / 2 ** calls for k in range(calls + 1)]
+    return (len(outcomes) * halves + coins) / (len(outcomes) + 1)
+
+
+def test_baek_record_recomputed_from_the_csvs(market_dir: Path) -> None:
+    column = load_commentary(BAEK)
+    prices, _ = prices_from(market_dir)
+    primary = {(r.claim_id, r.source): r for r in readings(column.claims, prices, column.published) if r.primary}
+    cn, us = list(column.baskets["cn_tech"]), list(column.baskets["us_bigtech"])
+    anchor = np.datetime64(primary[("cn-tech-rebounds", "yahoo")].reference_date)
+
+    # The three equity calls share their data and year: one group, replayed on whole past years together.
+    year = primary[("cn-tech-rebounds", "yahoo")].chances.window_days
+    first = max(series(market_dir, s)[0][0] for s in cn + us)
+    equity = []
+    for k in range(1, 50):
+        start, end = anchor - np.timedelta64(k * year, "D"), anchor - np.timedelta64((k - 1) * year, "D")
+        if start < first:
+            break
+        c, u = basket_move(market_dir, cn, start, end), basket_move(market_dir, us, start, end)
+        equity.append(float(c - u > 0) + float(c > 0) + float(u < 0))
+
+    # The two FX calls: same rate, same week (both sources each): one group, replayed on stretches that keep each
+    # source's own reference and window (offsets from the group's first reference).
+    legs = {(c, s): primary[(c, s)] for c in ("usdkrw-keeps-falling", "indictment-no-fx-move")
+            for s in ("yahoo", "ecb")}
+    start0 = min(np.datetime64(r.reference_date) for r in legs.values())
+    offset = {k: (np.datetime64(r.reference_date) - start0).astype(int) for k, r in legs.items()}
+    span = max(offset[k] + r.chances.window_days for k, r in legs.items())
+    first = max(series(market_dir, s)[0][0] for s in ("KRW=X", "USDKRW_ECB"))
+    symbol = {"yahoo": "KRW=X", "ecb": "USDKRW_ECB"}
+    fx = []
+    for k in range(1, 1000):
+        tile = start0 - np.timedelta64(k * span, "D")
+        if tile < first:
+            break
+        hits = {}
+        for (claim, source), r in legs.items():
+            start = tile + np.timedelta64(offset[(claim, source)], "D")
+            move = basket_move(market_dir, [symbol[source]], start, start + np.timedelta64(r.chances.window_days, "D"))
+            hits[(claim, source)] = move < 0 if claim == "usdkrw-keeps-falling" else abs(move) < 1.0
+        fx.append(sum(np.mean([hits[(c, s)] for s in ("yahoo", "ecb")]) for c in
+                      ("usdkrw-keeps-falling", "indictment-no-fx-move")))
+
+    pmfs = [_null(equity, 3), _null(fx, 2)]
+    observed = sum(np.mean([primary[(c.id, s)].verdict == "held" for s in ("yahoo", "ecb") if (c.id, s) in primary])
+                   for c in column.claims)
+    right, left, expected = _brute(pmfs, round(observed * 2))
+
+    rows, record = tr.records_for([column], prices)
+    mine = record.set_index("author").loc[column.author]
+    assert (mine["n"], mine["groups"], mine["held"]) == (5, 2, observed)
+    assert (mine["p_value"], mine["p_as_bad"], mine["expected"]) == pytest.approx((right, left, expected))
+    assert mine["finding"] == tr.finding(5, right, left)
+    assert list(rows["group"]) == [1, 1, 1, 2, 2]  # the equity calls together, the FX calls together
+
+
+# --------------------------------------------------------------------------- hand-built calls
+
+
+PUB = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
+
+
+def _claim(cid: str, rule_type: str, params: dict, horizon: str = "1W") -> Claim:
     rule, problems = validate_rule(rule_type, params)
-    assert not problems and rule is not None
-    h = parse_horizon(horizon, PUB.tz_convert(None).date())
-    assert not isinstance(h, str)
-    return Claim("c", "x", "x", rule, (h,), h.id)
+    assert not problems
+    h = parse_horizon(horizon, dt.date(2025, 1, 26))
+    return Claim(cid, cid, cid, rule, (h,), h.id)
 
 
-def _frame(**series: np.ndarray) -> pd.DataFrame:
-    n = len(next(iter(series.values())))
-    index = pd.date_range("2020-01-01", periods=n, freq="D")
-    return pd.DataFrame(series, index=index)
+def _item(*claims: Claim, author: str = "A", cid: str = "a-2025-01-26") -> Commentary:
+    return replace(load_commentary(BAEK), id=cid, author=author, claims=tuple(claims))
 
 
-def test_always_rising_series_holds_up_calls_every_time() -> None:
-    frame = _frame(NVDA=np.linspace(100, 500, 600))
-    assert base_rate(_claim("direction", {"series": "NVDA", "direction": "up"}), frame, PUB) == (1.0, 200)
-    assert base_rate(_claim("direction", {"series": "NVDA", "direction": "down"}), frame, PUB) == (0.0, 200)
+def _prices(closes: dict[str, dict[pd.Timestamp, float]]) -> pd.DataFrame:
+    rows = [{"date": d, "symbol": s, "open": None, "high": None, "low": None, "close": v, "adj_close": None,
+             "volume": None} for s, points in closes.items() for d, v in points.items()]
+    return normalise(pd.DataFrame(rows))
 
 
-def test_alternating_regimes_give_the_share_of_up_starts() -> None:
-    # 1,000 days: up for the first 500, down after; a 1W horizon (7 days) from day d holds "up" when d+7 < 500.
-    values = np.concatenate([np.linspace(100, 200, 500), np.linspace(199, 100, 500)])
-    frame = _frame(NVDA=values)
-    claim = _claim("direction", {"series": "NVDA", "direction": "up"}, "1W")
-    rate, n = base_rate(claim, frame, PUB, draws=10_000)  # every possible start
-    # starts: index 250 .. 992 (last start = last date − 7 days) → 743 starts; up when start index + 7 <= 499
-    starts = list(range(WARMUP_DAYS, 993))
-    expected = sum(1 for i in starts if values[i + 7] > values[i]) / len(starts)
-    assert n == len(starts) == 743
-    assert rate == pytest.approx(expected)
-    # by hand: starts 250..493 rise over the week (493 → 500 still gains: 199 > 198.6), later ones fall
-    assert rate == pytest.approx(244 / 743)
+def _falling_then_up(days: int = 150) -> dict[pd.Timestamp, float]:
+    before = pd.bdate_range(end="2025-01-24", periods=days)
+    out = {d: 1000.0 - i for i, d in enumerate(before)}
+    return out | {d: 2000.0 for d in pd.bdate_range("2025-01-27", "2025-02-07")}
 
 
-def test_seeded_draws_are_reproducible_and_seed_dependent() -> None:
-    rng = np.random.default_rng(1)
-    frame = _frame(NVDA=100 * np.cumprod(1 + rng.normal(0, 0.02, 900)))
-    claim = _claim("direction", {"series": "NVDA", "direction": "up"})
-    assert base_rate(claim, frame, PUB, seed=5) == base_rate(claim, frame, PUB, seed=5)
-    assert base_rate(claim, frame, PUB, seed=5)[1] == 200
-    assert base_rate(claim, frame, PUB, seed=5) != base_rate(claim, frame, PUB, seed=6)
+def test_a_call_that_never_held_before_but_held_now_is_not_certain_skill() -> None:
+    prices = _prices({"NVDA": _falling_then_up()})
+    _rows, record = tr.records_for([_item(_claim("up", "direction", {"series": "NVDA", "direction": "up"}))], prices)
+    rec = record.iloc[0]
+    n = (pd.Timestamp("2025-01-24") - pd.bdate_range(end="2025-01-24", periods=150)[0]).days // 9
+    # every past 9-day stretch fell: chance = one imaginary coin-toss stretch among n + 1
+    assert (rec["n"], rec["held"]) == (1, 1.0)
+    assert rec["p_value"] == pytest.approx(0.5 / (n + 1)) and rec["p_as_bad"] == 1.0
+    assert rec["finding"] == "better"
 
 
-def test_no_room_for_a_start_gives_nan() -> None:
-    frame = _frame(NVDA=np.linspace(100, 110, WARMUP_DAYS + 5))
-    rate, n = base_rate(_claim("direction", {"series": "NVDA", "direction": "up"}, "1M"), frame, PUB)
-    assert math.isnan(rate) and n == 0
-    rate, n = base_rate(_claim("direction", {"series": "AAPL", "direction": "up"}), frame, PUB)
-    assert math.isnan(rate) and n == 0
+def test_too_little_history_leaves_a_call_unrated_and_pending_ones_wait() -> None:
+    short = {d: 100.0 + i for i, d in enumerate(pd.bdate_range("2025-01-06", "2025-02-07"))}  # 2 past 9-day stretches
+    prices = _prices({"NVDA": short, "AAPL": _falling_then_up()})
+    item = _item(_claim("nvda", "direction", {"series": "NVDA", "direction": "up"}),
+                 _claim("aapl", "direction", {"series": "AAPL", "direction": "up"}),
+                 _claim("later", "direction", {"series": "AAPL", "direction": "up"}, "2026-06-30"))
+    rows, record = tr.records_for([item], prices)
+    rec = record.iloc[0]
+    assert (rec["claims"], rec["n"], rec["unrated"], rec["pending"]) == (3, 1, 1, 1)
+    long = (pd.Timestamp("2025-01-24") - min(_falling_then_up())).days // 9
+    assert list(rows["verdict"]) == ["held", "held", "too early"] and list(rows["windows"]) == [2, long, 0]
 
 
-def test_rule_held_for_each_rule_type() -> None:
-    frame = _frame(NVDA=np.array([100.0, 104, 108, 112]), BABA=np.array([100.0, 101, 102, 103]),
-                   **{"KRW=X": np.array([1440.0, 1420, 1425, 1435])})
-    t0, t3 = frame.index[0], frame.index[3]
-    assert rule_held(_claim("outperform", {"a": "NVDA", "b": "BABA", "margin_pp": 8.9}).rule, frame, t0, t3)
-    assert not rule_held(_claim("outperform", {"a": "NVDA", "b": "BABA", "margin_pp": 9.01}).rule, frame, t0, t3)
-    assert rule_held(_claim("outperform", {"a": ["NVDA", "BABA"], "b": "BABA"}).rule, frame, t0, t3)  # 7.5% vs 3%
-    assert rule_held(_claim("no_move", {"symbol": "BABA", "threshold_pct": 3.1}).rule, frame, t0, t3)
-    assert not rule_held(_claim("no_move", {"symbol": "BABA", "threshold_pct": 3.0}).rule, frame, t0, t3)
-    assert rule_held(_claim("level", {"symbol": "KRW=X", "level": 1430, "side": "above"}).rule, frame, t0, t3)
-    stays = {"symbol": "KRW=X", "level": 1430, "side": "below"}
-    assert not rule_held(_claim("stays", stays).rule, frame, t0, t3)  # 2 of 3 prints after the start
-    assert rule_held(_claim("stays", {**stays, "share_pct": 66}).rule, frame, t0, t3)
-    assert rule_held(_claim("direction", {"series": "NVDA", "direction": "up", "threshold_pct": 11.9}).rule,
-                     frame, t0, t3)
-    assert rule_held(_claim("direction", {"series": "AAPL", "direction": "up"}).rule, frame, t0, t3) is None
+def test_a_stretch_with_a_gap_in_one_source_is_left_out() -> None:
+    ecb = {d: 1400.0 for d in pd.bdate_range("2024-06-03", "2025-01-31")}
+    yahoo = {d: v for d, v in ecb.items() if not pd.Timestamp("2024-09-02") <= d <= pd.Timestamp("2024-09-30")}
+    prices = _prices({"KRW=X": yahoo, "USDKRW_ECB": ecb})
+    call = tr.calls_for(_item(claim := _claim("calm", "no_move", {"symbol": "KRW=X", "threshold_pct": 1.0})),
+                        readings([claim], prices, PUB))[0]
+    assert [leg.source for leg in call.legs] == ["yahoo", "ecb"] and call.score == 1.0
+    pmf, n = tr.group_null([call], wide_prices(prices))
+    stored = pd.DatetimeIndex(sorted(yahoo))
+    ref, expected = pd.Timestamp("2025-01-24"), 0
+    for k in range(1, 100):
+        start, end = ref - pd.Timedelta(days=9 * k), ref - pd.Timedelta(days=9 * (k - 1))
+        if start < stored[0]:
+            break
+        fresh = [(day - stored[stored <= day][-1]).days <= odds.STALE_DAYS for day in (start, end)]
+        expected += all(fresh)
+    assert n == expected < k - 1
+    assert pmf == pytest.approx((n * np.array([0, 0, 1.0]) + [0.5, 0, 0.5]) / (n + 1))  # flat: always calm
 
 
-def _rows() -> pd.DataFrame:
-    return pd.DataFrame([
-        # author A: 3 scored (2 held), 1 pending; base rates 0.5, 0.7, 0.3 on the scored ones
-        ("A", "a1", "c1", "direction", "held", "strong", 2.5, 0.5, 200),
-        ("A", "a1", "c2", "outperform", "failed", "within noise", -0.4, 0.7, 200),
-        ("A", "a2", "c3", "no_move", "held", "weak", 1.2, 0.3, 200),
-        ("A", "a2", "c4", "direction", "too early", "n/a", math.nan, 0.6, 200),
-        ("B", "b1", "c1", "direction", "no data", "n/a", math.nan, math.nan, 0),
-    ], columns=["author", "commentary_id", "claim_id", "rule", "verdict", "strength", "z", "base_rate", "base_n"])
+def _call(cid: str, start: str, days: int, *series: str | list[str], held: tuple[bool, ...] = ()) -> tr.Call:
+    """A call with one leg per ``series`` (a symbol, or a list of symbols: a basket), all held unless told."""
+    legs = []
+    for i, one in enumerate(series):
+        rule, _ = validate_rule("direction", {"series": one, "direction": "up"})
+        legs.append(tr.Leg("data", odds.Target(rule), pd.Timestamp(start), days, held[i] if held else True, 0.5, 10))
+    return tr.Call("A", "x", cid, "direction", "held", tuple(legs))
 
 
-def test_track_record_by_hand() -> None:
-    record = track_record(_rows()).set_index("author")
-    a = record.loc["A"]
-    assert (a["columns"], a["claims"], a["scored"], a["held"], a["pending"]) == (2, 4, 3, 2, 1)
-    assert a["hit_rate"] == pytest.approx(2 / 3)
-    assert a["base_rate"] == pytest.approx(0.5)  # (0.5 + 0.7 + 0.3) / 3: the pending call's 0.6 is left out
-    assert a["excess_pp"] == pytest.approx((2 / 3 - 0.5) * 100)
-    assert a["mean_z"] == pytest.approx((2.5 - 0.4 + 1.2) / 3)  # held counts +|z|, failed −|z|
-    assert (a["strong"], a["weak"], a["within_noise"]) == (1, 1, 1)
-    assert bool(a["small_sample"])
-    b = record.loc["B"]
-    assert b["scored"] == 0 and math.isnan(b["hit_rate"]) and math.isnan(b["excess_pp"])
+def test_calls_on_the_same_series_over_overlapping_windows_are_grouped() -> None:
+    a = _call("a", "2025-01-24", 30, "NVDA")
+    b = _call("b", "2025-02-10", 30, "NVDA")  # overlaps a
+    c = _call("c", "2025-03-20", 30, "NVDA")  # after a and b: independent of them
+    d = _call("d", "2025-01-24", 30, "AAPL")  # another series
+    e = _call("e", "2025-01-24", 9, "USDKRW_ECB")
+    f = _call("f", "2025-01-28", 9, "KRW=X")  # the same rate from its other source
+    g = _call("g", "2025-02-20", 30, "AAPL")  # overlaps d only ...
+    h = _call("h", "2025-03-15", 10, ["AAPL", "NVDA"])  # ... and this basket bridges g and c
+    groups = [[x.claim_id for x in grp] for grp in tr.groups([a, b, c, d, e, f, g])]
+    assert groups == [["a", "b"], ["c"], ["d", "g"], ["e", "f"]]
+    assert [[x.claim_id for x in grp] for grp in tr.groups([c, g, h])] == [["c", "g", "h"]]  # transitively
 
 
-def test_sample_warning() -> None:
-    record = track_record(_rows()).set_index("author")
-    assert "3 scored calls" in sample_warning(record.loc["A"], "en")
-    assert "3개뿐" in sample_warning(record.loc["A"], "ko")
-    many = pd.concat([_rows().iloc[[0]]] * SMALL_SAMPLE, ignore_index=True)
-    full = track_record(many).iloc[0]
-    assert full["scored"] == SMALL_SAMPLE and not full["small_sample"] and sample_warning(full, "en") == ""
+def test_a_source_dependent_call_scores_half() -> None:
+    split = _call("split", "2025-01-24", 9, "KRW=X", "USDKRW_ECB", held=(True, False))
+    assert split.score == 0.5 and math.isnan(tr.Call("A", "x", "p", "direction", "too early").score)
+
+
+def test_a_group_on_a_series_the_prices_lack_has_no_chance_distribution() -> None:
+    frame = pd.DataFrame({"AAPL": [1.0, 2.0]}, index=pd.to_datetime(["2025-01-02", "2025-01-03"]))
+    assert tr.group_null([_call("gone", "2025-01-24", 9, "NVDA")], frame) == (None, 0)
+    assert tr.group_null([_call("blank", "2025-01-24", 9, "NVDA")], frame.assign(NVDA=math.nan)) == (None, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -50,11 +51,14 @@ def _texts(at) -> list[str]:
 
 
 SUMMARY = {
-    "en": ("Chinese tech beats US big tech in 2025. — **failed (-4.2 pp, within noise)**",
+    "en": ("Chinese tech beats US big tech in 2025. — **failed -4.2 pp · ",
            "5 claims, each judged on its primary horizon: 1 held, 3 failed, 1 source-dependent."),
-    "ko": ("2025년에 중국 기술주 바스켓이 미국 빅테크 바스켓보다 더 오른다. — **빗나감 (-4.2%p, 잡음 수준)**",
+    "ko": ("2025년에 중국 기술주 바스켓이 미국 빅테크 바스켓보다 더 오른다. — **빗나감 -4.2%p · ",
            "주장 5개, 각 주장의 기준 기간으로 판정: 적중 1, 빗나감 3, 출처에 따라 다름 1."),
 }
+# each verdict beside its odds: how often the same call held in the past (a count of past years for a year's call)
+ODDS = {"en": r"held in (only )?\d of \d past years", "ko": r"과거 \d년 중 \d년만? 적중"}
+BY_SOURCE = {"en": r"past hit rate Yahoo \d+%, ECB \d+%", "ko": r"과거 적중률 야후 \d+%, ECB \d+%"}
 
 
 def _summary(at) -> str:
@@ -70,6 +74,8 @@ def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     assert shown(line) in summary and overall in summary
     assert ("source-dependent (Yahoo held +0.54%, ECB failed +1.10%)" in summary if lang == "en"
             else "출처에 따라 다름 (야후 적중 +0.54%, ECB 빗나감 +1.10%)" in summary)
+    assert re.search(ODDS[lang], summary) and re.search(BY_SOURCE[lang], summary)
+    assert "within noise" not in summary and "잡음" not in summary
     # The summary comes before the first section's evidence.
     kinds = [el.type for el in at.main]
     assert any("Verdicts" in m.value or "판정 요약" in m.value for m in at.markdown)

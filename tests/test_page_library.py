@@ -49,8 +49,8 @@ def test_paste_propose_accept_save_and_see_it_in_the_library(seeded_store, lang:
     assert link.startswith("/column?c=nb-2025-04-03-") and link.endswith(f"&nb={notebook}")
     record = [m.value for m in lib.markdown if m.value.startswith(f"**{author}**")]
     assert len(record) == 1 and ("3" in record[0])
-    warning = r"판정된 주장이 \d개뿐입니다" if lang == "ko" else r"Only \d scored calls? \(fewer than 10\)"
-    assert any(re.search(warning, c.value) for c in lib.caption)  # a plain small-sample warning
+    warning = r"평가된 주장이 \d개뿐입니다" if lang == "ko" else r"Only \d rated call\(s\), fewer than 10"
+    assert re.search(warning, record[0])  # a plain small-sample warning, under the author's record
 
     # another reader (no notebook) does not see it
     other = app_page("library", lang)

@@ -226,7 +226,7 @@ def test_scorecard_grid_summary_and_path(col):
     assert duo["Verdict (primary)"] == "🔴 failed -15.0 pp" and duo["2025-01-06"] == "★ 🔴 failed -15.0 pp"
     assert table.iloc[0]["2025-01-06"] == "—" and kinds.iloc[1]["2025-01-06"] == "failed"
     lines = claim_lines(col.claims, combined, "ko")
-    assert lines[1][0] == "듀오가 애플보다 낫다" and lines[1][2].startswith("빗나감 (-15.0%p, ")
+    assert lines[1][0] == "듀오가 애플보다 낫다" and lines[1][2] == "빗나감 (-15.0%p)"
     assert overall_line(col.claims, combined, "en").startswith("2 claims, each judged on its primary horizon:")
     claim = col.claim("duo-beats")
     mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]

@@ -158,7 +158,7 @@ def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str)
     """Draw the claim's rule on ``fig``; returns the y values it drew (they must stay in view, under the pins)."""
     p = claim.rule.params
     ko = lang == "ko"
-    if claim.rule.type in ("level", "stays"):
+    if claim.rule.type in ("level", "stays", "touches"):
         level = float(p["level"])
         below = p["side"] == "below"
         edge = level * (0.97 if below else 1.03)

@@ -24,8 +24,9 @@ from data_sources.universe import all_instruments, instrument
 #: The horizons offered as choices (an explicit end date is typed in as well).
 BUILT_IN_HORIZONS: tuple[str, ...] = (*OFFSETS, *CALENDAR_NAMES)
 #: Which rule parameter holds the claim's series (``against`` is outperform's ``b``).
-SERIES_PARAM = {"outperform": "a", "direction": "series", "level": "symbol", "stays": "symbol", "no_move": "symbol"}
-SINGLE_SERIES_RULES = ("level", "stays")  # the loader takes one symbol only there
+SERIES_PARAM = {"outperform": "a", "direction": "series", "level": "symbol", "stays": "symbol", "touches": "symbol",
+                "no_move": "symbol"}
+SINGLE_SERIES_RULES = ("level", "stays", "touches")  # the loader takes one symbol only there
 _CLAIM_INDEX = re.compile(r"\bclaims\[(\d+)\]")
 
 
@@ -39,8 +40,8 @@ class ClaimFields:
     series: list[str] = field(default_factory=list)
     against: list[str] = field(default_factory=list)  # outperform: B
     direction: str = "up"  # direction: up|down
-    side: str = "below"  # level, stays: below|above
-    level: float = 100.0  # level, stays
+    side: str = "below"  # level, stays, touches: below|above
+    level: float = 100.0  # level, stays, touches
     threshold_pct: float = 0.0  # direction: at least; no_move: within
     margin_pp: float = 0.0  # outperform
     share_pct: float = 100.0  # stays
@@ -81,7 +82,7 @@ def to_claim(fields: ClaimFields) -> dict[str, Any]:
         params.update(b=_series_value(fields.against), margin_pp=float(fields.margin_pp))
     elif rule == "direction":
         params.update(direction=fields.direction, threshold_pct=float(fields.threshold_pct))
-    elif rule in ("level", "stays"):
+    elif rule in ("level", "stays", "touches"):
         params.update(level=float(fields.level), side=fields.side)
         if rule == "stays":
             params["share_pct"] = float(fields.share_pct)
@@ -98,6 +99,7 @@ def describe(fields: ClaimFields) -> str:
     """A plain sentence for a claim the reader did not word: ``"direction up NVDA (3M)"``."""
     how = {"outperform": f"beats {'+'.join(fields.against) or '?'}", "direction": fields.direction,
            "level": f"{fields.side} {fields.level:g}", "stays": f"stays {fields.side} {fields.level:g}",
+           "touches": f"reaches {fields.side} {fields.level:g}",
            "no_move": f"within {fields.threshold_pct:g}%"}.get(fields.rule, fields.rule)
     return f"{'+'.join(fields.series) or '?'} {how} ({', '.join(horizon_ids(fields)) or '?'})"
 

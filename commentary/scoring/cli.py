@@ -3,8 +3,13 @@
 ``python -m commentary score baek-2025-01-26 [--format table|csv] [--market-dir DIR] [--file FILE.md]``
 
 Prices come from the local store (``$DASHBOARD_DATA_DIR``), or from a folder of ``SYMBOL.csv``
-snapshots with ``--market-dir``.  Claims that cannot be scored are reported on stderr (file, claim,
-field); the others are still printed.  Exit status: 0 printed, 1 unknown id / unreadable input.
+snapshots with ``--market-dir``.  Besides the verdict, each row carries its odds against the series'
+own past (:mod:`commentary.scoring.odds`): ``base_rate`` (share of past windows in which the same rule
+held), ``independent_windows`` (how many non-overlapping windows that is), ``percentile`` (where the
+claim's result ranks among them) and ``call`` (easy, toss-up, strong, long shot).
+
+Claims that cannot be scored are reported on stderr (file, claim, field); the others are still printed.
+Exit status: 0 printed, 1 unknown id / unreadable input.
 """
 
 from __future__ import annotations
@@ -22,19 +27,25 @@ from data_sources.atomic import StoreError
 from data_sources.frames import empty_prices, normalise
 
 TABLE_COLUMNS: tuple[str, ...] = ("claim_id", "horizon", "primary", "source", "reference_date", "end_date",
-                                  "measured", "unit", "z", "strength", "verdict")
+                                  "measured", "unit", "z", "margin", "strength", "base_rate", "independent_windows",
+                                  "percentile", "call", "verdict")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register ``score``'s arguments."""
     parser.add_argument("id", help="commentary id (e.g. baek-2025-01-26)")
+    add_source_arguments(parser)
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--format`` and ``--market-dir``, shared with ``record``."""
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format (table)")
     parser.add_argument("--market-dir", type=Path, default=None,
                         help="read prices from this folder of SYMBOL.csv files instead of the store")
     parser.add_argument("--file", type=Path, default=None, help="score this commentary file instead of a bundled one")
 
 
-def _prices(market_dir: Path | None) -> tuple[pd.DataFrame, list[str]]:
+def prices_from(market_dir: Path | None) -> tuple[pd.DataFrame, list[str]]:
     if market_dir is None:
         from data_sources.store import Store
 
@@ -78,8 +89,11 @@ def format_table(card: pd.DataFrame) -> str:
             return "—"
         return f"{float(value):+.{digits}f}" if digits else str(value)
 
-    shown["measured"] = [num(v, 2) for v in shown["measured"]]
-    shown["z"] = [num(v, 2) for v in shown["z"]]
+    for col in ("measured", "z", "margin"):
+        shown[col] = [num(v, 2) for v in shown[col]]
+    shown["base_rate"] = ["—" if not math.isfinite(v) else f"{v * 100:.0f}%" for v in shown["base_rate"]]
+    shown["percentile"] = ["—" if not math.isfinite(v) else f"{v:.0f}" for v in shown["percentile"]]
+    shown["call"] = [c or "—" for c in shown["call"]]
     shown["primary"] = ["*" if p else "" for p in shown["primary"]]
     for col in ("reference_date", "end_date"):
         shown[col] = [str(d) if d is not None and not pd.isna(d) else "—" for d in shown[col]]
@@ -91,19 +105,27 @@ def to_csv(card: pd.DataFrame) -> str:
     return card.to_csv(index=False, float_format="%.6g")
 
 
+def load_prices(market_dir: Path | None) -> pd.DataFrame | None:
+    """The prices to score on, problems reported on stderr; None when they cannot be read at all."""
+    try:
+        prices, problems = prices_from(market_dir)
+    except (StoreError, OSError, ValueError) as exc:  # an unreadable store is reported, not a traceback
+        print(f"cannot read prices: {exc}", file=sys.stderr)
+        return None
+    for problem in problems[:5]:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return prices
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the scorecard; bad claims go to stderr."""
     item = _find(args)
     if isinstance(item, str):
         print(item, file=sys.stderr)
         return 1
-    try:
-        prices, problems = _prices(args.market_dir)
-    except (StoreError, OSError, ValueError) as exc:  # an unreadable store is reported, not a traceback
-        print(f"cannot read prices: {exc}", file=sys.stderr)
+    prices = load_prices(args.market_dir)
+    if prices is None:
         return 1
-    for problem in problems[:5]:
-        print(f"skipped: {problem}", file=sys.stderr)
     for error in item.claim_errors:
         print(f"not scored: {error}", file=sys.stderr)
     card = scorecard(item.claims, prices, item.published)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from commentary.scoring.claims import VERDICT_LABELS
-from commentary.scoring.noise import STRENGTH_LABELS
 from commentary.text.formatting import fmt_number, fmt_pct, fmt_pp
 
 if TYPE_CHECKING:
@@ -45,7 +44,8 @@ def format_measured(value: float | None, unit: str, lang: str) -> str:
 
 
 def verdict_phrase(row: pd.Series | dict, lang: str) -> str:
-    """"failed (−4.2 pp, within noise)"; a source-dependent verdict names each source's."""
+    """"failed (−4.2 pp)"; a source-dependent verdict names each source's (the reader's page adds the odds:
+    :func:`ui.verdicts.verdict_phrase`)."""
     verdict = row["verdict"]
     label = verdict_label(verdict, lang)
     if verdict == "source-dependent":
@@ -56,19 +56,19 @@ def verdict_phrase(row: pd.Series | dict, lang: str) -> str:
         return f"{label} ({', '.join(parts)})"
     if verdict not in ("held", "failed"):
         return label
-    strength = STRENGTH_LABELS.get(row["strength"], {}).get(_key(lang), row["strength"])
-    return f"{label} ({format_measured(row['measured'], row['unit'], lang)}, {strength})"
+    return f"{label} ({format_measured(row['measured'], row['unit'], lang)})"
 
 
-def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> list[tuple[str, str, str]]:
+def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str,
+                phrase: Callable[[pd.Series, str], str] = verdict_phrase) -> list[tuple[str, str, str]]:
     """``(claim text, primary horizon label, verdict phrase)`` per claim, in claim order."""
     out = []
     for claim in claims:
         rows = combined[(combined["claim_id"] == claim.id) & combined["primary"]]
         horizon = claim.horizon(claim.primary)
         label = horizon.label(lang) if horizon is not None else claim.primary
-        phrase = verdict_phrase(rows.iloc[0], lang) if len(rows) else verdict_label("no data", lang)
-        out.append((claim.text(lang), label, phrase))
+        said = phrase(rows.iloc[0], lang) if len(rows) else verdict_label("no data", lang)
+        out.append((claim.text(lang), label, said))
     return out
 
 

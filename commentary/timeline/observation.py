@@ -187,6 +187,22 @@ def non_session_dates(symbol: str, dates: pd.DatetimeIndex) -> pd.Series:
     return out
 
 
+def exchange_sessions(symbol: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex | None:
+    """The sessions of ``symbol``'s exchange calendar dated in ``[start, end]`` that the calendar covers.
+
+    None for series without a calendar (FX, ECB, unknown symbols): their own print dates are their sessions.
+    """
+    code = calendar_code(symbol)
+    if code is None:
+        return None
+    cal = calendar(code)
+    lo, hi = max(pd.Timestamp(start).normalize(), cal.first_session), min(pd.Timestamp(end).normalize(),
+                                                                          cal.last_session)
+    if lo > hi:
+        return pd.DatetimeIndex([])
+    return pd.DatetimeIndex(cal.sessions_in_range(lo, hi), name=None)
+
+
 def sessions_between(symbol: str, after: pd.Timestamp, upto: pd.Timestamp) -> bool:
     """Whether ``symbol`` has (or may have) a print dated in ``(after, upto]``.
 
