@@ -27,7 +27,7 @@ from commentary.text.short_claim import short_claim
 from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
@@ -236,7 +236,7 @@ try:
     loaders.snapshot()
     prices_ok = True
 except StoreError as exc:
-    st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+    st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))
     prices_ok = False
 
 readings: list = []
@@ -285,8 +285,8 @@ with bar.popover(tr("칼럼 요약", "What the column says"), icon=":material/ar
     for warning in item.warnings:
         st.caption(f"⚠️ {md_escape(warning)}")
 _verdict_summary()
-for error in item.claim_errors:
-    st.warning(tr(f"채점하지 못한 주장: {error}", f"A claim could not be scored: {error}"))
+for error in item.claim_errors:  # quotes the file's own claim id and rule values: escaped, never Markdown
+    st.warning(t("safety.claim_not_scored", reason=md_escape(error, 600)))
 
 # --------------------------------------------------------------------------- sections
 
@@ -309,7 +309,7 @@ def _section(section) -> None:
                 evidence = (_bundled_figure(version, item.id, section.id, LANG, asof) if trusted
                             else _evidence(item, section, LANG, asof))
             except ValueError as exc:
-                st.warning(tr(f"근거를 그릴 수 없습니다: {exc}", f"The evidence cannot be drawn: {exc}"))
+                st.warning(t("safety.evidence_not_drawn", reason=md_escape(exc, 400)))
                 evidence = None
             if isinstance(evidence, pd.DataFrame) and asof == "column" and (
                     evidence.empty or evidence["change_pct"].isna().all()):

@@ -83,7 +83,22 @@ def test_md_body_keeps_formatting_but_loads_nothing() -> None:
     body = ("# Heading\n\n**bold** and [a link](https://ok.example/)\n\n![pixel](https://evil.example/p.png)"
             " ![ref][img] <img src=x onerror=alert(1)> :material/warning:\n\n[img]: https://evil.example/q.png")
     out = md_body(body)
-    assert "**bold**" in out and "[a link](https://ok.example/)" in out and out.startswith("# Heading")
-    assert "![" not in out and r"!\[pixel]" in out and r"!\[ref]" in out
+    assert "**bold**" in out and out.startswith("# Heading")  # formatting kept
+    # links and images read as typed: no bracket, "://" or reference definition is left unescaped
+    assert r"\[a link\](https\://ok.example/)" in out and r"!\[pixel\]" in out and r"!\[ref\]\[img\]" in out
+    assert re.search(r"(?<!\\)[\[\]]", out) is None and "\n\\[img\\]: " in out
     assert "<img" not in out and "&lt;img" in out
     assert ":material/" not in out
+
+
+@pytest.mark.parametrize("body", [
+    "[x](data:text/html;base64,PHNjcmlwdD4=)", "\\[x\\](data:text/html,a)", "[x][r]\n\n[r]: data:text/html,a",
+    "<data:text/html,a>", "see https://evil.example/x and www.evil.example and a@evil.example", "$\\href{x}{y}$",
+    ":red[alarm] :material/bug_report: :skull:",
+])
+def test_md_body_leaves_no_link_math_or_directive(body: str) -> None:
+    out = md_body(body)
+    unescaped = re.sub(r"\\.", "", out)  # what is left once every backslash escape is taken out
+    assert not set("[]$@<") & set(unescaped)
+    assert "://" not in unescaped and "www." not in unescaped.lower()
+    assert re.search(r":(material/|skull:)", out) is None

@@ -18,7 +18,10 @@ _WORD_JOINER = "\u2060"
 MAX_URL_CHARS = 2048
 _LINK_UNSAFE = frozenset('()[]<>\\ "`{}|^')
 _BODY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")
-_IMAGE = re.compile(r"!\[")
+#: In an untrusted body: link/image/directive brackets, math, the marks GFM needs to auto-link an address
+#: (``://`` and an e-mail's ``@``), and the backslash itself (else ``\[`` would undo the escape); each gets one.
+_BODY_LIVE = re.compile(r"([\\\[\]$@]|:(?=//))")
+_AUTOLINK_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)
 
 
 def md_escape(text: object, max_len: int | None = None) -> str:
@@ -55,16 +58,19 @@ def md_link(text: object, url: object) -> str:
 
 
 def md_body(text: object) -> str:
-    """An untrusted Markdown narrative made safe for ``st.markdown``: formatting kept, nothing loaded.
+    """An untrusted Markdown narrative made safe for ``st.markdown``: formatting kept, nothing live or loaded.
 
-    HTML is escaped (shown as text); images are shown as text (``![x](u)`` → ``!\\[x](u)``), so no
-    off-site image loads; icon/emoji directives and zero-width, control and bidi characters are
-    neutralised as in :func:`md_escape`.
+    Emphasis, lists, headings, quotes and tables stay. Everything that could load, link or run is shown as
+    text: HTML is escaped; every ``[``, ``]`` and backslash is escaped, so no link, image, reference definition or
+    ``:color[…]`` directive forms (``[x](data:…)``, ``![x](https://…)``, ``[x][1]`` all read as typed); bare
+    addresses cannot be auto-linked (``://``, ``www.`` and ``@`` escaped); ``$`` is escaped (no KaTeX);
+    icon/emoji directives and zero-width, control and bidi characters are neutralised as in :func:`md_escape`.
     """
     plain = unicodedata.normalize("NFC", _BODY_CONTROLS.sub("", "" if text is None else str(text)))
     plain = _DIRECTIVE.sub(":" + _WORD_JOINER, plain)
     plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _IMAGE.sub(r"!\\[", plain)
+    plain = _BODY_LIVE.sub(r"\\\1", plain)
+    return _AUTOLINK_WWW.sub(r"\1\\.", plain)
 
 
 def plain_message(text: object, max_len: int = 400) -> str:
