@@ -9,7 +9,6 @@ import streamlit as st
 
 from data_sources.memory import release_freed_memory, use_lean_allocators
 from ui.i18n import init_lang, tr
-from ui.notebook import restore_notebook
 
 use_lean_allocators()  # once per process, before the pages load any data
 
@@ -61,6 +60,5 @@ page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="ho
 FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
 st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
-restore_notebook()  # this browser's notebook (its key never in the address; an old nb= address moves out once)
 page.run()
 release_freed_memory()  # the run's freed frames go back to the system (at most every few seconds)

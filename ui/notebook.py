@@ -80,8 +80,8 @@ def _cookie_script(notebook: str | None) -> None:
 
 
 def restore_notebook() -> None:
-    """Once at the start of every run (``app.py``): this browser's notebook from its cookie; an old address's
-    ``nb=`` moved out of the address (honoured once); the cookie written while it lags behind the session."""
+    """At the top of every page (``ui.chrome.page_header``): this browser's notebook from its cookie; an old
+    address's ``nb=`` moved out of the address (honoured once); the cookie written while it lags behind."""
     state = st.session_state
     state[_NOTICE_SHOWN] = False
     old = st.query_params.get("nb")

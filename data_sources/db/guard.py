@@ -67,9 +67,9 @@ def forget_failures() -> None:
 
 
 @contextmanager
-def unavailable_as_problem(key: str) -> Iterator[None]:
-    """Run the body against the database at ``key`` (its address); a database failure becomes
-    :class:`DatabaseUnavailable`, and the database is not asked again for :data:`RETRY_SECONDS`."""
+def unavailable_as_problem(key: str, also: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """Run the body against the database at ``key`` (its address); a database failure (or one of ``also``)
+    becomes :class:`DatabaseUnavailable`, and the database is not asked again for :data:`RETRY_SECONDS`."""
     with _DOWN_LOCK:
         until = _DOWN.get(key, 0.0)
     if time.monotonic() < until:
@@ -78,7 +78,7 @@ def unavailable_as_problem(key: str) -> Iterator[None]:
         yield
     except DatabaseUnavailable:
         raise
-    except _ERRORS + _migration_errors() as exc:
+    except _ERRORS + _migration_errors() + also as exc:
         LOG.warning("readers' database unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
         with _DOWN_LOCK:
             _DOWN[key] = time.monotonic() + RETRY_SECONDS

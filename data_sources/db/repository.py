@@ -407,7 +407,7 @@ def open_repository(url: str | None = None) -> Repository:
     """The repository for ``url`` (default ``$DASHBOARD_DB_URL`` or SQLite in the data dir), migrated on first open.
     A database that cannot be opened raises :class:`~data_sources.db.guard.DatabaseUnavailable`."""
     key = url or f"configured:{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}"
-    with unavailable_as_problem(key):
+    with unavailable_as_problem(key, also=(ValueError,)):  # ValueError: an address that cannot be parsed
         return Repository(shared_engine(url))
 
 
