@@ -1,0 +1,57 @@
+"""Reader input quoted back on a page (the Library search box, a claim's error, a column id from the address)
+reads as typed: no image, link, math, icon or tag forms from it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from commentary.document.column import parse_commentary
+from tests.conftest import app_page, shown
+from tests.hostile import commentary_with
+
+PAYLOAD = "![x](https://evil.example/p.png) [y](javascript:alert(1)) <img src=x> $e^x$ :material/bug_report: **b**"
+
+
+def _live_syntax(markdown: str) -> set[str]:
+    """Markdown/HTML marks left once every backslash escape is taken out (what could still form a link, image,
+    math, tag or emphasis); the icon directive is checked separately."""
+    return set(re.sub(r"\\.", "", markdown)) & set("[]()!<>$*")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "No column matches '{}'."), ("ko", "'{}'에 맞는 칼럼이 없습니다.")])
+def test_library_search_text_is_shown_as_typed(seeded_store, lang: str, words: str) -> None:
+    at = app_page("library", lang)
+    at.text_input(key="lib_q").set_value(PAYLOAD).run()
+    assert not at.exception
+    [info] = [i.value for i in at.info]
+    assert shown(info).replace("\u2060", "") == words.format(PAYLOAD)  # the reader sees what they typed ...
+    assert _live_syntax(info) == set()  # ... and none of it is Markdown
+    assert ":material/" not in info and "<img" not in info
+
+
+def test_claim_errors_quote_the_file_inert(seeded_store) -> None:
+    """A claim whose id and rule values carry Markdown: the page's warning quotes them, escaped."""
+    text = commentary_with("  - id: first", f'  - id: "{PAYLOAD[:32]}"')
+    text = commentary_with("series: NVDA", 'series: "![s](https://evil.example/s.png) $x$"', text)
+    item = parse_commentary(text, "hostile.md")
+    assert item.claim_errors  # the parser kept the claim out and said why, quoting the file
+    at = app_page("column", "en")
+    at.session_state["col_upload_open"] = True  # the upload box is built only when opened
+    at.run()
+    at.file_uploader[0].set_value(("hostile.md", text.encode(), "text/markdown")).run()
+    at.selectbox[0].set_value("hostile-upload").run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = [w.value for w in at.warning if w.value.startswith("A claim could not be scored")]
+    assert len(warnings) == 1
+    assert "evil.example/p.png" in shown(warnings[0])  # quoted ...
+    assert _live_syntax(warnings[0]) == set() and ":material/" not in warnings[0]  # ... inert
+
+
+def test_a_column_id_from_the_address_is_quoted_inert(seeded_store) -> None:
+    at = app_page(None, "en", c=PAYLOAD)  # the first page, opened from an address
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "from the URL was not found" in w.value]
+    assert PAYLOAD in shown(warning).replace("\u2060", "")
+    assert _live_syntax(warning) == set()
