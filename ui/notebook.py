@@ -98,7 +98,8 @@ def restore_notebook() -> None:
     if message:
         getattr(st, message[0])(t(message[1]), icon=":material/key:")
     notebook = state.get(STATE_KEY)
-    if notebook != cookie and (notebook or state.get(_FORGOTTEN)):
+    just_forgotten = state.pop(K + "delete_cookie", False)
+    if (notebook != cookie and (notebook or state.get(_FORGOTTEN))) or just_forgotten:
         with st.sidebar:
             _cookie_script(notebook)
 
@@ -169,6 +170,7 @@ def _forget() -> None:
     """Button callback: this browser forgets the notebook (it stays in the database, for its key)."""
     st.session_state.pop(STATE_KEY, None)
     st.session_state[_FORGOTTEN] = True
+    st.session_state[K + "delete_cookie"] = True
     st.session_state[_PANEL_MESSAGE] = ("info", "safety.nb_forgotten")
 
 
