@@ -265,7 +265,7 @@ def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: P
     assert _user_labels(_fig(stranger)) == [] and not any(t.startswith("★") for t in _texts(stranger))
     at.session_state["nbk_open"] = True  # "My notebook on other devices": the read-only link, one click to copy
     at.run()
-    share = next(c.value for c in at.code if "?notes=" in c.value).split("?notes=")[1]
+    share = next(c.value for c in at.code if "?notes=" in c.value).split("?notes=")[1].split("&")[0]
     assert notebook not in share
     viewer = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28", notes=share)  # read-only link
     assert _user_labels(_fig(viewer)) == ["(my note) Below 1,430 after the interview"]

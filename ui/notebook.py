@@ -192,7 +192,8 @@ def notebook_panel(share_path: str | None = None) -> None:
             if share_path:
                 st.markdown(t("safety.nb_share_label"))
                 base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
-                st.code(f"{base}/{share_path}?notes={share_id(notebook)}", language=None, wrap_lines=True)
+                st.code(f"{base}/{share_path}?notes={share_id(notebook)}&lang={lang()}", language=None,
+                        wrap_lines=True)
             if st.toggle(t("safety.nb_show_key"), key=K + "show"):
                 st.code(notebook, language=None)
                 st.caption(t("safety.nb_key_warning"))
