@@ -106,10 +106,11 @@ def opened_page(page: str, panels: tuple[str, ...], lang: str = "en", **params: 
 
 
 def shown(markdown_source: str) -> str:
-    """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone."""
+    """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone, and the
+    invisible word joiners (they stop icons and auto-links) left out."""
     import re
 
-    text = re.sub(r"\\(.)", r"\1", markdown_source)
+    text = re.sub(r"\\(.)", r"\1", markdown_source).replace("\u2060", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
