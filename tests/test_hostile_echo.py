@@ -9,7 +9,7 @@ import pytest
 
 from commentary.document.column import parse_commentary
 from tests.conftest import app_page, shown
-from tests.hostile import commentary_with
+from tests.hostile import COMMENTARY, commentary_with
 
 PAYLOAD = "![x](https://evil.example/p.png) [y](javascript:alert(1)) <img src=x> $e^x$ :material/bug_report: **b**"
 
@@ -55,3 +55,36 @@ def test_a_column_id_from_the_address_is_quoted_inert(seeded_store) -> None:
     [warning] = [w.value for w in at.warning if "from the URL was not found" in w.value]
     assert PAYLOAD in shown(warning)
     assert _live_syntax(warning) == set()
+
+
+@pytest.mark.parametrize("page", ["compare", "column"])
+def test_a_store_error_quoting_a_file_is_shown_inert(seeded_store, monkeypatch, page: str) -> None:
+    from data_sources.atomic import StoreError
+    from ui import loaders
+
+    def broken() -> str:
+        raise StoreError(f"prices.parquet: damaged near {PAYLOAD}")
+
+    monkeypatch.setattr(loaders, "store_version", broken)
+    at = app_page(page, "en")
+    assert not at.exception, [e.value for e in at.exception]
+    [error] = [e.value for e in at.error if "store cannot be read" in e.value]
+    assert PAYLOAD in shown(error) and _live_syntax(error) == set()
+
+
+def test_an_evidence_error_quoting_the_file_is_shown_inert(seeded_store, monkeypatch) -> None:
+    from commentary.charts import sections
+
+    def failing(*_args, **_kwargs):
+        raise ValueError(f"chart.symbols: cannot draw {PAYLOAD}")
+
+    monkeypatch.setattr(sections, "section_figure", failing)
+    at = app_page("column", "en")
+    at.session_state["col_upload_open"] = True
+    at.run()
+    at.file_uploader[0].set_value(("mine.md", COMMENTARY.encode(), "text/markdown"))
+    at.run()
+    at.selectbox[0].set_value("hostile-upload").run()
+    assert not at.exception, [e.value for e in at.exception]
+    [warning] = [w.value for w in at.warning if w.value.startswith("The evidence cannot be drawn")]
+    assert PAYLOAD in shown(warning) and _live_syntax(warning) == set()
