@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,12 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources import import_root as _import_root
 from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
+from data_sources.import_root import IMPORT_ROOT_ENV as IMPORT_ROOT_ENV  # the one import-root rule, re-exported
+from data_sources.import_root import ImportRootError as ImportRootError
+from data_sources.import_root import files_inside
+from data_sources.import_root import folder_inside as folder_inside
+from data_sources.import_root import import_root as import_root
 from data_sources.store import RowChange, Store, now_utc
 from data_sources.validate import RowProblem, check_rows, market_today
 
 HEADER: tuple[str, ...] = ("date", *VALUE_COLUMNS)
-IMPORT_ROOT_ENV = "DASHBOARD_IMPORT_ROOT"
 Progress = Callable[[float, str], None]
 
 
@@ -33,63 +37,14 @@ class ImportReport:
     progress_error: BaseException | None = None  # the progress display failed (e.g. the reader left)
 
 
-class ImportRootError(ValueError):
-    """A folder the browser asked for is outside the configured import root (or there is none)."""
-
-
-def import_root() -> Path | None:
-    """The one folder (and its subfolders) the Data page may import from: ``$DASHBOARD_IMPORT_ROOT``.
-
-    Unset (the default) means the browser cannot import from the server's folders; the CLI still can.
-    """
-    configured = os.environ.get(IMPORT_ROOT_ENV, "").strip()
-    return Path(configured).expanduser().resolve() if configured else None
-
-
-def folder_inside(root: Path | None, requested: str | Path) -> Path:
-    """``requested`` (relative to ``root``, or absolute) resolved with symlinks and ``..``; raises
-    :class:`ImportRootError` unless it is ``root`` or inside it."""
-    if root is None:
-        raise ImportRootError(f"import from the server's folders is off (set {IMPORT_ROOT_ENV})")
-    root = Path(root).resolve()
-    folder = (root / Path(requested).expanduser()).resolve()
-    if not folder.is_relative_to(root):
-        raise ImportRootError(f"{requested} is outside the import folder")
-    return folder
-
-
-def import_folders(root: Path, max_depth: int = 2) -> list[str]:
-    """Folders under ``root`` (itself included, as ".") that hold ``*.csv`` files and resolve inside it."""
-    root = Path(root).resolve()
-    found = []
-    for current, dirs, _files in os.walk(root, followlinks=False):
-        here = Path(current)
-        depth = len(here.relative_to(root).parts)
-        if depth >= max_depth:
-            dirs[:] = []
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        candidates = [here, *(here / d for d in dirs if (here / d).is_symlink())]
-        for folder in candidates:
-            try:
-                inside = folder.resolve().is_relative_to(root)
-            except OSError:
-                continue
-            if inside and folder.resolve().is_dir() and _csv_files(folder, root):
-                found.append(str(folder.relative_to(root)) or ".")
-    return sorted(set(found))
+def import_folders(root: Path) -> list[str]:
+    """Folders under the import ``root`` holding ``*.csv`` files (see :mod:`data_sources.import_root`)."""
+    return _import_root.import_folders(root, (".csv",))
 
 
 def _csv_files(folder: Path, root: Path | None = None) -> list[Path]:
     """The ``*.csv`` files of ``folder``; with ``root``, only those whose real path lies inside it."""
-    files = []
-    for path in sorted(Path(folder).glob("*.csv")):
-        try:
-            if not path.is_file() or (root is not None and not path.resolve().is_relative_to(root)):
-                continue
-        except OSError:
-            continue
-        files.append(path)
-    return files
+    return files_inside(folder, root, (".csv",))
 
 
 def read_snapshot_file(path: Path, today: date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:

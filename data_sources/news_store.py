@@ -34,6 +34,7 @@ import pandas as pd
 
 from data_sources.atomic import read_json, read_table, write_json, write_lock, write_table
 from data_sources.db.repository import Repository, RepositoryError, SavedFeed, open_repository
+from data_sources.import_root import files_inside
 from data_sources.news import (
     FeedConfig,
     FeedFetch,
@@ -201,15 +202,18 @@ def seed_news(root: Path, frame: pd.DataFrame) -> bool:
     return True
 
 
-def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) -> NewsReport:
-    """Import every ``*.xml/*.rss/*.atom/*.json`` file in ``folder``; per-file problems are reported."""
+def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None,
+                    within: Path | None = None) -> NewsReport:
+    """Import every ``*.xml/*.rss/*.atom/*.json`` file in ``folder``; per-file problems are reported. With
+    ``within`` (a page's import root, :mod:`data_sources.import_root`), files whose real path leads outside it
+    are skipped."""
     folder = Path(folder)
     report = NewsReport()
     if not folder.is_dir():
         report.problems.append(FeedProblem(str(folder), "read", f"{folder} is not a folder"))
         report.total = len(load_news(root))
         return report
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FEED_SUFFIXES)
+    files = files_inside(folder, within, FEED_SUFFIXES)
     if not files:
         report.problems.append(FeedProblem(str(folder), "read", f"{folder} holds no .xml/.rss/.atom/.json files"))
     frames = []

@@ -235,7 +235,7 @@ try:
     loaders.snapshot()
     prices_ok = True
 except StoreError as exc:
-    st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+    st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))
     prices_ok = False
 
 readings: list = []
@@ -284,8 +284,8 @@ with bar.popover(tr("칼럼 요약", "What the column says"), icon=":material/ar
     for warning in item.warnings:
         st.caption(f"⚠️ {md_escape(warning)}")
 _verdict_summary()
-for error in item.claim_errors:
-    st.warning(tr(f"채점하지 못한 주장: {error}", f"A claim could not be scored: {error}"))
+for error in item.claim_errors:  # quotes the file's own claim id and rule values: escaped, never Markdown
+    st.warning(t("safety.claim_not_scored", reason=md_escape(error, 600)))
 
 # --------------------------------------------------------------------------- sections
 
@@ -308,7 +308,7 @@ def _section(section) -> None:
                 evidence = (_bundled_figure(version, item.id, section.id, LANG, asof) if trusted
                             else _evidence(item, section, LANG, asof))
             except ValueError as exc:
-                st.warning(tr(f"근거를 그릴 수 없습니다: {exc}", f"The evidence cannot be drawn: {exc}"))
+                st.warning(t("safety.evidence_not_drawn", reason=md_escape(exc, 400)))
                 evidence = None
             if isinstance(evidence, pd.DataFrame) and asof == "column" and (
                     evidence.empty or evidence["change_pct"].isna().all()):

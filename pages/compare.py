@@ -22,7 +22,7 @@ from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError, events_in_window
 from data_sources.atomic import StoreError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
 
@@ -259,7 +259,7 @@ try:
     version = _version()
     setup = _defaults(version)
 except StoreError as exc:
-    st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+    st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))  # the message may quote a file
     st.stop()
 if setup is None:
     st.info(tr("바스켓 종목이나 비교 지수의 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",

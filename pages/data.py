@@ -13,8 +13,9 @@ from data_sources.ecb import provider_difference
 from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from data_sources.store import Store
 from ui import chrome, loaders
+from ui.catalog import describe
 from ui.details import folded_detail
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.reasons import explain, note_texts
 
 _OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
@@ -32,9 +33,8 @@ def run_import(folder_choice: str, replace: bool) -> None:
     root = csv_io.import_root()
     try:
         folder = csv_io.folder_inside(root, folder_choice)
-    except csv_io.ImportRootError as exc:
-        st.error(tr(f"가져올 수 없는 폴더입니다: {md_escape(exc, 300)}",
-                    f"Cannot import that folder: {md_escape(exc, 300)}"))
+    except csv_io.ImportRootError as exc:  # one answer for every refusal: it tells nothing about other folders
+        st.error(describe(exc.problem, lang()))
         return
     try:
         report = csv_io.import_folder(store, folder, progress=show_bar(), replace=replace, root=root)
@@ -146,11 +146,7 @@ with right:
     st.subheader(tr("폴더에서 가져오기", "Import from a folder"))
     root = csv_io.import_root()
     if root is None:
-        st.info(tr("브라우저에서 서버의 폴더를 가져오는 기능은 꺼져 있습니다. 운영자가 `DASHBOARD_IMPORT_ROOT`로 "
-                   "가져올 폴더를 지정하거나, 명령줄에서 `python -m data_sources import 폴더`를 실행하세요.",
-                   "Importing from the server's folders is off in the browser. The operator can set "
-                   "`DASHBOARD_IMPORT_ROOT` to the one folder to import from, or run "
-                   "`python -m data_sources import FOLDER` on the command line."))
+        st.info(t("safety.import_off", command="`python -m data_sources import`"))
     else:
         folders = csv_io.import_folders(root)
         if not folders:

@@ -26,16 +26,15 @@ from data_sources.annotations import (
     migrate_local_notes,
     new_notebook_id,
     notes_mode,
-    share_id,
-    valid_notebook,
     valid_share,
 )
 from data_sources.atomic import StoreError
+from data_sources.db.guard import DatabaseUnavailable
 from data_sources.db.repository import Repository, RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
-from ui.notebook import repository
+from ui.notebook import STATE_KEY, notebook_panel, problem_text, reader_notebook, repository, unavailable_notice
 from ui.pin_key import render_pin_key
 
 NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
@@ -80,19 +79,12 @@ def _annotations(root: str, notebook: str | None, share: str | None) -> pd.DataF
 
 
 def _notebook() -> tuple[str | None, str | None]:
-    """``(notebook, share)``: the reader's own notebook (from the URL's ``nb`` or this session; None until the
+    """``(notebook, share)``: the reader's own notebook (kept in this browser, ``ui.notebook``; None until the
     first note), or the share id of a notebook someone shared (``notes=``, read-only). With
     ``DASHBOARD_NOTES=shared`` every reader writes to and reads the one shared notebook."""
     if notes_mode() == "shared":
         return SHARED_NOTEBOOK, None
-    state = st.session_state
-    from_url = valid_notebook(st.query_params.get("nb"))
-    if from_url:
-        state["fx_notebook"] = from_url
-    notebook = state.get("fx_notebook")
-    if notebook and st.query_params.get("nb") != notebook:
-        st.query_params["nb"] = notebook  # reload and bookmarks keep the reader's notes
-    return notebook, valid_share(st.query_params.get("notes"))
+    return reader_notebook(), valid_share(st.query_params.get("notes"))
 
 
 def _init_view_state(bounds: dict) -> None:
@@ -113,12 +105,15 @@ def _on_add(root: str, lo: str, hi: str) -> None:
     """Form callback: store the reader's note (in their notebook, made on the first note), or keep the form
     filled in and say what is wrong."""
     state = st.session_state
-    notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get("fx_notebook") or new_notebook_id()
+    notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get(STATE_KEY) or new_notebook_id()
     try:
         add_annotation(_notes_repo(root), state.get("fx_note_date"), state.get("fx_note_label", ""),
                        state.get("fx_note_text", ""), data_start=lo, data_end=hi, notebook=notebook)
     except AnnotationError as exc:
         state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
+        return
+    except DatabaseUnavailable as exc:
+        state["fx_note_msg"] = ("error", problem_text(exc))
         return
     except RepositoryError as exc:  # e.g. the notebook's note limit
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
@@ -129,7 +124,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
                                 + md_escape(exc, 300))
         return
     if notebook:
-        state["fx_notebook"] = notebook
+        state[STATE_KEY] = notebook  # kept in this browser from the next run on (ui.notebook.restore_notebook)
     state["fx_note_label"] = ""
     state["fx_note_text"] = ""
     state["fx_note_msg"] = ("success", tr("메모를 저장했습니다. 차트에 ★로 표시됩니다.",
@@ -140,6 +135,9 @@ def _on_delete(root: str, ann_id: str, notebook: str) -> None:
     """Delete-button callback (only a note of the reader's own notebook)."""
     try:
         found = delete_annotation(_notes_repo(root), ann_id, notebook)
+    except DatabaseUnavailable as exc:
+        st.session_state["fx_note_msg"] = ("error", problem_text(exc))
+        return
     except NOTE_ERRORS as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
                                            + md_escape(exc, 300))
@@ -244,6 +242,9 @@ notebook, shared_view = _notebook()
 try:
     notes = _annotations(store_root, notebook, None) if notebook is not None else None
     shared_notes = _annotations(store_root, None, shared_view) if shared_view else None
+except DatabaseUnavailable:
+    unavailable_notice()  # the chart and the rest of the page go on without the notes
+    notes, shared_notes = None, None
 except NOTE_ERRORS as exc:
     st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
     notes, shared_notes = None, None
@@ -317,11 +318,7 @@ if notes_mode() == "shared":
                   f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
                   "This server shares notes between all its visitors (operator setting)."))
 else:
-    st.caption(tr(f"차트에 직접 메모를 남길 수 있습니다(제목 {LABEL_MAX}자, 내용 {NOTE_MAX}자 이내). 메모는 나만 "
-                  "봅니다: 첫 메모를 남기면 주소에 내 메모장 번호(nb)가 붙으니, 그 주소를 북마크하세요.",
-                  f"Pin your own note on the chart (label up to {LABEL_MAX} characters, text up to {NOTE_MAX}). "
-                  "Notes are private: your first note adds your notebook number (nb) to the address; bookmark "
-                  "it to come back to them."))
+    st.caption(t("safety.fx_notes_private", label_max=LABEL_MAX, note_max=NOTE_MAX))
 flash = st.session_state.pop("fx_note_msg", None)
 if flash:
     {"error": st.error, "warning": st.warning}.get(flash[0], st.success)(flash[1])
@@ -337,11 +334,6 @@ if notes is not None and len(notes):
         with right:
             st.button(tr("삭제", "Delete"), key=f"fx_del_{row.id}", icon=":material/delete:",
                       on_click=_on_delete, args=(store_root, str(row.id), notebook or SHARED_NOTEBOOK))
-    if notebook:
-        st.markdown(tr("이 메모 공유하기 (읽기 전용 링크): ", "Share these notes (read-only link): ")
-                    + f"`?notes={share_id(notebook)}`")
-        st.caption(tr("이 페이지 주소 뒤에 붙여 보내면 받는 사람은 메모를 볼 수만 있습니다.",
-                      "Add it to this page's address: whoever opens it sees the notes but cannot change them."))
 else:
     st.caption(tr("아직 남긴 메모가 없습니다.", "No notes yet."))
 if shared_notes is not None:
@@ -352,6 +344,7 @@ if shared_notes is not None:
             st.text(f"☆ {day} · {row.label}" + (f"\n{row.note}" if row.note else ""))
     else:
         st.caption(tr("이 링크에는 메모가 없습니다.", "This link has no notes."))
+notebook_panel(share_path="fx")  # the key to another device (on request), and the read-only share link
 
 # --- what the numbers are -----------------------------------------------------------------------------
 with st.expander(tr("이 환율은 어디서 오나요?", "Where do these rates come from?"), expanded=False):

@@ -15,10 +15,11 @@ from commentary.library.track_record import Call, calls_for, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
+from data_sources.db.guard import DatabaseUnavailable
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, t, tr
-from ui.notebook import published_entries, reader_notebook, repository, saved_entries
+from ui.notebook import notebook_panel, problem_text, published_entries, reader_notebook, repository, saved_entries
 from ui.verdicts import record_lines
 
 K = "lib_"
@@ -66,10 +67,10 @@ def _kind(item: Commentary, mine: set[str], public: set[str]) -> str:
     return tr("기본 칼럼", "bundled")
 
 
-def _link(item: Commentary, notebook: str | None, language: str) -> str:
-    """An internal link to the column page (the id is a parser-checked slug, the notebook a checked id)."""
-    link = f"/column?c={item.id}&lang={language}"
-    return link + (f"&nb={notebook}" if notebook else "")
+def _link(item: Commentary, language: str) -> str:
+    """An internal link to the column page (the id is a parser-checked slug; never the notebook's key: the
+    column page finds the reader's notebook in this browser)."""
+    return f"/column?c={item.id}&lang={language}"
 
 
 chrome.page_header("칼럼 목록", "Library")
@@ -112,13 +113,13 @@ for c in items:
                  "kind": _kind(c, mine_ids, public_ids),
                  "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
                  "tally": scored[c.id][0]["tally_ko" if LANG == "ko" else "tally_en"],
-                 "open": _link(c, notebook, LANG)})
+                 "open": _link(c, LANG)})
 # the key columns first and narrow (title pinned, the verdict tally beside it): a 390 px phone shows both whole
 TABLE_COLUMNS = ["title", "tally", "open", "date", "author", "kind", "claims", "verdicts"]
 table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
 table = table.sort_values("date", ascending=False, kind="stable")
 if table.empty:
-    st.info(tr(f"'{query.strip()}'에 맞는 칼럼이 없습니다.", f"No column matches '{query.strip()}'."))
+    st.info(t("safety.no_match", query=md_escape(query, 200)))  # the reader's text quoted back, inert
 else:
     st.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
         "date": st.column_config.DateColumn(tr("날짜", "Date"), format="YYYY-MM-DD"),
@@ -152,6 +153,8 @@ if entries:
                         repository().publish_commentary(notebook, row.id)
                 except RepositoryError as exc:
                     problem = str(exc)
+                except DatabaseUnavailable as exc:
+                    problem = problem_text(exc)
                 st.session_state[K + "flash"] = (
                     ("error", tr("게시하지 못했습니다 — ", "Not published — ") + problem) if problem else
                     ("success", tr(f"게시했습니다: {item.title_in('ko')}", f"Published: {item.title}")))
@@ -160,14 +163,19 @@ if entries:
             when = f"{row.published_at:%Y-%m-%d %H:%M} UTC"
             p1.caption(tr(f"게시됨 {when}", f"Published {when}"))
             if p2.button(tr("게시 취소", "Take it back"), key=K + "unpublish"):
-                repository().publish_commentary(notebook, row.id, published=False)
-                st.session_state[K + "flash"] = ("success", tr(
-                    f"게시를 취소했습니다: {item.title_in('ko')} (내 노트북에는 남아 있습니다)",
-                    f"Taken back: {item.title} (it stays in your notebook)"))
+                try:
+                    repository().publish_commentary(notebook, row.id, published=False)
+                except DatabaseUnavailable as exc:
+                    st.session_state[K + "flash"] = ("error", problem_text(exc))
+                else:
+                    st.session_state[K + "flash"] = ("success", tr(
+                        f"게시를 취소했습니다: {item.title_in('ko')} (내 노트북에는 남아 있습니다)",
+                        f"Taken back: {item.title} (it stays in your notebook)"))
                 st.rerun()
         p3.download_button(tr(".md 내려받기", "Download .md"), row.body, file_name=f"{item.id}.md",
                            mime="text/markdown", key=K + "export")
 
+notebook_panel()  # this browser's notebook on another device: only with its key
 st.subheader(tr("필자별 적중 기록", "Authors' track records"))
 st.caption(t("odds.record.caption"))
 all_calls = tuple(call for c in items for call in scored[c.id][1])

@@ -44,10 +44,11 @@ from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
 from data_sources import config, custom_symbols
 from data_sources.atomic import StoreError
+from data_sources.db.guard import DatabaseUnavailable
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
-from ui.notebook import ensure_notebook, reader_notebook, repository, saved_commentaries
+from ui.notebook import ensure_notebook, problem_text, reader_notebook, repository, saved_commentaries
 from ui.pin_key import render_pin_key
 
 K = "new_"
@@ -190,6 +191,8 @@ with st.expander(tr(".md 파일 가져오기", "Import a .md file"), expanded=Fa
                                          source_url=imported.item.url or "")
         except (CommentaryError, RepositoryError) as exc:
             state[K + "import_msg"] = ("error", tr("가져오지 못했습니다 — ", "Not imported — ") + str(exc))
+        except DatabaseUnavailable as exc:
+            state[K + "import_msg"] = ("error", problem_text(exc))
         else:
             state[K + "import_msg"] = ("success", tr(f"가져왔습니다: {imported.item.title} (주장 "
                                                      f"{len(imported.item.claims)}개)",
@@ -414,6 +417,8 @@ if s1.button(tr("저장", "Save"), key=K + "save", type="primary"):
                                          published=item.date.isoformat(), source_url=item.url or "")
         except RepositoryError as exc:
             saved = ("error", tr("저장하지 못했습니다: ", "Not saved: ") + str(exc))
+        except DatabaseUnavailable as exc:
+            saved = ("error", problem_text(exc))
         else:
             saved = ("success", tr(f"저장했습니다: {item.title} ('칼럼 목록'에서 열고 서버 목록에 게시할 수 있습니다)",
                                    f"Saved: {item.title} (open it from the Library, and publish it there)"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -12,12 +11,15 @@ import streamlit as st
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
 from data_sources import config, news_store
+from data_sources import import_root as folder_import
 from data_sources.atomic import StoreError
+from data_sources.db.guard import DatabaseUnavailable
 from data_sources.news_store import FeedConfigError, NewsReport
 from data_sources.tagging import TagRulesError, load_rules, tag_labels
 from ui import chrome, loaders
+from ui.catalog import describe
 from ui.details import folded_detail
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.news_strip import (
     COLUMN_END,
     COLUMN_START,
@@ -72,6 +74,9 @@ def _show_error(exc: Exception) -> None:
 def _feed_list() -> None:
     try:
         feeds = news_store.list_feeds(root)
+    except DatabaseUnavailable:
+        st.warning(t("safety.feeds_unavailable"))
+        return
     except (StoreError, ValueError) as exc:
         _show_error(exc)
         return
@@ -105,13 +110,15 @@ def _manage_feeds() -> None:
                                 f"Not added: {md_escape(exc, 300)}"))
                 except StoreError as exc:
                     _show_error(exc)
+                except DatabaseUnavailable:
+                    st.warning(t("safety.feeds_unavailable"))
                 else:
                     st.success(tr(f"추가함: {md_escape(added.name)}", f"Added: {md_escape(added.name)}"))
         with remove_col:
             st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
             try:
                 names = [f.name for f in news_store.list_feeds(root)]
-            except (StoreError, ValueError):
+            except (StoreError, ValueError, DatabaseUnavailable):
                 names = []
             victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
                                   placeholder=tr("피드를 고르세요", "Choose a feed"))
@@ -124,6 +131,8 @@ def _manage_feeds() -> None:
                                 f"Not removed: {md_escape(exc, 300)}"))
                 except StoreError as exc:
                     _show_error(exc)
+                except DatabaseUnavailable:
+                    st.warning(t("safety.feeds_unavailable"))
                 else:
                     st.success(tr(f"삭제함: {md_escape(victim)}", f"Removed: {md_escape(victim)}"))
         with table_box:
@@ -148,24 +157,42 @@ def _manage_feeds() -> None:
                             root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
                     except StoreError as exc:
                         _show_error(exc)
+                    except DatabaseUnavailable:
+                        st.warning(t("safety.feeds_unavailable"))
                     else:
                         _show_report(report)
         with import_col:
-            st.markdown("**" + tr("저장된 피드 파일 가져오기", "Import saved feed files") + "**")
-            folder = st.text_input(tr(".xml/.rss/.atom/.json 파일이 있는 폴더",
-                                      "Folder of .xml/.rss/.atom/.json files"),
-                                   key="news_import_dir")
-            if st.button(tr("폴더에서 가져오기", "Import from folder"), icon=":material/upload:", key="news_import",
-                         disabled=not folder):
-                bar = st.progress(0.0)
-                try:
-                    report = news_store.import_feed_dir(
-                        root, Path(folder).expanduser(),
-                        progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
-                except StoreError as exc:
-                    _show_error(exc)
-                else:
-                    _show_report(report)
+            _import_saved_files()
+
+
+def _import_saved_files() -> None:
+    """Import saved feed files from a folder under the one import root (``DASHBOARD_IMPORT_ROOT``; off when
+    unset). The reader picks from the folders found there, never types a path; a refusal tells nothing."""
+    st.markdown("**" + tr("저장된 피드 파일 가져오기", "Import saved feed files") + "**")
+    import_root = folder_import.import_root()
+    if import_root is None:
+        st.info(t("safety.import_off", command="`python -m data_sources import-feeds`"))
+        return
+    folders = folder_import.import_folders(import_root, news_store.FEED_SUFFIXES)
+    if not folders:
+        st.info(t("safety.import_none"))
+        return
+    choice = st.selectbox(t("safety.import_pick"), folders, key="news_import_dir")
+    if st.button(tr("폴더에서 가져오기", "Import from folder"), icon=":material/upload:", key="news_import"):
+        try:
+            folder = folder_import.folder_inside(import_root, choice)
+        except folder_import.ImportRootError as exc:  # one answer for every refusal
+            st.error(describe(exc.problem, code))
+            return
+        bar = st.progress(0.0)
+        try:
+            report = news_store.import_feed_dir(
+                root, folder, within=import_root,
+                progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+        except StoreError as exc:
+            _show_error(exc)
+        else:
+            _show_report(report)
 
 
 # ---------------------------------------------------------------- news and filters

@@ -76,11 +76,14 @@ def seeded_store(_seeded_template: Path, _offline_isolated: Path, market_dir: Pa
     return _offline_isolated
 
 
-def app_page(page: str | None = None, lang: str = "en", **params: str):
-    """Run app.py in AppTest (offline), switch to ``pages/<page>.py`` and return the AppTest."""
+def app_page(page: str | None = None, lang: str = "en", notebook: str | None = None, **params: str):
+    """Run app.py in AppTest (offline), switch to ``pages/<page>.py`` and return the AppTest. ``notebook``: the
+    reader's notebook this browser keeps (what its cookie gives a real session; AppTest has no cookies)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if notebook:
+        at.session_state["fx_notebook"] = notebook
     at.query_params["lang"] = lang
     for key, value in params.items():
         at.query_params[key] = value
@@ -103,10 +106,11 @@ def opened_page(page: str, panels: tuple[str, ...], lang: str = "en", **params: 
 
 
 def shown(markdown_source: str) -> str:
-    """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone."""
+    """What a reader sees of escaped Markdown: backslash escapes and the three HTML entities undone, and the
+    invisible word joiners (they stop icons and auto-links) left out."""
     import re
 
-    text = re.sub(r"\\(.)", r"\1", markdown_source)
+    text = re.sub(r"\\(.)", r"\1", markdown_source).replace("\u2060", "")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -119,6 +123,6 @@ def fill_new_column(at, text: str, title: str, author: str) -> None:
 
 
 def notebook_of(at) -> str:
-    """The reader's notebook id the page put in the address (``?nb=``)."""
-    value = at.query_params["nb"]
-    return value[0] if isinstance(value, list) else value
+    """The reader's notebook id this browser keeps (never in the address)."""
+    assert "nb" not in at.query_params
+    return at.session_state["fx_notebook"]

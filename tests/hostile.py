@@ -105,3 +105,79 @@ def hostile_news_rss(link: str = BREAKOUT_URL) -> str:
 </item>
 </channel></rss>
 """
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# A published column with a payload in every field (tests/test_e2e_security.py, tests/test_hostile_published.py)
+
+#: Every way a piece of reader text could become live on a page: an image and a link to another origin, KaTeX
+#: (with a link inside), an icon directive, raw HTML, and data:/javascript: links.
+PAYLOADS = ("![pi](http://evil.example/img.png) [pl](http://evil.example/link) $\\href{http://evil.example/k}{k}$ "
+            ":material/bug_report: <img src=http://evil.example/h.png> [pd](data:text/html;base64,PHNjcmlwdD4=) "
+            "[pj](javascript:alert(1))")
+#: Body-only forms: a reference-style image and link, an autolink, a bare address, a www. address, an e-mail.
+BODY_EXTRA = ("![ri][r1] [rl][r2] <http://evil.example/auto> http://evil.example/bare www.evil.example x@evil.example"
+              "\n\n[r1]: http://evil.example/ref.png\n[r2]: data:text/html,ref")
+
+
+def _q(text: str) -> str:
+    """A YAML single-quoted scalar (backslashes literal; quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def published_hostile_column(column_id: str = "hostile-published") -> str:
+    """A valid commentary whose every free-text field carries :data:`PAYLOADS`, with one claim whose id and one
+    whose rule value carry them too (both left out by the parser, their errors quoting the file)."""
+    p = _q(PAYLOADS)
+    bad_series = _q("![rs](http://evil.example/r.png) :material/bug_report:")
+    return f"""---
+id: {column_id}
+title: {_q("Hostile title " + PAYLOADS)}
+title_ko: {_q("악성 제목 " + PAYLOADS)}
+author: {_q("Mallory " + PAYLOADS)}
+author_ko: {_q("말로리 " + PAYLOADS)}
+date: "2025-01-26"
+language: en
+url: null
+summary_ko: {p}
+summary_en: {p}
+symbols: [NVDA, {_q("![sy](http://evil.example/sym.png)")}]
+sections:
+  - id: one
+    heading_ko: {_q("하나 " + PAYLOADS)}
+    heading_en: {_q("One " + PAYLOADS)}
+    chart: {{kind: compare, symbols: [NVDA, BABA], start: "2025-01-02", end: "2025-02-28", base_date: "2025-01-24"}}
+claims:
+  - id: fine
+    text_ko: {p}
+    text_en: {p}
+    rule: {{type: direction, params: {{series: NVDA, direction: down}}}}
+    horizons: [1W]
+  - id: {_q("![ci](http://evil.example/c.png) $k$")}
+    text_ko: x
+    text_en: x
+    rule: {{type: direction, params: {{series: NVDA, direction: down}}}}
+    horizons: [1W]
+  - id: bad-series
+    text_ko: y
+    text_en: y
+    rule: {{type: direction, params: {{series: {bad_series}, direction: down}}}}
+    horizons: [1W]
+facts:
+  - id: fact-one
+    text_ko: {p}
+    text_en: {p}
+    reported_ko: {p}
+    reported_en: {p}
+    check: {{symbols: [NVDA], level: 100, side: above, start: "2025-01-02", end: "2025-01-31"}}
+---
+<!-- section: one lang: ko -->
+한국어 본문 {PAYLOADS}
+
+{BODY_EXTRA}
+
+<!-- section: one lang: en -->
+English body {PAYLOADS}
+
+{BODY_EXTRA}
+"""

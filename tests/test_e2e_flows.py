@@ -160,10 +160,12 @@ def test_fx_annotation_survives_a_restart_and_can_be_deleted(seeded_store: Path)
         page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
         _annotations_with(page, "Won rebounds after Seollal")
         screenshot(page, "fx-annotation-added")
-        page.wait_for_function("() => location.search.includes('nb=')", timeout=45_000)
-        mine = page.evaluate("() => location.pathname + location.search")  # the reader's notebook is in the address
-    with streamlit_server(seeded_store) as url, browser_page() as page:  # a new server process
-        page.goto(url + mine)
+        page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=45_000)
+        assert "nb=" not in page.url  # the reader's notebook is kept in this browser, never in the address
+        cookies = page.context.cookies()
+    with streamlit_server(seeded_store) as url, browser_page() as page:  # a new server process, the same browser
+        page.context.add_cookies(cookies)
+        page.goto(url + view)
         wait_for_app(page, "My notes")
         page.get_by_text("★ 2025-02-28 · Won rebounds after Seollal").wait_for(timeout=45_000)
         _annotations_with(page, "Won rebounds after Seollal")

@@ -49,10 +49,10 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         screenshot(page, f"library-new-column-{width}")
         page.get_by_role("button", name="Save", exact=True).click()
         page.get_by_text("Saved:").wait_for(timeout=60_000)
-        notebook = re.search(r"nb=([0-9a-f]{32})", page.url)
-        assert notebook, page.url
+        page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=60_000)
+        assert "nb=" not in page.url  # the notebook is kept in this browser, not in the address
 
-        page.goto(f"{url}/library?lang=en&nb={notebook.group(1)}")
+        page.goto(f"{url}/library?lang=en")
         wait_for_app(page, "Authors' track records", timeout=120_000)
         page.get_by_text("Browser Writer").first.wait_for(timeout=60_000)
         body = page.inner_text("body")

@@ -166,7 +166,8 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
         page.get_by_label("Label").fill(label)
         page.get_by_role("button", name="Add note").click()
         page.get_by_text(f"★ 2025-02-28 · {label}").wait_for(timeout=120_000)
-        page.wait_for_function("() => location.search.includes('nb=')", timeout=60_000)
+        page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=60_000)  # kept here
+        assert "nb=" not in page.url  # ... and never in the address
         screenshot(page, "reader-note-context-a")
         second, other = _open(browser, server + view, "desktop", "My notes")
         try:

@@ -54,7 +54,7 @@ def test_md_link_gives_plain_text_for_unsafe_or_absurd_addresses(url: object) ->
 def test_md_escape_escapes_backslashes() -> None:
     # without the backslash escape, "\" + "[" would turn our "\[" into "\\[": a literal backslash, then a live link
     out = md_escape(r"\[click](https://evil.example/) \*bold\*")
-    assert out == r"\\\[click\]\(https\://evil\.example/\) \\\*bold\\\*"
+    assert out == r"\\\[click\]\(https""\u2060" r"\://evil\.example/\) \\\*bold\\\*"  # (a word joiner: no auto-link)
 
 
 @pytest.mark.parametrize("text", [
@@ -83,7 +83,33 @@ def test_md_body_keeps_formatting_but_loads_nothing() -> None:
     body = ("# Heading\n\n**bold** and [a link](https://ok.example/)\n\n![pixel](https://evil.example/p.png)"
             " ![ref][img] <img src=x onerror=alert(1)> :material/warning:\n\n[img]: https://evil.example/q.png")
     out = md_body(body)
-    assert "**bold**" in out and "[a link](https://ok.example/)" in out and out.startswith("# Heading")
-    assert "![" not in out and r"!\[pixel]" in out and r"!\[ref]" in out
+    assert "**bold**" in out and out.startswith("# Heading")  # formatting kept
+    # links and images read as typed: no bracket, "://" or reference definition is left unescaped
+    assert "\\[a link\\](https\u2060://ok.example/)" in out and r"!\[pixel\]" in out and r"!\[ref\]\[img\]" in out
+    assert re.search(r"(?<!\\)[\[\]]", out) is None and "\n\\[img\\]: " in out
     assert "<img" not in out and "&lt;img" in out
     assert ":material/" not in out
+
+
+#: Where GFM starts an automatic link in text (it does so after backslash escapes are undone).
+AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|mailto):|\bwww\.|@[-\w]", re.ASCII)
+
+
+@pytest.mark.parametrize("body", [
+    "[x](data:text/html;base64,PHNjcmlwdD4=)", "\\[x\\](data:text/html,a)", "[x][r]\n\n[r]: data:text/html,a",
+    "<data:text/html,a>", "see https://evil.example/x, HTTP://x.y, www.evil.example, a@evil.example", "$\\href{x}{y}$",
+    ":red[alarm] :material/bug_report: :skull:",
+])
+def test_md_body_leaves_no_link_math_or_directive(body: str) -> None:
+    out = md_body(body)
+    unescaped = re.sub(r"\\.", "", out)  # what is left once every backslash escape is taken out
+    assert not set("[]$<") & set(unescaped)
+    assert AUTOLINK_START.search(out) is None  # nothing GFM would turn into a link
+    assert re.search(r":(material/|skull:)", out) is None
+
+
+def test_md_escape_leaves_no_address_to_auto_link() -> None:
+    typed = "see https://evil.example/x, HTTP://x.y, www.evil.example and a@evil.example"
+    out = md_escape(typed)
+    assert AUTOLINK_START.search(re.sub(r"\\(.)", r"\1", out)) is None
+    assert out.replace("\u2060", "").replace("\\", "") == typed  # the reader still reads every character

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from data_sources.store import Store
-from tests.conftest import opened_page, shown
+from tests.conftest import notebook_of, opened_page, shown
 from ui import catalog
 
 SCRIPT = "<script>alert(1)</script>"
@@ -266,17 +266,20 @@ def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: P
     assert at.text_input(key="fx_note_label").value == ""  # the form is cleared after a save
     # the note does not stretch the axis past the window's data (it ended in Jan 2027 before)
     assert _fig(at)["layout"]["xaxis"]["range"][1] <= "2025-02-28T12:00:00"
-    notebook = at.query_params["nb"]  # the reader's notebook, kept in the address
+    notebook = notebook_of(at)  # the reader's notebook, kept in this browser (never in the address)
     assert len(notebook) == 32
 
     stranger = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28")  # another reader: nothing
     assert _user_labels(_fig(stranger)) == [] and not any(t.startswith("★") for t in _texts(stranger))
-    share = next(m.value for m in at.markdown if "Share these notes" in m.value).split("?notes=")[1].strip("`")
+    at.session_state["nbk_open"] = True  # "My notebook on other devices": the read-only link, one click to copy
+    at.run()
+    share = next(c.value for c in at.code if "?notes=" in c.value).split("?notes=")[1].split("&")[0]
+    assert notebook not in share
     viewer = app_page("fx", lang="en", start="2025-01-02", end="2025-02-28", notes=share)  # read-only link
     assert _user_labels(_fig(viewer)) == ["(my note) Below 1,430 after the interview"]
     assert not any(b.key and b.key.startswith("fx_del_") for b in viewer.button)
 
-    restarted = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", nb=notebook)  # new session
+    restarted = app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", notebook=notebook)  # new session
     assert _user_labels(_fig(restarted)) == ["(내 메모) Below 1,430 after the interview"]
     delete = next(b for b in restarted.button if b.key and b.key.startswith("fx_del_"))
     delete.click().run()
@@ -285,7 +288,7 @@ def test_reader_note_is_saved_shown_survives_restart_and_deletes(seeded_store: P
     assert _user_labels(_fig(restarted)) == []
     assert not any(t.startswith("★") for t in _texts(restarted))
     assert not any(b.key and b.key.startswith("fx_del_") for b in restarted.button)
-    again = app_page("fx", lang="en", nb=notebook)
+    again = app_page("fx", lang="en", notebook=notebook)
     assert _user_labels(_fig(again)) == []
 
 
@@ -327,8 +330,9 @@ def test_html_in_a_note_is_only_ever_text(seeded_store: Path) -> None:
     assert _user_labels(_fig(at)) == [f"(my note) {ESCAPED}"]
     assert ESCAPED in spec and "&lt;img src=x onerror=alert(2)&gt;" in spec  # hover text, escaped
     assert f"★ 2025-01-27 · {SCRIPT}\n<b>bold?</b> <img src=x onerror=alert(2)>" in _texts(at)
-    # Across every element the page sent, the raw tag appears only in plain-text elements.
-    carriers = {node.type for node in _nodes(at._tree) if hasattr(node, "proto") and "<script" in str(node.proto)}
+    # Across every element the page sent, the reader's raw tag appears only in plain-text elements (the page's own
+    # notebook-cookie script is an html element, and carries none of it).
+    carriers = {node.type for node in _nodes(at._tree) if hasattr(node, "proto") and SCRIPT in str(node.proto)}
     assert carriers == {"text"}
     for node in _nodes(at._tree):
         if getattr(node, "type", None) == "markdown" and SCRIPT in node.proto.body:

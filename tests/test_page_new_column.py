@@ -95,7 +95,7 @@ def test_sections_each_with_a_previewed_chart_and_the_text_stored_as_written(see
     assert [s.chart["kind"] for s in item.sections] == ["compare", "event_day", "fx"]
     assert [s.body_ko for s in item.sections] == split_text(KO3, [0, 1, 2]) == KO3.split("\n\n")
     assert item.sections[2].heading_ko == "환율 <i>부분</i>"
-    col = app_page("column", "ko", c=item.id, nb=notebook_of(at))
+    col = app_page("column", "ko", c=item.id, notebook=notebook_of(at))
     assert not col.exception
     assert all("<script>" not in m.value and "<i>" not in m.value for m in col.markdown)
 
@@ -125,7 +125,7 @@ def test_import_an_md_file_into_the_notebook_and_back_out_unchanged(seeded_store
     [row] = _saved(notebook)
     assert row.body.encode() == data  # stored as uploaded: exporting it gives the same bytes
 
-    lib = app_page("library", "en", nb=notebook)
+    lib = app_page("library", "en", notebook=notebook)
     table = lib.dataframe[0].value
     assert list(table[table["title"] == "Imported my-import"]["kind"]) == ["yours"]
     assert not lib.exception
@@ -140,7 +140,7 @@ def test_a_column_is_private_until_published_then_every_reader_sees_it(seeded_st
     other = app_page("library", "en")
     assert "Imported shared-one" not in list(other.dataframe[0].value["title"])
 
-    mine = app_page("library", "en", nb=notebook)
+    mine = app_page("library", "en", notebook=notebook)
     mine.button(key="lib_publish").click().run()
     assert any("Published: Imported shared-one" in shown(s.value) for s in mine.success), _errors(mine)
     other = app_page("library", "en")
@@ -152,7 +152,7 @@ def test_a_column_is_private_until_published_then_every_reader_sees_it(seeded_st
     headings = [*col.markdown, *col.title, *col.header, *col.subheader]
     assert any("Imported shared-one" in shown(m.value) for m in headings)
 
-    mine = app_page("library", "en", nb=notebook)
+    mine = app_page("library", "en", notebook=notebook)
     mine.button(key="lib_unpublish").click().run()
     assert any("Taken back" in shown(s.value) for s in mine.success)
     assert "Imported shared-one" not in list(app_page("library", "en").dataframe[0].value["title"])

@@ -39,6 +39,9 @@ def page_header(title_ko: str, title_en: str) -> None:
     """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
     banner. Every page starts with this."""
     st.title(tr(title_ko, title_en))
+    from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
+
+    restore_notebook()  # this browser's notebook: its key never in the address (an old nb= address moves out once)
     try:
         loaders.ensure_ready()
     except StoreError as exc:

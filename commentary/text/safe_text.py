@@ -18,7 +18,11 @@ _WORD_JOINER = "\u2060"
 MAX_URL_CHARS = 2048
 _LINK_UNSAFE = frozenset('()[]<>\\ "`{}|^')
 _BODY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")
-_IMAGE = re.compile(r"!\[")
+#: In an untrusted body: link/image/directive brackets, math, and the backslash itself (else ``\[`` would undo
+#: the escape); each gets a backslash.
+_BODY_LIVE = re.compile(r"([\\\[\]$])")
+#: What GFM's address auto-linking starts from: a scheme before ``:``, ``www`` before ``.``, an e-mail's ``@``.
+_AUTOLINK = re.compile(r"\b(?:https?|ftp|mailto|xmpp)(?=\\?:)|\bwww(?=\\?\.)|@", re.IGNORECASE)
 
 
 def md_escape(text: object, max_len: int | None = None) -> str:
@@ -26,8 +30,8 @@ def md_escape(text: object, max_len: int | None = None) -> str:
 
     ``&``, ``<`` and ``>`` become entities (shown literally, never parsed as tags); every Markdown
     punctuation mark (also ``$`` for LaTeX and ``:`` for Streamlit's ``:color[...]``/emoji syntax) gets a
-    backslash. ``max_len`` cuts the *plain* text first (ending in "…"). Bare web/e-mail addresses in the
-    text may still be auto-linked by GFM, which only ever links http(s)/www/mailto, never other schemes.
+    backslash. ``max_len`` cuts the *plain* text first (ending in "…"). Bare web and e-mail addresses are
+    not auto-linked (:func:`_no_autolink`).
     """
     plain = "" if text is None else str(text)
     plain = unicodedata.normalize("NFC", _CONTROLS.sub("", plain))
@@ -35,7 +39,7 @@ def md_escape(text: object, max_len: int | None = None) -> str:
     if max_len is not None and len(plain) > max_len:
         plain = plain[: max(max_len - 1, 0)].rstrip() + "…"
     out = _MD_SPECIAL.sub(r"\\\1", _DIRECTIVE.sub(":" + _WORD_JOINER, plain))
-    return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _no_autolink(out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def md_link(text: object, url: object) -> str:
@@ -55,16 +59,24 @@ def md_link(text: object, url: object) -> str:
 
 
 def md_body(text: object) -> str:
-    """An untrusted Markdown narrative made safe for ``st.markdown``: formatting kept, nothing loaded.
+    """An untrusted Markdown narrative made safe for ``st.markdown``: formatting kept, nothing live or loaded.
 
-    HTML is escaped (shown as text); images are shown as text (``![x](u)`` → ``!\\[x](u)``), so no
-    off-site image loads; icon/emoji directives and zero-width, control and bidi characters are
-    neutralised as in :func:`md_escape`.
+    Emphasis, lists, headings, quotes and tables stay. Everything that could load, link or run is shown as
+    text: HTML is escaped; every ``[``, ``]`` and backslash is escaped, so no link, image, reference definition
+    or ``:color[…]`` directive forms (``[x](data:…)``, ``![x](https://…)``, ``[x][1]`` all read as typed);
+    bare addresses are not auto-linked (see :func:`_no_autolink`); ``$`` is escaped (no KaTeX); icon/emoji
+    directives and zero-width, control and bidi characters are neutralised as in :func:`md_escape`.
     """
     plain = unicodedata.normalize("NFC", _BODY_CONTROLS.sub("", "" if text is None else str(text)))
     plain = _DIRECTIVE.sub(":" + _WORD_JOINER, plain)
     plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _IMAGE.sub(r"!\\[", plain)
+    return _no_autolink(_BODY_LIVE.sub(r"\\\1", plain))
+
+
+def _no_autolink(markdown: str) -> str:
+    """GFM turns bare ``http(s)://…``, ``www.…`` and e-mail addresses into links *after* escapes are undone (a
+    backslash does not stop it); a word joiner after ``http``/``https``/``www`` and after ``@`` does."""
+    return _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, markdown)
 
 
 def plain_message(text: object, max_len: int = 400) -> str:

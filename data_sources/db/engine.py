@@ -17,6 +17,8 @@ from data_sources import config
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "readers.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
+#: Seconds to wait for a PostgreSQL server to accept a connection (an unreachable one must not hold a page).
+CONNECT_TIMEOUT_S = 5
 _MIGRATION_LOCK_ID = 727_274_015  # pg_advisory_xact_lock key: one migrating replica at a time
 # The newest migration's revision (tests/test_db_repository.py checks that it is Alembic's head): a database
 # already there is opened without importing Alembic (~10 MB resident that every replica would otherwise hold).
@@ -40,7 +42,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or db_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                             connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -128,6 +131,10 @@ def shared_engine(url: str | None = None) -> Engine:
     with _ENGINES_LOCK:
         if url not in _ENGINES:
             engine = make_engine(url)
-            migrate(engine)
+            try:
+                migrate(engine)
+            except BaseException:
+                engine.dispose()  # a database that cannot be opened keeps no pool behind
+                raise
             _ENGINES[url] = engine
         return _ENGINES[url]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ from sqlalchemy.orm import Session
 from data_sources.annotations import COLUMNS as NOTE_COLUMNS
 from data_sources.annotations import clean_text, validate_annotation
 from data_sources.db.engine import shared_engine
+from data_sources.db.guard import guard_methods, unavailable_as_problem
+from data_sources.db.keys import NotebookKeys
 from data_sources.db.models import Commentary, Feed, Note, Notebook
 
 NOTEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -87,7 +90,8 @@ def check_notebook_id(notebook_id: object) -> str:
     return value
 
 
-class Repository:
+@guard_methods  # a database that cannot answer: DatabaseUnavailable (code db.unavailable), never SQLAlchemy's error
+class Repository(NotebookKeys):
     """Reader-written data in one database (see :func:`open_repository`)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -400,8 +404,11 @@ def _check_url(value: object, what: str, *, allow_empty: bool) -> str:
 
 
 def open_repository(url: str | None = None) -> Repository:
-    """The repository for ``url`` (default ``$DASHBOARD_DB_URL`` or SQLite in the data dir), migrated on first open."""
-    return Repository(shared_engine(url))
+    """The repository for ``url`` (default ``$DASHBOARD_DB_URL`` or SQLite in the data dir), migrated on first open.
+    A database that cannot be opened raises :class:`~data_sources.db.guard.DatabaseUnavailable`."""
+    key = url or f"configured:{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}"
+    with unavailable_as_problem(key, also=(ValueError,)):  # ValueError: an address that cannot be parsed
+        return Repository(shared_engine(url))
 
 
 def _first_import(session, marker: str) -> bool:
