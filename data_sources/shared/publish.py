@@ -331,7 +331,7 @@ class Publisher:
         objects, server_now = self.bucket.listing("data/")
         news_objects, _ = self.bucket.listing("news/")
         cutoff = server_now - timedelta(seconds=self.grace)
-        stale = [o.key for o in (*objects, *news_objects) if o.key not in keep and o.modified < cutoff]
+        stale = [o.key for o in (*objects, *news_objects) if o.key not in keep and o.modified <= cutoff]
         self.bucket.delete(stale)
         return len(stale)
 
