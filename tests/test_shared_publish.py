@@ -5,6 +5,7 @@ publisher's fault-injection hook (``on_step``), so every interleaving is determi
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -111,14 +112,46 @@ def test_a_claimed_versions_missing_object_is_written_again_before_the_pointer_m
     prices, series = _prices(seeded_store)
     y = _store(url, endpoint)
     y.publish(prices, series)
+    seen: dict = {}
 
     def lose_it(step: str) -> None:
+        manifest = y.publisher().manifest(2)
         if step == "claimed":
-            manifest = y.publisher().manifest(2)
             y.client().delete_object(Bucket=y.bucket, Key=y.key(manifest["data_key"]))
+        if step == "verified":  # the pointer has not moved yet
+            seen["there"] = y.io.head(manifest["data_key"]) is not None
 
     y.on_step = lose_it
     assert y.publish(_scaled(prices, 1.3), _fetched(prices, "2030-01-01T00:00:00+00:00")).version == 2
+    assert seen["there"], "the pointer would have moved to a version whose object was missing"
+    _named_objects_exist(y)
+
+
+def test_an_object_a_prune_deletes_while_the_pointer_moves_is_written_again(url, endpoint, seeded_store,
+                                                                            monkeypatch):
+    """X's prune lists the objects (Y's staged one among them: no grace, not claimed yet), then waits; Y claims,
+    checks and moves the pointer; X deletes. Y checks its objects again after the pointer moved."""
+    monkeypatch.setenv("DASHBOARD_PRUNE_GRACE", "0")
+    prices, series = _prices(seeded_store)
+    x, y = _store(url, endpoint), _store(url, endpoint)
+    x.publish(prices, series)
+    listed, go_on, pruned = threading.Event(), threading.Event(), threading.Event()
+
+    def x_waits(step: str) -> None:
+        if step == "prune-listed":
+            listed.set()
+            go_on.wait(60)
+
+    def interleave(step: str) -> None:
+        if step == "staged" and not listed.is_set():
+            threading.Thread(target=lambda: (x.prune(), pruned.set()), daemon=True).start()
+            assert listed.wait(60)
+        if step == "pointed":
+            go_on.set()
+            assert pruned.wait(60)
+
+    x.on_step, y.on_step = x_waits, interleave
+    assert y.publish(_scaled(prices, 1.4), _fetched(prices, "2030-01-01T00:00:00+00:00")).version == 2
     _named_objects_exist(y)
 
 

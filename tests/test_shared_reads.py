@@ -206,8 +206,12 @@ def test_a_malformed_endpoint_is_store_unreachable(monkeypatch, endpoint_value):
 
 
 class _NotS3(http.server.BaseHTTPRequestHandler):
+    """404 to everything: an HTML page, or no body at all (botocore then calls the error "404")."""
+
+    body = b"<html><body>404 Not Found</body></html>"
+
     def _404(self) -> None:
-        body = b"<html><body>404 Not Found</body></html>"
+        body = self.body
         self.send_response(404)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
@@ -221,9 +225,10 @@ class _NotS3(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def not_s3() -> str:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotS3)
+@pytest.fixture(params=["html", "empty"])
+def not_s3(request) -> str:
+    handler = type("NotS3", (_NotS3,), {"body": b"" if request.param == "empty" else _NotS3.body})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

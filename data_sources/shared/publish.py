@@ -15,7 +15,7 @@ One publish, in steps (each a fault-injection point: ``on_step(name)`` for in-pr
    publisher has N, start again from 1 (its version is rolled forward, then ours is merged onto it);
 5. ``verified``: HEAD every object the manifest names; one of ours that is missing is written again;
 6. ``pointed``: move the pointer with ``If-Match`` (the ETag read in 1), then check the objects once more;
-7. ``pruned``: delete old objects (below).
+7. ``pruned``: delete old objects (below; ``prune-listed`` is the point between listing and deleting).
 
 **Prune rule** (chosen over a single lease-holding refresher, which would need a lease that expires, a clock
 to trust and a stalled holder to be detected): an object is kept when the pointer's manifest, one of the
@@ -332,6 +332,7 @@ class Publisher:
         news_objects, _ = self.bucket.listing("news/")
         cutoff = server_now - timedelta(seconds=self.grace)
         stale = [o.key for o in (*objects, *news_objects) if o.key not in keep and o.modified <= cutoff]
+        self.step("prune-listed")
         self.bucket.delete(stale)
         return len(stale)
 
