@@ -9,6 +9,8 @@ import hashlib
 import http.server
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -225,9 +227,9 @@ class _NotS3(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(params=["html", "empty"])
-def not_s3(request) -> str:
-    handler = type("NotS3", (_NotS3,), {"body": b"" if request.param == "empty" else _NotS3.body})
+@contextmanager
+def _answering_404(body: bytes) -> Iterator[str]:
+    handler = type("NotS3", (_NotS3,), {"body": body})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -237,20 +239,28 @@ def not_s3(request) -> str:
         server.server_close()
 
 
+@pytest.fixture(params=["html", "empty"])
+def not_s3(request) -> Iterator[str]:
+    """An endpoint answering 404 to everything, with an HTML page or with no body."""
+    with _answering_404(b"" if request.param == "empty" else _NotS3.body) as endpoint:
+        yield endpoint
+
+
 @pytest.mark.parametrize("endpoint_kind", ["malformed", "404 to everything"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_pages_say_the_store_is_unreachable_in_the_readers_words(monkeypatch, tmp_path, not_s3, endpoint_kind, lang):
+def test_pages_say_the_store_is_unreachable_in_the_readers_words(monkeypatch, tmp_path, endpoint_kind, lang):
     for key, value in CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("DASHBOARD_STORE_URL", f"s3://dashboard/{endpoint_kind.replace(' ', '-')}-{lang}")
-    monkeypatch.setenv("DASHBOARD_S3_ENDPOINT", "minio:9000" if endpoint_kind == "malformed" else not_s3)
     monkeypatch.setenv("DASHBOARD_REFRESH", "off")
-    for page in ("compare", "column", "data"):
-        at = app_page(page, lang=lang)
-        assert not at.exception, (page, [e.value for e in at.exception])
-        shown_text = _texts(at)
-        assert text(lang, "problem.store.unreachable") in shown_text, (page, shown_text[:300])
-        assert "No prices yet" not in shown_text and "Traceback" not in shown_text
+    with _answering_404(b"") as not_s3:  # no body: the S3 client calls it "404", once read as "no pointer"
+        monkeypatch.setenv("DASHBOARD_S3_ENDPOINT", "minio:9000" if endpoint_kind == "malformed" else not_s3)
+        for page in ("compare", "column", "data"):
+            at = app_page(page, lang=lang)
+            assert not at.exception, (page, [e.value for e in at.exception])
+            shown_text = _texts(at)
+            assert text(lang, "problem.store.unreachable") in shown_text, (page, shown_text[:300])
+            assert "No prices yet" not in shown_text and "Traceback" not in shown_text
 
 
 def test_an_endpoint_answering_404_to_everything_is_not_an_empty_store(not_s3, monkeypatch):
