@@ -62,38 +62,37 @@ def test_a_database_outage_skips_the_news_and_still_publishes_prices_and_ecb_rat
     assert servers[1].requests, "the ECB was not asked"
 
 
-def _outage_run(url: str, proxy_url: str, store: Store) -> tuple[threading.Thread, dict]:
+def _run_through_outage(url: str, endpoint: str, store: Store, monkeypatch, retries: int, backoff: float,
+                        recovered_when=None) -> int:
+    """One refresher run (no price refresh) publishing while S3 is down; S3 comes back once ``recovered_when(proxy)``
+    holds (never, when None). Returns the run's exit code."""
+    monkeypatch.setenv("DASHBOARD_PUBLISH_RETRIES", str(retries))
+    monkeypatch.setenv("DASHBOARD_PUBLISH_BACKOFF", str(backoff))
     done: dict = {}
-    thread = threading.Thread(target=lambda: done.update(code=run_once(store, lambda: OK, S3Store(url, proxy_url))),
-                              daemon=True)
-    thread.start()
-    return thread, done
+    with s3_proxy(endpoint) as proxy:
+        proxy.set_down(True)
+        thread = threading.Thread(target=lambda: done.update(code=run_once(store, lambda: OK, S3Store(url, proxy.url))),
+                                  daemon=True)
+        thread.start()
+        if recovered_when is not None:
+            _wait(lambda: recovered_when(proxy))
+            proxy.set_down(False)
+        thread.join(300)
+    return done["code"]
 
 
 def test_an_s3_outage_is_retried_with_backoff_and_then_publishes(url, endpoint, seeded_store, monkeypatch, capsys):
-    monkeypatch.setenv("DASHBOARD_PUBLISH_RETRIES", "50")
-    monkeypatch.setenv("DASHBOARD_PUBLISH_BACKOFF", "0.05")
-    with s3_proxy(endpoint) as proxy:
-        proxy.set_down(True)
-        thread, done = _outage_run(url, proxy.url, Store(seeded_store))
-        _wait(lambda: "trying again in 0.1 s (attempt 3 of 50)" in capsys.readouterr().err or proxy.refused >= 12)
-        proxy.set_down(False)
-        thread.join(120)
-    assert done["code"] == WARNINGS  # published; the news was not fetched (offline)
+    code = _run_through_outage(url, endpoint, Store(seeded_store), monkeypatch, 50, 0.05, lambda proxy: (
+        "trying again in 0.1 s (attempt 3 of 50)" in capsys.readouterr().err or proxy.refused >= 12))
+    assert code == WARNINGS  # published; the news was not fetched (offline)
     assert S3Store(url, endpoint, poll_seconds=0).current().provenance["version"] == 1
     state = json.loads((seeded_store / PUBLISH_STATE).read_text(encoding="utf-8"))
     assert state["status"] == "published" and state["version"] == 1
 
 
 def test_an_s3_outage_that_outlasts_the_retries_fails_with_exit_1(url, endpoint, seeded_store, monkeypatch, capsys):
-    monkeypatch.setenv("DASHBOARD_PUBLISH_RETRIES", "3")
-    monkeypatch.setenv("DASHBOARD_PUBLISH_BACKOFF", "0")
-    with s3_proxy(endpoint) as proxy:
-        proxy.set_down(True)
-        thread, done = _outage_run(url, proxy.url, Store(seeded_store))
-        thread.join(300)
+    assert _run_through_outage(url, endpoint, Store(seeded_store), monkeypatch, 3, 0) == FAILED
     _out, err = capsys.readouterr()
-    assert done["code"] == FAILED
     assert err.count("trying again") == 2 and "failed: nothing was published: shared store" in err
     assert not (seeded_store / PUBLISH_STATE).exists()
     assert S3Store(url, endpoint, poll_seconds=0).read_pointer() == ({}, None)
