@@ -33,6 +33,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -125,7 +126,7 @@ class S3Store:
         self._news: OrderedDict[str, pd.DataFrame] = OrderedDict()
 
     # -- plumbing -------------------------------------------------------------------------------------------------
-    def client(self):
+    def client(self) -> Any:
         """The boto3 S3 client."""
         return self.io.client()
 

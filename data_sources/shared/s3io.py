@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlparse
 
 from data_sources.atomic import StoreError
@@ -65,7 +66,7 @@ class Bucket:
         """``s3://bucket/prefix at ENDPOINT``: for operators' messages."""
         return self.url + (f" at {self.endpoint}" if self.endpoint else "")
 
-    def client(self):
+    def client(self) -> Any:
         """The boto3 S3 client; a malformed ``DASHBOARD_S3_ENDPOINT`` is a :class:`SharedStoreError`."""
         with self._client_lock:
             if self._client is None:
