@@ -11,7 +11,6 @@ import streamlit as st
 from commentary.text.safe_text import md_escape
 from data_sources import config, refresh
 from data_sources.atomic import StoreError
-from data_sources.errors import DashboardError
 from data_sources.status import freshness, should_auto_refresh
 from data_sources.universe import group_symbols
 from ui import loaders
@@ -89,9 +88,6 @@ def freshness_banner() -> None:
     store = loaders.store()
     try:
         snap = loaders.snapshot()
-    except DashboardError as exc:  # the shared store: unreachable, or nothing readable yet
-        st.error(md_escape(describe(exc.problem, lang()), 500), icon=":material/cloud_off:")
-        return
     except StoreError as exc:
         st.error(tr(f"저장소를 읽을 수 없습니다: {md_escape(exc, 500)}",
                     f"The local store cannot be read: {md_escape(exc, 500)}"))
@@ -99,7 +95,10 @@ def freshness_banner() -> None:
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
     dates = kind_dates(snap.prices, _news_day())
     line = md_escape(freshness_line(dates, lang()))
-    problem = getattr(snap, "problem", None)  # the shared store serves an older version, and says why
+    problem = getattr(snap, "problem", None)  # the shared store: an older version served, or none, and why
+    if problem is not None and snap.prices.empty:
+        st.error(md_escape(describe(problem, lang()), 500), icon=":material/cloud_off:")
+        return  # not "load the snapshot": a replica reads what the refresher publishes
     if problem is not None:
         st.warning(md_escape(describe(problem, lang()), 500), icon=":material/history:")
     elif snap.warning:

@@ -18,8 +18,9 @@ Publishing (the refresher only) is :mod:`data_sources.shared.publish`. Reading (
   (a missing object: until the next poll); the last good version is served with a warning
   (:class:`SharedSnapshot` ``problem``, worded by ``ui/``);
 - a missing, empty or malformed pointer, or a store that cannot be reached, keeps the last good version with a
-  warning. Before any version was read, an unreachable store or an unreadable version raises
-  :class:`~data_sources.shared.s3io.SharedStoreError`, again only once per poll interval.
+  warning. Before any version was read, an unreachable store or an unreadable version reads as no prices with
+  the problem (``store.unreachable`` / ``store.unreadable``), so every page works as on an empty store and
+  says why; the store is asked again only once per poll interval. Nothing here raises for a page.
 
 :func:`open_store` is the one factory: a local folder (today's :class:`data_sources.store.Store`) or an
 ``s3://`` URL.
@@ -176,8 +177,8 @@ class S3Store:
 
     # -- reading --------------------------------------------------------------------------------------------------
     def current(self) -> SharedPrices:
-        """The current version, or the last good one with a warning (module docstring); raises
-        :class:`SharedStoreError` when nothing good was ever read and the store is unreachable or unreadable."""
+        """The current version, or the last good one with a warning, or no prices with the problem (module
+        docstring); ``snapshot.problem`` says which (None: all is well)."""
         self._check_pointer()
         with self._lock:
             pointer, error = self._pointer, self._pointer_error
@@ -186,9 +187,7 @@ class S3Store:
             if self._good() is not None:
                 code = KEPT_UNREACHABLE if error is not None and error.problem.code == UNREACHABLE else KEPT_NO_POINTER
                 return self._kept(code, error)
-            if error is not None:
-                raise error
-            return SharedPrices(SharedSnapshot(empty_prices(), {}), "empty", self._provenance(pointer))
+            return self._nothing(error, pointer)
         cached = self._cached(ident, pointer)
         if cached is not None:
             return cached if error is None else self._kept(KEPT_UNREACHABLE, error, ident)
@@ -214,15 +213,21 @@ class S3Store:
             self._last_good = ident
         return SharedPrices(SharedSnapshot(snap.prices, snap.series), ident, self._provenance(pointer))
 
+    def _nothing(self, cause: SharedStoreError | None, pointer: dict) -> SharedPrices:
+        """No prices: nothing published yet (no problem), or nothing readable yet (``cause``'s problem)."""
+        if cause is None:
+            return SharedPrices(SharedSnapshot(empty_prices(), {}), "empty", self._provenance(pointer))
+        snap = SharedSnapshot(empty_prices(), {}, str(cause), cause.problem)
+        return SharedPrices(snap, "unavailable", self._provenance({}))
+
     def _kept(self, code: str, cause: SharedStoreError | None, ident: str | None = None) -> SharedPrices:
-        """The last good version (or ``ident``'s) with a warning saying why; ``cause`` raised when there is none."""
+        """The last good version (or ``ident``'s) with a warning saying why; no prices and ``cause``'s problem when
+        there is none."""
         with self._lock:
             ident = ident or self._last_good
             entry = self._versions.get(ident) if ident else None
         if entry is None:
-            if cause is not None:
-                raise cause
-            return SharedPrices(SharedSnapshot(empty_prices(), {}), "empty", self._provenance({}))
+            return self._nothing(cause, {})
         snap, manifest = entry
         why = str(cause) if cause is not None else "the pointer names no version"
         warning = f"{why}; serving version {version_of(manifest)} read before"
@@ -283,8 +288,9 @@ class S3Store:
 
     def news(self) -> pd.DataFrame:
         """The news snapshot of the version served (the frame :func:`data_sources.news_store.load_news` returns),
-        cached by its hash; empty when the version carries none. A news object that fails its checks serves the
-        snapshot read before with ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
+        cached by its hash; empty when the version carries none (or no version could be read: the prices say
+        why). A news object that fails its checks serves the snapshot read before with
+        ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
         from data_sources.news_store import empty_news
 
         shared = self.current()

@@ -79,6 +79,9 @@ def seed_local_from_shared(store: Store, target: S3Store) -> bool:
     copied = False
     if store.read().prices.empty:
         shared = target.current()
+        problem = getattr(shared.snapshot, "problem", None)
+        if problem is not None and shared.prices.empty:
+            raise SharedStoreError(problem.code, shared.snapshot.warning or problem.code)
         if not shared.prices.empty:
             store.upsert(shared.prices, shared.snapshot.series)
             copied = True
