@@ -252,3 +252,19 @@ def test_prune_keeps_the_last_versions_and_deletes_the_rest_once_out_of_grace(ur
     monkeypatch.setenv("DASHBOARD_PRUNE_GRACE", "3600")
     store.client().put_object(Bucket=store.bucket, Key=store.key("data/" + "0" * 64 + ".parquet"), Body=b"x")
     assert store.prune() == 0  # a fresh unreferenced object (a publish in progress) stays within the grace
+
+
+def test_a_damaged_current_version_is_repaired_by_the_next_publish_of_the_same_data(url, endpoint, seeded_store):
+    prices, series = _prices(seeded_store)
+    store = _store(url, endpoint)
+    store.publish(prices, series)
+    key = store.key(store.read_pointer()[0]["data_key"])
+    damaged = bytearray(store.client().get_object(Bucket=store.bucket, Key=key)["Body"].read())
+    damaged[100] ^= 0xFF
+    store.client().put_object(Bucket=store.bucket, Key=key, Body=bytes(damaged))
+    assert _store(url, endpoint).current().snapshot.problem.code == "store.unreadable"
+    result = store.publish(prices, series)
+    assert (result.status, result.version) == ("published", 2), result  # not "unchanged" over a damaged object
+    assert "could not be read" in result.message
+    pointer = _named_objects_exist(store)
+    assert pointer["sha256"] == store.publisher().manifest(1)["sha256"]  # the same data, its object rewritten

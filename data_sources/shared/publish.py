@@ -237,8 +237,8 @@ class Publisher:
         bodies: dict[str, bytes] = {}
         raw = encode_prices(prices, series)
         digest = hashlib.sha256(raw).hexdigest()
-        if digest == pointer.get("sha256") or (base_prices is not None and same_prices(
-                prices, series, base_prices.prices, base_prices.series)):
+        if base_prices is not None and (digest == pointer.get("sha256") or same_prices(
+                prices, series, base_prices.prices, base_prices.series)):  # (a damaged current object is rewritten)
             staged.update({k: pointer[k] for k in ("data_key", "sha256", "rows", "symbols", "as_of", "bytes")
                            if k in pointer})
         else:
@@ -249,8 +249,8 @@ class Publisher:
         if news is not None and len(news):
             news_raw = encode_news(news)
             news_digest = hashlib.sha256(news_raw).hexdigest()
-            if news_digest == pointer.get("news_sha256") or (
-                    base_news is not None and len(base_news) and encode_news(base_news) == news_raw):
+            if base_news is not None and (news_digest == pointer.get("news_sha256")
+                                          or encode_news(base_news) == news_raw):
                 staged.update({k: pointer[k] for k in FIELDS_NEWS if k in pointer})
             else:
                 staged.update(news_key=object_name("news", news_digest), news_sha256=news_digest,
