@@ -1,4 +1,4 @@
-"""``python -m data_sources``: refresh, import, export and inspect the local store."""
+"""``python -m data_sources``: refresh, import, export and inspect the local store; publish to a shared one."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ class ProgressBar:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code (0 ok, 1 partial/problems, 2 failure)."""
+    """Entry point; returns the process exit code (0 ok, 1 partial/problems or nothing published, 2 failure or bad
+    usage, 3 published to the shared store with warnings)."""
     data_dir_help = "store folder (default: $DASHBOARD_DATA_DIR or the user data dir)"
     parser = argparse.ArgumentParser(prog="python -m data_sources", description=__doc__)
     parser.add_argument("--data-dir", type=Path, help=data_dir_help)
@@ -41,11 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     ref = sub.add_parser("refresh", parents=[common], help="download what is missing or stale (prices and ECB rates)")
     ref.add_argument("--every", metavar="INTERVAL", help="repeat every INTERVAL (1h, 30m, …) until stopped; "
                      "each run publishes to $DASHBOARD_STORE_URL when that is s3://")
-    imp = sub.add_parser("import", parents=[common], help="load a folder of SYMBOL.csv snapshots into the store")
-    imp.add_argument("folder", type=Path)
-    imp.add_argument("--replace", action="store_true",
-                     help="let the import change stored values (without it, such an import lists them and stores "
-                          "nothing)")
+    imp = sub.add_parser("import", parents=[common], help="load a folder of SYMBOL.csv snapshots into the store "
+                         "(and publish it when $DASHBOARD_STORE_URL is s3://)")
+    pub = sub.add_parser("publish", parents=[common], help="seed the shared store ($DASHBOARD_STORE_URL=s3://…) from "
+                         "a folder of SYMBOL.csv snapshots, with the bundled ECB rates")
+    for command in (imp, pub):
+        command.add_argument("folder", type=Path)
+        command.add_argument("--replace", action="store_true",
+                             help="let the import change stored values (without it, such an import lists them and "
+                                  "stores nothing)")
+    pub.add_argument("--feeds", type=Path, metavar="FOLDER", help="also publish saved news feed files (RSS/Atom)")
+    health = sub.add_parser("health", parents=[common], help="exit 0 when the refresher published within --max-age")
+    health.add_argument("--max-age", default="2h", help="e.g. 2h, 90m (default 2h)")
     exp = sub.add_parser("export", parents=[common], help="write the store back out as SYMBOL.csv files")
     exp.add_argument("folder", type=Path)
     sub.add_parser("status", parents=[common], help="print what the store holds, per symbol")
@@ -75,9 +83,51 @@ def _refresh(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
+    """Import a CSV folder into the local store; with a shared store configured, publish it too (an import
+    never silently stays in a folder no replica reads)."""
+    from data_sources.shared.object_store import S3Store, open_store
+
+    target = open_store()
+    code, stored = _import_folder(store, args)
+    if not isinstance(target, S3Store) or not stored:
+        return code
+    from data_sources.shared.refresher import publish_and_report
+
+    refresh.ensure_bundled_ecb(store)  # replicas never write: the shared store carries the ECB rates
+    warnings = ["some rows were rejected (listed above)"] if code else []
+    feeds = getattr(args, "feeds", None)
+    if feeds is not None:
+        from data_sources import news_store
+
+        report = news_store.import_feed_dir(store.root, feeds, progress=ProgressBar())
+        print(report)
+        if report.errors:
+            warnings.append(f"{len(report.errors)} feed file(s) could not be imported")
+    print(f"publishing {store.root} to {target.url}", file=sys.stderr)
+    return publish_and_report(store, target, warnings)
+
+
+def _publish(store: Store, args: argparse.Namespace) -> int:
+    from data_sources.shared import settings
+
+    if not settings.is_shared_url(settings.store_url()):
+        print("error: publish needs DASHBOARD_STORE_URL=s3://bucket/prefix (and DASHBOARD_S3_ENDPOINT for MinIO); "
+              "to load a local folder use: python -m data_sources import FOLDER", file=sys.stderr)
+        return 2
+    return _import(store, args)
+
+
+def _health(store: Store, args: argparse.Namespace) -> int:
+    from data_sources.shared.refresher import health
+
+    return health(store, args.max_age)
+
+
+def _import_folder(store: Store, args: argparse.Namespace) -> tuple[int, bool]:
+    """(exit code, whether the local store may be published: the folder was read and nothing held back)."""
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
-        return 2
+        return 2, False
     report = csv_io.import_folder(store, args.folder, progress=ProgressBar(), replace=args.replace)
     for problem in report.problems:
         print(f"rejected: {problem}", file=sys.stderr)
@@ -87,9 +137,9 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     if report.held:
         print(f"nothing stored: the import would change {len(report.changes)} stored value(s) listed above; "
               f"run again with --replace to store it", file=sys.stderr)
-        return 1
+        return 1, False
     print(f"imported {sum(report.imported.values())} rows for {len(report.imported)} symbols from {args.folder}")
-    return 1 if report.problems else 0
+    return (1 if report.problems else 0), True
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
@@ -138,5 +188,6 @@ def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
     return run_refresher(store, args.every, lambda: _refresh(store, args))
 
 
-_COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "export": _export, "status": _status,
-             "refresh-news": _refresh_news, "import-feeds": _import_feeds, "add": custom_symbols.run_add}
+_COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "publish": _publish, "health": _health,
+             "export": _export, "status": _status, "refresh-news": _refresh_news, "import-feeds": _import_feeds,
+             "add": custom_symbols.run_add}

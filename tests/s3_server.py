@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,34 +37,34 @@ def free_port() -> int:
 @contextmanager
 def s3_server(bucket: str = "dashboard") -> Iterator[str]:
     """Start moto's S3 on a free loopback port with ``bucket`` created; yields the endpoint URL."""
-    port = free_port()
-    env = {**os.environ, **CREDENTIALS}
-    proc = subprocess.Popen([sys.executable, "-m", "tests.s3_server", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"moto server exited: {proc.stderr.read()}")
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("moto server did not start within 30 s") from None
-                time.sleep(0.1)
-        import boto3
-
-        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                     aws_secret_access_key="testing").create_bucket(Bucket=bucket)
-        yield endpoint
-    finally:
-        proc.terminate()
+    # The server's log goes to a file: a pipe nobody reads fills up after a few hundred requests, and the server
+    # (one request at a time) then blocks writing its next log line, so every later request times out.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "tests.s3_server", str(port)], cwd=ROOT,
+                                env={**os.environ, **CREDENTIALS}, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        endpoint = f"http://127.0.0.1:{port}"
         try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"moto server exited: {log.read()[-4000:]}")
+                try:
+                    urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("moto server did not start within 30 s") from None
+                    time.sleep(0.1)
+            import boto3
+
+            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing").create_bucket(Bucket=bucket)
+            yield endpoint
+        finally:
+            proc.kill()  # nothing to save: the store lives in the server's memory
             proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module", name="endpoint")

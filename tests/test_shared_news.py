@@ -14,8 +14,8 @@ import pytest
 
 from data_sources import news_store
 from data_sources.atomic import StoreError
-from data_sources.shared.object_store import S3Store, publish_from_local
-from data_sources.shared.refresher import run_once
+from data_sources.shared.object_store import S3Store
+from data_sources.shared.refresher import publish_from_local, run_once
 from data_sources.store import Store
 from tests import fake_feeds
 from tests.conftest import app_page, shown
@@ -90,7 +90,10 @@ def test_a_damaged_news_object_is_refused_and_the_news_read_before_is_served(url
     news_store.merge_news(seeded_store, _item("Qwen QwQ preview"))
     assert publish_from_local(local, writer).status == "published"
     pointer, _ = writer.read_pointer()
-    writer.client().put_object(Bucket=writer.bucket, Key=writer.key(pointer["news_key"]), Body=b"not parquet")
+    key = writer.key(pointer["news_key"])
+    damaged = bytearray(writer.client().get_object(Bucket=writer.bucket, Key=key)["Body"].read())
+    damaged[len(damaged) // 2] ^= 0xFF  # one flipped byte: same size, another hash
+    writer.client().put_object(Bucket=writer.bucket, Key=key, Body=bytes(damaged))
     served = reader.news()
     assert len(served) == len(first) and "does not match its sha256" in served.attrs["warning"]
     with pytest.raises(StoreError, match=r"news/.*does not match its sha256"):

@@ -14,6 +14,7 @@ from data_sources.atomic import StoreError
 from data_sources.status import freshness, should_auto_refresh
 from data_sources.universe import group_symbols
 from ui import loaders
+from ui.catalog import describe
 from ui.i18n import lang, tr
 from ui.reasons import explain
 
@@ -97,7 +98,13 @@ def freshness_banner() -> None:
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
     dates = kind_dates(snap.prices, _news_day())
     line = md_escape(freshness_line(dates, lang()))
-    if snap.warning:
+    problem = getattr(snap, "problem", None)  # the shared store: an older version served, or none, and why
+    if problem is not None and snap.prices.empty:
+        st.error(md_escape(describe(problem, lang()), 500), icon=":material/cloud_off:")
+        return  # not "load the snapshot": a replica reads what the refresher publishes
+    if problem is not None:
+        st.warning(md_escape(describe(problem, lang()), 500), icon=":material/history:")
+    elif snap.warning:
         st.warning(md_escape(snap.warning, 500))
     if dates["prices"] is None:
         with st.container(border=True):

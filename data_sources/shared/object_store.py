@@ -2,56 +2,67 @@
 
 Layout under ``s3://bucket/prefix/``::
 
-    data/<sha256>.parquet        one published price table (content-addressed, never rewritten)
+    data/<sha256>.parquet        one published price table (content-addressed)
     news/<sha256>.parquet        the news snapshot published with it (same scheme; optional)
-    versions/<0000000042>.json   the manifest of version 42: data key, hash, rows, as-of, publisher
+    versions/<0000000042>.json   the manifest of version 42: object keys, hashes, sizes, rows, as-of, publisher
     current.json                 the pointer: the current manifest plus the last refresh attempt
 
-A publish writes the data object, then claims the next version number by creating its manifest with
-``If-None-Match: *`` (S3 conditional write: exactly one writer can create a given key), then moves the
-pointer with ``If-Match: <the ETag it read>``. The pointer is written last, so a reader always sees a
-whole version; a publisher killed between two objects leaves the previous version current. A claimed
-manifest whose pointer move never happened (its publisher died) is complete, and the next publisher
-rolls the pointer forward to it.
+Publishing (the refresher only) is :mod:`data_sources.shared.publish`. Reading (:meth:`S3Store.current`):
 
-Readers (:meth:`S3Store.current`) ask for the pointer at most every ``poll`` seconds with
-``If-None-Match: <ETag>`` (a 304 costs one tiny request), and cache the decoded table by version.
-The pointer and the conditional writes go through boto3; the Parquet objects are read with
-``pyarrow.fs.S3FileSystem``.
+- the pointer is asked for at most every ``poll`` seconds (``If-None-Match``: a 304 costs one tiny request),
+  by one view at a time; other views meanwhile use what was read before (only a process's very first view waits);
+- what the pointer names is checked before it is read (:mod:`data_sources.shared.versions`: the key, the size
+  from the manifest and a HEAD, the hash, the decoding). A version is read by one view at a time, outside the
+  lock that guards the caches; other views get the last good version meanwhile;
+- a version that fails its checks is remembered and not read again for ``DASHBOARD_STORE_BAD_RETRY`` seconds
+  (a missing object: until the next poll); the last good version is served with a warning
+  (:class:`SharedSnapshot` ``problem``, worded by ``ui/``);
+- a missing, empty or malformed pointer, or a store that cannot be reached, keeps the last good version with a
+  warning. Before any version was read, an unreachable store or an unreadable version reads as no prices with
+  the problem (``store.unreachable`` / ``store.unreadable``), so every page works as on an empty store and
+  says why; the store is asked again only once per poll interval. Nothing here raises for a page.
 
-:func:`open_store` is the one factory: a local folder (today's :class:`data_sources.store.Store`) or
-an ``s3://`` URL.
+:func:`open_store` is the one factory: a local folder (today's :class:`data_sources.store.Store`) or an
+``s3://`` URL.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
-import socket
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from data_sources import config
-from data_sources.atomic import META_KEY, StoreError
+from data_sources.atomic import StoreError
+from data_sources.errors import Problem
 from data_sources.frames import empty_prices
 from data_sources.shared import settings
-from data_sources.store import PriceSnapshot, Store, now_utc
+from data_sources.shared.publish import POINTER_KEY, Publisher, PublishResult, version_name, version_of
+from data_sources.shared.s3io import UNREACHABLE, UNREADABLE, Bucket, SharedStoreError
+from data_sources.shared.versions import decode_news, decode_prices, encode_prices, names, read_object
+from data_sources.store import PriceSnapshot, Store
 
-POINTER_KEY = "current.json"
-KEEP_VERSIONS = 5  # data objects of older versions are deleted by the publisher
-MAX_POINTER_BYTES = 1 << 20  # a pointer or manifest larger than this is refused before parsing
+__all__ = ["POINTER_KEY", "LocalStore", "PublishResult", "S3Store", "SharedPrices", "SharedSnapshot",
+           "current_prices", "encode_prices", "open_store"]
+
 CACHED_VERSIONS = 2
+REMEMBERED_BAD = 16
+KEPT_UNREACHABLE = "store.kept_unreachable"  # the store cannot be reached: the version read before is served
+KEPT_UNREADABLE = "store.kept_unreadable"  # the current version failed its checks: the last good one is served
+KEPT_NO_POINTER = "store.kept_no_pointer"  # the pointer is gone, empty or malformed: the last good one is served
+
+
+@dataclass
+class SharedSnapshot(PriceSnapshot):
+    """A :class:`PriceSnapshot` from the shared store; ``problem`` says why an older version is served."""
+
+    problem: Problem | None = None
 
 
 @dataclass
@@ -65,16 +76,6 @@ class SharedPrices:
     @property
     def prices(self) -> pd.DataFrame:
         return self.snapshot.prices
-
-
-@dataclass
-class PublishResult:
-    """The outcome of one publish: ``published``, ``unchanged`` (same data; refresh info updated),
-    ``conflict`` (another refresher claimed that version) or ``local`` (nothing to publish to)."""
-
-    status: str
-    version: int | None = None
-    message: str = ""
 
 
 class LocalStore(Store):
@@ -97,213 +98,243 @@ class LocalStore(Store):
 
 
 class S3Store:
-    """One ``s3://bucket/prefix`` store: publish (refresher) and read (replicas) versions."""
+    """One ``s3://bucket/prefix`` store: read by replicas (this class), published by the refresher (:meth:`publish`)."""
 
     url_kind = "s3"
 
     def __init__(self, url: str, endpoint: str | None = None, region: str | None = None,
-                 poll_seconds: float | None = None) -> None:
-        parsed = urlparse(url)
-        if parsed.scheme.lower() != "s3" or not parsed.netloc:
-            raise StoreError(f"DASHBOARD_STORE_URL {url!r} is not of the form s3://bucket/prefix")
-        self.url = url.rstrip("/")
-        self.bucket = parsed.netloc
-        self.prefix = parsed.path.strip("/")
+                 poll_seconds: float | None = None, *, max_bytes: int | None = None,
+                 bad_retry_seconds: float | None = None) -> None:
         self.endpoint = endpoint if endpoint is not None else settings.s3_endpoint()
-        self.region = region or settings.s3_region()
-        self.poll_seconds = poll_seconds if poll_seconds is not None else settings.poll_seconds()
+        self.io = Bucket(url, self.endpoint, region)
+        self.url, self.bucket, self.prefix, self.region = self.io.url, self.io.name, self.io.prefix, self.io.region
         self.root = self.url  # what pages print as "store:"
-        self._lock = threading.Lock()
+        self.poll_seconds = poll_seconds if poll_seconds is not None else settings.poll_seconds()
+        self.max_bytes = max_bytes if max_bytes is not None else settings.max_object_bytes()
+        self.bad_retry = bad_retry_seconds if bad_retry_seconds is not None else settings.bad_retry_seconds()
+        self.on_step = None  # a publish's fault-injection hook (tests)
+        self._lock = threading.Lock()  # guards the fields below; never held during a request
+        self._pointer_lock = threading.Lock()  # one pointer check at a time
+        self._load_lock = threading.Lock()  # one price object read at a time
+        self._news_lock = threading.Lock()  # one news object read at a time
         self._checked_at = float("-inf")
         self._etag: str | None = None
         self._pointer: dict = {}
-        self._versions: OrderedDict[str, PriceSnapshot] = OrderedDict()
+        self._pointer_error: SharedStoreError | None = None
+        self._versions: OrderedDict[str, tuple[PriceSnapshot, dict]] = OrderedDict()  # sha256 -> (snapshot, manifest)
+        self._last_good: str | None = None
+        self._bad: OrderedDict[str, tuple[SharedStoreError, float]] = OrderedDict()  # sha256 -> (error, retry at)
         self._news: OrderedDict[str, pd.DataFrame] = OrderedDict()
-        self._client = None
-        self._fs = None
 
-    # -- clients -----------------------------------------------------------------------------------------------
-    def _where(self) -> str:
-        return f"{self.url}" + (f" at {self.endpoint}" if self.endpoint else "")
-
-    def client(self):
-        """The boto3 S3 client (created once; boto3 clients are thread-safe)."""
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
-
-            self._client = boto3.client(
-                "s3", endpoint_url=self.endpoint, region_name=self.region,
-                config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30,
-                              s3={"addressing_style": "path"}))
-        return self._client
-
-    def filesystem(self):
-        """The ``pyarrow.fs.S3FileSystem`` that reads the Parquet objects."""
-        if self._fs is None:
-            from pyarrow import fs
-
-            kwargs: dict = {"region": self.region}
-            if self.endpoint:
-                endpoint = urlparse(self.endpoint)
-                kwargs.update(endpoint_override=endpoint.netloc, scheme=endpoint.scheme or "https")
-            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
-            if key and secret:
-                kwargs.update(access_key=key, secret_key=secret, session_token=os.environ.get("AWS_SESSION_TOKEN"))
-            self._fs = fs.S3FileSystem(**kwargs)
-        return self._fs
+    # -- plumbing -------------------------------------------------------------------------------------------------
+    def client(self) -> Any:
+        """The boto3 S3 client."""
+        return self.io.client()
 
     def key(self, name: str) -> str:
         """The object key of ``name`` under the prefix."""
-        return f"{self.prefix}/{name}" if self.prefix else name
+        return self.io.key(name)
 
     @staticmethod
     def version_name(number: int) -> str:
-        return f"versions/{number:010d}.json"
+        return version_name(number)
 
-    # -- reading -----------------------------------------------------------------------------------------------
-    def _get_json(self, name: str, if_none_match: str | None = None) -> tuple[dict | None, str | None]:
-        """(payload, ETag) of a small JSON object; (None, None) when missing; (None, etag) when unchanged."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        kwargs = {"Bucket": self.bucket, "Key": self.key(name)}
-        if if_none_match:
-            kwargs["IfNoneMatch"] = if_none_match
+    # -- the pointer ----------------------------------------------------------------------------------------------
+    def _check_pointer(self) -> None:
+        """Ask for the pointer when the poll interval has passed; one view at a time, the others go on with what was
+        read before. A failure is remembered until the next interval (no request per view)."""
+        with self._lock:
+            if time.monotonic() - self._checked_at < self.poll_seconds:
+                return
+            checked_before = self._checked_at != float("-inf")
+        if not self._pointer_lock.acquire(blocking=not checked_before):
+            return
         try:
-            response = self.client().get_object(**kwargs)
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if code in {"304", "NotModified"} or status == 304:
-                return None, if_none_match
-            if code in {"NoSuchKey", "404"}:
-                return None, None
-            raise StoreError(f"shared store {self._where()}: cannot read {name} ({code or status}: {exc})") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {name} ({exc})") from exc
-        size = int(response.get("ContentLength") or 0)
-        if size > MAX_POINTER_BYTES:
-            raise StoreError(f"shared store {self._where()}: {name} is {size} bytes; at most {MAX_POINTER_BYTES}")
-        body = response["Body"].read(MAX_POINTER_BYTES + 1)
-        try:
-            payload = json.loads(body)
-        except ValueError as exc:
-            raise StoreError(f"shared store {self._where()}: {name} is not JSON ({exc})") from exc
-        if not isinstance(payload, dict):
-            raise StoreError(f"shared store {self._where()}: {name} is not a JSON object")
-        return payload, response.get("ETag")
+            with self._lock:
+                if time.monotonic() - self._checked_at < self.poll_seconds:
+                    return
+                etag = self._etag
+            try:
+                payload, new_etag = self.io.get_json(POINTER_KEY, if_none_match=etag)
+            except SharedStoreError as exc:
+                with self._lock:
+                    self._pointer_error, self._checked_at = exc, time.monotonic()
+                    if exc.problem.code == UNREADABLE:  # the pointer itself is damaged: it names nothing
+                        self._pointer, self._etag = {}, None
+                return
+            with self._lock:
+                self._pointer_error, self._checked_at = None, time.monotonic()
+                if payload is not None:
+                    self._pointer, self._etag = payload, new_etag
+                elif new_etag is None:  # no pointer
+                    self._pointer, self._etag = {}, None
+        finally:
+            self._pointer_lock.release()
 
     def read_pointer(self) -> tuple[dict, str | None]:
-        """The current pointer and its ETag (``({}, None)`` before the first publish)."""
-        payload, etag = self._get_json(POINTER_KEY)
-        return (payload or {}), etag
+        """The current pointer and its ETag, asked now (``({}, None)`` before the first publish)."""
+        return self.publisher().read_pointer()
 
-    def _load_version(self, pointer: dict) -> PriceSnapshot:
-        """Read and check the data object a pointer names (hash and row count must match)."""
-        data_key, digest = str(pointer.get("data_key", "")), str(pointer.get("sha256", ""))
-        if not data_key or not digest:
-            raise StoreError(f"shared store {self._where()}: {POINTER_KEY} names no data object")
-        path = f"{self.bucket}/{self.key(data_key)}"
-        try:
-            with self.filesystem().open_input_stream(path) as stream:
-                raw = stream.read()
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {data_key} ({exc})") from exc
-        if hashlib.sha256(raw).hexdigest() != digest:
-            raise StoreError(f"shared store {self._where()}: {data_key} does not match its sha256 in the manifest")
-        table = pq.read_table(pa.BufferReader(raw))
-        meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
-        frame = table.to_pandas()
-        return PriceSnapshot(frame if len(frame) else empty_prices(), meta.get("series", {}))
-
+    # -- reading --------------------------------------------------------------------------------------------------
     def current(self) -> SharedPrices:
-        """The current version (pointer checked at most every ``poll_seconds``; data cached by version).
-
-        When the store cannot be reached but a version was read before, that version is served with a
-        warning; before any successful read, raises :class:`StoreError` naming the bucket and endpoint.
-        """
+        """The current version, or the last good one with a warning, or no prices with the problem (module
+        docstring); ``snapshot.problem`` says which (None: all is well)."""
+        self._check_pointer()
         with self._lock:
-            now = time.monotonic()
-            warning = None
-            if now - self._checked_at >= self.poll_seconds:
-                try:
-                    payload, etag = self._get_json(POINTER_KEY, if_none_match=self._etag)
-                    if payload is not None:
-                        self._pointer, self._etag = payload, etag
-                    elif etag is None:  # no pointer at all: nothing published yet
-                        self._pointer, self._etag = {}, None
-                    self._checked_at = now
-                except StoreError as exc:
-                    if not self._versions:
-                        raise
-                    warning = f"{exc}; serving the version read before"
-            pointer = self._pointer
-            version = str(pointer.get("sha256", "")) or "empty"
-            if version == "empty":
-                snap = PriceSnapshot(empty_prices(), {})
-            elif version in self._versions:
-                self._versions.move_to_end(version)
-                snap = self._versions[version]
-            else:
-                try:
-                    snap = self._load_version(pointer)
-                except StoreError as exc:
-                    if not self._versions:
-                        raise
-                    version, snap = next(reversed(self._versions.items()))
-                    warning = f"{exc}; serving the version read before"
-                else:
-                    self._versions[version] = snap
-                    while len(self._versions) > CACHED_VERSIONS:
-                        self._versions.popitem(last=False)
-            provenance = {"store": self.url, **{k: v for k, v in pointer.items() if k != "series"}}
-        if warning:
-            snap = PriceSnapshot(snap.prices, snap.series, warning)
-        return SharedPrices(snap, version, provenance)
+            pointer, error = self._pointer, self._pointer_error
+        ident = str(pointer.get("sha256")) if names(pointer, "data") else ""
+        if not ident:
+            if self._good() is not None:
+                code = KEPT_UNREACHABLE if error is not None and error.problem.code == UNREACHABLE else KEPT_NO_POINTER
+                return self._kept(code, error)
+            return self._nothing(error, pointer)
+        cached = self._cached(ident, pointer)
+        if cached is not None:
+            return cached if error is None else self._kept(KEPT_UNREACHABLE, error, ident)
+        bad = self._bad_error(ident)
+        if bad is not None:
+            return self._kept(KEPT_UNREADABLE, bad)
+        return self._load(ident, pointer)
+
+    def _good(self) -> str | None:
+        with self._lock:
+            return self._last_good if self._last_good in self._versions else None
+
+    def _provenance(self, manifest: dict) -> dict:
+        return {"store": self.url, **{k: v for k, v in manifest.items() if k != "series"}}
+
+    def _cached(self, ident: str, pointer: dict) -> SharedPrices | None:
+        with self._lock:
+            if ident not in self._versions:
+                return None
+            snap, _manifest = self._versions[ident]
+            self._versions[ident] = (snap, pointer)  # same prices, maybe newer news or refresh info
+            self._versions.move_to_end(ident)
+            self._last_good = ident
+        return SharedPrices(SharedSnapshot(snap.prices, snap.series), ident, self._provenance(pointer))
+
+    def _nothing(self, cause: SharedStoreError | None, pointer: dict) -> SharedPrices:
+        """No prices: nothing published yet (no problem), or nothing readable yet (``cause``'s problem)."""
+        if cause is None:
+            return SharedPrices(SharedSnapshot(empty_prices(), {}), "empty", self._provenance(pointer))
+        snap = SharedSnapshot(empty_prices(), {}, str(cause), cause.problem)
+        return SharedPrices(snap, "unavailable", self._provenance({}))
+
+    def _kept(self, code: str, cause: SharedStoreError | None, ident: str | None = None) -> SharedPrices:
+        """The last good version (or ``ident``'s) with a warning saying why; no prices and ``cause``'s problem when
+        there is none."""
+        with self._lock:
+            ident = ident or self._last_good
+            entry = self._versions.get(ident) if ident else None
+        if entry is None:
+            return self._nothing(cause, {})
+        snap, manifest = entry
+        why = str(cause) if cause is not None else "the pointer names no version"
+        warning = f"{why}; serving version {version_of(manifest)} read before"
+        problem = Problem(code, {"as_of": str(manifest.get("as_of") or "—")})
+        return SharedPrices(SharedSnapshot(snap.prices, snap.series, warning, problem), ident,
+                            self._provenance(manifest))
+
+    def _bad_error(self, ident: str) -> SharedStoreError | None:
+        with self._lock:
+            entry = self._bad.get(ident)
+            if entry is None:
+                return None
+            if time.monotonic() >= entry[1]:
+                del self._bad[ident]
+                return None
+            return entry[0]
+
+    def _remember_bad(self, ident: str, exc: SharedStoreError) -> None:
+        wait = self.poll_seconds if exc.transient or exc.problem.code == UNREACHABLE else self.bad_retry
+        with self._lock:
+            self._bad[ident] = (exc, time.monotonic() + wait)
+            self._bad.move_to_end(ident)
+            while len(self._bad) > REMEMBERED_BAD:
+                self._bad.popitem(last=False)
+
+    def _load(self, ident: str, pointer: dict) -> SharedPrices:
+        """Read version ``ident`` (one view at a time; the others get the last good version meanwhile)."""
+        if not self._load_lock.acquire(blocking=self._good() is None):
+            return self._kept_quietly()
+        try:
+            cached = self._cached(ident, pointer)
+            if cached is not None:
+                return cached
+            bad = self._bad_error(ident)
+            if bad is not None:
+                return self._kept(KEPT_UNREADABLE, bad)
+            try:
+                raw = read_object(self.io, pointer, "data", self.max_bytes)
+                snap = decode_prices(raw, self.io, pointer)
+            except SharedStoreError as exc:
+                self._remember_bad(ident, exc)
+                return self._kept(KEPT_UNREACHABLE if exc.problem.code == UNREACHABLE else KEPT_UNREADABLE, exc)
+            with self._lock:
+                self._versions[ident] = (snap, pointer)
+                self._last_good = ident
+                while len(self._versions) > CACHED_VERSIONS:
+                    self._versions.popitem(last=False)
+            return SharedPrices(SharedSnapshot(snap.prices, snap.series), ident, self._provenance(pointer))
+        finally:
+            self._load_lock.release()
+
+    def _kept_quietly(self) -> SharedPrices:
+        """The last good version without a warning (a newer one is being read by another view right now)."""
+        with self._lock:
+            ident = self._last_good
+            snap, manifest = self._versions[ident]
+        return SharedPrices(SharedSnapshot(snap.prices, snap.series), ident, self._provenance(manifest))
 
     def news(self) -> pd.DataFrame:
-        """The news snapshot of the current version (the news frame of :func:`data_sources.news_store.load_news`),
-        cached by its hash; empty when the version carries none. A damaged or unreadable news object serves the
-        snapshot read before with ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
+        """The news snapshot of the version served (the frame :func:`data_sources.news_store.load_news` returns),
+        cached by its hash; empty when the version carries none (or no version could be read: the prices say
+        why). A news object that fails its checks serves the snapshot read before with
+        ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
         from data_sources.news_store import empty_news
 
         shared = self.current()
-        pointer = self._pointer
-        digest = str(pointer.get("news_sha256", "") or "")
         with self._lock:
-            if not digest:
-                return empty_news()
-            if digest in self._news:
-                self._news.move_to_end(digest)
-                return self._news[digest]
+            manifest = self._versions.get(shared.version, (None, {}))[1]
+        if not names(manifest, "news"):
+            return empty_news()
+        ident = str(manifest.get("news_sha256"))
+        with self._lock:
+            if ident in self._news:
+                self._news.move_to_end(ident)
+                return self._news[ident]
+        if not self._news_lock.acquire(blocking=not self._news):
+            return self._news_read_before(None)
         try:
-            frame = self._load_news(pointer)
-        except StoreError as exc:
+            bad = self._bad_error("news:" + ident)
+            if bad is None:
+                try:
+                    frame = decode_news(read_object(self.io, manifest, "news", self.max_bytes), self.io, manifest)
+                except SharedStoreError as exc:
+                    self._remember_bad("news:" + ident, exc)
+                    bad = exc
+            if bad is not None:
+                return self._news_read_before(bad)
             with self._lock:
-                if not self._news:
-                    raise
-                frame = next(reversed(self._news.values())).copy()
-            frame.attrs["warning"] = f"{exc}; serving the news read before"
+                self._news[ident] = frame
+                while len(self._news) > CACHED_VERSIONS:
+                    self._news.popitem(last=False)
             return frame
+        finally:
+            self._news_lock.release()
+
+    def _news_read_before(self, cause: SharedStoreError | None) -> pd.DataFrame:
         with self._lock:
-            self._news[digest] = frame
-            while len(self._news) > CACHED_VERSIONS:
-                self._news.popitem(last=False)
-        del shared
+            if not self._news:
+                if cause is not None:
+                    raise cause
+                from data_sources.news_store import empty_news
+
+                return empty_news()
+            frame = next(reversed(self._news.values())).copy()
+        if cause is not None:
+            frame.attrs["warning"] = f"{cause}; serving the news read before"
         return frame
-
-    def _load_news(self, pointer: dict) -> pd.DataFrame:
-        from data_sources.news_store import decode_news
-
-        news_key, digest = str(pointer.get("news_key", "")), str(pointer.get("news_sha256", ""))
-        try:
-            with self.filesystem().open_input_stream(f"{self.bucket}/{self.key(news_key)}") as stream:
-                raw = stream.read()
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {news_key} ({exc})") from exc
-        if hashlib.sha256(raw).hexdigest() != digest:
-            raise StoreError(f"shared store {self._where()}: {news_key} does not match its sha256 in the manifest")
-        return decode_news(raw)
 
     # The read API of data_sources.store.Store, so pages can use either store.
     def read(self) -> PriceSnapshot:
@@ -319,11 +350,12 @@ class S3Store:
     def last_refresh(self) -> dict:
         """The refresher's last attempt, as published in the pointer (``{}`` if none)."""
         self.current()
-        refresh = self._pointer.get("refresh")
+        with self._lock:
+            refresh = self._pointer.get("refresh")
         return dict(refresh) if isinstance(refresh, dict) else {}
 
     def cache_key(self) -> str:
-        """The current version (re-checked at most every ``poll_seconds``)."""
+        """The version served (re-checked at most every ``poll_seconds``)."""
         return self.current().version
 
     def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict]) -> int:
@@ -336,130 +368,20 @@ class S3Store:
     def record_refresh(self, outcome: str, message: str = "") -> None:
         self.upsert(empty_prices(), {})
 
-    # -- publishing --------------------------------------------------------------------------------------------
-    def _put(self, name: str, body: bytes, content_type: str, *, if_none_match: bool = False,
-             if_match: str | None = None) -> str | None:
-        """PUT one object; returns its ETag, or None when the precondition failed (HTTP 412)."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        kwargs = {"Bucket": self.bucket, "Key": self.key(name), "Body": body, "ContentType": content_type}
-        if if_none_match:
-            kwargs["IfNoneMatch"] = "*"
-        if if_match:
-            kwargs["IfMatch"] = if_match
-        try:
-            return self.client().put_object(**kwargs).get("ETag")
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status in {409, 412} or code in {"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey"}:
-                return None
-            raise StoreError(f"shared store {self._where()}: cannot write {name} ({code or status}: {exc})") from exc
-        except BotoCoreError as exc:
-            raise StoreError(f"shared store {self._where()}: cannot write {name} ({exc})") from exc
-
-    def stage(self, frame: pd.DataFrame, series: dict[str, dict], news: pd.DataFrame | None = None) -> dict:
-        """Step 1: write the data object, and the news object when ``news`` is given (content-addressed, so
-        rewriting the same data is harmless). Returns the manifest fields that describe them.
-        """
-        raw = encode_prices(frame, series)
-        digest = hashlib.sha256(raw).hexdigest()
-        data_key = f"data/{digest}.parquet"
-        self._put(data_key, raw, "application/vnd.apache.parquet", if_none_match=True)
-        as_of = pd.Timestamp(frame["date"].max()).date().isoformat() if len(frame) else None
-        staged = {"data_key": data_key, "sha256": digest, "rows": len(frame),
-                  "symbols": int(frame["symbol"].nunique()) if len(frame) else 0, "as_of": as_of,
-                  "bytes": len(raw)}
-        if news is not None and len(news):
-            from data_sources.news_store import encode_news
-
-            news_raw = encode_news(news)
-            news_digest = hashlib.sha256(news_raw).hexdigest()
-            news_key = f"news/{news_digest}.parquet"
-            self._put(news_key, news_raw, "application/vnd.apache.parquet", if_none_match=True)
-            staged.update(news_key=news_key, news_sha256=news_digest, news_rows=len(news))
-        return staged
-
-    def claim(self, staged: dict, number: int) -> dict | None:
-        """Step 2: create manifest ``number`` with ``If-None-Match: *``; None when another writer has it."""
-        manifest = {**staged, "version": number, "published_at": now_utc().isoformat(timespec="seconds"),
-                    "publisher": f"{socket.gethostname()}:{os.getpid()}"}
-        body = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
-        etag = self._put(self.version_name(number), body, "application/json", if_none_match=True)
-        return manifest if etag is not None else None
-
-    def point(self, manifest: dict, refresh: dict | None, pointer_etag: str | None) -> bool:
-        """Step 3: move the pointer (``If-Match`` the ETag read, or ``If-None-Match: *`` for the first)."""
-        body = json.dumps({**manifest, "refresh": refresh or {}}, ensure_ascii=False, sort_keys=True).encode()
-        if pointer_etag is None:
-            return self._put(POINTER_KEY, body, "application/json", if_none_match=True) is not None
-        return self._put(POINTER_KEY, body, "application/json", if_match=pointer_etag) is not None
+    # -- publishing (the refresher) --------------------------------------------------------------------------------
+    def publisher(self) -> Publisher:
+        """The publish protocol on this bucket (:mod:`data_sources.shared.publish`)."""
+        return Publisher(self.io, max_bytes=self.max_bytes, on_step=self.on_step)
 
     def publish(self, frame: pd.DataFrame, series: dict[str, dict], refresh: dict | None = None,
                 news: pd.DataFrame | None = None) -> PublishResult:
-        """Publish ``frame`` (tidy prices), ``series`` provenance and the ``news`` snapshot as the next version.
+        """Publish ``frame`` (tidy prices), ``series`` provenance and the ``news`` snapshot, merged onto the
+        current version (:meth:`data_sources.shared.publish.Publisher.publish`)."""
+        return self.publisher().publish(frame, series, refresh, news)
 
-        Same data and news as the current version: only the pointer's refresh info changes (``unchanged``).
-        Another refresher claimed the next number first: ``conflict``, nothing of ours is current.
-        """
-        pointer, etag = self.read_pointer()
-        return self.publish_staged(pointer, etag, self.stage(frame, series, news), refresh)
-
-    def publish_staged(self, pointer: dict, etag: str | None, staged: dict, refresh: dict | None) -> PublishResult:
-        """The rest of :meth:`publish` once the data object is written: claim the next number, move the pointer."""
-        current = int(pointer.get("version", 0) or 0)
-        if pointer and all(pointer.get(k) == staged.get(k) for k in ("sha256", "news_sha256")):
-            manifest = {k: v for k, v in pointer.items() if k != "refresh"}
-            if self.point(manifest, refresh, etag):
-                return PublishResult("unchanged", current, f"version {current} already holds this data")
-            return PublishResult("conflict", current, "another refresher moved the pointer meanwhile")
-        number = current + 1
-        manifest = self.claim(staged, number)
-        if manifest is None:
-            self._roll_forward(number, etag)
-            return PublishResult("conflict", number, f"version {number} was claimed by another refresher")
-        for _attempt in range(5):
-            if self.point(manifest, refresh, etag):
-                self.prune(number)
-                return PublishResult("published", number, f"published version {number} ({staged['rows']} rows)")
-            pointer, etag = self.read_pointer()  # refresh info updated meanwhile; we still own `number`
-            if int(pointer.get("version", 0) or 0) >= number:
-                break
-        return PublishResult("conflict", number, f"the pointer moved past version {number} meanwhile")
-
-    def _roll_forward(self, number: int, pointer_etag: str | None) -> None:
-        """A manifest exists for ``number`` but the pointer is older: its publisher died after claiming
-        (or is about to move the pointer). The manifest is complete, so point to it."""
-        manifest, _ = self._get_json(self.version_name(number))
-        pointer, etag = self.read_pointer()
-        if manifest and etag == pointer_etag and int(pointer.get("version", 0) or 0) < number:
-            self.point(manifest, pointer.get("refresh"), etag)
-
-    def prune(self, newest: int, keep: int = KEEP_VERSIONS) -> int:
-        """Delete the data objects of versions older than the last ``keep`` (manifests stay, they are tiny)."""
-        keep_keys = set()
-        for number in range(max(1, newest - keep + 1), newest + 1):
-            manifest, _ = self._get_json(self.version_name(number))
-            if manifest:
-                keep_keys.update(self.key(str(manifest[k])) for k in ("data_key", "news_key") if manifest.get(k))
-        paginator = self.client().get_paginator("list_objects_v2")
-        stale = [item["Key"] for folder in ("data/", "news/")
-                 for page in paginator.paginate(Bucket=self.bucket, Prefix=self.key(folder))
-                 for item in page.get("Contents", []) if item["Key"] not in keep_keys]
-        for start in range(0, len(stale), 1000):
-            self.client().delete_objects(Bucket=self.bucket,
-                                         Delete={"Objects": [{"Key": k} for k in stale[start:start + 1000]]})
-        return len(stale)
-
-
-def encode_prices(frame: pd.DataFrame, series: dict[str, dict]) -> bytes:
-    """The Parquet bytes of one version (same layout and metadata key as the local table)."""
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta[META_KEY] = json.dumps({"series": series}, ensure_ascii=False, sort_keys=True, default=str).encode()
-    buffer = io.BytesIO()
-    pq.write_table(table.replace_schema_metadata(meta), buffer, compression="zstd")
-    return buffer.getvalue()
+    def prune(self) -> int:
+        """Delete the objects no recent or pending version needs (the prune rule in :mod:`~.publish`)."""
+        return self.publisher().prune()
 
 
 _OPEN: dict[tuple, S3Store] = {}
@@ -484,37 +406,3 @@ def open_store(url: str | None = None) -> LocalStore | S3Store:
 def current_prices(url: str | None = None) -> SharedPrices:
     """For the app's loaders: the current prices frame, its version (a cache key) and provenance."""
     return open_store(url).current()
-
-
-def publish_from_local(store: Store, target: LocalStore | S3Store | None = None) -> PublishResult:
-    """Publish the refresher's local store (prices, provenance, last refresh) to the shared store.
-
-    ``target`` defaults to ``$DASHBOARD_STORE_URL``; a local target means there is nothing to publish.
-    An empty local store is never published over a shared version.
-    """
-    target = open_store() if target is None else target
-    if not isinstance(target, S3Store):
-        return PublishResult("local", None, f"the store is the local folder {target.root}; nothing to publish")
-    from data_sources.news_store import load_news
-
-    snap = store.read()
-    if snap.prices.empty:
-        return PublishResult("unchanged", None, f"the local store {store.root} holds no prices; nothing published")
-    return target.publish(snap.prices, snap.series, store.last_refresh(), news=load_news(store.root))
-
-
-def seed_local_from_shared(store: Store, target: S3Store) -> bool:
-    """A refresher starting on an empty folder first copies the current shared version (prices, and news
-    when it holds none) into it, so its next publish extends that version rather than replacing it.
-    True when it copied."""
-    from data_sources.news_store import load_news, seed_news
-
-    copied = False
-    if store.read().prices.empty:
-        shared = target.current()
-        if not shared.prices.empty:
-            store.upsert(shared.prices, shared.snapshot.series)
-            copied = True
-    if load_news(store.root).empty:  # the published news too, so the next publish never drops items
-        copied = seed_news(store.root, target.news()) or copied
-    return copied

@@ -8,6 +8,11 @@ DASHBOARD_S3_ENDPOINT      the S3 API's base URL (MinIO, R2, moto); unset: AWS
 DASHBOARD_S3_REGION        the bucket's region (default ``us-east-1``)
 DASHBOARD_STORE_POLL       seconds between two checks of the shared pointer (default 30)
 DASHBOARD_REFRESH          ``off``: this process never calls Yahoo, the ECB or news feeds
+DASHBOARD_STORE_MAX_MB     the largest published object a replica or the refresher reads (default 64)
+DASHBOARD_STORE_BAD_RETRY  seconds before a version that failed its checks is read again (default 600)
+DASHBOARD_PRUNE_GRACE      seconds an unreferenced data object is kept after it was written (default 3600)
+DASHBOARD_PUBLISH_RETRIES  how many times the refresher tries to publish through an S3 outage (default 5)
+DASHBOARD_PUBLISH_BACKOFF  seconds before the first retry; doubled each time, at most 60 (default 2)
 =========================  ===============================================================
 
 Credentials come from the usual ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` variables.
@@ -16,8 +21,14 @@ Credentials come from the usual ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`
 from __future__ import annotations
 
 import os
+from urllib.parse import urlparse
 
 DEFAULT_POLL_SECONDS = 30.0
+DEFAULT_MAX_MB = 64.0
+DEFAULT_BAD_RETRY_SECONDS = 600.0
+DEFAULT_PRUNE_GRACE_SECONDS = 3600.0
+DEFAULT_PUBLISH_RETRIES = 5
+DEFAULT_PUBLISH_BACKOFF_SECONDS = 2.0
 _OFF = {"0", "off", "false", "no", "never"}
 
 
@@ -32,8 +43,25 @@ def is_shared_url(url: str) -> bool:
 
 
 def s3_endpoint() -> str | None:
-    """``DASHBOARD_S3_ENDPOINT`` (e.g. ``http://minio:9000``) or None for AWS itself."""
+    """``DASHBOARD_S3_ENDPOINT`` (e.g. ``http://minio:9000``) or None for AWS itself (checked where it is used:
+    :func:`endpoint_problem`)."""
     return os.environ.get("DASHBOARD_S3_ENDPOINT", "").strip() or None
+
+
+def endpoint_problem(endpoint: str | None) -> str | None:
+    """Why ``endpoint`` is not an ``http(s)://host[:port]`` address (None when it is, or when unset)."""
+    if endpoint is None:
+        return None
+    parsed = urlparse(endpoint)
+    try:
+        parsed.port  # noqa: B018  (raises ValueError on a port that is not a number in range)
+    except ValueError:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} has a bad port"
+    if parsed.scheme.lower() not in {"http", "https"} or not parsed.hostname:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} is not an http(s)://host[:port] address"
+    if parsed.path.strip("/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} must be only http(s)://host[:port] (no path, query or user)"
+    return None
 
 
 def s3_region() -> str:
@@ -41,13 +69,44 @@ def s3_region() -> str:
     return os.environ.get("DASHBOARD_S3_REGION", "").strip() or "us-east-1"
 
 
+def _number(name: str, default: float, lowest: float) -> float:
+    """``$name`` as a number of at least ``lowest``; ``default`` when unset or not a number."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return max(lowest, value) if value == value else default  # NaN reads as unset
+
+
 def poll_seconds() -> float:
     """How often a replica checks the pointer: ``DASHBOARD_STORE_POLL`` seconds (≥ 0.1), default 30."""
-    raw = os.environ.get("DASHBOARD_STORE_POLL", "").strip()
-    try:
-        return max(0.1, float(raw)) if raw else DEFAULT_POLL_SECONDS
-    except ValueError:
-        return DEFAULT_POLL_SECONDS
+    return _number("DASHBOARD_STORE_POLL", DEFAULT_POLL_SECONDS, 0.1)
+
+
+def max_object_bytes() -> int:
+    """The largest published object (prices or news) that is read: ``DASHBOARD_STORE_MAX_MB`` (default 64 MB)."""
+    return int(min(_number("DASHBOARD_STORE_MAX_MB", DEFAULT_MAX_MB, 0.001), 4096.0) * 1024 * 1024)
+
+
+def bad_retry_seconds() -> float:
+    """How long a version that failed its checks (hash, size, key, Parquet) is not read again."""
+    return _number("DASHBOARD_STORE_BAD_RETRY", DEFAULT_BAD_RETRY_SECONDS, 0.0)
+
+
+def prune_grace_seconds() -> float:
+    """How long a data object no manifest names is kept after it was written (a publish in progress)."""
+    return _number("DASHBOARD_PRUNE_GRACE", DEFAULT_PRUNE_GRACE_SECONDS, 0.0)
+
+
+def publish_retries() -> int:
+    """How many times the refresher tries one publish through an S3 outage (at least 1)."""
+    return int(_number("DASHBOARD_PUBLISH_RETRIES", DEFAULT_PUBLISH_RETRIES, 1))
+
+
+def publish_backoff_seconds() -> float:
+    """The wait before the first retry of a publish (doubled after each, at most 60 s)."""
+    return _number("DASHBOARD_PUBLISH_BACKOFF", DEFAULT_PUBLISH_BACKOFF_SECONDS, 0.0)
 
 
 def refresh_allowed() -> bool:
