@@ -10,9 +10,11 @@ import nh3
 
 from commentary.extract.model import ExtractError
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]{0,2000}>")
+# possessive runs: "<" followed by 200,000 spaces is one linear scan, not a quadratic backtrack
+_TAG = re.compile(r"<\s*+/?\s*+[A-Za-z!][^<>]{0,2000}+>")
 _BLOCK_TAG = re.compile(
-    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre)\b[^<>]{0,2000}>", re.IGNORECASE)
+    r"<\s*+/?\s*+(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre)\b[^<>]{0,2000}+>",
+    re.IGNORECASE)
 _KEEP = {"\n", "\t"}
 
 

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from commentary.extract import names as names_mod
 from commentary.extract.clean import clean_text
@@ -29,7 +30,7 @@ from data_sources.universe import Instrument, all_instruments
 _HANGUL = re.compile(r"[가-힣]")
 _FLIP = {"up": "down", "down": "up"}
 _CLAUSE_COMMA = re.compile(r"(?<!\d)[,;](?!\d)")
-_EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s+(?:\w+\s+)?$",
+_EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s++(?:\w++\s++)?$",
                      re.IGNORECASE)
 
 
@@ -212,13 +213,20 @@ def _merge_levels(cues: list[Cue], mentions: list[names_mod.Mention]) -> list[Cu
     return out
 
 
+@lru_cache(maxsize=4)
+def than_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(Korean, English) patterns of a "than" word right after (Korean) or before (English) a name."""
+    words = "|".join(r"\s*+".join(map(re.escape, s)) for s in rules.ko.get("than_markers", ()))
+    ko = r"(?<!\s)\s*+(?:의\s*+)?(?:" + words + ")"
+    en = (r"\b(?:" + "|".join(re.escape(w) for w in rules.en.get("than_markers", ())) + r")\s++(?:the\s++)?$")
+    return re.compile(ko), re.compile(en, re.IGNORECASE)
+
+
 def _is_than(text: str, m: names_mod.Mention, korean: bool, rules: Rules) -> bool:
+    ko, en = than_patterns(rules)
     if korean:
-        after = text[m.end:m.end + 8]
-        return bool(re.match(r"^\s*(?:의\s*)?(?:" + "|".join(
-            r"\s*".join(map(re.escape, s)) for s in rules.ko.get("than_markers", ())) + ")", after))
-    before = text[max(0, m.start - 20):m.start].lower()
-    return any(re.search(r"\b" + re.escape(w) + r"\s+(?:the\s+)?$", before) for w in rules.en.get("than_markers", ()))
+        return bool(ko.match(text, m.end, m.end + 8))
+    return bool(en.search(text, max(0, m.start - 20), m.start))
 
 
 def _is_object(text: str, m: names_mod.Mention) -> bool:

@@ -26,7 +26,9 @@ MAX_TEXT_CHARS: int = int(load_rules().limits["max_text_chars"])
 TITLE_MAX, AUTHOR_MAX = 300, 120
 SECTION_ID = "text"
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_MARKER_LINE = re.compile(r"^\s*<!--\s*section\b", re.MULTILINE)
+# matched on each line (the parser's own lines: str.splitlines); a whitespace run is entered only at its start and
+# read possessively, so any text is scanned in linear time
+_MARKER_LINE = re.compile(r"(?<!\s)\s*+<!--\s*+section\b")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DEFAULT_SYMBOL = "QQQ"
 
@@ -77,9 +79,8 @@ def field_problems(draft: Draft) -> list[tuple[str, str]]:
             out.append((name, problem))
     if draft.text.strip() and (problem := _control(draft.text, multiline=True)):
         out.append(("text", problem))
-    marker = _MARKER_LINE.search(draft.text)
-    if marker:
-        line = draft.text.count("\n", 0, marker.start()) + 1
+    line = next((n for n, text in enumerate(draft.text.splitlines(), 1) if _MARKER_LINE.match(text)), None)
+    if line is not None:
         out.append(("text", f"line {line} starts with '<!-- section', which the file format reserves"))
     if draft.sections and draft.text.strip():
         out += split_problems(draft.text, [f.start_paragraph for f in draft.sections])
