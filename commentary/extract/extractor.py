@@ -14,11 +14,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from commentary.extract import names as names_mod
 from commentary.extract.clean import clean_text
 from commentary.extract.cues import Cue, NumberHit
-from commentary.extract.english import english_cues
+from commentary.extract.english import english_cues, english_level_context
 from commentary.extract.horizons import HorizonHit, find_horizons
 from commentary.extract.korean import analyser, korean_cues
 from commentary.extract.model import Extraction, Horizon, Proposal, Span
@@ -150,6 +151,8 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
         cues = english_cues(text, rules)
         for cue in levels:
             cue.reported = bool(_EN_WAS.search(text[max(0, cue.start - 30):cue.start]))
+            cue.negation, cue.hedge = english_level_context(text, cue.start, rules)
+            cue.negated = cue.negation is not None
     cues += levels
     cues += _no_move_cues(text, rules)
     cues.sort(key=lambda c: (c.start, c.end))
@@ -202,6 +205,7 @@ def _merge_levels(cues: list[Cue], mentions: list[names_mod.Mention]) -> list[Cu
                 level.reported = level.reported or other.reported
                 level.negated = level.negated or other.negated
                 level.negation = level.negation or other.negation
+                level.hedge = level.hedge or other.hedge
                 level.direction = level.direction or other.direction
                 level.start, level.end = min(prev.start, cue.start), max(prev.end, cue.end)
                 out[-1] = level
@@ -331,7 +335,11 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
             return []
         direction = prior.direction
         spans.append(Span(prior.start, prior.end, "direction"))
+    if cue.kind != "level" and _generic(sentence.text, lo, cue.start, ctx.rules):
+        return []  # "always", "항상": a saying about markets, not a call on a period
     if cue.weak and cue.kind == "dir":
+        if not horizons:
+            return []  # good/bad wording with no period of its own: nothing to check
         notes.append("weak wording (good/bad), not a clear call on the price")
     if cue.negated and cue.kind in ("dir", "reversal", "continuation", "compare") and direction:
         direction = _FLIP[direction]
@@ -347,11 +355,16 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
     if hspan:
         spans.append(hspan)
     spans.append(Span(cue.start, cue.end, kind_span if cue.kind != "no_move" else "no_move"))
+    hedge = sentence.text[cue.hedge[0]:cue.hedge[1]] if cue.hedge else None
+    if cue.hedge:
+        spans.append(Span(*cue.hedge, "hedge"))
+        notes.append(f"hedged ({hedge!r}): the text says it could happen, not that it will")
+    touch = _touch(sentence.text, ctx.rules) or cue.hedge is not None
 
     def make(rule, params, symbols, dirn, level=None, unit=None, extra=(), baskets=None) -> Proposal:
         return Proposal(sentence.text, sentence.start, rule, params, tuple(symbols), dirn, level, unit, horizon, kind,
                         tuple(sorted(set(spans + list(extra)), key=lambda s: (s.start, s.end))), baskets or {},
-                        cue.negated, tuple(notes))
+                        cue.negated, tuple(notes), hedge)
 
     out: list[Proposal] = []
     # outperform: a comparison verb, or a move with "than B"
@@ -388,12 +401,12 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
                 if level_cue:
                     continue  # "600만 달러 미만": a number that is not this series' level
             else:
-                if level_cue and cue.negated:
-                    side = "above" if side == "below" else "below"
-                stays = level_cue is not None and level_cue.weak
-                rule = f"stays_{side}" if stays else "level"
-                params = {"symbol": entry.key, "level": level} if stays else {"symbol": entry.key, "level": level,
-                                                                              "side": side}
+                if level_cue:
+                    path = "stays" if level_cue.weak else "touches" if touch else "level"
+                else:  # "rise to 1,500": the side the move heads for, before any negation
+                    side = "above" if (_FLIP[direction] if cue.negated else direction) == "up" else "below"
+                    path = "touches" if touch else "level"
+                rule, params = _path_rule(entry.key, level, side, path, cue.negated)
                 out.append(make(rule, params, symbols, None, level, unit, extra=[Span(*number, "level")]))
                 continue
         if not direction:
@@ -407,6 +420,30 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
                               f"is {dirn} for {entry.key}")
         out.append(p)
     return out
+
+
+_OTHER_SIDE = {"above": "below", "below": "above"}
+#: "won't exceed X" never crosses X (stays on the other side); "won't stay above X" crosses it at least once
+_NEGATED_PATH = {"level": "stays", "stays": "touches", "touches": "stays"}
+
+
+def _path_rule(symbol: str, level: float, side: str, path: str, negated: bool) -> tuple[str, dict[str, Any]]:
+    """The rule of a level call: at the end (``level``), on every print (``stays_*``) or on any print (``touches``)."""
+    if negated:
+        side, path = _OTHER_SIDE[side], _NEGATED_PATH[path]
+    if path == "stays":
+        return f"stays_{side}", {"symbol": symbol, "level": level}
+    return path, {"symbol": symbol, "level": level, "side": side}
+
+
+def _touch(text: str, rules: Rules) -> bool:
+    """The sentence asks for the level at any time before the horizon ("within the year", "연내", "안에")."""
+    return any(p.search(text) for p in rules.patterns.get("touch", ()))
+
+
+def _generic(text: str, start: int, end: int, rules: Rules) -> bool:
+    """A word such as "always" or "항상" in ``text[start:end]``: a saying about markets, not a call."""
+    return any(p.search(text, start, end) for p in rules.patterns.get("generic", ()))
 
 
 def _flat(series: object) -> list[str]:
@@ -431,12 +468,14 @@ def _implied_outperform(found: list[Proposal], sentence: Sentence, ctx: _Context
     from dataclasses import replace
 
     horizon = up.horizon if up.horizon and up.horizon.stated else down.horizon
-    notes = tuple(n for n in (*up.notes, *down.notes) if n.startswith(("no horizon", "horizon", "weak", "negated")))
+    notes = tuple(n for n in (*up.notes, *down.notes)
+                  if n.startswith(("no horizon", "horizon", "weak", "negated", "hedged")))
     return [replace(up, rule="outperform", direction=None,
                     params={"a": up.params["series"], "b": down.params["series"], "margin_pp": 0.0},
                     symbols=(*up.symbols, *down.symbols), horizon=horizon, baskets={**up.baskets, **down.baskets},
                     spans=tuple(sorted(set(up.spans + down.spans), key=lambda s: (s.start, s.end))),
-                    notes=(*dict.fromkeys(notes), "implied by the opposite calls in one sentence"))]
+                    notes=(*dict.fromkeys(notes), "implied by the opposite calls in one sentence"),
+                    hedge=up.hedge or down.hedge)]
 
 
 def _dedupe(found: list[Proposal]) -> list[Proposal]:

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "no_move"]
-SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move"]
+RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "touches", "no_move"]
+SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move", "hedge"]
 Kind = Literal["forecast", "reported"]
 
 
@@ -51,10 +51,12 @@ class Proposal:
     """One draft claim, mapped to a claim rule (``commentary.scoring`` rule types) with params.
 
     ``params`` uses the claim format: ``outperform`` {a, b, margin_pp}, ``direction`` {series,
-    direction, threshold_pct}, ``level`` {symbol, level, side}, ``stays_below``/``stays_above``
-    {symbol, level}, ``no_move`` {symbol, threshold_pct}; a series is a symbol or a list of symbols
-    (an equal-weight basket, named in ``baskets``).  ``kind`` is ``reported`` for a fact the text
-    states in the past tense (checkable, but not a call); its ``horizon`` is None.
+    direction, threshold_pct}, ``level`` {symbol, level, side} (the print at the horizon's end),
+    ``stays_below``/``stays_above`` {symbol, level} (every print on that side), ``touches`` {symbol,
+    level, side} (any print at or beyond the level), ``no_move`` {symbol, threshold_pct}; a series is a
+    symbol or a list of symbols (an equal-weight basket, named in ``baskets``).  ``kind`` is ``reported``
+    for a fact the text states in the past tense (checkable, but not a call); its ``horizon`` is None.
+    ``hedge`` is the wording that makes it a possibility ("could", "~ㄹ 수 있다"), or None.
     """
 
     sentence: str
@@ -71,10 +73,11 @@ class Proposal:
     baskets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negated: bool = False
     notes: tuple[str, ...] = ()
+    hedge: str | None = None
 
     @property
     def confidence(self) -> Literal["high", "medium", "low"]:
-        """How much the reader should check it: each note (a default, a guess) lowers it."""
+        """How much the reader should check it: each note (a default, a guess, a hedge) lowers it."""
         return "high" if not self.notes else "medium" if len(self.notes) == 1 else "low"
 
 
