@@ -24,6 +24,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 READ_TIMEOUT_S = 10.0
+#: The extractor's notes (codes) in the terminal's words.
+NOTES = {
+    "extract.too_many_sentences": "only the first {read:,} of {total:,} sentences were read",
+    "extract.long_sentences_skipped": "{count:,} sentence(s) longer than {limit:,} characters skipped (the first at "
+                                      "character {first_at:,})",
+    "extract.budget_ran_out": "stopped after {read:,} of {total:,} sentences: the {seconds:,} s time budget ran out; "
+                              "the rest of the text has no proposals",
+    "extract.too_many_proposals": "stopped at {limit:,} proposals",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -168,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"no draft claims found in {args.file} ({result.sentences} sentences read)")
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print("note: " + NOTES.get(note.code, note.code).format(**note.params), file=sys.stderr)
     if published is None:
         unresolved = sum(1 for p in result.proposals if p.horizon is not None and p.horizon.kind == "unresolved")
         print(f"note: no --published date given: {unresolved} relative horizon(s) (this year, next week, three months"

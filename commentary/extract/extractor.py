@@ -26,6 +26,7 @@ from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
 from commentary.extract.rules import NameEntry, Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
+from data_sources.errors import Problem
 from data_sources.universe import Instrument, all_instruments
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -85,36 +86,44 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     ``published`` resolves relative horizons ("올해" → that year's 31 Dec); ``lang`` ("ko"/"en")
     forces the analyser, otherwise each sentence is analysed as Korean when it contains Hangul.
     ``instruments`` defaults to the universe plus reader-added symbols.  Raises
-    :class:`~commentary.extract.model.ExtractError` for text over the length limit.
+    :class:`~commentary.extract.model.ExtractError` for text over the length limit.  The time budget
+    (``time_budget_s``, else ``[limits].time_budget_s``) counts from the start, cleaning and splitting
+    included, except for loading the Korean model once per process; past it, the rest is skipped with a note.
+    The notes (:class:`~data_sources.errors.Problem`: what was skipped and why) are worded by the caller.
     """
+    started = time.monotonic()
     rules = rules or load_rules()
     limits = rules.limits
-    clean = clean_text(text, int(limits["max_text_chars"]))
     budget = float(time_budget_s if time_budget_s is not None else limits["time_budget_s"])
+    clean = clean_text(text, int(limits["max_text_chars"]))  # linear, and the length is checked first
     if lang == "ko" or (lang is None and _HANGUL.search(clean)):
-        analyser()  # load the Korean model (seconds, once per process) before the clock starts: the budget is analysis
-    deadline = time.monotonic() + budget
+        loading = time.monotonic()
+        analyser()  # the Korean model loads once per process (seconds): not counted against the budget
+        started += time.monotonic() - loading
+    deadline = started + budget
     ctx = _Context(rules, tuple(instruments if instruments is not None else all_instruments()), published, lang)
-    notes: list[str] = []
+    notes: list[Problem] = []
     proposals: list[Proposal] = []
     sentences = split_sentences(clean, rules.abbreviations)
-    if len(sentences) > limits["max_sentences"]:
-        notes.append(f"only the first {int(limits['max_sentences']):,} of {len(sentences):,} sentences were read")
-        sentences = sentences[: int(limits["max_sentences"])]
+    max_sentences, max_chars = int(limits["max_sentences"]), int(limits["max_sentence_chars"])
+    if len(sentences) > max_sentences:
+        notes.append(Problem("extract.too_many_sentences", {"read": max_sentences, "total": len(sentences)}))
+        sentences = sentences[:max_sentences]
+    long_ones = [s for s in sentences if len(s.text) > max_chars]
+    if long_ones:  # one note for all of them: a paste of 200,000 periods is one "sentence", or many
+        notes.append(Problem("extract.long_sentences_skipped", {"count": len(long_ones), "limit": max_chars,
+                                                                "first_at": long_ones[0].start + 1}))
     for index, sentence in enumerate(sentences):
         if time.monotonic() > deadline:
-            notes.append(f"stopped after {index:,} of {len(sentences):,} sentences: the {budget:g} s time budget "
-                         "ran out; the rest of the text has no proposals")
+            notes.append(Problem("extract.budget_ran_out", {"read": index, "total": len(sentences),
+                                                            "seconds": round(budget)}))
             break
-        if len(sentence.text) > limits["max_sentence_chars"]:
-            notes.append(f"sentence at character {sentence.start:,} is {len(sentence.text):,} characters long "
-                         f"(limit {int(limits['max_sentence_chars']):,}); skipped")
+        if len(sentence.text) > max_chars:
             ctx.previous_subject = None
             continue
-        found = _sentence(sentence, index, ctx)
-        proposals += found
+        proposals += _sentence(sentence, index, ctx)
         if len(proposals) >= limits["max_proposals"]:
-            notes.append(f"stopped at {int(limits['max_proposals']):,} proposals")
+            notes.append(Problem("extract.too_many_proposals", {"limit": int(limits["max_proposals"])}))
             proposals = proposals[: int(limits["max_proposals"])]
             break
     return Extraction(tuple(proposals), tuple(notes), len(sentences), clean)

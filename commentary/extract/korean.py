@@ -23,12 +23,18 @@ _WINDOW = 9
 
 @lru_cache(maxsize=1)
 def analyser() -> Any:
-    """The kiwipiepy analyser (its model ships in the ``kiwipiepy_model`` wheel; loaded once, offline)."""
+    """The kiwipiepy analyser (its model ships in the ``kiwipiepy_model`` wheel; loaded once, offline).
+
+    About 450 MB: the server never calls this itself, it asks :mod:`commentary.extract.worker`.
+    """
     try:
         from kiwipiepy import Kiwi
     except ImportError as exc:  # a declared dependency; say so plainly if it is missing
-        raise ExtractError("Korean text needs the kiwipiepy package (pip install kiwipiepy)") from exc
-    return Kiwi()
+        raise ExtractError("Korean text needs the kiwipiepy package (pip install kiwipiepy)",
+                           "extract.needs_kiwipiepy") from exc
+    kiwi = Kiwi()
+    kiwi.tokenize("엔비디아가 오를 것이다.")  # the model loads its parts on first use: pay for that here, once
+    return kiwi
 
 
 def _seq_at(forms: list[str], i: int, seq: tuple[str, ...]) -> bool:

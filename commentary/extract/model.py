@@ -6,13 +6,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from data_sources.errors import DashboardError, Problem
+
 RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "touches", "no_move"]
 SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move", "hedge"]
 Kind = Literal["forecast", "reported"]
 
 
-class ExtractError(ValueError):
-    """The text cannot be analysed (too long, not text …); the message says why, for a reader."""
+class ExtractError(DashboardError, ValueError):
+    """The text cannot be analysed (too long, not text, too slow …).
+
+    ``problem`` names it for a page (a code such as ``extract.too_long`` and its parameters, worded from the
+    catalogs); ``str()`` is the English message for the command line and logs.
+    """
+
+    def __init__(self, message: str, code: str = "extract.failed", **params: Any) -> None:
+        super().__init__(code, **params)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -83,9 +96,9 @@ class Proposal:
 
 @dataclass(frozen=True)
 class Extraction:
-    """All proposals of one text, plus notes on what was skipped (long sentences, time budget)."""
+    """All proposals of one text, plus notes on what was skipped (long sentences, time budget) as codes."""
 
     proposals: tuple[Proposal, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Problem, ...] = ()
     sentences: int = 0
     text: str = ""                # the cleaned text the offsets refer to
