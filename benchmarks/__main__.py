@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline")
+PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline", "extract")
 
 
 def main() -> None:
@@ -65,6 +65,10 @@ def main() -> None:
             from benchmarks import timeline
 
             rows += timeline.run(store_dir)
+        if "extract" in args.parts:
+            from benchmarks import extract
+
+            rows += extract.run(store_dir)
         if "load" in args.parts:
             from benchmarks import load
 

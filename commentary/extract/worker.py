@@ -25,18 +25,20 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from commentary.extract.model import ExtractError, Extraction
 from commentary.extract.rules import load_rules
+from data_sources.errors import Problem
 from data_sources.universe import Instrument, all_instruments
 
 #: A worker with no request for this long exits (its memory goes back to the host).
 IDLE_S = float(os.environ.get("DASHBOARD_EXTRACT_IDLE_S", "600"))
 #: Extra seconds a fresh worker may take to start and load the Korean model (measured ~6-10 s on 2 busy cores).
 STARTUP_S = 40.0
-#: Extra seconds past the analysis budget before a warm worker is killed (the budget is checked per sentence).
+#: Seconds of the budget kept back from the analysis itself, for sending the text and the answer back.
 GRACE_S = 5.0
 #: The worker's address-space cap (kiwipiepy maps ~2.7 GB of address space for ~600 MB resident).
 MEMORY_LIMIT_BYTES = 4 << 30
@@ -120,19 +122,19 @@ class _Worker:
     def pid(self) -> int | None:
         return self.process.pid if self.process is not None and self.process.poll() is None else None
 
-    def call(self, request: dict[str, Any], budget_s: float) -> object:
+    def call(self, request: dict[str, Any], budget_s: float, analysis_s: float) -> object:
         deadline = time.monotonic() + budget_s
         if not self.lock.acquire(timeout=budget_s):
             raise ExtractError(f"the analyser is busy with another text for more than {budget_s:g} s",
                                "extract.busy", seconds=round(budget_s))
         try:
-            payload = _frame({**request, "budget_s": max(deadline - time.monotonic(), 0.0)})
+            payload = _frame({**request, "budget_s": min(analysis_s, max(deadline - time.monotonic(), 0.0))})
             for attempt in (1, 2):  # a worker that went idle just now is started again, once
                 cold = self.pid() is None
                 if cold:
                     self.stop()
                     self.process = self._start()
-                answer, alive = self._exchange(payload, deadline + (STARTUP_S if cold else GRACE_S))
+                answer, alive = self._exchange(payload, deadline + (STARTUP_S if cold else 0.0))
                 if answer is not None:
                     return answer
                 self.stop()
@@ -161,22 +163,36 @@ class _Worker:
 _WORKER = _Worker()
 
 
+def default_budget() -> float:
+    """Seconds a reader waits for proposals: ``DASHBOARD_PROPOSE_BUDGET_S`` if set (> 0), else the rules' budget."""
+    try:
+        value = float(os.environ.get("DASHBOARD_PROPOSE_BUDGET_S", ""))
+    except ValueError:
+        value = 0.0
+    return value if 0 < value < 3600 else float(load_rules().limits["time_budget_s"])
+
+
 def extract_in_worker(text: str, published: dt.date | None = None, lang: str | None = None,
-                      instruments: Sequence[Instrument] | None = None, budget_s: float | None = None) -> Extraction:
+                      instruments: Sequence[Instrument] | None = None, budget_s: float | None = None,
+                      analysis_s: float | None = None) -> Extraction:
     """:func:`commentary.extract.extract` run in the worker process, within ``budget_s`` seconds in all.
 
-    Raises :class:`ExtractError` for a text that cannot be analysed, a worker that is busy longer than the
-    budget (``extract.busy``), an analysis past the budget (``extract.timeout``, the worker is killed) or a
-    worker that failed (``extract.worker_failed``).
+    ``budget_s`` (default :func:`default_budget`) bounds the wait, plus :data:`STARTUP_S` when the worker
+    has to start first; ``analysis_s`` (default the budget less :data:`GRACE_S`) is the extractor's own budget,
+    past which it stops reading with a note. Raises :class:`ExtractError` for a text that cannot be analysed, a
+    worker busy for longer than the budget (``extract.busy``), an answer not back within the budget
+    (``extract.timeout``: the worker is killed, the next request starts a new one) or a worker that failed
+    (``extract.worker_failed``).
     """
-    budget = float(budget_s if budget_s is not None else load_rules().limits["time_budget_s"])
+    budget = float(budget_s if budget_s is not None else default_budget())
+    analysis = float(analysis_s if analysis_s is not None else max(budget - GRACE_S, budget / 2))
     request = {"text": text, "published": published, "lang": lang,
                "instruments": tuple(instruments if instruments is not None else all_instruments())}
-    answer = _WORKER.call(request, budget)
+    answer = _WORKER.call(request, budget, analysis)
     if not isinstance(answer, tuple) or not answer:
         raise ExtractError("the analyser process gave an answer of the wrong shape", "extract.worker_failed")
     if answer[0] == "ok" and isinstance(answer[1], Extraction):
-        return answer[1]
+        return replace(answer[1], notes=tuple(Problem(code, params) for code, params in answer[2]))
     _, code, params, message = answer
     raise ExtractError(message, code, **params)
 
@@ -205,7 +221,7 @@ def _answer(request: dict[str, Any]) -> tuple:
         return "error", exc.problem.code, dict(exc.problem.params), str(exc)
     except Exception as exc:  # any failure is an answer, never a dead server thread
         return "error", "extract.worker_failed", {}, f"{type(exc).__name__}: {exc}"
-    return "ok", result
+    return "ok", replace(result, notes=()), [(n.code, dict(n.params)) for n in result.notes]
 
 
 def serve(requests: BinaryIO, answers: BinaryIO, idle_s: float = IDLE_S) -> None:
@@ -217,7 +233,11 @@ def serve(requests: BinaryIO, answers: BinaryIO, idle_s: float = IDLE_S) -> None
         request = _read_frame(fd, None)
         if not isinstance(request, dict):
             return
-        answers.write(_frame(_answer(request)))
+        try:
+            frame = _frame(_answer(request))
+        except Exception as exc:  # an answer that cannot be sent is still an answer
+            frame = _frame(("error", "extract.worker_failed", {}, f"{type(exc).__name__}: {exc}"))
+        answers.write(frame)
         answers.flush()
 
 
