@@ -6,9 +6,12 @@ The caller runs in a fresh interpreter (this test process may have loaded kiwipi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,7 @@ sys.stdout.buffer.write(pickle.dumps({
     "proposals": result.proposals, "notes": [(n.code, dict(n.params)) for n in result.notes],
     "kiwipiepy": "kiwipiepy" in sys.modules, "grew_mb": rss() - before, "worker": pid,
     "worker_has_kiwi": "kiwipiepy" in open(f"/proc/{pid}/maps").read(),
+    "worker_limits": open(f"/proc/{pid}/limits").read(),
 }))
 stop_worker()
 """
@@ -55,6 +59,11 @@ def test_the_caller_never_loads_the_korean_model(from_a_fresh_caller) -> None:
     assert from_a_fresh_caller["kiwipiepy"] is False
     assert from_a_fresh_caller["worker_has_kiwi"]  # it is loaded, in the worker
     assert from_a_fresh_caller["grew_mb"] < 60  # the model is ~450 MB
+
+
+def test_the_worker_is_bounded(from_a_fresh_caller) -> None:
+    line = next(x for x in from_a_fresh_caller["worker_limits"].splitlines() if x.startswith("Max address space"))
+    assert line.split()[3:5] == [str(worker.MEMORY_LIMIT_BYTES)] * 2
 
 
 def test_the_workers_answer_is_the_in_process_extractors(from_a_fresh_caller) -> None:
@@ -89,3 +98,22 @@ def test_an_idle_worker_exits_and_the_next_request_starts_another(monkeypatch) -
     again = worker.extract_in_worker("Nvidia will rise this year.", PUB, instruments=UNIVERSE, budget_s=240)
     assert [p.params["series"] for p in again.proposals] == ["NVDA"] and worker._WORKER.process is not first
     worker.stop_worker()
+
+
+def test_an_answer_over_the_frame_limit_is_refused(monkeypatch) -> None:
+    worker.extract_in_worker("Nvidia will rise this year.", PUB, instruments=UNIVERSE, budget_s=240)  # warm
+    monkeypatch.setattr(worker, "MAX_FRAME_BYTES", 1000)  # the answer carries the cleaned text: more than that
+    with pytest.raises(worker.ExtractError) as caught:
+        worker.extract_in_worker("Nvidia will rise this year. " * 100, PUB, instruments=UNIVERSE, budget_s=240)
+    assert caught.value.problem.code == "extract.worker_failed" and worker.worker_pid() is None
+
+
+def test_a_worker_that_stops_reading_cannot_hold_the_caller_past_the_budget() -> None:
+    worker.extract_in_worker("Nvidia will rise this year.", PUB, instruments=UNIVERSE, budget_s=240)  # warm
+    stuck = worker.worker_pid()
+    os.kill(stuck, signal.SIGSTOP)  # it reads nothing now: a 200k text does not fit in the pipe
+    started = time.monotonic()
+    with pytest.raises(worker.ExtractError) as caught:
+        worker.extract_in_worker("Nvidia will rise this year. " * 7000, PUB, instruments=UNIVERSE, budget_s=2)
+    assert time.monotonic() - started < 2 + 5
+    assert caught.value.problem.code == "extract.timeout" and worker.worker_pid() is None  # killed, not left

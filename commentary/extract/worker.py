@@ -154,7 +154,10 @@ class _Worker:
         try:
             if _write_all(process.stdin.fileno(), payload, deadline):
                 return _read_frame(process.stdout.fileno(), deadline), process.poll() is None
-        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        except ExtractError:
+            self.stop()  # the rest of its answer is still in the pipe: never read another answer from it
+            raise
+        except Exception as exc:  # a broken pipe, a truncated or unreadable answer: this worker is done
             self.stop()
             raise ExtractError(f"the analyser process failed ({exc})", "extract.worker_failed") from exc
         return None, process.poll() is None
