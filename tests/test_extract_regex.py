@@ -21,9 +21,9 @@ import pytest
 import commentary.extract
 from commentary.extract import extract, names
 from commentary.extract.clean import clean_text
-from commentary.extract.extractor import than_patterns
 from commentary.extract.rules import load_rules
 from commentary.extract.sentences import split_sentences
+from commentary.extract.subjects import than_patterns
 from commentary.library.draft import Draft, field_problems
 from data_sources.universe import UNIVERSE
 

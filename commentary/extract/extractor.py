@@ -12,8 +12,6 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from commentary.extract import names as names_mod
@@ -26,6 +24,7 @@ from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
 from commentary.extract.rules import NameEntry, Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
+from commentary.extract.subjects import Group, assign
 from data_sources.errors import Problem
 from data_sources.universe import Instrument, all_instruments
 
@@ -34,25 +33,6 @@ _FLIP = {"up": "down", "down": "up"}
 _CLAUSE_COMMA = re.compile(r"(?<!\d)[,;](?!\d)")
 _EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s++(?:\w++\s++)?$",
                      re.IGNORECASE)
-
-
-@dataclass
-class _Group:
-    """The names a predicate is about: A (subject) and B (what A is compared with)."""
-
-    a: list[names_mod.Mention] = field(default_factory=list)
-    b: list[names_mod.Mention] = field(default_factory=list)
-    carried: bool = False
-
-
-def _unique(mentions: Sequence[names_mod.Mention]) -> list[names_mod.Mention]:
-    seen, out = set(), []
-    for m in mentions:
-        key = (m.entry.key, m.entry.invert)
-        if key not in seen:
-            seen.add(key)
-            out.append(m)
-    return out
 
 
 def _series(entries: Sequence[NameEntry]) -> tuple[object, dict[str, tuple[str, ...]]]:
@@ -169,7 +149,7 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
     predicates = [c for c in cues if c.kind in ("dir", "reversal", "continuation", "compare", "no_move", "level")]
     if not predicates:
         return []
-    groups = _assign(predicates, mentions, text, korean, previous, rules)
+    groups = assign(predicates, mentions, text, korean, previous, rules)
     out: list[Proposal] = []
     for cue, group in zip(predicates, groups, strict=True):
         if not group.a:
@@ -226,65 +206,6 @@ def _merge_levels(cues: list[Cue], mentions: list[names_mod.Mention]) -> list[Cu
     return out
 
 
-@lru_cache(maxsize=4)
-def than_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(Korean, English) patterns of a "than" word right after (Korean) or before (English) a name."""
-    words = "|".join(r"\s*+".join(map(re.escape, s)) for s in rules.ko.get("than_markers", ()))
-    ko = r"(?<!\s)\s*+(?:의\s*+)?(?:" + words + ")"
-    en = (r"\b(?:" + "|".join(re.escape(w) for w in rules.en.get("than_markers", ())) + r")\s++(?:the\s++)?$")
-    return re.compile(ko), re.compile(en, re.IGNORECASE)
-
-
-def _is_than(text: str, m: names_mod.Mention, korean: bool, rules: Rules) -> bool:
-    ko, en = than_patterns(rules)
-    if korean:
-        return bool(ko.match(text, m.end, m.end + 8))
-    return bool(en.search(text, max(0, m.start - 20), m.start))
-
-
-def _is_object(text: str, m: names_mod.Mention) -> bool:
-    return bool(re.match(r"^\s*(?:을|를)(?![가-힣])", text[m.end:m.end + 3]))
-
-
-def _assign(predicates: list[Cue], mentions: list[names_mod.Mention], text: str, korean: bool,
-            previous: list[names_mod.Mention] | None, rules: Rules) -> list[_Group]:
-    """Pair each predicate with the names it is about."""
-    groups = [_Group() for _ in predicates]
-    claimed: set[int] = set()
-    bounds = [0] + [p.end for p in predicates]
-    for i, p in enumerate(predicates):
-        inside = [(k, m) for k, m in enumerate(mentions) if bounds[i] <= m.start < p.start and k not in claimed]
-        for k, m in inside:
-            claimed.add(k)
-            target = groups[i].b if (_is_than(text, m, korean, rules)
-                                     or (korean and p.kind == "compare" and _is_object(text, m))) else groups[i].a
-            target.append(m)
-        if not korean and (p.kind == "compare" or p.kind in ("dir", "no_move", "level")):
-            nxt = predicates[i + 1].start if i + 1 < len(predicates) else len(text)
-            after = [(k, m) for k, m in enumerate(mentions) if p.end <= m.start < nxt and k not in claimed]
-            for k, m in after:
-                if p.kind == "compare" or _is_than(text, m, korean, rules):
-                    claimed.add(k)
-                    groups[i].b.append(m)
-                elif not groups[i].a:  # "a rebound in Tencent"
-                    claimed.add(k)
-                    groups[i].a.append(m)
-    # names after the last predicate (Korean: "오를 종목은 엔비디아") belong to it when it has none
-    if predicates and not groups[-1].a:
-        groups[-1].a += [m for k, m in enumerate(mentions) if k not in claimed and m.start >= predicates[-1].end]
-    for i, g in enumerate(groups):
-        if not g.a and g.b and predicates[i].kind != "compare":
-            continue
-        if not g.a:
-            earlier = next((groups[j] for j in range(i - 1, -1, -1) if groups[j].a), None)
-            if earlier is not None:
-                g.a, g.carried = list(earlier.b or earlier.a), False
-            elif previous:
-                g.a, g.carried = list(previous), True
-        g.a, g.b = _unique(g.a), _unique(g.b)
-    return groups
-
-
 def _nearest_prior(cue: Cue, cues: list[Cue]) -> Cue | None:
     priors = [c for c in cues if c.kind == "prior" and c.end <= cue.start]
     return priors[-1] if priors else None
@@ -314,7 +235,7 @@ def _compatible(symbol: str, unit: str | None, ctx: _Context) -> bool:
     return inst.currency == unit and (inst.group != "fx" or unit not in ("USD",))
 
 
-def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit], sentence: Sentence,
+def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit], sentence: Sentence,
                horizons: list[HorizonHit], ctx: _Context, index: int) -> list[Proposal]:
     notes: list[str] = []
     if group.carried:
