@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline", "scoring")
+PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline", "scoring", "extract")
 
 
 def main() -> None:
@@ -69,6 +69,10 @@ def main() -> None:
             from benchmarks import scoring
 
             rows += scoring.run(market)
+        if "extract" in args.parts:
+            from benchmarks import extract
+
+            rows += extract.run(store_dir)
         if "load" in args.parts:
             from benchmarks import load
 

@@ -12,19 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from commentary.document.column import CHART_KINDS, Commentary, CommentaryError, list_commentaries
-from commentary.extract import ExtractError, extract
-from commentary.library.builder import (
-    BUILT_IN_HORIZONS,
-    SINGLE_SERIES_RULES,
-    ClaimFields,
-    from_claim,
-    horizon_ids,
-    no_data_problems,
-    problems_by_claim,
-    search_universe,
-    symbol_label,
-    to_claim,
-)
+from commentary.extract import ExtractError
+from commentary.extract.worker import extract_in_worker
+from commentary.library.builder import ClaimFields, from_claim, no_data_problems, problems_by_claim, to_claim
 from commentary.library.draft import (
     MAX_TEXT_CHARS,
     Draft,
@@ -39,7 +29,6 @@ from commentary.library.highlight import highlighted
 from commentary.library.importing import import_file
 from commentary.library.preview import claim_figure, score_draft, section_preview
 from commentary.library.sections import SectionFields, default_chart, normalise, paragraphs
-from commentary.scoring.claims import RULE_TYPES
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
 from data_sources import config, custom_symbols
@@ -47,21 +36,21 @@ from data_sources.atomic import StoreError
 from data_sources.db.guard import DatabaseUnavailable
 from data_sources.db.repository import RepositoryError
 from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui.catalog import describe
+from ui.claim_form import claim_form, series_picker
+from ui.i18n import lang, t, tr
 from ui.notebook import ensure_notebook, problem_text, reader_notebook, repository, saved_commentaries
 from ui.pin_key import render_pin_key
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
 MAX_OWN_CLAIMS = 10
+MAX_SHOWN = 50  # proposals shown with their editors: each costs widgets on every rerun of this session
 CHART_LABELS = {"compare": ("여러 종목 비교", "compare series"), "fx": ("환율", "exchange rate"),
                 "event_day": ("사건 당일 움직임 표", "event-day moves (table)"),
                 "fx_window": ("사건 전후 환율", "exchange rate around an event")}
-RULES = {"direction": ("오르거나 내린다", "rises or falls"), "outperform": ("A가 B보다 낫다", "A beats B"),
-         "level": ("기간 끝에 어떤 수준 위/아래", "above/below a level at the end"),
-         "stays": ("기간 내내 어떤 수준 위/아래", "stays above/below a level"),
-         "touches": ("기간 중 한 번이라도 어떤 수준에 닿는다", "reaches a level at some point"),
-         "no_move": ("크게 움직이지 않는다", "barely moves")}
+CONFIDENCE_KEYS = {"high": "extract.confidence_high", "medium": "extract.confidence_medium",
+                   "low": "extract.confidence_low"}
 
 chrome.page_header("새 칼럼", "New column")
 LANG = lang()
@@ -79,8 +68,9 @@ c1, c2 = st.columns(2)
 title = c1.text_input(tr("제목", "Title"), key=K + "title")
 author = c2.text_input(tr("필자", "Author"), key=K + "author")
 c3, c4, c5, c6 = st.columns(4)
-day = c3.date_input(tr("발행일", "Published"), key=K + "date", value=dt.date(2025, 4, 3),
-                    min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))
+day = c3.date_input(t("extract.published"), key=K + "date", value=None, help=t("extract.published_help"),
+                    min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31))  # no date the reader never typed
+anchor = day if isinstance(day, dt.date) else dt.date.today()  # where a new chart's window starts, until then
 clock = c4.time_input(tr("시각", "Time"), key=K + "time", value=dt.time(9, 0))
 zone = c5.selectbox(tr("시간대", "Time zone"), ZONES, key=K + "zone")
 language = c6.selectbox(tr("언어", "Language"), ("ko", "en"), key=K + "lang", index=0 if LANG == "ko" else 1,
@@ -89,7 +79,7 @@ url = st.text_input(tr("원문 주소 (선택)", "Original's address (optional)"
 
 
 def _draft(claims: list[dict]) -> Draft:
-    return Draft(title=title, author=author, date=day if isinstance(day, dt.date) else dt.date(1, 1, 1),
+    return Draft(title=title, author=author, date=day if isinstance(day, dt.date) else None,
                  text=text, time=clock.strftime("%H:%M") if clock else "", timezone=zone, url=url.strip() or None,
                  language=language, claims=claims)
 
@@ -104,73 +94,6 @@ def _events() -> list:
         return loaders.events()
     except EventsError:
         return []
-
-
-def _series_picker(label: str, key: str, initial: list[str], single: bool) -> list[str]:
-    """Series from the universe: a search box (Korean, English, aliases) narrowing a multiselect of members."""
-    state.setdefault(key, list(initial))
-    query = st.text_input(tr(f"{label} 검색 (한국어·영어)", f"Search {label} (Korean or English)"), key=key + "_q",
-                          max_chars=60)
-    chosen = [s for s in state[key] if isinstance(s, str)]
-    options = list(dict.fromkeys([*chosen, *search_universe(query)]))
-    help_text = tr("한 종목, 또는 여러 종목을 고르면 동일 가중 바스켓", "One series, or several members for an "
-                   "equal-weight basket") if not single else tr("한 종목만", "one series only")
-    return list(st.multiselect(label, options, key=key, format_func=symbol_label, help=help_text))
-
-
-def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
-    """The builder's widgets for one claim (keys start with ``prefix``); returns the edited fields."""
-    for name, value in (("id", initial.id), ("text", initial.text), ("rule", initial.rule),
-                        ("dir", initial.direction), ("side", initial.side), ("level", float(initial.level)),
-                        ("thr", float(initial.threshold_pct)), ("margin", float(initial.margin_pp)),
-                        ("share", float(initial.share_pct)), ("horizons", list(initial.horizons)),
-                        ("end", initial.end_date), ("end_name", initial.end_name)):
-        state.setdefault(prefix + name, value)
-    b1, b2 = st.columns(2)
-    rule_labels = {r: f"{r} — {tr(*RULES[r])}" for r in RULE_TYPES}
-    rule = b1.selectbox(tr("규칙", "Rule"), RULE_TYPES, key=prefix + "rule", format_func=rule_labels.get)
-    cid = b2.text_input(tr("주장 id", "Claim id"), key=prefix + "id", max_chars=64)
-    text = st.text_input(tr("주장 문장", "Claim sentence"), key=prefix + "text", max_chars=400)
-    series = _series_picker(tr("종목 A" if rule == "outperform" else "종목", "series A" if rule == "outperform"
-                               else "series"), prefix + "series", initial.series, rule in SINGLE_SERIES_RULES)
-    fields = ClaimFields(id=cid, text=text, rule=rule, series=series, section=initial.section)
-    if rule == "outperform":
-        fields.against = _series_picker(tr("비교 대상 B", "series B"), prefix + "against", initial.against, False)
-        fields.margin_pp = st.number_input(tr("최소 차이 (%p)", "By at least (pp)"), key=prefix + "margin",
-                                           min_value=-100.0, max_value=100.0)
-    elif rule == "direction":
-        d1, d2 = st.columns(2)
-        fields.direction = d1.radio(tr("방향", "Direction"), ("up", "down"), key=prefix + "dir", horizontal=True,
-                                    format_func={"up": tr("상승", "up"), "down": tr("하락", "down")}.get)
-        fields.threshold_pct = d2.number_input(tr("최소 변화 (%)", "At least (%)"), key=prefix + "thr",
-                                               min_value=0.0, max_value=1000.0)
-    elif rule in ("level", "stays", "touches"):
-        d1, d2, d3 = st.columns(3)
-        fields.side = d1.radio(tr("쪽", "Side"), ("below", "above"), key=prefix + "side", horizontal=True,
-                               format_func={"below": tr("아래", "below"), "above": tr("위", "above")}.get)
-        fields.level = d2.number_input(tr("수준", "Level"), key=prefix + "level", min_value=0.0)
-        if rule == "stays":
-            fields.share_pct = d3.number_input(tr("그쪽에 머문 비율 (%)", "Share of prints on that side (%)"),
-                                               key=prefix + "share", min_value=0.0, max_value=100.0)
-    else:
-        fields.threshold_pct = st.number_input(tr("변동폭 한도 (%)", "Within (%)"), key=prefix + "thr",
-                                               min_value=0.0, max_value=100.0)
-    h1, h2, h3 = st.columns([2, 1, 1])
-    fields.horizons = list(h1.multiselect(tr("기간", "Horizons"), BUILT_IN_HORIZONS, key=prefix + "horizons",
-                                          help=tr("1W…12M: 발행일부터. year-end: 그해 말. YTD: 그해 전체.",
-                                                  "1W…12M: from publication. year-end: 31 Dec. YTD: the calendar "
-                                                  "year.")))
-    fields.end_date = h2.text_input(tr("종료일 (YYYY-MM-DD)", "End date (YYYY-MM-DD)"), key=prefix + "end",
-                                    max_chars=10)
-    fields.end_name = h3.text_input(tr("종료일 이름 (선택)", "Its name (optional)"), key=prefix + "end_name",
-                                    max_chars=40)
-    ids_ = horizon_ids(fields) or ["—"]
-    if state.get(prefix + "primary") not in ids_:
-        state[prefix + "primary"] = initial.primary if initial.primary in ids_ else ids_[0]
-    fields.primary = st.radio(tr("기준 기간 (이 기간으로 판정)", "Primary horizon (the claim is judged on it)"), ids_,
-                              key=prefix + "primary", horizontal=True)
-    return fields
-
 
 
 # --------------------------------------------------------------------------- import a file
@@ -220,7 +143,7 @@ with st.expander(tr("구간 나누기와 차트", "Sections and their charts"), 
         starts = [0, *sorted(set(cuts))]
         for j, first in enumerate(starts):
             p = f"{K}s{j}_"
-            default = default_chart("compare", [], day)
+            default = default_chart("compare", [], anchor)
             with st.container(border=True):
                 st.markdown(tr(f"**{j + 1}부** — ", f"**Part {j + 1}** — ") + md_escape(labels[first], 80))
                 e1, e2, e3 = st.columns(3)
@@ -228,13 +151,13 @@ with st.expander(tr("구간 나누기와 차트", "Sections and their charts"), 
                 heading_en = e2.text_input(tr("제목 (영어)", "Heading (English)"), key=p + "hen", max_chars=120)
                 kind = e3.selectbox(tr("차트 종류", "Chart kind"), CHART_KINDS, key=p + "kind",
                                     format_func=lambda k: f"{k} — {tr(*CHART_LABELS[k])}")
-                default = default_chart(kind, [], day)
+                default = default_chart(kind, [], anchor)
                 if state.get(p + "kind_was") != kind:  # a new kind starts from its own sensible window
                     for name in ("start", "end", "base", "event"):
                         state.pop(p + name, None)
                     state.pop(p + "symbols", None)
                     state[p + "kind_was"] = kind
-                symbols = _series_picker(tr("차트 종목", "chart series"), p + "symbols", default.symbols, False)
+                symbols = series_picker(tr("차트 종목", "chart series"), p + "symbols", default.symbols, False)
                 f1, f2, f3 = st.columns(3)
                 state.setdefault(p + "start", default.start)
                 state.setdefault(p + "end", default.end)
@@ -263,20 +186,25 @@ if st.button(tr("주장 제안받기", "Propose claims"), key=K + "propose"):
     problems = [p for p in field_problems(_draft([])) if p[0] == "text"]
     if problems:
         state[K + "propose_msg"] = [f"text: {p[1]}" for p in problems]
+    elif not isinstance(day, dt.date):  # "올해", "세 달" mean nothing until the reader says when it was published
+        state[K + "propose_msg"] = [t("extract.date_first")]
     else:
-        try:
-            found = extract(text, day)  # each sentence read as Korean when it has Hangul, else as English
+        try:  # in the worker process, within the time budget: this session waits, the others do not
+            found = extract_in_worker(text, day)
         except ExtractError as exc:
-            state[K + "propose_msg"] = [str(exc)]
+            state[K + "propose_msg"] = [describe(exc.problem, LANG)]
         else:
             state[K + "proposals"] = list(found.proposals)
-            state[K + "propose_msg"] = list(found.notes)
-            for i in range(len(found.proposals)):
+            state[K + "propose_msg"] = [describe(note, LANG) for note in found.notes]
+            for i in range(min(len(found.proposals), MAX_SHOWN)):
                 state[f"{K}accept_{i}"] = False
 for message in state.get(K + "propose_msg", []):
     st.warning(md_escape(message, 600))
 
 proposals = state.get(K + "proposals", [])
+if len(proposals) > MAX_SHOWN:
+    st.info(t("extract.shown_first", shown=MAX_SHOWN, total=len(proposals)))
+    proposals = proposals[:MAX_SHOWN]
 if K + "proposals" in state and not proposals:
     st.info(tr("제안할 주장을 찾지 못했습니다. 아래에서 직접 추가하세요.",
                "No claim found in the text: add one of your own below."))
@@ -290,19 +218,14 @@ for i, (proposal, cid) in enumerate(zip(proposals, ids, strict=True)):
     with st.container(border=True):
         st.markdown(highlighted(proposal.sentence, [(s.start, s.end) for s in proposal.spans]))
         horizon = proposal.horizon.label() if proposal.horizon else "—"
-        st.caption(md_escape(f"{cid} · {proposal.rule} · {'; '.join(proposal.symbols)} · {horizon}"))
-        if proposal.kind != "forecast":
-            st.caption(md_escape(tr("점수화할 수 없음: ", "Cannot be scored: ") + str(why)))
+        st.caption(md_escape(f"{cid} · {proposal.rule} · {'; '.join(proposal.symbols)} · {horizon} · "
+                             f"{t(CONFIDENCE_KEYS[proposal.confidence])}"))
+        if proposal.hedge:
+            st.caption(md_escape(t("extract.hedged", words=proposal.hedge)))
+        if why is not None:
+            st.caption(md_escape(describe(why, LANG)))
+        if claim is None:  # a reported fact, or a rule the scoring cannot judge yet: shown, not accepted
             continue
-        if claim is None:
-            st.caption(md_escape(tr("기간을 정하면 받아들일 수 있습니다: ", "Give it a horizon to accept it: ")
-                                 + str(why)))
-            sentence = " ".join(proposal.sentence.split())
-            params = dict(proposal.params)
-            claim = {"id": cid, "section": "text", "text_ko": sentence, "text_en": sentence,
-                     "rule": {"type": proposal.rule.replace("stays_below", "stays").replace("stays_above", "stays"),
-                              "params": {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}},
-                     "horizons": [], "primary": None}
         take = st.checkbox(tr("이 주장 받아들이기", "Accept this claim"), key=f"{K}accept_{i}")
         with st.expander(tr("고치기 (종목·규칙·방향·수준·기간)", "Edit (series, rule, direction, level, horizons)")):
             edited = claim_form(f"{K}p{i}_", from_claim(claim))
@@ -358,7 +281,7 @@ if own_count < MAX_OWN_CLAIMS and st.button(tr("주장 하나 더", "One more cl
 draft = _draft(accepted)
 draft.sections = section_fields
 st.subheader(tr("판정 미리보기", "Verdict preview"))
-item, problems = check_draft(draft)
+item, problems = check_draft(draft) if draft.date is not None else (None, [])
 per_claim, general = problems_by_claim(problems)
 prices = loaders.prices()
 missing = no_data_problems(accepted, prices, draft.baskets)
@@ -367,6 +290,8 @@ for index, slot in slots.items():
         _problems(per_claim.get(index, []))
         for message in missing.get(index, []):
             st.warning(md_escape(message, 600))
+if draft.date is None and (text.strip() or accepted):
+    st.warning(t("extract.date_needed"))
 if text.strip() or title.strip() or author.strip():
     _problems(general + [m for i, ms in per_claim.items() if i not in slots for m in ms])
 else:

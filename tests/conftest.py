@@ -114,8 +114,12 @@ def shown(markdown_source: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def fill_new_column(at, text: str, title: str, author: str) -> None:
-    """Type a column's text, title and author into the New column page (AppTest) and run it."""
+def fill_new_column(at, text: str, title: str, author: str, published: str | None = "2025-04-03") -> None:
+    """Type a column's text, title, author and publication date into the New column page (AppTest) and run it."""
+    import datetime as dt
+
+    if published is not None:
+        at.date_input(key="new_date").set_value(dt.date.fromisoformat(published))
     at.text_area(key="new_text").set_value(text)
     at.text_input(key="new_title").set_value(title)
     at.text_input(key="new_author").set_value(author)

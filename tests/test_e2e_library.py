@@ -27,8 +27,10 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         page.get_by_label("Text", exact=True).fill(TEXT)
         page.get_by_label("Title", exact=True).fill("Browser column")
         page.get_by_label("Author", exact=True).fill("Browser Writer")
-        page.get_by_label("Author", exact=True).press("Tab")
-        page.keyboard.press("Escape")  # Tab may land on the date field and open its calendar over the buttons
+        page.get_by_role("spinbutton", name="year, Published").click()  # typed by the reader: nothing is pre-filled
+        page.keyboard.type("20250403")  # year, month, day: each segment moves on to the next when full
+        page.keyboard.press("Escape")  # close the date field's calendar, should it open over the buttons
+        page.get_by_role("spinbutton", name="day, Published").press("Tab")
         wait_for_app(page, "Propose claims", timeout=60_000)
         page.get_by_role("button", name="Propose claims").click()
         try:  # the run draws the proposals one by one: wait for it to finish, not for the first box

@@ -12,6 +12,7 @@ import pytest
 
 from commentary.extract import ExtractError, extract, propose
 from commentary.extract.rules import RulesError, parse_rules
+from data_sources.errors import Problem
 from data_sources.universe import UNIVERSE
 
 PUB = dt.date(2025, 3, 3)
@@ -166,20 +167,21 @@ def test_a_200000_character_paste_is_analysed_within_a_generous_budget() -> None
     started = time.monotonic()
     ex = extract(text, PUB, instruments=UNIVERSE)
     assert time.monotonic() - started < 120
-    assert len(ex.proposals) == 1000 and any("stopped at 1,000 proposals" in n for n in ex.notes)
+    assert len(ex.proposals) == 1000 and Problem("extract.too_many_proposals", {"limit": 1000}) in ex.notes
 
 
 def test_time_budget_stops_the_analysis_with_a_note() -> None:
     ex = extract("NVIDIA will rise this year. Tesla will fall this year.", PUB, instruments=UNIVERSE,
                  time_budget_s=0)
-    assert ex.proposals == () and "time budget ran out" in ex.notes[0]
+    assert ex.proposals == ()
+    assert ex.notes == (Problem("extract.budget_ran_out", {"read": 0, "total": 2, "seconds": 0}),)
 
 
 def test_an_overlong_sentence_is_skipped_with_a_note() -> None:
     text = "NVIDIA will rise this year " + "and more " * 300 + ". Tesla will fall this year."
     ex = extract(text, PUB, instruments=UNIVERSE)
     assert [p.params["series"] for p in ex.proposals] == ["TSLA"]
-    assert "characters long (limit 1,500); skipped" in ex.notes[0]
+    assert ex.notes == (Problem("extract.long_sentences_skipped", {"count": 1, "limit": 1500, "first_at": 1}),)
 
 
 def test_html_and_script_are_text_not_markup() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +17,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, module: str = "commentary") -> subprocess.CompletedProcess:
+def run(*args: str, module: str = "commentary", timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+                          timeout=timeout)
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def column(tmp_path: Path) -> Path:
 
 
 def test_propose_csv_has_one_row_per_proposal(column: Path) -> None:
-    result = run("propose", str(column), "--date", "2025-03-03", "--format", "csv")
+    result = run("propose", str(column), "--published", "2025-03-03", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {"sentence", "symbols", "rule", "direction", "level", "horizon"} <= set(rows[0])
@@ -47,9 +50,9 @@ def test_propose_csv_has_one_row_per_proposal(column: Path) -> None:
 
 
 def test_propose_table_and_lang_option(column: Path) -> None:
-    result = run("propose", str(column), "--date", "2025-03-03")
+    result = run("propose", str(column), "--published", "2025-03-03")
     assert result.returncode == 0 and "stays_below" in result.stdout and "year-end" in result.stdout
-    forced = run("propose", str(column), "--date", "2025-03-03", "--lang", "en", "--format", "csv")
+    forced = run("propose", str(column), "--published", "2025-03-03", "--lang", "en", "--format", "csv")
     rules = [r["rule"] for r in csv.DictReader(io.StringIO(forced.stdout))]
     # English words only: the Korean moves are not read; the level (a surface pattern) still is, without its
     # Korean "stays" word
@@ -61,7 +64,7 @@ def test_propose_table_and_lang_option(column: Path) -> None:
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
     (b"caf\xe9 NVIDIA will rise", "not UTF-8 text (byte 3"),
     ("가" * 200_001, "200,001 characters; the limit is 200,000"),
-    (b"x" * 800_001, "800,001 bytes, more than a 200,000-character text can be"),
+    (b"x" * 800_001, "more than 800,000 bytes (stopped reading there), more than a 200,000-character text can be"),
 ], ids=["missing", "binary", "not-utf8", "too-many-chars", "too-many-bytes"])
 def test_propose_bad_file_gets_one_line_message(tmp_path: Path, content, message: str) -> None:
     path = tmp_path / "in.txt"
@@ -77,8 +80,89 @@ def test_propose_bad_file_gets_one_line_message(tmp_path: Path, content, message
 
 def test_propose_folder_and_bad_date(tmp_path: Path, column: Path) -> None:
     assert "is a folder" in run("propose", str(tmp_path)).stderr
-    bad = run("propose", str(column), "--date", "2025-02-30")
-    assert bad.returncode == 2 and "--date '2025-02-30'" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run("propose", str(column), "--published", "2025-02-30")
+    assert bad.returncode == 2 and "--published '2025-02-30'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_without_a_publication_date_relative_horizons_are_unresolved(column: Path) -> None:
+    result = run("propose", str(column), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    horizons = [r["horizon"] for r in csv.DictReader(io.StringIO(result.stdout))]
+    # "올해" names no year and "next week" no week without the date; "3개월" is counted from publication
+    assert horizons == ["unresolved (올해)", "unresolved (올해)", "unresolved (올해)", "1W", "3M"]
+    assert "no --published date given: 3 relative horizon(s)" in result.stderr
+
+
+# --------------------------------------------------------------------------- files that never end
+
+
+def _fails_with(result: subprocess.CompletedProcess, message: str) -> None:
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_propose_reads_at_most_its_limit_from_a_device() -> None:
+    started = time.monotonic()
+    _fails_with(run("propose", "/dev/zero", timeout=90), "/dev/zero: more than 800,000 bytes (stopped reading there)")
+    assert time.monotonic() - started < 60  # read 800 kB and stopped, not until memory ran out
+
+
+def _writer(fifo: Path, stop: threading.Event, endless: bool) -> None:
+    """Open ``fifo`` for writing once a reader has it open; write forever (``endless``) or nothing until ``stop``."""
+    while not stop.is_set():
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)  # fails (ENXIO) until the reader has opened it
+            break
+        except OSError:
+            stop.wait(0.01)
+    else:
+        return
+    os.set_blocking(fd, True)
+    try:
+        while endless and not stop.is_set():
+            os.write(fd, b"NVIDIA will rise. " * 4096)
+        stop.wait()
+    except BrokenPipeError:  # the reader gave up: what we wait for
+        pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize(("writer", "message"), [
+    ("none", "no end of the text within 1 s (0 bytes read)"),
+    ("silent", "no end of the text within 1 s (0 bytes read)"),
+    ("endless", "more than 800,000 bytes (stopped reading there)"),
+])
+def test_propose_on_a_fifo_gives_up_with_a_message(tmp_path: Path, writer: str, message: str) -> None:
+    fifo = tmp_path / "column.fifo"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+    thread = threading.Thread(target=_writer, args=(fifo, stop, writer == "endless"), daemon=True)
+    if writer != "none":
+        thread.start()
+    try:
+        _fails_with(run("propose", str(fifo), "--read-timeout", "1", timeout=90), f"{fifo}: {message}")
+    finally:
+        stop.set()
+        if thread.is_alive():
+            thread.join(30)
+
+
+def test_propose_reads_a_fifo_that_ends(tmp_path: Path) -> None:
+    fifo = tmp_path / "column.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "w", encoding="utf-8") as handle:  # blocks until the reader opens it
+            handle.write("NVIDIA will rise this year.\n")
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    result = run("propose", str(fifo), "--published", "2025-03-03", "--format", "csv")
+    thread.join(30)
+    assert result.returncode == 0, result.stderr
+    assert [(r["symbols"], r["rule"], r["horizon"]) for r in csv.DictReader(io.StringIO(result.stdout))] == [
+        ("NVDA", "direction", "year-end")]
 
 
 # --------------------------------------------------------------------------- python -m data_sources add

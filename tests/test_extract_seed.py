@@ -47,7 +47,16 @@ def test_the_facts_it_reports_are_marked_reported(seed_extraction) -> None:
     assert level.params == {"symbol": "KRW=X", "level": 1430.0, "side": "below"}
 
 
-def test_no_proposal_on_the_ai_model_paragraphs(seed_extraction) -> None:
+def test_no_proposal_on_the_ai_model_paragraphs_nor_on_the_saying_about_markets(seed_extraction) -> None:
+    # the column's remark that one market cannot always do well (and the other not always badly) is not a call:
+    # nothing on the S&P 500 or on Chinese stocks as a whole is proposed
     symbols = {s for p in seed_extraction.proposals for s in p.symbols}
-    assert symbols <= set(US) | set(CN) | {"KRW=X", "^GSPC", "MCHI"}
-    assert len(seed_extraction.proposals) == 11 and seed_extraction.notes == ()
+    assert symbols <= set(US) | set(CN) | {"KRW=X"}
+    assert len(seed_extraction.proposals) == 8 and seed_extraction.notes == ()
+
+
+def test_the_guesses_are_marked_hedged(seed_extraction) -> None:
+    # the turn in Chinese tech and the won's run are put as guesses ("…지 않을까"): hedged, confidence lowered
+    hedged = {(p.rule, p.symbols) for p in seed_extraction.proposals if p.hedge}
+    assert {("direction", CN), ("outperform", CN + US), ("direction", ("KRW=X",))} <= hedged
+    assert all(p.confidence != "high" for p in seed_extraction.proposals if p.hedge)

@@ -54,10 +54,33 @@ def test_other_rules_pass_through() -> None:
 
 def test_reported_and_unresolved_are_refused_with_a_reason() -> None:
     claim, why = proposal_claim(_proposal("level", {}, None, kind="reported"), "c")
-    assert claim is None and "past tense" in why
+    assert claim is None and why is not None and why.code == "extract.reported"
     later = Horizon("unresolved", "목요일까지", phrase="목요일까지")
-    claim, why = proposal_claim(_proposal("direction", {}, later), "c")
-    assert claim is None and "목요일까지" in why and "builder" in why
+    claim, why = proposal_claim(_proposal("direction", {"series": "NVDA", "direction": "up"}, later), "c")
+    assert why is not None and (why.code, dict(why.params)) == ("extract.unresolved_horizon", {"phrase": "목요일까지"})
+    # the claim comes without horizons, for the reader to give one in the editor
+    assert claim is not None and claim["horizons"] == [] and claim["rule"]["params"]["series"] == "NVDA"
+
+
+def test_a_rule_scoring_does_not_know_yet_is_not_scorable(monkeypatch) -> None:
+    from commentary.scoring import claims as scoring
+
+    touches = _proposal("touches", {"symbol": "KRW=X", "level": 1520.0, "side": "above"}, Horizon("fixed", "3M"))
+    monkeypatch.setattr(scoring, "RULE_TYPES", tuple(r for r in scoring.RULE_TYPES if r != "touches"))
+    claim, why = proposal_claim(touches, "c")
+    assert claim is None and why is not None and (why.code, dict(why.params)) == (
+        "extract.not_scorable_yet", {"rule": "touches"})
+    monkeypatch.setattr(scoring, "RULE_TYPES", (*scoring.RULE_TYPES, "touches"))
+    claim, why = proposal_claim(touches, "c")  # once scoring knows the rule, it passes through as emitted
+    assert why is None and claim is not None
+    assert claim["rule"] == {"type": "touches", "params": {"symbol": "KRW=X", "level": 1520.0, "side": "above"}}
+
+
+def test_a_draft_without_its_publication_date_is_not_checked() -> None:
+    problems = dict(field_problems(_draft(date=None)))
+    assert problems["date"] == "is empty"
+    item, messages = check_draft(_draft(date=None))
+    assert item is None and any(": date: is empty" in m for m in messages)
 
 
 def test_accepted_proposals_parse_and_resolve() -> None:

@@ -10,9 +10,11 @@ import nh3
 
 from commentary.extract.model import ExtractError
 
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]{0,2000}>")
+# possessive runs: "<" followed by 200,000 spaces is one linear scan, not a quadratic backtrack
+_TAG = re.compile(r"<\s*+/?\s*+[A-Za-z!][^<>]{0,2000}+>")
 _BLOCK_TAG = re.compile(
-    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre)\b[^<>]{0,2000}>", re.IGNORECASE)
+    r"<\s*+/?\s*+(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre)\b[^<>]{0,2000}+>",
+    re.IGNORECASE)
 _KEEP = {"\n", "\t"}
 
 
@@ -20,7 +22,8 @@ def check_length(text: str, max_chars: int) -> None:
     """Refuse text longer than ``max_chars`` before any other work is done on it."""
     if len(text) > max_chars:
         raise ExtractError(f"the text is {len(text):,} characters long; the limit is {max_chars:,}. "
-                           "Paste the column's body only, or split it.")
+                           "Paste the column's body only, or split it.", "extract.too_long", chars=len(text),
+                           limit=max_chars)
 
 
 def strip_html(text: str) -> str:
@@ -43,7 +46,7 @@ def strip_controls(text: str) -> str:
 def clean_text(text: str, max_chars: int) -> str:
     """Length check, then NFC, HTML to text and control/bidi characters removed; tabs become spaces."""
     if not isinstance(text, str):
-        raise ExtractError("expected text")
+        raise ExtractError("expected text", "extract.not_text")
     check_length(text, max_chars)
     text = unicodedata.normalize("NFC", text)
     text = strip_controls(strip_html(text))

@@ -15,7 +15,8 @@ class Cue:
     ``kind``: ``dir`` (a move, ``direction`` up/down), ``reversal`` (a turn from the earlier trend),
     ``continuation`` (the earlier trend goes on), ``compare`` (beats/lags: ``direction`` up/down for
     A against B), ``no_move``, ``level`` (a number with a side word), ``stay`` (stays/remains),
-    ``prior`` (the earlier state: "고전하던", "after falling"; not a call itself).
+    ``prior`` (the earlier state: "고전하던", "after falling"; not a call itself).  ``weak``: good/bad wording
+    on a move ("좋을", "do well"), or "stays" on a level.  ``hedge``: where the text says it only *could* happen.
     """
 
     kind: CueKind
@@ -30,6 +31,7 @@ class Cue:
     unit: str | None = None
     side: str | None = None           # below | above (level)
     number: tuple[int, int] | None = None
+    hedge: tuple[int, int] | None = None  # "could", "may", "~ㄹ 수 있", "가능성", "~듯": possible, not expected
 
 
 @dataclass(frozen=True)

@@ -12,44 +12,27 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import Any
 
 from commentary.extract import names as names_mod
 from commentary.extract.clean import clean_text
 from commentary.extract.cues import Cue, NumberHit
-from commentary.extract.english import english_cues
+from commentary.extract.english import english_cues, english_level_context
 from commentary.extract.horizons import HorizonHit, find_horizons
 from commentary.extract.korean import analyser, korean_cues
 from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
 from commentary.extract.rules import NameEntry, Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
+from commentary.extract.subjects import Group, assign
+from data_sources.errors import Problem
 from data_sources.universe import Instrument, all_instruments
 
 _HANGUL = re.compile(r"[가-힣]")
 _FLIP = {"up": "down", "down": "up"}
 _CLAUSE_COMMA = re.compile(r"(?<!\d)[,;](?!\d)")
-_EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s+(?:\w+\s+)?$",
+_EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s++(?:\w++\s++)?$",
                      re.IGNORECASE)
-
-
-@dataclass
-class _Group:
-    """The names a predicate is about: A (subject) and B (what A is compared with)."""
-
-    a: list[names_mod.Mention] = field(default_factory=list)
-    b: list[names_mod.Mention] = field(default_factory=list)
-    carried: bool = False
-
-
-def _unique(mentions: Sequence[names_mod.Mention]) -> list[names_mod.Mention]:
-    seen, out = set(), []
-    for m in mentions:
-        key = (m.entry.key, m.entry.invert)
-        if key not in seen:
-            seen.add(key)
-            out.append(m)
-    return out
 
 
 def _series(entries: Sequence[NameEntry]) -> tuple[object, dict[str, tuple[str, ...]]]:
@@ -83,36 +66,44 @@ def extract(text: str, published: dt.date | None = None, lang: str | None = None
     ``published`` resolves relative horizons ("올해" → that year's 31 Dec); ``lang`` ("ko"/"en")
     forces the analyser, otherwise each sentence is analysed as Korean when it contains Hangul.
     ``instruments`` defaults to the universe plus reader-added symbols.  Raises
-    :class:`~commentary.extract.model.ExtractError` for text over the length limit.
+    :class:`~commentary.extract.model.ExtractError` for text over the length limit.  The time budget
+    (``time_budget_s``, else ``[limits].time_budget_s``) counts from the start, cleaning and splitting
+    included, except for loading the Korean model once per process; past it, the rest is skipped with a note.
+    The notes (:class:`~data_sources.errors.Problem`: what was skipped and why) are worded by the caller.
     """
+    started = time.monotonic()
     rules = rules or load_rules()
     limits = rules.limits
-    clean = clean_text(text, int(limits["max_text_chars"]))
     budget = float(time_budget_s if time_budget_s is not None else limits["time_budget_s"])
+    clean = clean_text(text, int(limits["max_text_chars"]))  # linear, and the length is checked first
     if lang == "ko" or (lang is None and _HANGUL.search(clean)):
-        analyser()  # load the Korean model (seconds, once per process) before the clock starts: the budget is analysis
-    deadline = time.monotonic() + budget
+        loading = time.monotonic()
+        analyser()  # the Korean model loads once per process (seconds): not counted against the budget
+        started += time.monotonic() - loading
+    deadline = started + budget
     ctx = _Context(rules, tuple(instruments if instruments is not None else all_instruments()), published, lang)
-    notes: list[str] = []
+    notes: list[Problem] = []
     proposals: list[Proposal] = []
     sentences = split_sentences(clean, rules.abbreviations)
-    if len(sentences) > limits["max_sentences"]:
-        notes.append(f"only the first {int(limits['max_sentences']):,} of {len(sentences):,} sentences were read")
-        sentences = sentences[: int(limits["max_sentences"])]
+    max_sentences, max_chars = int(limits["max_sentences"]), int(limits["max_sentence_chars"])
+    if len(sentences) > max_sentences:
+        notes.append(Problem("extract.too_many_sentences", {"read": max_sentences, "total": len(sentences)}))
+        sentences = sentences[:max_sentences]
+    long_ones = [s for s in sentences if len(s.text) > max_chars]
+    if long_ones:  # one note for all of them: a paste of 200,000 periods is one "sentence", or many
+        notes.append(Problem("extract.long_sentences_skipped", {"count": len(long_ones), "limit": max_chars,
+                                                                "first_at": long_ones[0].start + 1}))
     for index, sentence in enumerate(sentences):
         if time.monotonic() > deadline:
-            notes.append(f"stopped after {index:,} of {len(sentences):,} sentences: the {budget:g} s time budget "
-                         "ran out; the rest of the text has no proposals")
+            notes.append(Problem("extract.budget_ran_out", {"read": index, "total": len(sentences),
+                                                            "seconds": round(budget)}))
             break
-        if len(sentence.text) > limits["max_sentence_chars"]:
-            notes.append(f"sentence at character {sentence.start:,} is {len(sentence.text):,} characters long "
-                         f"(limit {int(limits['max_sentence_chars']):,}); skipped")
+        if len(sentence.text) > max_chars:
             ctx.previous_subject = None
             continue
-        found = _sentence(sentence, index, ctx)
-        proposals += found
+        proposals += _sentence(sentence, index, ctx)
         if len(proposals) >= limits["max_proposals"]:
-            notes.append(f"stopped at {int(limits['max_proposals']):,} proposals")
+            notes.append(Problem("extract.too_many_proposals", {"limit": int(limits["max_proposals"])}))
             proposals = proposals[: int(limits["max_proposals"])]
             break
     return Extraction(tuple(proposals), tuple(notes), len(sentences), clean)
@@ -149,6 +140,8 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
         cues = english_cues(text, rules)
         for cue in levels:
             cue.reported = bool(_EN_WAS.search(text[max(0, cue.start - 30):cue.start]))
+            cue.negation, cue.hedge = english_level_context(text, cue.start, rules)
+            cue.negated = cue.negation is not None
     cues += levels
     cues += _no_move_cues(text, rules)
     cues.sort(key=lambda c: (c.start, c.end))
@@ -156,7 +149,7 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
     predicates = [c for c in cues if c.kind in ("dir", "reversal", "continuation", "compare", "no_move", "level")]
     if not predicates:
         return []
-    groups = _assign(predicates, mentions, text, korean, previous, rules)
+    groups = assign(predicates, mentions, text, korean, previous, rules)
     out: list[Proposal] = []
     for cue, group in zip(predicates, groups, strict=True):
         if not group.a:
@@ -201,6 +194,7 @@ def _merge_levels(cues: list[Cue], mentions: list[names_mod.Mention]) -> list[Cu
                 level.reported = level.reported or other.reported
                 level.negated = level.negated or other.negated
                 level.negation = level.negation or other.negation
+                level.hedge = level.hedge or other.hedge
                 level.direction = level.direction or other.direction
                 level.start, level.end = min(prev.start, cue.start), max(prev.end, cue.end)
                 out[-1] = level
@@ -210,58 +204,6 @@ def _merge_levels(cues: list[Cue], mentions: list[names_mod.Mention]) -> list[Cu
             continue  # "반등해 상승할": one call
         out.append(cue)
     return out
-
-
-def _is_than(text: str, m: names_mod.Mention, korean: bool, rules: Rules) -> bool:
-    if korean:
-        after = text[m.end:m.end + 8]
-        return bool(re.match(r"^\s*(?:의\s*)?(?:" + "|".join(
-            r"\s*".join(map(re.escape, s)) for s in rules.ko.get("than_markers", ())) + ")", after))
-    before = text[max(0, m.start - 20):m.start].lower()
-    return any(re.search(r"\b" + re.escape(w) + r"\s+(?:the\s+)?$", before) for w in rules.en.get("than_markers", ()))
-
-
-def _is_object(text: str, m: names_mod.Mention) -> bool:
-    return bool(re.match(r"^\s*(?:을|를)(?![가-힣])", text[m.end:m.end + 3]))
-
-
-def _assign(predicates: list[Cue], mentions: list[names_mod.Mention], text: str, korean: bool,
-            previous: list[names_mod.Mention] | None, rules: Rules) -> list[_Group]:
-    """Pair each predicate with the names it is about."""
-    groups = [_Group() for _ in predicates]
-    claimed: set[int] = set()
-    bounds = [0] + [p.end for p in predicates]
-    for i, p in enumerate(predicates):
-        inside = [(k, m) for k, m in enumerate(mentions) if bounds[i] <= m.start < p.start and k not in claimed]
-        for k, m in inside:
-            claimed.add(k)
-            target = groups[i].b if (_is_than(text, m, korean, rules)
-                                     or (korean and p.kind == "compare" and _is_object(text, m))) else groups[i].a
-            target.append(m)
-        if not korean and (p.kind == "compare" or p.kind in ("dir", "no_move", "level")):
-            nxt = predicates[i + 1].start if i + 1 < len(predicates) else len(text)
-            after = [(k, m) for k, m in enumerate(mentions) if p.end <= m.start < nxt and k not in claimed]
-            for k, m in after:
-                if p.kind == "compare" or _is_than(text, m, korean, rules):
-                    claimed.add(k)
-                    groups[i].b.append(m)
-                elif not groups[i].a:  # "a rebound in Tencent"
-                    claimed.add(k)
-                    groups[i].a.append(m)
-    # names after the last predicate (Korean: "오를 종목은 엔비디아") belong to it when it has none
-    if predicates and not groups[-1].a:
-        groups[-1].a += [m for k, m in enumerate(mentions) if k not in claimed and m.start >= predicates[-1].end]
-    for i, g in enumerate(groups):
-        if not g.a and g.b and predicates[i].kind != "compare":
-            continue
-        if not g.a:
-            earlier = next((groups[j] for j in range(i - 1, -1, -1) if groups[j].a), None)
-            if earlier is not None:
-                g.a, g.carried = list(earlier.b or earlier.a), False
-            elif previous:
-                g.a, g.carried = list(previous), True
-        g.a, g.b = _unique(g.a), _unique(g.b)
-    return groups
 
 
 def _nearest_prior(cue: Cue, cues: list[Cue]) -> Cue | None:
@@ -293,7 +235,7 @@ def _compatible(symbol: str, unit: str | None, ctx: _Context) -> bool:
     return inst.currency == unit and (inst.group != "fx" or unit not in ("USD",))
 
 
-def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit], sentence: Sentence,
+def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit], sentence: Sentence,
                horizons: list[HorizonHit], ctx: _Context, index: int) -> list[Proposal]:
     notes: list[str] = []
     if group.carried:
@@ -323,7 +265,11 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
             return []
         direction = prior.direction
         spans.append(Span(prior.start, prior.end, "direction"))
+    if cue.kind != "level" and _generic(sentence.text, lo, cue.start, ctx.rules):
+        return []  # "always", "항상": a saying about markets, not a call on a period
     if cue.weak and cue.kind == "dir":
+        if not horizons:
+            return []  # good/bad wording with no period of its own: nothing to check
         notes.append("weak wording (good/bad), not a clear call on the price")
     if cue.negated and cue.kind in ("dir", "reversal", "continuation", "compare") and direction:
         direction = _FLIP[direction]
@@ -339,11 +285,16 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
     if hspan:
         spans.append(hspan)
     spans.append(Span(cue.start, cue.end, kind_span if cue.kind != "no_move" else "no_move"))
+    hedge = sentence.text[cue.hedge[0]:cue.hedge[1]] if cue.hedge else None
+    if cue.hedge:
+        spans.append(Span(*cue.hedge, "hedge"))
+        notes.append(f"hedged ({hedge!r}): the text says it could happen, not that it will")
+    touch = _touch(sentence.text, ctx.rules) or cue.hedge is not None
 
     def make(rule, params, symbols, dirn, level=None, unit=None, extra=(), baskets=None) -> Proposal:
         return Proposal(sentence.text, sentence.start, rule, params, tuple(symbols), dirn, level, unit, horizon, kind,
                         tuple(sorted(set(spans + list(extra)), key=lambda s: (s.start, s.end))), baskets or {},
-                        cue.negated, tuple(notes))
+                        cue.negated, tuple(notes), hedge)
 
     out: list[Proposal] = []
     # outperform: a comparison verb, or a move with "than B"
@@ -380,12 +331,12 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
                 if level_cue:
                     continue  # "600만 달러 미만": a number that is not this series' level
             else:
-                if level_cue and cue.negated:
-                    side = "above" if side == "below" else "below"
-                stays = level_cue is not None and level_cue.weak
-                rule = f"stays_{side}" if stays else "level"
-                params = {"symbol": entry.key, "level": level} if stays else {"symbol": entry.key, "level": level,
-                                                                              "side": side}
+                if level_cue:
+                    path = "stays" if level_cue.weak else "touches" if touch else "level"
+                else:  # "rise to 1,500": the side the move heads for, before any negation
+                    side = "above" if (_FLIP[direction] if cue.negated else direction) == "up" else "below"
+                    path = "touches" if touch else "level"
+                rule, params = _path_rule(entry.key, level, side, path, cue.negated)
                 out.append(make(rule, params, symbols, None, level, unit, extra=[Span(*number, "level")]))
                 continue
         if not direction:
@@ -399,6 +350,30 @@ def _proposals(cue: Cue, group: _Group, cues: list[Cue], numbers: list[NumberHit
                               f"is {dirn} for {entry.key}")
         out.append(p)
     return out
+
+
+_OTHER_SIDE = {"above": "below", "below": "above"}
+#: "won't exceed X" never crosses X (stays on the other side); "won't stay above X" crosses it at least once
+_NEGATED_PATH = {"level": "stays", "stays": "touches", "touches": "stays"}
+
+
+def _path_rule(symbol: str, level: float, side: str, path: str, negated: bool) -> tuple[str, dict[str, Any]]:
+    """The rule of a level call: at the end (``level``), on every print (``stays_*``) or on any print (``touches``)."""
+    if negated:
+        side, path = _OTHER_SIDE[side], _NEGATED_PATH[path]
+    if path == "stays":
+        return f"stays_{side}", {"symbol": symbol, "level": level}
+    return path, {"symbol": symbol, "level": level, "side": side}
+
+
+def _touch(text: str, rules: Rules) -> bool:
+    """The sentence asks for the level at any time before the horizon ("within the year", "연내", "안에")."""
+    return any(p.search(text) for p in rules.patterns.get("touch", ()))
+
+
+def _generic(text: str, start: int, end: int, rules: Rules) -> bool:
+    """A word such as "always" or "항상" in ``text[start:end]``: a saying about markets, not a call."""
+    return any(p.search(text, start, end) for p in rules.patterns.get("generic", ()))
 
 
 def _flat(series: object) -> list[str]:
@@ -423,12 +398,14 @@ def _implied_outperform(found: list[Proposal], sentence: Sentence, ctx: _Context
     from dataclasses import replace
 
     horizon = up.horizon if up.horizon and up.horizon.stated else down.horizon
-    notes = tuple(n for n in (*up.notes, *down.notes) if n.startswith(("no horizon", "horizon", "weak", "negated")))
+    notes = tuple(n for n in (*up.notes, *down.notes)
+                  if n.startswith(("no horizon", "horizon", "weak", "negated", "hedged")))
     return [replace(up, rule="outperform", direction=None,
                     params={"a": up.params["series"], "b": down.params["series"], "margin_pp": 0.0},
                     symbols=(*up.symbols, *down.symbols), horizon=horizon, baskets={**up.baskets, **down.baskets},
                     spans=tuple(sorted(set(up.spans + down.spans), key=lambda s: (s.start, s.end))),
-                    notes=(*dict.fromkeys(notes), "implied by the opposite calls in one sentence"))]
+                    notes=(*dict.fromkeys(notes), "implied by the opposite calls in one sentence"),
+                    hedge=up.hedge or down.hedge)]
 
 
 def _dedupe(found: list[Proposal]) -> list[Proposal]:

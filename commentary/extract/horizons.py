@@ -31,6 +31,15 @@ def _group(m: re.Match[str], *names: str) -> str | None:
     return None
 
 
+def _count(m: re.Match[str], rules: Rules) -> int:
+    """The number of months or weeks a phrase names: digits (group n, n2) or a word (groups w, w2, w3)."""
+    digits = _group(m, "n", "n2")
+    if digits:
+        return int(digits)
+    word = _group(m, "w", "w2", "w3")
+    return rules.number_words.get(word.lower(), 0) if word else 0
+
+
 def _calendar(day: dt.date, published: dt.date | None, phrase: str) -> Horizon:
     if published is not None and day.year == published.year and (day.month, day.day) == (12, 31):
         return Horizon("calendar", "year-end", day, phrase)
@@ -49,7 +58,7 @@ def resolve(rule: HorizonRule, m: re.Match[str], published: dt.date | None, rule
     if kind == "fixed":
         return Horizon("fixed", opt["code"], None, phrase)
     if kind == "n_months":
-        n = int(_group(m, "n", "n2") or 0)
+        n = _count(m, rules)
         if n in FIXED_MONTHS:
             return Horizon("fixed", FIXED_MONTHS[n], None, phrase)
         if published is None or not 0 < n <= 60:
@@ -59,7 +68,7 @@ def resolve(rule: HorizonRule, m: re.Match[str], published: dt.date | None, rule
         return _calendar(min(_month_end(year, month), dt.date(year, month, min(published.day, 28))), published,
                          phrase)
     if kind == "n_weeks":
-        n = int(_group(m, "n", "n2") or 0)
+        n = _count(m, rules)
         if n == 1:
             return Horizon("fixed", "1W", None, phrase)
         if not 0 < n <= 104:
@@ -68,9 +77,8 @@ def resolve(rule: HorizonRule, m: re.Match[str], published: dt.date | None, rule
                 else Horizon("unresolved", phrase, None, phrase))
     if kind == "year_end":
         years = int(opt.get("years", 0))
-        if published is None:
-            return Horizon("calendar", "year-end", None, phrase) if years == 0 else Horizon("unresolved", phrase,
-                                                                                             None, phrase)
+        if published is None:  # "this year" names a year only once the publication date is known
+            return Horizon("unresolved", phrase, None, phrase)
         return _calendar(dt.date(published.year + years, 12, 31), published, phrase)
     if kind == "year":
         year = int(_group(m, "year", "year2"))

@@ -23,12 +23,18 @@ _WINDOW = 9
 
 @lru_cache(maxsize=1)
 def analyser() -> Any:
-    """The kiwipiepy analyser (its model ships in the ``kiwipiepy_model`` wheel; loaded once, offline)."""
+    """The kiwipiepy analyser (its model ships in the ``kiwipiepy_model`` wheel; loaded once, offline).
+
+    About 450 MB: the server never calls this itself, it asks :mod:`commentary.extract.worker`.
+    """
     try:
         from kiwipiepy import Kiwi
     except ImportError as exc:  # a declared dependency; say so plainly if it is missing
-        raise ExtractError("Korean text needs the kiwipiepy package (pip install kiwipiepy)") from exc
-    return Kiwi()
+        raise ExtractError("Korean text needs the kiwipiepy package (pip install kiwipiepy)",
+                           "extract.needs_kiwipiepy") from exc
+    kiwi = Kiwi()
+    kiwi.tokenize("엔비디아가 오를 것이다.")  # the model loads its parts on first use: pay for that here, once
+    return kiwi
 
 
 def _seq_at(forms: list[str], i: int, seq: tuple[str, ...]) -> bool:
@@ -95,9 +101,13 @@ def _predicate_context(cue: Cue, first: int, last: int, tokens, forms, tags, rul
     hedges = {s[0] for s in ko.get("hedge_endings", ())}
     forecast_seqs = ko.get("forecast_markers", ())
     for j in window:
-        if tags[j] in ("SP", "SF") or (tags[j].startswith("NN") and forms[j] not in ("것", "수", "전망", "예상", "예측",
-                                                                                  "가능성", "듯", "만", "추가")):
+        if tags[j] in ("SP", "SF") or (tags[j].startswith("NN") and forms[j] not in (
+                "것", "수", "전망", "예상", "예측", "가능", "가능성", "듯", "만", "추가")):
             break
+        for seq in ko.get("hedge_markers", ()):
+            if cue.hedge is None and _seq_at(forms, j, seq):  # "~ㄹ 수 있다", "가능성", "~듯", "~ㄹ지도 모른다"
+                end = tokens[j + len(seq) - 1]
+                cue.hedge, forecast = (tokens[j].start, end.start + end.len), True
         if tags[j] == "EP" and forms[j] in {s[0] for s in ko.get("past_markers", ())}:
             past = True
         if any(_seq_at(forms, j, seq) for seq in forecast_seqs):
@@ -105,6 +115,7 @@ def _predicate_context(cue: Cue, first: int, last: int, tokens, forms, tags, rul
         if forms[j] in negation_after and tags[j] in ("VX", "VCN", "VV", "VA"):
             if j + 1 < len(tokens) and forms[j + 1] in hedges:
                 forecast = True  # "…지 않을까": a guess that it will
+                cue.hedge = cue.hedge or (tokens[j].start, tokens[j + 1].start + tokens[j + 1].len)
             else:
                 cue.negated, cue.negation = True, (tokens[j].start, tokens[j].start + tokens[j].len)
         for seq in ko.get("negation_cannot", ()):

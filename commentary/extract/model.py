@@ -6,13 +6,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "no_move"]
-SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move"]
+from data_sources.errors import DashboardError, Problem
+
+RuleName = Literal["outperform", "direction", "level", "stays_below", "stays_above", "touches", "no_move"]
+SpanKind = Literal["symbol", "direction", "level", "horizon", "negation", "comparison", "no_move", "hedge"]
 Kind = Literal["forecast", "reported"]
 
 
-class ExtractError(ValueError):
-    """The text cannot be analysed (too long, not text …); the message says why, for a reader."""
+class ExtractError(DashboardError, ValueError):
+    """The text cannot be analysed (too long, not text, too slow …).
+
+    ``problem`` names it for a page (a code such as ``extract.too_long`` and its parameters, worded from the
+    catalogs); ``str()`` is the English message for the command line and logs.
+    """
+
+    def __init__(self, message: str, code: str = "extract.failed", **params: Any) -> None:
+        super().__init__(code, **params)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -51,10 +64,12 @@ class Proposal:
     """One draft claim, mapped to a claim rule (``commentary.scoring`` rule types) with params.
 
     ``params`` uses the claim format: ``outperform`` {a, b, margin_pp}, ``direction`` {series,
-    direction, threshold_pct}, ``level`` {symbol, level, side}, ``stays_below``/``stays_above``
-    {symbol, level}, ``no_move`` {symbol, threshold_pct}; a series is a symbol or a list of symbols
-    (an equal-weight basket, named in ``baskets``).  ``kind`` is ``reported`` for a fact the text
-    states in the past tense (checkable, but not a call); its ``horizon`` is None.
+    direction, threshold_pct}, ``level`` {symbol, level, side} (the print at the horizon's end),
+    ``stays_below``/``stays_above`` {symbol, level} (every print on that side), ``touches`` {symbol,
+    level, side} (any print at or beyond the level), ``no_move`` {symbol, threshold_pct}; a series is a
+    symbol or a list of symbols (an equal-weight basket, named in ``baskets``).  ``kind`` is ``reported``
+    for a fact the text states in the past tense (checkable, but not a call); its ``horizon`` is None.
+    ``hedge`` is the wording that makes it a possibility ("could", "~ㄹ 수 있다"), or None.
     """
 
     sentence: str
@@ -71,18 +86,19 @@ class Proposal:
     baskets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negated: bool = False
     notes: tuple[str, ...] = ()
+    hedge: str | None = None
 
     @property
     def confidence(self) -> Literal["high", "medium", "low"]:
-        """How much the reader should check it: each note (a default, a guess) lowers it."""
+        """How much the reader should check it: each note (a default, a guess, a hedge) lowers it."""
         return "high" if not self.notes else "medium" if len(self.notes) == 1 else "low"
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """All proposals of one text, plus notes on what was skipped (long sentences, time budget)."""
+    """All proposals of one text, plus notes on what was skipped (long sentences, time budget) as codes."""
 
     proposals: tuple[Proposal, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Problem, ...] = ()
     sentences: int = 0
     text: str = ""                # the cleaned text the offsets refer to

@@ -29,12 +29,22 @@ def _key(text: str, fold: bool) -> str:
 
 
 def _alias_regex(alias: str) -> str:
-    body = r"\s*".join(re.escape(part) for part in alias.split())
-    if alias.islower():
-        body = f"(?i:{body})"
-    left = r"(?<![A-Za-z0-9])" if alias[0].isascii() and alias[0].isalnum() else ""
+    """The alias as a regex that starts with its first character (a literal or a two-case set).
+
+    Starting with a character lets the regex engine skip a non-matching alternative at once, so the one big
+    alternation over every alias stays fast on any text; the word-boundary check comes after that character.
+    """
+    parts = alias.split()
+    first, rest = alias[0], alias[1:]
+    fold = alias.islower()
+    head = f"[{re.escape(first.upper())}{re.escape(first)}]" if fold and first.upper() != first else re.escape(first)
+    if first.isascii() and first.isalnum():
+        head += r"(?<![A-Za-z0-9].)"  # the character before the alias is not a letter or digit
+    tail = r"\s*+".join(re.escape(part) for part in [parts[0][1:], *parts[1:]]) if rest else ""
+    if fold and tail:
+        tail = f"(?i:{tail})"
     right = r"(?![A-Za-z0-9'])" if alias[-1].isascii() and alias[-1].isalnum() else ""
-    return left + body + right
+    return head + tail + right
 
 
 class NameMatcher:

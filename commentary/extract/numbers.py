@@ -8,7 +8,7 @@ from commentary.extract.cues import NumberHit
 from commentary.extract.rules import Rules
 
 # what follows a number that is a date, a duration or a ratio, not a level
-_NOT_A_LEVEL = re.compile(r"^\s*(?:년|월|일|개월|주|분기|분의|배|세|명|위|호|차|시|분|초|x\b|times\b|years?\b|"
+_NOT_A_LEVEL = re.compile(r"^\s*+(?:년|월|일|개월|주|분기|분의|배|세|명|위|호|차|시|분|초|x\b|times\b|years?\b|"
                           r"months?\b|weeks?\b|days?\b|[A-Za-z]*-?(?:B|billion-parameter)\b)")
 _AFTER, _BEFORE = 14, 24
 

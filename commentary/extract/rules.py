@@ -56,6 +56,7 @@ class Rules:
     weekdays: dict[str, int]
     months: dict[str, int]
     quarter_words: dict[str, int]
+    number_words: dict[str, int]
     abbreviations: tuple[str, ...]
 
 
@@ -72,6 +73,13 @@ def _compile(pattern: Any, where: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(pattern, flags)
     except re.error as exc:
         raise RulesError(f"rules.toml {where}: bad regular expression ({exc})") from exc
+
+
+def _number_words(raw: Any) -> dict[str, int]:
+    if not isinstance(raw, dict) or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 60
+                                            for v in raw.values()):
+        raise RulesError("rules.toml [number_words]: expected word = whole number from 1 to 60")
+    return {str(k).lower(): int(v) for k, v in raw.items()}
 
 
 def parse_rules(raw: dict[str, Any]) -> Rules:
@@ -123,6 +131,7 @@ def parse_rules(raw: dict[str, Any]) -> Rules:
         units=dict(raw.get("units", {})), multipliers={k: float(v) for k, v in raw.get("multipliers", {}).items()},
         horizons=tuple(horizons), weekdays=dict(raw.get("weekdays", {})), months=dict(raw.get("months", {})),
         quarter_words=dict(raw.get("quarter_words", {})),
+        number_words=_number_words(raw.get("number_words", {})),
         abbreviations=_strings(raw.get("sentences", {}).get("abbreviations", ["e.g."]), "[sentences].abbreviations"),
     )
 

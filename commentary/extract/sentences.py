@@ -6,9 +6,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_BOUNDARY = re.compile(r"[.!?。？！…]+[\"'”’)\]]*(?=\s)|\n")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_LAST_WORD = re.compile(r"(\S+)$")
+# A run of end marks starts only where the previous character is not one (the lookbehind), and the runs are
+# possessive: every character is looked at a bounded number of times, so 200,000 periods split in linear time.
+_BOUNDARY = re.compile(r"(?<![.!?。？！…])[.!?。？！…]++[\"'”’)\]]*+(?=\s)|\n")
+_BLANK_LINE = re.compile(r"\n[ \t]*+\n")
+_ABBREVIATION_WINDOW = 12
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,9 @@ def split_sentences(text: str, abbreviations: tuple[str, ...] = ()) -> list[Sent
             out.append(Sentence(stripped, offset, bisect.bisect_left(blanks, offset)))
 
     for m in _BOUNDARY.finditer(text):
-        if m.group() != "\n":
-            word = _LAST_WORD.search(text, max(start, m.start() - 12), m.end())
-            if word and word.group(1).lower() in abbrev:
+        if m.group() != "\n" and m.end() - m.start() <= _ABBREVIATION_WINDOW:
+            words = text[max(start, m.start() - _ABBREVIATION_WINDOW):m.end()].split()
+            if words and words[-1].lower() in abbrev:
                 continue
         add(start, m.end())
         start = m.end()

@@ -1,7 +1,8 @@
 """A reader's draft commentary: accepted extractor proposals as claims, checked by the real parser.
 
 The extractor (:mod:`commentary.extract`) names its rules ``stays_below``/``stays_above``; the scoring
-engine has one path rule ``stays`` with a ``side``: :func:`proposal_claim` maps them.  A draft is
+engine has one path rule ``stays`` with a ``side``: :func:`proposal_claim` maps them.  A proposal whose rule
+the scoring engine does not know yet (``touches``, until it is added there) is returned as not yet scorable.  A draft is
 exported (:func:`draft_markdown`) and parsed with :func:`commentary.document.column.parse_commentary`,
 so a problem gets the same "FILE line N: field: problem" message as a hand-written file.
 """
@@ -20,13 +21,17 @@ from commentary.extract.model import Proposal
 from commentary.extract.rules import load_rules
 from commentary.library.export import render
 from commentary.library.sections import SectionFields, section_data, section_ids, section_of, split_problems, split_text
+from commentary.scoring import claims as scoring
+from data_sources.errors import Problem
 
 #: Longest pasted text (characters): the extractor's own limit.
 MAX_TEXT_CHARS: int = int(load_rules().limits["max_text_chars"])
 TITLE_MAX, AUTHOR_MAX = 300, 120
 SECTION_ID = "text"
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_MARKER_LINE = re.compile(r"^\s*<!--\s*section\b", re.MULTILINE)
+# matched on each line (the parser's own lines: str.splitlines); a whitespace run is entered only at its start and
+# read possessively, so any text is scanned in linear time
+_MARKER_LINE = re.compile(r"(?<!\s)\s*+<!--\s*+section\b")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DEFAULT_SYMBOL = "QQQ"
 
@@ -37,7 +42,7 @@ class Draft:
 
     title: str
     author: str
-    date: dt.date
+    date: dt.date | None  # None until the reader types or confirms it
     text: str
     time: str = "09:00"
     timezone: str = "Asia/Seoul"
@@ -77,13 +82,14 @@ def field_problems(draft: Draft) -> list[tuple[str, str]]:
             out.append((name, problem))
     if draft.text.strip() and (problem := _control(draft.text, multiline=True)):
         out.append(("text", problem))
-    marker = _MARKER_LINE.search(draft.text)
-    if marker:
-        line = draft.text.count("\n", 0, marker.start()) + 1
+    line = next((n for n, text in enumerate(draft.text.splitlines(), 1) if _MARKER_LINE.match(text)), None)
+    if line is not None:
         out.append(("text", f"line {line} starts with '<!-- section', which the file format reserves"))
     if draft.sections and draft.text.strip():
         out += split_problems(draft.text, [f.start_paragraph for f in draft.sections])
-    if not MIN_DATE <= draft.date <= MAX_DATE:
+    if draft.date is None:
+        out.append(("date", "is empty"))
+    elif not MIN_DATE <= draft.date <= MAX_DATE:
         out.append(("date", f"date {draft.date} is outside {MIN_DATE}..{MAX_DATE}"))
     if not _TIME.match(draft.time or ""):
         out.append(("time", f"expected HH:MM (24-hour), got {draft.time!r}"))
@@ -101,26 +107,33 @@ def _slug(text: str) -> str:
 def draft_id(draft: Draft) -> str:
     """A stable id: ``nb-<date>-<hash of title and author>``."""
     digest = hashlib.sha256(f"{draft.title}\n{draft.author}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"nb-{draft.date.isoformat()}-{digest}" if MIN_DATE <= draft.date <= MAX_DATE else f"nb-{digest}"
+    day = draft.date
+    return f"nb-{day.isoformat()}-{digest}" if day is not None and MIN_DATE <= day <= MAX_DATE else f"nb-{digest}"
 
 
-def proposal_claim(p: Proposal, claim_id: str) -> tuple[dict[str, Any] | None, str | None]:
-    """The claim mapping for an accepted proposal, or ``(None, why not)``."""
+def proposal_claim(p: Proposal, claim_id: str) -> tuple[dict[str, Any] | None, Problem | None]:
+    """The claim mapping for an accepted proposal, and why it cannot be accepted as it is (or None).
+
+    ``extract.reported`` (a fact, nothing to score) and ``extract.not_scorable_yet`` (a rule the scoring engine
+    does not know yet) come with no claim; ``extract.unresolved_horizon`` comes with the claim minus its
+    horizons, for the reader to give one.
+    """
     if p.kind != "forecast":
-        return None, "a fact the text reports (past tense), not a call: nothing to score"
-    if p.horizon is None or p.horizon.kind == "unresolved":
-        phrase = f" ({p.horizon.phrase!r})" if p.horizon is not None and p.horizon.phrase else ""
-        return None, f"the horizon{phrase} cannot be placed on a date: add the claim with the builder"
+        return None, Problem("extract.reported")
     rule, params = p.rule, dict(p.params)
     if rule in ("stays_below", "stays_above"):
         rule, params = "stays", {**params, "side": rule.removeprefix("stays_")}
+    if rule not in scoring.RULE_TYPES:
+        return None, Problem("extract.not_scorable_yet", {"rule": rule})
     for key, value in params.items():
         if isinstance(value, tuple):
             params[key] = list(value)
     sentence = " ".join(p.sentence.split())
-    return {"id": claim_id, "section": SECTION_ID, "text_ko": sentence, "text_en": sentence,
-            "rule": {"type": rule, "params": params}, "horizons": [p.horizon.value],
-            "primary": p.horizon.value}, None
+    claim = {"id": claim_id, "section": SECTION_ID, "text_ko": sentence, "text_en": sentence,
+             "rule": {"type": rule, "params": params}, "horizons": [], "primary": None}
+    if p.horizon is None or p.horizon.kind == "unresolved":
+        return claim, Problem("extract.unresolved_horizon", {"phrase": p.horizon.phrase if p.horizon else ""})
+    return {**claim, "horizons": [p.horizon.value], "primary": p.horizon.value}, None
 
 
 def claim_ids(n: int, taken: set[str] | None = None, prefix: str = "claim") -> list[str]:
@@ -148,7 +161,12 @@ def _symbols(claims: list[dict[str, Any]], baskets: dict[str, list[str]]) -> lis
 
 
 def draft_markdown(draft: Draft) -> str:
-    """The draft as a commentary file: one section holding the text as written, a compare chart of its series."""
+    """The draft as a commentary file: one section holding the text as written, a compare chart of its series.
+
+    Raises ValueError without a publication date (:func:`field_problems` reports that first).
+    """
+    if draft.date is None:
+        raise ValueError("a draft needs its publication date before it is written out")
     symbols = [s for s in _symbols(draft.claims, draft.baskets) if not s.startswith(("^", "KRW", "USDKRW"))][:8]
     chart_symbols = symbols or _symbols(draft.claims, draft.baskets)[:8] or [_DEFAULT_SYMBOL]
     day = draft.date
