@@ -35,8 +35,9 @@ _DOWN_LOCK = threading.Lock()
 class DatabaseUnavailable(DashboardError):
     """The readers' database cannot be opened or does not answer (code ``db.unavailable``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cause: str = "") -> None:
         super().__init__("db.unavailable")
+        self.cause = cause  #: the driver's error (kind and first line) for operators' logs; never shown to readers
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:
@@ -73,7 +74,7 @@ def unavailable_as_problem(key: str, also: tuple[type[BaseException], ...] = ())
     with _DOWN_LOCK:
         until = _DOWN.get(key, 0.0)
     if time.monotonic() < until:
-        raise DatabaseUnavailable()
+        raise DatabaseUnavailable("failed moments ago; not asked again yet")
     try:
         yield
     except DatabaseUnavailable:
@@ -82,7 +83,8 @@ def unavailable_as_problem(key: str, also: tuple[type[BaseException], ...] = ())
         LOG.warning("readers' database unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
         with _DOWN_LOCK:
             _DOWN[key] = time.monotonic() + RETRY_SECONDS
-        raise DatabaseUnavailable() from None
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise DatabaseUnavailable(f"{type(exc).__name__}: {first}".rstrip(": ")) from None
 
 
 def guard_methods(cls: type[_T]) -> type[_T]:

@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 
 from data_sources import atomic
 from data_sources.atomic import StoreError
+from data_sources.db.guard import DatabaseUnavailable
+from data_sources.db.repository import RepositoryError
 from data_sources.shared import settings
 from data_sources.shared.object_store import S3Store, open_store
 from data_sources.shared.publish import PublishResult
@@ -90,21 +92,6 @@ def seed_local_from_shared(store: Store, target: S3Store) -> bool:
     return copied
 
 
-def _database_errors() -> tuple[type[BaseException], ...]:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from data_sources.db.repository import RepositoryError
-
-    errors: list[type[BaseException]] = [SQLAlchemyError, RepositoryError]
-    try:
-        import psycopg
-    except ImportError:
-        pass
-    else:
-        errors.append(psycopg.Error)
-    return tuple(errors)
-
-
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {lines[0][:300] if lines else ''}".rstrip(": ")
@@ -121,9 +108,10 @@ def refresh_news_once(store: Store) -> str | None:
         return message
     try:
         feeds = news_store.list_feeds(store.root)
-    except _database_errors() as exc:
+    except (DatabaseUnavailable, RepositoryError) as exc:
+        cause = exc.cause if isinstance(exc, DatabaseUnavailable) else _first_line(exc)
         message = ("news: skipped this run: the readers' feed list is kept in the database, which cannot be used "
-                   f"({_first_line(exc)}); prices and ECB rates are still published")
+                   f"({cause}); prices and ECB rates are still published")
         print(message, file=sys.stderr)
         return message
     try:
