@@ -462,7 +462,7 @@ def refuse_dtd(data: bytes, label: str, content_type: str = "") -> None:
 
 #: Feeds are parsed in a helper process (:mod:`data_sources.worker`): a parse over its budget is stopped
 #: from outside, whatever the parser does with exceptions.
-PARSER = BoundedWorker("feed parser", memory_mb=1024)
+PARSER = BoundedWorker("feed parser", memory_bytes=1 << 30)
 
 
 def _looks_like_json(data: bytes) -> bool:
@@ -623,14 +623,14 @@ def transform_data(
     seconds = parse_budget() if budget_s is None else budget_s
     rules = rules if rules is not None else load_rules()
     try:
-        return PARSER.call(_transform, data, source, label, content_type, fallback_source, now, rules,
-                           timeout_s=seconds)
+        return PARSER.call("data_sources.news:_transform", data, source, label, content_type, fallback_source, now,
+                           rules, timeout_s=seconds)
     except DashboardError as err:
-        if err.problem.code == "worker.timeout":
+        if err.problem.code in ("worker.timeout", "worker.busy"):
             raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; "
                                               "it was refused") from None
-        raise FeedParseError(label, "the feed parser stopped (it needed more memory than allowed); "
-                                    "the feed was refused") from None
+        raise FeedParseError(label, "the feed parser stopped without an answer (for instance it needed more "
+                                    "memory than allowed); the feed was refused") from None
 
 
 def _transform(

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from commentary.extract import extract, worker
+from data_sources import worker as bounded
 from data_sources.universe import UNIVERSE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +103,7 @@ def test_an_idle_worker_exits_and_the_next_request_starts_another(monkeypatch) -
 
 def test_an_answer_over_the_frame_limit_is_refused(monkeypatch) -> None:
     worker.extract_in_worker("Nvidia will rise this year.", PUB, instruments=UNIVERSE, budget_s=240)  # warm
-    monkeypatch.setattr(worker, "MAX_FRAME_BYTES", 1000)  # the answer carries the cleaned text: more than that
+    monkeypatch.setattr(bounded, "MAX_FRAME_BYTES", 1000)  # the answer carries the cleaned text: more than that
     with pytest.raises(worker.ExtractError) as caught:
         worker.extract_in_worker("Nvidia will rise this year. " * 100, PUB, instruments=UNIVERSE, budget_s=240)
     assert caught.value.problem.code == "extract.worker_failed" and worker.worker_pid() is None

@@ -138,13 +138,14 @@ def _swallowing_loop(seconds: float) -> str:
 def test_a_parser_that_swallows_every_exception_is_still_stopped_at_its_budget() -> None:
     """The budget is held from outside the parsing process: a bare ``except:`` in a library cannot defeat it."""
     worker = news.BoundedWorker("test parser", idle_s=5)
-    worker.call(_swallowing_loop, 0.0, timeout_s=30)  # the helper process is up
+    worker.call("tests.test_news_hostile:_swallowing_loop", 0.0, timeout_s=30)  # the helper process is up
     started = time.monotonic()
     with pytest.raises(news.DashboardError) as refused:
-        worker.call(_swallowing_loop, 60.0, timeout_s=0.5)
+        worker.call("tests.test_news_hostile:_swallowing_loop", 60.0, timeout_s=0.5)
     assert refused.value.problem.code == "worker.timeout"
     assert time.monotonic() - started < 10
-    assert worker.call(_swallowing_loop, 0.0, timeout_s=30) == "finished"  # a fresh process takes the next call
+    again = worker.call("tests.test_news_hostile:_swallowing_loop", 0.0, timeout_s=30)
+    assert again == "finished"  # a fresh process takes the next call
     worker.close()
 
 
