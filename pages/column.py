@@ -15,7 +15,6 @@ from commentary.charts.event_day import event_day_figure
 from commentary.document.column import Commentary, CommentaryError, list_commentaries
 from commentary.document.upload import parse_upload
 from commentary.scoring import claims as claims_mod
-from commentary.scoring.cli import to_csv
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS, scorecard_grid, style_grid
 from commentary.scoring.method import METHOD_TITLE, method_markdown
@@ -26,8 +25,8 @@ from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
-from ui import chrome, loaders
-from ui.i18n import lang, tr
+from ui import chrome, column_cache, loaders
+from ui.i18n import lang, t, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
@@ -50,31 +49,37 @@ def _bundled() -> list[Commentary | CommentaryError]:
     return list_commentaries()
 
 
+# Figures and results are keyed by the column's content fingerprint (ui.column_cache.fingerprint), whoever's it is:
+# bundled, uploaded, saved or published columns all cost their readers one build per data version. The column
+# object itself is passed unhashed (``_item``); resource caches, so nothing is rebuilt from a pickle (never mutated).
+
+
+@st.cache_resource(ttl=600, max_entries=128, show_spinner=False)
+def _figure(fp: str, version: str, events_v: str, section_id: str, language: str, as_of: str, _item: Commentary):
+    """The section's evidence: a Plotly figure, the event-day frame, or the ValueError saying why it cannot be
+    drawn (per store and events version)."""
+    del fp, version, events_v
+    try:
+        return _evidence(_item, _item.section(section_id), language, as_of)
+    except ValueError as exc:  # kept: a column whose chart cannot be drawn costs one try per data version
+        return exc
+
+
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _bundled_figure(version: str, cid: str, section_id: str, language: str, as_of: str):
-    """section_figure for a bundled commentary's section (cached per store version, language and as-of; a resource
-    cache, so the figure is not rebuilt from a pickle on each run — it is never mutated)."""
-    del version
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    return _evidence(item, item.section(section_id), language, as_of)
-
-
-@st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
-def _bundled_readings(version: str, cid: str, as_of: str) -> list:
-    """The readings of a bundled commentary's claims (cached per store version and as-of mode; never mutated)."""
-    del version
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    return _readings(item, as_of)
+def _event_day_chart(fp: str, version: str, events_v: str, section_id: str, language: str, as_of: str, title: str,
+                     _evidence_frame: pd.DataFrame):
+    """The event-day bars drawn from a section's cached evidence frame."""
+    del fp, version, events_v, section_id, as_of
+    return event_day_figure(_evidence_frame, language, title)
 
 
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _bundled_path_figure(version: str, cid: str, claim_id: str, language: str, as_of: str):
-    """claim_path_figure for a bundled commentary's claim (building it — its pins and horizon bands — is the
-    slowest part of the page's run; cached per store version, language and as-of, never mutated)."""
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    claim = item.claim(claim_id)
-    mine = [r for r in _bundled_readings(version, cid, as_of) if r.claim_id == claim_id]
-    return _path_figure(item, claim, mine, language, as_of)
+def _claim_figure(fp: str, version: str, events_v: str, claim_id: str, language: str, as_of: str,
+                  _item: Commentary, _readings: list):
+    """claim_path_figure for a claim (its pins and horizon bands are the slowest part of the page's run)."""
+    del fp, version, events_v
+    mine = [r for r in _readings if r.claim_id == claim_id]
+    return _path_figure(_item, _item.claim(claim_id), mine, language, as_of)
 
 
 def _path_figure(item: Commentary, claim, mine: list, language: str, as_of: str):
@@ -84,14 +89,17 @@ def _path_figure(item: Commentary, claim, mine: list, language: str, as_of: str)
                              last_day=item.published.tz_convert(None) if moment is not None else None)
 
 
-def _readings(item: Commentary, as_of: str) -> list:
-    moment = item.published if as_of == "column" else None
-    return claims_mod.readings(item.claims, loaders.prices(), item.published, moment)
-
-
 def _evidence(item: Commentary, section, language: str, as_of: str):
     moment = item.published if as_of == "column" else None
     return sc.section_figure(section, item, loaders.prices(), _events_or_empty(), language, moment)
+
+
+def _result_views(item: Commentary) -> dict:
+    """The page's per-language views of a column's results, built once with them (ui.column_cache)."""
+    return {"verdicts": lambda s, _lang: primary_verdicts(item.claims, s.combined),
+            "lines": lambda s, lang_: claim_lines(item.claims, s.combined, lang_),
+            "overall": lambda s, lang_: overall_line(item.claims, s.combined, lang_),
+            "grid": lambda s, lang_: scorecard_grid(item.claims, s.combined, lang_)}
 
 
 def _events_or_empty() -> list[Event]:
@@ -224,6 +232,7 @@ st.session_state[K + "url_c"] = cid
 st.query_params["asof"] = asof
 item = next(c for c in available if c.id == cid)
 trusted = any(c is item for c in bundled)
+fingerprint = column_cache.fingerprint(item)
 
 # --------------------------------------------------------------------------- header and the answer first
 
@@ -239,11 +248,17 @@ except StoreError as exc:
     st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
     prices_ok = False
 
-readings: list = []
+scored: column_cache.Scored | None = None  # the column's results (cached per content, data version and as-of)
+scoring: column_cache.Job | None = None  # a big column being scored in the background
 if prices_ok and item.claims:
-    readings = _bundled_readings(version, item.id, asof) if trusted else _readings(item, asof)
-card = claims_mod.scorecard_frame(readings)
-combined = claims_mod.combine_sources(card)
+    try:
+        outcome = column_cache.results(item, version, asof, loaders.prices, _result_views(item), LANG)
+    except column_cache.ScoringFailed:
+        st.error(t("cache.failed"))
+    else:
+        scored, scoring = (outcome, None) if isinstance(outcome, column_cache.Scored) else (None, outcome)
+readings: list = scored.readings if scored is not None else []
+events_v = loaders.events_version()
 
 
 def _verdict_summary() -> None:
@@ -254,13 +269,18 @@ def _verdict_summary() -> None:
     if not prices_ok:
         st.info(tr("가격 데이터가 없어 판정할 수 없습니다.", "No price data: the claims cannot be judged."))
         return
+    if scoring is not None:
+        column_cache.show_progress(scoring, LANG)
+        return
+    if scored is None:
+        return
     lines = []
-    verdicts = primary_verdicts(item.claims, combined)
-    for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
+    verdicts = scored.view(LANG, "verdicts")
+    for (text, horizon, phrase), verdict in zip(scored.view(LANG, "lines"), verdicts, strict=True):
         lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
                      f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
     method = tr("[판정 방법](#method)", "[Method](#method)")
-    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))} "
+    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(scored.view(LANG, 'overall'))} "
                 f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
     if asof == "column":
         st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
@@ -306,8 +326,9 @@ def _section(section) -> None:
             st.info(tr("가격 데이터가 없어 근거를 그릴 수 없습니다.", "No price data: the evidence cannot be drawn."))
         else:
             try:
-                evidence = (_bundled_figure(version, item.id, section.id, LANG, asof) if trusted
-                            else _evidence(item, section, LANG, asof))
+                evidence = _figure(fingerprint, version, events_v, section.id, LANG, asof, item)
+                if isinstance(evidence, ValueError):  # a refusal, cached like a figure
+                    raise evidence
             except ValueError as exc:
                 st.warning(tr(f"근거를 그릴 수 없습니다: {exc}", f"The evidence cannot be drawn: {exc}"))
                 evidence = None
@@ -321,7 +342,8 @@ def _section(section) -> None:
                 day = fmt_date(section.chart["event_date"], LANG)
                 title = tr(f"{day} 하루 변동 (현지 통화, 수정종가)",
                            f"One-day moves on {day} (local currency, adjusted closes)")
-                st.plotly_chart(event_day_figure(evidence, LANG, title), width="stretch", key=f"{K}fig_{section.id}")
+                st.plotly_chart(_event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
+                                                 evidence), width="stretch", key=f"{K}fig_{section.id}")
                 table = st.expander(tr("표로 보기", "As a table"), on_change="rerun", key=f"{K}table_{section.id}")
                 if table.open:  # built only when opened: a grid before the first chart slows every visit
                     shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
@@ -354,8 +376,7 @@ def _claim_path() -> None:
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
     claim = item.claim(chosen)
     mine = [r for r in readings if r.claim_id == chosen]
-    fig = (_bundled_path_figure(version, item.id, chosen, LANG, asof) if trusted
-           else _path_figure(item, claim, mine, LANG, asof))
+    fig = _claim_figure(fingerprint, version, events_v, chosen, LANG, asof, item, readings)
     st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
     render_pin_key(fig)
     detail = pd.DataFrame([{
@@ -386,8 +407,8 @@ def _facts() -> None:
 
 
 st.subheader(tr("채점표", "Scorecard"))
-if prices_ok and item.claims:
-    table, kinds = scorecard_grid(item.claims, combined, LANG)
+if scored is not None:
+    table, kinds = scored.view(LANG, "grid")
     claim_col = table.columns[0]
     st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
@@ -395,7 +416,7 @@ if prices_ok and item.claims:
                   "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",
                   "★ primary horizon. Horizons marked 'overlapping' share their start and are not independent "
                   "evidence. USD/KRW claims are scored on both Yahoo and the ECB."))
-    st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
+    st.download_button(tr("CSV로 내려받기", "Download as CSV"), scored.csv,
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
     paths = st.expander(tr("주장별 경로와 세부 판정", "Each claim's path and detailed readings"), on_change="rerun",

@@ -77,6 +77,11 @@ def _events(version: str) -> list[Event]:
     return load_events(EVENTS_PATH)
 
 
+def events_version() -> str:
+    """A cheap key that changes whenever ``commentary/events.toml`` is replaced (part of figure cache keys)."""
+    return file_version(EVENTS_PATH)
+
+
 def events() -> list[Event]:
     """The checked events of ``commentary/events.toml`` (cached until the file changes).
 
