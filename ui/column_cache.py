@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -244,6 +245,14 @@ def show_progress(job: Job, lang: str) -> None:
     label = t("cache.scoring", done=done, total=total) if done < total else t("cache.arranging", total=total)
     st.progress(job.fraction, text=label)
     st.caption(t("cache.scoring_note"))
+
+
+def wait_idle(timeout: float) -> bool:
+    """Wait until no job is running (tests, the warm-up); False when one still runs after ``timeout`` seconds."""
+    with _lock:
+        jobs = [e.job for e in _entries.values() if e.job is not None]
+    deadline = time.monotonic() + timeout
+    return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
 
 
 def clear() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from commentary.document.column import Commentary, CommentaryError, parse_commentary
+from commentary.document.column import Commentary, CommentaryError
 from data_sources.annotations import new_notebook_id, notes_mode, valid_notebook
 from data_sources.db.repository import Repository, RepositoryError, SavedCommentary, open_repository
+from ui.column_cache import parsed
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
@@ -54,7 +55,7 @@ def _parsed(rows, label: str) -> tuple[list[tuple[SavedCommentary, Commentary]],
     seen: set[str] = set()
     for row in rows:
         try:
-            item = parse_commentary(row.body, f"{label}:{row.id[:8]}")
+            item = parsed(row.body, f"{label}:{row.id[:8]}")  # cached by content: read on every run
         except CommentaryError as exc:
             problems.append(str(exc))
             continue
