@@ -10,24 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from commentary.charts import sections as sc
-from commentary.charts.claim_path import claim_path_figure
-from commentary.charts.event_day import event_day_figure
-from commentary.document.column import Commentary, CommentaryError, list_commentaries
+from commentary.document.column import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
-from commentary.scoring import claims as claims_mod
 from commentary.scoring.facts import check_fact
-from commentary.scoring.grid import CHIP_MARKS, scorecard_grid, style_grid
+from commentary.scoring.grid import CHIP_MARKS
 from commentary.scoring.method import METHOD_TITLE, method_markdown
 from commentary.scoring.noise import STRENGTH_LABELS
-from commentary.scoring.summary import claim_lines, format_measured, overall_line, primary_verdicts, verdict_label
+from commentary.scoring.summary import format_measured, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
-from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
-from ui import chrome, column_cache, loaders
+from ui import chrome, column_cache, column_parts, loaders
 from ui.i18n import lang, t, tr
-from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
 from ui.reasons import explain_store
@@ -43,70 +38,8 @@ SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (
 # --------------------------------------------------------------------------- cached loaders
 
 
-@st.cache_resource(show_spinner=False)
-def _bundled() -> list[Commentary | CommentaryError]:
-    """The bundled commentaries (immutable objects, so a resource cache is enough)."""
-    return list_commentaries()
-
-
-# Figures and results are keyed by the column's content fingerprint (ui.column_cache.fingerprint), whoever's it is:
-# bundled, uploaded, saved or published columns all cost their readers one build per data version. The column
-# object itself is passed unhashed (``_item``); resource caches, so nothing is rebuilt from a pickle (never mutated).
-
-
-@st.cache_resource(ttl=600, max_entries=128, show_spinner=False)
-def _figure(fp: str, version: str, events_v: str, section_id: str, language: str, as_of: str, _item: Commentary):
-    """The section's evidence: a Plotly figure, the event-day frame, or the ValueError saying why it cannot be
-    drawn (per store and events version)."""
-    del fp, version, events_v
-    try:
-        return _evidence(_item, _item.section(section_id), language, as_of)
-    except ValueError as exc:  # kept: a column whose chart cannot be drawn costs one try per data version
-        return exc
-
-
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _event_day_chart(fp: str, version: str, events_v: str, section_id: str, language: str, as_of: str, title: str,
-                     _evidence_frame: pd.DataFrame):
-    """The event-day bars drawn from a section's cached evidence frame."""
-    del fp, version, events_v, section_id, as_of
-    return event_day_figure(_evidence_frame, language, title)
-
-
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _claim_figure(fp: str, version: str, events_v: str, claim_id: str, language: str, as_of: str,
-                  _item: Commentary, _readings: list):
-    """claim_path_figure for a claim (its pins and horizon bands are the slowest part of the page's run)."""
-    del fp, version, events_v
-    mine = [r for r in _readings if r.claim_id == claim_id]
-    return _path_figure(_item, _item.claim(claim_id), mine, language, as_of)
-
-
-def _path_figure(item: Commentary, claim, mine: list, language: str, as_of: str):
-    moment = item.published if as_of == "column" else None
-    paths = claims_mod.claim_paths(claim, loaders.prices(), item.published, moment)
-    return claim_path_figure(claim, mine, paths, _events_or_empty(), language,
-                             last_day=item.published.tz_convert(None) if moment is not None else None)
-
-
-def _evidence(item: Commentary, section, language: str, as_of: str):
-    moment = item.published if as_of == "column" else None
-    return sc.section_figure(section, item, loaders.prices(), _events_or_empty(), language, moment)
-
-
-def _result_views(item: Commentary) -> dict:
-    """The page's per-language views of a column's results, built once with them (ui.column_cache)."""
-    return {"verdicts": lambda s, _lang: primary_verdicts(item.claims, s.combined),
-            "lines": lambda s, lang_: claim_lines(item.claims, s.combined, lang_),
-            "overall": lambda s, lang_: overall_line(item.claims, s.combined, lang_),
-            "grid": lambda s, lang_: scorecard_grid(item.claims, s.combined, lang_)}
-
-
-def _events_or_empty() -> list[Event]:
-    try:
-        return loaders.events()
-    except EventsError:
-        return []
+# The column's figures, news and results are cached per content fingerprint, data version, language and as-of
+# (ui/column_parts.py, ui/column_cache.py), whoever's column it is.
 
 
 # --------------------------------------------------------------------------- helpers
@@ -128,21 +61,17 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     if section.news is None:
         return
     try:
-        news = load_news_cached()
+        items = column_parts.section_news(fingerprint, loaders.news_version(), section.id, known_at, section)
     except StoreError as exc:
         st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
                       f"The news cannot be read: {md_escape(exc, 300)}"))
         return
-    if known_at is not None and news is not None and len(news):
-        published = pd.to_datetime(news["published"], utc=True, errors="coerce")
-        news = news[published <= known_at]
-    items = sc.section_news(news, section)
     label = tr("이 구간의 AI 뉴스", "AI news in this window")
-    if items.empty:
+    if not items:
         st.caption(f"{label}: " + tr("저장된 뉴스가 없습니다.", "no stored items."))
         return
     lines = []
-    for row in items.to_dict("records"):
+    for row in items:
         head = md_link(row.get("title") or "—", row.get("link"))
         when = fmt_date(pd.Timestamp(row["published"]).tz_convert("Asia/Seoul"), lang()) if pd.notna(
             row.get("published")) else "—"
@@ -155,7 +84,7 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
 chrome.page_header("칼럼과 근거", "The column")
 LANG = lang()
 
-bundled = _bundled()
+bundled = column_parts.bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
     shown_error = md_escape(bad, 500)
     st.warning(tr(f"불러오지 못한 칼럼 파일: {shown_error}", f"A commentary file failed to load: {shown_error}"))
@@ -252,7 +181,7 @@ scored: column_cache.Scored | None = None  # the column's results (cached per co
 scoring: column_cache.Job | None = None  # a big column being scored in the background
 if prices_ok and item.claims:
     try:
-        outcome = column_cache.results(item, version, asof, loaders.prices, _result_views(item), LANG)
+        outcome = column_cache.results(item, version, asof, loaders.prices, column_parts.result_views(item), LANG)
     except column_cache.ScoringFailed:
         st.error(t("cache.failed"))
     else:
@@ -326,7 +255,7 @@ def _section(section) -> None:
             st.info(tr("가격 데이터가 없어 근거를 그릴 수 없습니다.", "No price data: the evidence cannot be drawn."))
         else:
             try:
-                evidence = _figure(fingerprint, version, events_v, section.id, LANG, asof, item)
+                evidence = column_parts.figure(fingerprint, version, events_v, section.id, LANG, asof, item)
                 if isinstance(evidence, ValueError):  # a refusal, cached like a figure
                     raise evidence
             except ValueError as exc:
@@ -342,8 +271,9 @@ def _section(section) -> None:
                 day = fmt_date(section.chart["event_date"], LANG)
                 title = tr(f"{day} 하루 변동 (현지 통화, 수정종가)",
                            f"One-day moves on {day} (local currency, adjusted closes)")
-                st.plotly_chart(_event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
-                                                 evidence), width="stretch", key=f"{K}fig_{section.id}")
+                bars = column_parts.event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
+                                                    evidence)
+                st.plotly_chart(bars, width="stretch", key=f"{K}fig_{section.id}")
                 table = st.expander(tr("표로 보기", "As a table"), on_change="rerun", key=f"{K}table_{section.id}")
                 if table.open:  # built only when opened: a grid before the first chart slows every visit
                     shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
@@ -376,7 +306,7 @@ def _claim_path() -> None:
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
     claim = item.claim(chosen)
     mine = [r for r in readings if r.claim_id == chosen]
-    fig = _claim_figure(fingerprint, version, events_v, chosen, LANG, asof, item, readings)
+    fig = column_parts.claim_figure(fingerprint, version, events_v, chosen, LANG, asof, item, readings)
     st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
     render_pin_key(fig)
     detail = pd.DataFrame([{
@@ -408,9 +338,9 @@ def _facts() -> None:
 
 st.subheader(tr("채점표", "Scorecard"))
 if scored is not None:
-    table, kinds = scored.view(LANG, "grid")
+    table, styled = scored.view(LANG, "grid")  # the styles computed once, with the results
     claim_col = table.columns[0]
-    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
+    st.dataframe(styled, hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
     st.caption(tr("★ 기준 기간. '겹침' 표시 기간은 출발점이 같아 서로 독립된 증거가 아닙니다. "
                   "원/달러 주장은 야후와 ECB 두 출처로 채점합니다.",

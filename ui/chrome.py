@@ -81,6 +81,13 @@ def _news_day() -> dt.date | None:
         return None
 
 
+@st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
+def _dates(version: str, news_v: str) -> dict[str, dt.date | None]:
+    """:func:`kind_dates` of the stored prices and news, once per store and news version (shared, never mutated)."""
+    del version, news_v  # the cache key only
+    return kind_dates(loaders.snapshot().prices, _news_day())
+
+
 def freshness_banner() -> None:
     """One line saying, per kind of data (prices, FX, news), how fresh it is, and whether it is live, stored or
     offline; with no prices at all, what to do about it and a link to the Data page."""
@@ -92,7 +99,7 @@ def freshness_banner() -> None:
                     f"The local store cannot be read: {md_escape(exc, 500)}"))
         return
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
-    dates = kind_dates(snap.prices, _news_day())
+    dates = _dates(loaders.store_version(), loaders.news_version())
     line = md_escape(freshness_line(dates, lang()))
     if snap.warning:
         st.warning(md_escape(snap.warning, 500))
