@@ -30,8 +30,9 @@ def _health(url: str) -> tuple[int, str] | None:
         return None  # not listening yet
 
 
-def _first_view_s(url: str, page: str, lang: str) -> float:
-    """Request → script finished for a new reader's first view of ``page`` (its own websocket session)."""
+def _first_view_s(url: str, page: str, lang: str) -> tuple[float, list[str], bool]:
+    """A new reader's first view of ``page`` (its own websocket session): seconds from request to script finished,
+    the headings shown, and whether the app's own script ran around the page (its open-tab check registered)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
@@ -43,13 +44,19 @@ def _first_view_s(url: str, page: str, lang: str) -> float:
         msg.rerun_script.page_name = page
         start = time.perf_counter()
         ws.send(msg.SerializeToString())
+        headings, app_ran = [], False
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(ws.recv(timeout=120))
-            if forward.WhichOneof("type") == "delta":
-                assert forward.delta.new_element.WhichOneof("type") != "exception", forward.delta.new_element
-            if forward.WhichOneof("type") == "script_finished" and forward.script_finished != rerun:
-                return time.perf_counter() - start
+            kind = forward.WhichOneof("type")
+            if kind == "delta":
+                element = forward.delta.new_element
+                assert element.WhichOneof("type") != "exception", element
+                if element.WhichOneof("type") == "heading":
+                    headings.append(element.heading.body)
+            app_ran = app_ran or kind == "auto_rerun"
+            if kind == "script_finished" and forward.script_finished != rerun:
+                return time.perf_counter() - start, headings, app_ran
 
 
 @pytest.mark.timeout(900)
@@ -73,14 +80,17 @@ def test_a_fresh_replica_reports_healthy_only_once_warm(_seeded_template: Path, 
                 answers.append(answer)
             time.sleep(0.1)
         assert answers and answers[0] == (503, WARMING_UP) and answers[-1] == (200, "ok"), answers
-        firsts = {(page, lang): _first_view_s(url, page, lang)
-                  for page, lang in (("column", "ko"), ("library", "en"), ("column", "en"))}
+        views = {(page, lang): _first_view_s(url, page, lang)
+                 for page, lang in (("column", "ko"), ("library", "en"), ("column", "en"))}
     finally:
         proc.terminate()
         out = proc.communicate(timeout=30)[0]
     assert "warm-up done" in out, out[-2000:]
-    print("fresh replica, first views after healthy:", {k: f"{v:.2f} s" for k, v in firsts.items()})
-    assert all(seconds <= FIRST_VIEW_S for seconds in firsts.values()), firsts
+    print("fresh replica, first views after healthy:", {k: f"{v[0]:.2f} s" for k, v in views.items()})
+    assert all(app_ran for _s, _h, app_ran in views.values())  # the whole app, not the page alone
+    assert views[("column", "ko")][1][0] == "칼럼과 근거" and views[("column", "en")][1][0] == "The column"
+    assert views[("library", "en")][1][0] == "Library"
+    assert all(seconds <= FIRST_VIEW_S for seconds, _h, _a in views.values()), views
 
 
 def test_which_pages_are_warmed(monkeypatch) -> None:

@@ -84,6 +84,7 @@ class Job:
         self.scored_claims = 0
         self.ready = {lang: threading.Event() for lang in self.order}
         self.finished = threading.Event()
+        self.seconds: float | None = None  # how long the run took, once finished
 
     @property
     def fraction(self) -> float:
@@ -93,7 +94,7 @@ class Job:
 
     def run(self) -> None:
         """Score (unless done before), then build each language's views; never raises (the error is kept)."""
-        entry = self.entry
+        entry, began = self.entry, time.perf_counter()
         try:
             if entry.scored is None:
                 moment = self.item.published if entry.key[2] == "column" else None
@@ -115,6 +116,7 @@ class Job:
             LOG.exception("scoring %s failed", self.item.id)
             entry.error = exc
         finally:
+            self.seconds = time.perf_counter() - began
             self.prices = None  # the job is kept with its entry; the frame belongs to the store's cache
             for event in self.ready.values():
                 event.set()
@@ -247,12 +249,16 @@ def show_progress(job: Job, lang: str) -> None:
     st.caption(t("cache.scoring_note"))
 
 
+def jobs() -> list[Job]:
+    """The jobs of the cached entries, most recently used last (benchmarks read their timings)."""
+    with _lock:
+        return [e.job for e in _entries.values() if e.job is not None]
+
+
 def wait_idle(timeout: float) -> bool:
     """Wait until no job is running (tests, the warm-up); False when one still runs after ``timeout`` seconds."""
-    with _lock:
-        jobs = [e.job for e in _entries.values() if e.job is not None]
     deadline = time.monotonic() + timeout
-    return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in jobs)
+    return all(job.finished.wait(max(0.0, deadline - time.monotonic())) for job in jobs())
 
 
 def clear() -> None:

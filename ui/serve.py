@@ -121,6 +121,9 @@ def warm_up(pages: list[tuple[str, str]] | None = None, seconds: float | None = 
     try:
         if pages:
             with _connect(deadline) as ws:
+                # The app's own address first: until app.py has run ``st.navigation`` once, Streamlit resolves a
+                # page name through its legacy pages/ folder lookup, which would run the page without app.py.
+                _view(ws, "", pages[0][1], deadline - time.monotonic())
                 for page, lang in pages:
                     began = time.monotonic()
                     _view(ws, page, lang, deadline - began)

@@ -1,0 +1,63 @@
+"""A fresh replica's first view of /column and /library: started as ``streamlit run app.py`` (healthy at once,
+cold caches) and as ``python -m ui.serve`` (healthy once warm). ``python -m benchmarks fresh``.
+
+For each start and page, two new servers (``MALLOC_ARENA_MAX=2``, as deployed): on the first, the seconds until
+it reports healthy, then a reader's first view over a websocket (request → script finished: the server's part);
+on the second, a reader's first view in headless Chromium (navigation → the page has stopped running with its
+heading drawn: what the reader waits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from benchmarks.load import DEPLOYED, _Tab
+from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+
+PAGES = {"column": "판정 요약", "library": "칼럼 목록"}  # page → text its first view shows (Korean)
+STARTS = {"streamlit run app.py": False, "python -m ui.serve": True}
+
+
+async def _server_view_s(url: str, page: str) -> float:
+    from websockets.asyncio.client import connect
+
+    async with connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                       max_size=None, open_timeout=60) as ws:
+        ms, errors = await _Tab(ws, "ko").run(page)
+    if errors:
+        raise RuntimeError(errors[0])
+    return ms / 1000
+
+
+def run(store_dir: Path) -> tuple[list[tuple[str, str, str]], dict]:
+    """(figure, value, target) rows and the results (``benchmarks/results/fresh.json``)."""
+    from playwright.sync_api import sync_playwright
+
+    rows, out = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            for start, warm in STARTS.items():
+                for page, heading in PAGES.items():
+                    began = time.monotonic()
+                    with streamlit_server(store_dir, DEPLOYED, warm=warm, ready_s=900) as url:
+                        healthy = time.monotonic() - began
+                        server_s = asyncio.run(_server_view_s(url, page))
+                    with streamlit_server(store_dir, DEPLOYED, warm=warm, ready_s=900) as url:
+                        context = browser.new_context(viewport={"width": 1440, "height": 900})
+                        opened = time.monotonic()
+                        tab = context.new_page()
+                        tab.goto(f"{url}/{page}?lang=ko")
+                        wait_for_app(tab, heading, timeout=180_000)
+                        browser_s = time.monotonic() - opened
+                        context.close()
+                    out.append({"start": start, "page": page, "healthy_s": round(healthy, 1),
+                                "browser_s": round(browser_s, 2), "server_s": round(server_s, 2)})
+                    rows.append((f"fresh replica ({start}): healthy after; first view of /{page}, server "
+                                 "(request → finished) and browser (another fresh replica)",
+                                 f"{healthy:.1f} s; {server_s:.2f} s and {browser_s:.2f} s", "first view ≤ 2 s"))
+        finally:
+            browser.close()
+    return rows, {"rows": out}
