@@ -91,6 +91,10 @@ def big_column(claims: int | None = None) -> tuple[list[tuple[str, str, str]], d
     other = reader("ko")
     other.query_params["c"] = "bench-many"
     other_first = timed(other)
+    for at, word in ((first_reader, "Generated claim number"), (other, "생성된 주장")):
+        shown = sum(m.value.count(word) for m in at.markdown)
+        if shown < claims:
+            raise RuntimeError(f"the verdict summary shows {shown} of {claims} claims")
     results = {"claims": claims, "budget_s": column_cache.BUDGET_S, "first_run_s": round(first, 2),
                "background_s": round(scoring, 1), "second_run_s": round(second, 2),
                "other_reader_first_run_s": round(other_first, 2), "stats": dict(column_cache.stats)}

@@ -10,6 +10,7 @@ open tab shows a new version within the store's poll interval plus :func:`check_
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import streamlit as st
@@ -41,7 +42,10 @@ def _version() -> str | None:
 
 def page_shows_current_data() -> None:
     """Call on every full run, before the page: remember the version it shows, and tell the reader when this run
-    was started because the data changed."""
+    was started because the data changed. (The store is readied first — on a fresh local store that writes the
+    bundled ECB rates once — so the page's own first write is not taken for new data.)"""
+    with contextlib.suppress(StoreError):  # the page's header says so
+        loaders.ensure_ready()
     version = _version()
     if version is not None:
         st.session_state[SEEN] = version
