@@ -6,6 +6,8 @@ reader may upload one more (kept in this session; its text is untrusted and rend
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -81,6 +83,7 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
 
 # --------------------------------------------------------------------------- choosing a commentary
 
+RUN_STARTED = time.monotonic()  # a big column's scoring is waited for until BUDGET_S into the run
 chrome.page_header("칼럼과 근거", "The column")
 LANG = lang()
 
@@ -181,7 +184,8 @@ scored: column_cache.Scored | None = None  # the column's results (cached per co
 scoring: column_cache.Job | None = None  # a big column being scored in the background
 if prices_ok and item.claims:
     try:
-        outcome = column_cache.results(item, version, asof, loaders.prices, column_parts.result_views(item), LANG)
+        outcome = column_cache.results(item, version, asof, loaders.prices, column_parts.result_views(item), LANG,
+                                       budget_s=column_cache.BUDGET_S - (time.monotonic() - RUN_STARTED))
     except column_cache.ScoringFailed:
         st.error(t("cache.failed"))
     else:
