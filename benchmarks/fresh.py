@@ -9,6 +9,7 @@ heading drawn: what the reader waits).
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from benchmarks.load import DEPLOYED
 from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
 
 PAGES = {"column": "판정 요약", "library": "칼럼 목록"}  # page → text its first view shows (Korean)
+HELLO = 'import plotly.graph_objects as go\nimport streamlit as st\nst.title("hello")\n' \
+        'st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))\n'  # the browser's own share
 STARTS = {"streamlit run app.py": False, "python -m ui.serve": True}
 
 
@@ -48,9 +51,24 @@ def run(store_dir: Path) -> tuple[list[tuple[str, str, str]], dict]:
     from playwright.sync_api import sync_playwright
 
     rows, out = [], []
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
+            hello = Path(tmp) / "hello.py"
+            hello.write_text(HELLO, encoding="utf-8")
+            with streamlit_server(store_dir, DEPLOYED, script=hello) as url:
+                context = browser.new_context(viewport={"width": 1440, "height": 900})
+                opened = time.monotonic()
+                context.new_page().goto(url)
+                wait_for_app(context.pages[0], "hello", timeout=180_000)
+                context.pages[0].wait_for_function("() => document.querySelector('.js-plotly-plot .main-svg')",
+                                                   timeout=180_000)
+                hello_s = time.monotonic() - opened
+                context.close()
+            out.append({"start": "hello-world app (title + one chart)", "page": "", "healthy_s": "—",
+                        "browser_s": round(hello_s, 2), "server_s": "—"})
+            rows.append(("fresh hello-world app (title + one chart): first view in the browser", f"{hello_s:.2f} s",
+                         "—"))
             for start, warm in STARTS.items():
                 for page, heading in PAGES.items():
                     began = time.monotonic()

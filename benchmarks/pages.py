@@ -55,9 +55,23 @@ def seeded_env(store_dir: Path, market: Path, news: Path) -> None:
 
 
 def big_column(claims: int | None = None) -> tuple[list[tuple[str, str, str]], dict]:
-    """A published column with the allowed maximum of claims on the column page (AppTest, in this process, the
-    store of :func:`seeded_env`): the first run that has to score it, the background scoring, a second run, and
-    another reader's first run. (figure, value, target) rows and the results (``benchmarks/results/bigcolumn.json``)."""
+    """A published column with the allowed maximum of claims on the column page (AppTest, in this process, on a
+    copy of the store of :func:`seeded_env`, so the other parts never see the column): the first run that has to
+    score it, the background scoring, a second run, and another reader's first run. (figure, value, target) rows
+    and the results (``benchmarks/results/bigcolumn.json``)."""
+    import shutil
+
+    shared = os.environ["DASHBOARD_DATA_DIR"]
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(shared, Path(tmp) / "store")
+        os.environ["DASHBOARD_DATA_DIR"] = str(Path(tmp) / "store")
+        try:
+            return _big_column(claims)
+        finally:
+            os.environ["DASHBOARD_DATA_DIR"] = shared
+
+
+def _big_column(claims: int | None) -> tuple[list[tuple[str, str, str]], dict]:
     from commentary.document.column import MAX_CLAIMS
     from data_sources.db.repository import open_repository
     from tests.big_column import big_column as column_text

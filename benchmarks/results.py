@@ -73,9 +73,12 @@ def fresh_table(results: dict) -> str:
     lines = [_source(results, "fresh"), "",
              "| start | healthy after | first view, server (request → finished) | first view, browser | page |",
              "| --- | --- | --- | --- | --- |"]
+    def secs(value: object) -> str:
+        return f"{value} s" if isinstance(value, int | float) else str(value)
+
     for row in results["rows"]:
-        lines.append(f"| {row['start']} | {row['healthy_s']} s | {row['server_s']} s | {row['browser_s']} s | "
-                     f"/{row['page']} |")
+        lines.append(f"| {row['start']} | {secs(row['healthy_s'])} | {secs(row['server_s'])} | "
+                     f"{secs(row['browser_s'])} | /{row['page']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -70,8 +70,12 @@ def _timed_run(at) -> float:
     return time.perf_counter() - start
 
 
-def test_a_published_200_claim_column_is_scored_once_for_every_reader(seeded_store, scoring_calls):
+def test_a_published_200_claim_column_is_scored_once_for_every_reader(seeded_store, scoring_calls, monkeypatch):
     _publish(big_column(MAX_CLAIMS, MANY))
+    parses: list[str] = []
+    real_parse = column_cache.parse_commentary
+    monkeypatch.setattr(column_cache, "parse_commentary", lambda text, name: (parses.append(name),
+                                                                              real_parse(text, name))[1])
     reader = app_page(None, "en")  # a running server: imports done, the bundled column scored
     assert scoring_calls == [5]
     reader.query_params["c"] = MANY
@@ -92,6 +96,7 @@ def test_a_published_200_claim_column_is_scored_once_for_every_reader(seeded_sto
     assert not other.exception
     assert _expected_overall(seeded_store, "ko") in _summary(other)
     assert scoring_calls == [5, MAX_CLAIMS]  # nobody scored it again
+    assert len(parses) == 1  # nor parsed it again, though every run reads it from the database
     assert again < first and again <= 2.0, (first, again)
     print(f"200 claims: first run {first:.2f} s ({column_cache.stats}), second run {again:.2f} s")
 
