@@ -59,7 +59,7 @@ def load_table(results: dict) -> str:
              f"| an open tab left idle: server CPU per data-version check (every {results['tab_check_s']:g} s by "
              f"default) | {results['idle_tab']['cpu_ms_per_check']} ms | — |"]
     for c in results["crowds"]:
-        who = f"{c['users']} users × {c['seconds']:.0f} s"
+        who = f"{c['users']} users × {c['seconds']:.0f} s, {c['think_s'][0]:g}–{c['think_s'][1]:g} s apart"
         target = f"≤ {targets['rss_mb_after_40_users']:g} MB" if c["users"] >= 40 else "—"
         lines += [f"| {who}: views/s (errors) | {c['views_per_s']} ({c['errors']}) | — |",
                   f"| {who}: request → script finished, median / p95 | {c['median_ms']} / {c['p95_ms']} ms | — |",

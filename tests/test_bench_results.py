@@ -22,8 +22,8 @@ def test_the_documents_tables_are_generated_from_the_results_files(path) -> None
 
 
 def test_a_table_takes_its_figures_from_the_file(tmp_path) -> None:
-    crowd = {"users": 40, "seconds": 60.4, "views": 600, "views_per_s": 9.93, "errors": 0, "median_ms": 812,
-             "p95_ms": 2345, "cpu_ms_per_view": 41.7, "rss_mb": 287, "rss_peak_mb": 301}
+    crowd = {"users": 40, "seconds": 60.4, "think_s": [1.0, 3.0], "views": 600, "views_per_s": 9.93, "errors": 0,
+             "median_ms": 812, "p95_ms": 2345, "cpu_ms_per_view": 41.7, "rss_mb": 287, "rss_peak_mb": 301}
     data = {"measured": "2030-01-02", "machine": "x86_64", "cores": 2, "load_average_at_start": [3.5, 3.0, 2.0],
             "tab_check_s": 5.0, "column": {"views": 60, "cpu_ms_per_view": 27.3},
             "idle_tab": {"cpu_ms_per_check": 1.25}, "crowds": [crowd],
