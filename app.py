@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from data_sources.memory import release_freed_memory, use_lean_allocators
+from ui import live
 from ui.i18n import init_lang, tr
 
 use_lean_allocators()  # once per process, before the pages load any data
@@ -60,5 +61,8 @@ page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="ho
 FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
 st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
+live.page_shows_current_data()  # and says so when this run came from the check below
+with st.sidebar:
+    live.follow_store()  # an open tab checks the data version every few seconds and reruns on a new one
 page.run()
 release_freed_memory()  # the run's freed frames go back to the system (at most every few seconds)

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("store", "network", "pages", "browser", "load", "anatomy", "timeline", "scoring", "extract")
+PARTS = ("store", "network", "pages", "bigcolumn", "browser", "load", "fresh", "anatomy", "timeline", "scoring",
+         "extract")
 
 
 def main() -> None:
@@ -20,7 +21,8 @@ def main() -> None:
     default_shared = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared"))
     parser.add_argument("--shared", type=Path, default=default_shared, help="the shared/ folder with data/")
     parser.add_argument("--runs", type=int, default=20, help="AppTest runs per page (median)")
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, nargs="+", default=[20, 40], help="crowd sizes for load (each on a "
+                        "fresh replica)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
                         help="seconds a simulated user waits between page views (0 0 = flat out)")
@@ -33,8 +35,10 @@ def main() -> None:
     market, news = args.shared / "data" / "market", args.shared / "data" / "feeds" / "news"
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     rows: list[tuple[str, str, str]] = []
+    written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         from benchmarks import pages
+        from benchmarks.results import write
 
         store_dir = Path(tmp) / "store"
         pages.seeded_env(store_dir, market, news)
@@ -53,6 +57,10 @@ def main() -> None:
             for name, ms in times[1:]:
                 rows.append((f"script time, {name} (AppTest, warm, median of {args.runs})",
                              f"{ms:.1f} ms ({ms / empty:.0f}× empty)", "≤ 150 ms"))
+        if "bigcolumn" in args.parts:
+            big_rows, results = pages.big_column()
+            rows += big_rows
+            written.append(write("bigcolumn", {**results, "command": "python -m benchmarks bigcolumn"}))
         if "browser" in args.parts:
             from benchmarks import browser
 
@@ -76,7 +84,15 @@ def main() -> None:
         if "load" in args.parts:
             from benchmarks import load
 
-            rows += load.run(store_dir, args.users, args.seconds, tuple(args.think))
+            load_rows, results = load.run(store_dir, tuple(args.users), args.seconds, tuple(args.think))
+            rows += load_rows
+            written.append(write("load", {**results, "command": "python -m benchmarks load"}))
+        if "fresh" in args.parts:
+            from benchmarks import fresh
+
+            fresh_rows, results = fresh.run(store_dir)
+            rows += fresh_rows
+            written.append(write("fresh", {**results, "command": "python -m benchmarks fresh"}))
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:<44}  target {target}")
@@ -84,6 +100,8 @@ def main() -> None:
         from benchmarks import browser
 
         print("\n" + "\n".join(browser.LAST_TABLE))
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT)} (python -m benchmarks.results puts it into the docs' tables)")
 
 
 if __name__ == "__main__":

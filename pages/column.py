@@ -6,32 +6,28 @@ reader may upload one more (kept in this session; its text is untrusted and rend
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
 from commentary.charts import sections as sc
-from commentary.charts.claim_path import claim_path_figure
-from commentary.charts.event_day import event_day_figure
-from commentary.document.column import Commentary, CommentaryError, list_commentaries
+from commentary.document.column import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
-from commentary.scoring import claims as claims_mod
-from commentary.scoring.cli import to_csv
 from commentary.scoring.facts import check_fact
-from commentary.scoring.grid import CHIP_MARKS, scorecard_grid, style_grid
-from commentary.scoring.summary import format_measured, overall_line, primary_verdicts, verdict_label
+from commentary.scoring.grid import CHIP_MARKS
+from commentary.scoring.summary import format_measured, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
-from commentary.timeline.events import Event, EventsError
 from data_sources.atomic import StoreError
-from ui import chrome, loaders
+from ui import chrome, column_cache, column_parts, loaders
 from ui.i18n import lang, t, tr
-from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
 from ui.reasons import explain_store
 from ui.tables import event_day_columns
-from ui.verdicts import call_label, claim_lines, method_parts, odds_cell, strength_label, summary_hint
+from ui.verdicts import call_label, method_parts, strength_label, summary_hint
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -43,61 +39,8 @@ SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (
 # --------------------------------------------------------------------------- cached loaders
 
 
-@st.cache_resource(show_spinner=False)
-def _bundled() -> list[Commentary | CommentaryError]:
-    """The bundled commentaries (immutable objects, so a resource cache is enough)."""
-    return list_commentaries()
-
-
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _bundled_figure(version: str, cid: str, section_id: str, language: str, as_of: str):
-    """section_figure for a bundled commentary's section (cached per store version, language and as-of; a resource
-    cache, so the figure is not rebuilt from a pickle on each run — it is never mutated)."""
-    del version
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    return _evidence(item, item.section(section_id), language, as_of)
-
-
-@st.cache_resource(ttl=600, max_entries=16, show_spinner=False)
-def _bundled_readings(version: str, cid: str, as_of: str) -> list:
-    """The readings of a bundled commentary's claims (cached per store version and as-of mode; never mutated)."""
-    del version
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    return _readings(item, as_of)
-
-
-@st.cache_resource(ttl=600, max_entries=64, show_spinner=False)
-def _bundled_path_figure(version: str, cid: str, claim_id: str, language: str, as_of: str):
-    """claim_path_figure for a bundled commentary's claim (building it — its pins and horizon bands — is the
-    slowest part of the page's run; cached per store version, language and as-of, never mutated)."""
-    item = next(c for c in _bundled() if isinstance(c, Commentary) and c.id == cid)
-    claim = item.claim(claim_id)
-    mine = [r for r in _bundled_readings(version, cid, as_of) if r.claim_id == claim_id]
-    return _path_figure(item, claim, mine, language, as_of)
-
-
-def _path_figure(item: Commentary, claim, mine: list, language: str, as_of: str):
-    moment = item.published if as_of == "column" else None
-    paths = claims_mod.claim_paths(claim, loaders.prices(), item.published, moment)
-    return claim_path_figure(claim, mine, paths, _events_or_empty(), language,
-                             last_day=item.published.tz_convert(None) if moment is not None else None)
-
-
-def _readings(item: Commentary, as_of: str) -> list:
-    moment = item.published if as_of == "column" else None
-    return claims_mod.readings(item.claims, loaders.prices(), item.published, moment)
-
-
-def _evidence(item: Commentary, section, language: str, as_of: str):
-    moment = item.published if as_of == "column" else None
-    return sc.section_figure(section, item, loaders.prices(), _events_or_empty(), language, moment)
-
-
-def _events_or_empty() -> list[Event]:
-    try:
-        return loaders.events()
-    except EventsError:
-        return []
+# The column's figures, news and results are cached per content fingerprint, data version, language and as-of
+# (ui/column_parts.py, ui/column_cache.py), whoever's column it is.
 
 
 # --------------------------------------------------------------------------- helpers
@@ -119,21 +62,17 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     if section.news is None:
         return
     try:
-        news = load_news_cached()
+        items = column_parts.section_news(fingerprint, loaders.news_version(), section.id, known_at, section)
     except StoreError as exc:
         st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
                       f"The news cannot be read: {md_escape(exc, 300)}"))
         return
-    if known_at is not None and news is not None and len(news):
-        published = pd.to_datetime(news["published"], utc=True, errors="coerce")
-        news = news[published <= known_at]
-    items = sc.section_news(news, section)
     label = tr("이 구간의 AI 뉴스", "AI news in this window")
-    if items.empty:
+    if not items:
         st.caption(f"{label}: " + tr("저장된 뉴스가 없습니다.", "no stored items."))
         return
     lines = []
-    for row in items.to_dict("records"):
+    for row in items:
         head = md_link(row.get("title") or "—", row.get("link"))
         when = fmt_date(pd.Timestamp(row["published"]).tz_convert("Asia/Seoul"), lang()) if pd.notna(
             row.get("published")) else "—"
@@ -143,10 +82,11 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
 
 # --------------------------------------------------------------------------- choosing a commentary
 
+RUN_STARTED = time.monotonic()  # a big column's scoring is waited for until BUDGET_S into the run
 chrome.page_header("칼럼과 근거", "The column")
 LANG = lang()
 
-bundled = _bundled()
+bundled = column_parts.bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
     shown_error = md_escape(bad, 500)
     st.warning(tr(f"불러오지 못한 칼럼 파일: {shown_error}", f"A commentary file failed to load: {shown_error}"))
@@ -223,6 +163,7 @@ st.session_state[K + "url_c"] = cid
 st.query_params["asof"] = asof
 item = next(c for c in available if c.id == cid)
 trusted = any(c is item for c in bundled)
+fingerprint = column_cache.fingerprint(item)
 
 # --------------------------------------------------------------------------- header and the answer first
 
@@ -238,11 +179,18 @@ except StoreError as exc:
     st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))
     prices_ok = False
 
-readings: list = []
+scored: column_cache.Scored | None = None  # the column's results (cached per content, data version and as-of)
+scoring: column_cache.Job | None = None  # a big column being scored in the background
 if prices_ok and item.claims:
-    readings = _bundled_readings(version, item.id, asof) if trusted else _readings(item, asof)
-card = claims_mod.scorecard_frame(readings)
-combined = claims_mod.combine_sources(card)
+    try:
+        outcome = column_cache.results(item, version, asof, loaders.prices, column_parts.result_views(item), LANG,
+                                       budget_s=column_cache.BUDGET_S - (time.monotonic() - RUN_STARTED))
+    except column_cache.ScoringFailed:
+        st.error(t("cache.failed"))
+    else:
+        scored, scoring = (outcome, None) if isinstance(outcome, column_cache.Scored) else (None, outcome)
+readings: list = scored.readings if scored is not None else []
+events_v = loaders.events_version()
 
 
 def _verdict_summary() -> None:
@@ -253,13 +201,18 @@ def _verdict_summary() -> None:
     if not prices_ok:
         st.info(tr("가격 데이터가 없어 판정할 수 없습니다.", "No price data: the claims cannot be judged."))
         return
+    if scoring is not None:
+        column_cache.show_progress(scoring, LANG)
+        return
+    if scored is None:
+        return
     lines = []
-    verdicts = primary_verdicts(item.claims, combined)
-    for (text, horizon, phrase), verdict in zip(claim_lines(item.claims, combined, LANG), verdicts, strict=True):
+    verdicts = scored.view(LANG, "verdicts")
+    for (text, horizon, phrase), verdict in zip(scored.view(LANG, "lines"), verdicts, strict=True):
         lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
                      f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
     method = tr("[판정 방법](#method)", "[Method](#method)")
-    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(overall_line(item.claims, combined, LANG))} "
+    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(scored.view(LANG, 'overall'))} "
                 f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
     if asof == "column":
         st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
@@ -305,8 +258,9 @@ def _section(section) -> None:
             st.info(tr("가격 데이터가 없어 근거를 그릴 수 없습니다.", "No price data: the evidence cannot be drawn."))
         else:
             try:
-                evidence = (_bundled_figure(version, item.id, section.id, LANG, asof) if trusted
-                            else _evidence(item, section, LANG, asof))
+                evidence = column_parts.figure(fingerprint, version, events_v, section.id, LANG, asof, item)
+                if isinstance(evidence, ValueError):  # a refusal, cached like a figure
+                    raise evidence
             except ValueError as exc:
                 st.warning(t("safety.evidence_not_drawn", reason=md_escape(exc, 400)))
                 evidence = None
@@ -320,7 +274,9 @@ def _section(section) -> None:
                 day = fmt_date(section.chart["event_date"], LANG)
                 title = tr(f"{day} 하루 변동 (현지 통화, 수정종가)",
                            f"One-day moves on {day} (local currency, adjusted closes)")
-                st.plotly_chart(event_day_figure(evidence, LANG, title), width="stretch", key=f"{K}fig_{section.id}")
+                bars = column_parts.event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
+                                                    evidence)
+                st.plotly_chart(bars, width="stretch", key=f"{K}fig_{section.id}")
                 table = st.expander(tr("표로 보기", "As a table"), on_change="rerun", key=f"{K}table_{section.id}")
                 if table.open:  # built only when opened: a grid before the first chart slows every visit
                     shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
@@ -353,8 +309,7 @@ def _claim_path() -> None:
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
     claim = item.claim(chosen)
     mine = [r for r in readings if r.claim_id == chosen]
-    fig = (_bundled_path_figure(version, item.id, chosen, LANG, asof) if trusted
-           else _path_figure(item, claim, mine, LANG, asof))
+    fig = column_parts.claim_figure(fingerprint, version, events_v, chosen, LANG, asof, item, readings)
     st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
     render_pin_key(fig)
     detail = pd.DataFrame([{
@@ -389,17 +344,13 @@ def _facts() -> None:
 
 
 st.subheader(tr("채점표", "Scorecard"))
-if prices_ok and item.claims:
-    table, kinds = scorecard_grid(item.claims, combined, LANG)
-    primary_rows = combined[combined["primary"]].set_index("claim_id")
-    table.insert(2, t("odds.grid.header"), [odds_cell(primary_rows.loc[c.id], LANG) if c.id in primary_rows.index
-                                            else "—" for c in item.claims])
-    kinds.insert(2, t("odds.grid.header"), "")
+if scored is not None:
+    table, styled = scored.view(LANG, "grid")  # the styles computed once, with the results
     claim_col = table.columns[0]
-    st.dataframe(style_grid(table, kinds), hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
+    st.dataframe(styled, hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
     st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
-    st.download_button(tr("CSV로 내려받기", "Download as CSV"), to_csv(card).encode("utf-8-sig"),
+    st.download_button(tr("CSV로 내려받기", "Download as CSV"), scored.csv,
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
     paths = st.expander(tr("주장별 경로와 세부 판정", "Each claim's path and detailed readings"), on_change="rerun",

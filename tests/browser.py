@@ -49,20 +49,23 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None,
-                     script: Path | None = None) -> Iterator[str]:
-    """Serve app.py (or ``script``) offline against ``data_dir``; yields the base URL; stops the server after.
+                     script: Path | None = None, warm: bool = False, ready_s: float = 60) -> Iterator[str]:
+    """Serve app.py (or ``script``) offline against ``data_dir``; yields the base URL once healthy; stops the
+    server after. ``warm``: start it as a replica does with ``python -m ui.serve`` (healthy once its caches are
+    warm). ``ready_s``: seconds to wait for it to report healthy.
 
     The URL (a ``str``) also carries the server's ``pid``, for memory measurements."""
     port = free_port()
     env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_OFFLINE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(extra_env or {})}
+    launcher = ["-m", "ui.serve"] if warm else ["-m", "streamlit", "run", str(script or ROOT / "app.py")]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, *launcher, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + ready_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit exited early:\n{proc.stdout.read()}")
@@ -73,7 +76,7 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None,
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not become healthy within 60 s")
+            raise RuntimeError(f"streamlit did not become healthy within {ready_s:g} s")
         yield ServerURL(url, proc.pid)
     finally:
         proc.terminate()

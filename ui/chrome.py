@@ -85,6 +85,13 @@ def _news_day() -> dt.date | None:
         return None
 
 
+@st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
+def _dates(version: str, news_v: str) -> dict[str, dt.date | None]:
+    """:func:`kind_dates` of the stored prices and news, once per store and news version (shared, never mutated)."""
+    del version, news_v  # the cache key only
+    return kind_dates(loaders.snapshot().prices, _news_day())
+
+
 def freshness_banner() -> None:
     """One line saying, per kind of data (prices, FX, news), how fresh it is, and whether it is live, stored or
     offline; with no prices at all, what to do about it and a link to the Data page."""
@@ -96,7 +103,7 @@ def freshness_banner() -> None:
                     f"The local store cannot be read: {md_escape(exc, 500)}"))
         return
     state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
-    dates = kind_dates(snap.prices, _news_day())
+    dates = _dates(loaders.store_version(), loaders.news_version())
     line = md_escape(freshness_line(dates, lang()))
     problem = getattr(snap, "problem", None)  # the shared store: an older version served, or none, and why
     if problem is not None and snap.prices.empty:

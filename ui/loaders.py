@@ -37,6 +37,17 @@ def store_version() -> str:
     return current.cache_key() if isinstance(current, S3Store) else file_version(current.prices_path)
 
 
+def news_version() -> str:
+    """A cheap key that changes whenever the stored news change (the news file's version; on a shared store,
+    the version the news were published with)."""
+    current = store()
+    if isinstance(current, S3Store):
+        return current.cache_key()
+    from data_sources.news_store import NEWS_FILE
+
+    return file_version(local_root() / NEWS_FILE)
+
+
 def may_refresh() -> bool:
     """False on app replicas started with ``DASHBOARD_REFRESH=off``: only the refresher talks to Yahoo/ECB/feeds."""
     return refresh_allowed()
@@ -51,8 +62,10 @@ def file_version(path: Path) -> str:
     return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
 
 
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+@st.cache_resource(ttl=600, max_entries=4, show_spinner=False)
 def _snapshot(root: str, version: str) -> PriceSnapshot:
+    """One shared snapshot per store file version (as the shared store does): callers never mutate it, and no
+    run pays for a copy of 48k rows."""
     del version  # part of the cache key only
     return Store(Path(root)).read()
 
@@ -75,6 +88,11 @@ def prices(symbols: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
 def _events(version: str) -> list[Event]:
     del version  # part of the cache key only
     return load_events(EVENTS_PATH)
+
+
+def events_version() -> str:
+    """A cheap key that changes whenever ``commentary/events.toml`` is replaced (part of figure cache keys)."""
+    return file_version(EVENTS_PATH)
 
 
 def events() -> list[Event]:

@@ -304,8 +304,9 @@ def newest_day(news: pd.DataFrame) -> dt.date | None:
 # ---------------------------------------------------------------- cached loader
 
 
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+@st.cache_resource(ttl=600, max_entries=4, show_spinner=False)
 def _news(root: str, version: str) -> pd.DataFrame:
+    """One shared frame per news file version (as the shared store does): callers never mutate it."""
     del version  # part of the cache key only
     return news_store.load_news(Path(root))
 

@@ -18,12 +18,13 @@ import os
 
 import streamlit as st
 
-from commentary.document.column import Commentary, CommentaryError, parse_commentary
+from commentary.document.column import Commentary, CommentaryError
 from data_sources.annotations import new_notebook_id, notes_mode, share_id, valid_notebook
 from data_sources.db.guard import DatabaseUnavailable
 from data_sources.db.repository import Repository, RepositoryError, SavedCommentary, open_repository
 from data_sources.errors import DashboardError
 from ui.catalog import describe
+from ui.column_cache import parsed
 from ui.i18n import lang, t
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
@@ -217,7 +218,7 @@ def _parsed(rows, label: str) -> tuple[list[tuple[SavedCommentary, Commentary]],
     seen: set[str] = set()
     for row in rows:
         try:
-            item = parse_commentary(row.body, f"{label}:{row.id[:8]}")
+            item = parsed(row.body, f"{label}:{row.id[:8]}")  # cached by content: read on every run
         except CommentaryError as exc:
             problems.append(str(exc))
             continue

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -319,6 +319,15 @@ def readings(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timest
     """Every :class:`Reading` of ``claims``, in claim, horizon and source order."""
     run = _Run(wide_prices(prices, as_of), published)
     return [r for c in claims for r in _evaluate(c, run, as_of)]
+
+
+def iter_readings(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,
+                  as_of: pd.Timestamp | None = None) -> Iterator[list[Reading]]:
+    """The readings of each claim in turn (one list per claim, one shared scoring run): :func:`readings` for
+    callers that report progress between claims."""
+    run = _Run(_wide_prices(prices, as_of), published)
+    for claim in claims:
+        yield _evaluate(claim, run, as_of)
 
 
 def scorecard(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,

@@ -36,13 +36,38 @@ def db_url() -> str:
     return f"sqlite:///{config.data_dir() / SQLITE_FILE}"
 
 
+#: Connections one process keeps open to PostgreSQL, and how many more it may open at a burst. A replica's page
+#: runs hold a connection for one short query at a time, so 3 + 2 serve its readers; 20 replicas then stay
+#: within PostgreSQL's default ``max_connections`` of 100 (README "Running many replicas": PgBouncer beyond).
+DEFAULT_POOL_SIZE, DEFAULT_MAX_OVERFLOW = 3, 2
+#: Seconds a page run waits for a free connection before the database reads as unavailable.
+DEFAULT_POOL_TIMEOUT = 10.0
+
+
+def _setting(name: str, default: float, low: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return max(low, float(raw)) if raw else default
+    except ValueError:
+        return default
+
+
+def pool_settings() -> tuple[int, int, float]:
+    """``(pool size, max overflow, wait in seconds)`` for PostgreSQL: ``DASHBOARD_DB_POOL_SIZE`` (≥ 1),
+    ``DASHBOARD_DB_MAX_OVERFLOW`` (≥ 0) and ``DASHBOARD_DB_POOL_TIMEOUT`` (≥ 0.1), else the defaults above."""
+    return (int(_setting("DASHBOARD_DB_POOL_SIZE", DEFAULT_POOL_SIZE, 1)),
+            int(_setting("DASHBOARD_DB_MAX_OVERFLOW", DEFAULT_MAX_OVERFLOW, 0)),
+            _setting("DASHBOARD_DB_POOL_TIMEOUT", DEFAULT_POOL_TIMEOUT, 0.1))
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default :func:`db_url`). SQLite: WAL, a 30 s busy wait, foreign keys, and
     ``BEGIN IMMEDIATE`` for write transactions so concurrent writers queue instead of failing."""
     url = url or db_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+        size, overflow, wait = pool_settings()
+        return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow, pool_timeout=wait,
                              connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

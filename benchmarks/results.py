@@ -1,0 +1,130 @@
+"""Benchmark results as files, and the documentation tables generated from them.
+
+``python -m benchmarks load fresh`` writes ``benchmarks/results/<part>.json``; ``python -m benchmarks.results``
+rewrites the tables between ``<!-- benchmark:NAME -->`` and ``<!-- /benchmark:NAME -->`` in README.md and
+docs/performance.md from those files (``--check``: exit 1 when a table differs from its file). So the figures
+the documentation quotes are the benchmark's output, never retyped prose (tests/test_bench_results.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DOCS = (ROOT / "README.md", ROOT / "docs" / "performance.md")
+_BLOCK = re.compile(r"(<!-- benchmark:(?P<name>[a-z_-]+) -->\n)(?P<body>.*?)(<!-- /benchmark:(?P=name) -->)", re.S)
+
+
+def machine() -> dict:
+    """Where the figures were measured."""
+    return {"machine": platform.machine(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def write(name: str, data: dict, folder: Path = RESULTS) -> Path:
+    """``folder/<name>.json``: ``data`` with the machine and the date it was measured."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    payload = {"measured": dt.date.today().isoformat(), **machine(), **data}
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read(name: str, folder: Path = RESULTS) -> dict:
+    """The last results written for ``name``."""
+    return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _source(results: dict, name: str) -> str:
+    return (f"From `benchmarks/results/{name}.json` ({results['measured']}, {results['machine']}, "
+            f"{results['cores']} cores, load average {results['load_average_at_start'][0]:g} at the start).")
+
+
+def load_table(results: dict) -> str:
+    """Per-replica budgets: the column page's CPU per view, then each crowd."""
+    column, targets = results["column"], results["targets"]
+    lines = [_source(results, "load"), "",
+             "| figure | value | target |", "| --- | --- | --- |",
+             f"| column page, one warm user, {column['views']} views: server CPU per view | "
+             f"{column['cpu_ms_per_view']} ms | ≤ {targets['column_cpu_ms_per_view']:g} ms |",
+             f"| an open tab left idle: server CPU per data-version check (every {results['tab_check_s']:g} s by "
+             f"default) | {results['idle_tab']['cpu_ms_per_check']} ms | — |"]
+    for c in results["crowds"]:
+        who = f"{c['users']} users × {c['seconds']:.0f} s, {c['think_s'][0]:g}–{c['think_s'][1]:g} s apart"
+        target = f"≤ {targets['rss_mb_after_40_users']:g} MB" if c["users"] >= 40 else "—"
+        lines += [f"| {who}: views/s (errors) | {c['views_per_s']} ({c['errors']}) | — |",
+                  f"| {who}: request → script finished, median / p95 | {c['median_ms']} / {c['p95_ms']} ms | — |",
+                  f"| {who}: server CPU per view, all pages | {c['cpu_ms_per_view']} ms | — |",
+                  f"| {who}: replica RSS after / peak | {c['rss_mb']} / {c['rss_peak_mb']} MB | {target} |"]
+    return "\n".join(lines) + "\n"
+
+
+def fresh_table(results: dict) -> str:
+    """A fresh replica's first views, started cold (``streamlit run``) and warm (``python -m ui.serve``)."""
+    lines = [_source(results, "fresh"), "",
+             "| start | healthy after | first view, server (request → finished) | first view, browser | page |",
+             "| --- | --- | --- | --- | --- |"]
+    def secs(value: object) -> str:
+        return f"{value} s" if isinstance(value, int | float) else str(value)
+
+    for row in results["rows"]:
+        lines.append(f"| {row['start']} | {secs(row['healthy_s'])} | {secs(row['server_s'])} | "
+                     f"{secs(row['browser_s'])} | /{row['page']} |")
+    return "\n".join(lines) + "\n"
+
+
+def bigcolumn_table(results: dict) -> str:
+    """A published column with the maximum of claims on the column page."""
+    n = results["claims"]
+    return "\n".join([
+        _source(results, "bigcolumn"), "",
+        "| figure | value | target |", "| --- | --- | --- |",
+        f"| a published {n}-claim column, first run of the column page (progress shown while scoring) | "
+        f"{results['first_run_s']} s | ≤ 2 s |",
+        f"| … scoring it in the background, once per data version | {results['background_s']} s | — |",
+        f"| … the same reader's next run | {results['second_run_s']} s | ≤ 2 s |",
+        f"| … another reader's first run | {results['other_reader_first_run_s']} s | ≤ 2 s |"]) + "\n"
+
+
+TABLES: dict[str, Callable[[dict], str]] = {"load": load_table, "fresh": fresh_table, "bigcolumn": bigcolumn_table}
+
+
+def render(text: str, folder: Path = RESULTS) -> str:
+    """``text`` with every benchmark block replaced by the table generated from its results file."""
+    def block(match: re.Match) -> str:
+        name = match["name"]
+        body = TABLES[name](read(name, folder)) if name in TABLES and (folder / f"{name}.json").exists() else match[
+            "body"]
+        return match[1] + body + match[4]
+
+    return _BLOCK.sub(block, text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.results", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a document's table is out of date")
+    args = parser.parse_args()
+    stale = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        new = render(text)
+        if new != text:
+            stale.append(path.relative_to(ROOT))
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    verb = "out of date" if args.check else "updated"
+    print(f"{verb}: {', '.join(map(str, stale))}" if stale else "tables match the results files")
+    sys.exit(1 if args.check and stale else 0)
+
+
+if __name__ == "__main__":
+    main()
