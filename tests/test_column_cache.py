@@ -197,14 +197,15 @@ def test_the_scorecard_keeps_its_colours_computed_once(seeded_store) -> None:
     from streamlit.elements.lib.pandas_styler_utils import marshall_styler
     from streamlit.proto.ArrowData_pb2 import ArrowData
 
-    from commentary.scoring.grid import scorecard_grid, style_grid
+    from commentary.scoring.grid import style_grid
+    from ui.column_parts import grid_table
 
     at = app_page(None, "en")
     shown_css = at.dataframe[0].proto.arrow_data.styler.styles
     item = next(c for c in column_cache_bundled() if c.id == "baek-2025-01-26")
     card = claims_mod.scorecard_frame(claims_mod.readings(item.claims, Store(seeded_store).read().prices,
                                                           item.published))
-    table, kinds = scorecard_grid(item.claims, claims_mod.combine_sources(card), "en")
+    table, kinds = grid_table(item, claims_mod.combine_sources(card), "en")
     fresh = ArrowData()
     marshall_styler(fresh, style_grid(table, kinds).set_uuid("scorecard"), "unused")
     assert "background-color" in shown_css and shown_css == fresh.styler.styles

@@ -119,12 +119,18 @@ def computed_styler(styler: Styler, uuid: str) -> Styler:
     return styler
 
 
-def _grid(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, Styler]:
-    """The scorecard grid: its table, and the table styled by verdict (computed once)."""
+def grid_table(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard grid (claims × horizons, with the primary horizon's odds) and each cell's verdict kind."""
     table, kinds = scorecard_grid(item.claims, combined, lang)
     primary_rows = combined[combined["primary"]].set_index("claim_id")
     header = text(lang, "odds.grid.header")  # built in the background too: the language is passed, not read
     table.insert(2, header, [odds_cell(primary_rows.loc[c.id], lang) if c.id in primary_rows.index else "—"
                              for c in item.claims])
     kinds.insert(2, header, "")
+    return table, kinds
+
+
+def _grid(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, Styler]:
+    """The scorecard grid: its table, and the table styled by verdict (computed once)."""
+    table, kinds = grid_table(item, combined, lang)
     return table, computed_styler(style_grid(table, kinds), "scorecard")

@@ -317,15 +317,19 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
 def readings(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,
              as_of: pd.Timestamp | None = None) -> list[Reading]:
     """Every :class:`Reading` of ``claims``, in claim, horizon and source order."""
-    run = _Run(wide_prices(prices, as_of), published)
-    return [r for c in claims for r in _evaluate(c, run, as_of)]
+    return [r for batch in _batches(claims, prices, published, as_of) for r in batch]
 
 
 def iter_readings(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,
                   as_of: pd.Timestamp | None = None) -> Iterator[list[Reading]]:
     """The readings of each claim in turn (one list per claim, one shared scoring run): :func:`readings` for
     callers that report progress between claims."""
-    run = _Run(_wide_prices(prices, as_of), published)
+    return _batches(claims, prices, published, as_of)
+
+
+def _batches(claims: Sequence[Claim], prices: pd.DataFrame, published: pd.Timestamp,
+             as_of: pd.Timestamp | None) -> Iterator[list[Reading]]:
+    run = _Run(wide_prices(prices, as_of), published)
     for claim in claims:
         yield _evaluate(claim, run, as_of)
 
