@@ -13,9 +13,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from data_sources import refresh, yahoo
-from data_sources.store import Store
-from data_sources.universe import yahoo_symbols
+from data_sources.market import refresh, yahoo
+from data_sources.market.universe import yahoo_symbols
+from data_sources.store.prices import Store
 from tests import fake_yahoo
 
 ROOT = Path(__file__).resolve().parents[1]

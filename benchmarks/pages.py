@@ -43,9 +43,9 @@ def page_times(runs: int = 20) -> list[tuple[str, float]]:
 
 def seeded_env(store_dir: Path, market: Path, news: Path) -> None:
     """Point the app at a fresh store seeded from the shared snapshot, offline."""
-    from data_sources import news_store
-    from data_sources.csv_io import import_folder
-    from data_sources.store import Store
+    from data_sources.news import store as news_store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     os.environ["DASHBOARD_DATA_DIR"] = str(store_dir)
     os.environ["DASHBOARD_OFFLINE"] = "1"

@@ -50,9 +50,9 @@ def main() -> None:
 
     os.environ.update(CREDENTIALS)
     os.environ["DASHBOARD_OFFLINE"] = "1"
-    from data_sources.csv_io import import_folder
     from data_sources.shared.object_store import LocalStore, S3Store
-    from data_sources.store import Store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp, s3_server() as endpoint:

@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from data_sources import csv_io, custom_symbols, refresh
-from data_sources.atomic import StoreError
-from data_sources.status import status_table
-from data_sources.store import Store
+from data_sources.market import added_symbols, refresh
+from data_sources.store import csv_io
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
+from data_sources.store.status import status_table
 
 
 class ProgressBar:
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh-news", parents=[common], help="fetch every configured news feed")
     feeds = sub.add_parser("import-feeds", parents=[common], help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
-    custom_symbols.add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
+    added_symbols.add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
     args = parser.parse_args(argv)
     store = Store(args.data_dir)
     try:
@@ -103,7 +104,7 @@ def _status(store: Store, args: argparse.Namespace) -> int:
     table = status_table(snapshot)
     print(table.to_string(index=False))
     last = store.last_refresh()
-    added = custom_symbols.status_frame(store.root, snapshot, last)
+    added = added_symbols.status_frame(store.root, snapshot, last)
     if len(added):
         print("\nadded symbols (python -m data_sources add):")
         print(added.to_string(index=False))
@@ -114,7 +115,7 @@ def _status(store: Store, args: argparse.Namespace) -> int:
 
 
 def _refresh_news(store: Store, args: argparse.Namespace) -> int:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     report = news_store.refresh_news(store.root, progress=ProgressBar())
     print(report)
@@ -122,7 +123,7 @@ def _refresh_news(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import_feeds(store: Store, args: argparse.Namespace) -> int:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     if not args.folder.is_dir():
         print(f"error: {args.folder} is not a folder", file=sys.stderr)
@@ -139,4 +140,4 @@ def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "export": _export, "status": _status,
-             "refresh-news": _refresh_news, "import-feeds": _import_feeds, "add": custom_symbols.run_add}
+             "refresh-news": _refresh_news, "import-feeds": _import_feeds, "add": added_symbols.run_add}

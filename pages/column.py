@@ -25,7 +25,7 @@ from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from commentary.timeline.events import Event, EventsError
-from data_sources.atomic import StoreError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached

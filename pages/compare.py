@@ -20,7 +20,7 @@ from commentary.charts.compare import compare_figure, drawdown_figure, spread_fi
 from commentary.charts.pins import add_event_pins, keep_labels_off_data
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError, events_in_window
-from data_sources.atomic import StoreError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip

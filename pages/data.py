@@ -7,11 +7,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config, csv_io, refresh
-from data_sources.atomic import StoreError
-from data_sources.ecb import provider_difference
-from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
-from data_sources.store import Store
+from data_sources import config
+from data_sources.market import refresh
+from data_sources.market.ecb import provider_difference
+from data_sources.store import csv_io
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
+from data_sources.store.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from ui import chrome, loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr

@@ -14,7 +14,7 @@ from commentary.analysis import fx_view
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
-from data_sources.annotations import (
+from data_sources.readers.notes import (
     LABEL_MAX,
     NOTE_MAX,
     SHARED_NOTEBOOK,
@@ -29,8 +29,8 @@ from data_sources.annotations import (
     valid_notebook,
     valid_share,
 )
-from data_sources.atomic import StoreError
-from data_sources.db.repository import Repository, RepositoryError
+from data_sources.readers.repository import Repository, RepositoryError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip

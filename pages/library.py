@@ -16,7 +16,7 @@ from commentary.library.track_record import DRAWS, claim_rows, sample_warning, t
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
-from data_sources.db.repository import RepositoryError
+from data_sources.readers.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.notebook import published_entries, reader_notebook, repository, saved_entries

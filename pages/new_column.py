@@ -42,9 +42,10 @@ from commentary.library.sections import SectionFields, default_chart, normalise,
 from commentary.scoring.claims import RULE_TYPES
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
-from data_sources import config, custom_symbols
-from data_sources.atomic import StoreError
-from data_sources.db.repository import RepositoryError
+from data_sources import config
+from data_sources.market import added_symbols
+from data_sources.readers.repository import RepositoryError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.notebook import ensure_notebook, reader_notebook, repository, saved_commentaries
@@ -323,10 +324,10 @@ with st.expander(tr("목록에 없는 종목 추가", "Add a symbol that is not 
     if st.button(tr("종목 추가", "Add the symbol"), key=K + "add_go", disabled=not new_symbol.strip()):
         online = loaders.may_refresh() and not config.offline_forced()
         try:
-            row = custom_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
+            row = added_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
                                             store_root=loaders.local_root(), added_by="app",
-                                            lookup=custom_symbols.yahoo_lookup if online else None)
-        except custom_symbols.SymbolError as exc:
+                                            lookup=added_symbols.yahoo_lookup if online else None)
+        except added_symbols.SymbolError as exc:
             st.error(md_escape(f"{new_symbol.strip()[:24]}: {exc}", 400))
         except StoreError as exc:
             st.error(md_escape(str(exc), 400))

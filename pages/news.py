@@ -11,10 +11,11 @@ import streamlit as st
 
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
-from data_sources import config, news_store
-from data_sources.atomic import StoreError
-from data_sources.news_store import FeedConfigError, NewsReport
-from data_sources.tagging import TagRulesError, load_rules, tag_labels
+from data_sources import config
+from data_sources.news import store as news_store
+from data_sources.news.store import FeedConfigError, NewsReport
+from data_sources.news.tagging import TagRulesError, load_rules, tag_labels
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr

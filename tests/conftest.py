@@ -51,15 +51,15 @@ def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store seeded once per session from the real market snapshot (and news, when present)."""
-    from data_sources.csv_io import import_folder
-    from data_sources.store import Store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     root = tmp_path_factory.mktemp("seeded")
     if MARKET_DIR.exists():
         import_folder(Store(root), MARKET_DIR)
     if NEWS_DIR.exists():
         try:
-            from data_sources import news_store
+            from data_sources.news import store as news_store
         except ImportError:
             pass
         else:

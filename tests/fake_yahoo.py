@@ -38,8 +38,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from data_sources import yahoo
-from data_sources.universe import instrument
+from data_sources.market import yahoo
+from data_sources.market.universe import instrument
 from tests.loopback import LoopbackServer, serving
 
 CRUMB = "fAkEcRuMb7x"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources.annotations import (
+from data_sources.readers.notes import (
     ANNOTATIONS_FILE,
     AnnotationError,
     add_annotation,
@@ -17,8 +17,8 @@ from data_sources.annotations import (
     list_annotations,
     migrate_local_notes,
 )
-from data_sources.atomic import write_table
-from data_sources.db.repository import Repository, open_repository
+from data_sources.readers.repository import Repository, open_repository
+from data_sources.store.atomic import write_table
 
 RANGE = {"data_start": "2024-12-01", "data_end": "2025-04-30"}
 
@@ -53,7 +53,7 @@ def test_survives_a_restart(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'readers.sqlite3'}"
     ann = add_annotation(open_repository(url), "2025-03-31", "March high", "1,472.9", **RANGE)
     # A "restart": a new engine on the same database file (nothing cached in memory).
-    from data_sources.db.engine import make_engine
+    from data_sources.readers.engine import make_engine
 
     again = list_annotations(Repository(make_engine(url)))
     assert again.loc[0, "id"] == ann.id and again.loc[0, "label"] == "March high"
@@ -104,7 +104,7 @@ def test_control_characters_stripped_and_html_kept_as_text(repo: Repository) -> 
 
 
 def test_notebooks_keep_notes_private_and_share_read_only(repo: Repository) -> None:
-    from data_sources.annotations import new_notebook_id, share_id, valid_notebook, valid_share
+    from data_sources.readers.notes import new_notebook_id, share_id, valid_notebook, valid_share
 
     mine, theirs = new_notebook_id(), new_notebook_id()
     assert mine != theirs and valid_notebook(mine) == mine
@@ -125,7 +125,7 @@ def test_notebooks_keep_notes_private_and_share_read_only(repo: Repository) -> N
 
 
 def test_notes_mode_is_private_unless_the_operator_shares(monkeypatch: pytest.MonkeyPatch) -> None:
-    from data_sources.annotations import notes_mode
+    from data_sources.readers.notes import notes_mode
 
     monkeypatch.delenv("DASHBOARD_NOTES", raising=False)
     assert notes_mode() == "private"
@@ -143,7 +143,7 @@ def _old_file(root: Path, rows: list[dict]) -> Path:
 
 
 def test_old_local_notes_are_copied_into_the_database_once(tmp_path: Path, repo: Repository) -> None:
-    from data_sources.annotations import new_notebook_id, share_id
+    from data_sources.readers.notes import new_notebook_id, share_id
 
     book = new_notebook_id()
     path = _old_file(tmp_path, [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.conftest import ROOT, app_page, shown
 
 

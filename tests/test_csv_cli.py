@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import csv_io
 from data_sources.cli import main
-from data_sources.store import Store
+from data_sources.store import csv_io
+from data_sources.store.prices import Store
 
 HEADER = "date,open,high,low,close,adj_close,volume\n"
 
@@ -203,7 +203,7 @@ def test_reimporting_the_same_rows_changes_nothing(market_dir: Path, tmp_path: P
 
 def test_cli_import_that_changes_rows_needs_replace(tmp_path: Path, capsys: pytest.CaptureFixture,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("data_sources.validate.market_today", lambda: TODAY)
+    monkeypatch.setattr("data_sources.store.validate.market_today", lambda: TODAY)
     store, worse = _good_then_worse(tmp_path)
     data = ["--data-dir", str(store.root)]
     assert main(["import", str(worse), *data]) == 1
@@ -306,7 +306,7 @@ def test_import_completes_when_the_progress_display_raises(tmp_path: Path) -> No
 
 
 def test_every_progress_message_has_korean(tmp_path: Path) -> None:
-    from data_sources.status import progress_label
+    from data_sources.store.status import progress_label
 
     folder = tmp_path / "in"
     folder.mkdir()

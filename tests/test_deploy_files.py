@@ -181,7 +181,7 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
     assert package_dirs <= copied and "pages" in copied and "app.py" in copied
     env = " ".join(args for word, args in steps if word == "ENV")
     assert "DASHBOARD_DATA_DIR=/data" in env
-    assert "MALLOC_ARENA_MAX=2" in env.split()  # set from the process's start (data_sources/memory.py says why)
+    assert "MALLOC_ARENA_MAX=2" in env.split()  # set from the process's start (data_sources/runtime.py says why)
 
 
 def test_the_deployed_nginx_conf_is_the_rendered_template():

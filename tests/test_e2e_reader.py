@@ -69,7 +69,7 @@ def _english_ui_strings() -> set[str]:
     """The English halves of the project's ``tr(ko, en)`` calls in every page and UI helper (literals of three
     words or more; f-strings contribute their literal runs between placeholders), plus the English reasons
     data_sources writes (which a Korean page must show translated)."""
-    from data_sources import yahoo
+    from data_sources.market import yahoo
 
     found = set()
     pattern = re.compile(r'tr\(\s*(?:f?"[^"]*"\s*)+,\s*((?:f?"[^"]*"\s*)+)\)', re.S)
@@ -199,8 +199,10 @@ def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactor
 
     import pandas as pd
 
-    from data_sources import news_store, refresh, status
-    from data_sources.store import Store
+    from data_sources.market import refresh
+    from data_sources.news import store as news_store
+    from data_sources.store import status
+    from data_sources.store.prices import Store
     from tests import fake_yahoo
     from tests.conftest import MARKET_DIR, _need
 

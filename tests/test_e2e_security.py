@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import news_store
+from data_sources.news import store as news_store
 from tests.browser import browser_page, screenshot, streamlit_server, wait_for_app
 from tests.hostile import HOSTILE_RSS
 

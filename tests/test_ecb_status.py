@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from data_sources import ecb, refresh
-from data_sources.status import freshness, should_auto_refresh, status_table
-from data_sources.store import PriceSnapshot, Store
+from data_sources.market import ecb, refresh
+from data_sources.store.prices import PriceSnapshot, Store
+from data_sources.store.status import freshness, should_auto_refresh, status_table
 from tests import fake_ecb
 
 

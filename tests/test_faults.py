@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import atomic, ecb
-from data_sources.refresh import ensure_bundled_ecb
-from data_sources.store import Store, now_utc
+from data_sources.market import ecb
+from data_sources.market.refresh import ensure_bundled_ecb
+from data_sources.store import atomic
+from data_sources.store.prices import Store, now_utc
 from tests import fake_ecb, fake_yahoo
 from tests.conftest import ROOT, app_page, shown
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Expander
 
-from data_sources import news_store, refresh
-from data_sources.store import Store
+from data_sources.market import refresh
+from data_sources.news import store as news_store
+from data_sources.store.prices import Store
 from tests import fake_feeds, fake_yahoo
 from tests.conftest import app_page, shown
 from tests.test_e2e_reader import _english_ui_strings

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import news, news_store, tagging
-from data_sources.atomic import StoreError
-from data_sources.tagging import TagRulesError
+from data_sources.news import parse as news
+from data_sources.news import store as news_store
+from data_sources.news import tagging
+from data_sources.news.tagging import TagRulesError
+from data_sources.store.atomic import StoreError
 from tests.conftest import app_page
 from tests.test_i18n_errors import _assert_korean, _walk
 from ui.reasons import explain_news_error

@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import net, news
-from data_sources.news import (
+from data_sources.news import net
+from data_sources.news import parse as news
+from data_sources.news.parse import (
     FeedConfig,
     FeedRequest,
     extract_data,
@@ -24,7 +25,7 @@ from data_sources.news import (
     transform_data,
     transform_query,
 )
-from data_sources.tagging import load_rules, tag_text
+from data_sources.news.tagging import load_rules, tag_text
 from tests import fake_feeds
 from tests.fake_feeds import SNAPSHOT, FeedServer, closed_port
 

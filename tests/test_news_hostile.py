@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import news
-from data_sources.news import FeedConfig, fetch_feeds, load_feed_file, transform_data
+from data_sources.news import parse as news
+from data_sources.news.parse import FeedConfig, fetch_feeds, load_feed_file, transform_data
 from tests import fake_feeds
 from tests.fake_feeds import SNAPSHOT, FeedServer, amplifier
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import news_store
-from data_sources.news import FeedConfig, default_feeds
-from data_sources.news_store import (
+from data_sources.news import store as news_store
+from data_sources.news.parse import FeedConfig, default_feeds
+from data_sources.news.store import (
     FeedConfigError,
     add_feed,
     daily_tag_counts,
@@ -237,7 +237,7 @@ def test_feed_list_add_remove_and_validation(tmp_path: Path) -> None:
 
 def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
     """Another replica (another store folder, same database) sees the feeds this one added and hid."""
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
     mine, other = tmp_path / "replica-1", tmp_path / "replica-2"
@@ -249,8 +249,8 @@ def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
 
 
 def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> None:
-    from data_sources.atomic import write_table
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
+    from data_sources.store.atomic import write_table
 
     repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
     old = pd.DataFrame([

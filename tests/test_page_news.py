@@ -152,7 +152,7 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
 
 
 def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     # no default feed may be fetched for real: hide them all, follow two on the fake feed server
     for feed in news_store.default_feeds():

@@ -12,9 +12,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_sources import ecb, news, news_store, refresh, status, yahoo
-from data_sources.atomic import StoreError
-from data_sources.store import PriceSnapshot, Store
+from data_sources.market import ecb, refresh, yahoo
+from data_sources.news import parse as news
+from data_sources.news import store as news_store
+from data_sources.store import status
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import PriceSnapshot, Store
 from tests import fake_feeds, fake_yahoo
 from tests.browser import free_port
 from ui.reasons import FEED_KO, KIND_KO, explain, explain_feed, explain_feed_config, explain_store, news_summary

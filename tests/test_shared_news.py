@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import news_store
-from data_sources.atomic import StoreError
+from data_sources.news import store as news_store
 from data_sources.shared.object_store import S3Store, publish_from_local
 from data_sources.shared.refresher import run_once
-from data_sources.store import Store
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 from tests import fake_feeds
 from tests.conftest import app_page, shown
 from tests.fake_feeds import SNAPSHOT, FeedServer

@@ -13,10 +13,10 @@ import boto3
 import pandas as pd
 import pytest
 
-from data_sources.atomic import StoreError
 from data_sources.shared import object_store, settings
 from data_sources.shared.object_store import LocalStore, S3Store, open_store, publish_from_local
-from data_sources.store import Store
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 from tests.s3_server import CREDENTIALS, endpoint_fixture, free_port, url_fixture  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import atomic
-from data_sources.store import Store
+from data_sources.store import atomic
+from data_sources.store.prices import Store
 
 _MKSTEMP = atomic.tempfile.mkstemp
 
@@ -54,7 +54,7 @@ def test_damaged_table_without_backup_raises_clear_error(tmp_path: Path) -> None
 _WRITER = textwrap.dedent("""
     import sys, pandas as pd, numpy as np
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     store = Store(Path(sys.argv[1]))
     n = 0
     while True:
@@ -103,7 +103,7 @@ def test_refresh_killed_mid_write_leaves_previous_data_whole(tmp_path: Path) -> 
 _READER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     store, reads, end = Store(Path(sys.argv[1])), 0, time.monotonic() + float(sys.argv[2])
     try:
         while time.monotonic() < end:
@@ -229,7 +229,7 @@ def test_table_without_checksum_but_with_format_marker_is_damaged(tmp_path: Path
 _FAULT_WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     dates = pd.bdate_range("2000-01-03", periods=20000)
     frame = pd.DataFrame({"date": dates, "symbol": "NEW", "open": 1.0, "high": 1.0, "low": 1.0,
                           "close": 2.0, "adj_close": 2.0, "volume": 3.0})
@@ -294,7 +294,7 @@ def test_orphaned_temp_files_are_removed_by_the_next_write_only_when_old(tmp_pat
 _LOCK_HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from data_sources import atomic
+    from data_sources.store import atomic
     with atomic.write_lock(Path(sys.argv[1])):
         print("holding", flush=True)
         time.sleep(60)
@@ -358,7 +358,7 @@ def test_failed_write_is_not_retried_within_the_backoff(tmp_path: Path, monkeypa
 
 def test_an_emptied_table_of_text_columns_is_written_and_read_back(tmp_path) -> None:
     """Deleting the last reader note leaves a zero-row table whose text columns have no type (pyarrow null)."""
-    from data_sources.atomic import read_table, write_table
+    from data_sources.store.atomic import read_table, write_table
 
     empty = pd.DataFrame({"id": pd.Series([], dtype=object), "flag": pd.Series([], dtype=bool),
                           "date": pd.Series([], dtype="datetime64[ns]")})

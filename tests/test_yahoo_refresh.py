@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from data_sources import market_hours, refresh, yahoo
-from data_sources.status import status_table
-from data_sources.store import Store
+from data_sources.market import calendars, refresh, yahoo
+from data_sources.store.prices import Store
+from data_sources.store.status import status_table
 from tests import fake_yahoo
 from tests.fake_yahoo import FakeYahoo, Live, utc
 
@@ -110,14 +110,14 @@ def test_live_bar_is_not_stored_until_its_session_closed(yahoo_server: FakeYahoo
 
 def test_bar_is_final_per_exchange_close() -> None:
     day = date(2025, 1, 24)  # a Friday
-    assert not market_hours.bar_is_final(HK, day, utc(2025, 1, 24, 8, 0))  # 16:00 HKT close, not settled
-    assert market_hours.bar_is_final(HK, day, utc(2025, 1, 24, 8, 30))
-    assert not market_hours.bar_is_final(KR, day, utc(2025, 1, 24, 6, 40))  # 15:30 KST + 20 min = 06:50 UTC
-    assert market_hours.bar_is_final(KR, day, utc(2025, 1, 24, 6, 50))
-    assert not market_hours.bar_is_final(US, day, utc(2025, 1, 24, 21, 10))
-    assert market_hours.bar_is_final("KRW=X", day, utc(2025, 1, 25, 0, 0))  # London day over
-    assert not market_hours.bar_is_final("KRW=X", day, utc(2025, 1, 24, 23, 59))
-    assert market_hours.last_close(US, utc(2025, 1, 27, 12, 0)) == utc(2025, 1, 24, 21, 20)  # over the weekend
+    assert not calendars.bar_is_final(HK, day, utc(2025, 1, 24, 8, 0))  # 16:00 HKT close, not settled
+    assert calendars.bar_is_final(HK, day, utc(2025, 1, 24, 8, 30))
+    assert not calendars.bar_is_final(KR, day, utc(2025, 1, 24, 6, 40))  # 15:30 KST + 20 min = 06:50 UTC
+    assert calendars.bar_is_final(KR, day, utc(2025, 1, 24, 6, 50))
+    assert not calendars.bar_is_final(US, day, utc(2025, 1, 24, 21, 10))
+    assert calendars.bar_is_final("KRW=X", day, utc(2025, 1, 25, 0, 0))  # London day over
+    assert not calendars.bar_is_final("KRW=X", day, utc(2025, 1, 24, 23, 59))
+    assert calendars.last_close(US, utc(2025, 1, 27, 12, 0)) == utc(2025, 1, 24, 21, 20)  # over the weekend
 
 
 # -- one basis --------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config, refresh
-from data_sources.atomic import StoreError
-from data_sources.status import freshness, should_auto_refresh
-from data_sources.universe import group_symbols
+from data_sources import config
+from data_sources.market import refresh
+from data_sources.market.universe import group_symbols
+from data_sources.store.atomic import StoreError
+from data_sources.store.status import freshness, should_auto_refresh
 from ui import loaders
 from ui.i18n import lang, tr
 from ui.reasons import explain

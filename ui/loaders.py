@@ -12,10 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from commentary.timeline.events import EVENTS_PATH, Event, load_events
-from data_sources import config, refresh
+from data_sources import config
+from data_sources.market import refresh
 from data_sources.shared.object_store import LocalStore, S3Store, open_store
 from data_sources.shared.settings import refresh_allowed
-from data_sources.store import PriceSnapshot, Store
+from data_sources.store.prices import PriceSnapshot, Store
 
 
 def store() -> LocalStore | S3Store:

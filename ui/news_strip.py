@@ -26,8 +26,8 @@ from commentary.charts.news import KST, news_pins, news_strip_figure
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape, md_link, plain_message
 from commentary.timeline.events import Event
-from data_sources import news_store
-from data_sources.tagging import load_rules, tag_labels
+from data_sources.news import store as news_store
+from data_sources.news.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from commentary.document.column import Commentary, CommentaryError, parse_commentary
-from data_sources.annotations import new_notebook_id, notes_mode, valid_notebook
-from data_sources.db.repository import Repository, RepositoryError, SavedCommentary, open_repository
+from data_sources.readers.notes import new_notebook_id, notes_mode, valid_notebook
+from data_sources.readers.repository import Repository, RepositoryError, SavedCommentary, open_repository
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commentary.text.formatting import fmt_date
-from data_sources import yahoo
-from data_sources.atomic import StoreError
-from data_sources.news import FeedError, FeedProblem
-from data_sources.news_store import FEEDS_FILE, NewsReport
-from data_sources.tagging import TagRulesError
+from data_sources.market import yahoo
+from data_sources.news.parse import FeedError, FeedProblem
+from data_sources.news.store import FEEDS_FILE, NewsReport
+from data_sources.news.tagging import TagRulesError
+from data_sources.store.atomic import StoreError
 
 KIND_KO: dict[str, str] = {
     "rate_limit": "야후 파이낸스 요청 한도 초과(HTTP 429)",

@@ -35,8 +35,8 @@ from typing import Literal
 import pandas as pd
 
 from commentary.timeline.observation import non_session_dates, print_moment
-from data_sources.frames import PRICE_COLUMNS, normalise, return_price
-from data_sources.universe import FX_PER_USD, instrument
+from data_sources.market.universe import FX_PER_USD, instrument
+from data_sources.store.frames import PRICE_COLUMNS, normalise, return_price
 
 # ``basket_index(..., max_carry_days=HOLIDAY_CARRY)``: carry over the member's own market holidays only.
 HOLIDAY_CARRY: Literal["holidays"] = "holidays"

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import esc
 from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
-from data_sources.sanitize import plain_text, safe_url, truncate_text
+from data_sources.news.sanitize import plain_text, safe_url, truncate_text
 
 KST = "Asia/Seoul"
 STRIP_HEIGHT = 190

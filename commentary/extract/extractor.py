@@ -24,7 +24,7 @@ from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
 from commentary.extract.rules import NameEntry, Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
-from data_sources.universe import Instrument, all_instruments
+from data_sources.market.universe import Instrument, all_instruments
 
 _HANGUL = re.compile(r"[가-힣]")
 _FLIP = {"up": "down", "down": "up"}

@@ -62,8 +62,8 @@ from commentary.timeline.observation import (
     print_moments,
     sessions_between,
 )
-from data_sources.frames import wide
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
+from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
     from commentary.document.column import Claim

@@ -18,8 +18,8 @@ import pandas as pd
 
 from commentary.document.column import Commentary, CommentaryError, list_commentaries, load_commentary
 from commentary.scoring.claims import scorecard
-from data_sources.atomic import StoreError
-from data_sources.frames import empty_prices, normalise
+from data_sources.store.atomic import StoreError
+from data_sources.store.frames import empty_prices, normalise
 
 TABLE_COLUMNS: tuple[str, ...] = ("claim_id", "horizon", "primary", "source", "reference_date", "end_date",
                                   "measured", "unit", "z", "strength", "verdict")
@@ -36,10 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _prices(market_dir: Path | None) -> tuple[pd.DataFrame, list[str]]:
     if market_dir is None:
-        from data_sources.store import Store
+        from data_sources.store.prices import Store
 
         return Store().read().prices, []
-    from data_sources.csv_io import read_snapshot_file
+    from data_sources.store.csv_io import read_snapshot_file
 
     frames, problems = [], []
     for path in sorted(Path(market_dir).glob("*.csv")):

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from data_sources.sanitize import BIDI_CONTROLS, ZERO_WIDTH, safe_url
+from data_sources.news.sanitize import BIDI_CONTROLS, ZERO_WIDTH, safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")

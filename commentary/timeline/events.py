@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from commentary.timeline.observation import first_after, print_moments
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 EVENTS_PATH = Path(__file__).with_name("events.toml")
 

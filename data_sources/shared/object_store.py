@@ -43,10 +43,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data_sources import config
-from data_sources.atomic import META_KEY, StoreError
-from data_sources.frames import empty_prices
 from data_sources.shared import settings
-from data_sources.store import PriceSnapshot, Store, now_utc
+from data_sources.store.atomic import META_KEY, StoreError
+from data_sources.store.frames import empty_prices
+from data_sources.store.prices import PriceSnapshot, Store, now_utc
 
 POINTER_KEY = "current.json"
 KEEP_VERSIONS = 5  # data objects of older versions are deleted by the publisher
@@ -265,7 +265,7 @@ class S3Store:
         """The news snapshot of the current version (the news frame of :func:`data_sources.news_store.load_news`),
         cached by its hash; empty when the version carries none. A damaged or unreadable news object serves the
         snapshot read before with ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
-        from data_sources.news_store import empty_news
+        from data_sources.news.store import empty_news
 
         shared = self.current()
         pointer = self._pointer
@@ -293,7 +293,7 @@ class S3Store:
         return frame
 
     def _load_news(self, pointer: dict) -> pd.DataFrame:
-        from data_sources.news_store import decode_news
+        from data_sources.news.store import decode_news
 
         news_key, digest = str(pointer.get("news_key", "")), str(pointer.get("news_sha256", ""))
         try:
@@ -371,7 +371,7 @@ class S3Store:
                   "symbols": int(frame["symbol"].nunique()) if len(frame) else 0, "as_of": as_of,
                   "bytes": len(raw)}
         if news is not None and len(news):
-            from data_sources.news_store import encode_news
+            from data_sources.news.store import encode_news
 
             news_raw = encode_news(news)
             news_digest = hashlib.sha256(news_raw).hexdigest()
@@ -495,7 +495,7 @@ def publish_from_local(store: Store, target: LocalStore | S3Store | None = None)
     target = open_store() if target is None else target
     if not isinstance(target, S3Store):
         return PublishResult("local", None, f"the store is the local folder {target.root}; nothing to publish")
-    from data_sources.news_store import load_news
+    from data_sources.news.store import load_news
 
     snap = store.read()
     if snap.prices.empty:
@@ -507,7 +507,7 @@ def seed_local_from_shared(store: Store, target: S3Store) -> bool:
     """A refresher starting on an empty folder first copies the current shared version (prices, and news
     when it holds none) into it, so its next publish extends that version rather than replacing it.
     True when it copied."""
-    from data_sources.news_store import load_news, seed_news
+    from data_sources.news.store import load_news, seed_news
 
     copied = False
     if store.read().prices.empty:

@@ -15,10 +15,10 @@ import sys
 import threading
 from collections.abc import Callable
 
-from data_sources.atomic import StoreError
 from data_sources.shared import settings
 from data_sources.shared.object_store import S3Store, open_store, publish_from_local, seed_local_from_shared
-from data_sources.store import Store
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
@@ -39,7 +39,7 @@ def parse_interval(text: str) -> float:
 def refresh_news_once(store: Store) -> None:
     """Fetch the feed list (defaults plus the readers' feeds from the database) into the refresher's folder; a
     feed or store problem is printed, never fatal (the prices are still published)."""
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     try:
         report = news_store.refresh_news(store.root)

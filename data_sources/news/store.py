@@ -32,9 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from data_sources.atomic import read_json, read_table, write_json, write_lock, write_table
-from data_sources.db.repository import Repository, RepositoryError, SavedFeed, open_repository
-from data_sources.news import (
+from data_sources.news.parse import (
     FeedConfig,
     FeedFetch,
     FeedProblem,
@@ -45,8 +43,10 @@ from data_sources.news import (
     sort_news,
     title_key,
 )
-from data_sources.sanitize import plain_text, safe_url
-from data_sources.tagging import load_rules
+from data_sources.news.sanitize import plain_text, safe_url
+from data_sources.news.tagging import load_rules
+from data_sources.readers.repository import Repository, RepositoryError, SavedFeed, open_repository
+from data_sources.store.atomic import read_json, read_table, write_json, write_lock, write_table
 
 NEWS_FILE = "news.parquet"
 FEEDS_FILE = "feeds.parquet"

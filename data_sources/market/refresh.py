@@ -31,10 +31,11 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from data_sources import config, ecb, market_hours, yahoo
-from data_sources.atomic import StoreError
-from data_sources.store import Store, now_utc, summarise
-from data_sources.universe import yahoo_symbols
+from data_sources import config
+from data_sources.market import calendars, ecb, yahoo
+from data_sources.market.universe import yahoo_symbols
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store, now_utc, summarise
 
 DEFAULT_START = date(2020, 1, 1)
 OVERLAP_DAYS = 5
@@ -82,7 +83,7 @@ def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str
     fresh: list[str] = []
     for symbol in symbols:
         checked = _when(series.get(symbol, {}).get("yahoo_checked_at"))
-        if checked is not None and symbol in last and checked >= market_hours.last_close(symbol, now):
+        if checked is not None and symbol in last and checked >= calendars.last_close(symbol, now):
             fresh.append(symbol)
         elif symbol in last:
             starts[symbol] = pd.Timestamp(last[symbol]).date() - timedelta(days=overlap_days)

@@ -35,9 +35,9 @@ from curl_cffi import requests as curl_requests
 from curl_cffi.const import CurlECode
 from curl_cffi.requests import exceptions as curl_exc
 
-from data_sources import market_hours
-from data_sources.frames import PRICE_COLUMNS, empty_prices
-from data_sources.validate import check_rows
+from data_sources.market import calendars
+from data_sources.store.frames import PRICE_COLUMNS, empty_prices
+from data_sources.store.validate import check_rows
 
 # yfinance (with peewee, BeautifulSoup, lxml …) is imported by the two functions that call it, not here: ~25 MB
 # of resident memory that a process which never fetches (an app replica with DASHBOARD_REFRESH=off, an offline
@@ -280,7 +280,7 @@ def transform(raw: Extracted, query: Query, starts: dict[str, date] | None = Non
         part = part.dropna(subset=["close"]).drop(columns=["dividends", "splits"])
         if starts and symbol in starts:
             part = part[part.index >= pd.Timestamp(starts[symbol])]
-        final = [market_hours.bar_is_final(symbol, d.date(), now) for d in part.index]
+        final = [calendars.bar_is_final(symbol, d.date(), now) for d in part.index]
         part = part[final]
         rawrows = part.reset_index(names="date")
         good, problems = check_rows(rawrows.astype({"date": str}), symbol, f"Yahoo {symbol}")

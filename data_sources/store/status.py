@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from data_sources.store import PriceSnapshot, summarise
-from data_sources.universe import UNIVERSE, instrument
+from data_sources.market.universe import UNIVERSE, instrument
+from data_sources.store.prices import PriceSnapshot, summarise
 
 STATUS_COLUMNS = ("symbol", "name", "currency", "rows", "first", "last", "source", "fetched_at", "note")
 STATUS_LABELS_KO = {"symbol": "종목", "name": "이름", "currency": "통화", "rows": "행 수", "first": "처음",

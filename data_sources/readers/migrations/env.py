@@ -5,11 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from data_sources.db.models import Base
+from data_sources.readers.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # `alembic` command line: DASHBOARD_DB_URL or the default SQLite file
-    from data_sources.db.engine import db_url
+    from data_sources.readers.engine import db_url
 
     with create_engine(db_url()).begin() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata,

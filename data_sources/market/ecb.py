@@ -22,7 +22,7 @@ import pandas as pd
 import requests
 import urllib3
 
-from data_sources.frames import PRICE_COLUMNS
+from data_sources.store.frames import PRICE_COLUMNS
 
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
 CROSSES: dict[str, str] = {"USDKRW_ECB": "KRW", "USDCNY_ECB": "CNY", "USDHKD_ECB": "HKD"}

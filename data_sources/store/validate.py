@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
+from data_sources.store.frames import PRICE_COLUMNS, VALUE_COLUMNS
 
 EARLIEST = date(1900, 1, 1)  # no stored series starts before this; earlier dates are typos
 LATEST = date(2199, 12, 31)  # the bound when a caller gives no "today" (the store holds nanosecond dates)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.frames import PRICE_COLUMNS, VALUE_COLUMNS
-from data_sources.store import RowChange, Store, now_utc
-from data_sources.validate import RowProblem, check_rows, market_today
+from data_sources.store.frames import PRICE_COLUMNS, VALUE_COLUMNS
+from data_sources.store.prices import RowChange, Store, now_utc
+from data_sources.store.validate import RowProblem, check_rows, market_today
 
 HEADER: tuple[str, ...] = ("date", *VALUE_COLUMNS)
 IMPORT_ROOT_ENV = "DASHBOARD_IMPORT_ROOT"

@@ -22,10 +22,10 @@ from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_sources.annotations import COLUMNS as NOTE_COLUMNS
-from data_sources.annotations import clean_text, validate_annotation
-from data_sources.db.engine import shared_engine
-from data_sources.db.models import Commentary, Feed, Note, Notebook
+from data_sources.readers.engine import shared_engine
+from data_sources.readers.models import Commentary, Feed, Note, Notebook
+from data_sources.readers.notes import COLUMNS as NOTE_COLUMNS
+from data_sources.readers.notes import clean_text, validate_annotation
 
 NOTEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 TITLE_MAX = 300

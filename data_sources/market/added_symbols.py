@@ -34,8 +34,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import pycountry
 
-from data_sources import atomic, config
-from data_sources.universe import BY_SYMBOL, Instrument
+from data_sources import config
+from data_sources.market.universe import BY_SYMBOL, Instrument
+from data_sources.store import atomic
 
 TABLE_NAME = "custom_symbols.parquet"
 MAX_NAME_CHARS = 80
@@ -81,7 +82,7 @@ def yahoo_lookup(symbol: str) -> YahooInfo:
     Raises :class:`SymbolError` when Yahoo has no such symbol and :class:`LookupUnavailable` when
     Yahoo cannot be asked.
     """
-    from data_sources import yahoo
+    from data_sources.market import yahoo
 
     try:
         found = yahoo.look_up(symbol)
@@ -248,7 +249,7 @@ def status_frame(store_root: Path | None = None, snapshot=None, last_refresh: di
     """One row per reader-added symbol: names, who added it and when, how it was checked, and its state:
     ``fetched (N rows, to DATE)``, ``failed: REASON`` (the last refresh's error for it) or
     ``not fetched yet`` (with the last refresh's offline reason, if any). Raises ``StoreError``."""
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
 
     root = Path(store_root if store_root is not None else config.data_dir())
     frame = read(root)

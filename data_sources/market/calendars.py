@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 SETTLE = timedelta(minutes=20)
 _CALENDARS = {"NASDAQ": "XNYS", "NYSE": "XNYS", "NYSE Arca": "XNYS", "SNP": "XNYS", "HKEX": "XHKG", "KRX": "XKRX"}

@@ -136,9 +136,9 @@ _added: tuple[tuple, dict[str, Instrument]] = ((), {})  # (file identity, symbol
 def _added_by_symbol(store_root: Path | None = None) -> dict[str, Instrument]:
     """The added symbols of the store at ``store_root`` (default: the configured one), by symbol."""
     global _added
-    from data_sources import custom_symbols
+    from data_sources.market import added_symbols
 
-    path = custom_symbols.table_path(store_root)
+    path = added_symbols.table_path(store_root)
     try:
         stat = path.stat()
     except OSError:
@@ -146,16 +146,16 @@ def _added_by_symbol(store_root: Path | None = None) -> dict[str, Instrument]:
     key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     cached_key, found = _added  # one read of the pair: another thread may replace it meanwhile
     if cached_key != key:
-        found = {i.symbol: i for i in custom_symbols.instruments(store_root)}
+        found = {i.symbol: i for i in added_symbols.instruments(store_root)}
         _added = (key, found)
     return found
 
 
 def all_instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:
     """The universe plus the symbols readers added to the store (``data_sources.custom_symbols``)."""
-    from data_sources import custom_symbols
+    from data_sources.market import added_symbols
 
-    return UNIVERSE + custom_symbols.instruments(store_root)
+    return UNIVERSE + added_symbols.instruments(store_root)
 
 
 def yahoo_symbols(store_root: Path | None = None, added: bool = False) -> list[str]:

@@ -66,9 +66,9 @@ from feedparser.encodings import convert_to_utf8
 
 from data_sources.config import offline_forced
 from data_sources.errors import DashboardError
-from data_sources.net import FetchError, fetch_public
-from data_sources.sanitize import plain_text, safe_url, truncate_text
-from data_sources.tagging import TagRule, load_rules, tag_text
+from data_sources.news.net import FetchError, fetch_public
+from data_sources.news.sanitize import plain_text, safe_url, truncate_text
+from data_sources.news.tagging import TagRule, load_rules, tag_text
 from data_sources.worker import BoundedWorker
 
 NEWS_COLUMNS: tuple[str, ...] = (

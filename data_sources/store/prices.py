@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_sources import atomic, config
-from data_sources.frames import VALUE_COLUMNS, empty_prices, normalise
+from data_sources import config
+from data_sources.store import atomic
+from data_sources.store.frames import VALUE_COLUMNS, empty_prices, normalise
 
 _unrecorded_refresh: dict[str, dict] = {}  # store root -> a refresh attempt refresh.json could not hold
 

@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from data_sources.atomic import read_table
+from data_sources.store.atomic import read_table
 
 if TYPE_CHECKING:
-    from data_sources.db.repository import Repository
+    from data_sources.readers.repository import Repository
 
 ANNOTATIONS_FILE = "annotations.parquet"
 COLUMNS: tuple[str, ...] = ("id", "date", "label", "note", "created_at", "notebook")
