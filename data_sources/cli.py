@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from data_sources import settings
 from data_sources.market import added_symbols, refresh
 from data_sources.store import csv_io
 from data_sources.store.atomic import StoreError
@@ -54,13 +55,27 @@ def main(argv: list[str] | None = None) -> int:
     feeds = sub.add_parser("import-feeds", parents=[common], help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
     added_symbols.add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
+    conf = sub.add_parser("settings", help="list every DASHBOARD_* variable: its value here, default and meaning")
+    conf.add_argument("--markdown", action="store_true", help="print the README's configuration table")
     args = parser.parse_args(argv)
+    if args.command == "settings":
+        return _settings(args)
     store = Store(args.data_dir)
     try:
         return _COMMANDS[args.command](store, args)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _settings(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(settings.markdown_table())
+        return 0
+    current = settings.settings()
+    for name in settings.Settings.model_fields:
+        print(f"{settings.env_name(name)}={getattr(current, name)}")
+    return 0
 
 
 def _refresh(store: Store, args: argparse.Namespace) -> int:

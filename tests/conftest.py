@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from data_sources import settings as app_settings
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared"))
+SHARED = app_settings.settings().shared_dir or ROOT.parent / "shared"
 MARKET_DIR = SHARED / "data" / "market"
 NEWS_DIR = SHARED / "data" / "feeds" / "news"
 CORPUS_DIR = SHARED / "data" / "feeds" / "feedparser-corpus"
@@ -40,7 +42,25 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The settings object is read once per process: each test starts from its environment, and a variable the
+    test sets or removes with ``monkeypatch`` is read again at once."""
+    for name in ("setenv", "delenv"):
+        method = getattr(monkeypatch, name)
+
+        def and_reload(*args, _method=method, **kwargs) -> None:
+            _method(*args, **kwargs)
+            app_settings.reload()
+
+        setattr(monkeypatch, name, and_reload)  # this test's own MonkeyPatch instance only
+    app_settings.reload()
+    yield
+    app_settings.settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                      _fresh_settings: None) -> Path:
     """Every test runs offline against its own empty data dir unless it sets another."""
     data_dir = tmp_path_factory.mktemp("store")
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
