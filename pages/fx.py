@@ -14,22 +14,19 @@ from commentary.analysis import fx_view
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
+from data_sources.readers.notebooks import Notebooks
 from data_sources.readers.notes import (
     LABEL_MAX,
     NOTE_MAX,
     SHARED_NOTEBOOK,
     AnnotationError,
-    add_annotation,
-    delete_annotation,
-    list_annotations,
-    migrate_local_notes,
     new_notebook_id,
     notes_mode,
     share_id,
     valid_notebook,
     valid_share,
 )
-from data_sources.readers.repository import Repository, RepositoryError
+from data_sources.readers.repository import RepositoryError
 from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
@@ -61,21 +58,21 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
 @st.cache_resource(show_spinner=False)
 def _migrated(root: str, url: str) -> int:
     """Copy the notes an earlier version kept in ``root/annotations.parquet`` into the database, once per
-    process (the copy itself is idempotent: see ``migrate_local_notes``)."""
+    process (the copy itself is idempotent: see ``Notebooks.import_local_notes``)."""
     del url  # part of the cache key only
-    return migrate_local_notes(Path(root), repository())
+    return repository().import_local_notes(Path(root))
 
 
-def _notes_repo(root: str) -> Repository:
-    """The readers' database (every replica's notes), with this folder's old notes file copied in."""
-    repo = repository()
-    _migrated(root, str(repo.engine.url))
-    return repo
+def _notes_repo(root: str) -> Notebooks:
+    """The readers' notebooks (every replica's notes), with this folder's old notes file copied in."""
+    notebooks = repository()
+    _migrated(root, notebooks.key)
+    return notebooks
 
 
 def _annotations(root: str, notebook: str | None, share: str | None) -> pd.DataFrame:
     """One notebook's annotations (or a shared notebook's, read-only), read from the database."""
-    return list_annotations(_notes_repo(root), notebook, share=share)
+    return _notes_repo(root).notes(notebook, share=share)
 
 
 def _notebook() -> tuple[str | None, str | None]:
@@ -114,7 +111,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
     state = st.session_state
     notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get("fx_notebook") or new_notebook_id()
     try:
-        add_annotation(_notes_repo(root), state.get("fx_note_date"), state.get("fx_note_label", ""),
+        _notes_repo(root).add_note(state.get("fx_note_date"), state.get("fx_note_label", ""),
                        state.get("fx_note_text", ""), data_start=lo, data_end=hi, notebook=notebook)
     except AnnotationError as exc:
         state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
@@ -138,7 +135,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
 def _on_delete(root: str, ann_id: str, notebook: str) -> None:
     """Delete-button callback (only a note of the reader's own notebook)."""
     try:
-        found = delete_annotation(_notes_repo(root), ann_id, notebook)
+        found = _notes_repo(root).delete_note(ann_id, notebook)
     except NOTE_ERRORS as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
                                            + md_escape(exc, 300))

@@ -12,8 +12,10 @@ import streamlit as st
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
 from data_sources import config
+from data_sources.news import feedlist, views
 from data_sources.news import store as news_store
-from data_sources.news.store import FeedConfigError, NewsReport
+from data_sources.news.feedlist import FeedConfigError
+from data_sources.news.store import NewsReport
 from data_sources.news.tagging import TagRulesError, load_rules, tag_labels
 from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
@@ -72,7 +74,7 @@ def _show_error(exc: Exception) -> None:
 
 def _feed_list() -> None:
     try:
-        feeds = news_store.list_feeds(root)
+        feeds = feedlist.list_feeds(root)
     except (StoreError, ValueError) as exc:
         _show_error(exc)
         return
@@ -95,12 +97,12 @@ def _manage_feeds() -> None:
         add_col, remove_col = st.columns(2)
         with add_col:
             st.markdown("**" + tr("피드 추가", "Add a feed") + "**")
-            name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=news_store.NAME_MAX)
+            name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=feedlist.NAME_MAX)
             url = st.text_input(tr("주소 (http/https)", "Address (http/https)"), key="news_feed_url")
             feed_lang = st.text_input(tr("언어 코드", "Language code"), value="en", key="news_feed_lang", max_chars=10)
             if st.button(tr("추가", "Add"), icon=":material/add:", key="news_feed_add"):
                 try:
-                    added = news_store.add_feed(root, name, url, feed_lang)
+                    added = feedlist.add_feed(root, name, url, feed_lang)
                 except FeedConfigError as exc:
                     st.error(tr(f"추가하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
                                 f"Not added: {md_escape(exc, 300)}"))
@@ -111,7 +113,7 @@ def _manage_feeds() -> None:
         with remove_col:
             st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
             try:
-                names = [f.name for f in news_store.list_feeds(root)]
+                names = [f.name for f in feedlist.list_feeds(root)]
             except (StoreError, ValueError):
                 names = []
             victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
@@ -119,7 +121,7 @@ def _manage_feeds() -> None:
             if st.button(tr("삭제", "Remove"), icon=":material/delete:", key="news_feed_remove",
                          disabled=victim is None):
                 try:
-                    news_store.remove_feed(root, victim or "")
+                    feedlist.remove_feed(root, victim or "")
                 except FeedConfigError as exc:
                     st.error(tr(f"삭제하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
                                 f"Not removed: {md_escape(exc, 300)}"))
@@ -268,7 +270,7 @@ shown = filter_news(news, filters["tags"], filters["src"], start, end, filters["
 # ---------------------------------------------------------------- the list
 
 if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
-    counts = news_store.daily_tag_counts(shown, start, end, tags=filters["tags"] or None)
+    counts = views.daily_tag_counts(shown, start, end, tags=filters["tags"] or None)
     st.plotly_chart(news_strip_figure(counts, code, labels), width="stretch", config={"displayModeBar": False},
                     key="news_counts")
     st.caption(coverage_note(shown, start, end, code))

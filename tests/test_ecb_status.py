@@ -85,7 +85,8 @@ def test_a_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("eurofxref-hist.csv", "Date,USD,\n" + "2025-01-24,1.05,\n" * 1000)
     with pytest.raises(ecb.EcbUnavailable, match="unpacks to"):
-        ecb.transform(buffer.getvalue(), ecb.build_query(online=True))
+        fetcher = ecb.EcbFetcher(online=True)
+        fetcher.transform_data(buffer.getvalue(), fetcher.transform_query()[0])
 
 
 def test_bundled_ecb_is_loaded_once(tmp_path) -> None:

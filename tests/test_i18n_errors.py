@@ -14,7 +14,9 @@ import pytest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Expander
 
 from data_sources.market import refresh
+from data_sources.news import feedlist
 from data_sources.news import store as news_store
+from data_sources.news.feeds import default_feeds
 from data_sources.store.prices import Store
 from tests import fake_feeds, fake_yahoo
 from tests.conftest import app_page, shown
@@ -101,12 +103,12 @@ def test_data_page_shows_rebase_notes_in_korean(seeded_store: Path, yahoo_server
 # -- a news fetch with failing feeds ----------------------------------------------------------------------------
 
 def test_news_fetch_problems_in_korean(seeded_store: Path, feed_server: fake_feeds.FeedServer, monkeypatch) -> None:
-    for feed in news_store.default_feeds():  # no default feed may be fetched for real: only the fake server's
-        news_store.remove_feed(seeded_store, feed.name)
+    for feed in default_feeds():  # no default feed may be fetched for real: only the fake server's
+        feedlist.remove_feed(seeded_store, feed.name)
     url = feed_server.url
     for name, address in [("r/LocalLLaMA", url(f"/feed/{fake_feeds.SNAPSHOT}")), ("Gone", url("/status/404")),
                           ("Huge", url("/big")), ("Web page", url("/html")), ("Cut", url("/cutoff"))]:
-        news_store.add_feed(seeded_store, name, address, "en")
+        feedlist.add_feed(seeded_store, name, address, "en")
     news_store.refresh_news(seeded_store)  # the first fetch stores validators: the next one gets a 304
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="ko")  # the first run (and its price auto-refresh check) offline: no real network

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.news import parse as news
+from data_sources.news import feedlist, tagging
 from data_sources.news import store as news_store
-from data_sources.news import tagging
+from data_sources.news.feeds import default_feeds
 from data_sources.news.tagging import TagRulesError
 from data_sources.store.atomic import StoreError
 from tests.conftest import app_page
@@ -61,15 +61,15 @@ def test_a_broken_tag_rules_file_is_explained_in_korean(tmp_path: Path, text: st
 
 
 def test_a_damaged_feed_list_is_named_in_korean(tmp_path: Path) -> None:
-    feeds_file = tmp_path / news_store.FEEDS_FILE
+    feeds_file = tmp_path / feedlist.FEEDS_FILE
     feeds_file.write_bytes(b"not a parquet file")
     with pytest.raises(StoreError) as info:
-        news_store.list_feeds(tmp_path)
+        feedlist.list_feeds(tmp_path)
     reason = explain_news_error(info.value, "ko")
     assert reason.text == "피드 목록 파일(feeds.parquet)이 손상되어 읽을 수 없음" and reason.detail == str(info.value)
     feeds_file.with_name(feeds_file.name + ".prev").write_bytes(b"no backup either")
     with pytest.raises(StoreError) as info:
-        news_store.list_feeds(tmp_path)
+        feedlist.list_feeds(tmp_path)
     reason = explain_news_error(info.value, "ko")
     assert reason.text == "피드 목록 파일(feeds.parquet)과 그 백업(feeds.parquet.prev)이 모두 손상되어 읽을 수 없음"
     assert "unreadable too" in reason.detail
@@ -84,12 +84,12 @@ def test_a_broken_default_feed_list_names_the_line_or_the_feed(tmp_path: Path) -
     path = tmp_path / "feeds.toml"
     path.write_text('[[feed]]\nname = "A"\nurl = \n', encoding="utf-8")
     with pytest.raises(ValueError) as info:
-        news.default_feeds(path)
+        default_feeds(path)
     reason = explain_news_error(info.value, "ko")
     assert reason.text == "기본 피드 목록 파일(feeds.toml): TOML 문법이 잘못됨(3번째 줄, 7번째 칸)", str(info.value)
     path.write_text('[[feed]]\nname = "A"\nurl = "https://a.example/rss"\n[[feed]]\nname = "B"\n', encoding="utf-8")
     with pytest.raises(ValueError) as info:
-        news.default_feeds(path)
+        default_feeds(path)
     reason = explain_news_error(info.value, "ko")
     assert reason.text == "기본 피드 목록 파일(feeds.toml): 2번째 피드에 이름(name)과 주소(url)가 필요함"
     assert not _english_words(reason.text) and reason.detail == str(info.value)
@@ -125,7 +125,7 @@ def test_news_strip_explains_broken_tag_rules_instead_of_crashing(seeded_store: 
 
 
 def test_news_page_explains_a_damaged_feed_list_in_korean(seeded_store: Path) -> None:
-    (seeded_store / news_store.FEEDS_FILE).write_bytes(b"not a parquet file")
+    (seeded_store / feedlist.FEEDS_FILE).write_bytes(b"not a parquet file")
     at = app_page("news", lang="ko")
     at.session_state["news_feeds"] = True  # open the folded feed management
     at.run()

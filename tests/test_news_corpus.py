@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.news.parse import NEWS_COLUMNS, load_feed_file
+from data_sources.news.fetch import load_feed_file
+from data_sources.news.frame import NEWS_COLUMNS
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 TAG_START = re.compile(r"<\s*/?\s*[A-Za-z!?]")

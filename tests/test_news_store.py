@@ -9,20 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data_sources.news import feedlist
 from data_sources.news import store as news_store
-from data_sources.news.parse import FeedConfig, default_feeds
-from data_sources.news.store import (
-    FeedConfigError,
-    add_feed,
-    daily_tag_counts,
-    import_feed_dir,
-    items_on_day,
-    list_feeds,
-    load_news,
-    merge_news,
-    refresh_news,
-    remove_feed,
-)
+from data_sources.news.feedlist import FeedConfigError, add_feed, list_feeds, remove_feed
+from data_sources.news.feeds import FeedConfig, default_feeds
+from data_sources.news.store import import_feed_dir, load_news, merge_news, refresh_news
+from data_sources.news.views import daily_tag_counts, items_on_day
 from tests import fake_feeds
 from tests.fake_feeds import SNAPSHOT, FeedServer
 
@@ -245,7 +237,7 @@ def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
     remove_feed(mine, "r/LocalLLaMA", repo=repo)
     seen = [(f.name, f.language, f.origin) for f in list_feeds(other, repo=repo)]
     assert ("My Blog", "ko", "reader") in seen and "r/LocalLLaMA" not in [n for n, _, _ in seen]
-    assert not (mine / news_store.FEEDS_FILE).exists() and not (other / news_store.FEEDS_FILE).exists()
+    assert not (mine / feedlist.FEEDS_FILE).exists() and not (other / feedlist.FEEDS_FILE).exists()
 
 
 def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> None:
@@ -259,13 +251,13 @@ def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> N
          "status": "removed"},
         {"name": "Bad", "url": "javascript:alert(1)", "language": "en", "status": "added"},
     ])
-    write_table(tmp_path / news_store.FEEDS_FILE, old, {"table": "feeds", "version": 1})
+    write_table(tmp_path / feedlist.FEEDS_FILE, old, {"table": "feeds", "version": 1})
     defaults = [f.name for f in default_feeds()]
     expected = [n for n in defaults if n != "r/LocalLLaMA"] + ["My Blog"]
-    assert news_store.migrate_local_feeds(tmp_path, repo) == 2
+    assert feedlist.migrate_local_feeds(tmp_path, repo) == 2
     assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected
     assert [f.language for f in list_feeds(tmp_path, repo=repo)][-1] == "ko"
-    assert news_store.migrate_local_feeds(tmp_path, repo) == 0  # once
+    assert feedlist.migrate_local_feeds(tmp_path, repo) == 0  # once
     remove_feed(tmp_path, "My Blog", repo=repo)  # removed after the copy: the old file never brings it back
     assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected[:-1]
 

@@ -152,14 +152,15 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
 
 
 def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:
-    from data_sources.news import store as news_store
+    from data_sources.news import feedlist
+    from data_sources.news.feeds import default_feeds
 
     # no default feed may be fetched for real: hide them all, follow two on the fake feed server
-    for feed in news_store.default_feeds():
-        news_store.remove_feed(seeded_store, feed.name)
+    for feed in default_feeds():
+        feedlist.remove_feed(seeded_store, feed.name)
     feed_server.bodies["hostile"] = HOSTILE_RSS.encode("utf-8")
-    news_store.add_feed(seeded_store, "Hostile", feed_server.url("/body/hostile"))
-    news_store.add_feed(seeded_store, "Closed", f"http://127.0.0.1:{closed_port()}/rss")
+    feedlist.add_feed(seeded_store, "Hostile", feed_server.url("/body/hostile"))
+    feedlist.add_feed(seeded_store, "Closed", f"http://127.0.0.1:{closed_port()}/rss")
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="en")  # first run (and its auto-refresh check) happens offline
     monkeypatch.setenv("DASHBOARD_OFFLINE", "0")

@@ -13,8 +13,13 @@ import pandas as pd
 import pytest
 
 from data_sources.market import ecb, refresh, yahoo
-from data_sources.news import parse as news
+from data_sources.market.yahoo_session import Seen
+from data_sources.news import feedlist
 from data_sources.news import store as news_store
+from data_sources.news.errors import FeedError, FeedProblem
+from data_sources.news.feeds import FeedConfig, default_feeds
+from data_sources.news.fetch import fetch_feeds
+from data_sources.news.parse import MAX_FEED_BYTES, parse_feed
 from data_sources.store import status
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import PriceSnapshot, Store
@@ -37,7 +42,7 @@ def _failures(kinds: list[str]) -> dict[str, yahoo.Failure]:
     """Per-symbol failures as yahoo.classify writes them, from what the transport saw."""
     out = {}
     for symbol, kind in zip(itertools.cycle(SYMBOLS), kinds, strict=False):
-        seen = [yahoo.Seen(symbol, kind, "curl: (35) TLS connect error: error:0A000410")]
+        seen = [Seen(symbol, kind, "curl: (35) TLS connect error: error:0A000410")]
         out[symbol if symbol not in out else f"{symbol}{len(out)}"] = yahoo.classify(symbol, yahoo.Extracted(
             pd.DataFrame(), seen=seen))
     return out
@@ -53,17 +58,18 @@ def _status_reasons() -> list[str]:
 
 
 def _ecb_reasons() -> list[str]:
-    query = ecb.build_query(online=True)
+    fetcher = ecb.EcbFetcher(online=True, url=f"http://127.0.0.1:{free_port()}/eurofxref-hist.zip", deadline_s=2)
+    [query] = fetcher.transform_query()
     out = []
     blank = io.BytesIO()
     with zipfile.ZipFile(blank, "w") as archive:
         archive.writestr("eurofxref-hist.csv", "Day,JPY\n2025-01-24,160\n")
     for payload in (b"not a zip", blank.getvalue()):
         with pytest.raises(ecb.EcbUnavailable) as info:
-            ecb.transform(payload, query)
+            fetcher.parse_feed(payload, query)
         out.append(str(info.value))
     with pytest.raises(ecb.EcbUnavailable) as info:  # a closed port on loopback: the connection error's text
-        ecb.extract(query, url=f"http://127.0.0.1:{free_port()}/eurofxref-hist.zip", deadline_s=2)
+        fetcher.extract(query)
     out.append(str(info.value))
     return out
 
@@ -81,7 +87,7 @@ def _every_reason(tmp_path) -> list[str]:
         reasons.append(yahoo.offline_reason(_failures([pair[0], pair[0], pair[1]]), 30))
     for kind in sorted(set(yahoo._KIND_TEXT) - yahoo.NETWORK_KINDS):  # delisted / no rows / unreadable
         reasons += [f.message for f in _failures([kind]).values()]
-    reasons.append(yahoo.classify("NVDA", yahoo.Extracted(pd.DataFrame(), seen=[yahoo.Seen("NVDA", "ok", "")])).message)
+    reasons.append(yahoo.classify("NVDA", yahoo.Extracted(pd.DataFrame(), seen=[Seen("NVDA", "ok", "")])).message)
     reasons += _ecb_reasons()
     reasons.append("; ".join(f.message for f in _failures(["not_found", "rate_limit", "no_rows"]).values()))
     return [r for r in reasons if r]
@@ -196,26 +202,26 @@ def test_rebase_notes_are_korean_and_keep_the_raw_note(yahoo_server, tmp_path) -
 feed_server = fake_feeds.feed_server  # the fixture
 
 
-def _feed_problems(server: fake_feeds.FeedServer, tmp_path) -> list[news.FeedProblem]:
+def _feed_problems(server: fake_feeds.FeedServer, tmp_path) -> list[FeedProblem]:
     url = server.url
-    feeds = [news.FeedConfig(name, address, "en") for name, address in [
+    feeds = [FeedConfig(name, address, "en") for name, address in [
         ("Closed", f"http://127.0.0.1:{fake_feeds.closed_port()}/rss"), ("Gone", url("/status/404")),
         ("Broken server", url("/status/503")), ("Huge", url("/big")), ("Streamed", url("/big-stream")),
         ("Garbage", url("/garbage")), ("Web page", url("/html")), ("Loop", url("/loop")),
         ("Local", "file:///etc/passwd"), ("Cut", url("/cutoff")), ("Bomb", url("/amplifier")),
         ("Slow", url("/trickle")), ("Private", "http://10.1.2.3/rss")]]
-    _frame, problems = news.fetch_feeds(feeds, deadline_s=1.5)
+    _frame, problems = fetch_feeds(feeds, deadline_s=1.5)
     good = (server.news_dir / fake_feeds.SNAPSHOT).read_bytes()
     second_end = [m.end() for m in re.finditer(rb"</(item|entry)>", good)][1]
-    problems += news.transform_data(good[: second_end + 40], "Recovered")[1]  # cut mid-item: malformed, 2 kept
+    problems += parse_feed(good[: second_end + 40], "Recovered")[1]  # cut mid-item: malformed, 2 kept
     for label, data in (("Empty JSON", b'{"items": []}'), ("Bad JSON", b"{nope"), ("Blank", b"  "),
                         ("Page", b"<html><body>x</body></html>")):
-        with pytest.raises(news.FeedError) as info:
-            news.transform_data(data, label)
-        problems.append(news.FeedProblem.from_error(info.value))
-    with pytest.raises(news.FeedError) as info:
-        news.transform_data(b"x" * (news.MAX_FEED_BYTES + 1), "Too big")
-    problems.append(news.FeedProblem.from_error(info.value))
+        with pytest.raises(FeedError) as info:
+            parse_feed(data, label)
+        problems.append(FeedProblem.from_error(info.value))
+    with pytest.raises(FeedError) as info:
+        parse_feed(b"x" * (MAX_FEED_BYTES + 1), "Too big")
+    problems.append(FeedProblem.from_error(info.value))
     problems += news_store.import_feed_dir(tmp_path, tmp_path / "nowhere").problems
     (tmp_path / "empty").mkdir()
     problems += news_store.import_feed_dir(tmp_path, tmp_path / "empty").problems
@@ -232,7 +238,7 @@ def test_feed_problems_are_korean_and_keep_the_raw_message(feed_server, tmp_path
     assert {"connection", "http", "too_large", "not_a_feed", "bad_url", "truncated", "unsafe", "timeout", "refused",
             "bozo", "read"} <= codes, codes
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
-    problems += news.fetch_feeds([news.FeedConfig("Offline", feed_server.url("/html"), "en")])[1]
+    problems += fetch_feeds([FeedConfig("Offline", feed_server.url("/html"), "en")])[1]
     for problem in problems:
         said = explain_feed(problem, "ko")
         assert said.text.startswith(f"{problem.feed}: ") and said.detail == problem.message
@@ -251,8 +257,8 @@ def test_feed_problems_are_korean_and_keep_the_raw_message(feed_server, tmp_path
 
 
 def test_news_report_summary_in_korean_counts_failures_and_unchanged_feeds(feed_server, tmp_path) -> None:
-    feeds = [news.FeedConfig("r/LocalLLaMA", feed_server.url(f"/feed/{fake_feeds.SNAPSHOT}"), "en"),
-             news.FeedConfig("Gone", feed_server.url("/status/404"), "en")]
+    feeds = [FeedConfig("r/LocalLLaMA", feed_server.url(f"/feed/{fake_feeds.SNAPSHOT}"), "en"),
+             FeedConfig("Gone", feed_server.url("/status/404"), "en")]
     news_store.refresh_news(tmp_path, feeds)
     again = news_store.refresh_news(tmp_path, feeds)  # the snapshot answers 304 Not Modified
     assert again.unchanged == ["r/LocalLLaMA"] and len(again.errors) == 1
@@ -265,15 +271,15 @@ def test_news_report_summary_in_korean_counts_failures_and_unchanged_feeds(feed_
 def test_feed_list_edits_and_store_problems_in_korean(tmp_path) -> None:
     said = []
     for name, address, language in [("", "https://a.example/rss", "en"), ("<b>x</b>", "https://a.example/rss", "en"),
-                                     ("x" * (news_store.NAME_MAX + 1), "https://a.example/rss", "en"),
+                                     ("x" * (feedlist.NAME_MAX + 1), "https://a.example/rss", "en"),
                                      ("Feed", "ftp://a.example/rss", "en"), ("Feed", "https://a.example/rss", "en-x!")]:
-        with pytest.raises(news_store.FeedConfigError) as info:
-            news_store.add_feed(tmp_path, name, address, language)
+        with pytest.raises(feedlist.FeedConfigError) as info:
+            feedlist.add_feed(tmp_path, name, address, language)
         said.append((str(info.value), explain_feed_config(info.value, "ko")))
-    default = news.default_feeds()[0]
-    for call in (lambda: news_store.add_feed(tmp_path, default.name, "https://other.example/rss", "en"),
-                 lambda: news_store.remove_feed(tmp_path, "no such feed")):
-        with pytest.raises(news_store.FeedConfigError) as info:
+    default = default_feeds()[0]
+    for call in (lambda: feedlist.add_feed(tmp_path, default.name, "https://other.example/rss", "en"),
+                 lambda: feedlist.remove_feed(tmp_path, "no such feed")):
+        with pytest.raises(feedlist.FeedConfigError) as info:
             call()
         said.append((str(info.value), explain_feed_config(info.value, "ko")))
     for raw, reason in said:

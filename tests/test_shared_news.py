@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data_sources.news import feedlist
 from data_sources.news import store as news_store
+from data_sources.news.feeds import default_feeds
 from data_sources.shared.object_store import S3Store, publish_from_local
 from data_sources.shared.refresher import run_once
 from data_sources.store.atomic import StoreError
@@ -61,9 +63,9 @@ def test_the_refresher_publishes_the_news_with_each_version(url, endpoint, seede
 def test_the_refresher_fetches_the_readers_feeds_and_publishes_them(url, endpoint, seeded_store,
                                                                     feed_server: FeedServer):
     """A feed a reader added on any replica (in the database) is fetched by the refresher, and only by it."""
-    for feed in news_store.default_feeds():  # no default feed may be fetched for real
-        news_store.remove_feed(seeded_store, feed.name)
-    news_store.add_feed(Path("/nonexistent-replica-folder"), "Reader's feed", feed_server.url(f"/feed/{SNAPSHOT}"))
+    for feed in default_feeds():  # no default feed may be fetched for real
+        feedlist.remove_feed(seeded_store, feed.name)
+    feedlist.add_feed(Path("/nonexistent-replica-folder"), "Reader's feed", feed_server.url(f"/feed/{SNAPSHOT}"))
     Path(seeded_store, news_store.NEWS_FILE).unlink()  # start without news: everything comes from the feed
     target = S3Store(url, endpoint, poll_seconds=0)
     assert run_once(Store(seeded_store), lambda: 0, target) == 0

@@ -37,9 +37,9 @@ def stored(store: Store, symbol: str) -> pd.DataFrame:
 
 # -- request windows ----------------------------------------------------------------------------
 
-def test_build_queries_groups_by_start_so_a_new_symbol_does_not_pin_the_batch() -> None:
+def test_transform_query_groups_by_start_so_a_new_symbol_does_not_pin_the_batch() -> None:
     starts = {"NVDA": date(2026, 3, 20), "MSFT": date(2026, 3, 18), "NEW": date(2020, 1, 1), "OLD": date(2020, 2, 1)}
-    queries = yahoo.build_queries(starts)
+    queries = yahoo.YahooFetcher().transform_query(starts)
     assert [(q.symbols, q.start) for q in queries] == [(("NEW", "OLD"), date(2020, 1, 1)),
                                                         (("MSFT", "NVDA"), date(2026, 3, 18))]
     assert all(q.end > datetime.now(UTC) for q in queries)  # always in the future: yfinance cannot cache it

@@ -6,21 +6,22 @@ from __future__ import annotations
 import streamlit as st
 
 from commentary.document.column import Commentary, CommentaryError, parse_commentary
+from data_sources.readers.notebooks import Notebooks, open_notebooks
 from data_sources.readers.notes import new_notebook_id, notes_mode, valid_notebook
-from data_sources.readers.repository import Repository, RepositoryError, SavedCommentary, open_repository
+from data_sources.readers.repository import RepositoryError, SavedCommentary
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
 
 
 @st.cache_resource(show_spinner=False)
-def _repository(url_key: str) -> Repository:
+def _repository(url_key: str) -> Notebooks:
     del url_key
-    return open_repository()
+    return open_notebooks()
 
 
-def repository() -> Repository:
-    """The repository for this process's database settings."""
+def repository() -> Notebooks:
+    """The readers' notebooks service for this process's database settings (pages never reach the repository)."""
     import os
 
     return _repository(f"{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}")

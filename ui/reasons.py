@@ -16,8 +16,9 @@ from pathlib import Path
 
 from commentary.text.formatting import fmt_date
 from data_sources.market import yahoo
-from data_sources.news.parse import FeedError, FeedProblem
-from data_sources.news.store import FEEDS_FILE, NewsReport
+from data_sources.news.errors import FeedError, FeedProblem
+from data_sources.news.feedlist import FEEDS_FILE
+from data_sources.news.store import NewsReport
 from data_sources.news.tagging import TagRulesError
 from data_sources.store.atomic import StoreError
 
@@ -332,7 +333,7 @@ def explain_store(message: object, lang: str) -> Reason:
     return Reason("읽기 실패", "저장된 뉴스를 읽을 수 없음", raw)
 
 
-_CONFIG_KO = (  # news_store.FeedConfigError messages: (pattern, Korean with the pattern's groups)
+_CONFIG_KO = (  # feedlist.FeedConfigError messages: (pattern, Korean with the pattern's groups)
     (r"the feed needs a name", "피드 이름이 필요함"),
     (r"the feed name may not contain markup or control characters", "피드 이름에 마크업이나 제어 문자를 쓸 수 없음"),
     (r"the feed name is (\d+) characters long; at most (\d+) are allowed", r"피드 이름이 너무 김(\1자, 최대 \2자)"),

@@ -1,7 +1,7 @@
 """The AI-news strip under price charts: stacked daily item counts per tag, and a day's items as event pins.
 
 Pure builders (no Streamlit): :func:`news_strip_figure` draws the counts from
-``data_sources.news_store.daily_tag_counts``; :func:`news_pins` turns news items into
+``data_sources.news.views.daily_tag_counts``; :func:`news_pins` turns news items into
 :class:`~commentary.timeline.events.Event` pins for :func:`commentary.charts.pins.add_event_pins`.
 Feed text is untrusted: legend names and hover text are escaped here, pin text by ``add_event_pins``.
 """

@@ -37,6 +37,7 @@ import pycountry
 from data_sources import config
 from data_sources.market.universe import BY_SYMBOL, Instrument
 from data_sources.store import atomic
+from data_sources.store.prices import Store
 
 TABLE_NAME = "custom_symbols.parquet"
 MAX_NAME_CHARS = 80
@@ -77,16 +78,16 @@ class YahooInfo:
 
 
 def yahoo_lookup(symbol: str) -> YahooInfo:
-    """Look ``symbol`` up on Yahoo Finance (``data_sources.yahoo.look_up``, the real yfinance).
+    """Look ``symbol`` up on Yahoo Finance (``data_sources.market.yahoo_lookup.look_up``, the real yfinance).
 
     Raises :class:`SymbolError` when Yahoo has no such symbol and :class:`LookupUnavailable` when
     Yahoo cannot be asked.
     """
-    from data_sources.market import yahoo
+    from data_sources.market import yahoo, yahoo_lookup  # here, not at the top: curl_cffi only where one looks up
 
     try:
-        found = yahoo.look_up(symbol)
-    except yahoo.NotListed as exc:
+        found = yahoo_lookup.look_up(symbol)
+    except yahoo_lookup.NotListed as exc:
         raise SymbolError(f"symbol: Yahoo Finance does not know {symbol} ({exc.failure.message.split(': ', 1)[-1]}); "
                           "check the ticker and its exchange suffix (e.g. 0700.HK, 005930.KS, ASML)") from None
     except yahoo.YahooUnavailable as exc:
@@ -154,6 +155,26 @@ def read(store_root: Path | None = None) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.Series("", index=frame.index, dtype="string")
     return frame
+
+
+_cached: tuple[tuple, dict[str, Instrument]] = ((), {})  # (file identity, symbols): re-read when the file changes
+
+
+def by_symbol(store_root: Path | None = None) -> dict[str, Instrument]:
+    """The added symbols of the store at ``store_root`` (default: the configured one), by symbol; read again
+    only when the table file changed. The universe's registry is handed this (``data_sources.market``)."""
+    global _cached
+    path = table_path(store_root)
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached_key, found = _cached  # one read of the pair: another thread may replace it meanwhile
+    if cached_key != key:
+        found = {i.symbol: i for i in instruments(store_root)}
+        _cached = (key, found)
+    return found
 
 
 def instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:
@@ -249,8 +270,6 @@ def status_frame(store_root: Path | None = None, snapshot=None, last_refresh: di
     """One row per reader-added symbol: names, who added it and when, how it was checked, and its state:
     ``fetched (N rows, to DATE)``, ``failed: REASON`` (the last refresh's error for it) or
     ``not fetched yet`` (with the last refresh's offline reason, if any). Raises ``StoreError``."""
-    from data_sources.store.prices import Store
-
     root = Path(store_root if store_root is not None else config.data_dir())
     frame = read(root)
     snapshot = snapshot if snapshot is not None else Store(root).read()

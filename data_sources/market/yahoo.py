@@ -1,12 +1,14 @@
-"""Yahoo Finance prices through the real ``yf.download``, in three steps (OpenBB fetcher shape).
+"""Yahoo Finance prices through the real ``yf.download``, in the adapter shape of :mod:`data_sources.fetcher`.
 
-1. :func:`build_queries` — which symbols to ask for and from when (no I/O): symbols grouped by
+:class:`YahooFetcher`'s three steps:
+
+1. ``transform_query`` — which symbols to ask for and from when (no I/O): symbols grouped by
    start date into few batched calls, so one new symbol does not re-download years of the others;
    the end is always tomorrow (UTC), so yfinance never answers from its in-process cache;
-2. :func:`extract` — one ``yf.download`` per query through a :class:`DeadlineSession` (the only
+2. ``extract`` — one ``yf.download`` per query through a ``DeadlineSession`` (the only
    network I/O): a ``curl_cffi`` session that caps every request, yfinance's own cookie and crumb
    calls included, to one overall deadline, and records what the transport saw per symbol;
-3. :func:`transform` — yfinance's wide ``(Price, Ticker)`` frame → the tidy frame of ``frames.py``
+3. ``transform_data`` — yfinance's wide ``(Price, Ticker)`` frame → the tidy frame of ``frames.py``
    (only bars whose session has closed), plus a classified failure for every symbol that came back
    empty: rate-limited, timed out, unreachable, TLS, broken reply, or "not found" only when Yahoo
    said so for that symbol.
@@ -22,20 +24,16 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import unquote, urlsplit
 
 import pandas as pd
-from curl_cffi import requests as curl_requests
-from curl_cffi.const import CurlECode
-from curl_cffi.requests import exceptions as curl_exc
 
 from data_sources.market import calendars
+from data_sources.market.yahoo_session import REQUEST_TIMEOUT_S, DeadlineSession, Seen
 from data_sources.store.frames import PRICE_COLUMNS, empty_prices
 from data_sources.store.validate import check_rows
 
@@ -46,7 +44,6 @@ from data_sources.store.validate import check_rows
 FIELD_MAP = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close",
              "Volume": "volume"}
 BATCH_GAP = timedelta(days=31)  # symbols whose starts lie within this of a batch's first start share it
-REQUEST_TIMEOUT_S = 10.0
 NETWORK_KINDS = frozenset({"rate_limit", "timeout", "deadline", "unreachable", "tls", "broken", "server_error"})
 _KIND_TEXT = {
     "rate_limit": "Yahoo Finance is rate-limiting us (HTTP 429)",
@@ -70,10 +67,6 @@ class YahooUnavailable(RuntimeError):
         self.kind = kind
 
 
-class DeadlinePassed(curl_exc.Timeout):
-    """Raised by :class:`DeadlineSession` instead of sending a request after the deadline."""
-
-
 @dataclass(frozen=True)
 class Query:
     """One batched request: symbols, the first date to ask for, and the (exclusive) end instant."""
@@ -81,15 +74,7 @@ class Query:
     symbols: tuple[str, ...]
     start: date
     end: datetime  # timezone-aware; always in the future, so yfinance asks Yahoo
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as the transport saw it: which symbol's chart (None: cookie/crumb/other), and the outcome."""
-
-    symbol: str | None
-    kind: str  # "ok" or a failure kind of _KIND_TEXT
-    detail: str
+    starts: tuple[tuple[str, date], ...] = ()  # each symbol's own first date (rows before it are dropped)
 
 
 @dataclass(frozen=True)
@@ -100,102 +85,8 @@ class Failure:
     message: str
 
 
-class DeadlineSession(curl_requests.Session):
-    """A ``curl_cffi`` session (Chrome impersonation, as yfinance makes) with one deadline for all requests.
-
-    Each request's timeout is cut to the time left, so yfinance's fixed 30 s cookie/crumb timeouts
-    cannot outlast the refresh; after the deadline no request is sent. Every outcome is recorded in
-    :attr:`seen` (thread-safe: yfinance downloads on several threads).
-    """
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__(impersonate="chrome")
-        self.deadline = deadline  # time.monotonic() value
-        self.seen: list[Seen] = []
-        self._seen_lock = threading.Lock()
-
-    def route(self, url: str) -> str:
-        """The URL actually sent (the identity here; a test fake reroutes Yahoo's hosts to loopback)."""
-        return url
-
-    def remaining(self) -> float:
-        """Seconds left before the deadline."""
-        return self.deadline - time.monotonic()
-
-    def request(self, method, url, *args, **kwargs):
-        symbol = chart_symbol(url)
-        left = self.remaining()
-        if left <= 0.05:
-            self._note(Seen(symbol, "deadline", f"no time left for {urlsplit(url).hostname}"))
-            raise DeadlinePassed("refresh deadline passed")
-        timeout = kwargs.get("timeout")
-        kwargs["timeout"] = min(_seconds(timeout), left)
-        try:
-            response = super().request(method, self.route(url), *args, **kwargs)
-        except curl_exc.RequestException as exc:
-            self._note(Seen(symbol, transport_kind(exc), _short(exc)))
-            raise
-        self._note(Seen(symbol, *_response_kind(response)))
-        return response
-
-    def _note(self, seen: Seen) -> None:
-        with self._seen_lock:
-            self.seen.append(seen)
-
-
 SessionFactory = Callable[[float], DeadlineSession]
 session_factory: SessionFactory = DeadlineSession  # the one seam tests use (a routed subclass)
-
-
-def _seconds(timeout: object) -> float:
-    if isinstance(timeout, int | float):
-        return float(timeout)
-    if isinstance(timeout, tuple) and timeout and all(isinstance(t, int | float) for t in timeout):
-        return float(sum(timeout))
-    return REQUEST_TIMEOUT_S
-
-
-def chart_symbol(url: str) -> str | None:
-    """The symbol of a ``/v8/finance/chart/{symbol}`` URL (None for any other endpoint)."""
-    path = unquote(urlsplit(url).path)
-    marker = "/v8/finance/chart/"
-    if marker not in path:
-        return None
-    return path.split(marker, 1)[1].strip("/") or None
-
-
-def transport_kind(exc: BaseException) -> str:
-    """A failure kind for a curl_cffi exception."""
-    if isinstance(exc, DeadlinePassed):
-        return "deadline"
-    if isinstance(exc, curl_exc.Timeout):
-        return "timeout"
-    if isinstance(exc, curl_exc.SSLError):
-        return "tls"
-    code = getattr(exc, "code", None)
-    if isinstance(exc, curl_exc.DNSError) or code in (CurlECode.COULDNT_RESOLVE_HOST, CurlECode.COULDNT_CONNECT):
-        return "unreachable"
-    return "broken"
-
-
-def _response_kind(response) -> tuple[str, str]:
-    status = response.status_code
-    if status == 429:
-        return "rate_limit", "HTTP 429"
-    if status >= 500:
-        return "server_error", f"HTTP {status}"
-    if status == 404 and chart_symbol(str(response.url)):
-        try:
-            error = (response.json().get("chart") or {}).get("error") or {}
-        except ValueError:
-            error = {}
-        return "not_found", str(error.get("description") or "HTTP 404")[:200]
-    return "ok", f"HTTP {status}"
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"{type(exc).__name__}: {text}"[:200]
 
 
 @dataclass
@@ -207,27 +98,9 @@ class Extracted:
     seen: list[Seen] = field(default_factory=list)
 
 
-def build_queries(starts: dict[str, date], now: datetime | None = None, gap: timedelta = BATCH_GAP) -> list[Query]:
-    """Batched queries: symbols sorted by start, a new batch wherever a start lies over ``gap`` after the
-    batch's first. The end is tomorrow (UTC) by the real clock, an instant yfinance cannot cache."""
-    del now  # the end must be in the future by the real clock, whatever clock the caller reasons with
-    end = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    queries: list[Query] = []
-    batch: list[str] = []
-    first: date | None = None
-    for symbol in sorted(starts, key=lambda s: (starts[s], s)):
-        if first is not None and starts[symbol] - first > gap:
-            queries.append(Query(tuple(sorted(batch)), first, end))
-            batch, first = [], None
-        if first is None:
-            first = starts[symbol]
-        batch.append(symbol)
-    if batch and first is not None:
-        queries.append(Query(tuple(sorted(batch)), first, end))
-    return queries
+class LogCapture(logging.Handler):
+    """The warnings yfinance logs during one call (it logs per ticker instead of raising)."""
 
-
-class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
@@ -236,59 +109,116 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def extract(query: Query, session: DeadlineSession, timeout: float = REQUEST_TIMEOUT_S) -> Extracted:
-    """One ``yf.download`` for the query through ``session``; never raises for network trouble."""
-    import yfinance as yf  # on first use (see the imports above)
+@dataclass
+class YahooRows:
+    """One answer as data: tidy rows, a failure per symbol that got none, corporate actions per symbol."""
 
-    capture = _Capture()
-    logger = logging.getLogger("yfinance")
-    logger.addHandler(capture)
-    before = len(session.seen)
-    try:
-        frame = yf.download(list(query.symbols), start=query.start.isoformat(), end=pd.Timestamp(query.end),
-                            auto_adjust=False, actions=True, group_by="column", progress=False,
-                            threads=True, timeout=min(timeout, max(session.remaining(), 0.1)),
-                            multi_level_index=True, session=session)
-    except Exception as exc:  # yfinance failing as a whole (not per ticker): every symbol gets this reason
-        capture.messages.append(f"{list(query.symbols)}: {type(exc).__name__}: {exc}")
-        frame = pd.DataFrame()
-    finally:
-        logger.removeHandler(capture)
-    frame = frame if frame is not None else pd.DataFrame()
-    return Extracted(frame, capture.messages, list(session.seen[before:]))
+    prices: pd.DataFrame
+    failures: dict[str, Failure]
+    actions: dict[str, list[str]]
 
 
-def transform(raw: Extracted, query: Query, starts: dict[str, date] | None = None,
-              now: datetime | None = None) -> tuple[pd.DataFrame, dict[str, Failure], dict[str, list[str]]]:
-    """(tidy rows, failure per symbol without rows, corporate actions seen per symbol).
+class YahooFetcher:
+    """Daily bars from Yahoo Finance in three steps (:class:`data_sources.fetcher.Fetcher`).
 
-    Rows before a symbol's own start (a batch asks from its earliest) are dropped, and so is a
-    bar whose session has not closed at ``now`` (a live, still moving price); rows that fail the
-    store's checks are dropped and reported.
+    ``now`` is the clock bars are judged final against; the session (one deadline, ``deadline_s`` from the first
+    request, for every call including yfinance's cookie and crumb) is made on the first :meth:`extract`.
     """
-    now = now or datetime.now(UTC)
-    failures: dict[str, Failure] = {}
-    actions: dict[str, list[str]] = {}
-    pieces: list[pd.DataFrame] = []
-    by_symbol = _split(raw.frame, query.symbols)
-    for symbol in query.symbols:
-        part = by_symbol.get(symbol)
-        if part is None or part["close"].isna().all():
-            failures[symbol] = classify(symbol, raw)
-            continue
-        actions[symbol] = _actions(part)
-        part = part.dropna(subset=["close"]).drop(columns=["dividends", "splits"])
-        if starts and symbol in starts:
-            part = part[part.index >= pd.Timestamp(starts[symbol])]
-        final = [calendars.bar_is_final(symbol, d.date(), now) for d in part.index]
-        part = part[final]
-        rawrows = part.reset_index(names="date")
-        good, problems = check_rows(rawrows.astype({"date": str}), symbol, f"Yahoo {symbol}")
-        if problems:
-            failures[symbol] = Failure("invalid", "; ".join(str(p) for p in problems[:3]))
-        pieces.append(good)
-    tidy = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
-    return tidy.loc[:, list(PRICE_COLUMNS)], failures, actions
+
+    def __init__(self, now: datetime | None = None, deadline_s: float = 30.0, gap: timedelta = BATCH_GAP) -> None:
+        self.now = now or datetime.now(UTC)
+        self.deadline_s = deadline_s
+        self.gap = gap
+        self._session: DeadlineSession | None = None
+
+    @property
+    def session(self) -> DeadlineSession:
+        """The session every request of this fetcher goes through (made on first use)."""
+        if self._session is None:
+            self._session = session_factory(time.monotonic() + self.deadline_s)
+        return self._session
+
+    def close(self) -> None:
+        """Close the session (a new one is made on the next request)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def transform_query(self, starts: dict[str, date]) -> list[Query]:
+        """Batched queries: symbols sorted by start, a new batch wherever a start lies over ``gap`` after the
+        batch's first. The end is tomorrow (UTC) by the real clock, an instant yfinance cannot cache."""
+        end = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+        queries: list[Query] = []
+        batch: list[str] = []
+        first: date | None = None
+
+        def close_batch() -> None:
+            if batch and first is not None:
+                own = tuple((symbol, starts[symbol]) for symbol in sorted(batch))
+                queries.append(Query(tuple(sorted(batch)), first, end, own))
+
+        for symbol in sorted(starts, key=lambda s: (starts[s], s)):
+            if first is not None and starts[symbol] - first > self.gap:
+                close_batch()
+                batch, first = [], None
+            if first is None:
+                first = starts[symbol]
+            batch.append(symbol)
+        close_batch()
+        return queries
+
+    def extract(self, query: Query) -> Extracted:
+        """One ``yf.download`` for the query; never raises for network trouble (the transport record says)."""
+        import yfinance as yf  # on first use (see the imports above)
+
+        session = self.session
+        capture = LogCapture()
+        logger = logging.getLogger("yfinance")
+        logger.addHandler(capture)
+        before = len(session.seen)
+        try:
+            frame = yf.download(list(query.symbols), start=query.start.isoformat(), end=pd.Timestamp(query.end),
+                                auto_adjust=False, actions=True, group_by="column", progress=False,
+                                threads=True, timeout=min(REQUEST_TIMEOUT_S, max(session.remaining(), 0.1)),
+                                multi_level_index=True, session=session)
+        except Exception as exc:  # yfinance failing as a whole (not per ticker): every symbol gets this reason
+            capture.messages.append(f"{list(query.symbols)}: {type(exc).__name__}: {exc}")
+            frame = pd.DataFrame()
+        finally:
+            logger.removeHandler(capture)
+        frame = frame if frame is not None else pd.DataFrame()
+        return Extracted(frame, capture.messages, list(session.seen[before:]))
+
+    def transform_data(self, raw: Extracted, query: Query) -> YahooRows:
+        """Tidy rows, a failure per symbol without rows, corporate actions seen per symbol.
+
+        Rows before a symbol's own start (a batch asks from its earliest) are dropped, and so is a
+        bar whose session has not closed at ``now`` (a live, still moving price); rows that fail the
+        store's checks are dropped and reported.
+        """
+        starts = dict(query.starts)
+        failures: dict[str, Failure] = {}
+        actions: dict[str, list[str]] = {}
+        pieces: list[pd.DataFrame] = []
+        by_symbol = _split(raw.frame, query.symbols)
+        for symbol in query.symbols:
+            part = by_symbol.get(symbol)
+            if part is None or part["close"].isna().all():
+                failures[symbol] = classify(symbol, raw)
+                continue
+            actions[symbol] = _actions(part)
+            part = part.dropna(subset=["close"]).drop(columns=["dividends", "splits"])
+            if symbol in starts:
+                part = part[part.index >= pd.Timestamp(starts[symbol])]
+            final = [calendars.bar_is_final(symbol, d.date(), self.now) for d in part.index]
+            part = part[final]
+            rawrows = part.reset_index(names="date")
+            good, problems = check_rows(rawrows.astype({"date": str}), symbol, f"Yahoo {symbol}")
+            if problems:
+                failures[symbol] = Failure("invalid", "; ".join(str(p) for p in problems[:3]))
+            pieces.append(good)
+        tidy = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
+        return YahooRows(tidy.loc[:, list(PRICE_COLUMNS)], failures, actions)
 
 
 def classify(symbol: str, raw: Extracted) -> Failure:
@@ -323,26 +253,26 @@ class FetchResult:
 
 def fetch(starts: dict[str, date], now: datetime | None = None, deadline_s: float = 30.0,
           max_retries: int = 2, backoff_s: float = 1.0) -> FetchResult:
-    """build_queries → extract → transform, with bounded retries for a partial rate limit.
+    """transform_query → extract → transform_data (:class:`YahooFetcher`), with bounded retries for a partial
+    rate limit, all within one deadline.
 
     Raises :class:`YahooUnavailable` when no symbol got rows and every one failed on the network.
     """
-    now = now or datetime.now(UTC)
-    session = session_factory(time.monotonic() + deadline_s)
+    fetcher = YahooFetcher(now, deadline_s)
+    session = fetcher.session
     result = FetchResult(empty_prices(), {}, {})
     pending = dict(starts)
     pieces: list[pd.DataFrame] = []
     try:
         for attempt in range(max_retries + 1):
-            for query in build_queries(pending, now):
-                raw = extract(query, session)
+            for query in fetcher.transform_query(pending):
+                rows = fetcher.transform_data(fetcher.extract(query), query)
                 result.calls += 1
-                tidy, failures, actions = transform(raw, query, pending, now)
-                pieces.append(tidy)
-                result.actions.update(actions)
+                pieces.append(rows.prices)
+                result.actions.update(rows.actions)
                 for symbol in query.symbols:
                     result.failures.pop(symbol, None)
-                result.failures.update(failures)
+                result.failures.update(rows.failures)
             limited = {s for s, f in result.failures.items() if f.kind == "rate_limit"}
             got_some = any(len(p) for p in pieces)
             if not limited or not got_some or attempt == max_retries:
@@ -355,7 +285,7 @@ def fetch(starts: dict[str, date], now: datetime | None = None, deadline_s: floa
             for symbol in limited:
                 result.retried[symbol] = result.retried.get(symbol, 0) + 1
     finally:
-        session.close()
+        fetcher.close()
     result.prices = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
     for symbol, count in result.retried.items():
         failure = result.failures.get(symbol)
@@ -368,68 +298,6 @@ def fetch(starts: dict[str, date], now: datetime | None = None, deadline_s: floa
             causes = Counter({k: c for k, c in kinds.items() if k != "deadline"}) or kinds
             raise YahooUnavailable(offline_reason(result.failures, deadline_s), causes.most_common(1)[0][0])
     return result
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What Yahoo's chart ``meta`` says about a symbol: its name, currency, exchange and time zone."""
-
-    symbol: str
-    name: str
-    name_field: str  # which meta field the name came from: longName or shortName
-    currency: str
-    exchange: str
-    timezone: str
-    instrument_type: str
-
-
-class NotListed(LookupError):
-    """Yahoo answered for the symbol, but has no such symbol (or no name/currency for it)."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.message)
-        self.failure = failure
-
-
-_META_KEYS = ("longName", "shortName", "currency", "fullExchangeName", "exchangeName", "exchangeTimezoneName",
-              "instrumentType")
-
-
-def look_up(symbol: str, deadline_s: float = 15.0) -> Listing:
-    """The symbol's listing from the chart API's ``meta`` (a 5-day daily chart through the real yfinance).
-
-    Raises :class:`NotListed` when Yahoo says it has no such symbol, and :class:`YahooUnavailable`
-    when Yahoo could not be asked (offline, stalled, rate-limited, TLS …).
-    """
-    import yfinance as yf  # on first use (see the imports above)
-
-    session = session_factory(time.monotonic() + deadline_s)
-    capture = _Capture()
-    logger = logging.getLogger("yfinance")
-    logger.addHandler(capture)
-    meta: dict = {}
-    try:
-        ticker = yf.Ticker(symbol, session=session)
-        ticker.history(period="5d", interval="1d", auto_adjust=False, actions=False,
-                       timeout=min(REQUEST_TIMEOUT_S, max(session.remaining(), 0.1)))
-        found = ticker.get_history_metadata()  # a lazy Mapping: ask only for plain keys (not tradingPeriods)
-        meta = {key: found.get(key) for key in _META_KEYS} if found else {}
-    except Exception as exc:  # yfinance failing as a whole: the transport record says why
-        capture.messages.append(f"{symbol}: {type(exc).__name__}: {exc}")
-    finally:
-        logger.removeHandler(capture)
-        session.close()
-    field_name = next((f for f in ("longName", "shortName") if str(meta.get(f) or "").strip()), "")
-    if field_name and str(meta.get("currency") or "").strip():
-        return Listing(symbol, str(meta[field_name]).strip(), field_name, str(meta["currency"]).strip().upper(),
-                       str(meta.get("fullExchangeName") or meta.get("exchangeName") or ""),
-                       str(meta.get("exchangeTimezoneName") or ""), str(meta.get("instrumentType") or ""))
-    failure = classify(symbol, Extracted(pd.DataFrame(), capture.messages, list(session.seen)))
-    if failure.kind in NETWORK_KINDS:
-        raise YahooUnavailable(failure.message, failure.kind)
-    if failure.kind in ("no_rows", "error") and meta:  # answered, but without a name or currency
-        failure = Failure("no_listing", f"{symbol}: Yahoo Finance gives no name or currency for it")
-    raise NotListed(failure)
 
 
 def offline_reason(failures: dict[str, Failure], deadline_s: float) -> str:

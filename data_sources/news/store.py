@@ -1,13 +1,9 @@
-"""The local news store: every item ever fetched or imported, and the reader's feed list.
+"""The local news store: every item ever fetched or imported (the feed list is :mod:`.feedlist`).
 
-Files under the store root (written with :mod:`data_sources.atomic`, under its write lock):
+Files under the store root (written with :mod:`data_sources.store.atomic`, under its write lock):
 
-* ``news.parquet`` — the news frame (see :mod:`data_sources.news`) plus ``first_seen``
+* ``news.parquet`` — the news frame (see :mod:`data_sources.news.parse`) plus ``first_seen``
   (UTC time the item entered the store). Items are never dropped when a feed moves on.
-* ``feeds.parquet`` — (earlier versions) the reader's changes to the default feed list; copied once
-  into the readers' database (:func:`migrate_local_feeds`), where the feed list now lives: feeds readers
-  added are in the database notebooks ``feeds-added-<language>``, hidden defaults in ``feeds-hidden``
-  (one list for the whole server, like the news it fetches; every replica and the refresher read it).
 * ``feed_http.json`` — per feed URL, the ``etag`` / ``last_modified`` validators of its last
   good fetch, sent as a conditional GET next time (a 304 keeps the stored items). Written
   only after that fetch's items were merged, and only sent while the store holds items of
@@ -21,46 +17,28 @@ feed may reuse a title for different pages, e.g. two "GPT-4" posts). The stored 
 
 from __future__ import annotations
 
-import hashlib
 import io
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from data_sources.news.parse import (
-    FeedConfig,
-    FeedFetch,
-    FeedProblem,
-    default_feeds,
-    fetch_feeds,
-    load_feed_file,
-    normalise_news,
-    sort_news,
-    title_key,
-)
-from data_sources.news.sanitize import plain_text, safe_url
+from data_sources.news.errors import FeedProblem
+from data_sources.news.feedlist import list_feeds
+from data_sources.news.feeds import FeedConfig
+from data_sources.news.fetch import FeedFetch, fetch_feeds, load_feed_file
+from data_sources.news.frame import normalise_news, sort_news, title_key
+from data_sources.news.sanitize import safe_url
 from data_sources.news.tagging import load_rules
-from data_sources.readers.repository import Repository, RepositoryError, SavedFeed, open_repository
 from data_sources.store.atomic import read_json, read_table, write_json, write_lock, write_table
 
 NEWS_FILE = "news.parquet"
-FEEDS_FILE = "feeds.parquet"
 HTTP_FILE = "feed_http.json"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
-NAME_MAX = 80
-ADDED_PREFIX = "feeds-added-"  # + language: the database notebooks of the feeds readers added
-HIDDEN_BOOK = "feeds-hidden"  # the database notebook of the default feeds readers hid
-_LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 Progress = Callable[[float, str], None]
-
-
-class FeedConfigError(ValueError):
-    """A feed the reader tried to add or remove is invalid; the message says why."""
 
 
 @dataclass
@@ -301,175 +279,3 @@ def _finish(root: Path, frames: list[pd.DataFrame], report: NewsReport, progress
     if progress:
         progress(1.0, report.summary())
     return report
-
-
-# ---------------------------------------------------------------- reader's feed list
-
-
-def _repo(repo: Repository | None) -> Repository:
-    return repo if repo is not None else open_repository()
-
-
-def _feed_changes(root: Path) -> pd.DataFrame:
-    """The reader's changes an earlier version kept in ``root/feeds.parquet`` (see :func:`migrate_local_feeds`)."""
-    frame, _meta, _warning = read_table(Path(root) / FEEDS_FILE)
-    cols = ["name", "url", "language", "status"]
-    if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    for col in cols:
-        if col not in frame.columns:
-            frame[col] = ""
-    return frame.loc[:, cols].fillna("").astype(str)
-
-
-def migrate_local_feeds(root: Path, repo: Repository | None = None) -> int:
-    """Copy ``root/feeds.parquet`` (added feeds and hidden defaults) into the database once; returns how many
-    rows were added. The database records the file's content hash, so a second run, another replica, or a
-    feed the reader removed since never brings anything back. Rows with a bad URL or language are skipped."""
-    path = Path(root) / FEEDS_FILE
-    if not path.exists():
-        return 0
-    repo = _repo(repo)
-    rows = []
-    for row in _feed_changes(root).itertuples(index=False):
-        lang = str(row.language or "en").strip().lower()
-        link = safe_url(row.url)
-        if not link or not _LANG_RE.fullmatch(lang) or not plain_text(row.name):
-            continue
-        book = HIDDEN_BOOK if row.status == "removed" else ADDED_PREFIX + lang if row.status == "added" else None
-        if book:
-            rows.append({"notebook_id": book, "url": link, "title": plain_text(row.name)[:NAME_MAX]})
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:40]
-    return repo.import_feeds(rows, "imported-feeds-" + digest)
-
-
-def _reader_feeds(repo: Repository) -> list[tuple[str, SavedFeed]]:
-    return repo.feeds_under(ADDED_PREFIX)
-
-
-def list_feeds(root: Path, repo: Repository | None = None) -> list[FeedConfig]:
-    """The feeds to fetch: defaults from ``feeds.toml`` minus those hidden, plus the readers' own (in the
-    readers' database, shared by every replica and read by the refresher)."""
-    repo = _repo(repo)
-    migrate_local_feeds(root, repo)
-    removed = {f.title.casefold() for f in repo.list_feeds(HIDDEN_BOOK)}
-    feeds = [f for f in default_feeds() if f.name.casefold() not in removed]
-    for book, feed in _reader_feeds(repo):
-        feeds.append(FeedConfig(feed.title, feed.url, book.removeprefix(ADDED_PREFIX) or "en", "reader"))
-    return feeds
-
-
-def add_feed(root: Path, name: str, url: str, language: str = "en", repo: Repository | None = None) -> FeedConfig:
-    """Add a feed to the readers' list. Raises :class:`FeedConfigError` with the reason when invalid."""
-    raw_name = " ".join(str(name or "").split())
-    clean = plain_text(raw_name)
-    if not clean:
-        raise FeedConfigError("the feed needs a name")
-    if clean != raw_name:
-        raise FeedConfigError("the feed name may not contain markup or control characters")
-    if len(clean) > NAME_MAX:
-        raise FeedConfigError(f"the feed name is {len(clean)} characters long; at most {NAME_MAX} are allowed")
-    link = safe_url(url)
-    if not link:
-        shown = plain_text(str(url or ""), 80) or "(empty)"
-        raise FeedConfigError(f"'{shown}' is not a web address starting with http:// or https://")
-    lang = str(language or "en").strip().lower()
-    if not _LANG_RE.fullmatch(lang):
-        raise FeedConfigError(f"'{plain_text(lang, 20)}' is not a language code such as 'en' or 'ko'")
-    repo = _repo(repo)
-    for feed in list_feeds(root, repo):
-        if feed.name.casefold() == clean.casefold():
-            raise FeedConfigError(f"there is already a feed called '{feed.name}'")
-        if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
-            raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
-    is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
-    try:
-        if is_default:  # bring back a default the reader had hidden
-            for hidden in repo.list_feeds(HIDDEN_BOOK):
-                if hidden.title.casefold() == clean.casefold():
-                    repo.remove_feed(HIDDEN_BOOK, hidden.id)
-        else:
-            repo.add_feed(ADDED_PREFIX + lang, link, clean)
-    except RepositoryError as exc:
-        raise FeedConfigError(str(exc)) from exc
-    return FeedConfig(clean, link, lang, "default" if is_default else "reader")
-
-
-def remove_feed(root: Path, name: str, repo: Repository | None = None) -> None:
-    """Remove a feed (a default one is hidden). Raises :class:`FeedConfigError` when there is no such feed."""
-    wanted = " ".join(str(name or "").split()).casefold()
-    repo = _repo(repo)
-    match = next((f for f in list_feeds(root, repo) if f.name.casefold() == wanted), None)
-    if match is None:
-        raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
-    if match.origin == "reader":
-        for book, feed in _reader_feeds(repo):
-            if feed.title.casefold() == wanted:
-                repo.remove_feed(book, feed.id)
-    else:
-        repo.add_feed(HIDDEN_BOOK, match.url, match.name)
-
-
-# ---------------------------------------------------------------- views for pages
-
-
-def _day(value: object) -> pd.Timestamp:
-    stamp = pd.Timestamp(value.isoformat() if isinstance(value, date) and not isinstance(value, datetime) else value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
-
-
-def local_days(published: pd.Series, tz: str = "Asia/Seoul") -> pd.Series:
-    """The local calendar day (naive midnight) in ``tz`` of each UTC publication time; NaT stays NaT."""
-    stamps = pd.to_datetime(published, utc=True, errors="coerce")
-    return stamps.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
-
-
-def daily_tag_counts(
-    news: pd.DataFrame,
-    start: object,
-    end: object,
-    tags: Iterable[str] | None = None,
-    tz: str = "Asia/Seoul",
-) -> pd.DataFrame:
-    """Items per local calendar day and tag: DataFrame(date, tag, count), every day × tag (zeros included).
-
-    ``date`` is naive midnight (like the price frame); ``tags=None`` means every tag that
-    occurs in the window, in rule order. Undated and "absurd" items are not counted.
-    """
-    start_day, end_day = _day(start), _day(end)
-    columns = {"date": pd.Series(dtype="datetime64[ns]"), "tag": pd.Series(dtype="object"),
-               "count": pd.Series(dtype="int64")}
-    if end_day < start_day:
-        return pd.DataFrame(columns)
-    frame = normalise_news(news)
-    frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
-    days = local_days(frame["published"], tz) if not frame.empty else pd.Series(dtype="datetime64[ns]")
-    mask = (days >= start_day) & (days <= end_day)
-    pairs = pd.DataFrame({"date": days[mask].to_numpy(), "tag": frame.loc[mask, "tags"].to_numpy()})
-    pairs = pairs.explode("tag").dropna(subset=["tag"])
-    if tags is None:
-        present = set(pairs["tag"])
-        order = [r.id for r in load_rules()]
-        tag_list = [t for t in order if t in present] + sorted(present - set(order))
-    else:
-        tag_list = list(dict.fromkeys(tags))
-    if not tag_list:
-        return pd.DataFrame(columns)
-    counts = pairs.groupby(["date", "tag"]).size()
-    grid = pd.MultiIndex.from_product([pd.date_range(start_day, end_day, freq="D"), tag_list], names=["date", "tag"])
-    out = counts.reindex(grid, fill_value=0).rename("count").reset_index()
-    out["date"] = out["date"].astype("datetime64[ns]")
-    out["count"] = out["count"].astype("int64")
-    return out
-
-
-def items_on_day(news: pd.DataFrame, day: object, tz: str = "Asia/Seoul") -> pd.DataFrame:
-    """Items published on local calendar ``day`` in ``tz``, oldest first."""
-    frame = normalise_news(news)
-    if frame.empty:
-        return frame
-    frame = frame[frame["published"].notna() & (frame["date_flag"] != "absurd")]
-    picked = frame[local_days(frame["published"], tz) == _day(day)]
-    return sort_news(picked, newest_first=False)

@@ -1,11 +1,14 @@
-"""The reader's own chart annotations, kept in the readers' database (:mod:`data_sources.db`: SQLite in the
-data dir by default, PostgreSQL with ``DASHBOARD_DB_URL``), so every app replica sees the same notes.
+"""The reader's own chart annotations: what a note may hold, notebook and share ids, and the notes file of
+earlier versions. They are kept in the readers' database (:mod:`data_sources.readers`: SQLite in the data dir by
+default, PostgreSQL with ``DASHBOARD_DB_URL``), so every app replica sees the same notes; pages reach them
+through :class:`data_sources.readers.notebooks.Notebooks`.
 
 Text is stored exactly as typed (minus control characters and surrounding whitespace): HTML in a note
 is kept as literal characters and must always be rendered as text (the chart code escapes it).
 Each add or delete is one short database transaction (no read-modify-write of a whole table).
-Notes written by earlier versions to ``annotations.parquet`` in the store folder are copied into the
-database once by :func:`migrate_local_notes` (the file itself is left as it was).
+Notes written by earlier versions to ``annotations.parquet`` in the store folder are read by
+:func:`local_notes` and copied into the database once (``Notebooks.import_local_notes``; the file is left as
+it was).
 
 Notes are private by default: each belongs to a *notebook* (a random id the reader's browser keeps in its
 address, :func:`new_notebook_id`), and a reader sees only the notes of their notebook. A read-only link for
@@ -26,14 +29,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from data_sources.store.atomic import read_table
-
-if TYPE_CHECKING:
-    from data_sources.readers.repository import Repository
 
 ANNOTATIONS_FILE = "annotations.parquet"
 COLUMNS: tuple[str, ...] = ("id", "date", "label", "note", "created_at", "notebook")
@@ -136,71 +135,18 @@ def valid_share(value: object) -> str | None:
     return text if _SHARE_RE.fullmatch(text) else None
 
 
-def _empty() -> pd.DataFrame:
+def empty_notes() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in ("id", "label", "note", "notebook")})
     frame["date"] = pd.Series(dtype="datetime64[ns]")
     frame["created_at"] = pd.Series(dtype="datetime64[ns]")
     return frame.loc[:, list(COLUMNS)]
 
 
-def _db_id(notebook: str) -> str:
-    """The database id of a notebook (the shared notebook ``""`` has a reserved one)."""
-    return SHARED_NOTES_ID if notebook == SHARED_NOTEBOOK else notebook
-
-
-def _from_db(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    out["notebook"] = out["notebook"].map(lambda b: SHARED_NOTEBOOK if b == SHARED_NOTES_ID else b).astype(object)
-    return out
-
-
-def list_annotations(repo: Repository, notebook: str | None = None, *, share: str | None = None) -> pd.DataFrame:
-    """Annotations (``id, date, label, note, created_at, notebook``), oldest date first; empty when none.
-
-    ``notebook``: only that notebook's notes; ``share``: only the notes of the notebook with that
-    :func:`share_id` (a reader's notebook, never the operator's shared one); neither: every note (for the
-    operator and tests).
-    """
-    if notebook is not None:
-        if notebook != SHARED_NOTEBOOK and valid_notebook(notebook) is None:
-            return _empty()
-        return _from_db(repo.list_notes(_db_id(notebook)))
-    if share is not None:
-        books = [b for b in repo.notebooks_with_notes() if valid_notebook(b) and share_id(b) == share]
-        return _from_db(repo.list_notes(books[0])) if books else _empty()
-    frames = [repo.list_notes(b) for b in repo.notebooks_with_notes()]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return _empty()
-    out = pd.concat(frames, ignore_index=True).sort_values(["date", "created_at"], kind="stable")
-    return _from_db(out.reset_index(drop=True))
-
-
-def add_annotation(repo: Repository, date: object, label: object, note: object = "", *,
-                   data_start: object, data_end: object, notebook: str = SHARED_NOTEBOOK) -> Annotation:
-    """Validate and store a new annotation in ``notebook`` (date must lie in ``data_start .. data_end``)."""
-    if notebook != SHARED_NOTEBOOK and valid_notebook(notebook) is None:
-        raise AnnotationError("bad_notebook", "the notebook id is not valid")
-    day, clean_label, clean_note = validate_annotation(date, label, note, data_start=data_start, data_end=data_end)
-    ann_id = repo.add_note(_db_id(notebook), day, clean_label, clean_note, data_start=data_start, data_end=data_end)
-    stored = repo.list_notes(_db_id(notebook))
-    created = stored.loc[stored["id"] == ann_id, "created_at"]
-    return Annotation(id=ann_id, date=day, label=clean_label, note=clean_note,
-                      created_at=pd.Timestamp(created.iloc[0]) if len(created) else pd.Timestamp.now())
-
-
-def delete_annotation(repo: Repository, ann_id: str, notebook: str) -> bool:
-    """Remove the annotation ``ann_id`` of ``notebook``; False when that notebook has no such note."""
-    if notebook != SHARED_NOTEBOOK and valid_notebook(notebook) is None:
-        return False
-    return repo.delete_note(_db_id(notebook), str(ann_id))
-
-
 def local_notes(root: Path | str) -> pd.DataFrame:
     """The notes an earlier version kept in ``root/annotations.parquet`` (empty when there is none)."""
     frame, _meta, warning = read_table(Path(root) / ANNOTATIONS_FILE)
     if frame.empty:
-        return _empty()
+        return empty_notes()
     out = frame.reindex(columns=list(COLUMNS)).copy()
     for col in ("id", "label", "note", "notebook"):
         out[col] = out[col].fillna("").astype(str).astype(object)
@@ -209,32 +155,3 @@ def local_notes(root: Path | str) -> pd.DataFrame:
     if warning:
         out.attrs["warning"] = warning
     return out.reset_index(drop=True)
-
-
-def migrate_local_notes(root: Path | str, repo: Repository) -> int:
-    """Copy ``root/annotations.parquet`` into the database once; returns how many notes were added.
-
-    Ids, dates, times and notebooks are kept (notes from before notebooks go to the shared one). The
-    database records the file's content hash, so running it again (or on another replica, or after a
-    reader deleted a copied note) adds nothing; a note whose id is already stored is never duplicated.
-    Rows without a usable id, date or label, or with a malformed notebook id, are skipped. The file is
-    left untouched.
-    """
-    path = Path(root) / ANNOTATIONS_FILE
-    if not path.exists():
-        return 0
-    frame = local_notes(root)
-    if frame.empty:
-        return 0
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:40]
-    rows = []
-    for row in frame.itertuples(index=False):
-        book = row.notebook if valid_notebook(row.notebook) else (SHARED_NOTEBOOK if row.notebook == "" else None)
-        label = clean_text(row.label, multiline=False)
-        if book is None or not re.fullmatch(r"[0-9a-f]{32}", row.id) or pd.isna(row.date) or not label:
-            continue
-        created = row.created_at if not pd.isna(row.created_at) else pd.Timestamp("1970-01-01")
-        rows.append({"id": row.id, "notebook_id": _db_id(book), "date": pd.Timestamp(row.date).date(),
-                     "label": label[:LABEL_MAX], "note": clean_text(row.note, multiline=True)[:NOTE_MAX],
-                     "created_at": pd.Timestamp(created).to_pydatetime()})
-    return repo.import_notes(rows, LOCAL_IMPORT_PREFIX + digest)
