@@ -8,10 +8,10 @@ from pathlib import Path
 
 from data_sources import settings
 from data_sources.market import added_symbols, refresh
+from data_sources.market.status import status_table
 from data_sources.store import csv_io
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store
-from data_sources.store.status import status_table
 
 
 class ProgressBar:

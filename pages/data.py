@@ -10,10 +10,10 @@ from commentary.text.safe_text import md_escape
 from data_sources import config
 from data_sources.market import refresh
 from data_sources.market.ecb import provider_difference
+from data_sources.market.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from data_sources.store import csv_io
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store
-from data_sources.store.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
 from ui import chrome, loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr

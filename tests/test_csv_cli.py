@@ -306,7 +306,7 @@ def test_import_completes_when_the_progress_display_raises(tmp_path: Path) -> No
 
 
 def test_every_progress_message_has_korean(tmp_path: Path) -> None:
-    from data_sources.store.status import progress_label
+    from data_sources.market.status import progress_label
 
     folder = tmp_path / "in"
     folder.mkdir()

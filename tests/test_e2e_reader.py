@@ -199,9 +199,8 @@ def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactor
 
     import pandas as pd
 
-    from data_sources.market import refresh
+    from data_sources.market import refresh, status
     from data_sources.news import store as news_store
-    from data_sources.store import status
     from data_sources.store.prices import Store
     from tests import fake_yahoo
     from tests.conftest import MARKET_DIR, _need

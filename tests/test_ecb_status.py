@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from data_sources.market import ecb, refresh
+from data_sources.market.status import freshness, should_auto_refresh, status_table
 from data_sources.store.prices import PriceSnapshot, Store
-from data_sources.store.status import freshness, should_auto_refresh, status_table
 from tests import fake_ecb
 
 

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_sources.market import ecb, refresh, yahoo
+from data_sources.market import ecb, refresh, status, yahoo
 from data_sources.market.yahoo_session import Seen
 from data_sources.news import feedlist
 from data_sources.news import store as news_store
@@ -20,7 +20,6 @@ from data_sources.news.errors import FeedError, FeedProblem
 from data_sources.news.feeds import FeedConfig, default_feeds
 from data_sources.news.fetch import fetch_feeds
 from data_sources.news.parse import MAX_FEED_BYTES, parse_feed
-from data_sources.store import status
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import PriceSnapshot, Store
 from tests import fake_feeds, fake_yahoo

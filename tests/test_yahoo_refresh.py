@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from data_sources.market import calendars, refresh, yahoo
+from data_sources.market.status import status_table
 from data_sources.store.prices import Store
-from data_sources.store.status import status_table
 from tests import fake_yahoo
 from tests.fake_yahoo import FakeYahoo, Live, utc
 

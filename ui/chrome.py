@@ -11,9 +11,9 @@ import streamlit as st
 from commentary.text.safe_text import md_escape
 from data_sources import config
 from data_sources.market import refresh
+from data_sources.market.status import freshness, should_auto_refresh
 from data_sources.market.universe import group_symbols
 from data_sources.store.atomic import StoreError
-from data_sources.store.status import freshness, should_auto_refresh
 from ui import loaders
 from ui.i18n import lang, tr
 from ui.reasons import explain
