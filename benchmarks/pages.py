@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from data_sources import settings as app_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_PAGE = 'import streamlit as st\nst.title("hello")\n'
 
@@ -49,6 +51,7 @@ def seeded_env(store_dir: Path, market: Path, news: Path) -> None:
 
     os.environ["DASHBOARD_DATA_DIR"] = str(store_dir)
     os.environ["DASHBOARD_OFFLINE"] = "1"
+    app_settings.reload()
     import_folder(Store(store_dir), market)
     if news.exists():
         news_store.import_feed_dir(store_dir, news)

@@ -96,7 +96,12 @@ class Settings(BaseSettings):
     @property
     def shared_store(self) -> bool:
         """True when :attr:`store_url` names object storage (``s3://…``)."""
-        return self.store_url.lower().startswith("s3://")
+        return is_shared_url(self.store_url)
+
+
+def is_shared_url(url: str) -> bool:
+    """True for an object-storage URL (``s3://…``); anything else is a local folder."""
+    return url.strip().lower().startswith("s3://")
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,10 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config
 from data_sources.market import refresh
 from data_sources.market.ecb import provider_difference
 from data_sources.market.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
+from data_sources.settings import settings
 from data_sources.store import csv_io
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store
@@ -129,7 +129,7 @@ st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_es
 left, right = st.columns(2)
 with left:
     st.subheader(tr("네트워크에서 갱신", "Refresh from the network"))
-    if config.offline_forced():
+    if settings().offline:
         st.info(tr("DASHBOARD_OFFLINE이 설정되어 있어 갱신하지 않습니다.", "DASHBOARD_OFFLINE is set: refresh is off."))
     elif not loaders.may_refresh() or not isinstance(store, Store):
         st.info(tr("이 서버는 공유 저장소를 읽기만 합니다. 갱신은 별도의 갱신 작업이 맡습니다.",

@@ -42,9 +42,9 @@ from commentary.library.sections import SectionFields, default_chart, normalise,
 from commentary.scoring.claims import RULE_TYPES
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
-from data_sources import config
 from data_sources.market import added_symbols
 from data_sources.readers.repository import RepositoryError
+from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
@@ -322,7 +322,7 @@ with st.expander(tr("목록에 없는 종목 추가", "Add a symbol that is not 
     new_en = a3.text_input(tr("영어 이름 (선택)", "English name (optional)"), key=K + "add_en", max_chars=80)
     new_ccy = a4.text_input(tr("통화 (선택)", "Currency (optional)"), key=K + "add_ccy", max_chars=3)
     if st.button(tr("종목 추가", "Add the symbol"), key=K + "add_go", disabled=not new_symbol.strip()):
-        online = loaders.may_refresh() and not config.offline_forced()
+        online = loaders.may_refresh() and not settings().offline
         try:
             row = added_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
                                             store_root=loaders.local_root(), added_by="app",

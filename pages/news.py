@@ -11,12 +11,12 @@ import streamlit as st
 
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
-from data_sources import config
 from data_sources.news import feedlist, views
 from data_sources.news import store as news_store
 from data_sources.news.feedlist import FeedConfigError
 from data_sources.news.store import NewsReport
 from data_sources.news.tagging import TagRulesError, load_rules, tag_labels
+from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.details import folded_detail
@@ -139,7 +139,7 @@ def _manage_feeds() -> None:
                 if not loaders.may_refresh():
                     st.info(tr("이 서버는 피드를 가져오지 않습니다 (DASHBOARD_REFRESH=off). 갱신 작업이 가져옵니다.",
                                "This server does not fetch feeds (DASHBOARD_REFRESH=off); the refresher does."))
-                elif config.offline_forced():
+                elif settings().offline:
                     st.info(tr("오프라인 모드(DASHBOARD_OFFLINE)라 네트워크에서 가져오지 않습니다. "
                                "저장된 뉴스를 보여줍니다.",
                                "Offline mode (DASHBOARD_OFFLINE) is on: nothing was fetched; showing stored news."),

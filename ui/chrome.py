@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config
 from data_sources.market import refresh
 from data_sources.market.status import freshness, should_auto_refresh
 from data_sources.market.universe import group_symbols
+from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
 from ui import loaders
 from ui.i18n import lang, tr
@@ -25,7 +25,7 @@ def auto_refresh_on_open() -> None:
         return
     st.session_state["_refresh_tried"] = True
     store = loaders.store()
-    if not should_auto_refresh(store.last_refresh(), config.offline_forced(), datetime.now(UTC)):
+    if not should_auto_refresh(store.last_refresh(), settings().offline, datetime.now(UTC)):
         return
     with st.status(tr("최신 시세를 가져오는 중…", "Fetching the latest prices…"), expanded=False) as box:
         bar = st.progress(0.0)
@@ -92,7 +92,7 @@ def freshness_banner() -> None:
         st.error(tr(f"저장소를 읽을 수 없습니다: {md_escape(exc, 500)}",
                     f"The local store cannot be read: {md_escape(exc, 500)}"))
         return
-    state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
+    state = freshness(snap, store.last_refresh(), settings().offline, datetime.now(UTC).date())
     dates = kind_dates(snap.prices, _news_day())
     line = md_escape(freshness_line(dates, lang()))
     if snap.warning:

@@ -9,6 +9,7 @@ from commentary.document.column import Commentary, CommentaryError, parse_commen
 from data_sources.readers.notebooks import Notebooks, open_notebooks
 from data_sources.readers.notes import new_notebook_id, notes_mode, valid_notebook
 from data_sources.readers.repository import RepositoryError, SavedCommentary
+from data_sources.settings import settings
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
@@ -22,9 +23,8 @@ def _repository(url_key: str) -> Notebooks:
 
 def repository() -> Notebooks:
     """The readers' notebooks service for this process's database settings (pages never reach the repository)."""
-    import os
-
-    return _repository(f"{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}")
+    current = settings()
+    return _repository(f"{current.db_url}|{current.store_folder}")
 
 
 def reader_notebook() -> str | None:

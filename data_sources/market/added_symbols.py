@@ -34,8 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import pycountry
 
-from data_sources import config
 from data_sources.market.universe import BY_SYMBOL, Instrument
+from data_sources.settings import settings
 from data_sources.store import atomic
 from data_sources.store.prices import Store
 
@@ -97,7 +97,7 @@ def yahoo_lookup(symbol: str) -> YahooInfo:
 
 def table_path(store_root: Path | None = None) -> Path:
     """Where the custom symbols of a store live."""
-    return Path(store_root if store_root is not None else config.data_dir()) / TABLE_NAME
+    return Path(store_root if store_root is not None else settings().store_folder) / TABLE_NAME
 
 
 def check_symbol(symbol: str) -> str:
@@ -206,7 +206,7 @@ def add_symbol(symbol: str, name_ko: str | None, name_en: str | None, currency: 
     exchange, tz, basis = _exchange(symbol)
     checked = {"validated": OFFLINE, "checked_at": "", "name_source": "reader", "yahoo_name": "",
                "yahoo_exchange": "", "check_note": "no lookup asked" if lookup is None else ""}
-    root = Path(store_root if store_root is not None else config.data_dir())
+    root = Path(store_root if store_root is not None else settings().store_folder)
     _refuse_duplicate(read(root), symbol, replace)  # before asking Yahoo; checked again under the lock
     info = None
     if lookup is not None:
@@ -270,7 +270,7 @@ def status_frame(store_root: Path | None = None, snapshot=None, last_refresh: di
     """One row per reader-added symbol: names, who added it and when, how it was checked, and its state:
     ``fetched (N rows, to DATE)``, ``failed: REASON`` (the last refresh's error for it) or
     ``not fetched yet`` (with the last refresh's offline reason, if any). Raises ``StoreError``."""
-    root = Path(store_root if store_root is not None else config.data_dir())
+    root = Path(store_root if store_root is not None else settings().store_folder)
     frame = read(root)
     snapshot = snapshot if snapshot is not None else Store(root).read()
     last_refresh = last_refresh if last_refresh is not None else Store(root).last_refresh()
@@ -312,7 +312,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_add(store, args: argparse.Namespace) -> int:
     """Add a symbol to ``store``'s universe; print what was stored and that it is not fetched yet."""
-    offline = config.offline_forced()
+    offline = settings().offline
     try:
         row = add_symbol(args.symbol, args.name_ko, args.name_en, args.currency, store.root,
                          replace=args.replace, lookup=None if offline else yahoo_lookup)

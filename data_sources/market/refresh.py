@@ -23,7 +23,6 @@ Rules:
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,16 +30,15 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from data_sources import config
 from data_sources.market import calendars, ecb, yahoo
 from data_sources.market.universe import yahoo_symbols
+from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store, now_utc, summarise
 
 DEFAULT_START = date(2020, 1, 1)
 OVERLAP_DAYS = 5
 REBASE_TOLERANCE = 1e-4  # relative change of a stored close or adj_close that means "re-adjusted"
-DEFAULT_DEADLINE_S = 30.0
 SOURCE = "Yahoo Finance (yfinance, auto_adjust=False)"
 Progress = Callable[[float, str], None]
 
@@ -69,10 +67,7 @@ class RefreshReport:
 
 def price_deadline() -> float:
     """Seconds a price refresh may take end to end (``DASHBOARD_PRICE_DEADLINE_S``, default 30)."""
-    try:
-        return max(float(os.environ.get("DASHBOARD_PRICE_DEADLINE_S", DEFAULT_DEADLINE_S)), 0.5)
-    except ValueError:
-        return DEFAULT_DEADLINE_S
+    return settings().price_deadline_s
 
 
 def plan(store_summary: pd.DataFrame, series: dict[str, dict], symbols: list[str], now: datetime,
@@ -119,7 +114,7 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
                    progress: Progress | None = None, deadline_s: float | None = None) -> RefreshReport:
     """Bring Yahoo symbols up to date in a few batched downloads; never loses stored data."""
     report = RefreshReport()
-    if config.offline_forced():
+    if settings().offline:
         report.offline_reason = "DASHBOARD_OFFLINE is set"
         return report
     began = time.monotonic()
@@ -216,7 +211,7 @@ def ensure_bundled_ecb(store: Store) -> bool:
 
 def refresh_ecb(store: Store, url: str | None = None) -> str | None:
     """Fetch the ECB's current history; on failure keep what is stored. Returns an error message or None."""
-    if config.offline_forced():
+    if settings().offline:
         return "DASHBOARD_OFFLINE is set"
     try:
         tidy = ecb.fetch(online=True, url=url)

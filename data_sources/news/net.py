@@ -22,7 +22,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import time
 from collections.abc import Mapping
@@ -34,6 +33,8 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from data_sources.settings import settings
 
 ALLOW_ENV = "DASHBOARD_FETCH_ALLOW"
 MAX_REDIRECTS = 5
@@ -72,8 +73,7 @@ class FetchResult:
 
 def allowed_hosts() -> frozenset[str]:
     """Host names / addresses from ``DASHBOARD_FETCH_ALLOW`` (comma-separated, case-insensitive)."""
-    raw = os.environ.get(ALLOW_ENV, "")
-    return frozenset(h.strip().lower().strip("[]") for h in raw.split(",") if h.strip())
+    return settings().allowed_hosts
 
 
 def is_public_address(address: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -12,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_sources import config
+from data_sources.settings import settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE = "readers.sqlite3"
@@ -25,13 +24,13 @@ HEAD_REVISION = "0002"
 
 def db_url() -> str:
     """``DASHBOARD_DB_URL`` (``postgresql://…`` uses psycopg 3), or SQLite in the data dir."""
-    configured = os.environ.get("DASHBOARD_DB_URL", "").strip()
+    configured = settings().db_url
     if configured:
         url = make_url(configured)
         if url.drivername in {"postgresql", "postgres"}:
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
-    return f"sqlite:///{config.data_dir() / SQLITE_FILE}"
+    return f"sqlite:///{settings().store_folder / SQLITE_FILE}"
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.settings import settings
 from data_sources.store.atomic import read_table
 
 ANNOTATIONS_FILE = "annotations.parquet"
@@ -110,7 +110,7 @@ def validate_annotation(date: object, label: object, note: object, *, data_start
 
 def notes_mode() -> str:
     """"private" (default: one notebook per reader) or "shared" (``DASHBOARD_NOTES=shared``: one for all)."""
-    return "shared" if os.environ.get("DASHBOARD_NOTES", "").strip().lower() == "shared" else "private"
+    return settings().notes
 
 
 def new_notebook_id() -> str:

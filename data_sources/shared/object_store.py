@@ -42,8 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data_sources import config
-from data_sources.shared import settings
+from data_sources.settings import is_shared_url, settings
 from data_sources.store.atomic import META_KEY, StoreError
 from data_sources.store.frames import empty_prices
 from data_sources.store.prices import PriceSnapshot, Store, now_utc
@@ -109,9 +108,9 @@ class S3Store:
         self.url = url.rstrip("/")
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
-        self.endpoint = endpoint if endpoint is not None else settings.s3_endpoint()
-        self.region = region or settings.s3_region()
-        self.poll_seconds = poll_seconds if poll_seconds is not None else settings.poll_seconds()
+        self.endpoint = endpoint if endpoint is not None else (settings().s3_endpoint or None)
+        self.region = region or settings().s3_region
+        self.poll_seconds = poll_seconds if poll_seconds is not None else settings().store_poll
         self.root = self.url  # what pages print as "store:"
         self._lock = threading.Lock()
         self._checked_at = float("-inf")
@@ -471,10 +470,10 @@ def open_store(url: str | None = None) -> LocalStore | S3Store:
 
     Empty means today's local data dir. S3 stores are kept per process (one pointer cache per replica).
     """
-    url = settings.store_url() if url is None else url.strip()
-    if not settings.is_shared_url(url):
-        return LocalStore(Path(url).expanduser() if url else config.data_dir())
-    key = (url, settings.s3_endpoint(), settings.s3_region(), settings.poll_seconds())
+    url = settings().store_url if url is None else url.strip()
+    if not is_shared_url(url):
+        return LocalStore(Path(url).expanduser() if url else settings().store_folder)
+    key = (url, (settings().s3_endpoint or None), settings().s3_region, settings().store_poll)
     with _OPEN_LOCK:
         if key not in _OPEN:
             _OPEN[key] = S3Store(url, key[1], key[2], key[3])

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from data_sources.shared import settings
+from data_sources.settings import settings
 from data_sources.shared.object_store import S3Store, open_store, publish_from_local, seed_local_from_shared
 from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store
@@ -66,7 +66,7 @@ def run_once(store: Store, refresh_once: Callable[[], int], target: S3Store | No
 def run_refresher(store: Store, every: str | None, refresh_once: Callable[[], int],
                   max_runs: int | None = None) -> int:
     """The ``refresh`` command: once, or every ``every`` until stopped. Returns the exit code."""
-    if not settings.refresh_allowed():
+    if not settings().refresh:
         print("error: DASHBOARD_REFRESH is off in this process: it must not call Yahoo, the ECB or feeds "
               "(unset it for the refresher)", file=sys.stderr)
         return 2

@@ -32,6 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from data_sources.settings import settings
+
 META_KEY = b"dashboard_meta"
 CHECKSUM_KEY = b"dashboard_sha256"
 ORPHAN_AGE_S = 15 * 60  # a temp file older than this, found under the lock, belongs to a dead writer
@@ -56,7 +58,7 @@ class StoreDamagedError(StoreError):
 
 def fault_point(step: str) -> None:
     """SIGKILL this process if ``$DASHBOARD_FAULT_AT`` names ``step`` (crash-safety tests only)."""
-    if os.environ.get(FAULT_ENV) == step:
+    if settings().fault_at == step:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.settings import settings
 from data_sources.store.frames import PRICE_COLUMNS, VALUE_COLUMNS
 from data_sources.store.prices import RowChange, Store, now_utc
 from data_sources.store.validate import RowProblem, check_rows, market_today
@@ -42,8 +43,8 @@ def import_root() -> Path | None:
 
     Unset (the default) means the browser cannot import from the server's folders; the CLI still can.
     """
-    configured = os.environ.get(IMPORT_ROOT_ENV, "").strip()
-    return Path(configured).expanduser().resolve() if configured else None
+    configured = settings().import_root
+    return configured.expanduser().resolve() if configured else None
 
 
 def folder_inside(root: Path | None, requested: str | Path) -> Path:

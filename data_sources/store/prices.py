@@ -1,6 +1,6 @@
 """The local price store: one crash-safe Parquet table plus per-series provenance.
 
-Layout of the store folder (``config.data_dir()``)::
+Layout of the store folder (``DASHBOARD_DATA_DIR``, :attr:`data_sources.settings.Settings.store_folder`)::
 
     prices.parquet        all stored prices, tidy (see frames.py); series provenance in its metadata
     prices.parquet.prev   the previous generation (fallback if the current one is damaged)
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_sources import config
+from data_sources.settings import settings
 from data_sources.store import atomic
 from data_sources.store.frames import VALUE_COLUMNS, empty_prices, normalise
 
@@ -61,7 +61,7 @@ class Store:
     lock_timeout: float = 60.0  # seconds a writer waits for another one before giving up with a message
 
     def __init__(self, root: Path | None = None) -> None:
-        self.root = Path(root) if root is not None else config.data_dir()
+        self.root = Path(root) if root is not None else settings().store_folder
         self.prices_path = self.root / "prices.parquet"
         self.refresh_path = self.root / "refresh.json"
 
