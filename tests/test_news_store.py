@@ -299,7 +299,3 @@ def test_absurd_dates_never_break_sorting_or_counts(tmp_path: Path) -> None:
     assert stored["uid"].tolist() == ["y", "x"]
     assert stored.set_index("uid").loc["x", "date_flag"] == "absurd"
     assert daily_tag_counts(stored, "2025-01-27", "2025-01-27")["count"].tolist() == [1]
-
-
-def test_store_module_never_imports_streamlit() -> None:
-    assert "streamlit" not in Path(news_store.__file__).read_text(encoding="utf-8")
