@@ -2,7 +2,7 @@
 
 A :class:`Problem` names what went wrong (``code``, e.g. ``"store.unreachable"``) and the facts a reader may
 need (``params``: a ticker, a file, a line). Only ``ui/`` turns it into words, from the catalogs
-(:func:`ui.catalog.describe`, key ``problem.<code>``). :class:`DashboardError` carries one when it is raised.
+(:func:`catalog.describe`, key ``problem.<code>``). :class:`DashboardError` carries one when it is raised.
 """
 
 from __future__ import annotations

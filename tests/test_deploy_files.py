@@ -176,7 +176,7 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
     assert ("RUN", "pip install .") in steps
     users = [args for word, args in steps if word == "USER"]
     assert users and users[-1] not in {"root", "0"}
-    package_dirs = {"data_sources", "commentary", "ui"}
+    package_dirs = {"data_sources", "commentary", "ui", "catalog"}
     copied = {args.split()[0] for word, args in steps if word == "COPY"}
     assert package_dirs <= copied and "pages" in copied and "app.py" in copied
     env = " ".join(args for word, args in steps if word == "ENV")

@@ -1,4 +1,4 @@
-"""Reader text in catalogs, one folder per language (``ui/locales/ko/*.toml``, ``ui/locales/en/*.toml``).
+"""Reader text in catalogs, one folder per language (``catalog/ko/*.toml``, ``catalog/en/*.toml``).
 
 Each TOML file holds one or more tables; a string's key is its dotted path (``[store]`` ``unreachable = "…"``
 → ``"store.unreachable"``). Templates take named parameters (``"{symbol} has no rows"``), filled with
@@ -21,7 +21,7 @@ from typing import Any
 
 from data_sources.errors import Problem
 
-LOCALES = Path(__file__).with_name("locales")
+LOCALES = Path(__file__).parent
 LANGS = ("ko", "en")
 #: Key families filled in from a code at run time (``problem.<code>``): a key under one of these prefixes is
 #: in use when its remainder (the code) is a string literal somewhere in the project.
