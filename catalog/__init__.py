@@ -13,6 +13,7 @@ parameters, and that every key is used.
 from __future__ import annotations
 
 import functools
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -22,10 +23,11 @@ from typing import Any
 from data_sources.errors import Problem
 
 LOCALES = Path(__file__).parent
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LANGS = ("ko", "en")
 #: Key families filled in from a code at run time (``problem.<code>``): a key under one of these prefixes is
 #: in use when its remainder (the code) is a string literal somewhere in the project.
-DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.",)
+DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.", "short.", "cli.")
 
 
 class CatalogError(ValueError):
@@ -69,5 +71,34 @@ def text(lang: str, key: str, **params: object) -> str:
 
 
 def describe(problem: Problem, lang: str, **extra: object) -> str:
-    """A data-layer :class:`Problem` in the reader's words (``problem.<code>`` with its parameters)."""
-    return text(lang, f"problem.{problem.code}", **{**problem.params, **extra})
+    """A data-layer :class:`Problem` in the reader's words (``problem.<code>`` with its parameters).
+
+    A parameter that is itself a problem (a cause) is worded first; a list of problems is worded item by item
+    and joined (``problem.join``); in Korean an ISO date (``2025-01-27``) reads ``2025년 1월 27일``. A code the
+    catalogs lack reads as ``problem.unknown`` (never a key or a traceback).
+    """
+    params = {name: _worded(value, lang) for name, value in {**problem.params, **extra}.items()}
+    key = f"problem.{problem.code}"
+    if key not in catalog(lang) and key not in catalog("en"):
+        return text(lang, "problem.unknown", code=problem.code)
+    try:
+        return text(lang, key, **params)
+    except (KeyError, IndexError, ValueError):  # a template that wants a parameter this problem lacks
+        return text(lang, "problem.unknown", code=problem.code)
+
+
+def short(problem: Problem, lang: str) -> str:
+    """A few words for a banner: ``short.<code>``, else the problem's own words (``problem.<code>``)."""
+    key = f"short.{problem.code}"
+    return text(lang, key) if key in catalog(lang) or key in catalog("en") else describe(problem, lang)
+
+
+def _worded(value: object, lang: str) -> object:
+    if isinstance(value, Problem):
+        return describe(value, lang)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Problem) for v in value):
+        return text(lang, "problem.join").join(describe(v, lang) for v in value)
+    if lang == "ko" and isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        year, month, day = value.split("-")
+        return f"{int(year)}년 {int(month)}월 {int(day)}일"
+    return value

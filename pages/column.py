@@ -31,7 +31,7 @@ from ui.i18n import lang, tr
 from ui.news_strip import load_news_cached
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
-from ui.reasons import explain_store
+from ui.problems import say
 from ui.tables import event_day_columns
 
 K = "col_"
@@ -122,8 +122,8 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     try:
         news = load_news_cached()
     except StoreError as exc:
-        st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
-                      f"The news cannot be read: {md_escape(exc, 300)}"))
+        told = md_escape(say(exc, LANG), 300)
+        st.caption(tr(f"뉴스를 읽을 수 없습니다: {told}", f"The news cannot be read: {told}"))
         return
     if known_at is not None and news is not None and len(news):
         published = pd.to_datetime(news["published"], utc=True, errors="coerce")
@@ -236,7 +236,7 @@ try:
     loaders.snapshot()
     prices_ok = True
 except StoreError as exc:
-    st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+    st.error(md_escape(say(exc, LANG), 500))
     prices_ok = False
 
 readings: list = []

@@ -24,6 +24,7 @@ from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
+from ui.problems import say
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
 
 K = "cmp_"  # prefix of this page's session-state keys
@@ -259,7 +260,7 @@ try:
     version = _version()
     setup = _defaults(version)
 except StoreError as exc:
-    st.error(tr(f"저장소를 읽을 수 없습니다: {exc}", f"The local store cannot be read: {exc}"))
+    st.error(md_escape(say(exc, lang()), 500))
     st.stop()
 if setup is None:
     st.info(tr("바스켓 종목이나 비교 지수의 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",

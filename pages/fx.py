@@ -33,6 +33,7 @@ from ui.i18n import lang, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import repository
 from ui.pin_key import render_pin_key
+from ui.problems import error_text, say
 
 NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
 
@@ -122,7 +123,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
         return
     except NOTE_ERRORS as exc:
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
-                                + md_escape(exc, 300))
+                                + md_escape(error_text(exc, lang()), 300))
         return
     if notebook:
         state["fx_notebook"] = notebook
@@ -138,7 +139,7 @@ def _on_delete(root: str, ann_id: str, notebook: str) -> None:
         found = _notes_repo(root).delete_note(ann_id, notebook)
     except NOTE_ERRORS as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
-                                           + md_escape(exc, 300))
+                                           + md_escape(error_text(exc, lang()), 300))
         return
     st.session_state["fx_note_msg"] = ("success", tr("메모를 지웠습니다.", "Note deleted.")) if found else (
         "warning", tr("이미 지워진 메모입니다.", "That note was already deleted."))
@@ -149,7 +150,7 @@ L = lang()
 try:
     prices = loaders.prices(SYMBOLS)
 except StoreError as exc:
-    st.error(tr("저장소를 읽을 수 없습니다: ", "The local store cannot be read: ") + md_escape(exc, 300))
+    st.error(md_escape(say(exc, lang()), 500))
     st.stop()
 
 bounds = {src: fx_view.series_bounds(prices, pair[0]) for src, pair in fx_view.SOURCES.items()}
@@ -241,7 +242,8 @@ try:
     notes = _annotations(store_root, notebook, None) if notebook is not None else None
     shared_notes = _annotations(store_root, None, shared_view) if shared_view else None
 except NOTE_ERRORS as exc:
-    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
+    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ")
+             + md_escape(error_text(exc, lang()), 300))
     notes, shared_notes = None, None
 
 main = fx_view.in_window(prices, view.symbol, view.start, view.end)

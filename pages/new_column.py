@@ -50,6 +50,7 @@ from ui import chrome, loaders
 from ui.i18n import lang, tr
 from ui.notebook import ensure_notebook, reader_notebook, repository, saved_commentaries
 from ui.pin_key import render_pin_key
+from ui.problems import say
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -328,9 +329,9 @@ with st.expander(tr("목록에 없는 종목 추가", "Add a symbol that is not 
                                             store_root=loaders.local_root(), added_by="app",
                                             lookup=added_symbols.yahoo_lookup if online else None)
         except added_symbols.SymbolError as exc:
-            st.error(md_escape(f"{new_symbol.strip()[:24]}: {exc}", 400))
+            st.error(md_escape(f"{new_symbol.strip()[:24]}: {say(exc, lang())}", 400))
         except StoreError as exc:
-            st.error(md_escape(str(exc), 400))
+            st.error(md_escape(say(exc, lang()), 400))
         else:
             checked = (tr("야후에서 확인함", "checked on Yahoo") if row["validated"] == "yahoo"
                        else tr("야후에서 확인하지 못함 (오프라인)", "not checked on Yahoo (offline)"))

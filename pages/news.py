@@ -11,9 +11,11 @@ import streamlit as st
 
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
+from data_sources.errors import DashboardError
 from data_sources.news import feedlist, views
 from data_sources.news import store as news_store
 from data_sources.news.feedlist import FeedConfigError
+from data_sources.news.feeds import FeedListError
 from data_sources.news.store import NewsReport
 from data_sources.news.tagging import TagRulesError, load_rules, tag_labels
 from data_sources.settings import settings
@@ -36,7 +38,7 @@ from ui.news_strip import (
     parse_filter_params,
     render_items,
 )
-from ui.reasons import explain_feed, explain_feed_config, explain_news_error, explain_store, news_summary
+from ui.problems import say, summary, words
 
 PAGE_SIZE = 40
 STRIP_MAX_DAYS = 400  # wider windows get no count chart
@@ -57,25 +59,31 @@ root = loaders.local_root()
 
 def _show_report(report: NewsReport) -> None:
     """Outcome of an import or fetch: one summary line, then each problem as plain text."""
-    (st.success if not report.errors else st.warning)(md_escape(news_summary(report, code)))
-    if report.problems:  # Korean: each problem in Korean, the raw messages folded below
-        said = [explain_feed(p, code) for p in report.problems]
+    (st.success if not report.errors else st.warning)(md_escape(summary(report.summary(), code)))
+    if report.problems:  # each problem in the page's language; on a Korean page the English folded below
+        said = [words(p.problem, code) for p in report.problems]
         lines = [f"{'⚠' if p.severity != 'error' else '✖'} {plain_message(r.text)}"
                  for p, r in zip(report.problems, said, strict=True)]
         st.text("\n".join(lines[:100]))
         folded_detail([r.detail for r in said], code)
 
 
-def _show_error(exc: Exception) -> None:
-    """A store, feed list or tag rules problem: the reason in the page's language, the raw message folded."""
-    st.error(md_escape(explain_news_error(exc, code).text, 400))
-    folded_detail([str(exc)], code)
+def _bar_step(bar):
+    """A progress callback that shows each step (a progress code) in the page's language on ``bar``."""
+    return lambda fraction, step: bar.progress(min(max(fraction, 0.0), 1.0), text=plain_message(say(step, code), 80))
+
+
+def _show_error(exc: DashboardError) -> None:
+    """A store, feed list or tag rules problem: the reason in the page's language, the English folded."""
+    said = words(exc, code)
+    st.error(md_escape(said.text, 400))
+    folded_detail([said.detail], code)
 
 
 def _feed_list() -> None:
     try:
         feeds = feedlist.list_feeds(root)
-    except (StoreError, ValueError) as exc:
+    except (StoreError, FeedListError) as exc:
         _show_error(exc)
         return
     st.dataframe(pd.DataFrame(
@@ -104,8 +112,8 @@ def _manage_feeds() -> None:
                 try:
                     added = feedlist.add_feed(root, name, url, feed_lang)
                 except FeedConfigError as exc:
-                    st.error(tr(f"추가하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
-                                f"Not added: {md_escape(exc, 300)}"))
+                    told = md_escape(say(exc, code), 300)
+                    st.error(tr(f"추가하지 못했습니다: {told}", f"Not added: {told}"))
                 except StoreError as exc:
                     _show_error(exc)
                 else:
@@ -114,7 +122,7 @@ def _manage_feeds() -> None:
             st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
             try:
                 names = [f.name for f in feedlist.list_feeds(root)]
-            except (StoreError, ValueError):
+            except (StoreError, FeedListError):
                 names = []
             victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
                                   placeholder=tr("피드를 고르세요", "Choose a feed"))
@@ -123,8 +131,8 @@ def _manage_feeds() -> None:
                 try:
                     feedlist.remove_feed(root, victim or "")
                 except FeedConfigError as exc:
-                    st.error(tr(f"삭제하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
-                                f"Not removed: {md_escape(exc, 300)}"))
+                    told = md_escape(say(exc, code), 300)
+                    st.error(tr(f"삭제하지 못했습니다: {told}", f"Not removed: {told}"))
                 except StoreError as exc:
                     _show_error(exc)
                 else:
@@ -147,8 +155,7 @@ def _manage_feeds() -> None:
                 else:
                     bar = st.progress(0.0)
                     try:
-                        report = news_store.refresh_news(
-                            root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+                        report = news_store.refresh_news(root, progress=_bar_step(bar))
                     except StoreError as exc:
                         _show_error(exc)
                     else:
@@ -164,7 +171,7 @@ def _manage_feeds() -> None:
                 try:
                     report = news_store.import_feed_dir(
                         root, Path(folder).expanduser(),
-                        progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+                        progress=_bar_step(bar))
                 except StoreError as exc:
                     _show_error(exc)
                 else:
@@ -180,8 +187,9 @@ except (StoreError, TagRulesError) as exc:
     _show_error(exc)
     st.stop()
 if news.attrs.get("warning"):
-    st.warning(md_escape(explain_store(news.attrs["warning"], code).text, 400))
-    folded_detail([news.attrs["warning"]], code)
+    said = words(news.attrs["warning"], code)
+    st.warning(md_escape(said.text, 400))
+    folded_detail([said.detail], code)
 
 tag_ids = [r.id for r in rules]
 labels = tag_labels(code)

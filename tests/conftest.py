@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,18 @@ def notebook_of(at) -> str:
     """The reader's notebook id the page put in the address (``?nb=``)."""
     value = at.query_params["nb"]
     return value[0] if isinstance(value, list) else value
+
+
+def en(found) -> str:
+    """What an English page says for a problem, an error carrying one, or several problems."""
+    from ui.problems import say
+
+    return say(found, "en")
+
+
+@contextmanager
+def raises_saying(kind: type[BaseException], pattern: str) -> Iterator[pytest.ExceptionInfo]:
+    """``pytest.raises(kind)``, and what an English page says for the error matches ``pattern``."""
+    with pytest.raises(kind) as info:
+        yield info
+    assert re.search(pattern, en(info.value)), en(info.value)

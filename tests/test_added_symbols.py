@@ -75,7 +75,7 @@ def test_a_bad_ticker_gets_a_message_naming_it_and_nothing_is_stored(seeded_stor
 
 
 def test_online_yahoo_fills_the_name_and_currency(seeded_store, market_dir, monkeypatch, tmp_path_factory) -> None:
-    Store(seeded_store).record_refresh("ok", "")  # refreshed already: opening the page does not refresh
+    Store(seeded_store).record_refresh("ok")  # refreshed already: opening the page does not refresh
     for fake in fake_yahoo.running(market_dir, monkeypatch, tmp_path_factory):
         fake.add_listing(ADR, "MSFT", ADR_NAME, "Tencent Holdings Ltd")
         at = app_page("new_column", "en")

@@ -67,9 +67,9 @@ def _charts(page, timeout: float = 120_000) -> list[dict]:
 
 def _english_ui_strings() -> set[str]:
     """The English halves of the project's ``tr(ko, en)`` calls in every page and UI helper (literals of three
-    words or more; f-strings contribute their literal runs between placeholders), plus the English reasons
-    data_sources writes (which a Korean page must show translated)."""
-    from data_sources.market import yahoo
+    words or more; f-strings contribute their literal runs between placeholders), plus the English words of
+    the data layer's problems (catalog/en: a Korean page must show the Korean ones)."""
+    import catalog
 
     found = set()
     pattern = re.compile(r'tr\(\s*(?:f?"[^"]*"\s*)+,\s*((?:f?"[^"]*"\s*)+)\)', re.S)
@@ -80,11 +80,10 @@ def _english_ui_strings() -> set[str]:
                 run = run.strip(" .,:;—-()'\"")
                 if len(run) >= 12 and len(run.split()) >= 3:
                     found.add(run)
-    found |= {text.removeprefix("Yahoo Finance ") for text in yahoo._KIND_TEXT.values()}
-    found |= {"DASHBOARD_OFFLINE is set", "not refreshed today", "never refreshed from the network"}
-    found |= {"re-adjusted the history", "the full re-fetch failed", "stored series kept",  # status / refresh notes
-              "could not fetch a feed from", "not a news feed", "before the whole feed arrived",  # news feeds
-              "serving the previous version", "is unreadable"}  # the news store
+    for key, english in catalog.catalog("en").items():  # the English words of the data layer's problems
+        if key.startswith("problem."):
+            found |= {run.strip(" .,:;—-()'\"") for run in re.split(r"\{[^}]*\}", english)
+                      if len(run.strip()) >= 12 and len(run.split()) >= 3}
     return found
 
 
@@ -186,7 +185,7 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
 # -- the Korean walk over error states: a series Yahoo re-adjusted (done, then failed) and a damaged news store --
 
 ERROR_PAGES = {"data": "데이터", "news": "AI 뉴스", "fx": "원/달러 환율", "column": "판정 요약"}
-ERROR_KOREAN = {"news": "저장된 뉴스를 읽을 수 없음", "fx": "뉴스를 읽을 수 없습니다",  # ui.reasons.explain_store
+ERROR_KOREAN = {"news": "손상되어 읽을 수 없습니다", "fx": "뉴스를 읽을 수 없습니다",  # problem.store.unreadable
                 "column": "뉴스를 읽을 수 없습니다"}
 
 

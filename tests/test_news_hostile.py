@@ -22,6 +22,7 @@ from data_sources.news.parse import parse_budget, parse_feed
 from data_sources.settings import Settings
 from data_sources.worker import BoundedWorker
 from tests import fake_feeds
+from tests.conftest import en, raises_saying
 from tests.fake_feeds import SNAPSHOT, FeedServer, amplifier
 
 NOW = datetime(2025, 1, 27, 12, 0, tzinfo=UTC)
@@ -55,7 +56,7 @@ def test_the_amplifier_from_the_server_costs_one_feed_only(feed_server: FeedServ
     feeds = [FeedConfig("Amp", feed_server.url("/amplifier")), FeedConfig("Huge DTD", feed_server.url("/doctype")),
              FeedConfig("Good", feed_server.url(f"/feed/{SNAPSHOT}"))]
     (frame, problems), seconds, peak = _measured(lambda: fetch_feeds(feeds, now=NOW, deadline_s=5))
-    assert [(p.feed, p.code) for p in problems] == [("Amp", "unsafe"), ("Huge DTD", "unsafe")]
+    assert [(p.feed, p.code) for p in problems] == [("Amp", "feed.unsafe"), ("Huge DTD", "feed.unsafe")]
     assert set(frame["source"]) == {"Good"} and len(frame) == 25
     assert seconds < 10 and peak < 50 * MB
 
@@ -96,20 +97,21 @@ def test_oversized_bodies_are_refused_while_reading(feed_server: FeedServer) -> 
     feeds = [FeedConfig("Huge", feed_server.url("/big")), FeedConfig("Streamed", feed_server.url("/big-stream"))]
     (frame, problems), seconds, peak = _measured(lambda: fetch_feeds(feeds, now=NOW, deadline_s=10))
     assert frame.empty
-    assert [(p.feed, p.code) for p in problems] == [("Huge", "too_large"), ("Streamed", "too_large")]
-    assert problems[0].message == "Huge: the feed is 6.3 MB, over the 5 MB limit"
-    assert "stopped reading" in problems[1].message
+    assert [(p.feed, p.code) for p in problems] == [("Huge", "feed.too_large"), ("Streamed", "feed.too_large")]
+    assert en(problems[0].problem) == "Huge: the feed is larger than the 5 MB limit; it was not read"
+    assert problems[0].problem.params["size_mb"] == "6.3"  # announced up front: refused before reading
+    assert "size_mb" not in problems[1].problem.params  # streamed: stopped once over the limit
     assert seconds < 10 and peak < 25 * MB  # the 6 MB body is never held whole
 
 
 def test_oversized_bytes_and_files_are_refused_before_parsing(tmp_path: Path) -> None:
     data = b'<rss version="2.0"><channel>' + b" " * (6 * MB) + b"</channel></rss>"
-    with pytest.raises(FeedTooLargeError, match=r"^Big: the feed is 6\.0 MB, over the 5 MB limit"):
+    with raises_saying(FeedTooLargeError, r"^Big: the feed is larger than the 5 MB limit"):
         parse_feed(data, "Big", now=NOW)
     path = tmp_path / "big.xml"
     path.write_bytes(data)
     frame, problems = load_feed_file(path)
-    assert frame.empty and [p.code for p in problems] == ["too_large"]
+    assert frame.empty and [p.code for p in problems] == ["feed.too_large"]
 
 
 def _many_items(count: int) -> bytes:
@@ -124,7 +126,7 @@ def test_a_parse_over_its_time_budget_is_refused_and_the_next_one_works() -> Non
     data = _many_items(12_000)  # ~2.5 MB: several seconds of parsing
     parse_feed(_many_items(1), "Warm", now=NOW)  # the parser's helper process is up
     started = time.monotonic()
-    with pytest.raises(FeedParseBudgetError, match=r"^Slow: reading the feed took longer than 0\.3 seconds"):
+    with raises_saying(FeedParseBudgetError, r"^Slow: reading the feed took longer than 0\.3 seconds"):
         parse_feed(data, "Slow", now=NOW, budget_s=0.3)
     assert time.monotonic() - started < 3
     frame, problems = parse_feed(_many_items(3), "Fine", now=NOW, budget_s=5)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from data_sources.news import feedlist
 from data_sources.news import store as news_store
@@ -16,6 +15,7 @@ from data_sources.news.feeds import FeedConfig, default_feeds
 from data_sources.news.store import import_feed_dir, load_news, merge_news, refresh_news
 from data_sources.news.views import daily_tag_counts, items_on_day
 from tests import fake_feeds
+from tests.conftest import en, raises_saying
 from tests.fake_feeds import SNAPSHOT, FeedServer
 
 feed_server = fake_feeds.feed_server  # the fixture
@@ -126,9 +126,9 @@ def test_import_reports_bad_files_and_continues(tmp_path: Path) -> None:
     assert (report.read, report.added, report.total) == (1, 1, 1)
     assert sorted((p.feed, p.code) for p in report.problems) == [("broken.rss", "not_a_feed"),
                                                                   ("empty.atom", "not_a_feed")]
-    assert report.summary() == "read 1 item, 1 new (1 stored); 2 feeds failed"
+    assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 2"
     missing = import_feed_dir(tmp_path / "store", tmp_path / "nope")
-    assert missing.problems[0].message.endswith("is not a folder") and missing.total == 1
+    assert en(missing.problems[0].problem).endswith("not a folder") and missing.total == 1
 
 
 # ---------------------------------------------------------------- refresh
@@ -141,8 +141,8 @@ def test_refresh_merges_good_feeds_and_reports_failures(tmp_path: Path, feed_ser
     feeds = [FeedConfig("OK", feed_server.url("/body/ok")), FeedConfig("Down", feed_server.url("/status/503"))]
     report = refresh_news(tmp_path, feeds)
     assert (report.read, report.added, report.total) == (1, 1, 1)
-    assert [(p.feed, p.code) for p in report.errors] == [("Down", "http")]
-    assert report.summary() == "read 1 item, 1 new (1 stored); 1 feed failed"
+    assert [(p.feed, p.code) for p in report.errors] == [("Down", "feed.http")]
+    assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 1"
     assert str(report).splitlines()[1] == "problem: Down: 127.0.0.1 answered HTTP 503"
     assert load_news(tmp_path)["tags"].iloc[0] == ("nvidia", "semiconductors")
     assert refresh_news(tmp_path, feeds).added == 0
@@ -159,7 +159,7 @@ def test_refresh_uses_conditional_get_and_a_304_keeps_the_items(tmp_path: Path, 
     second = refresh_news(tmp_path, feeds)
     assert second.errors == [] and second.unchanged == ["r/LocalLLaMA"]
     assert (second.read, second.added, second.total) == (0, 0, 25)  # the stored items are kept
-    assert second.summary() == "read 0 items, 0 new (25 stored); 1 feed unchanged"
+    assert en(second.summary()) == "0 read, 0 new (25 stored); feeds unchanged (HTTP 304): 1"
     sent = [headers for p, headers in feed_server.seen if p == path]
     assert "if-none-match" not in sent[0] and sent[1]["if-none-match"] == stored["etag"]
     assert sent[1]["if-modified-since"] == stored["last_modified"]
@@ -179,7 +179,7 @@ def test_a_trickling_or_cut_off_feed_stores_nothing(tmp_path: Path, feed_server:
     started = time.monotonic()
     report = refresh_news(tmp_path, feeds, deadline_s=1.5)
     assert time.monotonic() - started < 8  # 1.5 s per feed, end to end, plus slack
-    assert [(p.feed, p.code) for p in report.errors] == [("Slow", "timeout"), ("Cut", "truncated")]
+    assert [(p.feed, p.code) for p in report.errors] == [("Slow", "feed.timeout"), ("Cut", "feed.truncated")]
     assert (report.read, report.total) == (0, 0) and load_news(tmp_path).empty
     assert news_store.feed_validators(tmp_path) == {}
 
@@ -205,13 +205,13 @@ def test_feed_list_add_remove_and_validation(tmp_path: Path) -> None:
         ("Copy", "https://blog.example/feed.xml/", "en", "already in the list as 'My Blog'"),
         ("Lang", "https://a.example/rss", "english!", "language code"),
     ]:
-        with pytest.raises(FeedConfigError, match=message):
+        with raises_saying(FeedConfigError, message):
             add_feed(tmp_path, name, url, lang)
 
     remove_feed(tmp_path, "r/LocalLLaMA")  # a default is hidden
     remove_feed(tmp_path, "my blog")  # the reader's own is deleted
     assert [f.name for f in list_feeds(tmp_path)] == [n for n in defaults if n != "r/LocalLLaMA"]
-    with pytest.raises(FeedConfigError, match="no feed called 'Nope'"):
+    with raises_saying(FeedConfigError, "no feed called 'Nope'"):
         remove_feed(tmp_path, "Nope")
     # a reader's feed may take a removed default's name; removing it keeps the default hidden
     add_feed(tmp_path, "r/LocalLLaMA", "https://old.reddit.com/r/LocalLLaMA/.rss")

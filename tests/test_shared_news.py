@@ -94,9 +94,10 @@ def test_a_damaged_news_object_is_refused_and_the_news_read_before_is_served(url
     pointer, _ = writer.read_pointer()
     writer.client().put_object(Bucket=writer.bucket, Key=writer.key(pointer["news_key"]), Body=b"not parquet")
     served = reader.news()
-    assert len(served) == len(first) and "does not match its sha256" in served.attrs["warning"]
-    with pytest.raises(StoreError, match=r"news/.*does not match its sha256"):
+    assert len(served) == len(first) and served.attrs["warning"].code == "shared.served_last_good"
+    with pytest.raises(StoreError) as info:
         S3Store(url, endpoint, poll_seconds=0).news()  # a new replica has nothing to fall back on
+    assert info.value.code == "shared.damaged" and info.value.params["name"].startswith("news/")
 
 
 def test_a_replica_shows_the_published_news_and_never_fetches(url, endpoint, seeded_store, tmp_path, monkeypatch):

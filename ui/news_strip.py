@@ -26,13 +26,14 @@ from commentary.charts.news import KST, news_pins, news_strip_figure
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape, md_link, plain_message
 from commentary.timeline.events import Event
+from data_sources.errors import DashboardError, Problem
 from data_sources.news import store as news_store
 from data_sources.news import views
 from data_sources.news.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr
-from ui.reasons import explain_news_error
+from ui.problems import words
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 DIGEST_TOP = 5  # items shown beside a chart before "more"
@@ -387,9 +388,11 @@ def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] 
         picked = digest(news, first, last, wanted)
     except Exception as exc:  # a store or tag rules problem must not break the price page above
         st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news"))
-        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_news_error(exc, code).text, 300)}",
-                      f"News cannot be read: {md_escape(exc, 300)}"))
-        folded_detail([str(exc)], code)
+        said = words(exc if isinstance(exc, DashboardError) else Problem("unknown", {"code": type(exc).__name__}),
+                     code)
+        told = md_escape(said.text, 300)
+        st.warning(tr(f"뉴스를 읽을 수 없습니다: {told}", f"News cannot be read: {told}"))
+        folded_detail([said.detail], code)
         return
     st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news")
                 + (" · " + ", ".join(md_escape(labels.get(t, t), 40) for t in wanted) if wanted else ""))

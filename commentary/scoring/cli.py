@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from catalog import describe
 from commentary.document.column import Commentary, CommentaryError, list_commentaries, load_commentary
 from commentary.scoring.claims import scorecard
+from data_sources.errors import DashboardError, InputError
 from data_sources.store.atomic import StoreError
 from data_sources.store.frames import empty_prices, normalise
 
@@ -45,11 +47,11 @@ def _prices(market_dir: Path | None) -> tuple[pd.DataFrame, list[str]]:
     for path in sorted(Path(market_dir).glob("*.csv")):
         try:
             good, bad = read_snapshot_file(path)
-        except ValueError as exc:
-            problems.append(str(exc))
+        except InputError as exc:
+            problems.append(describe(exc.problem, "en"))
             continue
         frames.append(good)
-        problems += [str(p) for p in bad]
+        problems += [describe(p.problem, "en") for p in bad]
     if not frames:
         return empty_prices(), problems or [f"{market_dir}: no SYMBOL.csv files"]
     return normalise(pd.concat(frames, ignore_index=True)), problems
@@ -100,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         prices, problems = _prices(args.market_dir)
     except (StoreError, OSError, ValueError) as exc:  # an unreadable store is reported, not a traceback
-        print(f"cannot read prices: {exc}", file=sys.stderr)
+        told = describe(exc.problem, "en") if isinstance(exc, DashboardError) else exc
+        print(f"cannot read prices: {told}", file=sys.stderr)
         return 1
     for problem in problems[:5]:
         print(f"skipped: {problem}", file=sys.stderr)

@@ -21,9 +21,8 @@ when it was checked), ``name_source`` (``reader`` or the Yahoo meta field the na
 
 from __future__ import annotations
 
-import argparse
+import json
 import re
-import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import pycountry
 
+from data_sources.errors import InputError, MarketError, Problem
 from data_sources.market.universe import BY_SYMBOL, Instrument
 from data_sources.settings import settings
 from data_sources.store import atomic
@@ -58,11 +58,11 @@ _SUFFIXES = {
 NOT_FETCHED = "not fetched yet"
 
 
-class SymbolError(ValueError):
-    """A symbol cannot be added; the message names the field and the problem."""
+class SymbolError(InputError):
+    """A symbol cannot be added (codes ``symbol.*``, naming the field and what is wrong with it)."""
 
 
-class LookupUnavailable(RuntimeError):
+class LookupUnavailable(MarketError):
     """Yahoo could not be asked (offline, stalled, rate-limited …): the symbol is stored unchecked."""
 
 
@@ -88,10 +88,10 @@ def yahoo_lookup(symbol: str) -> YahooInfo:
     try:
         found = yahoo_lookup.look_up(symbol)
     except yahoo_lookup.NotListed as exc:
-        raise SymbolError(f"symbol: Yahoo Finance does not know {symbol} ({exc.failure.message.split(': ', 1)[-1]}); "
-                          "check the ticker and its exchange suffix (e.g. 0700.HK, 005930.KS, ASML)") from None
+        raise SymbolError("symbol.unknown_to_yahoo", symbol=symbol,
+                          cause=exc.failure.problem.params.get("cause", exc.problem)) from None
     except yahoo.YahooUnavailable as exc:
-        raise LookupUnavailable(str(exc)) from None
+        raise LookupUnavailable(exc.problem.code, **exc.problem.params) from None
     return YahooInfo(found.name, found.currency, found.name_field, found.exchange, found.timezone)
 
 
@@ -103,13 +103,12 @@ def table_path(store_root: Path | None = None) -> Path:
 def check_symbol(symbol: str) -> str:
     """The symbol in canonical (upper-case) form, or :class:`SymbolError` saying what is wrong with it."""
     if not isinstance(symbol, str) or not symbol.strip():
-        raise SymbolError("symbol: empty")
+        raise SymbolError("symbol.empty")
     text = symbol.strip().upper()
     if len(text) > MAX_SYMBOL_CHARS:
-        raise SymbolError(f"symbol: {len(text)} characters; at most {MAX_SYMBOL_CHARS}")
+        raise SymbolError("symbol.too_long", length=len(text), limit=MAX_SYMBOL_CHARS)
     if not _SYMBOL.match(text):
-        raise SymbolError(f"symbol: {symbol.strip()[:MAX_SYMBOL_CHARS]!r} is not a Yahoo Finance ticker "
-                          "(letters, digits and . - = ^, e.g. BRK-B, 0700.HK, KRW=X, ^GSPC)")
+        raise SymbolError("symbol.not_a_ticker", symbol=symbol.strip()[:MAX_SYMBOL_CHARS])
     return text
 
 
@@ -117,7 +116,7 @@ def check_currency(code: str) -> str:
     """An ISO 4217 currency code (upper case), or :class:`SymbolError`."""
     text = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.currencies.get(alpha_3=text) is None:
-        raise SymbolError(f"currency: {code!r} is not an ISO 4217 currency code (e.g. USD, KRW, HKD)")
+        raise SymbolError("symbol.bad_currency", currency=str(code or "")[:20])
     return text
 
 
@@ -126,11 +125,11 @@ def check_name(value: str | None, field: str) -> str:
     text = unicodedata.normalize("NFC", (value or "").strip())
     for ch in text:
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
-            raise SymbolError(f"{field}: contains a control or direction-override character (U+{ord(ch):04X})")
+            raise SymbolError("symbol.name_control", field=field, char=f"U+{ord(ch):04X}")
     if any(ch in text for ch in "<>`[]"):
-        raise SymbolError(f"{field}: may not contain < > ` [ ]")
+        raise SymbolError("symbol.name_markup", field=field)
     if len(text) > MAX_NAME_CHARS:
-        raise SymbolError(f"{field}: {len(text)} characters; at most {MAX_NAME_CHARS}")
+        raise SymbolError("symbol.name_too_long", field=field, length=len(text), limit=MAX_NAME_CHARS)
     return text
 
 
@@ -200,12 +199,12 @@ def add_symbol(symbol: str, name_ko: str | None, name_en: str | None, currency: 
     symbol = check_symbol(symbol)
     if symbol in BY_SYMBOL:
         known = BY_SYMBOL[symbol]
-        raise SymbolError(f"symbol: {symbol} is already in the universe ({known.name_ko} / {known.name_en})")
+        raise SymbolError("symbol.in_universe", symbol=symbol, name_ko=known.name_ko, name_en=known.name_en)
     ko, en = check_name(name_ko, "name-ko"), check_name(name_en, "name-en")
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     exchange, tz, basis = _exchange(symbol)
     checked = {"validated": OFFLINE, "checked_at": "", "name_source": "reader", "yahoo_name": "",
-               "yahoo_exchange": "", "check_note": "no lookup asked" if lookup is None else ""}
+               "yahoo_exchange": "", "check_note": ""}
     root = Path(store_root if store_root is not None else settings().store_folder)
     _refuse_duplicate(read(root), symbol, replace)  # before asking Yahoo; checked again under the lock
     info = None
@@ -213,13 +212,13 @@ def add_symbol(symbol: str, name_ko: str | None, name_en: str | None, currency: 
         try:
             info = lookup(symbol)
         except LookupUnavailable as exc:
-            checked["check_note"] = f"Yahoo Finance could not be asked: {exc}"
+            checked["check_note"] = json.dumps(exc.problem.to_dict(), ensure_ascii=False)
     if info is not None:
         yahoo_name = check_name(info.name[:MAX_NAME_CHARS], "Yahoo's name")
         yahoo_currency = check_currency(info.currency)
         if currency and check_currency(currency) != yahoo_currency:
-            raise SymbolError(f"currency: {check_currency(currency)} given, but Yahoo quotes {symbol} in "
-                              f"{yahoo_currency}")
+            raise SymbolError("symbol.currency_mismatch", given=check_currency(currency), symbol=symbol,
+                              yahoo=yahoo_currency)
         currency = yahoo_currency
         if not en:
             en = yahoo_name
@@ -228,9 +227,9 @@ def add_symbol(symbol: str, name_ko: str | None, name_en: str | None, currency: 
                     "yahoo_exchange": info.exchange, "check_note": ""}
         tz = info.timezone if _valid_zone(info.timezone) else tz
     if not (ko or en):
-        raise SymbolError("name-ko / name-en: give at least one name")
+        raise SymbolError("symbol.no_name")
     if not currency:
-        raise SymbolError("currency: missing (offline, it cannot be looked up)")
+        raise SymbolError("symbol.no_currency")
     currency = check_currency(currency)
     row = {"symbol": symbol, "name_ko": ko or en, "name_en": en or ko, "currency": currency, "exchange": exchange,
            "timezone": tz, "basis": basis, "group": "custom", "added_at": stamp, "added_by": added_by,
@@ -247,7 +246,7 @@ def add_symbol(symbol: str, name_ko: str | None, name_en: str | None, currency: 
 def _refuse_duplicate(current: pd.DataFrame, symbol: str, replace: bool) -> None:
     if symbol in set(current["symbol"]) and not replace:
         when = current.loc[current["symbol"] == symbol, "added_at"].iloc[0]
-        raise SymbolError(f"symbol: {symbol} was already added ({when}); use --replace to change it")
+        raise SymbolError("symbol.already_added", symbol=symbol, when=str(when)[:16])
 
 
 def _valid_zone(name: str) -> bool:
@@ -263,13 +262,25 @@ def fetch_status(symbol: str, stored_symbols: set[str]) -> str:
     return "fetched" if symbol in stored_symbols else NOT_FETCHED
 
 
-STATUS_COLUMNS = ("symbol", "name", "currency", "added", "checked", "state")
+STATUS_COLUMNS = ("symbol", "name", "name_source", "currency", "added_at", "added_by", "checked", "state")
+
+
+def check_note(row: object) -> Problem | None:
+    """Why a symbol was stored unchecked (its ``check_note``: a stored problem, or an earlier version's text)."""
+    note = str((row.get("check_note") if isinstance(row, dict) else getattr(row, "check_note", "")) or "")
+    if note.startswith("{"):
+        try:
+            return Problem.from_dict(json.loads(note))
+        except ValueError:
+            pass
+    return Problem.from_dict(note)
 
 
 def status_frame(store_root: Path | None = None, snapshot=None, last_refresh: dict | None = None) -> pd.DataFrame:
-    """One row per reader-added symbol: names, who added it and when, how it was checked, and its state:
-    ``fetched (N rows, to DATE)``, ``failed: REASON`` (the last refresh's error for it) or
-    ``not fetched yet`` (with the last refresh's offline reason, if any). Raises ``StoreError``."""
+    """One row per reader-added symbol: names, who added it and when (``added_at``, ``added_by``), how it was
+    checked (``checked``: ``added.checked`` or ``added.unchecked``) and its state (``state``: ``added.fetched``
+    with rows and the last date, ``added.failed`` with the last refresh's error for it, ``added.not_fetched``, or
+    ``added.not_fetched_offline`` with the last refresh's offline reason). Raises ``StoreError``."""
     root = Path(store_root if store_root is not None else settings().store_folder)
     frame = read(root)
     snapshot = snapshot if snapshot is not None else Store(root).read()
@@ -280,50 +291,21 @@ def status_frame(store_root: Path | None = None, snapshot=None, last_refresh: di
         own = prices[prices["symbol"] == r.symbol]
         info = snapshot.series.get(r.symbol, {})
         if len(own):
-            state = f"fetched ({len(own)} rows, to {own['date'].max().date().isoformat()})"
+            state = Problem("added.fetched", {"rows": len(own), "last": own["date"].max().date().isoformat()})
         elif info.get("refresh_error"):
-            state = f"failed: {info['refresh_error']} ({str(info.get('refresh_error_at', ''))[:16]})"
+            state = Problem("added.failed", {"cause": Problem.from_dict(info["refresh_error"]),
+                                             "at": str(info.get("refresh_error_at", ""))[:16]})
+        elif last_refresh.get("outcome") == "offline":
+            state = Problem("added.not_fetched_offline", {"cause": list(last_refresh.get("problems") or [])})
         else:
-            state = NOT_FETCHED
-            if last_refresh.get("outcome") == "offline":
-                state += f" (last refresh offline: {last_refresh.get('message', '')})"
+            state = Problem("added.not_fetched")
         if r.validated == "yahoo":
-            checked = f"Yahoo Finance {str(r.checked_at)[:10]}: {r.yahoo_name} ({r.yahoo_exchange or r.exchange})"
+            checked = Problem("added.checked", {"day": str(r.checked_at)[:10], "name": r.yahoo_name,
+                                                "exchange": r.yahoo_exchange or r.exchange})
         else:
-            checked = f"{r.validated}" + (f" ({r.check_note})" if r.check_note else "")
+            checked = Problem("added.unchecked", {"cause": check_note(r) or Problem("added.no_lookup")})
         names = r.name_ko if r.name_ko == r.name_en else f"{r.name_ko} / {r.name_en}"
-        rows.append({"symbol": r.symbol, "name": f"{names} [name: {r.name_source or 'reader'}]",
-                     "currency": r.currency, "added": f"{str(r.added_at)[:16]} by {r.added_by}", "checked": checked,
-                     "state": state})
+        rows.append({"symbol": r.symbol, "name": names, "name_source": r.name_source or "reader",
+                     "currency": r.currency, "added_at": str(r.added_at)[:16], "added_by": r.added_by,
+                     "checked": checked, "state": state})
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
-
-
-# --------------------------------------------------------------------------- CLI (python -m data_sources add)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``python -m data_sources add``."""
-    parser.add_argument("symbol", help="Yahoo Finance ticker, e.g. 9961.HK, ASML, ^N225")
-    parser.add_argument("--name-ko", help="Korean display name")
-    parser.add_argument("--name-en", help="English display name")
-    parser.add_argument("--currency", help="ISO 4217 code of the quote currency, e.g. USD, HKD, KRW")
-    parser.add_argument("--replace", action="store_true", help="replace a symbol added before")
-
-
-def run_add(store, args: argparse.Namespace) -> int:
-    """Add a symbol to ``store``'s universe; print what was stored and that it is not fetched yet."""
-    offline = settings().offline
-    try:
-        row = add_symbol(args.symbol, args.name_ko, args.name_en, args.currency, store.root,
-                         replace=args.replace, lookup=None if offline else yahoo_lookup)
-    except SymbolError as exc:
-        print(f"error: {args.symbol!r}: {exc}", file=sys.stderr)
-        return 2
-    stored = set(store.load_prices([row["symbol"]])["symbol"])
-    if row["validated"] == "yahoo":
-        checked = f"checked against Yahoo Finance: {row['yahoo_name']}"
-    else:
-        checked = row["validated"] + (" (DASHBOARD_OFFLINE is set)" if offline else f" ({row['check_note']})")
-    print(f"added {row['symbol']} ({row['name_ko']} / {row['name_en']}, {row['currency']}, {row['exchange']}); "
-          f"{checked}; {fetch_status(row['symbol'], stored)} — the next refresh fetches it")
-    return 0

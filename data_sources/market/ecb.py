@@ -22,6 +22,7 @@ import pandas as pd
 import requests
 import urllib3
 
+from data_sources.errors import MarketError
 from data_sources.fetcher import run
 from data_sources.store.frames import PRICE_COLUMNS
 
@@ -32,8 +33,8 @@ DEADLINE_S = 20.0
 MAX_CSV_BYTES = 100 * 1024 * 1024
 
 
-class EcbUnavailable(RuntimeError):
-    """The ECB file could not be fetched or read."""
+class EcbUnavailable(MarketError):
+    """The ECB file could not be fetched or read (codes ``ecb.*``)."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,12 @@ class EcbFetcher:
                 while chunk := response.raw.read1(64 * 1024, decode_content=True):  # returns what has arrived
                     size += len(chunk)
                     if size > MAX_BYTES:
-                        raise EcbUnavailable(f"ECB reference rates: file larger than {MAX_BYTES} bytes")
+                        raise EcbUnavailable("ecb.too_large", limit=MAX_BYTES)
                     if time.monotonic() - began > deadline_s:
-                        raise EcbUnavailable(f"ECB reference rates: download took longer than {deadline_s:g} s")
+                        raise EcbUnavailable("ecb.too_slow", seconds=f"{deadline_s:g}")
                     chunks.append(chunk)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            raise EcbUnavailable(f"ECB reference rates: {type(exc).__name__}: {exc}") from exc
+            raise EcbUnavailable("ecb.unreachable", detail=f"{type(exc).__name__}: {exc}"[:300]) from exc
         return b"".join(chunks)
 
     def transform_data(self, payload: bytes, query: Query) -> pd.DataFrame:
@@ -96,15 +97,14 @@ class EcbFetcher:
             with zipfile.ZipFile(io.BytesIO(payload)) as archive:
                 info = archive.infolist()[0]
                 if info.file_size > MAX_CSV_BYTES:
-                    raise EcbUnavailable(f"ECB reference rates: {info.filename} unpacks to {info.file_size} bytes "
-                                         f"(limit {MAX_CSV_BYTES})")
+                    raise EcbUnavailable("ecb.unpacks_too_large", size=info.file_size, limit=MAX_CSV_BYTES)
                 text = archive.read(info).decode("utf-8")
         except (zipfile.BadZipFile, IndexError, UnicodeDecodeError) as exc:
-            raise EcbUnavailable(f"ECB reference rates: not a valid eurofxref zip ({exc})") from exc
+            raise EcbUnavailable("ecb.not_a_zip", detail=str(exc)[:200]) from exc
         table = pd.read_csv(io.StringIO(text), na_values=["N/A"])
         table = table.loc[:, [c for c in table.columns if not c.startswith("Unnamed")]]
         if "Date" not in table.columns or "USD" not in table.columns:
-            raise EcbUnavailable("ECB reference rates: the file has no Date/USD columns")
+            raise EcbUnavailable("ecb.no_columns")
         dates = pd.to_datetime(table["Date"], format="%Y-%m-%d")
         pieces = []
         for symbol in query.symbols:

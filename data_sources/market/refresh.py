@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from data_sources.errors import Problem
 from data_sources.market import calendars, ecb, yahoo
 from data_sources.market.universe import yahoo_symbols
 from data_sources.settings import settings
@@ -40,7 +41,8 @@ DEFAULT_START = date(2020, 1, 1)
 OVERLAP_DAYS = 5
 REBASE_TOLERANCE = 1e-4  # relative change of a stored close or adj_close that means "re-adjusted"
 SOURCE = "Yahoo Finance (yfinance, auto_adjust=False)"
-Progress = Callable[[float, str], None]
+COLUMN_CODES = {"close": "column.close", "adj_close": "column.adj_close"}  # a price column, in the reader's words
+Progress = Callable[[float, Problem], None]  # (fraction done, the step: a progress.* code)
 
 
 @dataclass
@@ -49,11 +51,11 @@ class RefreshReport:
 
     fetched: dict[str, int] = field(default_factory=dict)  # symbol -> rows received
     fresh: list[str] = field(default_factory=list)  # symbols with nothing new since their last check
-    errors: dict[str, str] = field(default_factory=dict)  # symbol -> clear message
-    offline_reason: str | None = None  # set when the network could not be used at all
+    errors: dict[str, Problem] = field(default_factory=dict)  # symbol (or "ECB", "store") -> what went wrong
+    offline_reason: Problem | None = None  # set when the network could not be used at all
     download_calls: int = 0
-    rebased: dict[str, str] = field(default_factory=dict)  # symbol -> why its history was replaced
-    rebase_failed: dict[str, str] = field(default_factory=dict)  # symbol -> why it needed one, why that failed
+    rebased: dict[str, Problem] = field(default_factory=dict)  # symbol -> why its history was replaced
+    rebase_failed: dict[str, Problem] = field(default_factory=dict)  # symbol -> why it needed one, why that failed
     retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries
     seconds: float = 0.0
 
@@ -95,18 +97,21 @@ def _when(value: object) -> datetime | None:
     return stamp if stamp.tzinfo else None
 
 
-def rebase_reason(stored: pd.DataFrame, fetched: pd.DataFrame, actions: list[str],
-                  tolerance: float = REBASE_TOLERANCE) -> str | None:
-    """Why the fetched rows are on another basis than the stored ones (None when the overlap agrees)."""
+def rebase_reason(stored: pd.DataFrame, fetched: pd.DataFrame, actions: list[Problem],
+                  tolerance: float = REBASE_TOLERANCE) -> Problem | None:
+    """Why the fetched rows are on another basis than the stored ones (None when the overlap agrees):
+    ``yahoo.readjusted`` with the causes Yahoo gave (splits, dividends; else a corrected close), the first close
+    that moved (``column``: close or adj_close), its day, and the value before and after."""
     both = stored.merge(fetched, on="date", suffixes=("_old", "_new"))
     for col in ("close", "adj_close"):
         old, new = both[f"{col}_old"], both[f"{col}_new"]
         changed = both[(old.notna() & new.notna()) & ((new - old).abs() > tolerance * old.abs())]
         if len(changed):
             row = changed.iloc[0]
-            cause = "; ".join(actions) if actions else "a corrected close"
-            return (f"Yahoo re-adjusted the history ({cause}): {col} on {row['date'].date().isoformat()} "
-                    f"was {row[f'{col}_old']:.6g}, now {row[f'{col}_new']:.6g}")
+            causes = list(actions) if actions else [Problem("yahoo.corrected_close")]
+            return Problem("yahoo.readjusted", {"causes": causes, "column": Problem(COLUMN_CODES[col]),
+                                                "day": row["date"].date().isoformat(),
+                                                "old": f"{row[f'{col}_old']:.6g}", "new": f"{row[f'{col}_new']:.6g}"})
     return None
 
 
@@ -115,7 +120,7 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     """Bring Yahoo symbols up to date in a few batched downloads; never loses stored data."""
     report = RefreshReport()
     if settings().offline:
-        report.offline_reason = "DASHBOARD_OFFLINE is set"
+        report.offline_reason = Problem("refresh.offline_forced")
         return report
     began = time.monotonic()
     deadline_at = began + (deadline_s if deadline_s is not None else price_deadline())
@@ -124,20 +129,20 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
     universe = symbols or yahoo_symbols(store.root, added=True)  # readers' added symbols too
     starts, report.fresh = plan(summarise(snapshot), snapshot.series, universe, stamp)
     if not starts:
-        _step(progress, 1.0, "everything is up to date")
+        _step(progress, 1.0, Problem("progress.up_to_date"))
         return report
-    _step(progress, 0.1, f"downloading {len(starts)} symbols from Yahoo Finance")
+    _step(progress, 0.1, Problem("progress.downloading", {"count": len(starts)}))
     try:
         result = yahoo.fetch(starts, stamp, deadline_s=deadline_at - time.monotonic())
     except yahoo.YahooUnavailable as exc:
-        report.offline_reason = str(exc)
+        report.offline_reason = exc.problem
         report.seconds = time.monotonic() - began
         return report
     report.download_calls, report.retried = result.calls, result.retried
-    report.errors = {s: f.message for s, f in result.failures.items()}
+    report.errors = {s: f.problem for s, f in result.failures.items()}
     tidy = result.prices
     stored = snapshot.prices
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Problem] = {}
     for symbol, rows in tidy.groupby("symbol"):
         old = stored[stored["symbol"] == symbol]
         if len(old):
@@ -146,27 +151,27 @@ def refresh_prices(store: Store, symbols: list[str] | None = None, now: datetime
                 reasons[symbol] = reason
     if reasons:
         tidy = _rebase(tidy, reasons, stored, stamp, deadline_at, report)
-    _step(progress, 0.8, "storing")
+    _step(progress, 0.8, Problem("progress.storing"))
     iso = stamp.isoformat(timespec="seconds")
     provenance = {}
     for symbol, rows in tidy.groupby("symbol"):
         report.fetched[symbol] = len(rows)
         provenance[symbol] = {"source": SOURCE, "fetched_at": iso, "yahoo_checked_at": iso, "refresh_error": ""}
         if symbol in report.rebased:
-            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol],
+            provenance[symbol] |= {"rebased_at": iso, "rebase_reason": report.rebased[symbol].to_dict(),
                                    "rebase_failed_at": "", "rebase_failed_reason": ""}
     for symbol, why in report.rebase_failed.items():  # rows untouched; not marked checked, so asked again
-        provenance[symbol] = {"rebase_failed_at": iso, "rebase_failed_reason": why}
+        provenance[symbol] = {"rebase_failed_at": iso, "rebase_failed_reason": why.to_dict()}
     for symbol, failure in result.failures.items():  # why a symbol got nothing (status shows it)
         if symbol not in report.fetched:
-            provenance.setdefault(symbol, {}).update(refresh_error=failure.message, refresh_error_at=iso)
+            provenance.setdefault(symbol, {}).update(refresh_error=failure.problem.to_dict(), refresh_error_at=iso)
     store.upsert(tidy, provenance, replace=set(report.rebased))
     report.seconds = time.monotonic() - began
-    _step(progress, 1.0, f"stored {len(tidy)} rows for {len(report.fetched)} symbols")
+    _step(progress, 1.0, Problem("progress.stored", {"rows": len(tidy), "symbols": len(report.fetched)}))
     return report
 
 
-def _rebase(tidy: pd.DataFrame, reasons: dict[str, str], stored: pd.DataFrame, now: datetime,
+def _rebase(tidy: pd.DataFrame, reasons: dict[str, Problem], stored: pd.DataFrame, now: datetime,
             deadline_at: float, report: RefreshReport) -> pd.DataFrame:
     """Fetch the full history of re-adjusted symbols; their rows replace the stored ones (or nothing is stored)."""
     firsts = stored.groupby("symbol")["date"].min()
@@ -175,16 +180,14 @@ def _rebase(tidy: pd.DataFrame, reasons: dict[str, str], stored: pd.DataFrame, n
     try:
         full = yahoo.fetch(starts, now, deadline_s=deadline_at - time.monotonic())
     except yahoo.YahooUnavailable as exc:
-        full = yahoo.FetchResult(keep.iloc[0:0], {s: yahoo.Failure(exc.kind, str(exc)) for s in reasons}, {})
+        full = yahoo.FetchResult(keep.iloc[0:0], {s: yahoo.Failure(exc.kind, exc.problem) for s in reasons}, {})
     report.download_calls += full.calls
     for symbol, reason in reasons.items():
         rows = full.prices[full.prices["symbol"] == symbol]
         if symbol in full.failures or rows.empty:
-            why = full.failures.get(symbol, yahoo.Failure("no_rows", "no rows came back")).message
-            report.rebase_failed[symbol] = f"{reason}; the full re-fetch failed ({why})"
-            report.errors[symbol] = (f"{symbol}: a re-base was needed: {reason}; its full history could not be "
-                                     f"fetched again ({why}), so the stored series was kept unchanged and nothing "
-                                     "new was stored")
+            why = full.failures.get(symbol, yahoo.symbol_failure(symbol, "no_rows")).problem
+            report.rebase_failed[symbol] = Problem("yahoo.refetch_failed", {"reason": reason, "why": why})
+            report.errors[symbol] = Problem("yahoo.rebase_kept", {"symbol": symbol, "reason": reason, "why": why})
             continue
         report.rebased[symbol] = reason
         keep = pd.concat([keep, rows], ignore_index=True)
@@ -209,14 +212,14 @@ def ensure_bundled_ecb(store: Store) -> bool:
     return True
 
 
-def refresh_ecb(store: Store, url: str | None = None) -> str | None:
-    """Fetch the ECB's current history; on failure keep what is stored. Returns an error message or None."""
+def refresh_ecb(store: Store, url: str | None = None) -> Problem | None:
+    """Fetch the ECB's current history; on failure keep what is stored. Returns what went wrong, or None."""
     if settings().offline:
-        return "DASHBOARD_OFFLINE is set"
+        return Problem("refresh.offline_forced")
     try:
         tidy = ecb.fetch(online=True, url=url)
     except ecb.EcbUnavailable as exc:
-        return str(exc)
+        return exc.problem
     stamp = now_utc().isoformat(timespec="seconds")
     store.upsert(tidy, {s: {**ecb.provenance("online", stamp), "ecb_version": "online"} for s in ecb.CROSSES})
     return None
@@ -231,12 +234,13 @@ def refresh_all(store: Store, progress: Progress | None = None, now: datetime | 
             ecb_error = refresh_ecb(store)
             if ecb_error:
                 report.errors["ECB"] = ecb_error
-        store.record_refresh(report.outcome, report.offline_reason or "; ".join(report.errors.values()))
+        store.record_refresh(report.outcome, [report.offline_reason] if report.offline_reason
+                             else list(report.errors.values()))
     except StoreError as exc:
-        report.errors["store"] = str(exc)
+        report.errors["store"] = exc.problem
     return report
 
 
-def _step(progress: Progress | None, fraction: float, message: str) -> None:
+def _step(progress: Progress | None, fraction: float, message: Problem) -> None:
     if progress:
         progress(fraction, message)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from data_sources.errors import Problem
 from data_sources.market.universe import UNIVERSE, instrument
 from data_sources.store.prices import PriceSnapshot, summarise
 
@@ -35,26 +35,6 @@ def kst_time(value: object, lang: str = "en") -> str:
     return f"{stamp:%Y-%m-%d %H:%M} KST"
 
 
-_PROGRESS_KO = [  # every progress message of csv_io and refresh, in Korean
-    (r"reading (.+)", r"\1 읽는 중"),
-    (r"writing the store", "저장소에 쓰는 중"),
-    (r"done", "완료"),
-    (r"downloading (\d+) symbols from Yahoo Finance", r"야후 파이낸스에서 \1개 종목 받는 중"),
-    (r"storing", "저장하는 중"),
-    (r"stored (\d+) rows for (\d+) symbols", r"\2개 종목 \1행 저장"),
-    (r"everything is up to date", "모두 최신입니다"),
-]
-
-
-def progress_label(message: str, lang: str = "en") -> str:
-    """A progress message of an import or refresh in the reader's language."""
-    if lang == "ko":
-        for pattern, korean in _PROGRESS_KO:
-            if re.fullmatch(pattern, message):
-                return re.sub(pattern, korean, message)
-    return message
-
-
 def source_label(source: str, lang: str = "en") -> str:
     """A stored provenance string in the reader's language (proper names stay as they are)."""
     if lang != "ko":
@@ -74,7 +54,7 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = 
     """Symbol, name, currency, rows, first/last date, source and fetched-at; "no data yet" where empty.
 
     ``local_times=True`` shows fetched-at as Seoul time (:func:`kst_time`) and sources in ``lang``. ``note``
-    (a re-base) is the data layer's English in every language: a page shows ``ui.reasons.explain`` of it.
+    holds the series' re-base notes as problems (codes ``status.*``; a page words them), or an empty list.
     """
     summary = summarise(snapshot).set_index("symbol")
     symbols = [i.symbol for i in UNIVERSE] + sorted(set(summary.index) - {i.symbol for i in UNIVERSE})
@@ -99,19 +79,19 @@ def status_table(snapshot: PriceSnapshot, lang: str = "en", local_times: bool = 
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
 
 
-def _rebased_note(info: dict) -> str:
-    """When and why the series' history was replaced by a re-adjusted one, and a re-base that was
-    needed but failed (the stored series kept); from the refresh's provenance. English, like every reason of
-    the data layer: ``ui.reasons.explain`` gives a Korean page its Korean text (the raw note kept apart)."""
+def _rebased_note(info: dict) -> list[Problem]:
+    """When and why the series' history was replaced by a re-adjusted one (``status.rebased``), and a re-base
+    that was needed but failed, the stored series kept (``status.rebase_failed``); from the refresh's
+    provenance."""
     notes = []
     if info.get("rebased_at"):
-        when = str(info["rebased_at"])[:10]
-        notes.append(f"re-based {when}: " + str(info.get("rebase_reason", "")))
+        notes.append(Problem("status.rebased", {"day": str(info["rebased_at"])[:10],
+                                                "reason": Problem.from_dict(info.get("rebase_reason")) or ""}))
     if info.get("rebase_failed_at"):
-        when = str(info["rebase_failed_at"])[:10]
-        notes.append(f"re-base needed {when} but the full re-fetch failed; stored series kept: "
-                     + str(info.get("rebase_failed_reason", "")))
-    return "; ".join(notes)
+        notes.append(Problem("status.rebase_failed", {"day": str(info["rebase_failed_at"])[:10],
+                                                      "reason": Problem.from_dict(info.get("rebase_failed_reason"))
+                                                      or ""}))
+    return notes
 
 
 def data_as_of(snapshot: PriceSnapshot) -> pd.Timestamp | None:
@@ -125,22 +105,23 @@ class Freshness:
 
     mode: str
     as_of: pd.Timestamp | None
-    reason: str = ""
+    reasons: tuple[Problem, ...] = ()
 
 
 def freshness(snapshot: PriceSnapshot, last_refresh: dict, offline_forced: bool, today: date) -> Freshness:
     """Classify what the pages serve, for the banner every page shows."""
     as_of = data_as_of(snapshot)
     if as_of is None:
-        return Freshness("empty", None, "the store holds no prices yet")
+        return Freshness("empty", None, (Problem("freshness.empty"),))
     if offline_forced:
-        return Freshness("offline", as_of, "DASHBOARD_OFFLINE is set")
+        return Freshness("offline", as_of, (Problem("refresh.offline_forced"),))
     outcome, at = last_refresh.get("outcome"), str(last_refresh.get("at", ""))
+    problems = tuple(last_refresh.get("problems") or ())
     if outcome == "offline":
-        return Freshness("offline", as_of, str(last_refresh.get("message", "network unavailable")))
+        return Freshness("offline", as_of, problems or (Problem("freshness.network"),))
     if outcome in {"ok", "partial"} and at[:10] == today.isoformat():
-        return Freshness("live", as_of, str(last_refresh.get("message", "")))
-    return Freshness("stale", as_of, "not refreshed today" if at else "never refreshed from the network")
+        return Freshness("live", as_of, problems)
+    return Freshness("stale", as_of, (Problem("freshness.not_today" if at else "freshness.never"),))
 
 
 def should_auto_refresh(last_refresh: dict, offline_forced: bool, now: datetime,

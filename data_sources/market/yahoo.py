@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
+from data_sources.errors import MarketError, Problem
 from data_sources.market import calendars
 from data_sources.market.yahoo_session import REQUEST_TIMEOUT_S, DeadlineSession, Seen
 from data_sources.store.frames import PRICE_COLUMNS, empty_prices
@@ -45,26 +46,36 @@ FIELD_MAP = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Ad
              "Volume": "volume"}
 BATCH_GAP = timedelta(days=31)  # symbols whose starts lie within this of a batch's first start share it
 NETWORK_KINDS = frozenset({"rate_limit", "timeout", "deadline", "unreachable", "tls", "broken", "server_error"})
-_KIND_TEXT = {
-    "rate_limit": "Yahoo Finance is rate-limiting us (HTTP 429)",
-    "timeout": "Yahoo Finance did not answer in time",
-    "deadline": "the refresh deadline passed before Yahoo Finance answered",
-    "unreachable": "Yahoo Finance cannot be reached",
-    "tls": "the TLS handshake with Yahoo Finance failed",
-    "broken": "Yahoo Finance's connection broke off (reset or not an HTTP reply)",
-    "server_error": "Yahoo Finance answered with a server error",
-    "not_found": "Yahoo Finance has no such symbol or no prices for it",
-    "no_rows": "Yahoo Finance returned no prices in the range asked",
-    "error": "yfinance could not read Yahoo's answer",
+#: The problem code of each failure kind (its words are in the catalogs, ``problem.yahoo.*``).
+KIND_CODES = {
+    "rate_limit": "yahoo.rate_limit",
+    "timeout": "yahoo.timeout",
+    "deadline": "yahoo.deadline",
+    "unreachable": "yahoo.unreachable",
+    "tls": "yahoo.tls",
+    "broken": "yahoo.broken",
+    "server_error": "yahoo.server_error",
+    "not_found": "yahoo.not_found",
+    "no_rows": "yahoo.no_rows",
+    "error": "yahoo.unreadable",
+    "no_listing": "yahoo.no_listing",
 }
 
 
-class YahooUnavailable(RuntimeError):
+def kind_problem(kind: str) -> Problem:
+    """What one failure kind is (no symbol): ``yahoo.rate_limit`` …"""
+    return Problem(KIND_CODES.get(kind, "yahoo.unreadable"))
+
+
+class YahooUnavailable(MarketError):
     """Yahoo could not be used at all (every symbol failed the same network way); nothing came back."""
 
-    def __init__(self, reason: str, kind: str) -> None:
-        super().__init__(reason)
+    def __init__(self, problem: Problem, kind: str) -> None:
+        super().__init__(problem.code, **problem.params)
         self.kind = kind
+
+    def __reduce__(self) -> tuple:
+        return (YahooUnavailable, (self.problem, self.kind))
 
 
 @dataclass(frozen=True)
@@ -79,10 +90,11 @@ class Query:
 
 @dataclass(frozen=True)
 class Failure:
-    """Why one symbol got no rows: a ``kind`` (see ``_KIND_TEXT``) and a message naming the symbol."""
+    """Why one symbol got no rows: a ``kind`` (see :data:`KIND_CODES`) and the problem naming the symbol
+    (``yahoo.symbol_failed``: the symbol, the kind's problem as ``cause``, what the transport saw as ``detail``)."""
 
     kind: str
-    message: str
+    problem: Problem
 
 
 SessionFactory = Callable[[float], DeadlineSession]
@@ -115,7 +127,7 @@ class YahooRows:
 
     prices: pd.DataFrame
     failures: dict[str, Failure]
-    actions: dict[str, list[str]]
+    actions: dict[str, list[Problem]]
 
 
 class YahooFetcher:
@@ -198,7 +210,7 @@ class YahooFetcher:
         """
         starts = dict(query.starts)
         failures: dict[str, Failure] = {}
-        actions: dict[str, list[str]] = {}
+        actions: dict[str, list[Problem]] = {}
         pieces: list[pd.DataFrame] = []
         by_symbol = _split(raw.frame, query.symbols)
         for symbol in query.symbols:
@@ -215,7 +227,8 @@ class YahooFetcher:
             rawrows = part.reset_index(names="date")
             good, problems = check_rows(rawrows.astype({"date": str}), symbol, f"Yahoo {symbol}")
             if problems:
-                failures[symbol] = Failure("invalid", "; ".join(str(p) for p in problems[:3]))
+                failures[symbol] = Failure("invalid", Problem("yahoo.rows_rejected", {
+                    "symbol": symbol, "rows": [p.reason for p in problems[:3]]}))
             pieces.append(good)
         tidy = pd.concat(pieces, ignore_index=True) if pieces else empty_prices()
         return YahooRows(tidy.loc[:, list(PRICE_COLUMNS)], failures, actions)
@@ -227,17 +240,21 @@ def classify(symbol: str, raw: Extracted) -> Failure:
     failed = [s for s in own if s.kind != "ok"]
     if failed:
         last = failed[-1]
-        if last.kind == "not_found":
-            return Failure("not_found", f"{symbol}: {_KIND_TEXT['not_found']} (Yahoo: {last.detail!r})")
-        return Failure(last.kind, f"{symbol}: {_KIND_TEXT[last.kind]} ({last.detail})")
+        return symbol_failure(symbol, last.kind, detail=last.detail)
     if own:  # every chart request answered fine: the range simply has no bars
-        return Failure("no_rows", f"{symbol}: {_KIND_TEXT['no_rows']}")
+        return symbol_failure(symbol, "no_rows")
     general = [s for s in raw.seen if s.kind != "ok"]
     if general:  # never reached its chart request: what stopped the others stopped it
         last = general[-1]
-        return Failure(last.kind, f"{symbol}: {_KIND_TEXT.get(last.kind, last.kind)} ({last.detail})")
+        return symbol_failure(symbol, last.kind, detail=last.detail)
     hint = next((m for m in raw.log if symbol in m), "")
-    return Failure("error", f"{symbol}: {_KIND_TEXT['error']}" + (f" ({_last_line(hint)})" if hint else ""))
+    return symbol_failure(symbol, "error", detail=_last_line(hint))
+
+
+def symbol_failure(symbol: str, kind: str, **params: object) -> Failure:
+    """A symbol's failure of ``kind`` (``detail``: what the transport or yfinance said, for the technical fold)."""
+    params.setdefault("detail", "")
+    return Failure(kind, Problem("yahoo.symbol_failed", {"symbol": symbol, "cause": kind_problem(kind), **params}))
 
 
 @dataclass
@@ -246,7 +263,7 @@ class FetchResult:
 
     prices: pd.DataFrame
     failures: dict[str, Failure]
-    actions: dict[str, list[str]]
+    actions: dict[str, list[Problem]]
     calls: int = 0
     retried: dict[str, int] = field(default_factory=dict)  # symbol -> rate-limit retries it needed
 
@@ -290,33 +307,33 @@ def fetch(starts: dict[str, date], now: datetime | None = None, deadline_s: floa
     for symbol, count in result.retried.items():
         failure = result.failures.get(symbol)
         if failure is not None and failure.kind == "rate_limit":
-            result.failures[symbol] = Failure("rate_limit", f"{failure.message}; still rate-limited after "
-                                                            f"{count} retr{'y' if count == 1 else 'ies'}")
+            result.failures[symbol] = Failure("rate_limit", Problem("yahoo.still_rate_limited", {
+                "symbol": symbol, "retries": count, "detail": failure.problem.params.get("detail", "")}))
     if result.failures and len(result.prices) == 0 and len(result.failures) == len(starts):
         kinds = Counter(f.kind for f in result.failures.values())
         if set(kinds) <= NETWORK_KINDS:
             causes = Counter({k: c for k, c in kinds.items() if k != "deadline"}) or kinds
-            raise YahooUnavailable(offline_reason(result.failures, deadline_s), causes.most_common(1)[0][0])
+            raise YahooUnavailable(offline_problem(result.failures, deadline_s), causes.most_common(1)[0][0])
     return result
 
 
-def offline_reason(failures: dict[str, Failure], deadline_s: float) -> str:
-    """One line for "every symbol failed on the network": the common cause, or the causes seen."""
+def offline_problem(failures: dict[str, Failure], deadline_s: float) -> Problem:
+    """Why Yahoo could not be used at all (every symbol failed on the network): the common cause, how many
+    symbols it hit of how many, and how many more the deadline cut off (a consequence, not a cause)."""
     kinds = Counter(f.kind for f in failures.values())
     n = len(failures)
     cut = kinds.pop("deadline", 0) if set(kinds) - {"deadline", "timeout"} else 0  # consequences, not causes
-    rest = f"; {cut} more unanswered before the deadline" if cut else ""
-    if set(kinds) == {"rate_limit"}:
-        which = f"all {n}" if not cut else f"{kinds['rate_limit']} of {n}"
-        return f"Yahoo Finance is rate-limiting us (HTTP 429 for {which} symbols{rest})"
     if set(kinds) <= {"timeout", "deadline"}:
-        return f"network unavailable: {_KIND_TEXT['timeout']} (deadline {deadline_s:.0f} s); all {n} symbols"
-    if len(kinds) == 1:
-        kind = next(iter(kinds))
-        detail = next(iter(failures.values())).message.rsplit(" (", 1)[-1].rstrip(")")
-        return f"network unavailable: {_KIND_TEXT[kind]} ({detail}); {n - cut} symbols{rest}"
-    listed = ", ".join(f"{_KIND_TEXT[k].removeprefix('Yahoo Finance ')} ×{c}" for k, c in kinds.most_common())
-    return f"network unavailable: {listed}"
+        return Problem("yahoo.offline_timeout", {"total": n, "deadline_s": round(deadline_s)})
+    causes = [Problem("yahoo.cause_count", {"cause": kind_problem(k), "count": c}) for k, c in kinds.most_common()]
+    cause = kind_problem(next(iter(kinds))) if len(kinds) == 1 else causes
+    detail = next(iter(failures.values())).problem.params.get("detail", "")
+    params = {"cause": cause, "failed": n - cut, "total": n, "detail": detail}
+    if set(kinds) == {"rate_limit"}:  # Yahoo answered, but refuses us: say so first
+        if cut:
+            return Problem("yahoo.offline_rate_limit_cut", {**params, "unanswered": cut})
+        return Problem("yahoo.offline_rate_limit", params)
+    return Problem("yahoo.offline_cut", {**params, "unanswered": cut}) if cut else Problem("yahoo.offline", params)
 
 
 def _split(frame: pd.DataFrame, symbols: tuple[str, ...]) -> dict[str, pd.DataFrame]:
@@ -352,15 +369,15 @@ def _rename(sub: pd.DataFrame, index: pd.DatetimeIndex) -> pd.DataFrame:
     return part.loc[:, list(fields.values())].astype("float64")
 
 
-def _actions(part: pd.DataFrame) -> list[str]:
-    """Splits and dividends in the answer, as short phrases ("split 10:1 on 2024-06-10")."""
+def _actions(part: pd.DataFrame) -> list[Problem]:
+    """Splits and dividends in the answer (``yahoo.split``: ratio and day; ``yahoo.dividend``: amount and day)."""
     out = []
     for day, ratio in part["splits"].items():
         if pd.notna(ratio) and ratio not in (0.0, 1.0):
-            out.append(f"split {ratio:g}:1 on {day.date().isoformat()}")
+            out.append(Problem("yahoo.split", {"ratio": f"{ratio:g}", "day": day.date().isoformat()}))
     for day, amount in part["dividends"].items():
         if pd.notna(amount) and amount != 0.0:
-            out.append(f"dividend {amount:g} on {day.date().isoformat()}")
+            out.append(Problem("yahoo.dividend", {"amount": f"{amount:g}", "day": day.date().isoformat()}))
     return out
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from data_sources.errors import MarketError
 from data_sources.market import yahoo
-from data_sources.market.yahoo import NETWORK_KINDS, Extracted, Failure, YahooUnavailable, classify
+from data_sources.market.yahoo import NETWORK_KINDS, Extracted, Failure, YahooUnavailable, classify, symbol_failure
 from data_sources.market.yahoo_session import REQUEST_TIMEOUT_S
 
 
@@ -27,11 +28,11 @@ class Listing:
     instrument_type: str
 
 
-class NotListed(LookupError):
+class NotListed(MarketError):
     """Yahoo answered for the symbol, but has no such symbol (or no name/currency for it)."""
 
     def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.message)
+        super().__init__(failure.problem.code, **failure.problem.params)
         self.failure = failure
 
 
@@ -70,7 +71,7 @@ def look_up(symbol: str, deadline_s: float = 15.0) -> Listing:
                        str(meta.get("exchangeTimezoneName") or ""), str(meta.get("instrumentType") or ""))
     failure = classify(symbol, Extracted(pd.DataFrame(), capture.messages, list(session.seen)))
     if failure.kind in NETWORK_KINDS:
-        raise YahooUnavailable(failure.message, failure.kind)
+        raise YahooUnavailable(failure.problem, failure.kind)
     if failure.kind in ("no_rows", "error") and meta:  # answered, but without a name or currency
-        failure = Failure("no_listing", f"{symbol}: Yahoo Finance gives no name or currency for it")
+        failure = symbol_failure(symbol, "no_listing")
     raise NotListed(failure)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.errors import InputError
 from data_sources.news.feeds import FeedConfig, default_feeds
 from data_sources.news.sanitize import plain_text, safe_url
 from data_sources.readers.repository import Repository, RepositoryError, SavedFeed, open_repository
@@ -26,8 +27,8 @@ HIDDEN_BOOK = "feeds-hidden"  # the database notebook of the default feeds reade
 _LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 
 
-class FeedConfigError(ValueError):
-    """A feed the reader tried to add or remove is invalid; the message says why."""
+class FeedConfigError(InputError):
+    """A feed the reader tried to add or remove is refused (codes ``feedconfig.*``, naming what is wrong)."""
 
 
 def _repo(repo: Repository | None) -> Repository:
@@ -88,24 +89,24 @@ def add_feed(root: Path, name: str, url: str, language: str = "en", repo: Reposi
     raw_name = " ".join(str(name or "").split())
     clean = plain_text(raw_name)
     if not clean:
-        raise FeedConfigError("the feed needs a name")
+        raise FeedConfigError("feedconfig.no_name")
     if clean != raw_name:
-        raise FeedConfigError("the feed name may not contain markup or control characters")
+        raise FeedConfigError("feedconfig.markup")
     if len(clean) > NAME_MAX:
-        raise FeedConfigError(f"the feed name is {len(clean)} characters long; at most {NAME_MAX} are allowed")
+        raise FeedConfigError("feedconfig.name_too_long", length=len(clean), limit=NAME_MAX)
     link = safe_url(url)
     if not link:
         shown = plain_text(str(url or ""), 80) or "(empty)"
-        raise FeedConfigError(f"'{shown}' is not a web address starting with http:// or https://")
+        raise FeedConfigError("feedconfig.bad_url", url=shown)
     lang = str(language or "en").strip().lower()
     if not _LANG_RE.fullmatch(lang):
-        raise FeedConfigError(f"'{plain_text(lang, 20)}' is not a language code such as 'en' or 'ko'")
+        raise FeedConfigError("feedconfig.bad_language", language=plain_text(lang, 20))
     repo = _repo(repo)
     for feed in list_feeds(root, repo):
         if feed.name.casefold() == clean.casefold():
-            raise FeedConfigError(f"there is already a feed called '{feed.name}'")
+            raise FeedConfigError("feedconfig.same_name", name=feed.name)
         if feed.url.rstrip("/").lower() == link.rstrip("/").lower():
-            raise FeedConfigError(f"that address is already in the list as '{feed.name}'")
+            raise FeedConfigError("feedconfig.same_url", name=feed.name)
     is_default = any(f.name.casefold() == clean.casefold() and f.url == link for f in default_feeds())
     try:
         if is_default:  # bring back a default the reader had hidden
@@ -115,7 +116,7 @@ def add_feed(root: Path, name: str, url: str, language: str = "en", repo: Reposi
         else:
             repo.add_feed(ADDED_PREFIX + lang, link, clean)
     except RepositoryError as exc:
-        raise FeedConfigError(str(exc)) from exc
+        raise FeedConfigError("feedconfig.not_saved", detail=str(exc)[:200]) from exc
     return FeedConfig(clean, link, lang, "default" if is_default else "reader")
 
 
@@ -125,7 +126,7 @@ def remove_feed(root: Path, name: str, repo: Repository | None = None) -> None:
     repo = _repo(repo)
     match = next((f for f in list_feeds(root, repo) if f.name.casefold() == wanted), None)
     if match is None:
-        raise FeedConfigError(f"there is no feed called '{plain_text(str(name or ''), 80)}'")
+        raise FeedConfigError("feedconfig.unknown", name=plain_text(str(name or ""), 80))
     if match.origin == "reader":
         for book, feed in _reader_feeds(repo):
             if feed.title.casefold() == wanted:

@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from data_sources.errors import InputError, toml_position
 from data_sources.news.errors import FeedError
 
 FEEDS_PATH = Path(__file__).with_name("feeds.toml")
+
+
+class FeedListError(InputError):
+    """The default feed list cannot be read, or a feed in it lacks a name or a URL (codes ``feedlist.*``)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,11 @@ def _feed_file(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"cannot read the feed list {path}: {exc}") from exc
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            where = toml_position(exc)
+            raise FeedListError("feedlist.bad_toml" if where else "feedlist.bad_toml_end", file=path.name,
+                                **where) from exc
+        raise FeedListError("feedlist.unreadable", file=path.name, reason=exc.strerror or str(exc)) from exc
 
 
 def default_feeds(path: Path | None = None) -> list[FeedConfig]:
@@ -50,7 +59,7 @@ def default_feeds(path: Path | None = None) -> list[FeedConfig]:
     out = []
     for i, item in enumerate(raw.get("feed", [])):
         if not isinstance(item, dict) or not item.get("name") or not item.get("url"):
-            raise ValueError(f"feeds.toml: feed #{i + 1} needs a name and a url")
+            raise FeedListError("feedlist.incomplete", file=FEEDS_PATH.name, index=i + 1)
         out.append(FeedConfig(str(item["name"]), str(item["url"]), str(item.get("language", "en")), "default"))
     return out
 

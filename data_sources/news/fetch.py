@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from data_sources.errors import Problem
 from data_sources.news.errors import (
     FeedConnectionError,
     FeedError,
@@ -51,7 +52,7 @@ from data_sources.settings import settings
 
 USER_AGENT = "column-dashboard/0.1 (personal news reader; +https://github.com/kurtmckee/feedparser)"
 ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, Problem], None]  # (fraction done, the step: a progress.* code)
 
 
 # ---------------------------------------------------------------- step 1: transform query
@@ -73,7 +74,7 @@ def transform_query(feeds: Iterable[FeedConfig | Mapping[str, Any]]) -> list[Fee
         language = _field(feed, "language", "en") or "en"
         if not url:
             shown = truncate_text(plain_text(raw_url), 80) or "(empty)"
-            err = FeedURLError(name, f"'{shown}' is not an http:// or https:// address, so it was not fetched")
+            err = FeedURLError(name, url=shown)
             requests_.append(FeedRequest(name, "", language, err))
             continue
         requests_.append(FeedRequest(name, url, language))
@@ -134,7 +135,7 @@ def extract(
     if request.error is not None:
         raise request.error
     if settings().offline:
-        raise FeedOfflineError(feed, "not fetched: the app runs offline (DASHBOARD_OFFLINE=1)")
+        raise FeedOfflineError(feed)
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
@@ -149,15 +150,14 @@ def extract(
         )
     except FetchError as exc:
         cls = _FETCH_ERRORS.get(exc.kind, FeedConnectionError)
-        if cls is FeedHTTPError:
-            raise FeedHTTPError(feed, str(exc), exc.status) from exc
-        raise cls(feed, str(exc)) from exc
+        code = "feed.redirects" if exc.kind == "redirects" else None
+        raise cls(feed, code, **exc.params) from exc
     validators = {"etag": result.headers.get("etag", "")[:200],
                   "last_modified": result.headers.get("last-modified", "")[:100]}
     if result.status == 304:
         return FeedFetch(b"", "", 304, **validators)
     if not result.body.strip():
-        raise FeedParseError(feed, f"{_host(result.url)} returned an empty response, not a feed")
+        raise FeedParseError(feed, code="feed.empty_response", host=_host(result.url))
     return FeedFetch(result.body, result.headers.get("content-type", ""), result.status, **validators)
 
 
@@ -181,23 +181,23 @@ def load_feed_file(
     label = source or path.name
     try:
         if not path.is_file():
-            raise FeedReadError(label, f"{path} is not a file")
+            raise FeedReadError(label, code="feed.not_a_file", file=path.name)
         size = path.stat().st_size
         if size > MAX_FEED_BYTES:
-            raise FeedTooLargeError(label, f"{path.name} is {size / 1024 / 1024:.1f} MB, over the "
-                                           f"{MAX_FEED_BYTES / 1024 / 1024:g} MB limit")
+            raise FeedTooLargeError(label, size_mb=f"{size / 1024 / 1024:.1f}",
+                                    limit_mb=f"{MAX_FEED_BYTES / 1024 / 1024:g}")
         data = path.read_bytes()
         if not data.strip():
-            raise FeedParseError(label, f"{path.name} is empty")
+            raise FeedParseError(label, code="feed.empty_file", file=path.name)
         return parse_feed(data, source, fallback_source=path.name, now=now, rules=rules)
     except FeedError as err:
         return empty_news(), [FeedProblem.from_error(err)]
     except OSError as exc:
-        err = FeedReadError(label, f"cannot read {path}: {exc.strerror or exc}")
+        err = FeedReadError(label, file=path.name, reason=exc.strerror or str(exc))
         return empty_news(), [FeedProblem.from_error(err)]
     except Exception as exc:  # last line of defence: report, don't crash
-        return empty_news(), [FeedProblem(label, "unexpected", f"{label}: unexpected {type(exc).__name__} while "
-                                                               f"reading {path.name}")]
+        return empty_news(), [FeedProblem(label, Problem("feed.unexpected", {"feed": label,
+                                                                            "error": type(exc).__name__}))]
 
 
 class FeedFetcher:
@@ -251,7 +251,8 @@ def fetch_feeds(
     frames = []
     for i, req in enumerate(requests_):
         if progress:
-            progress(i / max(len(requests_), 1), f"{req.feed} ({i + 1}/{len(requests_)})")
+            progress(i / max(len(requests_), 1), Problem("progress.feed", {"feed": req.feed, "index": i + 1,
+                                                                            "count": len(requests_)}))
         try:
             result = fetcher.extract(req)
             frame, warnings = fetcher.transform_data(result, req)
@@ -259,7 +260,8 @@ def fetch_feeds(
             problems.append(FeedProblem.from_error(err))
             continue
         except Exception as exc:  # an unexpected bug in one feed must not stop the rest
-            problems.append(FeedProblem(req.feed, "unexpected", f"{req.feed}: unexpected {type(exc).__name__}"))
+            problems.append(FeedProblem(req.feed, Problem("feed.unexpected", {"feed": req.feed,
+                                                                              "error": type(exc).__name__})))
             continue
         if fetched is not None:
             fetched[req.url] = FeedFetch(b"", "", result.status, result.etag, result.last_modified)
@@ -268,7 +270,7 @@ def fetch_feeds(
         problems.extend(warnings)
         frames.append(frame)
     if progress:
-        progress(1.0, "done")
+        progress(1.0, Problem("progress.done"))
     frames = [f for f in frames if not f.empty]
     combined = pd.concat(frames, ignore_index=True) if frames else empty_news()
     return sort_news(normalise_news(combined)), problems

@@ -12,9 +12,9 @@
 * one deadline for the whole exchange (connect, headers, every redirect and the body),
   measured end to end, and a byte cap on the body; a body cut short (fewer bytes than its
   Content-Length, or a broken connection) is an error — nothing partial is returned.
-* errors are :class:`FetchError` with one generic message per class: a closed port, a reset,
-  a TLS failure, a DNS failure and a service that does not speak HTTP all read
-  "could not fetch a feed from HOST", so the messages do not map what listens where.
+* errors are :class:`FetchError` with one code per class: a closed port, a reset, a TLS failure, a DNS
+  failure and a service that does not speak HTTP are all ``unreachable`` (one generic "could not fetch a
+  feed from HOST"), so the messages do not map what listens where.
 * environment proxies and ``.netrc`` are ignored (``trust_env = False``): the address check
   only means something when this process makes the connection itself.
 """
@@ -44,14 +44,16 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class FetchError(Exception):
-    """A fetch failed. ``kind`` is one of: refused, unreachable, timeout, too_large, http,
-    redirects, truncated. ``str(err)`` is a reader-facing sentence naming only the host."""
+    """A fetch failed. ``kind`` is one of: refused, unreachable, timeout, too_large, http, redirects,
+    truncated; ``params`` are the facts a message may name (the host, a status, seconds, sizes), never what
+    the connection itself said."""
 
-    def __init__(self, kind: str, host: str, message: str, status: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, kind: str, host: str, status: int = 0, **params: object) -> None:
+        super().__init__(f"{kind} ({host})")
         self.kind = kind
         self.host = host
         self.status = status
+        self.params = {"host": host, **({"status": status} if status else {}), **params}
 
 
 class _NonPublicPeer(OSError):
@@ -106,15 +108,13 @@ def check_host(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise FetchError("unreachable", host, f"could not fetch a feed from {host}") from exc
+        raise FetchError("unreachable", host) from exc
     addresses = {str(info[4][0]) for info in infos}
     if not addresses:
-        raise FetchError("unreachable", host, f"could not fetch a feed from {host}")
+        raise FetchError("unreachable", host)
     for address in addresses:
         if not is_public_address(address) and not _allowed(host, address):
-            raise FetchError("refused", host, f"{host} is not a public internet address; feeds are fetched "
-                                              f"only from public addresses (an operator can allow hosts "
-                                              f"with {ALLOW_ENV})")
+            raise FetchError("refused", host, why="not_public", variable=ALLOW_ENV)
 
 
 class _CheckedHTTPConnection(HTTPConnection):
@@ -165,17 +165,17 @@ def _split(url: str) -> tuple[str, str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise FetchError("refused", url[:80], "the address is not a valid web address") from exc
+        raise FetchError("refused", url[:80], why="not_an_address") from exc
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
-        raise FetchError("refused", host or url[:80], "only http:// and https:// addresses are fetched")
+        raise FetchError("refused", host or url[:80], why="not_http")
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
 def _remaining(deadline: float, host: str, seconds: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchError("timeout", host, f"{host} did not send the whole feed within {seconds:g} seconds")
+        raise FetchError("timeout", host, seconds=f"{seconds:g}")
     return left
 
 
@@ -203,39 +203,36 @@ def fetch_public(
                 resp = session.get(url, headers=dict(headers or {}), stream=True, allow_redirects=False,
                                    timeout=(min(CONNECT_TIMEOUT, left), left))
             except requests.Timeout as exc:
-                raise FetchError("timeout", host, f"{host} did not send the whole feed within "
-                                                  f"{deadline_s:g} seconds") from exc
+                raise FetchError("timeout", host, seconds=f"{deadline_s:g}") from exc
             except (requests.RequestException, OSError, ValueError) as exc:
-                raise FetchError("unreachable", host, f"could not fetch a feed from {host}") from exc
+                raise FetchError("unreachable", host) from exc
             try:
                 if resp.status_code in _REDIRECTS:
                     target = resp.headers.get("location", "")
                     if not target:
-                        raise FetchError("http", host, f"{host} answered a redirect without a target",
-                                         resp.status_code)
+                        raise FetchError("http", host, resp.status_code)
                     url = urljoin(url, target)
                     continue
                 lowered = {k.lower(): v for k, v in resp.headers.items()}
                 if resp.status_code == 304:
                     return FetchResult(url, 304, lowered, b"")
                 if not 200 <= resp.status_code < 300:
-                    raise FetchError("http", host, f"{host} answered HTTP {resp.status_code}", resp.status_code)
+                    raise FetchError("http", host, resp.status_code)
                 body = _read_body(resp, host, lowered, deadline, deadline_s, max_bytes)
                 return FetchResult(url, resp.status_code, lowered, body)
             finally:
                 resp.close()
-        raise FetchError("redirects", host, f"{host} redirected more than {max_redirects} times")
+        raise FetchError("redirects", host, times=max_redirects)
     finally:
         session.close()
 
 
 def _read_body(resp: requests.Response, host: str, headers: dict[str, str], deadline: float,
                deadline_s: float, max_bytes: int) -> bytes:
-    limit_mb = f"{max_bytes / 1024 / 1024:g} MB"
+    limit_mb = f"{max_bytes / 1024 / 1024:g}"
     length = headers.get("content-length", "").strip()
     if length.isdigit() and int(length) > max_bytes:
-        raise FetchError("too_large", host, f"the feed is {int(length) / 1024 / 1024:.1f} MB, over the "
-                                            f"{limit_mb} limit")
+        raise FetchError("too_large", host, size_mb=f"{int(length) / 1024 / 1024:.1f}", limit_mb=limit_mb)
     raw = resp.raw
     chunks: list[bytes] = []
     size = 0
@@ -250,18 +247,16 @@ def _read_body(resp: requests.Response, host: str, headers: dict[str, str], dead
                 break
             size += len(chunk)
             if size > max_bytes:
-                raise FetchError("too_large", host, f"the feed is larger than the {limit_mb} limit; stopped reading")
+                raise FetchError("too_large", host, limit_mb=limit_mb)
             chunks.append(chunk)
         _remaining(deadline, host, deadline_s)
     except FetchError:
         raise
     except (TimeoutError, urllib3.exceptions.TimeoutError, requests.Timeout) as exc:
-        raise FetchError("timeout", host, f"{host} did not send the whole feed within {deadline_s:g} seconds") from exc
+        raise FetchError("timeout", host, seconds=f"{deadline_s:g}") from exc
     except Exception as exc:  # urllib3 ProtocolError / IncompleteRead, reset, TLS, decode errors
-        raise FetchError("truncated", host, f"{host} broke off before the whole feed arrived; nothing was "
-                                            "kept from it") from exc
+        raise FetchError("truncated", host) from exc
     body = b"".join(chunks)
     if length.isdigit() and "content-encoding" not in headers and len(body) < int(length):
-        raise FetchError("truncated", host, f"{host} broke off before the whole feed arrived; nothing was "
-                                            "kept from it")
+        raise FetchError("truncated", host)
     return body

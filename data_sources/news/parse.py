@@ -43,8 +43,9 @@ import feedparser
 import pandas as pd
 from feedparser.encodings import convert_to_utf8
 
-from data_sources.errors import DashboardError
+from data_sources.errors import DashboardError, Problem
 from data_sources.news.errors import (
+    FeedError,
     FeedParseBudgetError,
     FeedParseError,
     FeedProblem,
@@ -98,8 +99,7 @@ def refuse_dtd(data: bytes, label: str, content_type: str = "") -> None:
         views.append(converted)
     for view in views:
         if _ENTITY.search(view) or _DTD.search(_CDATA.sub(b"", view)):
-            raise FeedUnsafeError(label, "the feed declares a DTD or entities (<!DOCTYPE / <!ENTITY), which "
-                                         "news feeds do not need; it was refused unread")
+            raise FeedUnsafeError(label)
 
 
 #: Feeds are parsed in a helper process (:mod:`data_sources.worker`): a parse over its budget is stopped
@@ -121,9 +121,9 @@ def _parse_json_feed(data: bytes, label: str) -> tuple[str, list[dict]]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise FeedParseError(label, f"this looks like JSON but cannot be read ({type(exc).__name__})") from exc
+        raise FeedParseError(label, code="feed.bad_json", error=type(exc).__name__) from exc
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith("https://jsonfeed.org/version/"):
-        raise FeedParseError(label, "this is JSON, but not a JSON Feed (no jsonfeed.org version)")
+        raise FeedParseError(label, code="feed.not_json_feed")
     entries = []
     for item in doc.get("items") or []:
         if not isinstance(item, dict):
@@ -256,23 +256,23 @@ def parse_feed(
     """
     label = source or fallback_source
     if len(data) > MAX_FEED_BYTES:
-        raise FeedTooLargeError(label, f"the feed is {len(data) / 1024 / 1024:.1f} MB, over the "
-                                       f"{MAX_FEED_BYTES / 1024 / 1024:g} MB limit")
+        raise FeedTooLargeError(label, size_mb=f"{len(data) / 1024 / 1024:.1f}",
+                                limit_mb=f"{MAX_FEED_BYTES / 1024 / 1024:g}")
     if not _looks_like_json(data):  # refused here, cheaply, before any parser sees the bytes
         if _looks_like_html(data):  # before the DTD check: <!DOCTYPE html> means "a web page"
-            raise FeedParseError(label, "this is a web page (HTML), not a news feed")
+            raise FeedParseError(label, code="feed.html")
         refuse_dtd(data, label, content_type)
     seconds = parse_budget() if budget_s is None else budget_s
     rules = rules if rules is not None else load_rules()
     try:
         return PARSER.call(_transform, data, source, label, content_type, fallback_source, now, rules,
                            timeout_s=seconds)
+    except FeedError:
+        raise  # the feed's own problem, from inside the helper process
     except DashboardError as err:
         if err.problem.code == "worker.timeout":
-            raise FeedParseBudgetError(label, f"reading the feed took longer than {seconds:g} seconds; "
-                                              "it was refused") from None
-        raise FeedParseError(label, "the feed parser stopped (it needed more memory than allowed); "
-                                    "the feed was refused") from None
+            raise FeedParseBudgetError(label, seconds=f"{seconds:g}") from None
+        raise FeedParseError(label, code="feed.parser_stopped") from None
 
 
 def _transform(
@@ -299,22 +299,21 @@ def _transform(
             parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False,
                                       resolve_relative_uris=False)
         except Exception as exc:  # feedparser is defensive, but never let a feed crash the app
-            raise FeedParseError(label, f"the feed could not be parsed ({type(exc).__name__})") from exc
+            raise FeedParseError(label, code="feed.not_rss", detail=type(exc).__name__) from exc
         feed_title = str((parsed.get("feed") or {}).get("title") or "")
         entries = list(parsed.get("entries") or [])
         if not entries and not parsed.get("version") and not parsed.get("bozo"):
-            why = "a web page (HTML)" if _looks_like_html(data) else "XML, but not an RSS, Atom or RDF feed"
-            raise FeedParseError(label, f"this is {why}, not a news feed")
+            raise FeedParseError(label, code="feed.html" if _looks_like_html(data) else "feed.not_rss", detail="")
         if parsed.get("bozo"):
             exc = parsed.get("bozo_exception")
             why = truncate_text(plain_text(f"{type(exc).__name__}: {exc}" if exc else "malformed"), 160)
             if not entries:
                 if _looks_like_html(data):
-                    raise FeedParseError(label, "this is a web page (HTML), not a news feed")
-                raise FeedParseError(label, f"this is not a readable RSS/Atom feed ({why})")
+                    raise FeedParseError(label, code="feed.html")
+                raise FeedParseError(label, code="feed.not_rss", detail=why)
             if not isinstance(exc, _HARMLESS_BOZO):
-                problems.append(FeedProblem(label, "bozo", f"{label}: the feed is malformed ({why}); showing the "
-                                                           f"{len(entries)} items that could be recovered", "warning"))
+                problems.append(FeedProblem(label, Problem("feed.malformed", {
+                    "feed": label, "items": len(entries), "detail": why}), "warning"))
     name = source or plain_text(feed_title, 80) or fallback_source
     rows = [r for r in (_row(e, name, stamp_now, rules) for e in entries) if r is not None]
     return _frame(rows), problems

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from data_sources.errors import Problem
 from data_sources.news.errors import FeedProblem
 from data_sources.news.feedlist import list_feeds
 from data_sources.news.feeds import FeedConfig
@@ -38,7 +39,7 @@ from data_sources.store.atomic import read_json, read_table, write_json, write_l
 NEWS_FILE = "news.parquet"
 HTTP_FILE = "feed_http.json"
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, Problem], None]  # (fraction done, the step: a progress.* code)
 
 
 @dataclass
@@ -62,21 +63,15 @@ class NewsReport:
         """Problems where items were still recovered."""
         return [p for p in self.problems if p.severity != "error"]
 
-    def summary(self) -> str:
-        """One line for the reader, e.g. ``"read 122 items, 47 new (1,230 stored); 1 feed failed"``."""
-        text = f"read {self.read:,} item{'s' if self.read != 1 else ''}, {self.added:,} new ({self.total:,} stored)"
-        if self.errors:
-            text += f"; {len(self.errors)} feed{'s' if len(self.errors) != 1 else ''} failed"
-        if self.warnings:
-            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
-        if self.unchanged:
-            text += f"; {len(self.unchanged)} feed{'s' if len(self.unchanged) != 1 else ''} unchanged"
-        return text
-
-    def __str__(self) -> str:
-        lines = [self.summary()]
-        lines += [f"{'problem' if p.severity == 'error' else 'warning'}: {p.message}" for p in self.problems]
-        return "\n".join(lines)
+    def summary(self) -> list[Problem]:
+        """What it did, for one line: items read, new and stored (``news.read``), then how many feeds failed,
+        warned or were unchanged (``news.failed``, ``news.warnings``, ``news.unchanged``), where any did."""
+        parts = [Problem("news.read", {"read": self.read, "added": self.added, "total": self.total})]
+        for code, count in (("news.failed", len(self.errors)), ("news.warnings", len(self.warnings)),
+                            ("news.unchanged", len(self.unchanged))):
+            if count:
+                parts.append(Problem(code, {"count": count}))
+        return parts
 
 
 # ---------------------------------------------------------------- news table
@@ -184,17 +179,20 @@ def import_feed_dir(root: Path, folder: Path, progress: Progress | None = None) 
     folder = Path(folder)
     report = NewsReport()
     if not folder.is_dir():
-        report.problems.append(FeedProblem(str(folder), "read", f"{folder} is not a folder"))
+        report.problems.append(FeedProblem(folder.name or str(folder), Problem("feed.not_a_folder", {
+            "feed": folder.name or str(folder)})))
         report.total = len(load_news(root))
         return report
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FEED_SUFFIXES)
     if not files:
-        report.problems.append(FeedProblem(str(folder), "read", f"{folder} holds no .xml/.rss/.atom/.json files"))
+        report.problems.append(FeedProblem(folder.name or str(folder), Problem("feed.no_files", {
+            "feed": folder.name or str(folder)})))
     frames = []
     rules = load_rules()
     for i, path in enumerate(files):
         if progress:
-            progress(0.9 * i / len(files), f"{path.name} ({i + 1}/{len(files)})")
+            progress(0.9 * i / len(files), Problem("progress.feed", {"feed": path.name, "index": i + 1,
+                                                                      "count": len(files)}))
         frame, problems = load_feed_file(path, rules=rules)
         report.problems.extend(problems)
         if not frame.empty:
@@ -271,11 +269,11 @@ def _finish(root: Path, frames: list[pd.DataFrame], report: NewsReport, progress
     frames = [f for f in frames if not f.empty]
     report.read = sum(len(f) for f in frames)
     if progress:
-        progress(0.95, "saving")
+        progress(0.95, Problem("progress.storing"))
     if frames:
         report.added, report.total = merge_news(root, pd.concat(frames, ignore_index=True))
     else:
         report.total = len(load_news(root))
     if progress:
-        progress(1.0, report.summary())
+        progress(1.0, Problem("progress.done"))
     return report

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from data_sources.errors import InputError, toml_position
+
 RULES_PATH = Path(__file__).with_name("news_tags.toml")
 SHORT_LATIN = 5  # Latin patterns up to this many letters must also end a word
 
 
-class TagRulesError(ValueError):
-    """The tag rules file is missing or malformed; the message names the file and the tag."""
+class TagRulesError(InputError):
+    """The tag rules file is missing or malformed (codes ``tags.*``, naming the file and the tag or field)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def pattern_regex(pattern: str) -> str:
     """The regular expression (source) for one literal pattern; see the rules file for the semantics."""
     words = _norm(pattern).split()
     if not words:
-        raise TagRulesError("empty pattern")
+        raise TagRulesError("tags.empty_pattern", file=RULES_PATH.name)
     body = r"\s*".join(re.escape(w) for w in words)
     if not "".join(words).isascii():
         return body
@@ -54,22 +56,20 @@ def pattern_regex(pattern: str) -> str:
 
 
 def _rule(raw: object, index: int, path: Path) -> TagRule:
-    where = f"{path.name}: tag #{index + 1}"
     if not isinstance(raw, dict):
-        raise TagRulesError(f"{where} is not a table")
+        raise TagRulesError("tags.not_a_table", file=path.name, index=index + 1)
     tag_id = raw.get("id")
     if not isinstance(tag_id, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", tag_id):
-        raise TagRulesError(f"{where}: 'id' must be lower-case letters, digits or _ (got {tag_id!r})")
-    where = f"{path.name}: tag '{tag_id}'"
+        raise TagRulesError("tags.bad_id", file=path.name, index=index + 1, value=repr(tag_id)[:60])
     labels = {}
     for key in ("label_ko", "label_en"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise TagRulesError(f"{where}: '{key}' must be a non-empty string")
+            raise TagRulesError("tags.bad_label", file=path.name, tag=tag_id, field=key)
         labels[key] = value.strip()
     patterns = raw.get("patterns")
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p.strip() for p in patterns):
-        raise TagRulesError(f"{where}: 'patterns' must be a non-empty list of non-empty strings")
+        raise TagRulesError("tags.bad_patterns", file=path.name, tag=tag_id, field="patterns")
     regex = re.compile("|".join(f"(?:{pattern_regex(p)})" for p in patterns), re.IGNORECASE)
     return TagRule(tag_id, labels["label_ko"], labels["label_en"], tuple(patterns), regex)
 
@@ -79,17 +79,18 @@ def _load(path: Path) -> tuple[TagRule, ...]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise TagRulesError(f"cannot read tag rules {path}: {exc.strerror or exc}") from exc
+        raise TagRulesError("tags.unreadable", file=path.name, reason=exc.strerror or str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise TagRulesError(f"{path.name} is not valid TOML: {exc}") from exc
+        where = toml_position(exc)
+        raise TagRulesError("tags.bad_toml" if where else "tags.bad_toml_end", file=path.name, **where) from exc
     tags = raw.get("tag")
     if not isinstance(tags, list) or not tags:
-        raise TagRulesError(f"{path.name} has no [[tag]] entries")
+        raise TagRulesError("tags.none", file=path.name)
     rules = tuple(_rule(t, i, path) for i, t in enumerate(tags))
     ids = [r.id for r in rules]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise TagRulesError(f"{path.name}: duplicate tag ids {', '.join(dupes)}")
+        raise TagRulesError("tags.duplicate_ids", file=path.name, ids=", ".join(dupes))
     return rules
 
 

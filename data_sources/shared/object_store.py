@@ -42,10 +42,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data_sources.errors import Problem
 from data_sources.settings import is_shared_url, settings
 from data_sources.store.atomic import META_KEY, StoreError
 from data_sources.store.frames import empty_prices
-from data_sources.store.prices import PriceSnapshot, Store, now_utc
+from data_sources.store.prices import PriceSnapshot, Store, now_utc, refresh_json, refresh_record
 
 POINTER_KEY = "current.json"
 KEEP_VERSIONS = 5  # data objects of older versions are deleted by the publisher
@@ -104,7 +105,7 @@ class S3Store:
                  poll_seconds: float | None = None) -> None:
         parsed = urlparse(url)
         if parsed.scheme.lower() != "s3" or not parsed.netloc:
-            raise StoreError(f"DASHBOARD_STORE_URL {url!r} is not of the form s3://bucket/prefix")
+            raise StoreError("shared.bad_url", url=url[:200])
         self.url = url.rstrip("/")
         self.bucket = parsed.netloc
         self.prefix = parsed.path.strip("/")
@@ -124,6 +125,10 @@ class S3Store:
     # -- clients -----------------------------------------------------------------------------------------------
     def _where(self) -> str:
         return f"{self.url}" + (f" at {self.endpoint}" if self.endpoint else "")
+
+    def _error(self, code: str, name: str, detail: str) -> StoreError:
+        """A coded error about object ``name`` of this store (``detail``: what S3 or the check said)."""
+        return StoreError(code, where=self._where(), name=name, detail=str(detail)[:300])
 
     def client(self):
         """The boto3 S3 client (created once; boto3 clients are thread-safe)."""
@@ -177,19 +182,19 @@ class S3Store:
                 return None, if_none_match
             if code in {"NoSuchKey", "404"}:
                 return None, None
-            raise StoreError(f"shared store {self._where()}: cannot read {name} ({code or status}: {exc})") from exc
+            raise self._error("shared.unreadable", name, f"{code or status}: {exc}"[:300]) from exc
         except BotoCoreError as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {name} ({exc})") from exc
+            raise self._error("shared.unreadable", name, str(exc)[:300]) from exc
         size = int(response.get("ContentLength") or 0)
         if size > MAX_POINTER_BYTES:
-            raise StoreError(f"shared store {self._where()}: {name} is {size} bytes; at most {MAX_POINTER_BYTES}")
+            raise self._error("shared.damaged", name, f"{size} bytes; at most {MAX_POINTER_BYTES}")
         body = response["Body"].read(MAX_POINTER_BYTES + 1)
         try:
             payload = json.loads(body)
         except ValueError as exc:
-            raise StoreError(f"shared store {self._where()}: {name} is not JSON ({exc})") from exc
+            raise self._error("shared.damaged", name, f"not JSON ({exc})"[:300]) from exc
         if not isinstance(payload, dict):
-            raise StoreError(f"shared store {self._where()}: {name} is not a JSON object")
+            raise self._error("shared.damaged", name, "not a JSON object")
         return payload, response.get("ETag")
 
     def read_pointer(self) -> tuple[dict, str | None]:
@@ -201,15 +206,15 @@ class S3Store:
         """Read and check the data object a pointer names (hash and row count must match)."""
         data_key, digest = str(pointer.get("data_key", "")), str(pointer.get("sha256", ""))
         if not data_key or not digest:
-            raise StoreError(f"shared store {self._where()}: {POINTER_KEY} names no data object")
+            raise self._error("shared.damaged", POINTER_KEY, "names no data object")
         path = f"{self.bucket}/{self.key(data_key)}"
         try:
             with self.filesystem().open_input_stream(path) as stream:
                 raw = stream.read()
         except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {data_key} ({exc})") from exc
+            raise self._error("shared.unreadable", data_key, str(exc)[:300]) from exc
         if hashlib.sha256(raw).hexdigest() != digest:
-            raise StoreError(f"shared store {self._where()}: {data_key} does not match its sha256 in the manifest")
+            raise self._error("shared.damaged", data_key, "sha256 differs from the manifest")
         table = pq.read_table(pa.BufferReader(raw))
         meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
         frame = table.to_pandas()
@@ -235,7 +240,7 @@ class S3Store:
                 except StoreError as exc:
                     if not self._versions:
                         raise
-                    warning = f"{exc}; serving the version read before"
+                    warning = Problem("shared.served_last_good", {"cause": exc.problem})
             pointer = self._pointer
             version = str(pointer.get("sha256", "")) or "empty"
             if version == "empty":
@@ -250,7 +255,7 @@ class S3Store:
                     if not self._versions:
                         raise
                     version, snap = next(reversed(self._versions.items()))
-                    warning = f"{exc}; serving the version read before"
+                    warning = Problem("shared.served_last_good", {"cause": exc.problem})
                 else:
                     self._versions[version] = snap
                     while len(self._versions) > CACHED_VERSIONS:
@@ -282,7 +287,7 @@ class S3Store:
                 if not self._news:
                     raise
                 frame = next(reversed(self._news.values())).copy()
-            frame.attrs["warning"] = f"{exc}; serving the news read before"
+            frame.attrs["warning"] = Problem("shared.served_last_good", {"cause": exc.problem})
             return frame
         with self._lock:
             self._news[digest] = frame
@@ -299,9 +304,9 @@ class S3Store:
             with self.filesystem().open_input_stream(f"{self.bucket}/{self.key(news_key)}") as stream:
                 raw = stream.read()
         except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"shared store {self._where()}: cannot read {news_key} ({exc})") from exc
+            raise self._error("shared.unreadable", news_key, str(exc)[:300]) from exc
         if hashlib.sha256(raw).hexdigest() != digest:
-            raise StoreError(f"shared store {self._where()}: {news_key} does not match its sha256 in the manifest")
+            raise self._error("shared.damaged", news_key, "sha256 differs from the manifest")
         return decode_news(raw)
 
     # The read API of data_sources.store.Store, so pages can use either store.
@@ -318,21 +323,19 @@ class S3Store:
     def last_refresh(self) -> dict:
         """The refresher's last attempt, as published in the pointer (``{}`` if none)."""
         self.current()
-        refresh = self._pointer.get("refresh")
-        return dict(refresh) if isinstance(refresh, dict) else {}
+        return refresh_record(self._pointer.get("refresh"))
 
     def cache_key(self) -> str:
         """The current version (re-checked at most every ``poll_seconds``)."""
         return self.current().version
 
     def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict]) -> int:
-        raise StoreError(f"the shared store {self.url} is written only by the refresher "
-                         "(python -m data_sources refresh); replicas read it")
+        raise StoreError("shared.read_only", url=self.url)
 
     def note_series(self, provenance: dict[str, dict]) -> None:
         self.upsert(empty_prices(), provenance)
 
-    def record_refresh(self, outcome: str, message: str = "") -> None:
+    def record_refresh(self, outcome: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
         self.upsert(empty_prices(), {})
 
     # -- publishing --------------------------------------------------------------------------------------------
@@ -353,9 +356,9 @@ class S3Store:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if status in {409, 412} or code in {"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey"}:
                 return None
-            raise StoreError(f"shared store {self._where()}: cannot write {name} ({code or status}: {exc})") from exc
+            raise self._error("shared.write_failed", name, f"{code or status}: {exc}"[:300]) from exc
         except BotoCoreError as exc:
-            raise StoreError(f"shared store {self._where()}: cannot write {name} ({exc})") from exc
+            raise self._error("shared.write_failed", name, str(exc)[:300]) from exc
 
     def stage(self, frame: pd.DataFrame, series: dict[str, dict], news: pd.DataFrame | None = None) -> dict:
         """Step 1: write the data object, and the news object when ``news`` is given (content-addressed, so
@@ -499,7 +502,7 @@ def publish_from_local(store: Store, target: LocalStore | S3Store | None = None)
     snap = store.read()
     if snap.prices.empty:
         return PublishResult("unchanged", None, f"the local store {store.root} holds no prices; nothing published")
-    return target.publish(snap.prices, snap.series, store.last_refresh(), news=load_news(store.root))
+    return target.publish(snap.prices, snap.series, refresh_json(store.last_refresh()), news=load_news(store.root))
 
 
 def seed_local_from_shared(store: Store, target: S3Store) -> bool:

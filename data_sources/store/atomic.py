@@ -17,6 +17,7 @@ than :data:`ORPHAN_AGE_S`). ``DASHBOARD_FAULT_AT=STEP`` SIGKILLs the writing pro
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
+from data_sources.errors import Problem, StoreError
 from data_sources.settings import settings
 
 META_KEY = b"dashboard_meta"
@@ -41,19 +43,30 @@ FAULT_ENV = "DASHBOARD_FAULT_AT"
 FAULT_STEPS = ("mid-write", "before-rename", "after-rename")
 FORMAT_FIELD, FORMAT_VERSION = "_format", 2  # in the metadata: tables of format 2 must carry a checksum
 WRITE_RETRY_S = 60.0  # after a failed write, the same folder is not tried again for this long
-_write_failures: dict[str, tuple[float, str]] = {}  # folder -> (monotonic time, message)
-
-
-class StoreError(RuntimeError):
-    """The local store cannot be read or written; the message says which file and why."""
+_write_failures: dict[str, tuple[float, Problem]] = {}  # folder -> (monotonic time, why the write failed)
 
 
 class StoreLockedError(StoreError):
-    """Another process holds the store's write lock for too long."""
+    """Another process holds the store's write lock for too long (``store.busy``)."""
 
 
 class StoreDamagedError(StoreError):
-    """A table's bytes do not match its checksum (or do not decode)."""
+    """A table's bytes do not match its checksum, or do not decode (``store.damaged``)."""
+
+
+def write_problem(path: Path, exc: OSError) -> Problem:
+    """Why writing ``path`` failed: a full disk, a read-only folder, or another system error (named)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Problem("store.disk_full", {"path": str(path)})
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return Problem("store.read_only", {"path": str(path)})
+    return Problem("store.write_failed", {"path": str(path), "reason": exc.strerror or str(exc)})
+
+
+def _write_failed(path: Path, exc: OSError) -> StoreError:
+    problem = write_problem(path, exc)
+    _note_write(path.parent, problem)
+    return StoreError(problem.code, **problem.params)
 
 
 def fault_point(step: str) -> None:
@@ -106,15 +119,15 @@ def content_checksum(table: pa.Table) -> str:
     return digest.hexdigest()
 
 
-def write_blocked(folder: Path) -> str | None:
-    """The message of a write to ``folder`` that failed less than :data:`WRITE_RETRY_S` ago, else None."""
+def write_blocked(folder: Path) -> Problem | None:
+    """Why a write to ``folder`` failed less than :data:`WRITE_RETRY_S` ago, else None."""
     failure = _write_failures.get(str(Path(folder)))
     if failure and time.monotonic() - failure[0] < WRITE_RETRY_S:
         return failure[1]
     return None
 
 
-def _note_write(folder: Path, error: str | None) -> None:
+def _note_write(folder: Path, error: Problem | None) -> None:
     if error is None:
         _write_failures.pop(str(Path(folder)), None)
     else:
@@ -150,15 +163,13 @@ def write_table(path: Path, frame: pd.DataFrame, meta: dict | None = None, keep_
         fault_point("after-rename")
         _fsync_dir(path.parent)
     except OSError as exc:
-        message = f"could not write {path}: {exc.strerror or exc}"
-        _note_write(path.parent, message)
-        raise StoreError(message) from exc
+        raise _write_failed(path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     _note_write(path.parent, None)
 
 
-def read_table(path: Path) -> tuple[pd.DataFrame, dict, str | None]:
+def read_table(path: Path) -> tuple[pd.DataFrame, dict, Problem | None]:
     """Read the table at ``path``: (frame, meta, warning).
 
     Returns ``(None-like empty frame, {}, None)`` when the table does not exist.
@@ -171,14 +182,14 @@ def read_table(path: Path) -> tuple[pd.DataFrame, dict, str | None]:
         return (*_read(path), None)
     except Exception as exc:  # any decode failure means a damaged file
         prev = path.with_name(path.name + ".prev")
-        problem = f"{path} is unreadable ({type(exc).__name__}: {exc})"
+        where = {"file": path.name, "folder": str(path.parent), "detail": f"{type(exc).__name__}: {exc}"[:300]}
         if prev.exists():
             try:
                 frame, meta = _read(prev)
             except Exception as exc2:
-                raise StoreError(f"{problem}; its backup {prev.name} is unreadable too ({exc2})") from exc2
-            return frame, meta, f"{problem}; serving the previous version ({prev.name})"
-        raise StoreError(problem) from exc
+                raise StoreError("store.unreadable_both", backup=prev.name, **where) from exc2
+            return frame, meta, Problem("store.served_backup", {"backup": prev.name, **where})
+        raise StoreError("store.unreadable", **where) from exc
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, dict]:
@@ -189,11 +200,11 @@ def _read(path: Path) -> tuple[pd.DataFrame, dict]:
     meta = json.loads(schema_meta.get(META_KEY, b"{}"))
     if stored is not None or FORMAT_FIELD in meta:
         if stored is None:
-            raise StoreDamagedError("its content checksum is missing")
+            raise StoreDamagedError("store.damaged", reason="its content checksum is missing")
         if content_checksum(table) != stored.decode(errors="replace"):
-            raise StoreDamagedError("its content does not match its checksum")
+            raise StoreDamagedError("store.damaged", reason="its content does not match its checksum")
     elif schema_meta.get(META_KEY) is None:
-        raise StoreDamagedError("its metadata is missing")
+        raise StoreDamagedError("store.damaged", reason="its metadata is missing")
     # else: a table written before checksums existed (no format marker, no checksum): read as it is
     meta.pop(FORMAT_FIELD, None)
     return table.to_pandas(), meta
@@ -207,9 +218,9 @@ def write_lock(folder: Path, timeout: float = 60.0) -> Iterator[None]:
     try:
         lock.acquire(timeout=timeout)
     except Timeout as exc:
-        raise StoreLockedError(f"another refresh is writing to {folder}; try again in a minute") from exc
+        raise StoreLockedError("store.busy", folder=str(folder)) from exc
     except OSError as exc:
-        raise StoreError(f"cannot lock {folder}: {exc.strerror or exc}") from exc
+        raise StoreError("store.lock_failed", folder=str(folder), reason=exc.strerror or str(exc)) from exc
     try:
         remove_orphans(folder)
         yield
@@ -240,9 +251,7 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        message = f"could not write {path}: {exc.strerror or exc}"
-        _note_write(path.parent, message)
-        raise StoreError(message) from exc
+        raise _write_failed(path, exc) from exc
     return fd, Path(name)
 
 
@@ -267,9 +276,7 @@ def write_json(path: Path, payload: dict) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        message = f"could not write {path}: {exc.strerror or exc}"
-        _note_write(path.parent, message)
-        raise StoreError(message) from exc
+        raise _write_failed(path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
 

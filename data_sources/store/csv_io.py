@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_sources.errors import InputError, Problem
 from data_sources.settings import settings
 from data_sources.store.frames import PRICE_COLUMNS, VALUE_COLUMNS
 from data_sources.store.prices import RowChange, Store, now_utc
@@ -19,7 +20,7 @@ from data_sources.store.validate import RowProblem, check_rows, market_today
 
 HEADER: tuple[str, ...] = ("date", *VALUE_COLUMNS)
 IMPORT_ROOT_ENV = "DASHBOARD_IMPORT_ROOT"
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, Problem], None]  # (fraction done, the step: a progress.* code)
 
 
 @dataclass
@@ -28,14 +29,14 @@ class ImportReport:
     would change (``held`` is True when those changes kept the whole import from being stored)."""
 
     imported: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     held: bool = False
     progress_error: BaseException | None = None  # the progress display failed (e.g. the reader left)
 
 
-class ImportRootError(ValueError):
-    """A folder the browser asked for is outside the configured import root (or there is none)."""
+class ImportRootError(InputError):
+    """A folder the browser asked for is outside the configured import root, or there is none (``import.*``)."""
 
 
 def import_root() -> Path | None:
@@ -51,11 +52,11 @@ def folder_inside(root: Path | None, requested: str | Path) -> Path:
     """``requested`` (relative to ``root``, or absolute) resolved with symlinks and ``..``; raises
     :class:`ImportRootError` unless it is ``root`` or inside it."""
     if root is None:
-        raise ImportRootError(f"import from the server's folders is off (set {IMPORT_ROOT_ENV})")
+        raise ImportRootError("import.off", variable=IMPORT_ROOT_ENV)
     root = Path(root).resolve()
     folder = (root / Path(requested).expanduser()).resolve()
     if not folder.is_relative_to(root):
-        raise ImportRootError(f"{requested} is outside the import folder")
+        raise ImportRootError("import.outside", folder=str(requested)[:200])
     return folder
 
 
@@ -94,17 +95,16 @@ def _csv_files(folder: Path, root: Path | None = None) -> list[Path]:
 
 
 def read_snapshot_file(path: Path, today: date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
-    """Read and check one ``SYMBOL.csv`` (dates after ``today`` are rejected). Raises ``ValueError`` naming
-    the file for a wrong header."""
+    """Read and check one ``SYMBOL.csv`` (dates after ``today`` are rejected). Raises :class:`InputError`
+    (``csv.unreadable`` or ``csv.bad_header``, naming the file) for a file that is not a CSV of prices."""
     symbol = path.stem
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"{path.name}: not a readable CSV ({exc})") from exc
+        raise InputError("csv.unreadable", file=path.name, detail=str(exc)[:200]) from exc
     missing = [c for c in ("date", "close") if c not in raw.columns]
     if missing:
-        raise ValueError(f"{path.name} line 1: header lacks {', '.join(missing)} "
-                         f"(expected {','.join(HEADER)})")
+        raise InputError("csv.bad_header", file=path.name, missing=", ".join(missing), expected=",".join(HEADER))
     if len(raw):  # drop blank lines (every cell empty or spaces), column by column rather than row by row
         raw = raw[raw.astype(str).apply(lambda column: column.str.strip() != "").any(axis=1)]
     lines = pd.Series(raw.index + 2, index=raw.index)
@@ -122,7 +122,7 @@ def import_folder(store: Store, folder: Path, progress: Progress | None = None, 
     """
     report = ImportReport()
 
-    def step(fraction: float, message: str) -> None:
+    def step(fraction: float, message: Problem) -> None:
         if progress is None or report.progress_error is not None:
             return
         try:
@@ -132,30 +132,30 @@ def import_folder(store: Store, folder: Path, progress: Progress | None = None, 
 
     files = _csv_files(folder, Path(root).resolve() if root is not None else None)
     if not files:
-        report.problems.append(f"{Path(folder).name or folder}: no SYMBOL.csv files found")
+        report.problems.append(Problem("csv.no_files", {"folder": Path(folder).name or str(folder)}))
         return report
     frames, provenance = [], {}
     stamp = now_utc().isoformat(timespec="seconds")
     for n, path in enumerate(files, 1):
-        step(n / (len(files) + 1), f"reading {path.name}")
+        step(n / (len(files) + 1), Problem("progress.reading", {"file": path.name}))
         try:
             good, problems = read_snapshot_file(path, today=today)
-        except ValueError as exc:
-            report.problems.append(str(exc))
+        except InputError as exc:
+            report.problems.append(exc.problem)
             continue
-        report.problems.extend(str(p) for p in problems)
+        report.problems.extend(p.problem for p in problems)
         if good.empty:
-            report.problems.append(f"{path.name}: no valid rows; nothing stored for {path.stem}")
+            report.problems.append(Problem("csv.no_rows", {"file": path.name, "symbol": path.stem}))
             continue
         frames.append(good)
         report.imported[path.stem] = len(good)
         provenance[path.stem] = {"source": f"import: {path.name}", "fetched_at": stamp}
     if frames:
-        step(len(files) / (len(files) + 1), "writing the store")
+        step(len(files) / (len(files) + 1), Problem("progress.writing"))
         _, report.changes = store.merge(pd.concat(frames, ignore_index=True), provenance, replace=replace)
         if report.changes and not replace:
             report.held, report.imported = True, {}
-    step(1.0, "done")
+    step(1.0, Problem("progress.done"))
     return report
 
 

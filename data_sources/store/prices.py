@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data_sources.errors import Problem, StoreError
 from data_sources.settings import settings
 from data_sources.store import atomic
 from data_sources.store.frames import VALUE_COLUMNS, empty_prices, normalise
@@ -52,7 +53,7 @@ class PriceSnapshot:
 
     prices: pd.DataFrame
     series: dict[str, dict] = field(default_factory=dict)  # symbol -> provenance (source, fetched_at, …)
-    warning: str | None = None  # e.g. "served the previous version because …"
+    warning: Problem | None = None  # e.g. store.served_backup: the table was damaged, its previous version is served
 
 
 class Store:
@@ -66,7 +67,7 @@ class Store:
         self.refresh_path = self.root / "refresh.json"
 
     def read(self) -> PriceSnapshot:
-        """All stored prices with their provenance. Raises ``atomic.StoreError`` if unreadable."""
+        """All stored prices with their provenance. Raises :class:`~data_sources.errors.StoreError` if unreadable."""
         frame, meta, warning = atomic.read_table(self.prices_path)
         prices = empty_prices() if frame.empty else frame
         return PriceSnapshot(prices, meta.get("series", {}), warning)
@@ -99,7 +100,7 @@ class Store:
         """
         blocked = atomic.write_blocked(self.root)
         if blocked:
-            raise atomic.StoreError(blocked)
+            raise StoreError(blocked.code, **blocked.params)
         with atomic.write_lock(self.root, self.lock_timeout):
             current = self.read()
             drop = list(drop)
@@ -121,27 +122,45 @@ class Store:
         self.upsert(empty_prices(), provenance)
 
     def last_refresh(self) -> dict:
-        """The last refresh attempt recorded by :meth:`record_refresh` (``{}`` if none).
+        """The last refresh attempt recorded by :meth:`record_refresh` (``{}`` if none): ``at``, ``outcome`` and
+        ``problems`` (a list of :class:`~data_sources.errors.Problem`; an earlier version's ``message`` is read as
+        one ``legacy`` problem).
 
         An attempt that could not be written to ``refresh.json`` (full disk, read-only folder) is kept in
         memory, so the app does not retry on every run.
         """
         on_disk = atomic.read_json(self.refresh_path)
         in_memory = _unrecorded_refresh.get(str(self.root))
-        if in_memory and str(in_memory["at"]) > str(on_disk.get("at", "")):
-            return in_memory
-        return on_disk
+        record = in_memory if in_memory and str(in_memory["at"]) > str(on_disk.get("at", "")) else on_disk
+        return refresh_record(record)
 
-    def record_refresh(self, outcome: str, message: str = "") -> None:
-        """Record a refresh attempt (``outcome``: ok / partial / offline / error)."""
-        record = {"at": now_utc().isoformat(timespec="seconds"), "outcome": outcome, "message": message}
+    def record_refresh(self, outcome: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
+        """Record a refresh attempt (``outcome``: ok / partial / offline / error) and what went wrong."""
+        record = {"at": now_utc().isoformat(timespec="seconds"), "outcome": outcome,
+                  "problems": [p.to_dict() for p in problems]}
         try:
             atomic.write_json(self.refresh_path, record)
-        except atomic.StoreError as exc:
+        except StoreError as exc:
             _unrecorded_refresh[str(self.root)] = {**record, "outcome": "error" if outcome == "ok" else outcome,
-                                                   "message": f"{message}; {exc}".lstrip("; ")}
+                                                   "problems": [*record["problems"], exc.problem.to_dict()]}
             raise
         _unrecorded_refresh.pop(str(self.root), None)
+
+
+def refresh_record(stored: object) -> dict:
+    """A refresh attempt as stored (JSON) → ``at``, ``outcome`` and ``problems`` (``{}`` when there is none)."""
+    if not isinstance(stored, dict) or not stored:
+        return {}
+    raw = stored.get("problems", [stored.get("message")])
+    problems = [p for p in (Problem.from_dict(v) for v in raw if v) if p is not None] if isinstance(raw, list) else []
+    return {"at": stored.get("at"), "outcome": stored.get("outcome"), "problems": problems}
+
+
+def refresh_json(record: dict) -> dict:
+    """A refresh attempt (as :meth:`Store.last_refresh` gives it) in its stored, JSON-able form."""
+    if not record:
+        return {}
+    return {**record, "problems": [p.to_dict() for p in record.get("problems", [])]}
 
 
 def now_utc() -> datetime:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from data_sources.errors import Problem
 from data_sources.store.frames import PRICE_COLUMNS, VALUE_COLUMNS
 
 EARLIEST = date(1900, 1, 1)  # no stored series starts before this; earlier dates are typos
@@ -26,16 +27,27 @@ def market_today() -> date:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One rejected row: where it came from and why."""
+    """One rejected row: where it came from and why (``reason``: a code such as ``row.not_positive`` and the
+    field and value it is about)."""
 
     origin: str  # a file name or "Yahoo NVDA"
     line: int | None  # 1-based line in the file (header is line 1), None when not from a file
     symbol: str
-    reason: str
+    reason: Problem
 
-    def __str__(self) -> str:
-        where = f"{self.origin} line {self.line}" if self.line is not None else self.origin
-        return f"{where}: {self.reason}"
+    @property
+    def problem(self) -> Problem:
+        """The whole problem: ``row.rejected`` (file, line, reason), or ``row.rejected_from`` without a line."""
+        if self.line is None:
+            return Problem("row.rejected_from", {"origin": self.origin, "reason": self.reason})
+        return Problem("row.rejected", {"file": self.origin, "line": self.line, "reason": self.reason})
+
+    def __str__(self) -> str:  # for logs
+        return str(self.problem)
+
+
+def _why(code: str, **params: object) -> Problem:
+    return Problem(code, params)
 
 
 def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | None = None,
@@ -58,13 +70,15 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
     dates = pd.to_datetime(raw["date"].astype(str).str.strip().str[:10], format="%Y-%m-%d",
                            errors="coerce").astype("datetime64[s]")
     bad_date = dates.isna()
-    reject(bad_date, lambda i: f"unparsable date {str(raw.at[i, 'date'])!r}")
+    reject(bad_date, lambda i: _why("row.unparsable_date", field="date", value=str(raw.at[i, "date"])[:40]))
     ok = ~bad_date
     future = ok & (dates > pd.Timestamp(today if today is not None else LATEST))
-    reject(future, lambda i: f"date {dates[i].date()} is after " + (f"today ({today})" if today else str(LATEST)))
+    reject(future, lambda i: _why("row.future_date", field="date", value=dates[i].date().isoformat(),
+                                  limit=(today or LATEST).isoformat()))
     ok &= ~future
     early = ok & (dates < pd.Timestamp(EARLIEST))
-    reject(early, lambda i: f"date {dates[i].date()} is before {EARLIEST.year}")
+    reject(early, lambda i: _why("row.early_date", field="date", value=dates[i].date().isoformat(),
+                                 year=EARLIEST.year))
     ok &= ~early
 
     values: dict[str, pd.Series] = {}
@@ -74,30 +88,32 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
         blank = text.isna() | (text == "") | (text.str.lower() == "nan")
         nums = pd.to_numeric(text.where(~blank), errors="coerce")
         not_number = ok & ~blank & nums.isna()
-        reject(not_number, lambda i, c=col: f"{c} is not a number ({str(raw.at[i, c])!r})")
+        reject(not_number, lambda i, c=col: _why("row.not_a_number", field=c, value=str(raw.at[i, c])[:40]))
         ok &= ~not_number
         nums = nums.astype("float64")
         infinite = ok & ~blank & np.isinf(nums)
-        reject(infinite, lambda i, c=col: f"{c} is not finite ({str(raw.at[i, c]).strip()!r})")
+        reject(infinite, lambda i, c=col: _why("row.not_finite", field=c, value=str(raw.at[i, c]).strip()[:40]))
         ok &= ~infinite
         values[col] = nums
 
     close = values["close"]
     no_close = ok & close.isna()
-    reject(no_close, lambda i: "close is missing")
+    reject(no_close, lambda i: _why("row.no_close", field="close"))
     ok &= ~no_close
     low, high = PRICE_RANGE
     for col in PRICE_FIELDS:
         v = values[col]
         not_positive = ok & (v <= 0)
-        reject(not_positive, lambda i, c=col, v=v: f"{c} is not positive ({v[i]})")
+        reject(not_positive, lambda i, c=col, v=v: _why("row.not_positive", field=c, value=f"{v[i]:g}"))
         ok &= ~not_positive
         absurd = ok & ((v < low) | (v > high))
-        reject(absurd, lambda i, c=col, v=v: f"{c} {v[i]:g} is outside the plausible range {low:g}–{high:g}")
+        reject(absurd, lambda i, c=col, v=v: _why("row.implausible", field=c, value=f"{v[i]:g}", low=f"{low:g}",
+                                                  high=f"{high:,.0f}"))
         ok &= ~absurd
     volume = values["volume"]
     bad_volume = ok & ((volume < 0) | (volume > MAX_VOLUME))
-    reject(bad_volume, lambda i: f"volume {volume[i]:g} is negative or above {MAX_VOLUME:g}")
+    reject(bad_volume, lambda i: _why("row.bad_volume", field="volume", value=f"{volume[i]:g}",
+                                      high=f"{MAX_VOLUME:,.0f}"))
     ok &= ~bad_volume
 
     dup = ok & dates.where(ok).duplicated(keep="first") & dates.notna()
@@ -105,7 +121,8 @@ def check_rows(raw: pd.DataFrame, symbol: str, origin: str, lines: pd.Series | N
     if dup.any():  # the line of each repeated date's first row (kept rows have unique dates)
         firsts = dates[ok & ~dup]
         first_line = {d: line_of[i] for i, d in firsts[firsts.isin(dates[dup])].items()}
-    reject(dup, lambda i: f"duplicate date {dates[i].date()} (first at line {first_line[dates[i]]})")
+    reject(dup, lambda i: _why("row.duplicate_date", field="date", value=dates[i].date().isoformat(),
+                               first_line=first_line[dates[i]]))
     ok &= ~dup
 
     good = pd.DataFrame({"date": dates[ok].astype("datetime64[ns]"), "symbol": symbol,
