@@ -87,5 +87,5 @@ def test_json_feed_script_is_removed_by_our_sanitiser(corpus_dir: Path) -> None:
 def test_illformed_feeds_give_named_problems(corpus_dir: Path) -> None:
     frame, problems = load_feed_file(corpus_dir / "tests" / "illformed" / "rss_empty_document.xml", now=NOW)
     assert frame.empty
-    assert [p.code for p in problems] == ["not_a_feed"]
+    assert [p.code for p in problems] == ["feed.not_rss"]
     assert en(problems[0].problem).startswith("rss_empty_document.xml: ")

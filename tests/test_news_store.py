@@ -124,8 +124,8 @@ def test_import_reports_bad_files_and_continues(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("ignored")
     report = import_feed_dir(tmp_path / "store", folder)
     assert (report.read, report.added, report.total) == (1, 1, 1)
-    assert sorted((p.feed, p.code) for p in report.problems) == [("broken.rss", "not_a_feed"),
-                                                                  ("empty.atom", "not_a_feed")]
+    assert sorted((p.feed, p.code) for p in report.problems) == [("broken.rss", "feed.not_rss"),
+                                                                  ("empty.atom", "feed.empty_file")]
     assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 2"
     missing = import_feed_dir(tmp_path / "store", tmp_path / "nope")
     assert en(missing.problems[0].problem).endswith("not a folder") and missing.total == 1
@@ -143,7 +143,7 @@ def test_refresh_merges_good_feeds_and_reports_failures(tmp_path: Path, feed_ser
     assert (report.read, report.added, report.total) == (1, 1, 1)
     assert [(p.feed, p.code) for p in report.errors] == [("Down", "feed.http")]
     assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 1"
-    assert str(report).splitlines()[1] == "problem: Down: 127.0.0.1 answered HTTP 503"
+    assert en(report.errors[0].problem) == "Down: 127.0.0.1 answered HTTP 503"
     assert load_news(tmp_path)["tags"].iloc[0] == ("nvidia", "semiconductors")
     assert refresh_news(tmp_path, feeds).added == 0
 

@@ -48,7 +48,7 @@ def test_publish_then_read_returns_the_same_frame_with_provenance(url, endpoint,
     assert shared.provenance["version"] == 1
     assert shared.provenance["rows"] == len(prices)
     assert shared.provenance["as_of"] == prices["date"].max().date().isoformat()
-    assert reader.last_refresh() == {"at": "2025-01-27T00:00:00+00:00", "outcome": "ok"}
+    assert reader.last_refresh() == {"at": "2025-01-27T00:00:00+00:00", "outcome": "ok", "problems": []}
 
     # Same data again: no new version, only the refresh info moves.
     again = writer.publish(prices, series, {"at": "2025-01-28T00:00:00+00:00", "outcome": "ok"})
