@@ -6,8 +6,10 @@ Each TOML file holds one or more tables; a string's key is its dotted path (``[s
 escaped by the caller (:func:`commentary.text.safe_text.md_escape`).
 
 Error codes from the data layer (:class:`data_sources.errors.Problem`) are worded under ``problem.<code>``
-(:func:`describe`). ``tests/unit/test_catalogs.py`` checks both languages hold the same keys with the same
-parameters, and that every key is used.
+(:func:`describe`; a banner's few words under ``short.<code>``, :func:`short`). This package imports no
+Streamlit, so the data layer's CLI words its output from the same catalogs (``cli.<line>``, in English).
+``tests/test_catalogs.py`` checks both languages hold the same keys with the same parameters, and that every
+key is used.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from data_sources.errors import Problem
 LOCALES = Path(__file__).parent
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LANGS = ("ko", "en")
-#: Key families filled in from a code at run time (``problem.<code>``): a key under one of these prefixes is
-#: in use when its remainder (the code) is a string literal somewhere in the project.
+#: Key families filled in at run time (``problem.<code>``, ``short.<code>``, the CLI's ``cli.<line>``): a key
+#: under one of these prefixes is in use when its remainder is a string literal somewhere in the project.
 DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.", "short.", "cli.")
 
 

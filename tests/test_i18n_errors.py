@@ -148,8 +148,8 @@ def test_damaged_news_store_in_korean(seeded_store: Path, backup: bool) -> None:
     column_text, _ = _walk(app_page("column", lang="ko"))  # the column's per-section news
     _assert_korean(column_text, "the column page")
     if not backup:
-        assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in fx_text
-        assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in column_text
+        unreadable = "뉴스를 읽을 수 없습니다: 저장된 파일 news.parquet이(가) 손상되어 읽을 수 없습니다"
+        assert unreadable in fx_text and unreadable in column_text
 
 
 def test_the_walk_catches_english(seeded_store: Path) -> None:
