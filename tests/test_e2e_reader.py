@@ -193,7 +193,7 @@ ERROR_KOREAN = {"news": "손상되어 읽을 수 없습니다", "fx": "뉴스를
 def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
     """A server on a store in error states made by the real code: NVDA re-based after a split, then a second
     re-base whose full re-fetch failed (refresh against the fake Yahoo), and a news file that cannot be read.
-    Yields (url, the raw English messages those states produce)."""
+    Yields (url, the English words of what those states produce)."""
     import shutil
 
     import pandas as pd
@@ -203,6 +203,7 @@ def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactor
     from data_sources.store.prices import Store
     from tests import fake_yahoo
     from tests.conftest import MARKET_DIR, _need
+    from ui.problems import say
 
     root = tmp_path_factory.mktemp("error-store")
     shutil.copytree(_seeded_template, root, dirs_exist_ok=True)
@@ -224,13 +225,14 @@ def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactor
             assert "NVDA" in failed.rebase_failed
         finally:
             running.close()
-    note = status.status_table(store.read()).set_index("symbol").at["NVDA", "note"]
+    notes = status.status_table(store.read()).set_index("symbol").at["NVDA", "note"]
     (root / news_store.NEWS_FILE).write_bytes(b"not a parquet file")
     try:
         news_store.load_news(root)
     except Exception as exc:  # the StoreError the pages must explain
-        store_error = str(exc)
-    raw = [part for part in re.split(r"; |: ", note + "; " + store_error) if len(part.split()) >= 3]
+        store_error = exc
+    english = say(notes, "en") + "; " + say(store_error, "en")  # what English pages say of these states
+    raw = [part for part in re.split(r"; |: ", english) if len(part.split()) >= 3]
     with streamlit_server(root) as url:
         yield url, raw
 
