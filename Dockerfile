@@ -15,6 +15,7 @@ COPY pyproject.toml README.md ./
 COPY data_sources ./data_sources
 COPY commentary ./commentary
 COPY ui ./ui
+COPY catalog ./catalog
 COPY pages ./pages
 COPY .streamlit ./.streamlit
 COPY app.py ./

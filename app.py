@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_sources.memory import release_freed_memory, use_lean_allocators
+from data_sources.runtime import release_freed_memory, use_lean_allocators
 from ui import live
 from ui.i18n import init_lang, tr
 

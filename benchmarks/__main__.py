@@ -11,6 +11,8 @@ import platform
 import tempfile
 from pathlib import Path
 
+from data_sources.settings import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ("store", "network", "pages", "bigcolumn", "browser", "load", "fresh", "anatomy", "timeline", "scoring",
          "extract")
@@ -18,7 +20,7 @@ PARTS = ("store", "network", "pages", "bigcolumn", "browser", "load", "fresh", "
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    default_shared = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared"))
+    default_shared = settings().shared_dir or ROOT.parent / "shared"
     parser.add_argument("--shared", type=Path, default=default_shared, help="the shared/ folder with data/")
     parser.add_argument("--runs", type=int, default=20, help="AppTest runs per page (median)")
     parser.add_argument("--users", type=int, nargs="+", default=[20, 40], help="crowd sizes for load (each on a "

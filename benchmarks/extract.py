@@ -76,7 +76,7 @@ def _child_page() -> dict[str, object]:
 def _child_inprocess() -> dict[str, object]:
     """The same proposal with the extractor in this process (the model loads here)."""
     from commentary.extract import extract
-    from data_sources.universe import all_instruments
+    from data_sources.market.universe import all_instruments
 
     instruments = all_instruments()
     before = _status()

@@ -13,21 +13,24 @@ import time
 from datetime import date
 from pathlib import Path
 
-from data_sources import refresh, yahoo
-from data_sources.store import Store
-from data_sources.universe import yahoo_symbols
+from data_sources.market import refresh, yahoo
+from data_sources.market.universe import yahoo_symbols
+from data_sources.settings import reload, settings
+from data_sources.store.prices import Store
 from tests import fake_yahoo
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _market_dir() -> Path:
-    return Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared")) / "data" / "market"
+    return (settings().shared_dir or ROOT.parent / "shared") / "data" / "market"
 
 
-def run(deadline_s: float = refresh.DEFAULT_DEADLINE_S) -> list[tuple[str, str, str]]:
+def run(deadline_s: float | None = None) -> list[tuple[str, str, str]]:
     """(figure, value, target) rows."""
+    deadline_s = settings().price_deadline_s if deadline_s is None else deadline_s
     saved_env = os.environ.pop("DASHBOARD_OFFLINE", None)
+    reload()
     saved_factory = yahoo.session_factory
     symbols = [s for s in yahoo_symbols() if (_market_dir() / f"{s}.csv").exists()]  # ones the fake can serve
     rows: list[tuple[str, str, str]] = []
@@ -64,6 +67,7 @@ def run(deadline_s: float = refresh.DEFAULT_DEADLINE_S) -> list[tuple[str, str, 
         yahoo.session_factory = saved_factory
         if saved_env is not None:
             os.environ["DASHBOARD_OFFLINE"] = saved_env
+        reload()
     return rows
 
 
@@ -83,7 +87,7 @@ def _row(name: str, timed: tuple[float, refresh.RefreshReport], target: str) -> 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--deadline", type=float, default=refresh.DEFAULT_DEADLINE_S)
+    parser.add_argument("--deadline", type=float, default=None, help="seconds (default: DASHBOARD_PRICE_DEADLINE_S)")
     args = parser.parse_args()
     for figure, value, target in run(args.deadline):
         print(f"{figure:<70}  {value:<80}  target {target}")

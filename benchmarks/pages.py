@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from data_sources import settings as app_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 EMPTY_PAGE = 'import streamlit as st\nst.title("hello")\n'
 
@@ -43,12 +45,13 @@ def page_times(runs: int = 20) -> list[tuple[str, float]]:
 
 def seeded_env(store_dir: Path, market: Path, news: Path) -> None:
     """Point the app at a fresh store seeded from the shared snapshot, offline."""
-    from data_sources import news_store
-    from data_sources.csv_io import import_folder
-    from data_sources.store import Store
+    from data_sources.news import store as news_store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     os.environ["DASHBOARD_DATA_DIR"] = str(store_dir)
     os.environ["DASHBOARD_OFFLINE"] = "1"
+    app_settings.reload()
     import_folder(Store(store_dir), market)
     if news.exists():
         news_store.import_feed_dir(store_dir, news)
@@ -73,7 +76,7 @@ def big_column(claims: int | None = None) -> tuple[list[tuple[str, str, str]], d
 
 def _big_column(claims: int | None) -> tuple[list[tuple[str, str, str]], dict]:
     from commentary.document.column import MAX_CLAIMS
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
     from tests.big_column import big_column as column_text
     from ui import column_cache
 

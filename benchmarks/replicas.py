@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from data_sources.settings import reload, settings
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -38,8 +40,7 @@ def _rss_mb(pid: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.replicas", description=__doc__)
-    parser.add_argument("--shared", type=Path, default=Path(os.environ.get("DASHBOARD_SHARED_DIR",
-                                                                             ROOT.parent / "shared")))
+    parser.add_argument("--shared", type=Path, default=settings().shared_dir or ROOT.parent / "shared")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--poll", type=float, default=2.0, help="DASHBOARD_STORE_POLL of the replicas")
     parser.add_argument("--versions", type=int, default=3, help="new versions to time end to end")
@@ -50,9 +51,10 @@ def main() -> None:
 
     os.environ.update(CREDENTIALS)
     os.environ["DASHBOARD_OFFLINE"] = "1"
-    from data_sources.csv_io import import_folder
+    reload()
     from data_sources.shared.object_store import LocalStore, S3Store
-    from data_sources.store import Store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp, s3_server() as endpoint:

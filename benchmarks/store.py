@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_sources.csv_io import import_folder
-from data_sources.store import Store
+from data_sources.store.csv_io import import_folder
+from data_sources.store.prices import Store
 
 
 def _median_ms(fn, repeat: int = 20) -> float:

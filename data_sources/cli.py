@@ -1,4 +1,8 @@
-"""``python -m data_sources``: refresh, import, export and inspect the local store; publish to a shared one."""
+"""``python -m data_sources``: refresh, import, export and inspect the local store; publish to a shared one.
+
+It prints in English, from the same catalogs the pages word problems with (``catalog``: the data layer returns
+codes and parameters, never sentences).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from data_sources import csv_io, custom_symbols, refresh
-from data_sources.atomic import StoreError
-from data_sources.status import status_table
-from data_sources.store import Store
+from catalog import describe, text
+from data_sources import settings
+from data_sources.errors import Problem
+from data_sources.market import added_symbols, refresh
+from data_sources.market.status import status_table
+from data_sources.store import csv_io
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 
 
 class ProgressBar:
@@ -18,9 +26,10 @@ class ProgressBar:
     def __init__(self, stream=sys.stderr, width: int = 30) -> None:
         self.stream, self.width = stream, width
 
-    def __call__(self, fraction: float, message: str) -> None:
+    def __call__(self, fraction: float, step: Problem) -> None:
         if not self.stream.isatty() and fraction < 1.0:
             return  # a log file gets the final line only
+        message = describe(step, "en")
         filled = round(max(0.0, min(1.0, fraction)) * self.width)
         bar = "#" * filled + "." * (self.width - filled)
         self.stream.write(f"\r[{bar}] {fraction * 100:3.0f}% {message[:60]:<60}")
@@ -60,25 +69,48 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("refresh-news", parents=[common], help="fetch every configured news feed")
     feeds = sub.add_parser("import-feeds", parents=[common], help="load saved feed files (RSS/Atom) from a folder")
     feeds.add_argument("folder", type=Path)
-    custom_symbols.add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
+    _add_arguments(sub.add_parser("add", parents=[common], help="add a symbol to the universe"))
+    conf = sub.add_parser("settings", help="list every DASHBOARD_* variable: its value here, default and meaning")
+    conf.add_argument("--markdown", action="store_true", help="print the README's configuration table")
     args = parser.parse_args(argv)
+    if args.command == "settings":
+        return _settings(args)
     store = Store(args.data_dir)
     try:
         return _COMMANDS[args.command](store, args)
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(line("error", message=say(exc.problem)), file=sys.stderr)
         return 2
+
+
+def _settings(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(settings.markdown_table())
+        return 0
+    current = settings.settings()
+    for name in settings.Settings.model_fields:
+        print(f"{settings.env_name(name)}={getattr(current, name)}")
+    return 0
+
+
+def say(problem: Problem) -> str:
+    """A problem in English, from the catalogs (the words a reader of an English page sees)."""
+    return describe(problem, "en")
+
+
+def line(key: str, **params: object) -> str:
+    """One of the CLI's own lines (``cli.<key>`` in the catalogs), in English."""
+    return text("en", f"cli.{key}", **params)
 
 
 def _refresh(store: Store, args: argparse.Namespace) -> int:
     report = refresh.refresh_all(store, progress=ProgressBar())
     if report.offline_reason:
-        print(f"offline: {report.offline_reason}; serving stored data", file=sys.stderr)
-    for message in report.errors.values():
-        print(f"problem: {message}", file=sys.stderr)
-    fetched = sum(report.fetched.values())
-    print(f"fetched {fetched} rows for {len(report.fetched)} symbols; {len(report.fresh)} already up to date today; "
-          f"{report.download_calls} download call(s)")
+        print(line("offline", message=say(report.offline_reason)), file=sys.stderr)
+    for problem in report.errors.values():
+        print(line("problem", message=say(problem)), file=sys.stderr)
+    print(line("refreshed", rows=sum(report.fetched.values()), symbols=len(report.fetched), fresh=len(report.fresh),
+               calls=report.download_calls))
     return 0 if report.outcome == "ok" else 1
 
 
@@ -97,10 +129,10 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     warnings = ["some rows were rejected (listed above)"] if code else []
     feeds = getattr(args, "feeds", None)
     if feeds is not None:
-        from data_sources import news_store
+        from data_sources.news import store as news_store
 
         report = news_store.import_feed_dir(store.root, feeds, progress=ProgressBar())
-        print(report)
+        _news_report(report)
         if report.errors:
             warnings.append(f"{len(report.errors)} feed file(s) could not be imported")
     print(f"publishing {store.root} to {target.url}", file=sys.stderr)
@@ -108,9 +140,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
 
 def _publish(store: Store, args: argparse.Namespace) -> int:
-    from data_sources.shared import settings
-
-    if not settings.is_shared_url(settings.store_url()):
+    if not settings.settings().shared_store:
         print("error: publish needs DASHBOARD_STORE_URL=s3://bucket/prefix (and DASHBOARD_S3_ENDPOINT for MinIO); "
               "to load a local folder use: python -m data_sources import FOLDER", file=sys.stderr)
         return 2
@@ -126,60 +156,103 @@ def _health(store: Store, args: argparse.Namespace) -> int:
 def _import_folder(store: Store, args: argparse.Namespace) -> tuple[int, bool]:
     """(exit code, whether the local store may be published: the folder was read and nothing held back)."""
     if not args.folder.is_dir():
-        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        print(line("not_a_folder", folder=args.folder), file=sys.stderr)
         return 2, False
     report = csv_io.import_folder(store, args.folder, progress=ProgressBar(), replace=args.replace)
     for problem in report.problems:
-        print(f"rejected: {problem}", file=sys.stderr)
-    verb = "replaced" if args.replace else "would change"
+        print(line("rejected", message=say(problem)), file=sys.stderr)
     for change in report.changes:
-        print(f"{verb}: {change}", file=sys.stderr)
+        print(line("replaced" if args.replace else "would_change", change=change), file=sys.stderr)
     if report.held:
-        print(f"nothing stored: the import would change {len(report.changes)} stored value(s) listed above; "
-              f"run again with --replace to store it", file=sys.stderr)
+        print(line("held", count=len(report.changes)), file=sys.stderr)
         return 1, False
-    print(f"imported {sum(report.imported.values())} rows for {len(report.imported)} symbols from {args.folder}")
+    print(line("imported", rows=sum(report.imported.values()), symbols=len(report.imported), folder=args.folder))
     return (1 if report.problems else 0), True
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     paths = csv_io.export_folder(store, args.folder)
-    print(f"wrote {len(paths)} files to {args.folder}")
+    print(line("exported", count=len(paths), folder=args.folder))
     return 0
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:
     snapshot = store.read()
     table = status_table(snapshot)
+    table["note"] = ["; ".join(say(p) for p in notes) for notes in table["note"]]
     print(table.to_string(index=False))
     last = store.last_refresh()
-    added = custom_symbols.status_frame(store.root, snapshot, last)
+    added = added_symbols.status_frame(store.root, snapshot, last)
     if len(added):
-        print("\nadded symbols (python -m data_sources add):")
+        for column in ("checked", "state"):
+            added[column] = [say(p) for p in added[column]]
+        added["name"] = added["name"] + " [name: " + added["name_source"] + "]"
+        added["added"] = added["added_at"] + " by " + added["added_by"]
+        added = added.loc[:, ["symbol", "name", "currency", "added", "checked", "state"]]
+        print("\n" + line("added_heading"))
         print(added.to_string(index=False))
     if last:
-        print(f"\nlast refresh: {last.get('at')} {last.get('outcome')} {last.get('message', '')}".rstrip())
-    print(f"store: {store.root}")
+        told = "; ".join(say(p) for p in last.get("problems", []))
+        print("\n" + f"{line('last_refresh', at=last.get('at'), outcome=last.get('outcome'))} {told}".rstrip())
+    print(line("store", folder=store.root))
     return 0
 
 
+def _news_report(report) -> None:
+    print("; ".join(say(p) for p in report.summary()))
+    for problem in report.problems:
+        print(line("problem" if problem.severity == "error" else "warning", message=say(problem.problem)))
+
+
 def _refresh_news(store: Store, args: argparse.Namespace) -> int:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     report = news_store.refresh_news(store.root, progress=ProgressBar())
-    print(report)
+    _news_report(report)
     return 1 if report.errors else 0
 
 
 def _import_feeds(store: Store, args: argparse.Namespace) -> int:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     if not args.folder.is_dir():
-        print(f"error: {args.folder} is not a folder", file=sys.stderr)
+        print(line("not_a_folder", folder=args.folder), file=sys.stderr)
         return 2
     report = news_store.import_feed_dir(store.root, args.folder, progress=ProgressBar())
-    print(report)
+    _news_report(report)
     return 1 if report.errors else 0
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``python -m data_sources add``."""
+    parser.add_argument("symbol", help="Yahoo Finance ticker, e.g. 9961.HK, ASML, ^N225")
+    parser.add_argument("--name-ko", help="Korean display name")
+    parser.add_argument("--name-en", help="English display name")
+    parser.add_argument("--currency", help="ISO 4217 code of the quote currency, e.g. USD, HKD, KRW")
+    parser.add_argument("--replace", action="store_true", help="replace a symbol added before")
+
+
+def _add(store: Store, args: argparse.Namespace) -> int:
+    """Add a symbol to ``store``'s universe; print what was stored and that it is not fetched yet."""
+    offline = settings.settings().offline
+    try:
+        row = added_symbols.add_symbol(args.symbol, args.name_ko, args.name_en, args.currency, store.root,
+                                       replace=args.replace, lookup=None if offline else added_symbols.yahoo_lookup)
+    except added_symbols.SymbolError as exc:
+        print(line("add_refused", symbol=args.symbol, message=say(exc.problem)), file=sys.stderr)
+        return 2
+    if row["validated"] == "yahoo":
+        checked = line("added_checked", name=row["yahoo_name"])
+    elif offline:
+        checked = line("added_offline")
+    else:
+        checked = say(Problem("added.unchecked", {"cause": added_symbols.check_note(row)
+                                                  or Problem("added.no_lookup")}))
+    fetched = row["symbol"] in set(store.load_prices([row["symbol"]])["symbol"])
+    print(line("added", symbol=row["symbol"], name_ko=row["name_ko"], name_en=row["name_en"],
+               currency=row["currency"], exchange=row["exchange"], checked=checked,
+               state=say(Problem("added.fetched" if fetched else "added.not_fetched", {"rows": 0, "last": ""}))))
+    return 0
 
 
 def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
@@ -190,4 +263,4 @@ def _refresh_and_publish(store: Store, args: argparse.Namespace) -> int:
 
 _COMMANDS = {"refresh": _refresh_and_publish, "import": _import, "publish": _publish, "health": _health,
              "export": _export, "status": _status, "refresh-news": _refresh_news, "import-feeds": _import_feeds,
-             "add": custom_symbols.run_add}
+             "add": _add}

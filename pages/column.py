@@ -20,12 +20,12 @@ from commentary.scoring.summary import format_measured, verdict_label
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
-from data_sources.atomic import StoreError
+from data_sources.store.atomic import StoreError
 from ui import chrome, column_cache, column_parts, loaders
 from ui.i18n import lang, t, tr
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
-from ui.reasons import explain_store
+from ui.problems import say
 from ui.tables import event_day_columns
 from ui.verdicts import call_label, method_parts, strength_label, summary_hint
 
@@ -64,8 +64,8 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     try:
         items = column_parts.section_news(fingerprint, loaders.news_version(), section.id, known_at, section)
     except StoreError as exc:
-        st.caption(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_store(exc, 'ko').text, 300)}",
-                      f"The news cannot be read: {md_escape(exc, 300)}"))
+        told = md_escape(say(exc, LANG), 300)
+        st.caption(tr(f"뉴스를 읽을 수 없습니다: {told}", f"The news cannot be read: {told}"))
         return
     label = tr("이 구간의 AI 뉴스", "AI news in this window")
     if not items:
@@ -176,7 +176,7 @@ try:
     loaders.snapshot()
     prices_ok = True
 except StoreError as exc:
-    st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))
+    st.error(t("safety.store_unreadable", reason=md_escape(say(exc, LANG), 500)))
     prices_ok = False
 
 scored: column_cache.Scored | None = None  # the column's results (cached per content, data version and as-of)

@@ -20,10 +20,11 @@ from commentary.charts.compare import compare_figure, drawdown_figure, spread_fi
 from commentary.charts.pins import add_event_pins, keep_labels_off_data
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError, events_in_window
-from data_sources.atomic import StoreError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
+from ui.problems import say
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
 
 K = "cmp_"  # prefix of this page's session-state keys
@@ -259,7 +260,7 @@ try:
     version = _version()
     setup = _defaults(version)
 except StoreError as exc:
-    st.error(t("safety.store_unreadable", reason=md_escape(exc, 500)))  # the message may quote a file
+    st.error(t("safety.store_unreadable", reason=md_escape(say(exc, lang()), 500)))  # the message may quote a file
     st.stop()
 if setup is None:
     st.info(tr("바스켓 종목이나 비교 지수의 시세가 없습니다. 데이터 페이지에서 스냅샷을 가져오세요.",

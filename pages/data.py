@@ -7,25 +7,26 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config, csv_io, refresh
-from data_sources.atomic import StoreError
-from data_sources.ecb import provider_difference
-from data_sources.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, progress_label, status_table
-from data_sources.store import Store
+from data_sources.market import refresh
+from data_sources.market.ecb import provider_difference
+from data_sources.market.status import STATUS_LABELS_EN, STATUS_LABELS_KO, kst_time, status_table
+from data_sources.settings import settings
+from data_sources.store import csv_io
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 from ui import chrome, loaders
-from ui.catalog import describe
 from ui.details import folded_detail
 from ui.i18n import lang, t, tr
-from ui.reasons import explain, note_texts
+from ui.problems import say, words
 
 _OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
             "error": ("오류", "error")}
 
 
 def show_bar():
-    """A progress bar and the callback that feeds it translated messages."""
+    """A progress bar and the callback that feeds it each step in the reader's words."""
     bar = st.progress(0.0)
-    return lambda fraction, message: bar.progress(min(fraction, 1.0), text=progress_label(message, lang()))
+    return lambda fraction, step: bar.progress(min(fraction, 1.0), text=say(step, lang()))
 
 
 def run_import(folder_choice: str, replace: bool) -> None:
@@ -34,13 +35,12 @@ def run_import(folder_choice: str, replace: bool) -> None:
     try:
         folder = csv_io.folder_inside(root, folder_choice)
     except csv_io.ImportRootError as exc:  # one answer for every refusal: it tells nothing about other folders
-        st.error(describe(exc.problem, lang()))
+        st.error(md_escape(say(exc, lang()), 300))
         return
     try:
         report = csv_io.import_folder(store, folder, progress=show_bar(), replace=replace, root=root)
     except StoreError as exc:
-        st.error(tr(f"저장소에 쓸 수 없습니다: {md_escape(exc, 500)}",
-                    f"The store cannot be written: {md_escape(exc, 500)}"))
+        st.error(md_escape(say(exc, lang()), 500))
         return
     outcome = {"folder": folder_choice, "imported": dict(report.imported), "problems": list(report.problems),
                "changes": [str(c) for c in report.changes], "held": report.held, "replace": replace,
@@ -84,11 +84,11 @@ def show_import_outcome() -> None:
     show_problems(outcome["problems"])
 
 
-def show_problems(problems: list[str]) -> None:
-    """Rejected rows and files (file, line, reason), as plain text."""
+def show_problems(problems: list) -> None:
+    """Rejected rows and files (file, line, field and reason, in the reader's words), as plain text."""
     if problems:
         with st.expander(tr(f"거부된 행 {len(problems):,}건", f"{len(problems):,} rejected rows")):
-            st.text("\n".join(problems[:200]))
+            st.text("\n".join(say(p, lang()) for p in problems[:200]))
 
 
 chrome.page_header("데이터", "Data")
@@ -97,13 +97,13 @@ store = loaders.store()
 try:
     snap = loaders.snapshot()
 except StoreError as exc:
-    st.error(md_escape(exc, 500))
+    st.error(md_escape(say(exc, lang()), 500))
     st.stop()
 
 st.subheader(tr("종목별 현황", "Series in the store"))
 table = status_table(snap, lang(), local_times=True)
-raw_notes = [n for n in table["note"] if n]  # re-base notes: Korean on a Korean page, the originals folded below
-table["note"] = note_texts(table["note"], lang())
+raw_notes = [words(n, lang()).detail for n in table["note"] if n]  # re-base notes; the English folded below
+table["note"] = [say(n, lang()) for n in table["note"]]
 labels = STATUS_LABELS_KO if lang() == "ko" else STATUS_LABELS_EN
 column_config = {col: labels.get(col, col) for col in table.columns}
 column_config["rows"] = st.column_config.NumberColumn(labels.get("rows", "rows"), format="localized")
@@ -117,24 +117,24 @@ if missing:
 last = store.last_refresh()
 if last:
     outcome_ko, outcome_en = _OUTCOME.get(str(last.get("outcome")), (str(last.get("outcome")),) * 2)
-    when, said = kst_time(last.get("at"), lang()), explain(last.get("message", ""), lang())
+    when, said = kst_time(last.get("at"), lang()), words(last.get("problems"), lang())
     message = md_escape(said.text, 3000)
     st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
                   f"Last refresh attempt: {when} — {outcome_en} {message}"),
-               help=md_escape(said.detail, 3000) if lang() == "ko" and said.detail else None)
+               help=md_escape(said.detail, 3000) if said.detail and said.detail != said.text else None)
 st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
 
 left, right = st.columns(2)
 with left:
     st.subheader(tr("네트워크에서 갱신", "Refresh from the network"))
-    if config.offline_forced():
+    if settings().offline:
         st.info(tr("DASHBOARD_OFFLINE이 설정되어 있어 갱신하지 않습니다.", "DASHBOARD_OFFLINE is set: refresh is off."))
     elif not loaders.may_refresh() or not isinstance(store, Store):
         st.info(tr("이 서버는 공유 저장소를 읽기만 합니다. 갱신은 별도의 갱신 작업이 맡습니다.",
                    "This server only reads the shared store; a separate refresher keeps it up to date."))
     elif st.button(tr("지금 갱신", "Refresh now"), icon=":material/refresh:"):
         report = refresh.refresh_all(store, progress=show_bar())
-        problems = [explain(m, lang()) for m in (report.offline_reason, *report.errors.values()) if m]
+        problems = [words(m, lang()) for m in (report.offline_reason, *report.errors.values()) if m]
         for i, said in enumerate(problems):  # Korean: the reason in Korean; the raw messages folded below
             offline = i == 0 and bool(report.offline_reason)
             st.warning(tr("오프라인: ", "Offline: ") * offline + md_escape(said.text, 500))

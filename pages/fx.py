@@ -15,27 +15,25 @@ from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, EventsError, event_moves, events_in_window
 from commentary.timeline.observation import ECB_FIXING, fixed_print
-from data_sources.annotations import (
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.notebooks import Notebooks
+from data_sources.readers.notes import (
     LABEL_MAX,
     NOTE_MAX,
     SHARED_NOTEBOOK,
     AnnotationError,
-    add_annotation,
-    delete_annotation,
-    list_annotations,
-    migrate_local_notes,
     new_notebook_id,
     notes_mode,
     valid_share,
 )
-from data_sources.atomic import StoreError
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import Repository, RepositoryError
+from data_sources.readers.repository import RepositoryError
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.i18n import lang, t, tr
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import STATE_KEY, notebook_panel, problem_text, reader_notebook, repository, unavailable_notice
 from ui.pin_key import render_pin_key
+from ui.problems import error_text, say
 
 NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
 
@@ -61,21 +59,21 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
 @st.cache_resource(show_spinner=False)
 def _migrated(root: str, url: str) -> int:
     """Copy the notes an earlier version kept in ``root/annotations.parquet`` into the database, once per
-    process (the copy itself is idempotent: see ``migrate_local_notes``)."""
+    process (the copy itself is idempotent: see ``Notebooks.import_local_notes``)."""
     del url  # part of the cache key only
-    return migrate_local_notes(Path(root), repository())
+    return repository().import_local_notes(Path(root))
 
 
-def _notes_repo(root: str) -> Repository:
-    """The readers' database (every replica's notes), with this folder's old notes file copied in."""
-    repo = repository()
-    _migrated(root, str(repo.engine.url))
-    return repo
+def _notes_repo(root: str) -> Notebooks:
+    """The readers' notebooks (every replica's notes), with this folder's old notes file copied in."""
+    notebooks = repository()
+    _migrated(root, notebooks.key)
+    return notebooks
 
 
 def _annotations(root: str, notebook: str | None, share: str | None) -> pd.DataFrame:
     """One notebook's annotations (or a shared notebook's, read-only), read from the database."""
-    return list_annotations(_notes_repo(root), notebook, share=share)
+    return _notes_repo(root).notes(notebook, share=share)
 
 
 def _notebook() -> tuple[str | None, str | None]:
@@ -107,7 +105,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
     state = st.session_state
     notebook = SHARED_NOTEBOOK if notes_mode() == "shared" else state.get(STATE_KEY) or new_notebook_id()
     try:
-        add_annotation(_notes_repo(root), state.get("fx_note_date"), state.get("fx_note_label", ""),
+        _notes_repo(root).add_note(state.get("fx_note_date"), state.get("fx_note_label", ""),
                        state.get("fx_note_text", ""), data_start=lo, data_end=hi, notebook=notebook)
     except AnnotationError as exc:
         state["fx_note_msg"] = ("error", fx_view.message(exc.code, exc.params, lang(), str(exc)))
@@ -121,7 +119,7 @@ def _on_add(root: str, lo: str, hi: str) -> None:
         return
     except NOTE_ERRORS as exc:
         state["fx_note_msg"] = ("error", tr("메모를 저장하지 못했습니다: ", "The note could not be saved: ")
-                                + md_escape(exc, 300))
+                                + md_escape(error_text(exc, lang()), 300))
         return
     if notebook:
         state[STATE_KEY] = notebook  # kept in this browser from the next run on (ui.notebook.restore_notebook)
@@ -134,13 +132,13 @@ def _on_add(root: str, lo: str, hi: str) -> None:
 def _on_delete(root: str, ann_id: str, notebook: str) -> None:
     """Delete-button callback (only a note of the reader's own notebook)."""
     try:
-        found = delete_annotation(_notes_repo(root), ann_id, notebook)
+        found = _notes_repo(root).delete_note(ann_id, notebook)
     except DatabaseUnavailable as exc:
         st.session_state["fx_note_msg"] = ("error", problem_text(exc))
         return
     except NOTE_ERRORS as exc:
         st.session_state["fx_note_msg"] = ("error", tr("메모를 지우지 못했습니다: ", "The note could not be deleted: ")
-                                           + md_escape(exc, 300))
+                                           + md_escape(error_text(exc, lang()), 300))
         return
     st.session_state["fx_note_msg"] = ("success", tr("메모를 지웠습니다.", "Note deleted.")) if found else (
         "warning", tr("이미 지워진 메모입니다.", "That note was already deleted."))
@@ -151,7 +149,7 @@ L = lang()
 try:
     prices = loaders.prices(SYMBOLS)
 except StoreError as exc:
-    st.error(tr("저장소를 읽을 수 없습니다: ", "The local store cannot be read: ") + md_escape(exc, 300))
+    st.error(md_escape(say(exc, lang()), 500))
     st.stop()
 
 bounds = {src: fx_view.series_bounds(prices, pair[0]) for src, pair in fx_view.SOURCES.items()}
@@ -246,7 +244,8 @@ except DatabaseUnavailable:
     unavailable_notice()  # the chart and the rest of the page go on without the notes
     notes, shared_notes = None, None
 except NOTE_ERRORS as exc:
-    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ") + md_escape(exc, 300))
+    st.error(tr("내 메모를 읽지 못했습니다: ", "Your notes could not be read: ")
+             + md_escape(error_text(exc, lang()), 300))
     notes, shared_notes = None, None
 
 main = fx_view.in_window(prices, view.symbol, view.start, view.end)

@@ -15,8 +15,8 @@ from commentary.library.track_record import Call, calls_for, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import RepositoryError
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.repository import RepositoryError
 from ui import chrome, loaders
 from ui.i18n import lang, t, tr
 from ui.notebook import notebook_panel, problem_text, published_entries, reader_notebook, repository, saved_entries

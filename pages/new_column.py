@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from catalog import describe
 from commentary.document.column import CHART_KINDS, Commentary, CommentaryError, list_commentaries
 from commentary.extract import ExtractError
 from commentary.extract.worker import extract_in_worker
@@ -31,16 +32,17 @@ from commentary.library.preview import claim_figure, score_draft, section_previe
 from commentary.library.sections import SectionFields, default_chart, normalise, paragraphs
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
-from data_sources import config, custom_symbols
-from data_sources.atomic import StoreError
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import RepositoryError
+from data_sources.market import added_symbols
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.repository import RepositoryError
+from data_sources.settings import settings
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
-from ui.catalog import describe
 from ui.claim_form import claim_form, series_picker
 from ui.i18n import lang, t, tr
 from ui.notebook import ensure_notebook, problem_text, reader_notebook, repository, saved_commentaries
 from ui.pin_key import render_pin_key
+from ui.problems import say
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -248,15 +250,15 @@ with st.expander(tr("목록에 없는 종목 추가", "Add a symbol that is not 
     new_en = a3.text_input(tr("영어 이름 (선택)", "English name (optional)"), key=K + "add_en", max_chars=80)
     new_ccy = a4.text_input(tr("통화 (선택)", "Currency (optional)"), key=K + "add_ccy", max_chars=3)
     if st.button(tr("종목 추가", "Add the symbol"), key=K + "add_go", disabled=not new_symbol.strip()):
-        online = loaders.may_refresh() and not config.offline_forced()
+        online = loaders.may_refresh() and not settings().offline
         try:
-            row = custom_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
+            row = added_symbols.add_symbol(new_symbol, new_ko or None, new_en or None, new_ccy or None,
                                             store_root=loaders.local_root(), added_by="app",
-                                            lookup=custom_symbols.yahoo_lookup if online else None)
-        except custom_symbols.SymbolError as exc:
-            st.error(md_escape(f"{new_symbol.strip()[:24]}: {exc}", 400))
+                                            lookup=added_symbols.yahoo_lookup if online else None)
+        except added_symbols.SymbolError as exc:
+            st.error(md_escape(f"{new_symbol.strip()[:24]}: {say(exc, lang())}", 400))
         except StoreError as exc:
-            st.error(md_escape(str(exc), 400))
+            st.error(md_escape(say(exc, lang()), 400))
         else:
             checked = (tr("야후에서 확인함", "checked on Yahoo") if row["validated"] == "yahoo"
                        else tr("야후에서 확인하지 못함 (오프라인)", "not checked on Yahoo (offline)"))

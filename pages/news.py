@@ -10,14 +10,18 @@ import streamlit as st
 
 from commentary.charts.news import news_strip_figure
 from commentary.text.safe_text import md_escape, plain_message
-from data_sources import config, news_store
-from data_sources import import_root as folder_import
-from data_sources.atomic import StoreError
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.news_store import FeedConfigError, NewsReport
-from data_sources.tagging import TagRulesError, load_rules, tag_labels
+from data_sources.errors import DashboardError
+from data_sources.news import feedlist, views
+from data_sources.news import store as news_store
+from data_sources.news.feedlist import FeedConfigError
+from data_sources.news.feeds import FeedListError
+from data_sources.news.store import NewsReport
+from data_sources.news.tagging import TagRulesError, load_rules, tag_labels
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.settings import settings
+from data_sources.store import import_root as folder_import
+from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
-from ui.catalog import describe
 from ui.details import folded_detail
 from ui.i18n import lang, t, tr
 from ui.news_strip import (
@@ -35,7 +39,7 @@ from ui.news_strip import (
     parse_filter_params,
     render_items,
 )
-from ui.reasons import explain_feed, explain_feed_config, explain_news_error, explain_store, news_summary
+from ui.problems import say, summary, words
 
 PAGE_SIZE = 40
 STRIP_MAX_DAYS = 400  # wider windows get no count chart
@@ -56,28 +60,34 @@ root = loaders.local_root()
 
 def _show_report(report: NewsReport) -> None:
     """Outcome of an import or fetch: one summary line, then each problem as plain text."""
-    (st.success if not report.errors else st.warning)(md_escape(news_summary(report, code)))
-    if report.problems:  # Korean: each problem in Korean, the raw messages folded below
-        said = [explain_feed(p, code) for p in report.problems]
+    (st.success if not report.errors else st.warning)(md_escape(summary(report.summary(), code)))
+    if report.problems:  # each problem in the page's language; on a Korean page the English folded below
+        said = [words(p.problem, code) for p in report.problems]
         lines = [f"{'⚠' if p.severity != 'error' else '✖'} {plain_message(r.text)}"
                  for p, r in zip(report.problems, said, strict=True)]
         st.text("\n".join(lines[:100]))
         folded_detail([r.detail for r in said], code)
 
 
-def _show_error(exc: Exception) -> None:
-    """A store, feed list or tag rules problem: the reason in the page's language, the raw message folded."""
-    st.error(md_escape(explain_news_error(exc, code).text, 400))
-    folded_detail([str(exc)], code)
+def _bar_step(bar):
+    """A progress callback that shows each step (a progress code) in the page's language on ``bar``."""
+    return lambda fraction, step: bar.progress(min(max(fraction, 0.0), 1.0), text=plain_message(say(step, code), 80))
+
+
+def _show_error(exc: DashboardError) -> None:
+    """A store, feed list or tag rules problem: the reason in the page's language, the English folded."""
+    said = words(exc, code)
+    st.error(md_escape(said.text, 400))
+    folded_detail([said.detail], code)
 
 
 def _feed_list() -> None:
     try:
-        feeds = news_store.list_feeds(root)
+        feeds = feedlist.list_feeds(root)
     except DatabaseUnavailable:
         st.warning(t("safety.feeds_unavailable"))
         return
-    except (StoreError, ValueError) as exc:
+    except (StoreError, FeedListError) as exc:
         _show_error(exc)
         return
     st.dataframe(pd.DataFrame(
@@ -99,15 +109,15 @@ def _manage_feeds() -> None:
         add_col, remove_col = st.columns(2)
         with add_col:
             st.markdown("**" + tr("피드 추가", "Add a feed") + "**")
-            name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=news_store.NAME_MAX)
+            name = st.text_input(tr("이름", "Name"), key="news_feed_name", max_chars=feedlist.NAME_MAX)
             url = st.text_input(tr("주소 (http/https)", "Address (http/https)"), key="news_feed_url")
             feed_lang = st.text_input(tr("언어 코드", "Language code"), value="en", key="news_feed_lang", max_chars=10)
             if st.button(tr("추가", "Add"), icon=":material/add:", key="news_feed_add"):
                 try:
-                    added = news_store.add_feed(root, name, url, feed_lang)
+                    added = feedlist.add_feed(root, name, url, feed_lang)
                 except FeedConfigError as exc:
-                    st.error(tr(f"추가하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
-                                f"Not added: {md_escape(exc, 300)}"))
+                    told = md_escape(say(exc, code), 300)
+                    st.error(tr(f"추가하지 못했습니다: {told}", f"Not added: {told}"))
                 except StoreError as exc:
                     _show_error(exc)
                 except DatabaseUnavailable:
@@ -117,18 +127,18 @@ def _manage_feeds() -> None:
         with remove_col:
             st.markdown("**" + tr("피드 삭제", "Remove a feed") + "**")
             try:
-                names = [f.name for f in news_store.list_feeds(root)]
-            except (StoreError, ValueError, DatabaseUnavailable):
+                names = [f.name for f in feedlist.list_feeds(root)]
+            except (StoreError, FeedListError, DatabaseUnavailable):
                 names = []
             victim = st.selectbox(tr("피드", "Feed"), names, index=None, key="news_feed_victim",
                                   placeholder=tr("피드를 고르세요", "Choose a feed"))
             if st.button(tr("삭제", "Remove"), icon=":material/delete:", key="news_feed_remove",
                          disabled=victim is None):
                 try:
-                    news_store.remove_feed(root, victim or "")
+                    feedlist.remove_feed(root, victim or "")
                 except FeedConfigError as exc:
-                    st.error(tr(f"삭제하지 못했습니다: {md_escape(explain_feed_config(exc, code).text, 300)}",
-                                f"Not removed: {md_escape(exc, 300)}"))
+                    told = md_escape(say(exc, code), 300)
+                    st.error(tr(f"삭제하지 못했습니다: {told}", f"Not removed: {told}"))
                 except StoreError as exc:
                     _show_error(exc)
                 except DatabaseUnavailable:
@@ -145,7 +155,7 @@ def _manage_feeds() -> None:
                 if not loaders.may_refresh():
                     st.info(tr("이 서버는 피드를 가져오지 않습니다 (DASHBOARD_REFRESH=off). 갱신 작업이 가져옵니다.",
                                "This server does not fetch feeds (DASHBOARD_REFRESH=off); the refresher does."))
-                elif config.offline_forced():
+                elif settings().offline:
                     st.info(tr("오프라인 모드(DASHBOARD_OFFLINE)라 네트워크에서 가져오지 않습니다. "
                                "저장된 뉴스를 보여줍니다.",
                                "Offline mode (DASHBOARD_OFFLINE) is on: nothing was fetched; showing stored news."),
@@ -153,8 +163,7 @@ def _manage_feeds() -> None:
                 else:
                     bar = st.progress(0.0)
                     try:
-                        report = news_store.refresh_news(
-                            root, progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+                        report = news_store.refresh_news(root, progress=_bar_step(bar))
                     except StoreError as exc:
                         _show_error(exc)
                     except DatabaseUnavailable:
@@ -182,13 +191,11 @@ def _import_saved_files() -> None:
         try:
             folder = folder_import.folder_inside(import_root, choice)
         except folder_import.ImportRootError as exc:  # one answer for every refusal
-            st.error(describe(exc.problem, code))
+            st.error(md_escape(say(exc, code), 300))
             return
         bar = st.progress(0.0)
         try:
-            report = news_store.import_feed_dir(
-                root, folder, within=import_root,
-                progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=plain_message(m, 80)))
+            report = news_store.import_feed_dir(root, folder, within=import_root, progress=_bar_step(bar))
         except StoreError as exc:
             _show_error(exc)
         else:
@@ -204,8 +211,9 @@ except (StoreError, TagRulesError) as exc:
     _show_error(exc)
     st.stop()
 if news.attrs.get("warning"):
-    st.warning(md_escape(explain_store(news.attrs["warning"], code).text, 400))
-    folded_detail([news.attrs["warning"]], code)
+    said = words(news.attrs["warning"], code)
+    st.warning(md_escape(said.text, 400))
+    folded_detail([said.detail], code)
 
 tag_ids = [r.id for r in rules]
 labels = tag_labels(code)
@@ -294,7 +302,7 @@ shown = filter_news(news, filters["tags"], filters["src"], start, end, filters["
 # ---------------------------------------------------------------- the list
 
 if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
-    counts = news_store.daily_tag_counts(shown, start, end, tags=filters["tags"] or None)
+    counts = views.daily_tag_counts(shown, start, end, tags=filters["tags"] or None)
     st.plotly_chart(news_strip_figure(counts, code, labels), width="stretch", config={"displayModeBar": False},
                     key="news_counts")
     st.caption(coverage_note(shown, start, end, code))

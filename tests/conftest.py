@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from data_sources import settings as app_settings
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared"))
+SHARED = app_settings.settings().shared_dir or ROOT.parent / "shared"
 MARKET_DIR = SHARED / "data" / "market"
 NEWS_DIR = SHARED / "data" / "feeds" / "news"
 CORPUS_DIR = SHARED / "data" / "feeds" / "feedparser-corpus"
@@ -40,7 +44,25 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The settings object is read once per process: each test starts from its environment, and a variable the
+    test sets or removes with ``monkeypatch`` is read again at once."""
+    for name in ("setenv", "delenv"):
+        method = getattr(monkeypatch, name)
+
+        def and_reload(*args, _method=method, **kwargs) -> None:
+            _method(*args, **kwargs)
+            app_settings.reload()
+
+        setattr(monkeypatch, name, and_reload)  # this test's own MonkeyPatch instance only
+    app_settings.reload()
+    yield
+    app_settings.settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                      _fresh_settings: None) -> Path:
     """Every test runs offline against its own empty data dir unless it sets another."""
     data_dir = tmp_path_factory.mktemp("store")
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
@@ -51,15 +73,15 @@ def _offline_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store seeded once per session from the real market snapshot (and news, when present)."""
-    from data_sources.csv_io import import_folder
-    from data_sources.store import Store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     root = tmp_path_factory.mktemp("seeded")
     if MARKET_DIR.exists():
         import_folder(Store(root), MARKET_DIR)
     if NEWS_DIR.exists():
         try:
-            from data_sources import news_store
+            from data_sources.news import store as news_store
         except ImportError:
             pass
         else:
@@ -130,3 +152,18 @@ def notebook_of(at) -> str:
     """The reader's notebook id this browser keeps (never in the address)."""
     assert "nb" not in at.query_params
     return at.session_state["fx_notebook"]
+
+
+def en(found) -> str:
+    """What an English page says for a problem, an error carrying one, or several problems."""
+    from ui.problems import say
+
+    return say(found, "en")
+
+
+@contextmanager
+def raises_saying(kind: type[BaseException], pattern: str) -> Iterator[pytest.ExceptionInfo]:
+    """``pytest.raises(kind)``, and what an English page says for the error matches ``pattern``."""
+    with pytest.raises(kind) as info:
+        yield info
+    assert re.search(pattern, en(info.value)), en(info.value)

@@ -11,7 +11,7 @@ It serves what yfinance 1.7 asks for:
   404 for an unknown symbol, as Yahoo answers.
 
 Only the transport is redirected: :class:`RoutedSession` is a real ``curl_cffi`` session (the
-app's :class:`data_sources.yahoo.DeadlineSession`) that rewrites ``https://*.yahoo.com/…`` to
+app's :class:`data_sources.market.yahoo_session.DeadlineSession`) that rewrites ``https://*.yahoo.com/…`` to
 ``http://127.0.0.1:PORT/…`` before curl sends it. yfinance's code, cache and threads run as shipped.
 
 Faults, per symbol or for every endpoint: ``404`` (Yahoo's chart.error), ``429`` (rate limit),
@@ -38,8 +38,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from data_sources import yahoo
-from data_sources.universe import instrument
+from data_sources.market import yahoo
+from data_sources.market.universe import instrument
+from data_sources.market.yahoo_session import DeadlineSession
 from tests.loopback import LoopbackServer, serving
 
 CRUMB = "fAkEcRuMb7x"
@@ -379,7 +380,7 @@ class _Server(LoopbackServer):
     fake: FakeYahoo
 
 
-class RoutedSession(yahoo.DeadlineSession):
+class RoutedSession(DeadlineSession):
     """The app's session class, with Yahoo's hosts rewritten to the fake server (the transport seam)."""
 
     def __init__(self, fake: FakeYahoo, deadline: float) -> None:

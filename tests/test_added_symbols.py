@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from commentary.document.column import parse_commentary
 from commentary.scoring.claims import scorecard
-from data_sources import custom_symbols
-from data_sources.store import Store
-from data_sources.universe import instrument
+from data_sources.market import added_symbols
+from data_sources.market.universe import instrument
+from data_sources.store.prices import Store
 from tests import fake_yahoo
 from tests.conftest import app_page, shown
 from tests.hostile import COMMENTARY
@@ -28,7 +28,7 @@ def test_an_added_symbol_is_a_series_claims_can_name(seeded_store) -> None:
     text = COMMENTARY.replace("series: NVDA, direction: down", f"series: {ADR}, direction: down")
     before = parse_commentary(text, "adr.md")
     assert not before.claims and f"unknown series '{ADR}'" in before.claim_errors[0]  # before it is added
-    custom_symbols.add_symbol(ADR, "텐센트 ADR", None, "USD", store_root=seeded_store, added_by="test")
+    added_symbols.add_symbol(ADR, "텐센트 ADR", None, "USD", store_root=seeded_store, added_by="test")
     found = instrument(ADR)
     assert found is not None and (found.name_ko, found.currency, found.group) == ("텐센트 ADR", "USD", "custom")
     item = parse_commentary(text, "adr.md")
@@ -50,9 +50,9 @@ def test_offline_the_page_adds_it_unchecked_and_a_claim_on_it_says_not_fetched_y
     assert not at.exception and not at.error, [shown(e.value) for e in at.error]
     message = shown(at.success[0].value)
     assert f"Added {ADR}" in message and "not checked on Yahoo (offline)" in message and "not fetched yet" in message
-    row = custom_symbols.read(seeded_store).iloc[0]
+    row = added_symbols.read(seeded_store).iloc[0]
     assert (row.symbol, row.name_ko, row.currency, row.added_by) == (ADR, "텐센트 ADR", "USD", "app")
-    assert row.validated == custom_symbols.OFFLINE
+    assert row.validated == added_symbols.OFFLINE
 
     at.checkbox(key="new_own0").check()
     at.text_input(key="new_o0_series_q").set_value("텐센트 ADR").run()
@@ -63,7 +63,7 @@ def test_offline_the_page_adds_it_unchecked_and_a_claim_on_it_says_not_fetched_y
 
     _add(at, ADR, ko="다른 이름", ccy="USD")  # a second add is refused; the first row is kept as it was
     assert any(ADR in shown(e.value) and "already" in shown(e.value) for e in at.error)
-    assert custom_symbols.read(seeded_store).iloc[0].name_ko == "텐센트 ADR"
+    assert added_symbols.read(seeded_store).iloc[0].name_ko == "텐센트 ADR"
 
 
 def test_a_bad_ticker_gets_a_message_naming_it_and_nothing_is_stored(seeded_store) -> None:
@@ -71,17 +71,17 @@ def test_a_bad_ticker_gets_a_message_naming_it_and_nothing_is_stored(seeded_stor
     _add(at, "<b>NV DA</b>", ko="x", ccy="USD")
     errors = [shown(e.value) for e in at.error]
     assert errors and errors[0].startswith("<b>NV DA</b>: symbol:"), errors  # shown as typed, never as markup
-    assert not at.success and custom_symbols.read(seeded_store).empty
+    assert not at.success and added_symbols.read(seeded_store).empty
 
 
 def test_online_yahoo_fills_the_name_and_currency(seeded_store, market_dir, monkeypatch, tmp_path_factory) -> None:
-    Store(seeded_store).record_refresh("ok", "")  # refreshed already: opening the page does not refresh
+    Store(seeded_store).record_refresh("ok")  # refreshed already: opening the page does not refresh
     for fake in fake_yahoo.running(market_dir, monkeypatch, tmp_path_factory):
         fake.add_listing(ADR, "MSFT", ADR_NAME, "Tencent Holdings Ltd")
         at = app_page("new_column", "en")
         _add(at, "tcehy", ko="텐센트 ADR")
         assert not at.exception and not at.error, [shown(e.value) for e in at.error]
         assert "checked on Yahoo" in shown(at.success[0].value)
-        row = custom_symbols.read(seeded_store).iloc[0]
+        row = added_symbols.read(seeded_store).iloc[0]
         assert (row.name_en, row.currency, row.validated, row.yahoo_name) == (ADR_NAME, "USD", "yahoo", ADR_NAME)
         assert any(r["symbol"] == ADR for r in fake.requests)

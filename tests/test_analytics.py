@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from commentary.analysis import analytics as an
-from data_sources.frames import PRICE_COLUMNS, normalise, wide
+from data_sources.store.frames import PRICE_COLUMNS, normalise, wide
 
 D = pd.Timestamp
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.conftest import ROOT, app_page, shown
 
 
@@ -24,7 +24,7 @@ def test_data_page_offline_shows_status_and_banner(seeded_store: Path) -> None:
     fx_end = prices.loc[prices["symbol"].str.contains("KRW|CNY|HKD"), "date"].max().date().isoformat()
     banner = next(c for c in at.caption if "offline —" in c.value)
     assert f"prices as of 2026-08-20 · FX as of {fx_end} · news as of 2026-05-29" in shown(banner.value)
-    assert shown(banner.value).endswith("(DASHBOARD_OFFLINE is set)")
+    assert shown(banner.value).endswith("(offline mode)")
     table = at.dataframe[0].value.set_index("symbol")
     assert table.at["KRW=X", "rows"] == 719 and table.at["KRW=X", "source"] == "import: KRW=X.csv"
     assert table.at["^SOX", "source"] == "no data yet"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import catalog
 from data_sources.errors import DashboardError, Problem
-from ui import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = [ROOT / "app.py", *[p for d in ("pages", "ui", "commentary", "data_sources", "benchmarks")
+CODE = [ROOT / "app.py", *[p for d in ("pages", "ui", "commentary", "data_sources", "benchmarks", "catalog")
                            for p in (ROOT / d).rglob("*.py")]]
 
 

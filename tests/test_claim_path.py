@@ -15,7 +15,7 @@ from commentary.charts.pins import label_px
 from commentary.document.column import list_commentaries
 from commentary.scoring.claims import claim_paths, readings
 from commentary.timeline.events import EVENTS_PATH, load_events
-from data_sources.store import Store
+from data_sources.store.prices import Store
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from commentary.scoring.claims import (
     validate_rule,
 )
 from commentary.scoring.horizons import parse_horizon
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 
 SEOUL_MIDNIGHT_SUN = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
 

@@ -10,7 +10,7 @@ import pytest
 from commentary.document.column import MAX_CLAIMS, parse_commentary
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.summary import overall_line
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.big_column import big_column
 from tests.conftest import app_page, shown
 from ui import column_cache
@@ -44,7 +44,7 @@ def scoring_calls(monkeypatch) -> list[int]:
 
 
 def _publish(body: str) -> None:
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     repo = open_repository()
     book = repo.create_notebook("cache test")

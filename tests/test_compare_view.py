@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from commentary.analysis import compare_view as cv
-from data_sources.frames import PRICE_COLUMNS, normalise
+from data_sources.store.frames import PRICE_COLUMNS, normalise
 
 D = dt.date
 

@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import csv_io
 from data_sources.cli import main
-from data_sources.store import Store
+from data_sources.errors import Problem
+from data_sources.store import csv_io
+from data_sources.store.prices import Store
+from tests.conftest import en
+from ui.problems import say
 
 HEADER = "date,open,high,low,close,adj_close,volume\n"
 
@@ -35,20 +38,23 @@ def test_bad_rows_are_rejected_with_file_and_line(tmp_path: Path) -> None:
                  "2025-02-03,,,,1460.1,,\n")
     good, problems = csv_io.read_snapshot_file(path)
     assert good["close"].tolist() == [1434.34, 1441.66, 1460.1]
-    assert [str(p) for p in problems] == [
-        "KRW=X.csv line 3: unparsable date '2025-13-45'",
+    assert [en(p.problem) for p in problems] == [
+        "KRW=X.csv line 3: the date '2025-13-45' cannot be read (use YYYY-MM-DD)",
         "KRW=X.csv line 4: close is missing",
-        "KRW=X.csv line 5: close is not positive (-5.0)",
-        "KRW=X.csv line 6: duplicate date 2025-01-23 (first at line 2)",
+        "KRW=X.csv line 5: close is not positive (-5)",
+        "KRW=X.csv line 6: the date 2025-01-23 repeats line 2",
         "KRW=X.csv line 7: open is not a number ('abc')",
     ]
+    assert [(p.line, p.reason.params["field"]) for p in problems] == [(3, "date"), (4, "close"), (5, "close"),
+                                                                      (6, "date"), (7, "open")]
 
 
 def test_wrong_header_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "NVDA.csv"
     path.write_text("Date;Close\n2025-01-24;142.6\n")
-    with pytest.raises(ValueError, match=r"NVDA\.csv line 1: header lacks date, close"):
+    with pytest.raises(ValueError) as info:
         csv_io.read_snapshot_file(path)
+    assert en(info.value).startswith("NVDA.csv line 1: the header lacks date, close")
 
 
 def test_bad_import_never_replaces_good_stored_rows(tmp_path: Path) -> None:
@@ -97,7 +103,7 @@ def test_cli_import_status_export(market_dir: Path, tmp_path: Path, capsys: pyte
 
 def test_cli_refresh_offline_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["--data-dir", str(tmp_path), "refresh"]) == 1
-    assert "offline: DASHBOARD_OFFLINE is set; serving stored data" in capsys.readouterr().err
+    assert "offline: Offline mode (DASHBOARD_OFFLINE is set); serving stored data" in capsys.readouterr().err
 
 
 def test_cli_import_of_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -143,18 +149,18 @@ def test_non_finite_absurd_negative_and_future_values_are_rejected_row_by_row(tm
                  "2026-03-26,,,,126.0,,\n")
     good, problems = csv_io.read_snapshot_file(path, today=TODAY)
     assert good["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-23", "2026-03-25"]
-    assert [str(p) for p in problems] == [
-        "NVDA.csv line 3: close is not finite ('inf')",
-        "NVDA.csv line 4: close 1e+308 is outside the plausible range 0.0001–1e+09",
-        "NVDA.csv line 5: close 1e-300 is outside the plausible range 0.0001–1e+09",
-        "NVDA.csv line 6: close is not positive (0.0)",
-        "NVDA.csv line 7: adj_close is not positive (-120.0)",
-        "NVDA.csv line 8: volume -5 is negative or above 1e+15",
-        "NVDA.csv line 9: open is not finite ('-inf')",
-        "NVDA.csv line 10: date 2099-12-31 is after today (2026-03-25)",
-        "NVDA.csv line 11: date 9999-12-31 is after today (2026-03-25)",
-        "NVDA.csv line 12: date 0001-01-01 is before 1900",
-        "NVDA.csv line 14: date 2026-03-26 is after today (2026-03-25)",
+    assert [en(p.problem) for p in problems] == [
+        "NVDA.csv line 3: close is not a finite number ('inf')",
+        "NVDA.csv line 4: close 1e+308 is outside the plausible range 0.0001–1,000,000,000",
+        "NVDA.csv line 5: close 1e-300 is outside the plausible range 0.0001–1,000,000,000",
+        "NVDA.csv line 6: close is not positive (0)",
+        "NVDA.csv line 7: adj_close is not positive (-120)",
+        "NVDA.csv line 8: volume -5 is negative or above 1,000,000,000,000,000",
+        "NVDA.csv line 9: open is not a finite number ('-inf')",
+        "NVDA.csv line 10: the date 2099-12-31 is after 2026-03-25",
+        "NVDA.csv line 11: the date 9999-12-31 is after 2026-03-25",
+        "NVDA.csv line 12: the date 0001-01-01 is before 1900",
+        "NVDA.csv line 14: the date 2026-03-26 is after 2026-03-25",
     ]
 
 
@@ -165,7 +171,7 @@ def test_a_year_9999_row_rejects_only_that_row(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     report = csv_io.import_folder(store, folder, today=TODAY)
     assert report.imported == {"NVDA": 1}
-    assert report.problems == ["NVDA.csv line 3: date 9999-12-31 is after today (2026-03-25)"]
+    assert [en(p) for p in report.problems] == ["NVDA.csv line 3: the date 9999-12-31 is after 2026-03-25"]
     assert store.load_prices(["NVDA"])["close"].tolist() == [142.57]
 
 
@@ -203,7 +209,7 @@ def test_reimporting_the_same_rows_changes_nothing(market_dir: Path, tmp_path: P
 
 def test_cli_import_that_changes_rows_needs_replace(tmp_path: Path, capsys: pytest.CaptureFixture,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("data_sources.validate.market_today", lambda: TODAY)
+    monkeypatch.setattr("data_sources.store.validate.market_today", lambda: TODAY)
     store, worse = _good_then_worse(tmp_path)
     data = ["--data-dir", str(store.root)]
     assert main(["import", str(worse), *data]) == 1
@@ -310,13 +316,11 @@ def test_import_completes_when_the_progress_display_raises(tmp_path: Path) -> No
 
 
 def test_every_progress_message_has_korean(tmp_path: Path) -> None:
-    from data_sources.status import progress_label
-
     folder = tmp_path / "in"
     folder.mkdir()
     write(folder, "MSFT.csv", "2025-01-24,,,,400,,\n")
     seen = []
     csv_io.import_folder(Store(tmp_path / "store"), folder, progress=lambda f, m: seen.append(m), today=TODAY)
-    assert seen == ["reading MSFT.csv", "writing the store", "done"]
-    assert [progress_label(m, "ko") for m in seen] == ["MSFT.csv 읽는 중", "저장소에 쓰는 중", "완료"]
-    assert progress_label("stored 12 rows for 3 symbols", "ko") == "3개 종목 12행 저장"
+    assert [en(m) for m in seen] == ["reading MSFT.csv", "writing the store", "done"]
+    assert [say(m, "ko") for m in seen] == ["MSFT.csv 읽는 중", "저장소에 쓰는 중", "완료"]
+    assert say(Problem("progress.stored", {"rows": 12, "symbols": 3}), "ko") == "3개 종목 12행 저장"

@@ -1,4 +1,4 @@
-"""The PostgreSQL connection pool is sized from settings (data_sources/db/engine.py), on a real PostgreSQL:
+"""The PostgreSQL connection pool is sized from settings (data_sources/readers/engine.py), on a real PostgreSQL:
 a replica never holds more connections than its pool and overflow, and waits at most the pool timeout."""
 
 from __future__ import annotations
@@ -9,8 +9,12 @@ from contextlib import ExitStack
 import pytest
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from data_sources.db.engine import DEFAULT_MAX_OVERFLOW, DEFAULT_POOL_SIZE, make_engine
+from data_sources.readers.engine import make_engine
+from data_sources.settings import Settings
 from tests.pg_server import new_database, pg_server  # noqa: F401  (fixture)
+
+DEFAULT_POOL_SIZE = Settings.model_fields["db_pool_size"].default
+DEFAULT_MAX_OVERFLOW = Settings.model_fields["db_max_overflow"].default
 
 
 def _server_connections(url: str, database: str) -> int:
@@ -56,7 +60,7 @@ def test_the_pool_holds_at_most_its_size_and_overflow(pg_server, monkeypatch, si
 
 
 def test_bad_settings_fall_back_to_the_defaults(monkeypatch) -> None:
-    from data_sources.db.engine import pool_settings
+    from data_sources.readers.engine import pool_settings
 
     monkeypatch.setenv("DASHBOARD_DB_POOL_SIZE", "lots")
     monkeypatch.setenv("DASHBOARD_DB_MAX_OVERFLOW", "-3")

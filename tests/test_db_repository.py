@@ -14,11 +14,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from data_sources.annotations import AnnotationError
-from data_sources.db import repository as repo_module
-from data_sources.db.engine import db_url, make_engine, migrate
-from data_sources.db.models import Base
-from data_sources.db.repository import Repository, RepositoryError, open_repository
+from data_sources.readers import repository as repo_module
+from data_sources.readers.engine import db_url, make_engine, migrate
+from data_sources.readers.models import Base
+from data_sources.readers.notes import AnnotationError
+from data_sources.readers.repository import Repository, RepositoryError, open_repository
 from tests.pg_server import new_database, pg_server  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_a_column_is_private_until_published_then_in_every_readers_library(repo)
 def test_migration_0002_keeps_what_0001_stored(url):
     from alembic import command
 
-    from data_sources.db.engine import alembic_config
+    from data_sources.readers.engine import alembic_config
 
     engine = make_engine(url)
     cfg = alembic_config()
@@ -195,12 +195,12 @@ def test_migrations_build_exactly_the_models_and_rerun_as_a_no_op(url):
 def test_head_revision_is_alembics_head():
     from alembic.script import ScriptDirectory
 
-    from data_sources.db.engine import HEAD_REVISION, alembic_config
+    from data_sources.readers.engine import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
-OPEN_AND_LIST = "import sys; from data_sources.db.repository import open_repository; " \
+OPEN_AND_LIST = "import sys; from data_sources.readers.repository import open_repository; " \
     "open_repository(sys.argv[1]).list_notes('notebook-1'); print('alembic' in sys.modules)"
 
 
@@ -217,7 +217,7 @@ def test_a_database_at_head_is_opened_without_importing_alembic(url):
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
     url, notebook, count, barrier, me = sys.argv[1:6]
     Path(barrier, me).touch()
     while len(list(Path(barrier).iterdir())) < 2:

@@ -176,12 +176,12 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
                 assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
     users = [args for word, args in steps if word == "USER"]
     assert users and users[-1] not in {"root", "0"}
-    package_dirs = {"data_sources", "commentary", "ui"}
+    package_dirs = {"data_sources", "commentary", "ui", "catalog"}
     copied = {args.split()[0] for word, args in steps if word == "COPY"}
     assert package_dirs <= copied and "pages" in copied and "app.py" in copied
     env = " ".join(args for word, args in steps if word == "ENV")
     assert "DASHBOARD_DATA_DIR=/data" in env
-    assert "MALLOC_ARENA_MAX=2" in env.split()  # set from the process's start (data_sources/memory.py says why)
+    assert "MALLOC_ARENA_MAX=2" in env.split()  # set from the process's start (data_sources/runtime.py says why)
 
 
 def test_the_image_installs_what_ci_tested_the_lock_then_the_project_without_dependencies():

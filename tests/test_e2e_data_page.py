@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.refresh import ensure_bundled_ecb
-from data_sources.store import Store
+from data_sources.market.refresh import ensure_bundled_ecb
+from data_sources.store.prices import Store
 from tests.browser import browser_page, screenshot, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.browser import browser_page, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser

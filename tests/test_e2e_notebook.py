@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.db.repository import open_repository
+from data_sources.readers.repository import open_repository
 from tests.browser import CHROMIUM_ARGS, chromium_path, screenshot, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser

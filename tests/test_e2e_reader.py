@@ -67,9 +67,9 @@ def _charts(page, timeout: float = 120_000) -> list[dict]:
 
 def _english_ui_strings() -> set[str]:
     """The English halves of the project's ``tr(ko, en)`` calls in every page and UI helper (literals of three
-    words or more; f-strings contribute their literal runs between placeholders), plus the English reasons
-    data_sources writes (which a Korean page must show translated)."""
-    from data_sources import yahoo
+    words or more; f-strings contribute their literal runs between placeholders), plus the English words of
+    the data layer's problems (catalog/en: a Korean page must show the Korean ones)."""
+    import catalog
 
     found = set()
     pattern = re.compile(r'tr\(\s*(?:f?"[^"]*"\s*)+,\s*((?:f?"[^"]*"\s*)+)\)', re.S)
@@ -80,11 +80,10 @@ def _english_ui_strings() -> set[str]:
                 run = run.strip(" .,:;—-()'\"")
                 if len(run) >= 12 and len(run.split()) >= 3:
                     found.add(run)
-    found |= {text.removeprefix("Yahoo Finance ") for text in yahoo._KIND_TEXT.values()}
-    found |= {"DASHBOARD_OFFLINE is set", "not refreshed today", "never refreshed from the network"}
-    found |= {"re-adjusted the history", "the full re-fetch failed", "stored series kept",  # status / refresh notes
-              "could not fetch a feed from", "not a news feed", "before the whole feed arrived",  # news feeds
-              "serving the previous version", "is unreadable"}  # the news store
+    for key, english in catalog.catalog("en").items():  # the English words of the data layer's problems
+        if key.startswith("problem."):
+            found |= {run.strip(" .,:;—-()'\"") for run in re.split(r"\{[^}]*\}", english)
+                      if len(run.strip()) >= 12 and len(run.split()) >= 3}
     return found
 
 
@@ -187,7 +186,7 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
 # -- the Korean walk over error states: a series Yahoo re-adjusted (done, then failed) and a damaged news store --
 
 ERROR_PAGES = {"data": "데이터", "news": "AI 뉴스", "fx": "원/달러 환율", "column": "판정 요약"}
-ERROR_KOREAN = {"news": "저장된 뉴스를 읽을 수 없음", "fx": "뉴스를 읽을 수 없습니다",  # ui.reasons.explain_store
+ERROR_KOREAN = {"news": "손상되어 읽을 수 없습니다", "fx": "뉴스를 읽을 수 없습니다",  # problem.store.file_unreadable
                 "column": "뉴스를 읽을 수 없습니다"}
 
 
@@ -195,15 +194,17 @@ ERROR_KOREAN = {"news": "저장된 뉴스를 읽을 수 없음", "fx": "뉴스�
 def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
     """A server on a store in error states made by the real code: NVDA re-based after a split, then a second
     re-base whose full re-fetch failed (refresh against the fake Yahoo), and a news file that cannot be read.
-    Yields (url, the raw English messages those states produce)."""
+    Yields (url, the English words of what those states produce)."""
     import shutil
 
     import pandas as pd
 
-    from data_sources import news_store, refresh, status
-    from data_sources.store import Store
+    from data_sources.market import refresh, status
+    from data_sources.news import store as news_store
+    from data_sources.store.prices import Store
     from tests import fake_yahoo
     from tests.conftest import MARKET_DIR, _need
+    from ui.problems import say
 
     root = tmp_path_factory.mktemp("error-store")
     shutil.copytree(_seeded_template, root, dirs_exist_ok=True)
@@ -225,13 +226,14 @@ def error_server(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactor
             assert "NVDA" in failed.rebase_failed
         finally:
             running.close()
-    note = status.status_table(store.read()).set_index("symbol").at["NVDA", "note"]
+    notes = status.status_table(store.read()).set_index("symbol").at["NVDA", "note"]
     (root / news_store.NEWS_FILE).write_bytes(b"not a parquet file")
     try:
         news_store.load_news(root)
     except Exception as exc:  # the StoreError the pages must explain
-        store_error = str(exc)
-    raw = [part for part in re.split(r"; |: ", note + "; " + store_error) if len(part.split()) >= 3]
+        store_error = exc
+    english = say(notes, "en") + "; " + say(store_error, "en")  # what English pages say of these states
+    raw = [part for part in re.split(r"; |: ", english) if len(part.split()) >= 3]
     with streamlit_server(root) as url:
         yield url, raw
 

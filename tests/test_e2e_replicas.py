@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from data_sources.shared.object_store import S3Store
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.browser import browser_page, streamlit_server
 from tests.s3_server import endpoint_fixture, url_fixture  # noqa: F401  (fixtures)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import news_store
+from data_sources.news import store as news_store
 from tests.browser import browser_page, screenshot, streamlit_server, wait_for_app
 from tests.hostile import HOSTILE_RSS
 
@@ -87,7 +87,7 @@ COLUMN_PARTS = {"en": ("Scorecard", "What the column says", "Facts the column re
 def test_a_published_hostile_column_stays_inert_in_another_readers_browser(seeded_store: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
     from tests.browser import CHROMIUM_ARGS, chromium_path
     from tests.hostile import published_hostile_column
 

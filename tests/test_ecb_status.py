@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from data_sources import ecb, refresh
-from data_sources.status import freshness, should_auto_refresh, status_table
-from data_sources.store import PriceSnapshot, Store
+from data_sources.errors import Problem
+from data_sources.market import ecb, refresh
+from data_sources.market.status import freshness, should_auto_refresh, status_table
+from data_sources.store.prices import PriceSnapshot, Store
 from tests import fake_ecb
+from tests.conftest import en
 
 
 def test_bundled_crosses_are_the_packages_eur_rates_divided(market_dir) -> None:
@@ -53,7 +55,7 @@ def test_online_update_stores_the_ecbs_file_and_says_so(ecb_server, tmp_path, ma
 
 
 @pytest.mark.parametrize("mode, message", [
-    ("503", "HTTPError"), ("html", "not a valid eurofxref zip"), ("huge", "larger than"),
+    ("503", "could not be downloaded"), ("html", "not a valid eurofxref zip"), ("huge", "larger than"),
     ("trickle", "longer than")])
 def test_online_fetch_failures_are_clear_and_keep_store(ecb_server, tmp_path, monkeypatch, mode, message) -> None:
     ecb_server.mode = mode
@@ -64,7 +66,7 @@ def test_online_fetch_failures_are_clear_and_keep_store(ecb_server, tmp_path, mo
     before = store.load_prices()
     began = time.monotonic()
     error = refresh.refresh_ecb(store)
-    assert error and message in error, error
+    assert error and message in en(error), error
     assert time.monotonic() - began < 10
     pd.testing.assert_frame_equal(store.load_prices(), before)
 
@@ -76,7 +78,7 @@ def test_unreachable_ecb_is_a_clear_message(tmp_path, monkeypatch) -> None:
         port = sock.getsockname()[1]  # closed again: nothing listens there
     monkeypatch.setattr(ecb, "ECB_URL", f"http://127.0.0.1:{port}{fake_ecb.PATH}")
     error = refresh.refresh_ecb(Store(tmp_path))
-    assert error and "ConnectionError" in error
+    assert error.code == "ecb.unreachable" and "ConnectionError" in error.params["detail"]
 
 
 def test_a_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
@@ -84,8 +86,9 @@ def test_a_zip_bomb_is_refused_before_unpacking(monkeypatch) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("eurofxref-hist.csv", "Date,USD,\n" + "2025-01-24,1.05,\n" * 1000)
-    with pytest.raises(ecb.EcbUnavailable, match="unpacks to"):
-        ecb.transform(buffer.getvalue(), ecb.build_query(online=True))
+    with pytest.raises(ecb.EcbUnavailable, match=r"ecb\.unpacks_too_large"):
+        fetcher = ecb.EcbFetcher(online=True)
+        fetcher.transform_data(buffer.getvalue(), fetcher.transform_query()[0])
 
 
 def test_bundled_ecb_is_loaded_once(tmp_path) -> None:
@@ -113,9 +116,11 @@ def test_freshness_modes() -> None:
     empty = PriceSnapshot(pd.DataFrame({"date": pd.to_datetime([]), "symbol": [], "close": []}))
     assert freshness(empty, {}, False, today).mode == "empty"
     assert freshness(_snap("2025-01-31"), {}, True, today).mode == "offline"
-    down = {"at": "2025-02-01T08:00:00+00:00", "outcome": "offline", "message": "network unavailable: DNS"}
+    down = {"at": "2025-02-01T08:00:00+00:00", "outcome": "offline",
+            "problems": [Problem("yahoo.offline", {"cause": Problem("yahoo.unreachable"), "failed": 2, "total": 2})]}
     state = freshness(_snap("2025-01-31"), down, False, today)
-    assert (state.mode, state.reason) == ("offline", "network unavailable: DNS")
+    assert state.mode == "offline" and en(state.reasons) == ("Network unavailable: Yahoo Finance cannot be reached; "
+                                                             "2 of 2 symbols")
     assert state.as_of == pd.Timestamp("2025-01-31")
     ok = {"at": "2025-02-01T08:00:00+00:00", "outcome": "ok"}
     assert freshness(_snap("2025-01-31"), ok, False, today).mode == "live"

@@ -20,7 +20,7 @@ from commentary.timeline.events import (
     load_events,
     validate_event,
 )
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 RAW = tomllib.loads(EVENTS_PATH.read_text(encoding="utf-8"))["event"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -13,7 +13,7 @@ import pytest
 from commentary.extract import ExtractError, extract, propose
 from commentary.extract.rules import RulesError, parse_rules
 from data_sources.errors import Problem
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 PUB = dt.date(2025, 3, 3)
 US = ["NVDA", "MSFT", "AAPL", "GOOGL", "AMZN", "META", "TSLA", "AVGO"]
@@ -142,10 +142,10 @@ def test_sentence_start_is_the_offset_in_the_cleaned_text() -> None:
 
 
 def test_reader_added_symbols_are_names_too(tmp_path) -> None:
-    from data_sources import custom_symbols
-    from data_sources.universe import all_instruments
+    from data_sources.market import added_symbols
+    from data_sources.market.universe import all_instruments
 
-    custom_symbols.add_symbol("9961.HK", "트립닷컴", "Trip.com", "HKD", tmp_path)
+    added_symbols.add_symbol("9961.HK", "트립닷컴", "Trip.com", "HKD", tmp_path)
     found = propose("트립닷컴은 올해 오를 것이다.", PUB, instruments=all_instruments(tmp_path))
     assert [(p.rule, p.params) for p in found] == [("direction", d("9961.HK", "up"))]
     assert propose("트립닷컴은 올해 오를 것이다.", PUB, instruments=UNIVERSE) == []

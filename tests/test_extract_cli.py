@@ -183,7 +183,7 @@ def test_add_symbol_stores_it_with_provenance_and_waits_for_a_refresh(tmp_path: 
         "9961.HK", "트립닷컴", "Trip.com", "HKD", "HKEX", "reader", "cli")
     assert row.validated == "offline: not checked against Yahoo" and row.added_at
 
-    from data_sources.universe import all_instruments
+    from data_sources.market.universe import all_instruments
 
     added = [i for i in all_instruments(tmp_path) if i.symbol == "9961.HK"]
     assert len(added) == 1 and added[0].currency == "HKD" and added[0].timezone == "Asia/Hong_Kong"

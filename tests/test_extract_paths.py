@@ -14,7 +14,7 @@ import pytest
 from commentary.extract import propose
 from commentary.extract.horizons import find_horizons
 from commentary.extract.rules import load_rules
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 PUB = dt.date(2025, 3, 3)  # a Monday
 

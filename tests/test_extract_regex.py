@@ -25,7 +25,7 @@ from commentary.extract.rules import load_rules
 from commentary.extract.sentences import split_sentences
 from commentary.extract.subjects import than_patterns
 from commentary.library.draft import Draft, field_problems
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 N = 200_000
 #: Seconds one pattern may take over 200,000 characters on this loaded 2-core machine. A linear pattern takes

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from commentary.extract import extract
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 from .conftest import SHARED
 

@@ -18,7 +18,7 @@ import pytest
 
 from commentary.extract import extract, worker
 from data_sources import worker as bounded
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 ROOT = Path(__file__).resolve().parents[1]
 PUB = dt.date(2025, 3, 3)
@@ -30,7 +30,7 @@ TEXT = ("올해 미국 빅테크는 힘이 빠지고 중국 기술주가 반등�
 CALLER = """
 import datetime as dt, pickle, sys
 from commentary.extract.worker import extract_in_worker, worker_pid, stop_worker
-from data_sources.universe import UNIVERSE
+from data_sources.market.universe import UNIVERSE
 
 def rss():
     return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024

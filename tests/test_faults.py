@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import atomic, ecb
-from data_sources.refresh import ensure_bundled_ecb
-from data_sources.store import Store, now_utc
+from data_sources.market import ecb
+from data_sources.market.refresh import ensure_bundled_ecb
+from data_sources.store import atomic
+from data_sources.store.prices import Store, now_utc
 from tests import fake_ecb, fake_yahoo
 from tests.conftest import ROOT, app_page, shown
 
@@ -68,7 +69,7 @@ def test_one_symbol_unknown_to_yahoo_the_others_checked(online, servers) -> None
     pd.testing.assert_frame_equal(Store(online).load_prices(["NVDA"]), before)  # untouched
     assert snap.series["MSFT"]["yahoo_checked_at"][:10] == now_utc().date().isoformat()
     text = _all_text(at)
-    assert "NVDA: Yahoo Finance has no such symbol" in text and "symbol may be delisted" in text
+    assert "NVDA: Yahoo Finance has no such symbol" in text and "may be delisted" in text
     assert "MSFT:" not in text
 
 
@@ -77,7 +78,7 @@ def test_refresh_now_button_fetches_through_the_fake_servers(servers, monkeypatc
     fake, ecb_fake = servers
     monkeypatch.setenv("DASHBOARD_PRICE_DEADLINE_S", "90")
     store = Store()
-    store.record_refresh("ok", "")  # refreshed today already: opening the page does not refresh
+    store.record_refresh("ok")  # refreshed today already: opening the page does not refresh
     at = app_page("data", lang="en")
     assert not at.exception and fake.requests == []
     button = next(b for b in at.button if "Refresh now" in str(b.label))
@@ -117,7 +118,7 @@ def test_read_only_or_full_data_dir_still_renders(monkeypatch, tmp_path) -> None
     monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
     at = app_page("data", lang="en")
     assert not at.exception
-    assert any("cannot be written" in shown(e.value) and "No space left on device" in shown(e.value)
+    assert any("cannot be written" in shown(e.value) and "no space left on the disk" in shown(e.value)
                for e in at.error)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.timeline.events import load_events
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 
 
 def _frame(symbol: str, closes: list[float], start: str = "2025-01-20", ohlc: bool = False) -> pd.DataFrame:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.db import engine as engine_module
-from data_sources.db import guard
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import open_repository
+from data_sources.readers import engine as engine_module
+from data_sources.readers import guard
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.repository import open_repository
 from tests.browser import free_port
 from tests.conftest import app_page, fill_new_column, shown
 
@@ -89,7 +89,7 @@ def test_a_database_that_breaks_after_opening_fails_each_call_with_the_code(tmp_
 
 
 def test_a_rejected_write_still_says_why(tmp_path: Path) -> None:
-    from data_sources.db.repository import RepositoryError
+    from data_sources.readers.repository import RepositoryError
 
     repo = open_repository(f"sqlite:///{tmp_path / 'ok.sqlite3'}")
     with pytest.raises(RepositoryError) as caught:  # not turned into "unavailable"

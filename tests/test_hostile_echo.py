@@ -59,7 +59,7 @@ def test_a_column_id_from_the_address_is_quoted_inert(seeded_store) -> None:
 
 @pytest.mark.parametrize("page", ["compare", "column"])
 def test_a_store_error_quoting_a_file_is_shown_inert(seeded_store, monkeypatch, page: str) -> None:
-    from data_sources.atomic import StoreError
+    from data_sources.store.atomic import StoreError
     from ui import loaders
 
     def broken() -> str:

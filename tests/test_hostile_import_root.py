@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import import_root, news_store
-from data_sources.store import Store
+from data_sources.news import store as news_store
+from data_sources.store import import_root
+from data_sources.store.prices import Store
 from tests.conftest import app_page, opened_page, shown
 
 PRIVATE_TITLE = "Private memo: quarterly numbers"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_sources.db.repository import open_repository
+from data_sources.readers.repository import open_repository
 from tests.conftest import app_page, fill_new_column, notebook_of
 
 TITLE = "My private column"

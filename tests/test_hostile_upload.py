@@ -88,7 +88,7 @@ def test_error_messages_of_an_upload_are_shown_escaped(seeded_store) -> None:
 
 
 def test_hostile_but_valid_upload_renders_inert(seeded_store) -> None:
-    from data_sources import news_store
+    from data_sources.news import store as news_store
 
     feeds = seeded_store / "hostile-feeds"
     feeds.mkdir()

@@ -13,23 +13,27 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Expander
 
-from data_sources import news_store, refresh
-from data_sources.store import Store
+from data_sources.market import refresh
+from data_sources.news import feedlist
+from data_sources.news import store as news_store
+from data_sources.news.feeds import default_feeds
+from data_sources.store.prices import Store
 from tests import fake_feeds, fake_yahoo
 from tests.conftest import app_page, shown
 from tests.test_e2e_reader import _english_ui_strings
 from ui.details import DETAIL_TITLE
 
 feed_server = fake_feeds.feed_server  # the fixture
-DATA_LAYER_ENGLISH = [re.compile(p) for p in (  # the English the data layer writes for these states (not feed content)
-    r"re-based \d", r"re-base needed", r"re-adjusted the history", r"full re-fetch failed", r"stored series kept",
-    r"split [\d.]+:1 on", r"(close|adj_close) on \d{4}-\d\d-\d\d was", r"could not fetch a feed",
+DATA_LAYER_ENGLISH = [re.compile(p) for p in (  # the English the data layer's problems read (not feed content)
+    r"History fetched again", r"re-adjusted the history", r"fetching the full history again failed",
+    r"stored series was kept", r"split on \d", r"the (adjusted )?close on \d{4}-\d\d-\d\d was",
+    r"could not fetch a feed",
     r"answered HTTP", r"not a news feed", r"web page \(HTML\)", r"MB limit", r"broke off before",
-    r"is not an http", r"not a public internet address", r"did not send the whole feed", r"\d+ feeds? failed",
-    r"\d+ feeds? unchanged", r"read [\d,]+ items?, [\d,]+ new", r"is unreadable \(", r"serving the previous version",
-    r"is not a folder", r"is not a web address starting with",
-    r"is not valid TOML", r"Invalid value", r"has no \[\[tag\]\] entries", r"must be a non-empty", r"duplicate tag ids",
-    r"cannot read tag rules", r"must be lower-case letters", r"cannot read the feed list", r"needs a name and a url")]
+    r"is not an http", r"not a public internet address", r"did not send the whole feed", r"feeds failed: \d",
+    r"feeds unchanged", r"[\d,]+ read, [\d,]+ new", r"is damaged", r"showing its previous version",
+    r"not a folder", r"is not a web address starting with",
+    r"not valid TOML", r"Invalid value", r"have no \[\[tag\]\] entries", r"must be a non-empty", r"same tag id",
+    r"cannot be read", r"must be lower-case letters", r"needs a name and a url")]
 
 
 def _texts(node, detail: list[str]) -> Iterator[str]:
@@ -94,18 +98,18 @@ def test_data_page_shows_rebase_notes_in_korean(seeded_store: Path, yahoo_server
     assert refresh.SOURCE not in text
     assert any("re-adjusted the history" in d for d in detail)  # the originals, folded
     en_text, _ = _walk(app_page("data", lang="en"))
-    assert "re-adjusted the history" in en_text  # English pages show the note as the data layer wrote it
+    assert "re-adjusted the history" in en_text  # English pages: the same note in English
 
 
 # -- a news fetch with failing feeds ----------------------------------------------------------------------------
 
 def test_news_fetch_problems_in_korean(seeded_store: Path, feed_server: fake_feeds.FeedServer, monkeypatch) -> None:
-    for feed in news_store.default_feeds():  # no default feed may be fetched for real: only the fake server's
-        news_store.remove_feed(seeded_store, feed.name)
+    for feed in default_feeds():  # no default feed may be fetched for real: only the fake server's
+        feedlist.remove_feed(seeded_store, feed.name)
     url = feed_server.url
     for name, address in [("r/LocalLLaMA", url(f"/feed/{fake_feeds.SNAPSHOT}")), ("Gone", url("/status/404")),
                           ("Huge", url("/big")), ("Web page", url("/html")), ("Cut", url("/cutoff"))]:
-        news_store.add_feed(seeded_store, name, address, "en")
+        feedlist.add_feed(seeded_store, name, address, "en")
     news_store.refresh_news(seeded_store)  # the first fetch stores validators: the next one gets a 304
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="ko")  # the first run (and its price auto-refresh check) offline: no real network
@@ -115,7 +119,7 @@ def test_news_fetch_problems_in_korean(seeded_store: Path, feed_server: fake_fee
     at.button(key="news_fetch").click().run()
     text, detail = _walk(at)
     _assert_korean(text, "the news page after a fetch")
-    assert "Gone: 피드 서버가 오류로 응답함(HTTP 404)" in text
+    assert "Gone: 127.0.0.1이(가) 오류로 응답함(HTTP 404)" in text
     assert "Web page: 웹 페이지(HTML)이지 뉴스 피드가 아님" in text
     assert "4개 피드 실패; 1개 피드는 바뀐 내용 없음" in text, [t for t in text.splitlines() if "읽음" in t]
     assert any("answered HTTP 404" in d for d in detail)
@@ -124,7 +128,7 @@ def test_news_fetch_problems_in_korean(seeded_store: Path, feed_server: fake_fee
     at.button(key="news_feed_add").click().run()
     text, _ = _walk(at)
     _assert_korean(text, "the news page after a refused feed")
-    assert "추가하지 못했습니다: http:// 또는 https://로 시작하는 주소가 아님" in text
+    assert "추가하지 못했습니다: http:// 또는 https://로 시작하는 주소가 아닙니다" in text
 
 
 # -- a damaged news store ----------------------------------------------------------------------------------------
@@ -137,15 +141,15 @@ def test_damaged_news_store_in_korean(seeded_store: Path, backup: bool) -> None:
     news_file.write_bytes(b"not a parquet file")
     news_text, detail = _walk(app_page("news", lang="ko"))
     _assert_korean(news_text, "the news page")
-    assert ("직전 백업" if backup else "저장된 뉴스를 읽을 수 없음") in news_text
-    assert any("is unreadable" in d for d in detail)
+    assert ("직전 버전(news.parquet.prev)을 보여 줍니다" if backup else "손상되어 읽을 수 없습니다") in news_text
+    assert any("is damaged" in d for d in detail)
     fx_text, _ = _walk(app_page("fx", lang="ko"))  # the news strip beside the chart
     _assert_korean(fx_text, "the USD/KRW page")
     column_text, _ = _walk(app_page("column", lang="ko"))  # the column's per-section news
     _assert_korean(column_text, "the column page")
     if not backup:
-        assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in fx_text
-        assert "뉴스를 읽을 수 없습니다: 저장된 뉴스를 읽을 수 없음" in column_text
+        unreadable = "뉴스를 읽을 수 없습니다: 저장된 파일 news.parquet이(가) 손상되어 읽을 수 없습니다"
+        assert unreadable in fx_text and unreadable in column_text
 
 
 def test_the_walk_catches_english(seeded_store: Path) -> None:

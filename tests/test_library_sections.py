@@ -91,8 +91,8 @@ def test_the_previews_are_the_column_pages_figures(market_dir) -> None:
 def _prices(market_dir) -> pd.DataFrame:
     import tempfile
 
-    from data_sources.csv_io import import_folder
-    from data_sources.store import Store
+    from data_sources.store.csv_io import import_folder
+    from data_sources.store.prices import Store
 
     store = Store(tempfile.mkdtemp())
     import_folder(store, market_dir)

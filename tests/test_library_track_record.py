@@ -19,7 +19,7 @@ from commentary.scoring import odds
 from commentary.scoring.claims import readings, validate_rule, wide_prices
 from commentary.scoring.cli import prices_from
 from commentary.scoring.horizons import parse_horizon
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 from tests.market_csv import basket_move, series
 
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"

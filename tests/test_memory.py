@@ -1,4 +1,4 @@
-"""data_sources.memory: the app server's Arrow buffers come from the system allocator, unless the operator chose."""
+"""data_sources.runtime: the app server's Arrow buffers come from the system allocator, unless the operator chose."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser import ROOT
 
-PROBE = ("from data_sources.memory import use_lean_allocators; import pyarrow as pa; "
+PROBE = ("from data_sources.runtime import use_lean_allocators; import pyarrow as pa; "
          "print(use_lean_allocators(), use_lean_allocators(), pa.default_memory_pool().backend_name)")
 
 
@@ -45,7 +45,7 @@ def test_app_py_applies_it_before_the_pages() -> None:
 
 TRIM_PROBE = """
 import sys
-from data_sources import memory
+from data_sources import runtime as memory
 def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
@@ -70,7 +70,7 @@ def test_freed_heap_goes_back_to_the_system_after_a_run() -> None:
 
 
 def test_the_trim_runs_at_most_once_per_interval(monkeypatch) -> None:
-    from data_sources import memory
+    from data_sources import runtime as memory
 
     calls = []
     monkeypatch.setattr(memory, "_TRIM", lambda pad: calls.append(pad))

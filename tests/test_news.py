@@ -11,21 +11,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import net, news
-from data_sources.news import (
-    FeedConfig,
-    FeedRequest,
-    extract_data,
-    fetch_feeds,
-    load_feed_file,
-    make_uid,
-    sort_news,
-    source_for_snapshot,
-    transform_data,
-    transform_query,
+from data_sources.news import net
+from data_sources.news.errors import (
+    FeedConnectionError,
+    FeedParseError,
+    FeedProblem,
+    FeedRefusedError,
+    FeedTimeoutError,
 )
-from data_sources.tagging import load_rules, tag_text
+from data_sources.news.feeds import FeedConfig, FeedRequest, default_feeds, source_for_snapshot
+from data_sources.news.fetch import extract, fetch_feeds, load_feed_file, transform_query
+from data_sources.news.frame import sort_news
+from data_sources.news.parse import make_uid, parse_feed
+from data_sources.news.tagging import load_rules, tag_text
 from tests import fake_feeds
+from tests.conftest import en, raises_saying
 from tests.fake_feeds import SNAPSHOT, FeedServer, closed_port
 
 NOW = datetime(2025, 1, 27, 12, 0, tzinfo=UTC)
@@ -50,25 +50,27 @@ def _feed(name: str, url: str) -> FeedConfig:
 
 
 def test_transform_query_rejects_non_http_urls_by_name() -> None:
-    good, problems = transform_query(
+    requests_ = transform_query(
         [_feed("Good", "https://example.com/rss"), _feed("Local file", "file:///etc/passwd"),
          {"name": "Sneaky", "url": " javascript:alert(1)"}, _feed("Path", "/tmp/feed.xml")]
     )
+    good = [r for r in requests_ if r.error is None]
+    problems = [FeedProblem.from_error(r.error) for r in requests_ if r.error is not None]
     assert [r.feed for r in good] == ["Good"]
     assert [p.feed for p in problems] == ["Local file", "Sneaky", "Path"]
-    assert all(p.code == "bad_url" for p in problems)
-    assert problems[0].message.startswith("Local file:")
-    assert "http://" in problems[0].message
+    assert all(p.code == "feed.bad_url" for p in problems)
+    assert en(problems[0].problem).startswith("Local file:")
+    assert "http://" in en(problems[0].problem)
 
 
 def test_default_feeds_are_http_and_bilingual() -> None:
-    feeds = news.default_feeds()
+    feeds = default_feeds()
     assert 5 <= len(feeds) <= 7
     assert {f.language for f in feeds} == {"en", "ko"}
     assert all(f.url.startswith("https://") for f in feeds)
     assert "r/LocalLLaMA" in {f.name for f in feeds}
-    good, problems = transform_query(feeds)
-    assert len(good) == len(feeds) and problems == []
+    requests_ = transform_query(feeds)
+    assert len(requests_) == len(feeds) and all(r.error is None for r in requests_)
 
 
 def test_source_for_snapshot() -> None:
@@ -101,15 +103,15 @@ def test_fetch_feeds_reports_each_failure_and_keeps_the_good_feed(feed_server: F
 
     by_feed = {p.feed: p for p in problems}
     assert {k: p.code for k, p in by_feed.items()} == {
-        "Closed": "connection", "Gone": "http", "Huge": "too_large", "Streamed": "too_large",
-        "Garbage": "not_a_feed", "Web page": "not_a_feed", "Loop": "http", "Local": "bad_url",
+        "Closed": "feed.connection", "Gone": "feed.http", "Huge": "feed.too_large", "Streamed": "feed.too_large",
+        "Garbage": "feed.not_rss", "Web page": "feed.html", "Loop": "feed.redirects", "Local": "feed.bad_url",
     }
     for name, problem in by_feed.items():
-        assert problem.message.startswith(f"{name}: ")
-    assert by_feed["Closed"].message == "Closed: could not fetch a feed from 127.0.0.1"
-    assert "404" in by_feed["Gone"].message
-    assert "web page" in by_feed["Web page"].message
-    assert "redirected more than 5 times" in by_feed["Loop"].message
+        assert en(problem.problem).startswith(f"{name}: ")
+    assert en(by_feed["Closed"].problem) == "Closed: could not fetch a feed from 127.0.0.1"
+    assert "404" in en(by_feed["Gone"].problem)
+    assert "web page" in en(by_feed["Web page"].problem)
+    assert "redirected more than 5 times" in en(by_feed["Loop"].problem)
     # the good feed came through whole, sanitised at ingest
     assert len(frame) == 25 and set(frame["source"]) == {"Good"}
     assert not frame["summary_text"].str.contains("<", regex=False).any()
@@ -123,32 +125,32 @@ def test_offline_never_fetches(feed_server: FeedServer, monkeypatch: pytest.Monk
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     frame, problems = fetch_feeds([_feed("Good", feed_server.url(f"/feed/{SNAPSHOT}"))])
     assert frame.empty
-    assert [p.code for p in problems] == ["offline"]
+    assert [p.code for p in problems] == ["feed.offline"]
     assert sum(feed_server.hits.values()) == 0
 
 
 def test_trickling_feed_is_refused_whole_at_the_deadline(feed_server: FeedServer) -> None:
     started = time.monotonic()
-    with pytest.raises(news.FeedTimeoutError, match=r"^Slow: 127\.0\.0\.1 did not send the whole feed within 1\.5 s"):
-        extract_data(FeedRequest("Slow", feed_server.url("/trickle")), deadline_s=1.5)
+    with raises_saying(FeedTimeoutError, r"^Slow: 127\.0\.0\.1 did not send the whole feed within 1\.5 s"):
+        extract(FeedRequest("Slow", feed_server.url("/trickle")), deadline_s=1.5)
     assert time.monotonic() - started < 4  # end to end, not per read (the server never pauses 1.5 s)
 
 
 def test_cut_off_feed_is_refused_whole(feed_server: FeedServer) -> None:
     frame, problems = fetch_feeds([_feed("Cut", feed_server.url("/cutoff"))], now=NOW, deadline_s=5)
     assert frame.empty
-    assert [(p.code, p.message) for p in problems] == [
-        ("truncated", "Cut: 127.0.0.1 broke off before the whole feed arrived; nothing was kept from it")]
+    assert [(p.code, en(p.problem)) for p in problems] == [
+        ("feed.truncated", "Cut: 127.0.0.1 broke off before the whole feed arrived; nothing was kept from it")]
 
 
 def test_conditional_get_sends_validators_and_a_304_is_not_an_error(feed_server: FeedServer) -> None:
     req = FeedRequest("Good", feed_server.url(f"/feed/{SNAPSHOT}"))
-    first = extract_data(req)
+    first = extract(req)
     assert first.status == 200 and first.etag.startswith('"') and first.last_modified.endswith("GMT")
-    again = extract_data(req, etag=first.etag)
+    again = extract(req, etag=first.etag)
     assert again.not_modified and again.data == b"" and again.etag == first.etag
-    assert extract_data(req, last_modified=first.last_modified).not_modified
-    assert extract_data(req, etag='"stale"').status == 200
+    assert extract(req, last_modified=first.last_modified).not_modified
+    assert extract(req, etag='"stale"').status == 200
     assert feed_server.seen[1][1]["if-none-match"] == first.etag
 
 
@@ -178,22 +180,23 @@ def test_loopback_and_a_redirect_to_loopback_are_refused_without_the_allow_list(
                                    _feed("Metadata", "http://169.254.169.254/latest/meta-data/"),
                                    _feed("LAN", "http://192.168.0.1/rss"), _feed("V6", f"http://[::1]:{port}/")])
     assert frame.empty
-    assert {p.feed: p.code for p in problems} == dict.fromkeys(["Direct", "Named", "Metadata", "LAN", "V6"], "refused")
-    assert problems[0].message.startswith("Direct: 127.0.0.1 is not a public internet address")
+    assert {p.feed: p.code for p in problems} == dict.fromkeys(
+        ["Direct", "Named", "Metadata", "LAN", "V6"], "feed.refused")
+    assert en(problems[0].problem).startswith("Direct: 127.0.0.1 is not a public internet address")
     assert sum(feed_server.hits.values()) == 0  # nothing reached the server
     # a redirect: the first hop is allowed by name, the loopback address it points at is not
     monkeypatch.setenv("DASHBOARD_FETCH_ALLOW", "localhost")
     hop = f"http://localhost:{port}/redirect?to={target}"
-    with pytest.raises(news.FeedRefusedError, match=r"^Hop: 127\.0\.0\.1 is not a public"):
-        extract_data(FeedRequest("Hop", hop))
+    with raises_saying(FeedRefusedError, r"^Hop: 127\.0\.0\.1 is not a public"):
+        extract(FeedRequest("Hop", hop))
     assert feed_server.hits["/redirect"] == 1 and feed_server.hits[f"/feed/{SNAPSHOT}"] == 0
 
 
 def test_a_redirect_to_a_private_address_is_refused_with_the_allow_list(feed_server: FeedServer) -> None:
     for to in ("http://10.0.0.1/feed", "http://169.254.169.254/latest/meta-data/", "http://[::1]:80/"):
-        with pytest.raises(news.FeedRefusedError, match=r"is not a public internet address"):
-            extract_data(FeedRequest("Hop", feed_server.url(f"/redirect?to={to}")), deadline_s=3)
-    ok = extract_data(FeedRequest("Hop", feed_server.url(f"/redirect?to=/feed/{SNAPSHOT}")))
+        with raises_saying(FeedRefusedError, r"is not a public internet address"):
+            extract(FeedRequest("Hop", feed_server.url(f"/redirect?to={to}")), deadline_s=3)
+    ok = extract(FeedRequest("Hop", feed_server.url(f"/redirect?to=/feed/{SNAPSHOT}")))
     assert ok.status == 200 and len(ok.data) > 40_000  # a relative redirect on an allowed host is followed
 
 
@@ -201,8 +204,8 @@ def test_the_connected_peer_is_checked_too(feed_server: FeedServer, monkeypatch:
     # a DNS answer that changes after the check (rebinding): the check passes, the socket's peer is loopback
     monkeypatch.delenv("DASHBOARD_FETCH_ALLOW")
     monkeypatch.setattr(net, "check_host", lambda host, port: None)
-    with pytest.raises(news.FeedConnectionError, match=r"^Rebind: could not fetch a feed from 127\.0\.0\.1$"):
-        extract_data(FeedRequest("Rebind", feed_server.url(f"/feed/{SNAPSHOT}")))
+    with raises_saying(FeedConnectionError, r"^Rebind: could not fetch a feed from 127\.0\.0\.1$"):
+        extract(FeedRequest("Rebind", feed_server.url(f"/feed/{SNAPSHOT}")))
     assert sum(feed_server.hits.values()) == 0
 
 
@@ -229,8 +232,8 @@ def test_messages_do_not_tell_a_closed_port_from_a_live_non_feed_service(feed_se
     ports = {"closed": closed_port(), "ssh": serve_once(b"SSH-2.0-OpenSSH_9.6\r\n"),
              "silent-close": serve_once(b"")}
     _frame, problems = fetch_feeds([_feed("X", f"http://127.0.0.1:{p}/") for p in ports.values()], deadline_s=3)
-    assert [p.message for p in problems] == ["X: could not fetch a feed from 127.0.0.1"] * 3
-    assert {p.code for p in problems} == {"connection"}
+    assert [en(p.problem) for p in problems] == ["X: could not fetch a feed from 127.0.0.1"] * 3
+    assert {p.code for p in problems} == {"feed.connection"}
 
 
 # ---------------------------------------------------------------- transform
@@ -238,17 +241,17 @@ def test_messages_do_not_tell_a_closed_port_from_a_live_non_feed_service(feed_se
 
 def test_bozo_feed_keeps_recovered_items_with_a_warning() -> None:
     truncated = GOOD_RSS[: GOOD_RSS.index(b"<item><title>Quiet")]  # cut mid-channel
-    frame, problems = transform_data(truncated, "Cut", now=NOW)
+    frame, problems = parse_feed(truncated, "Cut", now=NOW)
     assert len(frame) == 1
     assert frame["title"].iloc[0].startswith("Nvidia falls")
-    assert [(p.feed, p.code, p.severity) for p in problems] == [("Cut", "bozo", "warning")]
-    assert problems[0].message.startswith("Cut: the feed is malformed")
+    assert [(p.feed, p.code, p.severity) for p in problems] == [("Cut", "feed.malformed", "warning")]
+    assert en(problems[0].problem).startswith("Cut: the feed is malformed")
 
 
 def test_empty_and_garbage_bytes_are_not_a_feed() -> None:
     for data in (b"<rss><channel>", b"hello world", b"<html><body>x</body></html>"):
-        with pytest.raises(news.FeedParseError, match=r"^Broken: "):
-            transform_data(data, "Broken", now=NOW)
+        with raises_saying(FeedParseError, r"^Broken: "):
+            parse_feed(data, "Broken", now=NOW)
 
 
 def test_json_feed_is_supported_and_sanitised() -> None:
@@ -257,7 +260,7 @@ def test_json_feed_is_supported_and_sanitised() -> None:
                  "content_html": "<p>x</p><script>alert(1)</script>",
                  "date_published": "2025-01-26T10:00:00+09:00"},
                 {"id": "8", "url": "data:text/html,evil", "content_text": "plain"}]}"""
-    frame, problems = transform_data(data, None, now=NOW)
+    frame, problems = parse_feed(data, None, now=NOW)
     assert problems == []
     assert frame["source"].tolist() == ["J", "J"]
     assert frame["title"].tolist() == ["Qwen news", ""]
@@ -285,7 +288,7 @@ def test_missing_future_and_absurd_dates_are_kept_flagged_and_sortable() -> None
         "Mon, 01 Jan 1990 00:00:00 +0000",  # before 1995: absurd
         "not a date at all",  # unparseable: missing
     )
-    frame, _ = transform_data(data, "D", now=NOW)
+    frame, _ = parse_feed(data, "D", now=NOW)
     flags = dict(zip(frame["title"], frame["date_flag"], strict=True))
     assert flags == {"Item 0": "", "Item 1": "missing", "Item 2": "future", "Item 3": "absurd",
                      "Item 4": "absurd", "Item 5": "missing"}
@@ -308,8 +311,8 @@ def test_uid_is_stable_and_namespaced() -> None:
     hashed = make_uid("", "", "Hello,  World!", "S")
     assert hashed.startswith("h:") and hashed == make_uid("", "", "hello world", "S")
     assert hashed != make_uid("", "", "hello world", "Other")
-    first, _ = transform_data(GOOD_RSS, "Good", now=NOW)
-    second, _ = transform_data(GOOD_RSS, "Good", now=NOW)
+    first, _ = parse_feed(GOOD_RSS, "Good", now=NOW)
+    second, _ = parse_feed(GOOD_RSS, "Good", now=NOW)
     assert first["uid"].tolist() == second["uid"].tolist()
 
 
@@ -347,7 +350,7 @@ def test_rules_have_bilingual_labels() -> None:
 def test_bad_rules_file_names_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "tags.toml"
     bad.write_text('[[tag]]\nid = "x"\nlabel_ko = "엑스"\nlabel_en = "X"\npatterns = []\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"tags\.toml: tag 'x': 'patterns'"):
+    with raises_saying(ValueError, r"tags\.toml\): tag 'x': patterns must be"):
         load_rules(bad)
 
 

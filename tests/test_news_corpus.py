@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from data_sources.news import NEWS_COLUMNS, load_feed_file
+from data_sources.news.fetch import load_feed_file
+from data_sources.news.frame import NEWS_COLUMNS
+from tests.conftest import en
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 TAG_START = re.compile(r"<\s*/?\s*[A-Za-z!?]")
@@ -31,7 +33,7 @@ def test_every_corpus_file_goes_through_without_raising(corpus_dir: Path) -> Non
         frame, problems = load_feed_file(path, now=NOW)  # must not raise
         assert list(frame.columns) == list(NEWS_COLUMNS), path
         for problem in problems:
-            assert problem.message.startswith(f"{problem.feed}: "), problem
+            assert en(problem.problem).startswith(f"{problem.feed}: "), problem
             assert problem.severity in ("error", "warning")
         if problems and problems[0].severity == "error":
             assert frame.empty, path
@@ -85,5 +87,5 @@ def test_json_feed_script_is_removed_by_our_sanitiser(corpus_dir: Path) -> None:
 def test_illformed_feeds_give_named_problems(corpus_dir: Path) -> None:
     frame, problems = load_feed_file(corpus_dir / "tests" / "illformed" / "rss_empty_document.xml", now=NOW)
     assert frame.empty
-    assert [p.code for p in problems] == ["not_a_feed"]
-    assert problems[0].message.startswith("rss_empty_document.xml: ")
+    assert [p.code for p in problems] == ["feed.not_rss"]
+    assert en(problems[0].problem).startswith("rss_empty_document.xml: ")

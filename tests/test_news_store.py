@@ -7,23 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from data_sources import news_store
-from data_sources.news import FeedConfig, default_feeds
-from data_sources.news_store import (
-    FeedConfigError,
-    add_feed,
-    daily_tag_counts,
-    import_feed_dir,
-    items_on_day,
-    list_feeds,
-    load_news,
-    merge_news,
-    refresh_news,
-    remove_feed,
-)
+from data_sources.news import feedlist
+from data_sources.news import store as news_store
+from data_sources.news.feedlist import FeedConfigError, add_feed, list_feeds, remove_feed
+from data_sources.news.feeds import FeedConfig, default_feeds
+from data_sources.news.store import import_feed_dir, load_news, merge_news, refresh_news
+from data_sources.news.views import daily_tag_counts, items_on_day
 from tests import fake_feeds
+from tests.conftest import en, raises_saying
 from tests.fake_feeds import SNAPSHOT, FeedServer
 
 feed_server = fake_feeds.feed_server  # the fixture
@@ -132,11 +124,11 @@ def test_import_reports_bad_files_and_continues(tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("ignored")
     report = import_feed_dir(tmp_path / "store", folder)
     assert (report.read, report.added, report.total) == (1, 1, 1)
-    assert sorted((p.feed, p.code) for p in report.problems) == [("broken.rss", "not_a_feed"),
-                                                                  ("empty.atom", "not_a_feed")]
-    assert report.summary() == "read 1 item, 1 new (1 stored); 2 feeds failed"
+    assert sorted((p.feed, p.code) for p in report.problems) == [("broken.rss", "feed.not_rss"),
+                                                                  ("empty.atom", "feed.empty_file")]
+    assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 2"
     missing = import_feed_dir(tmp_path / "store", tmp_path / "nope")
-    assert missing.problems[0].message.endswith("is not a folder") and missing.total == 1
+    assert en(missing.problems[0].problem).endswith("not a folder") and missing.total == 1
 
 
 # ---------------------------------------------------------------- refresh
@@ -149,9 +141,9 @@ def test_refresh_merges_good_feeds_and_reports_failures(tmp_path: Path, feed_ser
     feeds = [FeedConfig("OK", feed_server.url("/body/ok")), FeedConfig("Down", feed_server.url("/status/503"))]
     report = refresh_news(tmp_path, feeds)
     assert (report.read, report.added, report.total) == (1, 1, 1)
-    assert [(p.feed, p.code) for p in report.errors] == [("Down", "http")]
-    assert report.summary() == "read 1 item, 1 new (1 stored); 1 feed failed"
-    assert str(report).splitlines()[1] == "problem: Down: 127.0.0.1 answered HTTP 503"
+    assert [(p.feed, p.code) for p in report.errors] == [("Down", "feed.http")]
+    assert en(report.summary()) == "1 read, 1 new (1 stored); feeds failed: 1"
+    assert en(report.errors[0].problem) == "Down: 127.0.0.1 answered HTTP 503"
     assert load_news(tmp_path)["tags"].iloc[0] == ("nvidia", "semiconductors")
     assert refresh_news(tmp_path, feeds).added == 0
 
@@ -167,7 +159,7 @@ def test_refresh_uses_conditional_get_and_a_304_keeps_the_items(tmp_path: Path, 
     second = refresh_news(tmp_path, feeds)
     assert second.errors == [] and second.unchanged == ["r/LocalLLaMA"]
     assert (second.read, second.added, second.total) == (0, 0, 25)  # the stored items are kept
-    assert second.summary() == "read 0 items, 0 new (25 stored); 1 feed unchanged"
+    assert en(second.summary()) == "0 read, 0 new (25 stored); feeds unchanged (HTTP 304): 1"
     sent = [headers for p, headers in feed_server.seen if p == path]
     assert "if-none-match" not in sent[0] and sent[1]["if-none-match"] == stored["etag"]
     assert sent[1]["if-modified-since"] == stored["last_modified"]
@@ -187,7 +179,7 @@ def test_a_trickling_or_cut_off_feed_stores_nothing(tmp_path: Path, feed_server:
     started = time.monotonic()
     report = refresh_news(tmp_path, feeds, deadline_s=1.5)
     assert time.monotonic() - started < 8  # 1.5 s per feed, end to end, plus slack
-    assert [(p.feed, p.code) for p in report.errors] == [("Slow", "timeout"), ("Cut", "truncated")]
+    assert [(p.feed, p.code) for p in report.errors] == [("Slow", "feed.timeout"), ("Cut", "feed.truncated")]
     assert (report.read, report.total) == (0, 0) and load_news(tmp_path).empty
     assert news_store.feed_validators(tmp_path) == {}
 
@@ -213,13 +205,13 @@ def test_feed_list_add_remove_and_validation(tmp_path: Path) -> None:
         ("Copy", "https://blog.example/feed.xml/", "en", "already in the list as 'My Blog'"),
         ("Lang", "https://a.example/rss", "english!", "language code"),
     ]:
-        with pytest.raises(FeedConfigError, match=message):
+        with raises_saying(FeedConfigError, message):
             add_feed(tmp_path, name, url, lang)
 
     remove_feed(tmp_path, "r/LocalLLaMA")  # a default is hidden
     remove_feed(tmp_path, "my blog")  # the reader's own is deleted
     assert [f.name for f in list_feeds(tmp_path)] == [n for n in defaults if n != "r/LocalLLaMA"]
-    with pytest.raises(FeedConfigError, match="no feed called 'Nope'"):
+    with raises_saying(FeedConfigError, "no feed called 'Nope'"):
         remove_feed(tmp_path, "Nope")
     # a reader's feed may take a removed default's name; removing it keeps the default hidden
     add_feed(tmp_path, "r/LocalLLaMA", "https://old.reddit.com/r/LocalLLaMA/.rss")
@@ -237,7 +229,7 @@ def test_feed_list_add_remove_and_validation(tmp_path: Path) -> None:
 
 def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
     """Another replica (another store folder, same database) sees the feeds this one added and hid."""
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
     mine, other = tmp_path / "replica-1", tmp_path / "replica-2"
@@ -245,12 +237,12 @@ def test_the_feed_list_lives_in_the_readers_database(tmp_path: Path) -> None:
     remove_feed(mine, "r/LocalLLaMA", repo=repo)
     seen = [(f.name, f.language, f.origin) for f in list_feeds(other, repo=repo)]
     assert ("My Blog", "ko", "reader") in seen and "r/LocalLLaMA" not in [n for n, _, _ in seen]
-    assert not (mine / news_store.FEEDS_FILE).exists() and not (other / news_store.FEEDS_FILE).exists()
+    assert not (mine / feedlist.FEEDS_FILE).exists() and not (other / feedlist.FEEDS_FILE).exists()
 
 
 def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> None:
-    from data_sources.atomic import write_table
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
+    from data_sources.store.atomic import write_table
 
     repo = open_repository(f"sqlite:///{tmp_path / 'readers.sqlite3'}")
     old = pd.DataFrame([
@@ -259,13 +251,13 @@ def test_an_old_feeds_file_is_copied_into_the_database_once(tmp_path: Path) -> N
          "status": "removed"},
         {"name": "Bad", "url": "javascript:alert(1)", "language": "en", "status": "added"},
     ])
-    write_table(tmp_path / news_store.FEEDS_FILE, old, {"table": "feeds", "version": 1})
+    write_table(tmp_path / feedlist.FEEDS_FILE, old, {"table": "feeds", "version": 1})
     defaults = [f.name for f in default_feeds()]
     expected = [n for n in defaults if n != "r/LocalLLaMA"] + ["My Blog"]
-    assert news_store.migrate_local_feeds(tmp_path, repo) == 2
+    assert feedlist.migrate_local_feeds(tmp_path, repo) == 2
     assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected
     assert [f.language for f in list_feeds(tmp_path, repo=repo)][-1] == "ko"
-    assert news_store.migrate_local_feeds(tmp_path, repo) == 0  # once
+    assert feedlist.migrate_local_feeds(tmp_path, repo) == 0  # once
     remove_feed(tmp_path, "My Blog", repo=repo)  # removed after the copy: the old file never brings it back
     assert [f.name for f in list_feeds(tmp_path, repo=repo)] == expected[:-1]
 
@@ -307,7 +299,3 @@ def test_absurd_dates_never_break_sorting_or_counts(tmp_path: Path) -> None:
     assert stored["uid"].tolist() == ["y", "x"]
     assert stored.set_index("uid").loc["x", "date_flag"] == "absurd"
     assert daily_tag_counts(stored, "2025-01-27", "2025-01-27")["count"].tolist() == [1]
-
-
-def test_store_module_never_imports_streamlit() -> None:
-    assert "streamlit" not in Path(news_store.__file__).read_text(encoding="utf-8")

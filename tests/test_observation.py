@@ -16,7 +16,7 @@ from commentary.timeline.observation import (
     print_moment,
     sessions_between,
 )
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 
 
 def _event(eid: str, day: str, basis: str = "KST", time: str | None = None) -> Event:

@@ -19,7 +19,7 @@ from commentary.scoring import odds
 from commentary.scoring.claims import evaluate_claim, readings, scorecard, validate_rule
 from commentary.scoring.cli import prices_from, to_csv
 from commentary.scoring.horizons import parse_horizon
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 from tests.market_csv import basket_move, series, value_at
 
 SEOUL_SUNDAY = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")

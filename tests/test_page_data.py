@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from data_sources import atomic
-from data_sources.store import Store
+from data_sources.store import atomic
+from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 
 HANGUL = re.compile(r"[가-힣]")
@@ -99,7 +99,7 @@ def test_an_import_that_changes_stored_values_asks_first(tmp_path: Path, monkeyp
     first = root.parent / "first"
     first.mkdir()
     (first / "NVDA.csv").write_text(header + "2025-01-24,,,,142.57,,\n", encoding="utf-8")
-    from data_sources.csv_io import import_folder
+    from data_sources.store.csv_io import import_folder
 
     import_folder(store, first)
     monkeypatch.setenv("DASHBOARD_IMPORT_ROOT", str(root))
@@ -127,7 +127,7 @@ def test_an_unwritable_store_is_reported_once_and_not_retried_every_run(monkeypa
     at = app_page("data", lang="en")
     assert not at.exception
     errors = [e for e in at.error if "cannot be written" in shown(e.value)]
-    assert len(errors) == 1 and "No space left on device" in shown(errors[0].value)
+    assert len(errors) == 1 and "no space left on the disk" in shown(errors[0].value)
     tried = len(calls)
     at.run()
     at.run()

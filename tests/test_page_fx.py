@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_sources.store import Store
+import catalog
+from data_sources.store.prices import Store
 from tests.conftest import notebook_of, opened_page, shown
-from ui import catalog
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -184,8 +184,8 @@ def test_url_params_reproduce_the_view(seeded_store: Path) -> None:
 
 
 def test_candles_when_the_store_has_ohlc() -> None:
-    from data_sources.frames import normalise
-    from data_sources.store import Store
+    from data_sources.store.frames import normalise
+    from data_sources.store.prices import Store
 
     days = pd.bdate_range("2025-01-20", periods=6)
     closes = [1457.4, 1435.5, 1425.8, 1434.3, 1433.9, 1427.6]

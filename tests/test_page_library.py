@@ -126,7 +126,7 @@ def test_a_saved_column_opens_on_the_column_page_escaped(seeded_store) -> None:
     import datetime as dt
 
     from commentary.library.draft import Draft, check_draft, draft_markdown
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     text = "<b>bold?</b> <script>alert(1)</script> 엔비디아 주가는 연말까지 하락할 것이다."
     claim = {"id": "nvda-down", "section": "text", "text_ko": "엔비디아 하락", "text_en": "NVIDIA falls",

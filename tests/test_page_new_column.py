@@ -19,7 +19,7 @@ def _errors(at) -> list[str]:
 
 
 def _saved(notebook: str) -> list:
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     return open_repository().list_commentaries(notebook)
 
@@ -132,7 +132,7 @@ def test_import_an_md_file_into_the_notebook_and_back_out_unchanged(seeded_store
 
 
 def test_a_column_is_private_until_published_then_every_reader_sees_it(seeded_store) -> None:
-    from data_sources.db.repository import open_repository
+    from data_sources.readers.repository import open_repository
 
     notebook = "b" * 32
     repo = open_repository()

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
+from catalog import text
 from commentary.extract import worker
 from commentary.scoring import claims as scoring
 from tests.conftest import app_page, fill_new_column, shown
-from ui.catalog import text
 
 PASTE = 200_000
 #: One call among many sentences the Korean analyser must read: more than a 10-second budget's worth of work.

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from commentary.text.safe_text import md_escape
 from tests import fake_feeds
-from tests.conftest import opened_page
+from tests.conftest import opened_page, shown
 from tests.fake_feeds import FeedServer, closed_port
 from tests.hostile import HOSTILE_RSS
 
@@ -152,20 +152,21 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
 
 
 def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:
-    from data_sources import news_store
+    from data_sources.news import feedlist
+    from data_sources.news.feeds import default_feeds
 
     # no default feed may be fetched for real: hide them all, follow two on the fake feed server
-    for feed in news_store.default_feeds():
-        news_store.remove_feed(seeded_store, feed.name)
+    for feed in default_feeds():
+        feedlist.remove_feed(seeded_store, feed.name)
     feed_server.bodies["hostile"] = HOSTILE_RSS.encode("utf-8")
-    news_store.add_feed(seeded_store, "Hostile", feed_server.url("/body/hostile"))
-    news_store.add_feed(seeded_store, "Closed", f"http://127.0.0.1:{closed_port()}/rss")
+    feedlist.add_feed(seeded_store, "Hostile", feed_server.url("/body/hostile"))
+    feedlist.add_feed(seeded_store, "Closed", f"http://127.0.0.1:{closed_port()}/rss")
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     at = app_page("news", lang="en")  # first run (and its auto-refresh check) happens offline
     monkeypatch.setenv("DASHBOARD_OFFLINE", "0")
     at.button(key="news_fetch").click().run()
     assert not at.exception
-    assert any("read 4 items, 4 new" in m.value and "1 feed failed" in m.value for m in at.warning)
+    assert any("4 read, 4 new" in shown(m.value) and "feeds failed: 1" in shown(m.value) for m in at.warning)
     problems = "\n".join(t.value for t in at.text)
     assert "Closed: could not fetch a feed from 127.0.0.1" in problems and "Hostile" in problems
     assert "\u202e" not in problems
@@ -198,7 +199,7 @@ def test_hostile_feed_is_rendered_inert(seeded_store: Path, tmp_path: Path, monk
     at.selectbox(key="news_import_dir").set_value("hostile").run()
     at.button(key="news_import").click().run()
     assert not at.exception, at.exception
-    assert any("read 4 items, 4 new" in s.value for s in [*at.success, *at.warning])
+    assert any("4 read, 4 new" in s.value for s in [*at.success, *at.warning])
     assert any("malformed" in t.value for t in at.text)  # the feed's problem, listed as text
     at.multiselect(key="news_src").select("Evil Feed").run()
     items = _items(at)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from data_sources.sanitize import plain_text, safe_url, truncate_text
+from data_sources.news.sanitize import plain_text, safe_url, truncate_text
 
 TAG_START = re.compile(r"<[A-Za-z!/?]")
 
@@ -127,7 +127,7 @@ def test_deep_or_huge_markup_is_capped_before_nh3(markup: str) -> None:
 
 
 def test_nesting_cap_keeps_text_up_to_the_limit() -> None:
-    from data_sources.sanitize import MAX_HTML_DEPTH
+    from data_sources.news.sanitize import MAX_HTML_DEPTH
 
     inside = "<div>" * (MAX_HTML_DEPTH - 1) + "kept" + "</div>" * (MAX_HTML_DEPTH - 1)
     assert plain_text(inside + " tail") == "kept tail"
@@ -138,7 +138,7 @@ def test_nesting_cap_keeps_text_up_to_the_limit() -> None:
 
 
 def test_size_cap_before_nh3() -> None:
-    from data_sources.sanitize import MAX_HTML_CHARS
+    from data_sources.news.sanitize import MAX_HTML_CHARS
 
     out = plain_text("<p>" + "word " * (MAX_HTML_CHARS // 5 + 10_000) + "END</p>")
     assert "END" not in out and len(out) <= MAX_HTML_CHARS

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_sources import refresh
+from data_sources.market import refresh
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.refresher import publish_from_local
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.s3_server import endpoint_fixture, url_fixture  # noqa: F401  (fixtures)
 

@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import news_store
-from data_sources.atomic import StoreError
+from data_sources.news import feedlist
+from data_sources.news import store as news_store
+from data_sources.news.feeds import default_feeds
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.refresher import publish_from_local, run_once
-from data_sources.store import Store
+from data_sources.store.atomic import StoreError
+from data_sources.store.prices import Store
 from tests import fake_feeds
 from tests.conftest import app_page, shown
 from tests.fake_feeds import SNAPSHOT, FeedServer
@@ -61,9 +63,9 @@ def test_the_refresher_publishes_the_news_with_each_version(url, endpoint, seede
 def test_the_refresher_fetches_the_readers_feeds_and_publishes_them(url, endpoint, seeded_store,
                                                                     feed_server: FeedServer):
     """A feed a reader added on any replica (in the database) is fetched by the refresher, and only by it."""
-    for feed in news_store.default_feeds():  # no default feed may be fetched for real
-        news_store.remove_feed(seeded_store, feed.name)
-    news_store.add_feed(Path("/nonexistent-replica-folder"), "Reader's feed", feed_server.url(f"/feed/{SNAPSHOT}"))
+    for feed in default_feeds():  # no default feed may be fetched for real
+        feedlist.remove_feed(seeded_store, feed.name)
+    feedlist.add_feed(Path("/nonexistent-replica-folder"), "Reader's feed", feed_server.url(f"/feed/{SNAPSHOT}"))
     Path(seeded_store, news_store.NEWS_FILE).unlink()  # start without news: everything comes from the feed
     target = S3Store(url, endpoint, poll_seconds=0)
     assert run_once(Store(seeded_store), lambda: 0, target) == 0
@@ -95,9 +97,10 @@ def test_a_damaged_news_object_is_refused_and_the_news_read_before_is_served(url
     damaged[len(damaged) // 2] ^= 0xFF  # one flipped byte: same size, another hash
     writer.client().put_object(Bucket=writer.bucket, Key=key, Body=bytes(damaged))
     served = reader.news()
-    assert len(served) == len(first) and "does not match its sha256" in served.attrs["warning"]
-    with pytest.raises(StoreError, match=r"news/.*does not match its sha256"):
+    assert len(served) == len(first) and served.attrs["warning"].code == "shared.served_last_good"
+    with pytest.raises(StoreError) as info:
         S3Store(url, endpoint, poll_seconds=0).news()  # a new replica has nothing to fall back on
+    assert info.value.code == "shared.damaged" and info.value.params["name"].startswith("news/")
 
 
 def test_a_replica_shows_the_published_news_and_never_fetches(url, endpoint, seeded_store, tmp_path, monkeypatch):

@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import cli, news_store
-from data_sources.csv_io import import_folder
+from data_sources import cli
+from data_sources.news import store as news_store
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.refresher import FAILED, OK, PUBLISH_STATE, WARNINGS, run_once
-from data_sources.store import Store
+from data_sources.store.csv_io import import_folder
+from data_sources.store.prices import Store
 from tests.s3_proxy import s3_proxy
 from tests.s3_server import endpoint_fixture, free_port, url_fixture  # noqa: F401  (fixtures)
 from tests.test_faults import servers  # noqa: F401  (fixture: fake Yahoo and fake ECB, online)
@@ -175,8 +176,8 @@ def test_an_import_that_would_change_stored_values_publishes_nothing(url, endpoi
 
 @pytest.mark.parametrize("value", ["", "0", "-1", "x"])
 def test_retry_settings_fall_back_to_sane_values(monkeypatch, value):
-    from data_sources.shared import settings
+    from data_sources.settings import settings
 
     monkeypatch.setenv("DASHBOARD_PUBLISH_RETRIES", value)
     monkeypatch.setenv("DASHBOARD_PUBLISH_BACKOFF", value)
-    assert settings.publish_retries() >= 1 and settings.publish_backoff_seconds() >= 0
+    assert settings().publish_retries >= 1 and settings().publish_backoff >= 0

@@ -14,7 +14,7 @@ import pytest
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.publish import KEEP_VERSIONS, version_name
 from data_sources.shared.refresher import publish_from_local
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.s3_server import endpoint_fixture, url_fixture  # noqa: F401  (fixtures)
 
 STEPS_BEFORE_THE_POINTER = ("merged", "staged", "claimed", "verified")

@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from catalog import text
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.versions import encode_prices
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.s3_proxy import s3_proxy
 from tests.s3_server import CREDENTIALS, endpoint_fixture, url_fixture  # noqa: F401  (fixtures)
-from ui.catalog import text
 
 
 def _publish_v1(url: str, endpoint: str, seeded_store: Path) -> tuple[S3Store, pd.DataFrame, dict]:

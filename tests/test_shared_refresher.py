@@ -13,7 +13,7 @@ import pytest
 
 from data_sources.shared.object_store import S3Store
 from data_sources.shared.refresher import parse_interval, run_refresher
-from data_sources.store import Store
+from data_sources.store.prices import Store
 from tests.s3_server import endpoint_fixture, url_fixture  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def test_a_store_outage_does_not_end_the_loop(seeded_store, monkeypatch):
     def refresh_once() -> int:
         calls.append(1)
         if len(calls) == 1:
-            from data_sources.atomic import StoreError
+            from data_sources.store.atomic import StoreError
 
             raise StoreError("shared store s3://x at http://127.0.0.1:1: cannot read current.json")
         return 0

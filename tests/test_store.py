@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_sources import atomic
-from data_sources.store import Store
+from data_sources.errors import Problem
+from data_sources.store import atomic
+from data_sources.store.prices import Store
+from tests.conftest import en
 
 _MKSTEMP = atomic.tempfile.mkstemp
 
@@ -40,21 +42,24 @@ def test_damaged_table_falls_back_to_previous_generation(tmp_path: Path) -> None
     store.upsert(_prices("B", [5.0]), {"B": {"source": "v2"}})
     store.prices_path.write_bytes(b"PAR1 this is not parquet")
     snap = store.read()
-    assert snap.warning and "prices.parquet is unreadable" in snap.warning and "previous version" in snap.warning
+    assert snap.warning.code == "store.served_backup" and snap.warning.params["file"] == "prices.parquet"
+    assert "previous version" in en(snap.warning)
     assert snap.prices["symbol"].tolist() == ["A"]
 
 
 def test_damaged_table_without_backup_raises_clear_error(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.prices_path.write_bytes(b"garbage")
-    with pytest.raises(atomic.StoreError, match=r"prices\.parquet is unreadable"):
+    with pytest.raises(atomic.StoreError) as info:
         store.read()
+    assert info.value.code == "store.file_unreadable" and info.value.params["file"] == "prices.parquet"
+    assert en(info.value) == "The stored file prices.parquet is damaged and cannot be read"
 
 
 _WRITER = textwrap.dedent("""
     import sys, pandas as pd, numpy as np
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     store = Store(Path(sys.argv[1]))
     n = 0
     while True:
@@ -103,7 +108,7 @@ def test_refresh_killed_mid_write_leaves_previous_data_whole(tmp_path: Path) -> 
 _READER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     store, reads, end = Store(Path(sys.argv[1])), 0, time.monotonic() + float(sys.argv[2])
     try:
         while time.monotonic() < end:
@@ -145,8 +150,9 @@ def test_read_only_or_full_disk_gives_clear_error_and_keeps_data(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
-    with pytest.raises(atomic.StoreError, match=r"could not write .*prices\.parquet: No space left on device"):
+    with pytest.raises(atomic.StoreError) as info:
         store.upsert(_prices("B", [2.0]), {"B": {}})
+    assert info.value.code == "store.disk_full" and info.value.params["path"].endswith("prices.parquet")
     monkeypatch.undo()
     assert store.read().prices["symbol"].tolist() == ["A"]
 
@@ -186,7 +192,7 @@ def test_every_byte_flip_reads_identical_data_or_falls_back(tmp_path: Path) -> N
             assert snap.series == meta, f"flip at byte {pos} changed the provenance"
             outcomes["same"] += 1
         else:
-            assert "previous version" in snap.warning
+            assert "previous version" in en(snap.warning)
             pd.testing.assert_frame_equal(snap.prices, first, obj=f"fallback after flip at byte {pos}")
             outcomes["fallback"] += 1
     assert len(positions) > 800 and outcomes["fallback"] > outcomes["same"], outcomes
@@ -216,8 +222,9 @@ def test_table_without_checksum_but_with_format_marker_is_damaged(tmp_path: Path
     table = pq.read_table(store.prices_path)
     meta = {k: v for k, v in table.schema.metadata.items() if k != atomic.CHECKSUM_KEY}
     pq.write_table(table.replace_schema_metadata(meta), store.prices_path)  # the checksum stripped
-    with pytest.raises(atomic.StoreError, match="checksum is missing"):
+    with pytest.raises(atomic.StoreError, match=r"store\.unreadable") as info:
         store.read()
+    assert "checksum is missing" in info.value.params["detail"]
     legacy = pa.Table.from_pandas(_prices("OLD", [3.0]), preserve_index=False)
     pq.write_table(legacy.replace_schema_metadata({**legacy.schema.metadata, atomic.META_KEY: b"{}"}),
                    store.prices_path)  # written before checksums existed: still readable
@@ -229,7 +236,7 @@ def test_table_without_checksum_but_with_format_marker_is_damaged(tmp_path: Path
 _FAULT_WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from pathlib import Path
-    from data_sources.store import Store
+    from data_sources.store.prices import Store
     dates = pd.bdate_range("2000-01-03", periods=20000)
     frame = pd.DataFrame({"date": dates, "symbol": "NEW", "open": 1.0, "high": 1.0, "low": 1.0,
                           "close": 2.0, "adj_close": 2.0, "volume": 3.0})
@@ -294,7 +301,7 @@ def test_orphaned_temp_files_are_removed_by_the_next_write_only_when_old(tmp_pat
 _LOCK_HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from data_sources import atomic
+    from data_sources.store import atomic
     with atomic.write_lock(Path(sys.argv[1])):
         print("holding", flush=True)
         time.sleep(60)
@@ -312,9 +319,9 @@ def test_a_writer_waiting_on_the_lock_gets_the_promised_message(tmp_path: Path, 
     try:
         assert holder.stdout.readline().strip() == "holding"
         store.lock_timeout = 0.5
-        with pytest.raises(atomic.StoreLockedError,
-                           match=rf"another refresh is writing to {tmp_path}; try again in a minute"):
+        with pytest.raises(atomic.StoreLockedError) as info:
             store.upsert(_prices("B", [2.0]), {"B": {}})
+        assert info.value.problem == Problem("store.busy", {"folder": str(tmp_path)})
         csv_dir = tmp_path / "csv"
         csv_dir.mkdir()
         (csv_dir / "B.csv").write_text("date,open,high,low,close,adj_close,volume\n2025-01-02,,,,5,,\n")
@@ -323,7 +330,7 @@ def test_a_writer_waiting_on_the_lock_gets_the_promised_message(tmp_path: Path, 
             assert main(["import", str(csv_dir), "--data-dir", str(tmp_path)]) == 2
         finally:
             Store.lock_timeout = 60.0
-        assert "error: another refresh is writing to" in capsys.readouterr().err
+        assert "error: Another refresh is writing to the store; try again in a minute" in capsys.readouterr().err
     finally:
         holder.kill()
         holder.wait(10)
@@ -342,13 +349,13 @@ def test_failed_write_is_not_retried_within_the_backoff(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(atomic.tempfile, "mkstemp", no_space)
     for _ in range(3):
-        with pytest.raises(atomic.StoreError, match="No space left on device"):
+        with pytest.raises(atomic.StoreError, match=r"store\.disk_full"):
             store.upsert(_prices("A", [1.0]), {"A": {}})
     assert len(calls) == 1
     with pytest.raises(atomic.StoreError):
         store.record_refresh("ok")
     last = store.last_refresh()  # remembered in memory: the app does not try again on the next run
-    assert last["outcome"] == "error" and "No space left on device" in last["message"]
+    assert last["outcome"] == "error" and [p.code for p in last["problems"]] == ["store.disk_full"]
     monkeypatch.setattr(atomic, "WRITE_RETRY_S", 0.0)
     monkeypatch.setattr(atomic.tempfile, "mkstemp", _MKSTEMP)
     store.upsert(_prices("A", [1.0]), {"A": {}})  # after the backoff, a write is tried (and works) again
@@ -358,7 +365,7 @@ def test_failed_write_is_not_retried_within_the_backoff(tmp_path: Path, monkeypa
 
 def test_an_emptied_table_of_text_columns_is_written_and_read_back(tmp_path) -> None:
     """Deleting the last reader note leaves a zero-row table whose text columns have no type (pyarrow null)."""
-    from data_sources.atomic import read_table, write_table
+    from data_sources.store.atomic import read_table, write_table
 
     empty = pd.DataFrame({"id": pd.Series([], dtype=object), "flag": pd.Series([], dtype=bool),
                           "date": pd.Series([], dtype="datetime64[ns]")})

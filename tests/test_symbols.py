@@ -8,11 +8,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data_sources import cli, custom_symbols, refresh
-from data_sources.custom_symbols import SymbolError
-from data_sources.store import Store
-from data_sources.universe import yahoo_symbols
+from data_sources import cli
+from data_sources.market import added_symbols, refresh
+from data_sources.market.added_symbols import SymbolError
+from data_sources.market.universe import yahoo_symbols
+from data_sources.store.prices import Store
 from tests import fake_yahoo
+from tests.conftest import en
 from tests.fake_yahoo import FakeYahoo, utc
 
 ADR = "TCEHY"  # Tencent's US ADR: a real ticker outside the universe
@@ -53,7 +55,7 @@ def test_online_add_fills_name_and_currency_from_yahoo_with_provenance(yahoo_ser
     assert code == 0, err
     assert f"added {ADR} (텐센트 ADR / {ADR_NAME}, USD" in out
     assert f"checked against Yahoo Finance: {ADR_NAME}" in out and "not fetched yet" in out
-    row = custom_symbols.read(tmp_path).iloc[0]
+    row = added_symbols.read(tmp_path).iloc[0]
     assert (row.name_ko, row.name_en, row.currency, row.validated) == ("텐센트 ADR", ADR_NAME, "USD", "yahoo")
     assert row.name_source == "name-en: yahoo longName" and row.yahoo_name == ADR_NAME
     assert row.yahoo_exchange == "NasdaqGS" and row.timezone == "America/New_York"
@@ -62,10 +64,11 @@ def test_online_add_fills_name_and_currency_from_yahoo_with_provenance(yahoo_ser
 
 
 def test_a_name_the_reader_gives_wins_and_a_wrong_currency_is_refused(yahoo_server: FakeYahoo, tmp_path) -> None:
-    with pytest.raises(SymbolError, match=f"currency: HKD given, but Yahoo quotes {ADR} in USD"):
-        custom_symbols.add_symbol(ADR, None, "Tencent ADR", "hkd", tmp_path, lookup=custom_symbols.yahoo_lookup)
-    assert custom_symbols.read(tmp_path).empty
-    row = custom_symbols.add_symbol(ADR, None, "Tencent ADR", "USD", tmp_path, lookup=custom_symbols.yahoo_lookup)
+    with pytest.raises(SymbolError) as info:
+        added_symbols.add_symbol(ADR, None, "Tencent ADR", "hkd", tmp_path, lookup=added_symbols.yahoo_lookup)
+    assert en(info.value) == f"currency: HKD given, but Yahoo quotes {ADR} in USD"
+    assert added_symbols.read(tmp_path).empty
+    row = added_symbols.add_symbol(ADR, None, "Tencent ADR", "USD", tmp_path, lookup=added_symbols.yahoo_lookup)
     assert (row["name_en"], row["name_source"], row["yahoo_name"]) == ("Tencent ADR", "reader", ADR_NAME)
 
 
@@ -74,15 +77,16 @@ def test_unknown_symbol_is_refused_with_a_message_naming_it(yahoo_server: FakeYa
                               "--currency", "HKD")
     assert code == 2
     assert "error: 'ZZZZ.HK': symbol: Yahoo Finance does not know ZZZZ.HK" in err, err
-    assert "symbol may be delisted" in err and "Traceback" not in err  # Yahoo's own words, quoted
-    assert not (tmp_path / custom_symbols.TABLE_NAME).exists()
+    assert "may be delisted" in err and "Traceback" not in err
+    assert not (tmp_path / added_symbols.TABLE_NAME).exists()
 
 
 def test_a_second_add_is_refused_before_asking_yahoo(yahoo_server: FakeYahoo, tmp_path) -> None:
-    custom_symbols.add_symbol(ADR, None, None, None, tmp_path, lookup=custom_symbols.yahoo_lookup)
+    added_symbols.add_symbol(ADR, None, None, None, tmp_path, lookup=added_symbols.yahoo_lookup)
     asked = len(yahoo_server.requests)
-    with pytest.raises(SymbolError, match=f"{ADR} was already added"):
-        custom_symbols.add_symbol(ADR, None, None, None, tmp_path, lookup=custom_symbols.yahoo_lookup)
+    with pytest.raises(SymbolError) as info:
+        added_symbols.add_symbol(ADR, None, None, None, tmp_path, lookup=added_symbols.yahoo_lookup)
+    assert info.value.code == "symbol.already_added" and f"{ADR} was already added" in en(info.value)
     assert len(yahoo_server.requests) == asked
 
 
@@ -93,10 +97,11 @@ def test_yahoo_unreachable_stores_it_unchecked_and_says_why(yahoo_server: FakeYa
     code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "add", ADR, "--name-en", "Tencent ADR",
                              "--currency", "USD")
     assert code == 0, err
-    assert "offline: not checked against Yahoo (Yahoo Finance could not be asked:" in out and says in out, out
+    assert "offline: not checked against Yahoo (" in out and says in out, out
     assert "not fetched yet — the next refresh fetches it" in out
-    row = custom_symbols.read(tmp_path).iloc[0]
-    assert row.validated == "offline: not checked against Yahoo" and says in row.check_note and not row.checked_at
+    row = added_symbols.read(tmp_path).iloc[0]
+    assert row.validated == "offline: not checked against Yahoo" and not row.checked_at
+    assert says in en(added_symbols.check_note(row))
 
 
 def test_forced_offline_never_asks_yahoo_and_says_so(yahoo_server: FakeYahoo, tmp_path, capsys,
@@ -117,18 +122,18 @@ def test_refresh_fetches_an_added_symbol_and_status_lists_each_state(yahoo_serve
                                                                      capsys) -> None:
     store = Store(tmp_path)
     universe_fresh(store)
-    custom_symbols.add_symbol(ADR, "텐센트 ADR", None, None, tmp_path, lookup=custom_symbols.yahoo_lookup)
-    custom_symbols.add_symbol("ZZZZ.HK", None, "Gone Ltd", "HKD", tmp_path)  # added offline; Yahoo knows it not
+    added_symbols.add_symbol(ADR, "텐센트 ADR", None, None, tmp_path, lookup=added_symbols.yahoo_lookup)
+    added_symbols.add_symbol("ZZZZ.HK", None, "Gone Ltd", "HKD", tmp_path)  # added offline; Yahoo knows it not
     yahoo_server.asof = date(2025, 1, 31)
     report = refresh.refresh_prices(store, now=utc(2025, 2, 1, 6, 30))  # no symbol list: the store's universe
     assert sorted(report.fetched) == [ADR] and report.download_calls == 1, report
-    assert "ZZZZ.HK: Yahoo Finance has no such symbol" in report.errors["ZZZZ.HK"]
+    assert en(report.errors["ZZZZ.HK"]).startswith("ZZZZ.HK: Yahoo Finance has no such symbol")
     served = pd.read_csv(market_dir / "MSFT.csv", parse_dates=["date"])
     served = served[(served["date"] >= "2020-01-01") & (served["date"] <= "2025-01-31")]
     got = store.load_prices([ADR])
     assert got["date"].tolist() == served["date"].tolist()
     assert got["close"].tolist() == pytest.approx(served["close"].tolist())
-    custom_symbols.add_symbol("9961.HK", "트립닷컴", "Trip.com", "HKD", tmp_path)  # after the refresh
+    added_symbols.add_symbol("9961.HK", "트립닷컴", "Trip.com", "HKD", tmp_path)  # after the refresh
     code, out, _err = run_cli(capsys, "--data-dir", str(tmp_path), "status")
     assert code == 0
     added = out.split("added symbols (python -m data_sources add):", 1)[1].splitlines()

@@ -12,10 +12,12 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from data_sources import market_hours, refresh, yahoo
-from data_sources.status import status_table
-from data_sources.store import Store
+from data_sources.errors import Problem
+from data_sources.market import calendars, refresh, yahoo
+from data_sources.market.status import status_table
+from data_sources.store.prices import Store
 from tests import fake_yahoo
+from tests.conftest import en
 from tests.fake_yahoo import FakeYahoo, Live, utc
 
 US, HK, KR = "NVDA", "0700.HK", "005930.KS"
@@ -37,9 +39,9 @@ def stored(store: Store, symbol: str) -> pd.DataFrame:
 
 # -- request windows ----------------------------------------------------------------------------
 
-def test_build_queries_groups_by_start_so_a_new_symbol_does_not_pin_the_batch() -> None:
+def test_transform_query_groups_by_start_so_a_new_symbol_does_not_pin_the_batch() -> None:
     starts = {"NVDA": date(2026, 3, 20), "MSFT": date(2026, 3, 18), "NEW": date(2020, 1, 1), "OLD": date(2020, 2, 1)}
-    queries = yahoo.build_queries(starts)
+    queries = yahoo.YahooFetcher().transform_query(starts)
     assert [(q.symbols, q.start) for q in queries] == [(("NEW", "OLD"), date(2020, 1, 1)),
                                                         (("MSFT", "NVDA"), date(2026, 3, 18))]
     assert all(q.end > datetime.now(UTC) for q in queries)  # always in the future: yfinance cannot cache it
@@ -110,14 +112,14 @@ def test_live_bar_is_not_stored_until_its_session_closed(yahoo_server: FakeYahoo
 
 def test_bar_is_final_per_exchange_close() -> None:
     day = date(2025, 1, 24)  # a Friday
-    assert not market_hours.bar_is_final(HK, day, utc(2025, 1, 24, 8, 0))  # 16:00 HKT close, not settled
-    assert market_hours.bar_is_final(HK, day, utc(2025, 1, 24, 8, 30))
-    assert not market_hours.bar_is_final(KR, day, utc(2025, 1, 24, 6, 40))  # 15:30 KST + 20 min = 06:50 UTC
-    assert market_hours.bar_is_final(KR, day, utc(2025, 1, 24, 6, 50))
-    assert not market_hours.bar_is_final(US, day, utc(2025, 1, 24, 21, 10))
-    assert market_hours.bar_is_final("KRW=X", day, utc(2025, 1, 25, 0, 0))  # London day over
-    assert not market_hours.bar_is_final("KRW=X", day, utc(2025, 1, 24, 23, 59))
-    assert market_hours.last_close(US, utc(2025, 1, 27, 12, 0)) == utc(2025, 1, 24, 21, 20)  # over the weekend
+    assert not calendars.bar_is_final(HK, day, utc(2025, 1, 24, 8, 0))  # 16:00 HKT close, not settled
+    assert calendars.bar_is_final(HK, day, utc(2025, 1, 24, 8, 30))
+    assert not calendars.bar_is_final(KR, day, utc(2025, 1, 24, 6, 40))  # 15:30 KST + 20 min = 06:50 UTC
+    assert calendars.bar_is_final(KR, day, utc(2025, 1, 24, 6, 50))
+    assert not calendars.bar_is_final(US, day, utc(2025, 1, 24, 21, 10))
+    assert calendars.bar_is_final("KRW=X", day, utc(2025, 1, 25, 0, 0))  # London day over
+    assert not calendars.bar_is_final("KRW=X", day, utc(2025, 1, 24, 23, 59))
+    assert calendars.last_close(US, utc(2025, 1, 27, 12, 0)) == utc(2025, 1, 24, 21, 20)  # over the weekend
 
 
 # -- one basis --------------------------------------------------------------------------------
@@ -136,21 +138,21 @@ def test_split_refetches_the_full_history_on_the_new_basis(yahoo_server: FakeYah
                               "low": [None], "close": [13.1], "adj_close": [13.1], "volume": [None]})
     store.upsert(old_basis, {US: {"source": "import: an older snapshot"}})  # a row Yahoo will not send again
     report = _seed_then_change(yahoo_server, store, lambda: yahoo_server.split(US, date(2025, 1, 27), 10))
-    assert US in report.rebased and "split 10:1 on 2025-01-27" in report.rebased[US], report
+    assert US in report.rebased and "a 10:1 split on 2025-01-27" in en(report.rebased[US]), report
     got = stored(store, US).set_index("date")["close"]
     assert got.pct_change().abs().max() < 0.5  # no -90% "return" at the seam
     before = csv_rows(market_dir, US, "2021-01-04", "2021-01-04")["close"].item()
     assert got.iloc[0] == pytest.approx(before / 10)
     info = store.read().series[US]
-    assert info["rebased_at"].startswith("2025-01-31") and "split" in info["rebase_reason"]
+    assert info["rebased_at"].startswith("2025-01-31") and "split" in en(Problem.from_dict(info["rebase_reason"]))
     row = status_table(store.read()).set_index("symbol").loc[US]
-    assert "split 10:1" in row["note"]
+    assert "a 10:1 split" in en(row["note"])
 
 
 def test_dividend_refetches_so_older_adjusted_returns_stay_right(yahoo_server: FakeYahoo, tmp_path) -> None:
     store = Store(tmp_path)
     report = _seed_then_change(yahoo_server, store, lambda: yahoo_server.dividend(US, date(2025, 1, 28), 3.0))
-    assert "dividend 3 on 2025-01-28" in report.rebased[US]
+    assert "a dividend of 3 on 2025-01-28" in en(report.rebased[US])
     adj = stored(store, US).set_index("date")["adj_close"]
     served = yahoo_server.frame(US)["adj_close"]
     assert adj.loc["2021-01-04"] == pytest.approx(served.loc["2021-01-04"])
@@ -162,7 +164,7 @@ def test_corrected_close_beyond_tolerance_rebases_and_within_does_not(yahoo_serv
     store = Store(tmp_path)
     report = _seed_then_change(yahoo_server, store, lambda: yahoo_server.correct(US, date(2025, 1, 22),
                                                                                  original * 1.01))
-    assert "a corrected close" in report.rebased[US] and "2025-01-22" in report.rebased[US]
+    assert "a corrected close" in en(report.rebased[US]) and "2025-01-22" in en(report.rebased[US])
     assert stored(store, US).set_index("date").loc["2025-01-22", "close"] == pytest.approx(original * 1.01)
     old = pd.DataFrame({"date": pd.to_datetime(["2025-01-22"]), "close": [100.0], "adj_close": [100.0]})
     new = old.assign(close=[100.0 * (1 + refresh.REBASE_TOLERANCE / 2)])
@@ -186,21 +188,21 @@ def test_failed_full_refetch_keeps_the_stored_series_and_says_the_rebase_failed(
                                     deadline_s=8 if kind == "stall" else None)
     assert [r["query"]["period1"] for r in yahoo_server.chart_requests(US) if r["fault"]], "no full re-fetch asked"
     assert US not in report.rebased and US not in report.fetched
-    assert "split 10:1 on 2025-01-27" in report.rebase_failed[US], report
-    assert "re-base was needed" in report.errors[US] and "kept unchanged" in report.errors[US]
+    assert "a 10:1 split on 2025-01-27" in en(report.rebase_failed[US]), report
+    assert report.errors[US].code == "yahoo.rebase_kept" and "kept unchanged" in en(report.errors[US])
     pd.testing.assert_frame_equal(stored(store, US), before)  # not one row replaced, dropped or added
     assert stored(store, "MSFT")["date"].max() == pd.Timestamp("2025-01-31")  # the others are stored
     info = store.read().series[US]
     assert info["fetched_at"] == before_info["fetched_at"] and not info.get("rebased_at")
     assert info["yahoo_checked_at"] == before_info["yahoo_checked_at"]  # so the next refresh asks again
-    note = status_table(store.read()).set_index("symbol").loc[US, "note"]
-    assert note.startswith("re-base needed 2025-01-31 but the full re-fetch failed; stored series kept") \
-        and "split 10:1" in note, note
+    note = en(status_table(store.read()).set_index("symbol").loc[US, "note"])
+    assert note.startswith("On 2025-01-31 the full history had to be fetched again but could not be, so the stored "
+                           "series was kept") and "a 10:1 split" in note, note
     yahoo_server.faults.clear()  # Yahoo answers again: the re-base goes through and the note is replaced
     again = refresh.refresh_prices(store, [US], now=utc(2025, 2, 1, 1, 0))
     assert US in again.rebased, again
-    note = status_table(store.read()).set_index("symbol").loc[US, "note"]
-    assert note.startswith("re-based 2025-02-01") and "failed" not in note, note
+    notes = status_table(store.read()).set_index("symbol").loc[US, "note"]
+    assert [n.code for n in notes] == ["status.rebased"] and en(notes).startswith("History fetched again on 2025-02-01")
 
 
 # -- mixed calendars ---------------------------------------------------------------------------
@@ -222,10 +224,10 @@ def test_us_hk_and_krx_in_one_batch_keep_their_own_holidays(yahoo_server: FakeYa
 # -- honest failures ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind, says", [
-    ("stall", "did not answer in time"), ("reset", "connection broke off"), ("garbage", "connection broke off"),
+    ("stall", "did not answer"), ("reset", "connection broke off"), ("garbage", "connection broke off"),
     # 429: "(HTTP 429 for all N symbols)", or, when one request of a loaded machine ran out of time instead,
     # "(HTTP 429) ×20, did not answer in time ×1": both name the cause
-    ("tls", "TLS handshake"), ("429", "rate-limiting us (HTTP 429")])
+    ("tls", "secure connection (TLS)"), ("429", "rate-limiting us (HTTP 429")])
 def test_every_endpoint_failing_is_offline_with_the_reason(yahoo_server: FakeYahoo, tmp_path, monkeypatch,
                                                            kind: str, says: str) -> None:
     store = Store(tmp_path)
@@ -238,8 +240,8 @@ def test_every_endpoint_failing_is_offline_with_the_reason(yahoo_server: FakeYah
     began = time.monotonic()
     report = refresh.refresh_all(store, now=utc(2025, 1, 31, 23, 0))
     elapsed = time.monotonic() - began
-    assert report.outcome == "offline" and says in report.offline_reason, report.offline_reason
-    assert "delisted" not in report.offline_reason
+    assert report.outcome == "offline" and says in en(report.offline_reason), report.offline_reason
+    assert "delisted" not in en(report.offline_reason)
     assert elapsed < 3 + 4, elapsed  # the deadline holds, cookie/crumb calls included (generous margin)
     pd.testing.assert_frame_equal(store.load_prices(), before)
     assert store.last_refresh()["outcome"] == "offline"
@@ -252,7 +254,7 @@ def test_cold_start_with_everything_stalling_says_offline_within_the_deadline(ya
     report = refresh.refresh_prices(Store(tmp_path), [US, HK, KR, "MSFT"], now=utc(2025, 1, 31, 23, 0),
                                     deadline_s=2.0)
     assert time.monotonic() - began < 2.0 + 3
-    assert report.outcome == "offline" and "network unavailable" in report.offline_reason
+    assert report.outcome == "offline" and "Network unavailable" in en(report.offline_reason)
     assert any(r["path"] == "/_fc/" for r in yahoo_server.requests)  # the cookie call was cut too
 
 
@@ -261,8 +263,8 @@ def test_one_symbol_stalling_is_named_as_a_timeout_not_delisted(yahoo_server: Fa
     yahoo_server.fail("MSFT", "stall")
     report = refresh.refresh_prices(Store(tmp_path), [US, "MSFT"], now=utc(2025, 1, 31, 23, 0), deadline_s=3)
     assert report.outcome == "partial" and US in report.fetched
-    assert "did not answer in time" in report.errors["MSFT"] or "deadline" in report.errors["MSFT"]
-    assert "delisted" not in report.errors["MSFT"]
+    assert report.errors["MSFT"].params["cause"].code in {"yahoo.timeout", "yahoo.deadline"}
+    assert "delisted" not in en(report.errors["MSFT"])
 
 
 def test_partial_rate_limit_is_retried_with_backoff(yahoo_server: FakeYahoo, tmp_path, monkeypatch) -> None:
@@ -279,7 +281,7 @@ def test_persistent_partial_rate_limit_is_named_and_bounded(yahoo_server: FakeYa
     yahoo_server.fail("MSFT", "429")
     report = refresh.refresh_prices(Store(tmp_path), [US, "MSFT"], now=utc(2025, 1, 31, 23, 0), deadline_s=10)
     assert report.outcome == "partial" and US in report.fetched
-    assert "rate-limiting" in report.errors["MSFT"] and "after 2 retries" in report.errors["MSFT"]
+    assert en(report.errors["MSFT"]) == "MSFT: Yahoo Finance is still rate-limiting us after 2 retries"
     assert report.download_calls == 3
 
 
@@ -287,14 +289,14 @@ def test_possibly_delisted_only_when_yahoo_says_so_for_that_symbol(yahoo_server:
     yahoo_server.asof = date(2025, 1, 31)
     report = refresh.refresh_prices(Store(tmp_path), [US, "ZZZZ.HK"], now=utc(2025, 1, 31, 23, 0))
     assert report.outcome == "partial" and US in report.fetched
-    assert "ZZZZ.HK: Yahoo Finance has no such symbol" in report.errors["ZZZZ.HK"]
-    assert "symbol may be delisted" in report.errors["ZZZZ.HK"]  # Yahoo's own words, quoted
+    assert en(report.errors["ZZZZ.HK"]).startswith("ZZZZ.HK: Yahoo Finance has no such symbol")
+    assert "symbol may be delisted" in report.errors["ZZZZ.HK"].params["detail"]  # Yahoo's own words, kept
 
 
 def test_forced_offline_never_contacts_yahoo(yahoo_server: FakeYahoo, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
     report = refresh.refresh_prices(Store(tmp_path), [US])
-    assert report.offline_reason == "DASHBOARD_OFFLINE is set" and yahoo_server.requests == []
+    assert report.offline_reason.code == "refresh.offline_forced" and yahoo_server.requests == []
 
 
 def _fast_backoff(fetch):

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
 from commentary.text.safe_text import md_escape
-from data_sources import config, refresh
-from data_sources.atomic import StoreError
-from data_sources.status import freshness, should_auto_refresh
-from data_sources.universe import group_symbols
+from data_sources.errors import Problem
+from data_sources.market import refresh
+from data_sources.market.status import freshness, should_auto_refresh
+from data_sources.market.universe import group_symbols
+from data_sources.settings import settings
+from data_sources.shared.object_store import SharedSnapshot
+from data_sources.store.atomic import StoreError
 from ui import loaders
-from ui.catalog import describe
 from ui.i18n import lang, tr
-from ui.reasons import explain
+from ui.problems import say, words
 
 
 def auto_refresh_on_open() -> None:
@@ -25,11 +28,11 @@ def auto_refresh_on_open() -> None:
         return
     st.session_state["_refresh_tried"] = True
     store = loaders.store()
-    if not should_auto_refresh(store.last_refresh(), config.offline_forced(), datetime.now(UTC)):
+    if not should_auto_refresh(store.last_refresh(), settings().offline, datetime.now(UTC)):
         return
     with st.status(tr("최신 시세를 가져오는 중…", "Fetching the latest prices…"), expanded=False) as box:
         bar = st.progress(0.0)
-        report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+        report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=say(m, lang())))
         if report.offline_reason:
             box.update(label=tr("오프라인: 저장된 데이터를 보여줍니다", "Offline: showing stored data"), state="error")
         else:
@@ -46,8 +49,7 @@ def page_header(title_ko: str, title_en: str) -> None:
     try:
         loaders.ensure_ready()
     except StoreError as exc:
-        st.error(tr(f"저장소에 쓸 수 없습니다: {md_escape(exc, 500)}",
-                    f"The local store cannot be written: {md_escape(exc, 500)}"))
+        st.error(md_escape(say(exc, lang()), 500))
     auto_refresh_on_open()
     freshness_banner()
 
@@ -99,20 +101,17 @@ def freshness_banner() -> None:
     try:
         snap = loaders.snapshot()
     except StoreError as exc:
-        st.error(tr(f"저장소를 읽을 수 없습니다: {md_escape(exc, 500)}",
-                    f"The local store cannot be read: {md_escape(exc, 500)}"))
+        st.error(md_escape(say(exc, lang()), 500))
         return
-    state = freshness(snap, store.last_refresh(), config.offline_forced(), datetime.now(UTC).date())
+    state = freshness(snap, store.last_refresh(), settings().offline, datetime.now(UTC).date())
     dates = _dates(loaders.store_version(), loaders.news_version())
     line = md_escape(freshness_line(dates, lang()))
-    problem = getattr(snap, "problem", None)  # the shared store: an older version served, or none, and why
-    if problem is not None and snap.prices.empty:
-        st.error(md_escape(describe(problem, lang()), 500), icon=":material/cloud_off:")
+    shared = isinstance(snap, SharedSnapshot)  # the shared store: an older version served, or none, and why
+    if shared and snap.warning is not None and snap.prices.empty:
+        st.error(md_escape(say(snap.warning, lang()), 500), icon=":material/cloud_off:")
         return  # not "load the snapshot": a replica reads what the refresher publishes
-    if problem is not None:
-        st.warning(md_escape(describe(problem, lang()), 500), icon=":material/history:")
-    elif snap.warning:
-        st.warning(md_escape(snap.warning, 500))
+    if snap.warning is not None:
+        st.warning(md_escape(say(snap.warning, lang()), 500), icon=":material/history:" if shared else None)
     if dates["prices"] is None:
         with st.container(border=True):
             st.markdown(":material/info: " + tr("아직 가격이 없습니다 — 스냅샷을 가져오거나 온라인으로 전환하세요. ",
@@ -121,7 +120,7 @@ def freshness_banner() -> None:
             st.page_link("pages/data.py", label=tr("데이터 페이지로 가기", "Go to the Data page"),
                          icon=":material/database:")
         return
-    st.caption(banner_text(state.mode, line, state.reason, lang()), help=banner_help(state.reason, lang()))
+    st.caption(banner_text(state.mode, line, state.reasons, lang()), help=banner_help(state.reasons, lang()))
 
 
 BANNER_MODES = {"offline": (":material/cloud_off:", "오프라인", "offline"),
@@ -129,23 +128,23 @@ BANNER_MODES = {"offline": (":material/cloud_off:", "오프라인", "offline"),
                 "live": (":material/check_circle:", "최신 데이터", "live data")}
 
 
-def banner_text(mode: str, line: str, reason: str, lang_code: str) -> str:
+def banner_text(mode: str, line: str, reasons: Sequence[Problem], lang_code: str) -> str:
     """The banner's short line (``line`` already escaped): ``⊘ 오프라인 — 가격 … · 환율 … · 뉴스 … 기준 (네트워크
     연결 불가)``: the reason in a few words only (live data: none), the rest folded in :func:`banner_help`, so
     the line stays within two lines on a 390 px phone."""
     icon, ko, en = BANNER_MODES.get(mode, BANNER_MODES["stale"])
     text = f"{icon} {ko if lang_code == 'ko' else en} — {line}"
-    if reason and mode != "live":
-        text += f" ({md_escape(explain(reason, lang_code).short, 60)})"
+    if reasons and mode != "live":
+        text += f" ({md_escape(words(reasons, lang_code).short, 60)})"
     return text
 
 
-def banner_help(reason: str, lang_code: str) -> str | None:
+def banner_help(reasons: Sequence[Problem], lang_code: str) -> str | None:
     """The folded part of the banner (its tooltip): the whole reason in the reader's language, then, on a
     Korean page, the raw technical detail when it says more. None when there is nothing to add."""
-    if not reason:
+    if not reasons:
         return None
-    said = explain(reason, lang_code)
+    said = words(reasons, lang_code)
     if lang_code != "ko":
         return md_escape(f"Why: {said.text}", 600)
     text = md_escape(f"이유: {said.text}", 600)

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from catalog import text
 from commentary.charts import sections as sc
 from commentary.charts.claim_path import claim_path_figure
 from commentary.charts.event_day import event_day_figure
@@ -23,7 +24,6 @@ from commentary.scoring.grid import scorecard_grid, style_grid
 from commentary.scoring.summary import overall_line, primary_verdicts
 from commentary.timeline.events import Event, EventsError
 from ui import loaders
-from ui.catalog import text
 from ui.column_cache import View
 from ui.news_strip import load_news_cached
 from ui.verdicts import claim_lines, odds_cell

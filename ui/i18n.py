@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.catalog import text
+from catalog import text
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -26,7 +26,7 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    """The catalog string ``key`` (``ui/locales/<lang>/*.toml``) in the current language, ``params`` filled in."""
+    """The catalog string ``key`` (``catalog/<lang>/*.toml``) in the current language, ``params`` filled in."""
     return text(lang(), key, **params)
 
 

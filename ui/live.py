@@ -11,26 +11,21 @@ open tab shows a new version within the store's poll interval plus :func:`check_
 from __future__ import annotations
 
 import contextlib
-import os
 
 import streamlit as st
 
-from data_sources.atomic import StoreError
+from data_sources.settings import settings
+from data_sources.store.atomic import StoreError
 from ui import loaders
 from ui.i18n import t
 
 SEEN = "_live_data_version"  # the data version this session's page last showed
 CHANGED = "_live_data_changed"  # set by the fragment for the full run it starts
-DEFAULT_CHECK_SECONDS = 5.0
 
 
 def check_seconds() -> float:
-    """``DASHBOARD_TAB_CHECK`` seconds (at least 1), default :data:`DEFAULT_CHECK_SECONDS`."""
-    raw = os.environ.get("DASHBOARD_TAB_CHECK", "").strip()
-    try:
-        return max(1.0, float(raw)) if raw else DEFAULT_CHECK_SECONDS
-    except ValueError:
-        return DEFAULT_CHECK_SECONDS
+    """``DASHBOARD_TAB_CHECK`` seconds (:attr:`~data_sources.settings.Settings.tab_check`: at least 1, default 5)."""
+    return settings().tab_check
 
 
 def _version() -> str | None:

@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from commentary.timeline.events import EVENTS_PATH, Event, load_events
-from data_sources import config, refresh
+from data_sources.market import refresh
+from data_sources.settings import settings
 from data_sources.shared.object_store import LocalStore, S3Store, open_store
-from data_sources.shared.settings import refresh_allowed
-from data_sources.store import PriceSnapshot, Store
+from data_sources.store.prices import PriceSnapshot, Store
 
 
 def store() -> LocalStore | S3Store:
@@ -28,7 +28,7 @@ def local_root() -> Path:
     """The local folder for what this process keeps itself (news, notes): the store's folder, or the data dir
     when market data comes from a shared bucket."""
     current = store()
-    return Path(current.root) if isinstance(current, Store) else config.data_dir()
+    return Path(current.root) if isinstance(current, Store) else settings().store_folder
 
 
 def store_version() -> str:
@@ -43,14 +43,14 @@ def news_version() -> str:
     current = store()
     if isinstance(current, S3Store):
         return current.cache_key()
-    from data_sources.news_store import NEWS_FILE
+    from data_sources.news.store import NEWS_FILE
 
     return file_version(local_root() / NEWS_FILE)
 
 
 def may_refresh() -> bool:
     """False on app replicas started with ``DASHBOARD_REFRESH=off``: only the refresher talks to Yahoo/ECB/feeds."""
-    return refresh_allowed()
+    return settings().refresh
 
 
 def file_version(path: Path) -> str:

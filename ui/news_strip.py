@@ -26,12 +26,14 @@ from commentary.charts.news import KST, news_pins, news_strip_figure
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape, md_link, plain_message
 from commentary.timeline.events import Event
-from data_sources import news_store
-from data_sources.tagging import load_rules, tag_labels
+from data_sources.errors import DashboardError, Problem
+from data_sources.news import store as news_store
+from data_sources.news import views
+from data_sources.news.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.details import folded_detail
 from ui.i18n import lang, tr
-from ui.reasons import explain_news_error
+from ui.problems import words
 
 DAY_LIST_MAX = 25  # items listed under the strip for one day
 DIGEST_TOP = 5  # items shown beside a chart before "more"
@@ -123,7 +125,7 @@ def filter_news(
     wanted_sources = set(sources)
     if wanted_sources:
         mask &= news["source"].isin(wanted_sources)
-    days = news_store.local_days(news["published"])
+    days = views.local_days(news["published"])
     undated = days.isna()
     in_window = pd.Series(True, index=news.index)
     if start is not None:
@@ -169,7 +171,7 @@ def digest(news: pd.DataFrame, start: dt.date, end: dt.date, tags: Iterable[str]
     newest first."""
     if news.empty:
         return news
-    days = news_store.local_days(news["published"])
+    days = views.local_days(news["published"])
     mask = days.notna() & news["date_flag"].eq("")  # no future or implausible dates either
     mask &= (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
     wanted = set(tags)
@@ -185,7 +187,7 @@ def digest(news: pd.DataFrame, start: dt.date, end: dt.date, tags: Iterable[str]
 def coverage_note(news: pd.DataFrame, start: dt.date, end: dt.date, lang_code: str) -> str:
     """What the count chart's bars can and cannot say: each source's dated items in the window span only the
     days its saved snapshots covered, so the counts reflect the snapshots held, not the news flow."""
-    days = news_store.local_days(news["published"]) if not news.empty else pd.Series(dtype="datetime64[ns]")
+    days = views.local_days(news["published"]) if not news.empty else pd.Series(dtype="datetime64[ns]")
     inside = news[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))] if not news.empty else news
     spans = []
     if not inside.empty:
@@ -298,7 +300,7 @@ def newest_day(news: pd.DataFrame) -> dt.date | None:
     usable = news[news["date_flag"].eq("") & news["published"].notna()]
     if usable.empty:
         return None
-    return news_store.local_days(usable["published"]).max().date()
+    return views.local_days(usable["published"]).max().date()
 
 
 # ---------------------------------------------------------------- cached loader
@@ -329,7 +331,7 @@ def load_news_cached() -> pd.DataFrame:
 def _strip_parts(root: str, version: str, first: dt.date, last: dt.date, code: str) -> tuple[go.Figure, pd.Series]:
     """The strip figure and the item count per day for a window (shared, never mutated: no copy per run)."""
     news = _news(root, version)
-    counts = news_store.daily_tag_counts(news, first, last)
+    counts = views.daily_tag_counts(news, first, last)
     return news_strip_figure(counts, code, tag_labels(code)), _days_with_items(news, first, last)
 
 
@@ -357,7 +359,7 @@ def selected_day(selection: object) -> dt.date | None:
 
 def _days_with_items(news: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Series:
     usable = news[news["published"].notna() & news["date_flag"].ne("absurd")]
-    days = news_store.local_days(usable["published"])
+    days = views.local_days(usable["published"])
     days = days[(days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))]
     return days.dt.date.value_counts().sort_index()
 
@@ -387,9 +389,11 @@ def render_news_strip(start: object, end: object, key: str, tags: Iterable[str] 
         picked = digest(news, first, last, wanted)
     except Exception as exc:  # a store or tag rules problem must not break the price page above
         st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news"))
-        st.warning(tr(f"뉴스를 읽을 수 없습니다: {md_escape(explain_news_error(exc, code).text, 300)}",
-                      f"News cannot be read: {md_escape(exc, 300)}"))
-        folded_detail([str(exc)], code)
+        said = words(exc if isinstance(exc, DashboardError) else Problem("unknown", {"code": type(exc).__name__}),
+                     code)
+        told = md_escape(said.text, 300)
+        st.warning(tr(f"뉴스를 읽을 수 없습니다: {told}", f"News cannot be read: {told}"))
+        folded_detail([said.detail], code)
         return
     st.markdown("##### " + tr("관련 AI 뉴스", "Related AI news")
                 + (" · " + ", ".join(md_escape(labels.get(t, t), 40) for t in wanted) if wanted else ""))
@@ -452,7 +456,7 @@ def _day_picker(news: pd.DataFrame, first: dt.date, last: dt.date, key: str, cod
     if st.session_state.get(f"{key}_pin_day") != wanted:  # a bar click changed the day: redraw the pins
         st.session_state[f"{key}_pin_day"] = wanted
         st.rerun()
-    items = news_store.items_on_day(news, day)
+    items = views.items_on_day(news, day)
     ranked = items.assign(_n=items["tags"].map(len)).sort_values("_n", ascending=False, kind="stable")
     render_items(ranked.drop(columns="_n").head(DIGEST_TOP), code, compact=True)
     if len(items) > DIGEST_TOP:
@@ -470,7 +474,7 @@ def pinned_news_events(key: str) -> list[Event]:
         news = load_news_cached()
     except Exception:  # a bad state or an unreadable store: no pins rather than a broken chart
         return []
-    return news_pins(pick_pins(news_store.items_on_day(news, day)), lang())
+    return news_pins(pick_pins(views.items_on_day(news, day)), lang())
 
 
 def pick_pins(items: pd.DataFrame, limit: int = PIN_MAX) -> pd.DataFrame:

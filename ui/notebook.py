@@ -14,18 +14,18 @@ run) and the rest of the page works.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from commentary.document.column import Commentary, CommentaryError
-from data_sources.annotations import new_notebook_id, notes_mode, share_id, valid_notebook
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import Repository, RepositoryError, SavedCommentary, open_repository
 from data_sources.errors import DashboardError
-from ui.catalog import describe
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.notebooks import Notebooks, open_notebooks
+from data_sources.readers.notes import new_notebook_id, notes_mode, share_id, valid_notebook
+from data_sources.readers.repository import RepositoryError, SavedCommentary
+from data_sources.settings import settings
 from ui.column_cache import parsed
 from ui.i18n import lang, t
+from ui.problems import say
 
 STATE_KEY = "fx_notebook"  # the same key as the USD/KRW page's notes: one notebook per reader
 SHARED_LIBRARY = "shared-library"  # DASHBOARD_NOTES=shared: every reader's columns go to this one notebook
@@ -39,19 +39,21 @@ _PANEL_MESSAGE = K + "msg"  # what became of a typed key or a "forget", shown in
 
 
 @st.cache_resource(show_spinner=False)
-def _repository(url_key: str) -> Repository:
+def _repository(url_key: str) -> Notebooks:
     del url_key
-    return open_repository()
+    return open_notebooks()
 
 
-def repository() -> Repository:
-    """The repository for this process's database settings (raises DatabaseUnavailable when it cannot open)."""
-    return _repository(f"{os.environ.get('DASHBOARD_DB_URL', '')}|{os.environ.get('DASHBOARD_DATA_DIR', '')}")
+def repository() -> Notebooks:
+    """The readers' notebooks service for this process's database settings (pages never reach the repository;
+    raises DatabaseUnavailable when the database cannot be opened)."""
+    current = settings()
+    return _repository(f"{current.db_url}|{current.store_folder}")
 
 
 def problem_text(exc: DashboardError) -> str:
     """A coded data-layer error in the reader's words (the catalog's ``problem.<code>``)."""
-    return describe(exc.problem, lang())
+    return say(exc, lang())
 
 
 def unavailable_notice() -> None:

@@ -7,22 +7,21 @@ built). Here, as soon as the server listens, a thread opens a websocket session 
 cold replica. After ``DASHBOARD_WARMUP_SECONDS`` (default 300) without finishing, or when the warm-up fails,
 the replica reports healthy anyway and serves cold, rather than never (the log says why).
 
-``DASHBOARD_WARMUP_PAGES``: ``page[:lang]`` entries, comma-separated (default :data:`DEFAULT_PAGES`); ``off``
-skips the warm-up.
+``DASHBOARD_WARMUP_PAGES``: ``page[:lang]`` entries, comma-separated (default
+:data:`data_sources.settings.DEFAULT_WARMUP_PAGES`); ``off`` skips the warm-up.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
 from pathlib import Path
 
+from data_sources.settings import settings
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
-DEFAULT_PAGES = "column:ko,column:en,library:ko,library:en,compare,fx,news,data"
-DEFAULT_SECONDS = 300.0
 WARMING_UP = "warming up"
 LOG = logging.getLogger("ui.serve")
 warm = threading.Event()  # set once the replica may report healthy
@@ -31,7 +30,7 @@ report: dict = {"views": [], "seconds": None, "problem": None}  # what the warm-
 
 def warmup_pages(raw: str | None = None) -> list[tuple[str, str]]:
     """``(page url path, language)`` to view, from ``DASHBOARD_WARMUP_PAGES`` (language ``ko`` unless given)."""
-    raw = os.environ.get("DASHBOARD_WARMUP_PAGES", DEFAULT_PAGES) if raw is None else raw
+    raw = settings().warmup_pages if raw is None else raw
     if raw.strip().lower() in {"off", "0", "none", ""}:
         return []
     out = []
@@ -43,11 +42,8 @@ def warmup_pages(raw: str | None = None) -> list[tuple[str, str]]:
 
 
 def warmup_seconds() -> float:
-    """``DASHBOARD_WARMUP_SECONDS`` (default :data:`DEFAULT_SECONDS`)."""
-    try:
-        return max(1.0, float(os.environ.get("DASHBOARD_WARMUP_SECONDS", "") or DEFAULT_SECONDS))
-    except ValueError:
-        return DEFAULT_SECONDS
+    """``DASHBOARD_WARMUP_SECONDS`` (:attr:`~data_sources.settings.Settings.warmup_seconds`, default 300)."""
+    return settings().warmup_seconds
 
 
 def gate_health() -> None:

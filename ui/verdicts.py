@@ -1,4 +1,4 @@
-"""Verdicts, their odds and authors' track records in a reader's words (catalog ``ui/locales/*/odds.toml``).
+"""Verdicts, their odds and authors' track records in a reader's words (catalog ``catalog/*/odds.toml``).
 
 The numbers come from :mod:`commentary.scoring` (readings, combined rows) and
 :mod:`commentary.library.track_record`; this module only words them, in the language passed in.
@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from catalog import text
 from commentary.library.track_record import ALPHA, SMALL_SAMPLE
 from commentary.scoring import odds
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 from commentary.scoring.summary import claim_lines as plain_claim_lines
-from ui.catalog import text
 
 if TYPE_CHECKING:
     from commentary.document.column import Claim

@@ -2,9 +2,9 @@
 
 Everything here takes and returns pandas objects and never touches the store,
 the network or Streamlit.  Prices come as the tidy frame of
-:mod:`data_sources.frames`; returns always use :func:`data_sources.frames.return_price`
+:mod:`data_sources.store.frames`; returns always use :func:`data_sources.store.frames.return_price`
 (the adjusted close where known).  "Wide" frames are dates × symbols as built by
-:func:`data_sources.frames.wide`.
+:func:`data_sources.store.frames.wide`.
 
 Rules chosen here (and tested):
 
@@ -35,8 +35,8 @@ from typing import Literal
 import pandas as pd
 
 from commentary.timeline.observation import non_session_dates, print_moment
-from data_sources.frames import PRICE_COLUMNS, normalise, return_price
-from data_sources.universe import FX_PER_USD, instrument
+from data_sources.market.universe import FX_PER_USD, instrument
+from data_sources.store.frames import PRICE_COLUMNS, normalise, return_price
 
 # ``basket_index(..., max_carry_days=HOLIDAY_CARRY)``: carry over the member's own market holidays only.
 HOLIDAY_CARRY: Literal["holidays"] = "holidays"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from commentary.analysis.analytics import basket_index, rebase, summary_stats, to_currency, window_bounds
-from data_sources.frames import wide
-from data_sources.universe import group_symbols, instrument
+from data_sources.market.universe import group_symbols, instrument
+from data_sources.store.frames import wide
 
 US_KEY, CN_KEY = "US_BASKET", "CN_BASKET"
 BASKET_KEYS: tuple[str, str] = (US_KEY, CN_KEY)

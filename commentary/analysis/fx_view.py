@@ -60,7 +60,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "URL parameter {param}={value} is not one of {choices}; using the default {default}."),
     "source_empty": ("{symbol} 데이터가 저장돼 있지 않아 {fallback} 자료로 보여줍니다.",
                      "No {symbol} data is stored; showing the {fallback} series instead."),
-    # reader annotations (data_sources.annotations.AnnotationError codes)
+    # reader annotations (data_sources.readers.notes.AnnotationError codes)
     "bad_date": ("메모 날짜 {value} 를 읽을 수 없습니다 (YYYY-MM-DD).",
                  "The note's date {value} is not a date (YYYY-MM-DD)."),
     "date_out_of_range": ("메모 날짜 {date}은(는) 데이터 범위({start} ~ {end}) 밖입니다.",

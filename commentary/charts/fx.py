@@ -33,7 +33,7 @@ from commentary.charts.pins import (
     range_between_labels,
 )
 from commentary.timeline.events import Event, events_in_window
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 SOURCE_NOTES: dict[str, dict[str, str]] = {
     "KRW=X": {

@@ -1,7 +1,7 @@
 """The AI-news strip under price charts: stacked daily item counts per tag, and a day's items as event pins.
 
 Pure builders (no Streamlit): :func:`news_strip_figure` draws the counts from
-``data_sources.news_store.daily_tag_counts``; :func:`news_pins` turns news items into
+``data_sources.news.views.daily_tag_counts``; :func:`news_pins` turns news items into
 :class:`~commentary.timeline.events.Event` pins for :func:`commentary.charts.pins.add_event_pins`.
 Feed text is untrusted: legend names and hover text are escaped here, pin text by ``add_event_pins``.
 """
@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import esc
 from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
-from data_sources.sanitize import plain_text, safe_url, truncate_text
+from data_sources.news.sanitize import plain_text, safe_url, truncate_text
 
 KST = "Asia/Seoul"
 STRIP_HEIGHT = 190

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from catalog import text
 from commentary.timeline.checks import REPORTED
 from commentary.timeline.events import USER_KIND, Event
-from ui.catalog import text
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",
@@ -106,7 +106,7 @@ def stagger_levels(dates: Sequence[dt.date | pd.Timestamp | str], min_gap_days: 
 
 
 def events_from_annotations(notes: pd.DataFrame | None) -> list[Event]:
-    """Reader annotations (``id, date, label, note`` frame from ``data_sources.annotations``) as user events."""
+    """Reader annotations (``id, date, label, note`` frame from ``data_sources.readers.notes``) as user events."""
     if notes is None or len(notes) == 0:
         return []
     out = []

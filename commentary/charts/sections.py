@@ -29,8 +29,8 @@ from commentary.scoring.claims import BASKET_NAMES, divergences
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
-from data_sources.frames import wide
-from data_sources.news_store import local_days
+from data_sources.news.views import local_days
+from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
     from commentary.document.column import Commentary, Section

@@ -51,7 +51,7 @@ from commentary.document import safe_yaml
 from commentary.scoring.claims import HORIZONS, Rule, validate_rule
 from commentary.scoring.horizons import Horizon, parse_horizon
 from commentary.timeline.observation import LANGUAGE_ZONES
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 COLUMNS_DIR = Path(__file__).resolve().parents[1] / "columns"
 CHART_KINDS: tuple[str, ...] = ("compare", "fx", "event_day", "fx_window")

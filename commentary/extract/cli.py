@@ -16,7 +16,7 @@ from pathlib import Path
 from commentary.extract.extractor import extract
 from commentary.extract.model import ExtractError, Proposal
 from commentary.extract.rules import RulesError, load_rules
-from data_sources.universe import all_instruments
+from data_sources.market.universe import all_instruments
 
 COLUMNS = ("sentence", "symbols", "rule", "direction", "level", "horizon", "horizon_end", "kind", "confidence",
            "params", "highlight", "notes")

@@ -26,7 +26,7 @@ from commentary.extract.rules import NameEntry, Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
 from commentary.extract.subjects import Group, assign
 from data_sources.errors import Problem
-from data_sources.universe import Instrument, all_instruments
+from data_sources.market.universe import Instrument, all_instruments
 
 _HANGUL = re.compile(r"[가-힣]")
 _FLIP = {"up": "down", "down": "up"}

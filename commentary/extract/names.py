@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from commentary.extract.rules import NameEntry, Rules
-from data_sources.universe import Instrument
+from data_sources.market.universe import Instrument
 
 _TICKER = re.compile(r"^(?:[A-Z]{2,5}|\d{4}\.HK|\d{6}\.K[SQ])$")
 _WS = re.compile(r"\s+")

@@ -12,7 +12,6 @@ within its budget is refused as busy.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,7 +19,8 @@ from typing import Any
 from commentary.extract.model import ExtractError, Extraction
 from commentary.extract.rules import load_rules
 from data_sources.errors import DashboardError, Problem
-from data_sources.universe import Instrument, all_instruments
+from data_sources.market.universe import Instrument, all_instruments
+from data_sources.settings import settings
 from data_sources.worker import BoundedWorker
 
 #: A worker with no request for this long exits (its memory goes back to the host).
@@ -28,12 +28,8 @@ IDLE_S = 600.0
 
 
 def idle_seconds() -> float:
-    """``DASHBOARD_EXTRACT_IDLE_S`` if set (> 0), else :data:`IDLE_S`."""
-    try:
-        value = float(os.environ.get("DASHBOARD_EXTRACT_IDLE_S", ""))
-    except ValueError:
-        value = 0.0
-    return value if value > 0 else IDLE_S
+    """``DASHBOARD_EXTRACT_IDLE_S`` (:attr:`~data_sources.settings.Settings.extract_idle_s`; default :data:`IDLE_S`)."""
+    return settings().extract_idle_s
 
 #: Extra seconds a fresh worker may take to start and load the Korean model (measured ~6-10 s on 2 busy cores).
 STARTUP_S = 40.0
@@ -51,12 +47,9 @@ _MESSAGES = {"worker.busy": "the analyser is busy with another text for more tha
 
 
 def default_budget() -> float:
-    """Seconds a reader waits for proposals: ``DASHBOARD_PROPOSE_BUDGET_S`` if set (> 0), else the rules' budget."""
-    try:
-        value = float(os.environ.get("DASHBOARD_PROPOSE_BUDGET_S", ""))
-    except ValueError:
-        value = 0.0
-    return value if 0 < value < 3600 else float(load_rules().limits["time_budget_s"])
+    """Seconds a reader waits for proposals: ``DASHBOARD_PROPOSE_BUDGET_S`` if set, else the rules' budget."""
+    configured = settings().propose_budget_s
+    return configured if configured is not None else float(load_rules().limits["time_budget_s"])
 
 
 def extract_in_worker(text: str, published: dt.date | None = None, lang: str | None = None,

@@ -19,7 +19,7 @@ import pandas as pd
 from commentary.extract.rules import load_rules
 from commentary.scoring.claims import RULE_TYPES
 from commentary.scoring.horizons import CALENDAR_NAMES, OFFSETS
-from data_sources.universe import all_instruments, instrument
+from data_sources.market.universe import all_instruments, instrument
 
 #: The horizons offered as choices (an explicit end date is typed in as well).
 BUILT_IN_HORIZONS: tuple[str, ...] = (*OFFSETS, *CALENDAR_NAMES)

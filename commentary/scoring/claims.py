@@ -58,7 +58,7 @@ from commentary.timeline.observation import (
     print_moments,
     sessions_between,
 )
-from data_sources.frames import wide
+from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
     from commentary.document.column import Claim

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from catalog import describe
 from commentary.document.column import Commentary, CommentaryError, list_commentaries, load_commentary
 from commentary.scoring.claims import scorecard
-from data_sources.atomic import StoreError
-from data_sources.frames import empty_prices, normalise
+from data_sources.errors import DashboardError, InputError
+from data_sources.store.atomic import StoreError
+from data_sources.store.frames import empty_prices, normalise
 
 TABLE_COLUMNS: tuple[str, ...] = ("claim_id", "horizon", "primary", "source", "reference_date", "end_date",
                                   "measured", "unit", "z", "margin", "strength", "base_rate", "independent_windows",
@@ -47,20 +49,20 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 def prices_from(market_dir: Path | None) -> tuple[pd.DataFrame, list[str]]:
     if market_dir is None:
-        from data_sources.store import Store
+        from data_sources.store.prices import Store
 
         return Store().read().prices, []
-    from data_sources.csv_io import read_snapshot_file
+    from data_sources.store.csv_io import read_snapshot_file
 
     frames, problems = [], []
     for path in sorted(Path(market_dir).glob("*.csv")):
         try:
             good, bad = read_snapshot_file(path)
-        except ValueError as exc:
-            problems.append(str(exc))
+        except InputError as exc:
+            problems.append(describe(exc.problem, "en"))
             continue
         frames.append(good)
-        problems += [str(p) for p in bad]
+        problems += [describe(p.problem, "en") for p in bad]
     if not frames:
         return empty_prices(), problems or [f"{market_dir}: no SYMBOL.csv files"]
     return normalise(pd.concat(frames, ignore_index=True)), problems
@@ -110,7 +112,8 @@ def load_prices(market_dir: Path | None) -> pd.DataFrame | None:
     try:
         prices, problems = prices_from(market_dir)
     except (StoreError, OSError, ValueError) as exc:  # an unreadable store is reported, not a traceback
-        print(f"cannot read prices: {exc}", file=sys.stderr)
+        told = describe(exc.problem, "en") if isinstance(exc, DashboardError) else exc
+        print(f"cannot read prices: {told}", file=sys.stderr)
         return None
     for problem in problems[:5]:
         print(f"skipped: {problem}", file=sys.stderr)

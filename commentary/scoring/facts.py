@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from catalog import text
 from commentary.text.formatting import fmt_number
 from commentary.timeline.observation import print_moments
-from ui.catalog import text
 
 if TYPE_CHECKING:
     from commentary.document.column import Fact

@@ -15,7 +15,7 @@ import pandas as pd
 from commentary.scoring import noise
 from commentary.scoring.rules import Rule, SeriesRef, ref_name
 from commentary.text.formatting import fmt_number, fmt_pct, fmt_pp
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def judge(rule: Rule, m: dict[str, Measured], refs: dict[str, SeriesRef]) -> tup
 def touches(w: Measured, level: float, below: bool, symbol: str, name_en: str, name_ko: str,
              ) -> tuple[float, str, bool, str, str]:
     """touches: held when any print after the reference, up to the end, is at or beyond the level."""
-    from ui.catalog import text  # the detail's words live in the catalogs (ui/locales/*/odds.toml)
+    from catalog import text  # the detail's words live in the catalogs (catalog/*/odds.toml)
 
     path = w.path
     inst = instrument(symbol)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commentary.timeline.observation import ALTERNATE_SOURCES
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 RULE_TYPES: tuple[str, ...] = ("outperform", "direction", "level", "stays", "touches", "no_move")
 

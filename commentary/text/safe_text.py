@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from data_sources.sanitize import BIDI_CONTROLS, ZERO_WIDTH, safe_url
+from data_sources.news.sanitize import BIDI_CONTROLS, ZERO_WIDTH, safe_url
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]")
@@ -45,7 +45,7 @@ def md_escape(text: object, max_len: int | None = None) -> str:
 def md_link(text: object, url: object) -> str:
     """A Markdown link ``[escaped text](url)`` when ``url`` is http(s), else just the escaped text.
 
-    The address is :func:`data_sources.sanitize.safe_url` (http/https only, so no ``javascript:`` or
+    The address is :func:`data_sources.news.sanitize.safe_url` (http/https only, so no ``javascript:`` or
     ``data:``), then every character that could end or confuse a link destination — parentheses,
     brackets, angle brackets, backslashes, any whitespace — is percent-encoded, so the link cannot be
     broken out of. Addresses longer than :data:`MAX_URL_CHARS` give no link.

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 #: kind -> (required fields, optional fields), besides ``kind`` and ``symbol``
 CHECK_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

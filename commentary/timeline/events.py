@@ -24,7 +24,7 @@ import pandas as pd
 from commentary.timeline import checks as fact_checks
 from commentary.timeline.checks import Check, Reported
 from commentary.timeline.observation import first_after, print_moments
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 EVENTS_PATH = Path(__file__).with_name("events.toml")
 

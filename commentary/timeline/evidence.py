@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ui.catalog import text
+from catalog import text
 
 #: Yahoo FX series -> its ECB counterpart
 ECB_PAIRS: dict[str, str] = {"KRW=X": "USDKRW_ECB", "CNY=X": "USDCNY_ECB", "HKD=X": "USDHKD_ECB"}

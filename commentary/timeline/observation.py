@@ -27,7 +27,7 @@ from functools import lru_cache
 import exchange_calendars as xcals
 import pandas as pd
 
-from data_sources.universe import instrument
+from data_sources.market.universe import instrument
 
 # exchange (as named in the universe) -> exchange-calendars code
 EXCHANGE_CALENDARS: dict[str, str] = {

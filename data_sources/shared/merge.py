@@ -21,7 +21,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from data_sources.frames import normalise
+from data_sources.store.frames import normalise
 
 _STAMPS = ("fetched_at", "yahoo_checked_at", "rebased_at")
 
@@ -82,7 +82,7 @@ def canonical(series: dict) -> str:
 def merge_news(local: pd.DataFrame | None, shared: pd.DataFrame | None) -> pd.DataFrame | None:
     """The publisher's news plus the current version's items it does not hold (same ``uid`` or link), newest first.
     The publisher's own frame (same object) when the current version adds nothing."""
-    from data_sources.news_store import normalise_news, sort_news
+    from data_sources.news.store import normalise_news, sort_news
 
     if shared is None or shared.empty:
         return local

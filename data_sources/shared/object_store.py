@@ -16,13 +16,13 @@ Publishing (the refresher only) is :mod:`data_sources.shared.publish`. Reading (
   lock that guards the caches; other views get the last good version meanwhile;
 - a version that fails its checks is remembered and not read again for ``DASHBOARD_STORE_BAD_RETRY`` seconds
   (a missing object: until the next poll); the last good version is served with a warning
-  (:class:`SharedSnapshot` ``problem``, worded by ``ui/``);
+  (:class:`SharedSnapshot` ``warning``, worded by ``ui/``; ``detail`` for operators);
 - a missing, empty or malformed pointer, or a store that cannot be reached, keeps the last good version with a
   warning. Before any version was read, an unreachable store or an unreadable version reads as no prices with
   the problem (``store.unreachable`` / ``store.unreadable``), so every page works as on an empty store and
   says why; the store is asked again only once per poll interval. Nothing here raises for a page.
 
-:func:`open_store` is the one factory: a local folder (today's :class:`data_sources.store.Store`) or an
+:func:`open_store` is the one factory: a local folder (today's :class:`data_sources.store.prices.Store`) or an
 ``s3://`` URL.
 """
 
@@ -38,15 +38,13 @@ from typing import Any
 
 import pandas as pd
 
-from data_sources import config
-from data_sources.atomic import StoreError
-from data_sources.errors import Problem
-from data_sources.frames import empty_prices
-from data_sources.shared import settings
+from data_sources.errors import Problem, StoreError
+from data_sources.settings import is_shared_url, settings
 from data_sources.shared.publish import POINTER_KEY, Publisher, PublishResult, version_name, version_of
 from data_sources.shared.s3io import UNREACHABLE, UNREADABLE, Bucket, SharedStoreError
 from data_sources.shared.versions import decode_news, decode_prices, encode_prices, names, read_object
-from data_sources.store import PriceSnapshot, Store
+from data_sources.store.frames import empty_prices
+from data_sources.store.prices import PriceSnapshot, Store, refresh_record
 
 __all__ = ["POINTER_KEY", "LocalStore", "PublishResult", "S3Store", "SharedPrices", "SharedSnapshot",
            "current_prices", "encode_prices", "open_store"]
@@ -56,13 +54,15 @@ REMEMBERED_BAD = 16
 KEPT_UNREACHABLE = "store.kept_unreachable"  # the store cannot be reached: the version read before is served
 KEPT_UNREADABLE = "store.kept_unreadable"  # the current version failed its checks: the last good one is served
 KEPT_NO_POINTER = "store.kept_no_pointer"  # the pointer is gone, empty or malformed: the last good one is served
+KEPT_NEWS = "store.kept_news"  # the current news object cannot be read: the news read before is served
 
 
 @dataclass
 class SharedSnapshot(PriceSnapshot):
-    """A :class:`PriceSnapshot` from the shared store; ``problem`` says why an older version is served."""
+    """A :class:`PriceSnapshot` from the shared store; ``warning`` (a :class:`Problem`, for readers) says why an
+    older version, or none, is served, and ``detail`` what happened, for operators (bucket, key, S3's answer)."""
 
-    problem: Problem | None = None
+    detail: str = ""
 
 
 @dataclass
@@ -105,13 +105,13 @@ class S3Store:
     def __init__(self, url: str, endpoint: str | None = None, region: str | None = None,
                  poll_seconds: float | None = None, *, max_bytes: int | None = None,
                  bad_retry_seconds: float | None = None) -> None:
-        self.endpoint = endpoint if endpoint is not None else settings.s3_endpoint()
+        self.endpoint = endpoint if endpoint is not None else (settings().s3_endpoint or None)
         self.io = Bucket(url, self.endpoint, region)
         self.url, self.bucket, self.prefix, self.region = self.io.url, self.io.name, self.io.prefix, self.io.region
         self.root = self.url  # what pages print as "store:"
-        self.poll_seconds = poll_seconds if poll_seconds is not None else settings.poll_seconds()
-        self.max_bytes = max_bytes if max_bytes is not None else settings.max_object_bytes()
-        self.bad_retry = bad_retry_seconds if bad_retry_seconds is not None else settings.bad_retry_seconds()
+        self.poll_seconds = poll_seconds if poll_seconds is not None else settings().store_poll
+        self.max_bytes = max_bytes if max_bytes is not None else settings().store_max_bytes
+        self.bad_retry = bad_retry_seconds if bad_retry_seconds is not None else settings().store_bad_retry
         self.on_step = None  # a publish's fault-injection hook (tests)
         self._lock = threading.Lock()  # guards the fields below; never held during a request
         self._pointer_lock = threading.Lock()  # one pointer check at a time
@@ -178,7 +178,7 @@ class S3Store:
     # -- reading --------------------------------------------------------------------------------------------------
     def current(self) -> SharedPrices:
         """The current version, or the last good one with a warning, or no prices with the problem (module
-        docstring); ``snapshot.problem`` says which (None: all is well)."""
+        docstring); ``snapshot.warning`` says which (None: all is well)."""
         self._check_pointer()
         with self._lock:
             pointer, error = self._pointer, self._pointer_error
@@ -217,7 +217,7 @@ class S3Store:
         """No prices: nothing published yet (no problem), or nothing readable yet (``cause``'s problem)."""
         if cause is None:
             return SharedPrices(SharedSnapshot(empty_prices(), {}), "empty", self._provenance(pointer))
-        snap = SharedSnapshot(empty_prices(), {}, str(cause), cause.problem)
+        snap = SharedSnapshot(empty_prices(), {}, cause.problem, str(cause))
         return SharedPrices(snap, "unavailable", self._provenance({}))
 
     def _kept(self, code: str, cause: SharedStoreError | None, ident: str | None = None) -> SharedPrices:
@@ -232,7 +232,7 @@ class S3Store:
         why = str(cause) if cause is not None else "the pointer names no version"
         warning = f"{why}; serving version {version_of(manifest)} read before"
         problem = Problem(code, {"as_of": str(manifest.get("as_of") or "—")})
-        return SharedPrices(SharedSnapshot(snap.prices, snap.series, warning, problem), ident,
+        return SharedPrices(SharedSnapshot(snap.prices, snap.series, problem, warning), ident,
                             self._provenance(manifest))
 
     def _bad_error(self, ident: str) -> SharedStoreError | None:
@@ -287,11 +287,11 @@ class S3Store:
         return SharedPrices(SharedSnapshot(snap.prices, snap.series), ident, self._provenance(manifest))
 
     def news(self) -> pd.DataFrame:
-        """The news snapshot of the version served (the frame :func:`data_sources.news_store.load_news` returns),
+        """The news snapshot of the version served (the frame :func:`data_sources.news.store.load_news` returns),
         cached by its hash; empty when the version carries none (or no version could be read: the prices say
         why). A news object that fails its checks serves the snapshot read before with
-        ``frame.attrs["warning"]``, or raises :class:`StoreError` before any."""
-        from data_sources.news_store import empty_news
+        ``frame.attrs["warning"]`` (a :class:`Problem`), or raises :class:`StoreError` before any."""
+        from data_sources.news.frame import empty_news
 
         shared = self.current()
         with self._lock:
@@ -328,15 +328,15 @@ class S3Store:
             if not self._news:
                 if cause is not None:
                     raise cause
-                from data_sources.news_store import empty_news
+                from data_sources.news.frame import empty_news
 
                 return empty_news()
             frame = next(reversed(self._news.values())).copy()
         if cause is not None:
-            frame.attrs["warning"] = f"{cause}; serving the news read before"
+            frame.attrs["warning"] = Problem(KEPT_NEWS, {"cause": cause.problem})
         return frame
 
-    # The read API of data_sources.store.Store, so pages can use either store.
+    # The read API of data_sources.store.prices.Store, so pages can use either store.
     def read(self) -> PriceSnapshot:
         """All published prices with their provenance (the current version)."""
         return self.current().snapshot
@@ -352,20 +352,19 @@ class S3Store:
         self.current()
         with self._lock:
             refresh = self._pointer.get("refresh")
-        return dict(refresh) if isinstance(refresh, dict) else {}
+        return refresh_record(refresh)
 
     def cache_key(self) -> str:
         """The version served (re-checked at most every ``poll_seconds``)."""
         return self.current().version
 
     def upsert(self, frame: pd.DataFrame, provenance: dict[str, dict]) -> int:
-        raise StoreError(f"the shared store {self.url} is written only by the refresher "
-                         "(python -m data_sources refresh); replicas read it")
+        raise StoreError("shared.read_only", url=self.url)
 
     def note_series(self, provenance: dict[str, dict]) -> None:
         self.upsert(empty_prices(), provenance)
 
-    def record_refresh(self, outcome: str, message: str = "") -> None:
+    def record_refresh(self, outcome: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
         self.upsert(empty_prices(), {})
 
     # -- publishing (the refresher) --------------------------------------------------------------------------------
@@ -393,10 +392,10 @@ def open_store(url: str | None = None) -> LocalStore | S3Store:
 
     Empty means today's local data dir. S3 stores are kept per process (one pointer cache per replica).
     """
-    url = settings.store_url() if url is None else url.strip()
-    if not settings.is_shared_url(url):
-        return LocalStore(Path(url).expanduser() if url else config.data_dir())
-    key = (url, settings.s3_endpoint(), settings.s3_region(), settings.poll_seconds())
+    url = settings().store_url if url is None else url.strip()
+    if not is_shared_url(url):
+        return LocalStore(Path(url).expanduser() if url else settings().store_folder)
+    key = (url, (settings().s3_endpoint or None), settings().s3_region, settings().store_poll)
     with _OPEN_LOCK:
         if key not in _OPEN:
             _OPEN[key] = S3Store(url, key[1], key[2], key[3])

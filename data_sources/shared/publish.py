@@ -36,8 +36,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from data_sources.atomic import fault_point
-from data_sources.shared import settings
+from data_sources.settings import settings
 from data_sources.shared.merge import merge_news, merge_prices, same_prices
 from data_sources.shared.s3io import UNREADABLE, Bucket, SharedStoreError
 from data_sources.shared.versions import (
@@ -51,7 +50,8 @@ from data_sources.shared.versions import (
     object_name,
     read_object,
 )
-from data_sources.store import PriceSnapshot, now_utc
+from data_sources.store.atomic import fault_point
+from data_sources.store.prices import PriceSnapshot, now_utc
 
 POINTER_KEY = "current.json"
 KEEP_VERSIONS = 5  # data objects of the pointer's version and the 4 before it are kept
@@ -94,8 +94,8 @@ class Publisher:
     def __init__(self, bucket: Bucket, *, max_bytes: int | None = None, grace_seconds: float | None = None,
                  keep: int = KEEP_VERSIONS, on_step: Callable[[str], None] | None = None) -> None:
         self.bucket = bucket
-        self.max_bytes = max_bytes if max_bytes is not None else settings.max_object_bytes()
-        self.grace = grace_seconds if grace_seconds is not None else settings.prune_grace_seconds()
+        self.max_bytes = max_bytes if max_bytes is not None else settings().store_max_bytes
+        self.grace = grace_seconds if grace_seconds is not None else settings().prune_grace
         self.keep = keep
         self.on_step = on_step
 

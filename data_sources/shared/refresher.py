@@ -27,15 +27,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from data_sources import atomic
-from data_sources.atomic import StoreError
-from data_sources.db.guard import DatabaseUnavailable
-from data_sources.db.repository import RepositoryError
-from data_sources.shared import settings
-from data_sources.shared.object_store import S3Store, open_store
+from catalog import describe
+from data_sources.errors import DashboardError, Problem, StoreError
+from data_sources.readers.guard import DatabaseUnavailable
+from data_sources.readers.repository import RepositoryError
+from data_sources.settings import settings
+from data_sources.shared.object_store import S3Store, SharedSnapshot, open_store
 from data_sources.shared.publish import PublishResult
 from data_sources.shared.s3io import SharedStoreError
-from data_sources.store import Store
+from data_sources.store import atomic
+from data_sources.store.prices import Store, refresh_json
 
 OK, FAILED, USAGE, WARNINGS = 0, 1, 2, 3
 PUBLISH_STATE = "publish.json"
@@ -65,31 +66,45 @@ def publish_from_local(store: Store, target: S3Store | Store | None = None) -> P
     target = open_store() if target is None else target
     if not isinstance(target, S3Store):
         return PublishResult("local", None, f"the store is the local folder {target.root}; nothing to publish")
-    from data_sources.news_store import load_news
+    from data_sources.news.store import load_news
 
     snap = store.read()
     if snap.prices.empty:
         return PublishResult("unchanged", None, f"the local store {store.root} holds no prices; nothing published")
-    return target.publish(snap.prices, snap.series, store.last_refresh(), news=load_news(store.root))
+    return target.publish(snap.prices, snap.series, refresh_json(store.last_refresh()), news=load_news(store.root))
 
 
 def seed_local_from_shared(store: Store, target: S3Store) -> bool:
     """A refresher starting on an empty folder first copies the current shared version (prices, and news
     when it holds none) into it, so it plans its next refresh from there. True when it copied."""
-    from data_sources.news_store import load_news, seed_news
+    from data_sources.news.store import load_news, seed_news
 
     copied = False
     if store.read().prices.empty:
         shared = target.current()
-        problem = getattr(shared.snapshot, "problem", None)
-        if problem is not None and shared.prices.empty:
-            raise SharedStoreError(problem.code, shared.snapshot.warning or problem.code)
+        snap = shared.snapshot
+        if isinstance(snap, SharedSnapshot) and snap.warning is not None and shared.prices.empty:
+            raise SharedStoreError(snap.warning.code, snap.detail or snap.warning.code)
         if not shared.prices.empty:
             store.upsert(shared.prices, shared.snapshot.series)
             copied = True
     if load_news(store.root).empty:  # the published news too
         copied = seed_news(store.root, target.news()) or copied
     return copied
+
+
+def told(found: BaseException | Problem | list[Problem]) -> str:
+    """An error or problems in English for the operator's log: a shared-store error's technical detail, a coded
+    problem's catalog words (``catalog/en``), any other exception's own message."""
+    if isinstance(found, SharedStoreError):
+        return str(found)
+    if isinstance(found, DashboardError):
+        found = found.problem
+    if isinstance(found, Problem):
+        return describe(found, "en")
+    if isinstance(found, list):
+        return "; ".join(describe(p, "en") for p in found)
+    return str(found)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -100,9 +115,9 @@ def _first_line(exc: BaseException) -> str:
 def refresh_news_once(store: Store) -> str | None:
     """Fetch the feed list (defaults plus the readers' feeds from the database) into the refresher's folder.
     Never fatal (prices are still published); returns a warning, or None when every feed was fetched."""
-    from data_sources import config, news_store
+    from data_sources.news import store as news_store
 
-    if config.offline_forced():
+    if settings().offline:
         message = "news: not fetched (DASHBOARD_OFFLINE is set); the stored news is published"
         print(message, file=sys.stderr)
         return message
@@ -117,9 +132,9 @@ def refresh_news_once(store: Store) -> str | None:
     try:
         report = news_store.refresh_news(store.root, feeds=feeds)
     except (StoreError, ValueError, OSError) as exc:
-        print(f"news: error: {exc}", file=sys.stderr)
-        return f"news: error: {exc}"
-    print(f"news: {report.summary()}", file=sys.stderr)
+        print(f"news: error: {told(exc)}", file=sys.stderr)
+        return f"news: error: {told(exc)}"
+    print(f"news: {told(report.summary())}", file=sys.stderr)
     return f"news: {len(report.errors)} feed(s) failed" if report.errors else None
 
 
@@ -127,7 +142,7 @@ def publish_with_retry(store: Store, target: S3Store, stop: threading.Event | No
     """:func:`publish_from_local`, tried again through a transient S3 failure (a connection error, a 5xx) after
     ``DASHBOARD_PUBLISH_BACKOFF`` seconds, doubling up to 60 s, at most ``DASHBOARD_PUBLISH_RETRIES`` times.
     Raises the last :class:`SharedStoreError` when it never got through (or when ``stop`` is set meanwhile)."""
-    attempts, wait = settings.publish_retries(), settings.publish_backoff_seconds()
+    attempts, wait = settings().publish_retries, settings().publish_backoff
     stop = stop or threading.Event()
     for attempt in range(1, attempts + 1):
         try:
@@ -149,7 +164,7 @@ def publish_and_report(store: Store, target: S3Store, warnings: list[str],
     try:
         result = publish_with_retry(store, target, stop)
     except StoreError as exc:
-        print(f"failed: nothing was published: {exc}", file=sys.stderr)
+        print(f"failed: nothing was published: {told(exc)}", file=sys.stderr)
         return FAILED
     print(f"{result.status}: {result.message}")
     if result.status not in {"published", "unchanged"} or result.version is None:
@@ -159,7 +174,7 @@ def publish_and_report(store: Store, target: S3Store, warnings: list[str],
     try:
         atomic.write_json(store.root / PUBLISH_STATE, state)
     except StoreError as exc:
-        warnings = [*warnings, f"the publish could not be recorded for the healthcheck ({exc})"]
+        warnings = [*warnings, f"the publish could not be recorded for the healthcheck ({told(exc)})"]
     if warnings:
         print("published with warnings: " + "; ".join(warnings), file=sys.stderr)
         return WARNINGS
@@ -178,7 +193,7 @@ def run_once(store: Store, refresh_once: Callable[[], int], target: S3Store | St
         if seed_local_from_shared(store, target):
             print(f"seeded {store.root} from {target.url}", file=sys.stderr)
     except StoreError as exc:
-        warnings.append(f"could not start from the shared version ({exc})")
+        warnings.append(f"could not start from the shared version ({told(exc)})")
     if refresh_once() != OK:
         warnings.append("the price refresh was offline or incomplete (see above)")
     news = refresh_news_once(store)
@@ -190,7 +205,7 @@ def run_once(store: Store, refresh_once: Callable[[], int], target: S3Store | St
 def run_refresher(store: Store, every: str | None, refresh_once: Callable[[], int],
                   max_runs: int | None = None) -> int:
     """The ``refresh`` command: once, or every ``every`` until stopped. Returns the exit code."""
-    if not settings.refresh_allowed():
+    if not settings().refresh:
         print("error: DASHBOARD_REFRESH is off in this process: it must not call Yahoo, the ECB or feeds "
               "(unset it for the refresher)", file=sys.stderr)
         return USAGE
@@ -210,7 +225,7 @@ def run_refresher(store: Store, every: str | None, refresh_once: Callable[[], in
         try:
             code = run_once(store, refresh_once, stop=stop)
         except StoreError as exc:  # a store outage must not end the loop: try again next time
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {told(exc)}", file=sys.stderr)
             code = FAILED
         sys.stdout.flush()
         runs += 1

@@ -1,9 +1,9 @@
 """One ``s3://bucket/prefix`` at the lowest level: small JSON objects, capped reads, conditional writes, listing.
 
-Every failure is a :class:`SharedStoreError`: a :class:`~data_sources.atomic.StoreError` (so every caller that
-handles the local store's errors handles these) that also carries a :class:`~data_sources.errors.Problem` code
-for readers (``store.unreachable``, ``store.unreadable``; worded in ``ui/locales/*/store.toml``) and, as its
-message, the technical detail for the command line and logs (bucket, endpoint, key, S3 error code).
+Every failure is a :class:`SharedStoreError`: a :class:`~data_sources.errors.StoreError` (so every caller that
+handles the local store's errors handles these) whose :class:`~data_sources.errors.Problem` code is for readers
+(``store.unreachable``, ``store.unreadable``; worded in ``catalog/*/store.toml``) and whose message is the
+technical detail for the command line and logs (bucket, endpoint, key, S3 error code).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from data_sources.atomic import StoreError
-from data_sources.errors import DashboardError
-from data_sources.shared import settings
+from data_sources.errors import DashboardError, StoreError
+from data_sources.settings import settings
 
 UNREACHABLE = "store.unreachable"  # the store cannot be asked, or does not answer like S3
 UNREADABLE = "store.unreadable"  # the store answered, but what the pointer names cannot be used
@@ -27,7 +26,7 @@ _TRANSIENT_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestT
                     "ThrottlingException", "RequestTimeTooSkewed"}
 
 
-class SharedStoreError(StoreError, DashboardError):
+class SharedStoreError(StoreError):
     """A shared-store failure: ``problem`` for readers, the message for operators, ``transient`` when trying
     again later may succeed (a connection error, a 5xx, an object not there yet)."""
 
@@ -36,6 +35,23 @@ class SharedStoreError(StoreError, DashboardError):
         self.args = (detail,)
         self.detail = detail
         self.transient = transient
+
+
+def endpoint_problem(endpoint: str | None) -> str | None:
+    """Why ``endpoint`` (``DASHBOARD_S3_ENDPOINT``) is not an ``http(s)://host[:port]`` address, for operators
+    (None when it is, or when unset)."""
+    if endpoint is None:
+        return None
+    parsed = urlparse(endpoint)
+    try:
+        parsed.port  # noqa: B018  (raises ValueError on a port that is not a number in range)
+    except ValueError:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} has a bad port"
+    if parsed.scheme.lower() not in {"http", "https"} or not parsed.hostname:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} is not an http(s)://host[:port] address"
+    if parsed.path.strip("/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        return f"DASHBOARD_S3_ENDPOINT {endpoint!r} must be only http(s)://host[:port] (no path, query or user)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ class Bucket:
         self.name = parsed.netloc
         self.prefix = parsed.path.strip("/")
         self.endpoint = endpoint
-        self.region = region or settings.s3_region()
+        self.region = region or settings().s3_region
         self._client = None
         self._client_lock = threading.Lock()
 
@@ -70,7 +86,7 @@ class Bucket:
         """The boto3 S3 client; a malformed ``DASHBOARD_S3_ENDPOINT`` is a :class:`SharedStoreError`."""
         with self._client_lock:
             if self._client is None:
-                problem = settings.endpoint_problem(self.endpoint)
+                problem = endpoint_problem(self.endpoint)
                 if problem:
                     raise SharedStoreError(UNREACHABLE, f"shared store {self.url}: {problem}")
                 import boto3

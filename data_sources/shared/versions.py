@@ -19,10 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data_sources.atomic import META_KEY
-from data_sources.frames import PRICE_COLUMNS, empty_prices
 from data_sources.shared.s3io import UNREADABLE, Bucket, SharedStoreError
-from data_sources.store import PriceSnapshot
+from data_sources.store.atomic import META_KEY
+from data_sources.store.frames import PRICE_COLUMNS, empty_prices
+from data_sources.store.prices import PriceSnapshot
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: kind -> (key field, hash field, size field, rows field) in a manifest
@@ -99,7 +99,7 @@ def decode_prices(raw: bytes, bucket: Bucket, manifest: dict) -> PriceSnapshot:
 
 def decode_news(raw: bytes, bucket: Bucket, manifest: dict) -> pd.DataFrame:
     """A news object as the news frame; bytes that are not one are ``store.unreadable``."""
-    from data_sources.news_store import decode_news as decode
+    from data_sources.news.store import decode_news as decode
 
     try:
         return decode(raw)
@@ -120,6 +120,6 @@ def encode_prices(frame: pd.DataFrame, series: dict[str, dict]) -> bytes:
 
 def encode_news(frame: pd.DataFrame) -> bytes:
     """The Parquet bytes of a news snapshot."""
-    from data_sources.news_store import encode_news as encode
+    from data_sources.news.store import encode_news as encode
 
     return encode(frame)
