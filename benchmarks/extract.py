@@ -98,6 +98,8 @@ def _in_child(mode: str) -> dict[str, object]:
 
 def run(store_dir: Path | None = None) -> list[tuple[str, str, str]]:
     """(figure, value, target) rows; the figures are also written to :data:`RESULTS`."""
+    from data_sources.settings import settings
+
     figures = {**_in_child("page"), **_in_child("inprocess"), "measured_at": dt.datetime.now(dt.UTC).isoformat(),
                "text_chars": len(TEXT), "cores": os.cpu_count()}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +111,7 @@ def run(store_dir: Path | None = None) -> list[tuple[str, str, str]]:
          f"kiwipiepy loaded: {f['kiwipiepy_loaded_in_page']})", f"≤ {BUDGET_MB} MB"),
         ("Korean proposal: the worker process's RSS (peak)",
          f"{f['worker_rss_mb']:.0f} MB ({f['worker_peak_mb']:.0f}); exits after "
-         f"{int(float(os.environ.get('DASHBOARD_EXTRACT_IDLE_S', '600')))} s idle", "—"),
+         f"{settings().extract_idle_s:.0f} s idle", "—"),
         ("Korean proposal: time on the page, cold worker → warm",
          f"{f['propose_cold_s']:.1f} s → {f['propose_warm_s']:.2f} s ({f['proposals_shown']} shown)", "—"),
         ("Korean proposal in the calling process (before): RSS before → after",

@@ -68,10 +68,12 @@ def big_column(claims: int | None = None) -> tuple[list[tuple[str, str, str]], d
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(shared, Path(tmp) / "store")
         os.environ["DASHBOARD_DATA_DIR"] = str(Path(tmp) / "store")
+        app_settings.reload()
         try:
             return _big_column(claims)
         finally:
             os.environ["DASHBOARD_DATA_DIR"] = shared
+            app_settings.reload()
 
 
 def _big_column(claims: int | None) -> tuple[list[tuple[str, str, str]], dict]:
