@@ -100,11 +100,11 @@ def freshness_banner() -> None:
     store = loaders.store()
     try:
         snap = loaders.snapshot()
+        dates = _dates(loaders.store_version(), loaders.news_version())
     except StoreError as exc:
         st.error(md_escape(say(exc, lang()), 500))
         return
     state = freshness(snap, store.last_refresh(), settings().offline, datetime.now(UTC).date())
-    dates = _dates(loaders.store_version(), loaders.news_version())
     line = md_escape(freshness_line(dates, lang()))
     shared = isinstance(snap, SharedSnapshot)  # the shared store: an older version served, or none, and why
     if shared and snap.warning is not None and snap.prices.empty:
