@@ -121,7 +121,8 @@ def test_an_old_address_moves_its_key_into_the_browser_once(seeded_store: Path) 
             first.goto(url + old)
             wait_for_app(first, "Your notebook's key was in this address", timeout=90_000)
             first.wait_for_function("() => !location.search.includes('nb=')", timeout=60_000)
-            assert "Old bookmark note" in _notes(first) and _deletes(first) == 1
+            wait_for_app(first, "Old bookmark note", timeout=90_000)  # drawn once the key is in the browser
+            assert _deletes(first) == 1
             first.wait_for_function(f"() => document.cookie.includes('cvd_notebook={notebook}')", timeout=60_000)
             first.reload()
             wait_for_app(first, "Old bookmark note", timeout=90_000)
