@@ -13,6 +13,7 @@ import math
 import os
 import platform
 import statistics
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,8 @@ def add(results: dict, kind: str, page: str, size: str, floor: str, got: dict[st
         "raw_ms": {side: [[_num(v, 1) for v in view] for view in got[side]] for side in ("page", "floor")},
     }
     results["series"].append(series)
+    print(f"  {kind} {page} {size}: {floor} {_ms(series['floor_first_ms'])}, page {_ms(series['first_ms'])} "
+          f"({_ratio(series)})", file=sys.stderr)  # progress, as the run goes
     return series
 
 
