@@ -1,95 +1,107 @@
-"""Browser figures: navigation → first Plotly chart drawn and → every chart drawn, with a cold and a warm
-browser cache, at desktop (1440×900) and phone (390×844) sizes, against a hello-world app; server memory.
+"""Browser figures: navigation → first Plotly chart drawn and → every chart drawn, at desktop (1440×900) and
+phone (390×844) sizes, each against the floor it is judged by (issue #29 item 9):
 
-"Cold" opens each view in a fresh browser context (empty HTTP cache, new session); "warm" reloads the
-view in one context (cached static files, the server's caches already filled). "First chart" is the first
-Plotly chart that is drawn and visible (not inside a closed expander); "every chart" is the moment the last
-chart on the page was drawn, once the app has stopped running and the number of drawn charts has not changed
-for :data:`SETTLE_MS`.
+- **cold** (a fresh browser context: empty HTTP cache, new session) against a hello-world app (a title and one
+  3-point chart at ``/``): target first chart ≤ :data:`TARGET_COLD` ×;
+- **warm** (the view reloaded in one kept context: cached static files, the server's caches filled) against the
+  **shell** (:mod:`benchmarks.shell`: the dashboard's own ``app.py`` — page config, sidebar language switch,
+  seven-page ``st.navigation`` — with hello-world's body as every page, under the same ``/<page>`` address):
+  target first chart ≤ :data:`TARGET_WARM` ×;
+- **in-app** (a reader clicks the sidebar link from the page before it, in one kept tab) against the same click
+  in the shell; measured, no target;
+- the shell itself against hello-world (warm), so the floor's own cost is on record.
 
-Both times are read inside the page: a script added before any page script checks the charts on every
-animation frame and stamps ``performance.now()`` (milliseconds since the navigation started), so the
-figures do not include Playwright's polling delay.
+Times are read inside the page: a script added before any page script checks the charts on every animation
+frame and stamps ``performance.now()``, from the navigation's start (or from the click, for in-app), so the
+figures do not include Playwright's polling. "First chart" is the first visible Plotly chart that was not on the
+screen before; "every chart" is when the last one was drawn, once the app has stopped running and the count has
+not changed for :data:`SETTLE_MS`.
 
-The machine may be shared, so each page is measured ``repeat`` times *interleaved* with the hello-world app
-(hello, page, hello, page, …; both servers run side by side): a burst of load hits both alike. A ratio is the
-median of the page's times over the median of hello-world's times in the same series; the spread is the
-range of the per-pair ratios.
+The machine is shared, so runs are *interleaved* (page, floor, page, floor …; every server runs side by side):
+a burst of load hits both alike. A ratio is the median of the page's times over the median of the floor's in
+the same series; the pairs' own ratios give the spread. Every figure goes to ``benchmarks/results/browser.json``
+and a generated Markdown table to ``benchmarks/results/browser.md`` (:mod:`benchmarks.browser_report`).
 """
 
 from __future__ import annotations
 
 import math
 import os
-import statistics
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from benchmarks import browser_report, shell
 from benchmarks.load import server_times
 from tests.browser import CHROMIUM_ARGS, chromium_path, nginx_proxy, streamlit_server
 
-HELLO = """import plotly.graph_objects as go
-import streamlit as st
-st.title("hello")
-st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))
-"""
+HELLO = shell.HELLO
 PAGES = ("column", "compare", "fx", "news", "data")
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
-TARGET_FIRST, TARGET_EVERY = 1.5, 2.5
+TARGET_COLD, TARGET_WARM = 1.5, 1.2
 DEPLOYED_ENV = {"MALLOC_ARENA_MAX": "2"}  # the app server as the Dockerfile starts it
 SETTLE_MS = 700
 TIMEOUT_S = 120
-# Stamped on every animation frame from the first byte of the page on.
+NAV_LINK = '[data-testid="stSidebarNav"] a[href$="/{name}"]'
+# Stamped on every animation frame from the first byte of the page on. Charts in ``old`` (on the screen before
+# a click) do not count; ``start`` is the click's moment (0 for a navigation).
 _WATCH_JS = """(() => {
-  const w = window; w.__bench = {first: null, last: null, count: 0};
+  const w = window;
+  w.__bench = {start: 0, old: new Set(), armed: false, first: null, last: null, count: 0};
+  document.addEventListener('click', (e) => {
+    const b = w.__bench;
+    if (b.armed && e.target.closest('[data-testid="stSidebarNav"] a')) { b.armed = false; b.start = performance.now(); }
+  }, true);
   const tick = () => {
-    const svgs = document.querySelectorAll('.js-plotly-plot .main-svg');
+    const b = w.__bench;
+    const svgs = [...document.querySelectorAll('.js-plotly-plot .main-svg')].filter((e) => !b.old.has(e));
     const now = performance.now();
-    if (svgs.length !== w.__bench.count) { w.__bench.count = svgs.length; w.__bench.last = now; }
-    if (w.__bench.first === null) {
-      for (const e of svgs) {
-        if (e.checkVisibility() && e.getBoundingClientRect().height > 0) { w.__bench.first = now; break; }
+    if (!b.armed) {
+      if (svgs.length !== b.count) { b.count = svgs.length; b.last = now; }
+      if (b.first === null && svgs.some((e) => e.checkVisibility() && e.getBoundingClientRect().height > 0)) {
+        b.first = now;
       }
     }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
 })();"""
-_STATE_JS = """() => [!!document.querySelector('[data-testid="stStatusWidget"]'),
-                      window.__bench ? window.__bench.first : null, window.__bench ? window.__bench.last : null,
-                      window.__bench ? window.__bench.count : 0]"""
+_ARM_JS = """() => { const b = window.__bench;
+  Object.assign(b, {old: new Set(document.querySelectorAll('.js-plotly-plot .main-svg')), armed: true,
+                    first: null, last: null, count: 0}); }"""
+_STATE_JS = """() => { const b = window.__bench;
+  return [!!document.querySelector('[data-testid="stStatusWidget"]'), b.first, b.last, b.start,
+          performance.now()]; }"""
 
-LAST_TABLE: list[str] = []  # the ratio table of the last run (Markdown), printed by ``python -m benchmarks``
+LAST_TABLE: list[str] = []  # the table of the last run (Markdown), printed by ``python -m benchmarks``
 
 
-def _measure(page, url: str) -> tuple[float, float]:
-    """(ms to the first visible chart, ms to the last chart drawn) for one navigation (NaN when no chart)."""
-    page.goto(url)
+def _settled(page) -> tuple[float, float]:
+    """(ms to the first new visible chart, ms to the last chart drawn), from the stamped start; NaN when none."""
     try:
         page.wait_for_function("() => window.__bench && window.__bench.first !== null", timeout=TIMEOUT_S * 1000)
     except Exception:  # a page that never shows a chart is reported, not fatal
-        print(f"  no visible chart within {TIMEOUT_S} s: {url}", file=sys.stderr)
+        print(f"  no visible chart within {TIMEOUT_S} s: {page.url}", file=sys.stderr)
         return math.nan, math.nan
     seen, still_since = None, None
     for _ in range(TIMEOUT_S * 10):
-        running, first, last, count = page.evaluate(_STATE_JS)
-        now = page.evaluate("() => performance.now()")
-        if (count, last) != seen:
-            seen, still_since = (count, last), now
+        running, first, last, start, now = page.evaluate(_STATE_JS)
+        if last != seen:
+            seen, still_since = last, now
         elif not running and now - still_since >= SETTLE_MS and now - last >= SETTLE_MS:
-            return first, last
+            break
         page.wait_for_timeout(100)
-    return first, last
+    return first - start, last - start
 
 
 class _Viewer:
-    """Navigations at one size, each in a fresh context (cold) or all in one kept context (warm)."""
+    """Views at one size, each in a fresh context (cold) or all in one kept tab (warm, in-app)."""
 
     def __init__(self, browser, size: tuple[int, int], cold: bool) -> None:
         self.browser, self.size, self.cold = browser, size, cold
         self.context = None if cold else self._context()
+        self.at = ""  # the page the kept tab shows
 
     def _context(self):
         context = self.browser.new_context(viewport={"width": self.size[0], "height": self.size[1]})
@@ -97,45 +109,100 @@ class _Viewer:
         context.new_page()
         return context
 
-    def measure(self, url: str) -> tuple[float, float]:
-        if not self.cold:
-            return _measure(self.context.pages[0], url)
-        context = self._context()
+    def open(self, url: str) -> tuple[float, float]:
+        """Navigate to ``url`` (a full page load)."""
+        context = self._context() if self.cold else self.context
         try:
-            return _measure(context.pages[0], url)
+            context.pages[0].goto(url)
+            self.at = url.rsplit("/", 1)[-1].split("?")[0]
+            return _settled(context.pages[0])
         finally:
-            context.close()
+            if self.cold:
+                context.close()
+
+    def click(self, name: str) -> tuple[float, float]:
+        """Click the sidebar's link to page ``name`` (opening the sidebar first where it is folded, as on a
+        phone); timed from the click."""
+        page, link = self.context.pages[0], NAV_LINK.format(name=name)
+        if page.get_attribute('[data-testid="stSidebar"]', "data-collapsed") == "true":
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="false"]', timeout=TIMEOUT_S * 1000)
+        page.evaluate(_ARM_JS)
+        page.locator(link).click()
+        self.at = name
+        return _settled(page)
 
     def close(self) -> None:
         if self.context is not None:
             self.context.close()
 
 
-def _median(values: list[float]) -> float:
-    kept = [v for v in values if not math.isnan(v)]
-    return statistics.median(kept) if kept else math.nan
+def _pairs(page_view: _Viewer, floor_view: _Viewer, step, repeat: int) -> dict[str, list[list[float]]]:
+    """page, floor, page, floor … ``repeat`` pairs of ``step(viewer, which)`` → (first, every)."""
+    got: dict[str, list[list[float]]] = {"page": [], "floor": []}
+    for _ in range(repeat):
+        for which, viewer in (("page", page_view), ("floor", floor_view)):
+            got[which].append(list(step(viewer, which)))
+    return got
 
 
-def _spread(pages: list[float], hellos: list[float]) -> str:
-    ratios = [p / h for p, h in zip(pages, hellos, strict=True) if not (math.isnan(p) or math.isnan(h))]
-    return f"{min(ratios):.2f}–{max(ratios):.2f}×" if ratios else "—"
-
-
-def _interleaved(browser, hello_url: str, url: str, size: tuple[int, int], cold: bool, repeat: int) -> dict:
-    """hello, page, hello, page, … ``repeat`` pairs; each list holds (first, every) per navigation."""
-    hello_view, page_view = _Viewer(browser, size, cold), _Viewer(browser, size, cold)
+def _loaded(browser, size, cold: bool, page_url: str, floor_url: str, repeat: int) -> dict:
+    page_view, floor_view = _Viewer(browser, size, cold), _Viewer(browser, size, cold)
     try:
-        if not cold:  # fill each context's cache (and the server's) once
-            hello_view.measure(hello_url)
-            page_view.measure(url)
-        hello, page = [], []
-        for _ in range(repeat):
-            hello.append(hello_view.measure(hello_url))
-            page.append(page_view.measure(url))
+        if not cold:  # fill each context's cache once
+            page_view.open(page_url)
+            floor_view.open(floor_url)
+        return _pairs(page_view, floor_view, lambda v, which: v.open(page_url if which == "page" else floor_url),
+                      repeat)
     finally:
-        hello_view.close()
         page_view.close()
-    return {"hello": hello, "page": page}
+        floor_view.close()
+
+
+def _in_app(browser, size, app_url: str, shell_url: str, pages: tuple[str, ...], lang: str,
+            repeat: int) -> dict[str, dict]:
+    """Each page reached by a sidebar click from the page before it in :data:`PAGES` (a kept tab per app)."""
+    app, floor = _Viewer(browser, size, False), _Viewer(browser, size, False)
+    got: dict[str, dict] = {name: {"page": [], "floor": []} for name in pages}
+    try:
+        app.open(f"{app_url}/{PAGES[-1]}?lang={lang}")
+        floor.open(f"{shell_url}/{PAGES[-1]}?lang={lang}")
+        for _ in range(repeat):
+            for name in pages:
+                origin = PAGES[PAGES.index(name) - 1]
+                for which, viewer in (("page", app), ("floor", floor)):
+                    if viewer.at != origin:
+                        viewer.click(origin)
+                    got[name][which].append(list(viewer.click(name)))
+    finally:
+        app.close()
+        floor.close()
+    return got
+
+
+def navigation(page) -> list[list[str]]:
+    """The sidebar's page links as (text, path) pairs."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]
+                                 .map((a) => [a.textContent, new URL(a.href).pathname])""")
+
+
+def _warm_up(browser, app_url: str, shell_url: str, hello_url: str, lang: str) -> None:
+    """Fill the servers' caches as a running server has them: each root first (its ``app.py`` run ends
+    Streamlit's legacy ``pages/`` lookup, which would serve a first deep link without ``app.py``), then every
+    page of the app and of the shell; refuses a shell whose sidebar differs from the app's (a wrong floor)."""
+    warm = _Viewer(browser, SIZES["desktop"], cold=False)
+    try:
+        for base in (app_url, shell_url, hello_url):
+            warm.open(f"{base}/?lang={lang}")
+        for name in PAGES:
+            warm.open(f"{app_url}/{name}?lang={lang}")
+            app_nav = navigation(warm.context.pages[0])
+            warm.open(f"{shell_url}/{name}?lang={lang}")
+            if navigation(warm.context.pages[0]) != app_nav:
+                raise RuntimeError(f"the shell's sidebar on /{name} is not the app's: "
+                                   f"{navigation(warm.context.pages[0])} ≠ {app_nav}")
+    finally:
+        warm.close()
 
 
 def _rss_mb(pid: int) -> float:
@@ -157,73 +224,65 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _mark(ratio: float, target: float) -> str:
-    return "—" if math.isnan(ratio) else f"{ratio:.2f}×" + (" ✓" if ratio <= target else " ✗")
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p for p in os.environ.get(name, ",".join(default)).split(",") if p)
 
 
-def run(store_dir: Path, repeat: int | None = None, pages: tuple[str, ...] | None = None) -> list[tuple[str, str, str]]:
-    """(figure, value, target) rows; ``repeat`` interleaved pairs per figure (default ``$BENCH_BROWSER_REPEAT``
-    or 5); ``pages`` defaults to ``$BENCH_BROWSER_PAGES`` (comma-separated) or every page, and
-    ``$BENCH_BROWSER_SIZES`` / ``$BENCH_BROWSER_CACHES`` narrow the sizes and caches the same way.
-    ``BENCH_BROWSER_PROXY=nginx`` puts each app (hello-world too) behind the deployment's nginx config, which
-    writes the server's root into a page's HTML (no health probe under the page's address)."""
-    repeat = repeat or int(os.environ.get("BENCH_BROWSER_REPEAT", "5"))
+def run(store_dir: Path, repeat: int | None = None, pages: tuple[str, ...] | None = None,
+        sizes: tuple[str, ...] | None = None, results_dir: Path = browser_report.RESULTS,
+        server: bool = True) -> list[tuple[str, str, str]]:
+    """(figure, value, target) rows; writes ``results_dir/browser.json`` and ``browser.md``.
+
+    ``repeat`` interleaved pairs per series (default ``$BENCH_BROWSER_REPEAT`` or 7); ``pages`` and ``sizes``
+    default to ``$BENCH_BROWSER_PAGES`` / ``$BENCH_BROWSER_SIZES`` (comma-separated) or all of them;
+    ``$BENCH_BROWSER_KINDS`` narrows the series (``cold,warm,in-app,shell``); ``$BENCH_BROWSER_LANG`` the
+    language (default ``ko``, what readers get first). ``BENCH_BROWSER_PROXY=nginx`` puts every app behind its
+    own copy of the deployment's nginx. ``server``: also the server's own times (one websocket user)."""
+    repeat = repeat or int(os.environ.get("BENCH_BROWSER_REPEAT", "7"))
+    pages = pages or _env_list("BENCH_BROWSER_PAGES", PAGES)
+    sizes = sizes or _env_list("BENCH_BROWSER_SIZES", tuple(SIZES))
+    kinds = _env_list("BENCH_BROWSER_KINDS", ("cold", "warm", "in-app", "shell"))
+    lang = os.environ.get("BENCH_BROWSER_LANG", "ko")
     via_nginx = os.environ.get("BENCH_BROWSER_PROXY", "") == "nginx"
-    pages = pages or tuple(p for p in os.environ.get("BENCH_BROWSER_PAGES", ",".join(PAGES)).split(",") if p)
+    results = browser_report.started(repeat=repeat, lang=lang, served="nginx" if via_nginx else "streamlit",
+                                     targets={"cold": TARGET_COLD, "warm": TARGET_WARM})
     from playwright.sync_api import sync_playwright
 
-    rows: list[tuple[str, str, str]] = []
-    # hello-world has one chart, so its "every chart" is its first chart: both ratios divide by it
-    table = ["| page | size | cache | hello-world | first chart | ratio (pairs) | every chart | ratio (pairs) |",
-             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     with tempfile.TemporaryDirectory() as tmp:
         hello = Path(tmp) / "hello.py"
         hello.write_text(HELLO)
-        rows += server_times(store_dir, hello)  # (asyncio, so before Playwright's own loop starts)
-        with sync_playwright() as pw:
+        shell_app = shell.build(Path(tmp) / "shell")
+        if server:  # (asyncio, so before Playwright's own loop starts)
+            results["server"] = [{"figure": f, "value": v} for f, v, _ in server_times(store_dir, hello)]
+        with sync_playwright() as pw, ExitStack() as servers:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            try:
-                with streamlit_server(store_dir, DEPLOYED_ENV, script=hello) as hello_server, \
-                        streamlit_server(store_dir, DEPLOYED_ENV) as server, ExitStack() as proxies:
-                    hello_url, url = hello_server, server
-                    if via_nginx:  # each app behind its own copy of the deployment's nginx (deploy/nginx.conf.in)
-                        hello_url, url = (proxies.enter_context(nginx_proxy(u)) for u in (hello_server, server))
-                    warm = _Viewer(browser, SIZES["desktop"], cold=False)
-                    try:  # fill the server's caches once, as a running server would have them
-                        for name in pages:
-                            warm.measure(f"{url}/{name}?lang=en")
-                        warm.measure(hello_url)
-                    finally:
-                        warm.close()
-                    sizes = os.environ.get("BENCH_BROWSER_SIZES", ",".join(SIZES)).split(",")
-                    caches = os.environ.get("BENCH_BROWSER_CACHES", "cold,warm").split(",")
-                    for size_name, size in ((n, SIZES[n]) for n in sizes):
-                        for cache in caches:
-                            for name in pages:
-                                got = _interleaved(browser, hello_url, f"{url}/{name}?lang=en", size,
-                                                   cache == "cold", repeat)
-                                h_first = _median([f for f, _ in got["hello"]])
-                                first = _median([f for f, _ in got["page"]])
-                                every = _median([e for _, e in got["page"]])
-                                s_first = _spread([f for f, _ in got["page"]], [f for f, _ in got["hello"]])
-                                s_every = _spread([e for _, e in got["page"]], [e for _, e in got["hello"]])
-                                print(f"  {name} {size_name} {cache}: hello {h_first:.0f}, page {first:.0f} / "
-                                      f"{every:.0f} ms", file=sys.stderr)
-                                label = f"browser: {name}, {size_name}, {cache} cache"
-                                rows.append((f"{label}, hello-world → chart", f"{h_first:.0f} ms", "—"))
-                                rows.append((f"{label}, → first chart",
-                                             f"{first:.0f} ms ({first / h_first:.2f}×, pairs {s_first})",
-                                             f"≤ {TARGET_FIRST}× hello-world"))
-                                rows.append((f"{label}, → every chart",
-                                             f"{every:.0f} ms ({every / h_first:.2f}×, pairs {s_every})",
-                                             f"≤ {TARGET_EVERY}× hello-world"))
-                                table.append(f"| {name} | {size_name} | {cache} | {h_first:.0f} ms | {first:.0f} ms "
-                                             f"| {_mark(first / h_first, TARGET_FIRST)} ({s_first}) | {every:.0f} ms "
-                                             f"| {_mark(every / h_first, TARGET_EVERY)} ({s_every}) |")
-                    rows.append(("server memory (RSS) after visiting every page", f"{_rss_mb(server.pid):.0f} MB",
-                                 "≤ 300 MB"))
-            finally:
-                browser.close()
-    served = "both apps behind the project's nginx" if via_nginx else "both apps served by Streamlit directly"
-    LAST_TABLE[:] = [f"browser ratios ({repeat} interleaved pairs per row; {served}; ✓ = target met)", *table]
-    return rows
+            servers.callback(browser.close)
+            app_server = servers.enter_context(streamlit_server(store_dir, DEPLOYED_ENV))
+            urls = {"app": app_server, **{name: servers.enter_context(streamlit_server(store_dir, DEPLOYED_ENV,
+                                                                                       script=script))
+                                          for name, script in (("hello", hello), ("shell", shell_app))}}
+            if via_nginx:  # each app behind its own copy of the deployment's nginx (deploy/nginx.conf.in)
+                urls = {name: servers.enter_context(nginx_proxy(u)) for name, u in urls.items()}
+            app_url, hello_url, shell_url = urls["app"], urls["hello"], urls["shell"]
+            _warm_up(browser, app_url, shell_url, hello_url, lang)
+            for size_name in sizes:
+                size = SIZES[size_name]
+                if "shell" in kinds:
+                    got = _loaded(browser, size, False, f"{shell_url}/{PAGES[0]}?lang={lang}", hello_url, repeat)
+                    browser_report.add(results, "shell", "(shell)", size_name, "hello-world", got)
+                for name in pages:
+                    page_url = f"{app_url}/{name}?lang={lang}"
+                    if "cold" in kinds:
+                        got = _loaded(browser, size, True, page_url, hello_url, repeat)
+                        browser_report.add(results, "cold", name, size_name, "hello-world", got, TARGET_COLD)
+                    if "warm" in kinds:
+                        got = _loaded(browser, size, False, page_url, f"{shell_url}/{name}?lang={lang}", repeat)
+                        browser_report.add(results, "warm", name, size_name, "shell", got, TARGET_WARM)
+                if "in-app" in kinds:
+                    for name, got in _in_app(browser, size, app_url, shell_url, pages, lang, repeat).items():
+                        browser_report.add(results, "in-app", name, size_name, "shell", got)
+            results["memory_mb"] = round(_rss_mb(app_server.pid), 1)
+    written = browser_report.finish(results, results_dir)
+    LAST_TABLE[:] = browser_report.table(results).splitlines()
+    print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    return browser_report.rows(results)

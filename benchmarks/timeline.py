@@ -1,12 +1,14 @@
 """Where a navigation's time goes in the browser: ``python -m benchmarks timeline``.
 
-Warm views (one kept browser context per page, as the browser part's "warm"), interleaved with the
-hello-world app. A script added before the page's own wraps ``WebSocket`` and records, in ``performance.now()``
-milliseconds since the navigation started: when the page's scripts have run (DOMContentLoaded), when the
-websocket is opened (after the front end's health check; under ``/<page>`` that check first asks
-``/<page>/_stcore/health`` and retries at the root), when the first message arrives, when the message
-carrying the first Plotly chart arrives (decoded here from the recorded bytes) and when that chart is drawn.
-Medians over ``BENCH_TIMELINE_REPEAT`` views (default 5) at ``BENCH_TIMELINE_SIZE`` (``desktop``/``phone``).
+Warm views (one kept browser context per page, as the browser part's "warm"), interleaved with the hello-world
+app and the shell (:mod:`benchmarks.shell`: the app's own navigation around hello-world's body, the floor warm
+views are judged by). A script added before the page's own wraps ``WebSocket`` and records, in
+``performance.now()`` milliseconds since the navigation started: when the page's scripts have run
+(DOMContentLoaded), when the websocket is opened (after the front end's health check; under ``/<page>`` that
+check first asks ``/<page>/_stcore/health`` and retries at the root), when the first message arrives, when the
+message carrying the first Plotly chart arrives (decoded here from the recorded bytes) and when that chart is
+drawn. Medians over ``BENCH_TIMELINE_REPEAT`` views (default 5) at ``BENCH_TIMELINE_SIZE`` (``desktop`` /
+``phone``), in ``BENCH_BROWSER_LANG`` (default ``ko``).
 
 Recording every message's bytes costs the page a little time, so these figures are for the breakdown, not for
 the ratios of :mod:`benchmarks.browser`.
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from benchmarks import shell
 from benchmarks.browser import _WATCH_JS, DEPLOYED_ENV, HELLO, PAGES, SIZES
 from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
@@ -88,10 +91,19 @@ def run(store_dir: Path) -> list[tuple[str, str, str]]:
         hello.write_text(HELLO)
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
+            lang = os.environ.get("BENCH_BROWSER_LANG", "ko")
+            shell_app = shell.build(Path(tmp) / "shell")
             with streamlit_server(store_dir, DEPLOYED_ENV, script=hello) as hello_url, \
+                    streamlit_server(store_dir, DEPLOYED_ENV, script=shell_app) as shell_url, \
                     streamlit_server(store_dir, DEPLOYED_ENV) as app_url:
-                targets = {"hello-world": hello_url, **{p: f"{app_url}/{p}?lang=en" for p in PAGES}}
+                targets = {"hello-world": hello_url, "shell": f"{shell_url}/{PAGES[0]}?lang={lang}",
+                           **{p: f"{app_url}/{p}?lang={lang}" for p in PAGES}}
                 contexts = {}
+                opener = browser.new_page()  # each app's root first: its app.py run ends Streamlit's legacy
+                for base in (app_url, shell_url):  # pages/ lookup, which would serve a deep link without app.py
+                    opener.goto(f"{base}/?lang={lang}")
+                    opener.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+                opener.close()
                 for name in targets:
                     context = browser.new_context(viewport={"width": width, "height": height})
                     context.add_init_script(_WATCH_JS)
