@@ -19,7 +19,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 from benchmarks.load import PAGES
-from tests.browser import streamlit_server
+from tests.e2e.browser import streamlit_server
 
 _RERUN = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 _WIDGETS = {"button", "button_group", "checkbox", "date_input", "download_button", "file_uploader",

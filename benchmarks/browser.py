@@ -34,7 +34,7 @@ from pathlib import Path
 
 from benchmarks import browser_report, shell
 from benchmarks.load import server_times
-from tests.browser import CHROMIUM_ARGS, chromium_path, nginx_proxy, streamlit_server
+from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, nginx_proxy, streamlit_server
 
 HELLO = shell.HELLO
 PAGES = ("column", "compare", "fx", "news", "data")

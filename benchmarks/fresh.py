@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.load import DEPLOYED
-from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
 
 PAGES = {"column": "판정 요약", "library": "칼럼 목록"}  # page → text its first view shows (Korean)
 HELLO = 'import plotly.graph_objects as go\nimport streamlit as st\nst.title("hello")\n' \

@@ -24,7 +24,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
-from tests.browser import streamlit_server
+from tests.e2e.browser import streamlit_server
 
 PAGES = ("column", "library", "compare", "fx", "news", "data")
 CROWDS = (20, 40)

@@ -17,7 +17,7 @@ from data_sources.market import refresh, yahoo
 from data_sources.market.universe import yahoo_symbols
 from data_sources.settings import reload, settings
 from data_sources.store.prices import Store
-from tests import fake_yahoo
+from tests.fakes import fake_yahoo
 
 ROOT = Path(__file__).resolve().parents[1]
 

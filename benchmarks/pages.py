@@ -79,7 +79,7 @@ def big_column(claims: int | None = None) -> tuple[list[tuple[str, str, str]], d
 def _big_column(claims: int | None) -> tuple[list[tuple[str, str, str]], dict]:
     from commentary.document.column import MAX_CLAIMS
     from data_sources.readers.repository import open_repository
-    from tests.big_column import big_column as column_text
+    from tests.support.big_column import big_column as column_text
     from ui import column_cache
 
     claims = claims or MAX_CLAIMS

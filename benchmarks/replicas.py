@@ -1,8 +1,8 @@
 """Many replicas: read and page time, memory per replica (S3 store vs local), and how long a new
 version takes to reach every replica. ``python -m benchmarks.replicas [--replicas 2] [--poll 2]``.
 
-Runs everything on 127.0.0.1: moto's S3 (tests/s3_server.py), a store seeded from ../shared/data/market,
-``streamlit run tests/replica_app.py`` replicas (the tiny page that reads through
+Runs everything on 127.0.0.1: moto's S3 (tests/fakes/s3_server.py), a store seeded from ../shared/data/market,
+``streamlit run tests/fakes/replica_app.py`` replicas (the tiny page that reads through
 ``data_sources.shared.object_store.current_prices``), headless Chromium to open them.
 """
 
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    from tests.s3_server import CREDENTIALS, s3_server
+    from tests.fakes.s3_server import CREDENTIALS, s3_server
 
     os.environ.update(CREDENTIALS)
     os.environ["DASHBOARD_OFFLINE"] = "1"
@@ -83,7 +83,7 @@ def main() -> None:
                  ("read: S3 cached, inside the poll interval", f"{warm * 1000:.0f} µs"),
                  ("read: local store file (uncached)", f"{local_cold:.0f} ms")]
 
-        from tests.browser import browser_page, streamlit_server
+        from tests.e2e.browser import browser_page, streamlit_server
 
         script = ROOT / "tests" / "replica_app.py"
         empty = Path(tmp) / "empty"

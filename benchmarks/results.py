@@ -3,7 +3,7 @@
 ``python -m benchmarks load fresh`` writes ``benchmarks/results/<part>.json``; ``python -m benchmarks.results``
 rewrites the tables between ``<!-- benchmark:NAME -->`` and ``<!-- /benchmark:NAME -->`` in README.md and
 docs/performance.md from those files (``--check``: exit 1 when a table differs from its file). So the figures
-the documentation quotes are the benchmark's output, never retyped prose (tests/test_bench_results.py).
+the documentation quotes are the benchmark's output, never retyped prose (tests/unit/project/test_bench_results.py).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks import shell
 from benchmarks.browser import _WATCH_JS, DEPLOYED_ENV, HELLO, PAGES, SIZES
-from tests.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
+from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
 _WS_JS = """(() => {
   const Native = window.WebSocket; window.__ws = {created: null, open: null, msgs: []};

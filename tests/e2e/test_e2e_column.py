@@ -1,0 +1,126 @@
+"""The column page as a reader sees it, in headless Chromium at 1440×900 and 390×844 against a real
+``streamlit run app.py`` on the seeded store (offline): the answer first, the first section's evidence in the
+first screen (desktop and phone), the scorecard's verdicts without horizontal scrolling, and an as-of view
+without "None".
+Screenshots: test-artifacts/column-*.png."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from tests.e2e import test_e2e_reader as reader
+from tests.e2e.browser import screenshot, wait_for_app
+from tests.e2e.test_e2e_reader import SIZES, _charts
+
+pytestmark = pytest.mark.browser
+server, browser = reader.server, reader.browser  # the reader tests' fixtures: a seeded app and Chromium, per module
+
+BOX_JS = """(text) => {
+  const el = [...document.querySelectorAll('[data-testid=stMarkdownContainer]')].find(e => e.innerText.includes(text));
+  if (!el) return null;
+  const r = el.getBoundingClientRect(); return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY};
+}"""
+HEADING_JS = """() => {
+  const h = [...document.querySelectorAll('[role=tab]')].find(e => e.innerText.includes('딥시크 충격'));
+  return h ? h.getBoundingClientRect().top + window.scrollY : null; }"""
+TAB_EVIDENCE_JS = """() => [...document.querySelectorAll('[role=tabpanel] .js-plotly-plot .main-svg, '
+  + '[role=tabpanel] [data-testid=stAlert]')].some(e => e.checkVisibility())"""
+EVIDENCE_JS = """() => [...document.querySelectorAll('.js-plotly-plot, [data-testid=stDataFrame]')]
+  .filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect().top + window.scrollY).sort((a, b) => a - b)"""
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_column_page_answers_first_and_fits_the_screen(server: str, browser, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/column?lang=ko")
+        wait_for_app(page, "판정 요약", timeout=120_000)
+        _charts(page)
+        summary = page.evaluate(BOX_JS, "판정 요약")
+        assert summary is not None and summary["top"] < height, f"verdict summary starts at {summary}"
+        overall = page.evaluate(BOX_JS, "적중 1, 빗나감 3, 출처에 따라 다름 1")
+        assert overall is not None and overall["top"] + 24 <= height, "the overall verdict is not on the first screen"
+        evidence = page.evaluate(EVIDENCE_JS)
+        heading = page.evaluate(HEADING_JS)
+        assert evidence and heading, "no section evidence or heading"
+        # the first section's chart starts inside the first screen, on a phone too (controls are folded)
+        assert evidence[0] < height, f"{size}: the first section's evidence starts at {evidence[0]:.0f}px"
+        charts = _charts(page)
+        assert charts and charts[0]["top"] < height and charts[0]["height"] >= 300, f"{size}: first chart {charts[:1]}"
+        assert evidence[0] - heading < 120, f"{size}: the evidence is {evidence[0] - heading:.0f}px below its heading"
+        cite = page.evaluate(BOX_JS, "백석현")
+        assert cite is not None and cite["top"] < summary["top"], "the citation (title, author, date) is not shown"
+        assert page.locator("[data-testid=stSelectbox]").count() == 0  # the selectors wait in their popover
+        screenshot(page, f"column-{size}-ko")
+        # the scorecard: verdicts (and their % change) within the viewport, no horizontal scroll for them
+        grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("[role=columnheader]",
+                                                                                has_text="판정 (기준 기간)")).first
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        header = grid.locator("[role=columnheader]", has_text="판정 (기준 기간)").first
+        assert int(header.get_attribute("aria-colindex")) == 2  # right after the (pinned, 140 px) claim
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1  # no page-wide scroll
+        screenshot(page, f"column-scorecard-{size}-ko")
+        # each claim's path (folded, built when opened): a readable chart with its legend below, within the screen
+        page.get_by_text("주장별 경로와 세부 판정").first.click()
+        panel = page.locator("[data-testid=stExpander]").filter(has_text="주장별 경로와 세부 판정").first
+        panel.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        wait_for_app(page, "주장을 골라 경로 보기", timeout=60_000)
+        path = panel.locator(".js-plotly-plot").first
+        path.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        screenshot(page, f"column-path-{size}-ko")
+        box = path.bounding_box()
+        assert box is not None and box["height"] >= 300, f"{size}: the claim path chart is {box}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"{size}: the claim path is cut off: {box}"
+        plot = path.locator(".nsewdrag").first.bounding_box()  # the plotting area
+        legend = path.locator(".legend").first.bounding_box()
+        ticks = sorted((b for b in (t.bounding_box() for t in path.locator(".xtick text").all()) if b),
+                       key=lambda b: b["x"])
+        assert plot is not None and plot["height"] >= 200, f"{size}: plotting area {plot}"
+        assert len(ticks) >= 2, f"{size}: {len(ticks)} date ticks"
+        for left, right in pairwise(ticks):  # date ticks side by side, never on each other
+            assert left["x"] + left["width"] <= right["x"] + 1, f"{size}: date ticks overlap: {left} {right}"
+        lowest_tick = max(b["y"] + b["height"] for b in ticks)
+        assert legend is not None and legend["y"] >= max(plot["y"] + plot["height"], lowest_tick) - 1, \
+            f"{size}: the legend ({legend}) is not below the plotting area ({plot}) and its date ticks"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
+    finally:
+        context.close()
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/column?lang=ko&asof=column")
+        wait_for_app(page, "칼럼 뒤의 일이라", timeout=120_000)  # the first tab: the DeepSeek Monday came later
+        screenshot(page, f"column-asof-{size}-ko")
+        tabs = page.locator("[role=tab]")
+        assert tabs.count() == 4
+        for n in range(4):  # each section's tab is built when chosen: read every one
+            if n:
+                tabs.nth(n).click()
+                page.wait_for_timeout(300)
+                wait_for_app(page, "판정 요약", timeout=60_000)
+                page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)  # its chart, or a note saying why none
+            page.wait_for_function("() => document.querySelectorAll('[role=gridcell]').length > 0", timeout=30_000)
+            text = page.inner_text("body")
+            assert "칼럼 날짜 기준" in text and "나중에 판정" in text
+            cells = page.evaluate("() => [...document.querySelectorAll('[role=gridcell]')].map(c => c.textContent)")
+            for shown_text in (text, *cells):
+                assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, \
+                    (n, shown_text[:200])
+        screenshot(page, f"column-asof-tab4-{size}-ko")
+    finally:
+        context.close()
