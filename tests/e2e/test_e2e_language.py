@@ -1,0 +1,106 @@
+"""Issue #29 item 6: every page, with every folded panel opened, in Korean, at laptop and phone sizes, shows no
+Latin-script word outside an allow-list built from what may legitimately be Latin: the Korean catalog's own words
+(ECB, AI, …), the Korean names and plain tickers of the universe (NVDA, not 005930.KS or KRW=X), the language
+switch's "English", and the data a page quotes (news headlines and summaries, the bundled columns' own words).
+The walk lists every offending word with its page, so a regression names itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import CHROMIUM_ARGS, ROOT, chromium_path, screenshot, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+PAGES = ["column", "library", "new_column", "compare", "fx", "news", "data"]
+# a token: letters with attached digits, dots, carets or equals signs ("005930.KS", "KRW=X", "130k", "1W")
+TOKEN = re.compile(r"[A-Za-z0-9^=.&'’-]*[A-Za-z][A-Za-z0-9^=.&'’-]*")
+HIDE_ICONS_JS = """() => document.querySelectorAll('[data-testid=stIconMaterial]')
+  .forEach(e => { e.style.display = 'none'; })"""  # an icon's ligature name is not text a reader sees
+IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details:not([open]) summary')].length"
+
+
+def _tokens(text: str) -> set[str]:
+    return {t.strip(".'’-&") for t in TOKEN.findall(text)} - {""}
+
+
+def _allowed(store: Path) -> set[str]:
+    import catalog
+    from data_sources.market.universe import all_instruments
+    from data_sources.news.store import load_news
+
+    words = {"English"}
+    for value in catalog.catalog("ko").values():
+        words |= _tokens(re.sub(r"\{[^}]*\}", " ", value))
+    for item in all_instruments():
+        words |= _tokens(item.name_ko)
+        if re.fullmatch(r"\^?[A-Z]{1,5}", item.symbol):
+            words |= {item.symbol, item.symbol.lstrip("^")}
+    news = load_news(store)
+    for column in ("title", "summary_text", "source", "tags"):
+        for value in news[column].dropna().astype(str):
+            words |= _tokens(re.sub(r"\S+\.(png|jpe?g|gif|webp)\b", " ", value))  # never an image address
+    for path in (ROOT / "commentary" / "columns").glob("*.md"):
+        words |= {w for w in _tokens(path.read_text(encoding="utf-8")) if "_" not in w}
+    return words
+
+
+@pytest.fixture(scope="module")
+def served(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    store = tmp_path_factory.mktemp("language-store")
+    shutil.copytree(_seeded_template, store, dirs_exist_ok=True)
+    with streamlit_server(store) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield url, browser, _allowed(store)
+        finally:
+            browser.close()
+
+
+def _open_every_panel(page) -> None:
+    """Click each closed expander (top first) and wait until it is open and the app idle; panels that appear
+    inside opened ones are opened too."""
+    for _ in range(40):
+        closed = page.locator("[data-testid=stExpander] details:not([open]) summary")
+        if closed.count() == 0:
+            return
+        before = page.evaluate(CLOSED_JS)
+        closed.first.scroll_into_view_if_needed()
+        closed.first.click()
+        page.wait_for_function(f"() => ({CLOSED_JS[6:]}) !== {before}", timeout=60_000)
+        page.wait_for_function(IDLE_JS, timeout=120_000)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", PAGES)
+def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, size: str) -> None:
+    url, browser, allowed = served
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/{name}?lang=ko")
+        wait_for_app(page, "한국어", timeout=120_000)
+        page.wait_for_function(IDLE_JS, timeout=120_000)
+        _open_every_panel(page)
+        page.evaluate(HIDE_ICONS_JS)
+        shown = page.inner_text("[data-testid=stMain]") + "\n" + page.inner_text("[data-testid=stSidebar]")
+        if name == "data":  # the Data page lists the stored series by their codes, as an operator needs them
+            from data_sources.market.universe import all_instruments
+
+            allowed = allowed | {i.symbol for i in all_instruments()}
+        stray = sorted(_tokens(shown) - allowed)
+        screenshot(page, f"language-{name}-{size}-ko")
+        assert not stray, f"{name} ({size}) in Korean shows Latin-script words: {stray[:40]}"
+    finally:
+        context.close()
