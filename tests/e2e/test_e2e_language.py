@@ -61,7 +61,7 @@ def served(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
     with streamlit_server(store) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            yield url, browser, _allowed(store)
+            yield url, browser, _allowed(store), store
         finally:
             browser.close()
 
@@ -84,7 +84,7 @@ def _open_every_panel(page) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("name", PAGES)
 def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, size: str) -> None:
-    url, browser, allowed = served
+    url, browser, allowed, store = served
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
     try:
@@ -98,7 +98,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         if name == "data":  # the Data page lists the stored series by their codes, as an operator needs them
             from data_sources.market.universe import all_instruments
 
-            allowed = allowed | {i.symbol for i in all_instruments()}
+            allowed = allowed | {i.symbol for i in all_instruments(store)}
         stray = sorted(_tokens(shown) - allowed)
         screenshot(page, f"language-{name}-{size}-ko")
         assert not stray, f"{name} ({size}) in Korean shows Latin-script words: {stray[:40]}"
