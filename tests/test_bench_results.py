@@ -1,5 +1,5 @@
 """The documentation's benchmark figures are the benchmark's output (benchmarks/results.py): every table between
-``<!-- benchmark:NAME -->`` markers in README.md and docs/performance.md is exactly what its results file
+``<!-- benchmark:NAME -->`` markers in docs/performance.md and docs/deploy.md is exactly what its results file
 renders to, and the renderer takes each figure from the file."""
 
 from __future__ import annotations
