@@ -123,6 +123,14 @@ def scoring_table(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def replicas_table(results: dict) -> str:
+    """Publishing and reading a version through moto's S3, and replicas following it."""
+    lines = [_source(results, "replicas") + f" moto's S3 on 127.0.0.1, {results['replicas']} replicas.", "",
+             "| figure | value |", "| --- | --- |"]
+    lines += [f"| {row['figure']} | {row['value']} |" for row in results["rows"]]
+    return "\n".join(lines) + "\n"
+
+
 def browser_table(results: dict) -> str:
     """Navigation to chart in Chromium, per page (:func:`benchmarks.browser_report.table`)."""
     from benchmarks.browser_report import table
@@ -132,7 +140,7 @@ def browser_table(results: dict) -> str:
 
 TABLES: dict[str, Callable[[dict], str]] = {"load": load_table, "fresh": fresh_table, "bigcolumn": bigcolumn_table,
                                             "extract": extract_table, "scoring": scoring_table,
-                                            "browser": browser_table}
+                                            "browser": browser_table, "replicas": replicas_table}
 
 
 def render(text: str, folder: Path = RESULTS) -> str:
