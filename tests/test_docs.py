@@ -104,3 +104,34 @@ def test_the_path_parser_finds_paths_and_skips_other_code() -> None:
                      "tests/test_x.py"}
     assert not _exists("commentary/safe_text.md_escape") and _exists("catalog/*/store.toml")
     assert _exists("catalog/ko/AREA.toml") and not _exists("catalog/ko/AREA.json")
+
+
+def _layout() -> dict[str, set[str]]:
+    """The README's Layout block: each top-level name listed, with the subfolders listed under it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    listed: dict[str, set[str]] = {}
+    parent = ""
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        name = line.split()[0]
+        if line.startswith("  ") and name.endswith("/"):
+            listed[parent].add(name.rstrip("/"))
+        elif not line.startswith(" "):
+            parent = name.rstrip("/")
+            listed[parent] = set()
+    return listed
+
+
+def test_the_readme_layout_lists_every_folder_and_nothing_that_is_gone() -> None:
+    listed = _layout()
+    for top, subs in listed.items():
+        assert (ROOT / top).exists(), f"README Layout lists {top}, which does not exist"
+        for sub in subs:
+            assert (ROOT / top / sub).is_dir(), f"README Layout lists {top}/{sub}, which does not exist"
+    for package in ("data_sources", "commentary"):
+        folders = {d.name for d in (ROOT / package).iterdir() if d.is_dir() and not d.name.startswith(("_", "."))}
+        assert folders <= listed[package], f"README Layout omits {sorted(folders - listed[package])} of {package}/"
+    packages = {d.name for d in ROOT.iterdir() if (d / "__init__.py").exists()} | {"pages", "deploy", "docs"}
+    assert packages <= set(listed), f"README Layout omits {sorted(packages - set(listed))}"
