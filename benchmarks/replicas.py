@@ -1,5 +1,6 @@
 """Many replicas: read and page time, memory per replica (S3 store vs local), and how long a new
-version takes to reach every replica. ``python -m benchmarks.replicas [--replicas 2] [--poll 2]``.
+version takes to reach every replica. ``python -m benchmarks.replicas [--replicas 2] [--poll 2]`` prints the
+figures and writes them to ``benchmarks/results/replicas.json`` (docs/deploy.md's table is generated from it).
 
 Runs everything on 127.0.0.1: moto's S3 (tests/fakes/s3_server.py), a store seeded from ../shared/data/market,
 ``streamlit run tests/fakes/replica_app.py`` replicas (the tiny page that reads through
@@ -67,7 +68,7 @@ def main() -> None:
             return snap.prices.assign(close=snap.prices["close"] * factor)
 
         publish_ms = _median_ms(lambda: writer.publish(bumped(1 + time.time() % 1), snap.series), 3)
-        rows.append(("publish one version (48k rows, S3)", f"{publish_ms:.0f} ms"))
+        rows.append((f"publish one version ({len(snap.prices):,} rows, S3)", f"{publish_ms:.0f} ms"))
 
         cold = _median_ms(lambda: S3Store(url, endpoint, poll_seconds=0).current(), args.runs)
         warm_store = S3Store(url, endpoint, poll_seconds=3600)
@@ -130,6 +131,11 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; moto S3 on 127.0.0.1 (single-threaded)")
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+    from benchmarks import results
+
+    print("wrote", results.write("replicas", {"command": "python -m benchmarks.replicas", "replicas": args.replicas,
+                                              "poll_s": args.poll, "versions": args.versions,
+                                              "rows": [{"figure": n, "value": v} for n, v in rows]}))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Benchmark results as files, and the documentation tables generated from them.
 
 ``python -m benchmarks load fresh`` writes ``benchmarks/results/<part>.json``; ``python -m benchmarks.results``
-rewrites the tables between ``<!-- benchmark:NAME -->`` and ``<!-- /benchmark:NAME -->`` in README.md and
-docs/performance.md from those files (``--check``: exit 1 when a table differs from its file). So the figures
+rewrites the tables between ``<!-- benchmark:NAME -->`` and ``<!-- /benchmark:NAME -->`` in docs/performance.md
+and docs/deploy.md from those files (``--check``: exit 1 when a table differs from its file). So the figures
 the documentation quotes are the benchmark's output, never retyped prose (tests/unit/project/test_bench_results.py).
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-DOCS = (ROOT / "README.md", ROOT / "docs" / "performance.md")
+DOCS = (ROOT / "docs" / "performance.md", ROOT / "docs" / "deploy.md")
 _BLOCK = re.compile(r"(<!-- benchmark:(?P<name>[a-z_-]+) -->\n)(?P<body>.*?)(<!-- /benchmark:(?P=name) -->)", re.S)
 
 
@@ -95,7 +95,52 @@ def bigcolumn_table(results: dict) -> str:
         f"| … another reader's first run | {results['other_reader_first_run_s']} s | ≤ 2 s |"]) + "\n"
 
 
-TABLES: dict[str, Callable[[dict], str]] = {"load": load_table, "fresh": fresh_table, "bigcolumn": bigcolumn_table}
+def extract_table(results: dict) -> str:
+    """Proposing claims from a column's text: the worker process against extracting in the server."""
+    def mb(key: str) -> str:
+        return f"{results[key]:.0f} MB"
+
+    return "\n".join([
+        f"From `benchmarks/results/extract.json` ({results['measured_at'][:10]}, {results['cores']} cores; a text of "
+        f"{results['text_chars']:,} characters).", "",
+        "| figure | value |", "| --- | --- |",
+        f"| proposals, first request (the worker starts and loads the Korean model) / next request | "
+        f"{results['propose_cold_s']:.1f} s / {results['propose_warm_s']:.1f} s |",
+        f"| proposals shown on the page | {results['proposals_shown']} |",
+        f"| the Korean model loaded in the server process | {'yes' if results['kiwipiepy_loaded_in_page'] else 'no'} |",
+        f"| server RSS before / after / peak | {mb('page_rss_before_mb')} / {mb('page_rss_after_mb')} / "
+        f"{mb('page_peak_mb')} |",
+        f"| worker RSS / peak | {mb('worker_rss_mb')} / {mb('worker_peak_mb')} |",
+        f"| for comparison, extracting inside one process: RSS before → after, time | "
+        f"{mb('inprocess_rss_before_mb')} → {mb('inprocess_rss_after_mb')}, {results['inprocess_s']:.1f} s |"]) + "\n"
+
+
+def scoring_table(results: dict) -> str:
+    """Scoring each bundled column, and every author's track record."""
+    lines = [f"From `benchmarks/results/scoring.json` (median of {results['repeat']} runs).", "",
+             "| figure | value |", "| --- | --- |"]
+    lines += [f"| {name} | {ms:.0f} ms |" for name, ms in results["figures"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def replicas_table(results: dict) -> str:
+    """Publishing and reading a version through moto's S3, and replicas following it."""
+    lines = [_source(results, "replicas") + f" moto's S3 on 127.0.0.1, {results['replicas']} replicas.", "",
+             "| figure | value |", "| --- | --- |"]
+    lines += [f"| {row['figure']} | {row['value']} |" for row in results["rows"]]
+    return "\n".join(lines) + "\n"
+
+
+def browser_table(results: dict) -> str:
+    """Navigation to chart in Chromium, per page (:func:`benchmarks.browser_report.table`)."""
+    from benchmarks.browser_report import table
+
+    return table(results)
+
+
+TABLES: dict[str, Callable[[dict], str]] = {"load": load_table, "fresh": fresh_table, "bigcolumn": bigcolumn_table,
+                                            "extract": extract_table, "scoring": scoring_table,
+                                            "browser": browser_table, "replicas": replicas_table}
 
 
 def render(text: str, folder: Path = RESULTS) -> str:

@@ -3,7 +3,7 @@
 Every ``[[event]]`` in ``events.toml`` carries at least one of these tables:
 
 ``[[event.check]]``   a statement about one stored series that :func:`evaluate` tests on its daily closes
-    (``tests/test_events.py`` runs every one on the real snapshot).  Kinds and their fields:
+    (``tests/unit/commentary/test_events.py`` runs every one on the real snapshot).  Kinds and their fields:
 
     ``close``          symbol, date, value[, tolerance]            the close on ``date`` is ``value``
     ``change``         symbol, date, value[, since, tolerance]     % change to ``date`` from the previous

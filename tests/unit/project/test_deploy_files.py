@@ -113,17 +113,95 @@ def test_replicas_never_refresh_and_share_one_store_and_database():
     assert f"local/{refresher['DASHBOARD_STORE_URL'].removeprefix('s3://').split('/')[0]}" in bucket
 
 
-def test_the_app_command_is_streamlit_run_app_with_real_options():
+def test_the_app_command_is_ui_serve_with_real_streamlit_options():
+    """Replicas run ``python -m ui.serve`` (``streamlit run app.py`` gated on its warm-up), in compose and the image."""
     from streamlit import config as st_config
 
+    from ui.serve import APP
+
     command = _services()["app-1"]["command"]
-    assert command[:3] == ["streamlit", "run", "app.py"] and (ROOT / "app.py").is_file()
+    assert command[:3] == ["python", "-m", "ui.serve"]
+    assert APP == ROOT / "app.py" and APP.is_file()  # the app the module serves
     options = dict(zip(command[3::2], command[4::2], strict=True))
     known = st_config._config_options_template  # the option names Streamlit accepts
     for flag in options:
         assert flag.startswith("--") and flag[2:] in known, f"unknown streamlit option {flag}"
-    assert options["--server.port"] == "8501"
+    assert options["--server.port"] == "8501" and options["--server.address"] == "0.0.0.0"
     assert _dockerfile_cmd() == command
+
+
+def _healthcheck() -> tuple[dict[str, str], list[str]]:
+    """The Dockerfile's HEALTHCHECK: its ``--option=value`` flags and its exec-form command."""
+    [args] = [args for word, args in _dockerfile() if word == "HEALTHCHECK"]
+    flags, _, command = args.partition(" CMD ")
+    return dict(flag.removeprefix("--").split("=", 1) for flag in flags.split()), json.loads(command)
+
+
+class _Health:
+    """A stand-in for a replica's /_stcore/health: ``503 warming up`` until ``ready``, then ``200 ok``."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        from ui.serve import WARMING_UP
+
+        owner = self
+        self.ready, self.paths = False, []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.paths.append(self.path)
+                status, body = (200, b"ok") if owner.ready else (503, WARMING_UP.encode())
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_the_replica_health_check_fails_while_ui_serve_warms_up_and_passes_once_warm():
+    """The image's check, run as Docker runs it (port moved to a free one), against /_stcore/health answering
+    as ui.serve does: unhealthy during the warm-up (so nginx waits), healthy after; compose uses the same check."""
+    flags, command = _healthcheck()
+    assert command[0] == "python"
+    port = dict(zip(_dockerfile_cmd()[3::2], _dockerfile_cmd()[4::2], strict=True))["--server.port"]
+    assert f"127.0.0.1:{port}/_stcore/health" in command[-1]
+    health = _Health()
+    probe = [sys.executable, *[part.replace(f":{port}/", f":{health.server.server_address[1]}/") for part in
+                               command[1:]]]
+    try:
+        warming = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+        health.ready = True
+        warm = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+    finally:
+        health.server.shutdown()
+        health.server.server_close()
+    assert warming.returncode != 0 and warm.returncode == 0, (warming.stderr, warm.stderr)
+    assert health.paths == ["/_stcore/health"] * 2
+    warmup_s = settings_default("warmup_seconds")
+    assert parse_seconds(flags["start-period"]) > warmup_s  # the longest warm-up counts no failure
+    app = _services()["app-1"]["healthcheck"]
+    assert app["test"] == ["CMD", *command] and parse_seconds(app["start_period"]) > warmup_s
+    assert {name: spec["condition"] for name, spec in _services()["proxy"]["depends_on"].items()} == {
+        "app-1": "service_healthy", "app-2": "service_healthy"}
+
+
+def settings_default(field: str) -> float:
+    from data_sources.settings import Settings
+
+    return Settings.model_fields[field].default
+
+
+def parse_seconds(text: str) -> float:
+    from data_sources.shared.refresher import parse_interval
+
+    return parse_interval(text)
 
 
 def test_the_refresher_command_runs_and_publishes(url, endpoint, seeded_store):
@@ -184,21 +262,69 @@ def test_dockerfile_installs_the_project_and_runs_unprivileged():
     assert "MALLOC_ARENA_MAX=2" in env.split()  # set from the process's start (data_sources/runtime.py says why)
 
 
-def test_the_image_installs_what_ci_tested_the_lock_then_the_project_without_dependencies():
+def test_the_image_installs_the_runtime_lock_then_the_project_without_dependencies():
     steps = _dockerfile()
     pip = [(i, args) for i, (word, args) in enumerate(steps) if word == "RUN" and "pip" in args]
-    assert [args for _, args in pip] == ["pip install -r requirements.lock", "pip install --no-deps ."]
-    lock_copied = next(i for i, (word, args) in enumerate(steps) if word == "COPY" and "requirements.lock" in args)
+    assert [args for _, args in pip] == ["pip install -r requirements-runtime.lock", "pip install --no-deps ."]
+    lock_copied = next(i for i, (word, args) in enumerate(steps) if word == "COPY" and "requirements-runtime.lock"
+                       in args)
     sources_copied = [i for i, (word, args) in enumerate(steps) if word == "COPY" and args.split()[0] in
                       {"data_sources", "pyproject.toml"}]
     assert lock_copied < pip[0][0] < min(sources_copied) <= max(sources_copied) < pip[1][0]
 
 
-def _pinned() -> dict[str, str]:
+def test_the_runtime_lock_is_what_ci_tested_without_the_test_tools():
+    """requirements-runtime.lock: current (its generator agrees), each pin the version requirements.lock pins,
+    and none of the test extra's own tools in it."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from deploy import runtime_lock
+
+    assert runtime_lock.main(["--check"]) == 0, "requirements-runtime.lock is out of date"
+    runtime, tested = _pinned("requirements-runtime.lock"), _pinned()
+    assert runtime and all(tested.get(name) == version for name, version in runtime.items())
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    test_tools = {canonicalize_name(Requirement(text).name) for text in extras["test"]}
+    assert test_tools & set(tested) and not {"pytest", "playwright", "ruff", "moto"} & set(runtime)
+    assert len(runtime) < len(tested)
+
+
+def test_every_library_the_app_imports_is_in_the_runtime_lock():
+    """An import contract: each third-party module the runtime packages and the pages import (read with ``ast``)
+    belongs to a distribution the image installs; a test tool imported at runtime would fail here."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    from packaging.utils import canonicalize_name
+
+    own = {"data_sources", "commentary", "ui", "catalog", "pages", "app", "tests", "benchmarks", "deploy"}
+    providers = packages_distributions()
+    runtime = set(_pinned("requirements-runtime.lock"))
+    files = [ROOT / "app.py", *[f for d in ("data_sources", "commentary", "ui", "catalog", "pages")
+                                for f in (ROOT / d).rglob("*.py")]]
+    missing = {}
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in own or top == "__future__":
+                    continue
+                dists = {canonicalize_name(d) for d in providers.get(top, [])}
+                if not dists & runtime:
+                    missing.setdefault(top, []).append(str(path.relative_to(ROOT)))
+    assert not missing, f"imported at runtime, not installed by the image: {missing}"
+
+
+def _pinned(lock: str = "requirements.lock") -> dict[str, str]:
     from packaging.utils import canonicalize_name
 
     pins = {}
-    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / lock).read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             assert "==" in line and not line.startswith("-"), f"requirements.lock: not a pin: {line}"
@@ -207,16 +333,17 @@ def _pinned() -> dict[str, str]:
     return pins
 
 
-def test_the_lock_pins_every_package_the_project_needs_so_no_deps_is_safe():
+def test_the_runtime_lock_pins_every_package_the_project_needs_so_no_deps_is_safe():
     """Every runtime requirement of pyproject.toml, with its extras, and everything those need (read from the
-    installed packages' own metadata), is pinned in requirements.lock: `pip install --no-deps .` misses nothing."""
+    installed packages' own metadata), is pinned in requirements-runtime.lock (the image's):
+    `pip install --no-deps .` misses nothing."""
     import tomllib
     from importlib.metadata import PackageNotFoundError, requires
 
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
-    pins = _pinned()
+    pins = _pinned("requirements-runtime.lock")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     todo = [(Requirement(text), "") for text in project["dependencies"]]
     seen: set[tuple[str, str]] = set()
@@ -225,7 +352,7 @@ def test_the_lock_pins_every_package_the_project_needs_so_no_deps_is_safe():
         if req.marker is not None and not req.marker.evaluate({"extra": parent_extra}):
             continue
         name = canonicalize_name(req.name)
-        assert name in pins, f"{req.name} (needed by the project) is not pinned in requirements.lock"
+        assert name in pins, f"{req.name} (needed by the project) is not pinned in requirements-runtime.lock"
         for extra in {"", *req.extras}:
             if (name, extra) in seen:
                 continue
