@@ -19,8 +19,9 @@ BUSY_TIMEOUT_MS = 30_000
 #: Seconds to wait for a PostgreSQL server to accept a connection (an unreachable one must not hold a page).
 CONNECT_TIMEOUT_S = 5
 _MIGRATION_LOCK_ID = 727_274_015  # pg_advisory_xact_lock key: one migrating replica at a time
-# The newest migration's revision (tests/unit/data_sources/test_db_repository.py checks that it is Alembic's head): a database
-# already there is opened without importing Alembic (~10 MB resident that every replica would otherwise hold).
+# The newest migration's revision (tests/unit/data_sources/test_db_repository.py checks that it is Alembic's
+# head): a database already there is opened without importing Alembic (~10 MB resident that every replica
+# would otherwise hold).
 HEAD_REVISION = "0002"
 
 
