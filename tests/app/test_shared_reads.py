@@ -42,9 +42,9 @@ def _calls(store: S3Store) -> list[tuple[str, str]]:
 
 def _unavailable(shared, code: str) -> str:
     """Assert a read gave no prices and the reader's problem ``code`` (never an exception); its technical detail."""
-    assert shared.prices.empty and shared.snapshot.problem is not None, shared.snapshot
-    assert shared.snapshot.problem.code == code, shared.snapshot.warning
-    return shared.snapshot.warning
+    assert shared.prices.empty and shared.snapshot.warning is not None, shared.snapshot
+    assert shared.snapshot.warning.code == code, shared.snapshot.detail
+    return shared.snapshot.detail
 
 
 def _set_pointer(writer: S3Store, body: bytes | dict) -> None:
@@ -82,8 +82,8 @@ def test_a_data_key_outside_the_prefix_is_refused_without_a_request(url, endpoin
     calls = _calls(reader)
 
     kept = reader.current()
-    assert kept.snapshot.problem.code == "store.kept_unreadable", kept.snapshot.warning
-    assert "refused" in kept.snapshot.warning
+    assert kept.snapshot.warning.code == "store.kept_unreadable", kept.snapshot.detail
+    assert "refused" in kept.snapshot.detail
     pd.testing.assert_frame_equal(kept.prices, prices)  # NVDA never closes at 0.01
     assert [c for c in calls if c[0] != "GetObject" or c[1] != writer.key("current.json")] == []
     _unavailable(S3Store(url, endpoint, poll_seconds=0).current(), "store.unreadable")
@@ -124,9 +124,9 @@ def test_a_version_arrow_cannot_read_keeps_the_last_good_one_and_is_not_fetched_
 
     for _ in range(20):  # every view of every page asks; the object is read once
         kept = reader.current()
-        assert kept.snapshot.problem.code == "store.kept_unreadable"
+        assert kept.snapshot.warning.code == "store.kept_unreadable"
         pd.testing.assert_frame_equal(kept.prices, prices)
-    assert "cannot be read as a price table" in kept.snapshot.warning
+    assert "cannot be read as a price table" in kept.snapshot.detail
     assert calls.count(("GetObject", writer.key(f"data/{digest}.parquet"))) == 1
     fresh = S3Store(url, endpoint, poll_seconds=0).current()  # a fresh replica: no traceback, a reader's problem
     assert "ArrowInvalid" in _unavailable(fresh, "store.unreadable")
@@ -159,8 +159,8 @@ def test_a_missing_or_empty_pointer_keeps_the_last_good_version(url, endpoint, s
     else:
         _set_pointer(writer, body)
     kept = reader.current()
-    assert kept.snapshot.problem.code == "store.kept_no_pointer", kept.snapshot.warning
-    assert kept.snapshot.problem.params["as_of"] == prices["date"].max().date().isoformat()
+    assert kept.snapshot.warning.code == "store.kept_no_pointer", kept.snapshot.detail
+    assert kept.snapshot.warning.params["as_of"] == prices["date"].max().date().isoformat()
     pd.testing.assert_frame_equal(kept.prices, prices)
     fresh = S3Store(url, endpoint, poll_seconds=0)
     if body in (None, b"{}"):  # nothing published (yet): an empty store, as on a new deployment
@@ -277,7 +277,7 @@ def test_an_outage_keeps_the_version_read_before_and_is_not_asked_again_on_every
         reader.poll_seconds = 0
         proxy.set_down(True)
         kept = reader.current()
-        assert kept.snapshot.problem.code == "store.kept_unreachable"
+        assert kept.snapshot.warning.code == "store.kept_unreachable"
         pd.testing.assert_frame_equal(kept.prices, prices)
 
         fresh = S3Store(url, proxy.url, poll_seconds=3600)
@@ -311,7 +311,7 @@ def test_views_do_not_wait_while_another_view_reads_a_new_version(url, endpoint,
         assert done.wait(30), "a view waited behind the slow read"
         assert loader.is_alive()  # the slow read is still held back
         pd.testing.assert_frame_equal(other["result"].prices, prices)  # the last good version, meanwhile
-        assert other["result"].snapshot.problem is None
+        assert other["result"].snapshot.warning is None
         proxy.release.set()
         loader.join(60)
         pd.testing.assert_frame_equal(slow["result"].prices, bumped)
