@@ -21,6 +21,7 @@ from data_sources.settings import settings
 
 UNREACHABLE = "store.unreachable"  # the store cannot be asked, or does not answer like S3
 UNREADABLE = "store.unreadable"  # the store answered, but what the pointer names cannot be used
+BAD_URL = "shared.bad_url"  # DASHBOARD_STORE_URL is not s3://bucket/prefix: a setting to fix, not an outage
 MAX_JSON_BYTES = 1 << 20  # a pointer or manifest larger than this is refused before parsing
 _TRANSIENT_CODES = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling",
                     "ThrottlingException", "RequestTimeTooSkewed"}
@@ -69,7 +70,8 @@ class Bucket:
     def __init__(self, url: str, endpoint: str | None = None, region: str | None = None) -> None:
         parsed = urlparse(url)
         if parsed.scheme.lower() != "s3" or not parsed.netloc:
-            raise SharedStoreError(UNREACHABLE, f"DASHBOARD_STORE_URL {url!r} is not of the form s3://bucket/prefix")
+            raise SharedStoreError(BAD_URL, f"DASHBOARD_STORE_URL {url!r} is not of the form s3://bucket/prefix",
+                                   url=url)
         self.url = url.rstrip("/")
         self.name = parsed.netloc
         self.prefix = parsed.path.strip("/")
