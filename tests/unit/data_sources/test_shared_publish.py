@@ -52,7 +52,7 @@ def _named_objects_exist(store: S3Store) -> dict:
         if pointer.get(field):
             assert store.io.head(pointer[field]) is not None, f"the pointer names a missing {pointer[field]}"
     fresh = _store(store.url, store.endpoint).current()
-    assert fresh.snapshot.problem is None and fresh.provenance["version"] == pointer["version"]
+    assert fresh.snapshot.warning is None and fresh.provenance["version"] == pointer["version"]
     return pointer
 
 
@@ -173,7 +173,7 @@ def test_a_refresher_dying_at_any_step_leaves_a_whole_version_and_the_next_run_p
     with pytest.raises(Killed):
         y.publish(_scaled(prices, 2.0, y_symbols), _fetched(prices, "2030-01-01T00:00:00+00:00", y_symbols))
     during = reader.current()
-    assert during.snapshot.problem is None
+    assert during.snapshot.warning is None
     expected_version = 2 if step in STEPS_AFTER_THE_POINTER else 1
     assert during.provenance["version"] == expected_version, step
     _named_objects_exist(x)
@@ -262,7 +262,7 @@ def test_a_damaged_current_version_is_repaired_by_the_next_publish_of_the_same_d
     damaged = bytearray(store.client().get_object(Bucket=store.bucket, Key=key)["Body"].read())
     damaged[100] ^= 0xFF
     store.client().put_object(Bucket=store.bucket, Key=key, Body=bytes(damaged))
-    assert _store(url, endpoint).current().snapshot.problem.code == "store.unreadable"
+    assert _store(url, endpoint).current().snapshot.warning.code == "store.unreadable"
     result = store.publish(prices, series)
     assert (result.status, result.version) == ("published", 2), result  # not "unchanged" over a damaged object
     assert "could not be read" in result.message

@@ -222,7 +222,7 @@ def test_table_without_checksum_but_with_format_marker_is_damaged(tmp_path: Path
     table = pq.read_table(store.prices_path)
     meta = {k: v for k, v in table.schema.metadata.items() if k != atomic.CHECKSUM_KEY}
     pq.write_table(table.replace_schema_metadata(meta), store.prices_path)  # the checksum stripped
-    with pytest.raises(atomic.StoreError, match=r"store\.unreadable") as info:
+    with pytest.raises(atomic.StoreError, match=r"store\.file_unreadable") as info:
         store.read()
     assert "checksum is missing" in info.value.params["detail"]
     legacy = pa.Table.from_pandas(_prices("OLD", [3.0]), preserve_index=False)
