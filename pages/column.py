@@ -22,6 +22,7 @@ from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from data_sources.store.atomic import StoreError
 from ui import chrome, column_cache, column_parts, loaders
+from ui.column_words import fact_line, observation_paragraph
 from ui.i18n import lang, t, tr
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
@@ -337,7 +338,7 @@ def _facts() -> None:
     """Each fact the column reports, checked on the closes known in this view."""
     prices_now = sc.cut_prices(loaders.prices(), item.published if asof == "column" else None)
     for fact in item.facts:
-        lines = [f"- {md_escape(check.describe(LANG))}" for check in check_fact(fact, prices_now)]
+        lines = [f"- {md_escape(fact_line(check, LANG))}" for check in check_fact(fact, prices_now)]
         st.markdown(f"**{md_escape(fact.text(LANG))}**\n\n" + "\n".join(lines)
                     + (f"\n\n{md_escape(fact.reported(LANG))}" if fact.reported(LANG) else ""))
 
@@ -371,6 +372,7 @@ st.subheader(METHOD_TITLE, anchor="method")
 method_box = st.expander(tr("판정 방법 펼치기", "Show the method"), on_change="rerun", key=K + "method")
 if method_box.open:
     method_box.markdown(METHOD_BODY)  # trusted: the catalog's text, the code's thresholds
+    method_box.markdown(observation_paragraph(LANG, column_parts.lead_lag(version) if prices_ok else None))
 
 upload = st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)"), on_change="rerun",
                      key=K + "upload_open")

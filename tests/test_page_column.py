@@ -259,3 +259,22 @@ def test_short_claim_drops_the_closing_aside_only(text, short):
     from commentary.text.short_claim import short_claim
 
     assert short_claim(text) == short
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_method_box_says_when_each_value_is_observed_with_the_measured_figures(seeded_store, lang):
+    """The method box carries the observation paragraph, its figures measured on the store's own KRW=X and ECB
+    fixings (computed here independently); the facts name their sources in readers' words, not codes."""
+    import catalog
+    from commentary.timeline.evidence import store_lead_lag
+    from ui import loaders
+
+    at = _open(app_page(None, lang), "col_method")
+    assert not at.exception, [e.value for e in at.exception]
+    found = store_lead_lag(loaders.prices())
+    assert found is not None and found.previous_day
+    para = next(t for t in _texts(at) if t.startswith(catalog.text(lang, "timeline.method_observation")[:20]))
+    for figure in (found.gap_prev, found.gap_same, found.corr_prev, found.corr_same):
+        assert f"{figure:.2f}" in para, figure
+    facts = "\n".join(_texts(_open(at, "col_facts")))
+    assert "USDKRW_ECB" not in facts and "KRW=X" not in facts.replace("(KRW=X)", "")
