@@ -278,3 +278,25 @@ def test_method_box_says_when_each_value_is_observed_with_the_measured_figures(s
         assert f"{figure:.2f}" in para, figure
     facts = "\n".join(_texts(_open(at, "col_facts")))
     assert "USDKRW_ECB" not in facts and "KRW=X" not in facts.replace("(KRW=X)", "")
+
+
+def test_english_page_shows_the_korean_title_with_its_english_rendering(seeded_store):
+    """An English reader sees the original (Korean) title and author with the English rendering beside them; a
+    Korean reader sees the original alone. The reference moment names its zone in readers' words."""
+    from commentary.document.column import COLUMNS_DIR, load_commentary
+
+    item = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md")
+    assert item.title_en and item.author_en and item.title != item.title_en
+    en, ko = app_page(None, "en"), app_page(None, "ko")
+    line_en = next(shown(t) for t in _texts(en) if item.title in shown(t))
+    assert item.title_en in line_en and item.author_en in line_en and item.author in line_en
+    line_ko = next(shown(t) for t in _texts(ko) if item.title in shown(t))
+    assert item.title_en not in line_ko and item.author_en not in line_ko
+    assert not any("Asia/Seoul" in c.value for page in (en, ko) for c in page.caption)
+
+
+def test_claim_detail_names_sources_in_the_readers_language(seeded_store):
+    at = _open(app_page(None, "ko"), "col_paths")
+    assert not at.exception, [e.value for e in at.exception]
+    detail = next(d.value for d in at.dataframe if "출처" in d.value.columns)
+    assert set(detail["출처"]) <= {"야후", "ECB", "자료"} and "야후" in set(detail["출처"])

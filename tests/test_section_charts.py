@@ -17,7 +17,8 @@ from commentary.charts.sections import (
     section_news,
 )
 from commentary.document.column import parse_commentary
-from commentary.scoring.claims import claim_paths, combine_sources, readings, scorecard
+from commentary.scoring.claims import claim_paths, readings, scorecard
+from commentary.scoring.combine import combine_sources
 from commentary.scoring.grid import scorecard_grid
 from commentary.scoring.summary import claim_lines, format_measured, overall_line
 from commentary.timeline.events import Event

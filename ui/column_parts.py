@@ -18,7 +18,8 @@ from catalog import text
 from commentary.charts import sections as sc
 from commentary.charts.claim_path import claim_path_figure
 from commentary.charts.event_day import event_day_figure
-from commentary.document.column import Commentary, CommentaryError, Section, list_commentaries
+from commentary.document.column import list_commentaries
+from commentary.document.model import Commentary, CommentaryError, Section
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.grid import scorecard_grid, style_grid
 from commentary.scoring.summary import overall_line, primary_verdicts

@@ -1,5 +1,6 @@
-"""The column page's words for what :mod:`commentary` measures: a reported fact's daily prints and the method
-box's paragraph on when each value is observed (catalog ``catalog/*/timeline.toml``).
+"""The column page's words for what :mod:`commentary` measures and holds: the citation line, the retelling note,
+a reported fact's daily prints and the method box's paragraph on when each value is observed (catalogs
+``catalog/*/column.toml``, ``catalog/*/timeline.toml``).
 
 The domain returns numbers (:class:`commentary.scoring.facts.FactCheck`,
 :class:`commentary.timeline.evidence.LeadLag`); this module words them in the language passed in.
@@ -8,8 +9,10 @@ The domain returns numbers (:class:`commentary.scoring.facts.FactCheck`,
 from __future__ import annotations
 
 from catalog import text
+from commentary.document.model import Commentary
 from commentary.scoring.facts import FactCheck
-from commentary.text.formatting import fmt_number
+from commentary.text.formatting import fmt_date, fmt_number
+from commentary.text.safe_text import md_escape
 from commentary.timeline.evidence import LeadLag
 from data_sources.market.universe import instrument
 
@@ -19,6 +22,39 @@ OUTCOME_KEYS: dict[str, str] = {
     "not seen": "timeline.fact_not_seen",
     "no data": "timeline.fact_no_data",
 }
+
+ZONE_KEYS: dict[str, str] = {"Asia/Seoul": "column.zone.seoul", "America/New_York": "column.zone.new_york"}
+
+
+def _with_rendering(original: str, rendering: str, lang: str) -> str:
+    if not rendering:
+        return original
+    return text(lang, "column.with_rendering", original=original, rendering=md_escape(rendering))
+
+
+def citation(item: Commentary, lang: str) -> str:
+    """The column's title, author and date in one Markdown line (escaped); an English page shows the original
+    title and author with their English rendering beside them."""
+    title, author = item.rendering(lang)
+    return text(lang, "column.citation", title=_with_rendering(md_escape(item.title_in(lang)), title, lang),
+                author=_with_rendering(md_escape(item.author_name(lang)), author, lang),
+                date=fmt_date(item.date, lang))
+
+
+def zone_name(zone: str, lang: str) -> str:
+    """A time zone as readers say it ("서울 시각"), not its IANA code."""
+    if zone in ZONE_KEYS:
+        return text(lang, ZONE_KEYS[zone])
+    return text(lang, "column.zone.other", zone=zone.rsplit("/", 1)[-1].replace("_", " "))
+
+
+def retelling(item: Commentary, lang: str) -> str:
+    """The note under the column's summary: our own retelling, the original's citation and the reference moment."""
+    title, author = item.rendering(lang)
+    moment = item.published.tz_convert(item.timezone)
+    return text(lang, "column.retelling", title=_with_rendering(md_escape(item.title), title, lang),
+                author=_with_rendering(md_escape(item.author_name(lang)), author, lang),
+                date=fmt_date(item.date, lang), moment=f"{moment:%Y-%m-%d %H:%M}", zone=zone_name(item.timezone, lang))
 
 
 def series_name(symbol: str, lang: str) -> str:

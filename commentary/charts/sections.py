@@ -25,7 +25,8 @@ from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
 from commentary.charts.pins import add_event_pins, add_reference_line
-from commentary.scoring.claims import BASKET_NAMES, divergences
+from commentary.scoring.combine import divergences
+from commentary.scoring.rules import BASKET_NAMES
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
@@ -33,7 +34,7 @@ from data_sources.news.views import local_days
 from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
-    from commentary.document.column import Commentary, Section
+    from commentary.document.model import Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
 NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}

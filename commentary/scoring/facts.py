@@ -19,7 +19,7 @@ import pandas as pd
 from commentary.timeline.observation import print_moments
 
 if TYPE_CHECKING:
-    from commentary.document.column import Fact
+    from commentary.document.model import Fact
 
 OUTCOMES = ("seen", "not seen", "no data")
 
