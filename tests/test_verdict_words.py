@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+import catalog
 from commentary.library.track_record import ALPHA, SMALL_SAMPLE
 from commentary.scoring import odds
-from ui import catalog
 from ui.verdicts import method_parts, odds_cell, record_lines, verdict_phrase, window_count
 
 

@@ -145,12 +145,20 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
         return _empty_figure(lang)
+    # One common window: every line ends on the date the shortest one ends (never before the base), so the
+    # legend's changes compare like with like; the title names that end.
+    common_end = max(min(levels[c].last_valid_index() for c in levels.columns if levels[c].notna().any()), _ts(base))
+    levels = levels.loc[:common_end]
     pins_all = section_events(section, commentary, events)
     levels = thin_rows(levels, chart["end"], keep=[base, *(e.anchor for e in pins_all)])
     names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), lang) if col.startswith(BASKET_PREFIX)
                    else cv.symbol_name(col, lang)) for col in levels.columns}
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
-    fig = compare_figure(levels, names, base, lang, highlight=highlight)
+    fig = compare_figure(levels, names, base, lang, highlight=highlight, currency="local")
+    fig.update_layout(title_text=f"{fig.layout.title.text} ~ {common_end:%Y-%m-%d}")
+    for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
+        if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
+            trace.name = trace.meta
     pins = events_in_window(pins_all, levels.index.min(), levels.index.max())
     add_event_pins(fig, pins, lang)
     return fig
