@@ -240,7 +240,10 @@ def _section(section) -> None:
         st.markdown(f"**{md_escape(heading)}**")
     right, left = st.columns([6, 5])  # the evidence first: on a phone (columns stacked) it comes before the text
     with left:
-        _render_body(trusted, section.body(LANG))
+        body, cut = section.known_body(LANG) if asof == "column" else (section.body(LANG), False)
+        _render_body(trusted, body)
+        if cut:  # the rest tells what came after the column
+            st.caption(t("column.after_hidden"))
     with right:
         if not prices_ok:
             st.info(t("column.no_evidence"))

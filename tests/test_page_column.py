@@ -300,3 +300,23 @@ def test_claim_detail_names_sources_in_the_readers_language(seeded_store):
     assert not at.exception, [e.value for e in at.exception]
     detail = next(d.value for d in at.dataframe if "출처" in d.value.columns)
     assert set(detail["출처"]) <= {"야후", "ECB", "자료"} and "야후" in set(detail["출처"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_as_of_the_column_the_narrative_stops_at_what_was_known(seeded_store, lang):
+    """At the column's date the first section's text does not tell of the January 27 sell-off (the part after the
+    column's marker is left out, and the page says so); everything-since tells the whole story."""
+    import catalog
+    from commentary.document.column import COLUMNS_DIR, load_commentary
+
+    section = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md").sections[0]
+    known, cut = section.known_body(lang)
+    later = section.body(lang)[len(known):].strip()
+    assert cut and later and "<!--" not in section.body(lang)
+    at = app_page(None, lang, asof="column")
+    assert not at.exception, [e.value for e in at.exception]
+    texts = "\n".join(_texts(at))
+    assert later[:40] not in texts and known[:40] in texts
+    assert any(c.value == catalog.text(lang, "column.after_hidden") for c in at.caption)
+    texts_all = "\n".join(_texts(app_page(None, lang)))
+    assert later[:40] in texts_all

@@ -4,6 +4,7 @@ bad file raises.  Parsing and validation: :mod:`commentary.document.column`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,9 @@ from commentary.scoring.horizons import Horizon
 from commentary.scoring.rules import Rule
 
 LANGS: tuple[str, ...] = ("ko", "en")
+#: A line in a section's narrative after which the text tells what happened after the column was published
+#: (hidden in the "at the column's date" view).
+AFTER_MARKER = re.compile(r"^[ \t]*<!--\s*after the column\s*-->[ \t]*$", re.MULTILINE)
 
 
 class CommentaryError(ValueError):
@@ -42,7 +46,15 @@ class Section:
 
     def body(self, lang: str) -> str:
         """Narrative (Markdown, untrusted: render without raw HTML) in ``lang``."""
-        return self.body_ko if lang == "ko" else self.body_en
+        text = self.body_ko if lang == "ko" else self.body_en
+        return AFTER_MARKER.sub("", text).strip() if AFTER_MARKER.search(text) else text
+
+    def known_body(self, lang: str) -> tuple[str, bool]:
+        """The narrative up to its ``<!-- after the column -->`` line (what was known at publication), and whether
+        anything was left out."""
+        text = self.body_ko if lang == "ko" else self.body_en
+        found = AFTER_MARKER.search(text)
+        return (text[:found.start()].strip(), True) if found else (text, False)
 
 
 @dataclass(frozen=True)
