@@ -28,7 +28,7 @@ from ui.notebook import published_commentaries, reader_notebook, saved_commentar
 from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
-from ui.tables import event_day_columns
+from ui.tables import EVENT_DAY_ORDER, event_day_columns
 from ui.verdicts import call_label, method_parts, strength_label, summary_hint
 
 K = "col_"
@@ -266,8 +266,9 @@ def _section(section) -> None:
                 plot(bars, key=f"{K}fig_{section.id}")
                 table = st.expander(t("column.as_table"), on_change="rerun", key=f"{K}table_{section.id}")
                 if table.open:  # built only when opened: a grid before the first chart slows every visit
-                    shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
-                    table.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
+                    shown = evidence[[c for c in EVENT_DAY_ORDER if c in evidence.columns]]  # closes as text: 19,341.83
+                    table.dataframe(shown, hide_index=True, width="stretch",
+                                    column_config=event_day_columns(text_prices=True))
             elif evidence is not None and _points(evidence) < 2:
                 st.info(t("column.too_few_points"))
             elif evidence is not None:

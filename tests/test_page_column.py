@@ -321,3 +321,28 @@ def test_as_of_the_column_the_narrative_stops_at_what_was_known(seeded_store, la
     assert any(c.value == catalog.text(lang, "column.after_hidden") for c in at.caption)
     texts_all = "\n".join(_texts(app_page(None, lang)))
     assert later[:40] in texts_all
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_event_day_table_shows_closes_with_separators_and_their_currency(seeded_store, lang):
+    """"As a table" shows each close as a reader writes it (19,341.83, won without decimals), with its currency."""
+    at = _open(app_page(None, lang), "col_table_deepseek-shock")
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "close_text" in d.value.columns)
+    assert {"currency", "close_text", "prev_close_text", "name"} <= set(table.columns)
+    from ui import loaders
+
+    prices = loaders.prices()
+    checked = 0
+    for row in table.itertuples():
+        hit = prices[(prices["symbol"] == row.symbol) & (prices["date"] == pd.Timestamp(row.session))]["close"]
+        if hit.empty or float(hit.iloc[0]) < 1000:
+            continue
+        value = float(hit.iloc[0])  # the store's close, read here: four- and five-digit ones need separators
+        if row.currency == "KRW":
+            expected = f"{value:,.0f}원" if lang == "ko" else f"₩{value:,.0f}"
+        else:
+            expected = f"{value:,.2f}"
+        assert row.close_text == expected and "," in row.close_text
+        checked += 1
+    assert checked
