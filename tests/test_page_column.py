@@ -98,7 +98,8 @@ def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     grid = next(d.value for d in at.dataframe if len(d.value) == 5)
     primary = "판정 (기준 기간)" if lang == "ko" else "Verdict (primary)"
     assert primary in grid.columns and grid[primary].iloc[0].startswith("🔴")
-    assert any(c.startswith("1W") and ("overlapping" in c or "겹침" in c) for c in grid.columns)
+    assert any(c.startswith(("1 week", "1주")) and ("overlapping" in c or "겹침" in c) for c in grid.columns)
+    assert not any(re.search(r"\b\d+[WM]\b", c) for c in grid.columns)  # no "1W"/"3M" codes as headers
     assert any("retelling" in c.value or "다시 정리" in c.value for c in at.caption)  # in the summary popover
     cite = next(m.value for m in at.markdown if m.value.startswith("**") and "백석현" in m.value)
     assert "2025" in cite  # title, author and date, on the page itself

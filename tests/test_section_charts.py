@@ -221,7 +221,7 @@ def test_scorecard_grid_summary_and_path(col):
     card = scorecard(col.claims, _prices(), col.published)
     combined = combine_sources(card)
     table, kinds = scorecard_grid(col.claims, combined, "en")
-    assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1W (overlapping)"]
+    assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1 week (overlapping)"]
     duo = table.iloc[1]
     # duo (NVDA 100→90, MSFT 50→60) = 105 vs AAPL 20→24 = 120 at Jan 6: -15.0 pp → failed
     assert duo["Verdict (primary)"] == "🔴 failed -15.0 pp" and duo["2025-01-06"] == "★ 🔴 failed -15.0 pp"

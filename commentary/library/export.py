@@ -122,5 +122,5 @@ def render(data: dict[str, Any], bodies: list[tuple[str, str, str]]) -> str:
 
 def export_commentary(c: Commentary) -> str:
     """The commentary as a file that parses back to an equal :class:`Commentary`."""
-    bodies = [(s.id, lang, s.body(lang)) for s in c.sections for lang in ("ko", "en")]
+    bodies = [(s.id, lang, s.body_ko if lang == "ko" else s.body_en) for s in c.sections for lang in ("ko", "en")]
     return render(front_matter(c), bodies)
