@@ -273,6 +273,7 @@ def _section(section) -> None:
                 st.info(t("column.too_few_points"))
             elif evidence is not None:
                 plot(evidence, key=f"{K}fig_{section.id}")
+                render_pin_key(evidence)  # the numbered badges' key, under the chart
     _news_block(section, item.published if asof == "column" else None)
 
 

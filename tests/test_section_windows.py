@@ -3,6 +3,7 @@ states no change where nothing has happened yet, and each narrative names the ch
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 
@@ -81,3 +82,58 @@ def test_each_narrative_names_the_chart_kind_beside_it():
                         checked += 1
                         assert section.chart["kind"] in kinds, (item.id, section.id, lang, pattern)
     assert checked >= 4  # the bundled columns do describe their charts
+
+
+def _line_window(fig) -> tuple[pd.Timestamp, pd.Timestamp]:
+    if fig.layout.xaxis.range:  # the range the chart opens on
+        return pd.Timestamp(fig.layout.xaxis.range[0]), pd.Timestamp(fig.layout.xaxis.range[1])
+    xs = [pd.Timestamp(x) for t in fig.data if t.mode == "lines" and t.x is not None and len(t.x) > 2 for x in t.x]
+    return min(xs), max(xs)
+
+
+@pytest.mark.parametrize("plot_px", [210.0, 620.0])  # the plotting area on a 390 px phone, and beside the text at 1440
+def test_section_events_are_numbered_badges_that_never_overlap_or_leave_the_plot(prices, plot_px):
+    """Sections 2-4 name their events with numbered badges above the plot (the key goes under the chart): no
+    event name is written onto the lines, no two badges of a row overlap, none leaves the plotting area."""
+    from commentary.charts.pin_numbers import badge_width_px, key_from_figure
+    from commentary.timeline.events import load_events
+
+    item, events = _baek(), load_events()
+    for section in item.sections[1:]:
+        fig = section_figure(section, item, prices, events, "ko")
+        badges = [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
+        key = key_from_figure(fig)
+        assert badges and len(key) == len(badges), section.id
+        assert all(a.text.isdigit() for a in badges)  # numbers only: the names are in the key under the chart
+        shown = {k.event_id for k in key}
+        assert not any(a.text and any(k.label in a.text for k in key) for a in fig.layout.annotations)
+        assert shown  # every pinned event is in the key
+        x0, x1 = _line_window(fig)
+        span = (x1 - x0).total_seconds()
+        rows: dict[float, list[tuple[float, float]]] = {}
+        for a in badges:  # Plotly places a badge at its date's fraction of the plot plus its offset in pixels
+            centre = (pd.Timestamp(a.x) - x0).total_seconds() / span * plot_px + (a.ax or 0)
+            half = badge_width_px(a.text) / 2
+            assert centre - half >= -2 and centre + half <= plot_px + 2, (section.id, a.text, centre, plot_px)
+            rows.setdefault(round(a.y, 3), []).append((centre - half, centre + half))
+        for boxes in rows.values():
+            boxes.sort()
+            assert all(a[1] <= b[0] + 0.5 for a, b in itertools.pairwise(boxes)), (section.id, boxes)
+
+
+def test_the_gap_between_sources_is_a_mark_not_a_label_on_the_axis_or_the_level(prices):
+    """Yahoo and the ECB part by more than 1.5% on 2025-01-28: a mark on that day with the gap (computed here) in
+    its hover, the sources named in readers' words; no text written on the chart for it."""
+    item = _baek()
+    section = item.section("won-below-1430")
+    fig = section_figure(section, item, prices, [], "ko")
+    day = pd.Timestamp("2025-01-28")
+    close = {s: float(prices[(prices["symbol"] == s) & (prices["date"] == day)]["close"].iloc[0])
+             for s in ("KRW=X", "USDKRW_ECB")}
+    gap = (close["KRW=X"] / close["USDKRW_ECB"] - 1) * 100
+    mark = next(t for t in fig.data if t.name == "divergence:2025-01-28")
+    assert f"{gap:+.1f}%" in mark.hovertemplate and "KRW=X" not in mark.hovertemplate
+    assert sorted(mark.y) == sorted(close.values()) and not mark.showlegend
+    assert not any("차이" in (a.text or "") or ("%" in (a.text or "") and "1,430" not in (a.text or ""))
+                   for a in fig.layout.annotations if (a.name or "").startswith("divergence"))
+    assert not any((a.name or "").startswith("divergence") for a in fig.layout.annotations)

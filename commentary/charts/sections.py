@@ -24,12 +24,14 @@ from commentary.analysis import compare_view as cv
 from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
-from commentary.charts.pins import add_event_pins, add_reference_line
+from commentary.charts.pin_numbers import add_numbered_pins
+from commentary.charts.pins import add_reference_line, esc
 from commentary.scoring.combine import divergences
 from commentary.scoring.rules import BASKET_NAMES
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
+from data_sources.market.universe import instrument
 from data_sources.news.views import local_days
 from data_sources.store.frames import wide
 
@@ -159,8 +161,8 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
         if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
             trace.name = trace.meta
-    pins = events_in_window(pins_all, levels.index.min(), levels.index.max())
-    add_event_pins(fig, pins, lang)
+    lo, hi = levels.index.min(), levels.index.max()
+    add_numbered_pins(fig, events_in_window(pins_all, lo, hi), lang, (lo, hi))  # badges above, key under the chart
     return fig
 
 
@@ -174,7 +176,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     rate = window[window["symbol"] == main]
     level = chart.get("level")
     fig = fx_figure(rate, ref_level=float(level) if level is not None else None,
-                    events=section_events(section, commentary, events), lang=lang)
+                    events=section_events(section, commentary, events), lang=lang, numbered=True)
     for sym in symbols:
         extra = window[window["symbol"] == sym].sort_values("date")
         if sym == main or extra.empty:
@@ -195,6 +197,11 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     return fig
 
 
+def _reader_name(symbol: str, lang: str) -> str:
+    found = instrument(symbol)
+    return found.name(lang) if found is not None else symbol
+
+
 DIVERGENCE_PCT = 1.5  # two sources of one rate further apart than this on a day: marked on the chart
 
 
@@ -203,11 +210,15 @@ def _mark_divergences(fig: go.Figure, window: pd.DataFrame, symbols: Sequence[st
     if len(symbols) < 2:
         return
     a, b = (window[window["symbol"] == s].set_index("date")["close"] for s in symbols[:2])
+    names = " · ".join(_reader_name(s, lang) for s in symbols[:2])
     for row in divergences(a, b, DIVERGENCE_PCT).itertuples(index=False):
-        text = (f"{symbols[0]}·{symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
-                else f"{symbols[0]} vs {symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}%")
-        fig.add_annotation(x=row.date, y=row.a, text=text, showarrow=True, arrowhead=2, ax=0, ay=28,
-                           font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")
+        # a mark on the day, its gap in the hover: no text on the lines, the axis or the reference level
+        hover = esc(f"{row.date:%Y-%m-%d} · {names}: {fmt_number(row.gap_pct, 1, sign=True)}%")
+        fig.add_trace(go.Scatter(x=[row.date, row.date], y=[row.a, row.b], mode="lines+markers",
+                                 name=f"divergence:{row.date:%Y-%m-%d}", showlegend=False,
+                                 line=dict(color="#b26a00", width=2), marker=dict(symbol="line-ew", size=10,
+                                                                                   line=dict(width=2, color="#b26a00")),
+                                 hovertemplate=hover + "<extra></extra>"), secondary_y=False)
 
 
 def event_moment(section: Section, events: Sequence[Event]) -> str | pd.Timestamp:
