@@ -209,11 +209,12 @@ def test_fx_chart_marks_sources_apart_by_more_than_1_5_percent(col):
     prices = _prices()
     prices.loc[(prices["symbol"] == "KRW=X") & (prices["date"] == "2025-01-03"), ["close", "adj_close"]] = 1395.0
     fig = section_figure(col.section("fx"), col, prices, [], "en", None)
-    marks = [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
-    assert [a.name for a in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
-    assert "-1.8%" in marks[0].text
+    marks = [t for t in fig.data if (t.name or "").startswith("divergence:")]  # a mark on the day, no label
+    assert [t.name for t in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
+    assert "-1.8%" in marks[0].hovertemplate
+    assert not [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
     plain = section_figure(col.section("fx"), col, _prices(), [], "en", None)
-    assert not [a for a in plain.layout.annotations if (a.name or "").startswith("divergence:")]
+    assert not [t for t in plain.data if (t.name or "").startswith("divergence:")]
 
 
 def test_scorecard_grid_summary_and_path(col):

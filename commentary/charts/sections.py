@@ -25,7 +25,7 @@ from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
 from commentary.charts.pin_numbers import add_numbered_pins
-from commentary.charts.pins import add_reference_line, esc
+from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
 from commentary.scoring.combine import divergences
 from commentary.scoring.rules import BASKET_NAMES
 from commentary.text.formatting import fmt_number
@@ -108,6 +108,7 @@ def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[s
     return levels.loc[_ts(start):hi].dropna(how="all"), left_out
 
 
+COMPARE_HEIGHT = 500  # px of a section's compare chart (Plotly's default is 450)
 MAX_POINTS = 160  # rows of a section's compare chart: beyond its own window, "everything since" is thinned to this
 
 
@@ -163,7 +164,9 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
             trace.name = trace.meta
     lo, hi = levels.index.min(), levels.index.max()
     add_numbered_pins(fig, events_in_window(pins_all, lo, hi), lang, (lo, hi))  # badges above, key under the chart
-    return fig
+    # a phone's legend wraps onto five rows: 500 px keeps the plot tall enough for two badge rows (20 px each)
+    fig.update_layout(height=COMPARE_HEIGHT)
+    return keep_labels_off_data(fig, float(levels.min().min()), float(levels.max().max()))  # lines under the badges
 
 
 def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
