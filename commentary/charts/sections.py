@@ -158,7 +158,9 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
                    else cv.symbol_name(col, lang)) for col in levels.columns}
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
     fig = compare_figure(levels, names, base, lang, highlight=highlight, currency="local")
-    fig.update_layout(title_text=f"{fig.layout.title.text} ~ {common_end:%Y-%m-%d}")
+    title = f"{fig.layout.title.text}<br>~ {common_end:%Y-%m-%d}"  # two lines: fits a phone
+    fig.update_layout(title=dict(text=title, y=1.0, yref="container", yanchor="top", pad=dict(t=8)),
+                      margin=dict(t=(fig.layout.margin.t or 60) + 24))  # the second line above the base label
     for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
         if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
             trace.name = trace.meta
