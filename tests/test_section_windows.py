@@ -137,3 +137,14 @@ def test_the_gap_between_sources_is_a_mark_not_a_label_on_the_axis_or_the_level(
     assert not any("차이" in (a.text or "") or ("%" in (a.text or "") and "1,430" not in (a.text or ""))
                    for a in fig.layout.annotations if (a.name or "").startswith("divergence"))
     assert not any((a.name or "").startswith("divergence") for a in fig.layout.annotations)
+
+
+def test_fx_section_titles_name_their_series_and_window_in_readers_words(prices):
+    item = _baek()
+    for section in (s for s in item.sections if s.chart["kind"] in ("fx", "fx_window")):
+        lo, hi = pd.Timestamp(section.chart["start"]), pd.Timestamp(section.chart["end"])
+        rows = prices[prices["symbol"].isin(section.chart["symbols"]) & prices["date"].between(lo, hi)]
+        for lang in ("ko", "en"):
+            title = section_figure(section, item, prices, [], lang).layout.title.text
+            assert f"{rows['date'].min():%Y-%m-%d} ~ {rows['date'].max():%Y-%m-%d}" in title
+            assert not any(code in title for code in section.chart["symbols"]), title  # names, not codes

@@ -190,6 +190,10 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
                                  line=dict(width=1.2, dash="dot"),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
     _mark_divergences(fig, window, symbols, lang)
+    shown = window["date"] if len(window) else pd.Series([lo, hi])
+    names = " · ".join(_reader_name(s, lang) for s in symbols if (window["symbol"] == s).any()) or main
+    when = f"{shown.min():%Y-%m-%d} ~ {shown.max():%Y-%m-%d}"
+    fig.update_layout(title_text=f"{esc(names)}<br>{when}")  # what and when, on two lines (a phone's width)
     threshold = chart.get("threshold_pct")
     if chart["kind"] == "fx_window" and threshold is not None and len(rate):
         before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")
