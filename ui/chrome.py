@@ -39,19 +39,19 @@ def auto_refresh_on_open() -> None:
             box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
 
 
-#: A compact page's top padding (Streamlit's default is 6rem): room for the sidebar button, no empty band.
-COMPACT_CSS = "<style>[data-testid=stMainBlockContainer]{padding-top:3.5rem}</style>"
+#: A compact page: less top padding (Streamlit's default is 6rem; room stays for the sidebar button) and a small
+#: title (still the page's heading).
+COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:3.5rem}"
+               "[data-testid=stMainBlockContainer] [data-testid=stHeading] h1{font-size:1.1rem;padding:0}</style>")
 
 
 def page_header(title_ko: str, title_en: str, compact: bool = False) -> None:
     """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
-    banner. Every page starts with this. ``compact``: no title line (the page's own first line names what it
-    shows; the sidebar names the page) and less space above (a page whose first screen on a phone must reach its
-    first chart)."""
+    banner. Every page starts with this. ``compact``: a small title and less space above it (a page whose first
+    screen on a phone must reach its first chart)."""
     if compact:
         st.html(COMPACT_CSS)
-    else:
-        st.title(tr(title_ko, title_en))
+    st.title(tr(title_ko, title_en))
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 
     restore_notebook()  # this browser's notebook: its key never in the address (an old nb= address moves out once)
