@@ -54,7 +54,7 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         charts = _charts(page)
         assert charts and charts[0]["top"] < height and charts[0]["height"] >= 300, f"{size}: first chart {charts[:1]}"
         assert evidence[0] - heading < 120, f"{size}: the evidence is {evidence[0] - heading:.0f}px below its heading"
-        # the first chart's plotting area (not only its title: 80 px, three bars) shows in the first screen, on a phone too
+        # the first chart's plotting area (not only its title: 80 px, three bars) is in the first screen, phone too
         screenshot(page, f"column-first-screen-{size}-ko")
         area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
         assert area is not None and area["y"] + min(area["height"], 80) <= height, f"{size}: plotting area {area}"
