@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 
 from benchmarks.store import _median_ms
-from commentary.document.column import Commentary, list_commentaries
+from commentary.document.column import list_commentaries
+from commentary.document.model import Commentary
 from commentary.library.track_record import records_for
 from commentary.scoring.claims import scorecard
 from commentary.scoring.cli import prices_from

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from commentary.charts import sections as sc
-from commentary.document.column import Commentary, CommentaryError
+from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS
@@ -21,18 +21,21 @@ from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from data_sources.store.atomic import StoreError
-from ui import chrome, column_cache, column_parts, loaders
-from ui.i18n import lang, t, tr
+from ui import chrome, column_cache, column_parts, column_words, loaders
+from ui.column_words import fact_line, observation_paragraph
+from ui.i18n import lang, t
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
 from ui.pin_key import render_pin_key
+from ui.plot import plot
 from ui.problems import say
-from ui.tables import event_day_columns
+from ui.tables import EVENT_DAY_ORDER, event_day_columns
 from ui.verdicts import call_label, method_parts, strength_label, summary_hint
 
 K = "col_"
 UPLOADED = K + "uploaded"
 DEFAULT_ID = "baek-2025-01-26"
 ASOF_CHOICES = ("all", "column")
+SOURCES = {"yahoo": "column.source.yahoo", "ecb": "column.source.ecb", "data": "column.source.data"}  # for readers
 SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (the scorecard has it whole)
 
 
@@ -55,7 +58,8 @@ def _render_body(trusted: bool, text: str) -> None:
 
 def _points(fig) -> int:
     """How many x values the figure's line traces hold (as-of mode: too few means nothing to read)."""
-    return max((len(t.x) for t in fig.data if getattr(t, "x", None) is not None and t.mode == "lines"), default=0)
+    return max((len(tr.x) for tr in fig.data if getattr(tr, "x", None) is not None and tr.mode == "lines"),
+               default=0)
 
 
 def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
@@ -65,11 +69,11 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
         items = column_parts.section_news(fingerprint, loaders.news_version(), section.id, known_at, section)
     except StoreError as exc:
         told = md_escape(say(exc, LANG), 300)
-        st.caption(tr(f"뉴스를 읽을 수 없습니다: {told}", f"The news cannot be read: {told}"))
+        st.caption(t("column.news.unreadable", reason=told))
         return
-    label = tr("이 구간의 AI 뉴스", "AI news in this window")
+    label = t("column.news.label")
     if not items:
-        st.caption(f"{label}: " + tr("저장된 뉴스가 없습니다.", "no stored items."))
+        st.caption(f"{label}: " + t("column.news.none"))
         return
     lines = []
     for row in items:
@@ -83,19 +87,18 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
 # --------------------------------------------------------------------------- choosing a commentary
 
 RUN_STARTED = time.monotonic()  # a big column's scoring is waited for until BUDGET_S into the run
-chrome.page_header("칼럼과 근거", "The column")
+chrome.page_header(t("column.page_title"), t("column.page_title"), compact=True)
 LANG = lang()
 
 bundled = column_parts.bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
     shown_error = md_escape(bad, 500)
-    st.warning(tr(f"불러오지 못한 칼럼 파일: {shown_error}", f"A commentary file failed to load: {shown_error}"))
+    st.warning(t("column.bad_file", reason=shown_error))
 
 def _upload_box() -> None:
     """The upload widget (at the bottom of the page) and what became of the last upload."""
-    st.caption(tr("형식은 README의 'Commentary files'를 보세요. 올린 파일은 이 세션에만 남습니다.",
-                  "The format is in the README ('Commentary files'). An uploaded file stays for this session only."))
-    st.file_uploader(tr("칼럼 파일(.md) 올리기", "Upload a commentary file (.md)"), type=["md"], key=K + "upload")
+    st.caption(t("column.upload_help"))
+    st.file_uploader(t("column.upload"), type=["md"], key=K + "upload")
     _upload_messages()
 
 
@@ -115,16 +118,13 @@ def _take_upload() -> None:
         try:
             parsed = parse_upload(uploaded_file.getvalue(), uploaded_file.name)  # size-capped, parsed once per hash
         except CommentaryError as exc:
-            messages.append(("error", tr(f"올린 파일을 읽을 수 없습니다 — {md_escape(exc, 600)}",
-                                         f"The uploaded file cannot be used — {md_escape(exc, 600)}")))
+            messages.append(("error", t("column.upload_failed", reason=md_escape(exc, 600))))
         else:
             if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
-                taken = tr(f"{file_name}: id '{md_escape(parsed.id)}'는 이미 포함된 칼럼이 쓰고 있습니다",
-                           f"{file_name}: id '{md_escape(parsed.id)}' is already used by a bundled commentary")
-                messages.append(("warning", taken))
+                messages.append(("warning", t("column.upload_taken", file=file_name)))
             else:
                 st.session_state.setdefault(UPLOADED, {})[parsed.id] = parsed
-                messages.append(("success", tr(f"{file_name}을(를) 불러왔습니다", f"Loaded {file_name}")))
+                messages.append(("success", t("column.upload_loaded", file=file_name)))
 
 
 _take_upload()
@@ -137,27 +137,25 @@ available += [c for c in saved_commentaries(reader_notebook())[0] if c.id not in
 _known = {c.id for c in available}
 available += [c for c in published_commentaries() if c.id not in _known]  # the server library's (untrusted)
 if not available:
-    st.error(tr("보여줄 칼럼이 없습니다.", "No commentary to show."))
+    st.error(t("column.no_commentary"))
     st.stop()
 ids = [c.id for c in available]
 wanted = st.query_params.get("c") or (DEFAULT_ID if DEFAULT_ID in ids else ids[0])
 if wanted not in ids:
-    st.warning(tr(f"URL의 칼럼 '{md_escape(wanted)}'을(를) 찾을 수 없어 기본 칼럼을 보여줍니다.",
-                  f"Commentary '{md_escape(wanted)}' from the URL was not found; showing the default."))
+    st.warning(t("column.not_found"))
     wanted = DEFAULT_ID if DEFAULT_ID in ids else ids[0]
 if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "url_c") != wanted:
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
 names = {c.id: f"{c.title_in(LANG)} — {c.author_name(LANG)} ({fmt_date(c.date, LANG)})" for c in available}
-ASOF_NAMES = {"all": tr("그 이후 전부", "Everything since"),
-              "column": tr("칼럼 날짜 기준 (당시 알 수 있던 것)", "At the column's date (what was known then)")}
+ASOF_NAMES = {"all": t("column.asof.all"), "column": t("column.asof.column")}
 asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
     st.session_state[K + "asof"] = asof_url if asof_url in ASOF_CHOICES else "all"
 bar = st.container(horizontal=True, gap="small")  # one compact row (a phone too): controls fold into popovers
-with bar.popover(tr("칼럼·시점", "Column & as-of"), icon=":material/tune:"):
-    cid = st.selectbox(tr("칼럼", "Commentary"), ids, format_func=names.get, key=K + "choice")
-    asof = st.selectbox(tr("가격 범위", "Prices shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get)
+with bar.popover(t("column.controls"), icon=":material/tune:"):
+    cid = st.selectbox(t("column.choose"), ids, format_func=names.get, key=K + "choice")
+    asof = st.selectbox(t("column.prices_shown"), ASOF_CHOICES, key=K + "asof", format_func=ASOF_NAMES.get)
 st.query_params["c"] = cid
 st.session_state[K + "url_c"] = cid
 st.query_params["asof"] = asof
@@ -167,9 +165,8 @@ fingerprint = column_cache.fingerprint(item)
 
 # --------------------------------------------------------------------------- header and the answer first
 
-published_local = item.published.tz_convert(item.timezone)
-# the citation stays on the page: title, author and date in one bold line
-st.markdown(f"**{md_escape(item.title_in(LANG))}** · {md_escape(item.author_name(LANG))} · {fmt_date(item.date, LANG)}")
+# the citation stays on the page: title, author and date in one line (an English page adds its English rendering)
+st.markdown(column_words.citation(item, LANG))
 
 try:
     version = loaders.store_version()
@@ -196,10 +193,10 @@ events_v = loaders.events_version()
 def _verdict_summary() -> None:
     """The answer first: one line per claim (primary horizon) and the overall reading."""
     if not item.claims:
-        st.caption(tr("이 칼럼에는 채점할 주장이 없습니다.", "This commentary has no claims to score."))
+        st.caption(t("column.no_claims"))
         return
     if not prices_ok:
-        st.info(tr("가격 데이터가 없어 판정할 수 없습니다.", "No price data: the claims cannot be judged."))
+        st.info(t("column.no_prices"))
         return
     if scoring is not None:
         column_cache.show_progress(scoring, LANG)
@@ -211,29 +208,20 @@ def _verdict_summary() -> None:
     for (text, horizon, phrase), verdict in zip(scored.view(LANG, "lines"), verdicts, strict=True):
         lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
                      f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
-    method = tr("[판정 방법](#method)", "[Method](#method)")
-    st.markdown(f"**{tr('판정 요약', 'Verdicts')}** · {md_escape(scored.view(LANG, 'overall'))} "
-                f"{method}  \n" + "  \n".join(lines))  # one line per claim (hard breaks: no list indent, no gaps)
+    # one line per claim (hard breaks: no list indent, no gaps)
+    st.markdown(f"**{t('column.verdicts')}** · {md_escape(scored.view(LANG, 'overall'))} "
+                f"{t('column.method_link')}  \n" + "  \n".join(lines))
     if asof == "column":
-        st.caption(tr("칼럼 날짜 기준: 발행 시각까지 알려진 가격·뉴스만 보여 주며, 그 뒤의 판정은 "
-                      "'나중에 판정'으로 가립니다.",
-                      "At the column's date: only prices and news known at publication are shown; later outcomes "
-                      "read 'judged later'."))
+        st.caption(t("column.asof_note"))
 
-with bar.popover(tr("칼럼 요약", "What the column says"), icon=":material/article:"):
+with bar.popover(t("column.what_it_says"), icon=":material/article:"):
     st.markdown(md_escape(item.summary(LANG)))
-    st.caption(tr(
-        f"이 페이지의 서술은 대시보드가 자기 말로 다시 정리한 것입니다. 원문: 「{md_escape(item.title_in('ko'))}」, "
-        f"{md_escape(item.author_name('ko'))}, {fmt_date(item.date, 'ko')}. "
-        f"기준 시각: {published_local:%Y-%m-%d %H:%M} ({item.timezone})",
-        f"The narrative on this page is the dashboard's own retelling, not the author's words. Original: "
-        f"\"{md_escape(item.title)}\" by {md_escape(item.author)}, {fmt_date(item.date, 'en')}. "
-        f"Reference moment: {published_local:%Y-%m-%d %H:%M} ({item.timezone})"))
-    original = md_link(tr("원문 보기", "Read the original"), item.url) if item.url else ""
+    st.caption(column_words.retelling(item, LANG))
+    original = md_link(t("column.read_original"), item.url) if item.url else ""
     if original.startswith("["):  # a link (md_link gives only the escaped label, never a bare "[", otherwise)
         st.markdown(original)
     else:
-        st.caption(tr("원문 주소는 기록되어 있지 않습니다.", "The original's address is not recorded."))
+        st.caption(t("column.no_address"))
     for warning in item.warnings:
         st.caption(f"⚠️ {md_escape(warning)}")
 _verdict_summary()
@@ -252,10 +240,13 @@ def _section(section) -> None:
         st.markdown(f"**{md_escape(heading)}**")
     right, left = st.columns([6, 5])  # the evidence first: on a phone (columns stacked) it comes before the text
     with left:
-        _render_body(trusted, section.body(LANG))
+        body, cut = section.known_body(LANG) if asof == "column" else (section.body(LANG), False)
+        _render_body(trusted, body)
+        if cut:  # the rest tells what came after the column
+            st.caption(t("column.after_hidden"))
     with right:
         if not prices_ok:
-            st.info(tr("가격 데이터가 없어 근거를 그릴 수 없습니다.", "No price data: the evidence cannot be drawn."))
+            st.info(t("column.no_evidence"))
         else:
             try:
                 evidence = column_parts.figure(fingerprint, version, events_v, section.id, LANG, asof, item)
@@ -266,26 +257,23 @@ def _section(section) -> None:
                 evidence = None
             if isinstance(evidence, pd.DataFrame) and asof == "column" and (
                     evidence.empty or evidence["change_pct"].isna().all()):
-                st.info(tr(f"{fmt_date(section.chart['event_date'], LANG)}의 반응은 칼럼 뒤의 일이라, 이 보기에서는 "
-                           "보여 주지 않습니다 (나중에 판정).",
-                           f"The reaction on {fmt_date(section.chart['event_date'], LANG)} came after the column: "
-                           "not shown in this view (judged later)."))
+                st.info(t("column.reaction_later", day=fmt_date(section.chart["event_date"], LANG)))
             elif isinstance(evidence, pd.DataFrame):
                 day = fmt_date(section.chart["event_date"], LANG)
-                title = tr(f"{day} 하루 변동 (현지 통화, 수정종가)",
-                           f"One-day moves on {day} (local currency, adjusted closes)")
+                title = t("column.one_day_title", day=day)
                 bars = column_parts.event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
                                                     evidence)
-                st.plotly_chart(bars, width="stretch", key=f"{K}fig_{section.id}")
-                table = st.expander(tr("표로 보기", "As a table"), on_change="rerun", key=f"{K}table_{section.id}")
+                plot(bars, key=f"{K}fig_{section.id}")
+                table = st.expander(t("column.as_table"), on_change="rerun", key=f"{K}table_{section.id}")
                 if table.open:  # built only when opened: a grid before the first chart slows every visit
-                    shown = evidence[["symbol", "name", "prev_date", "session", "close", "change_pct", "note"]]
-                    table.dataframe(shown, hide_index=True, width="stretch", column_config=event_day_columns())
+                    shown = evidence[[c for c in EVENT_DAY_ORDER if c in evidence.columns]]  # closes as text: 19,341.83
+                    table.dataframe(shown, hide_index=True, width="stretch",
+                                    column_config=event_day_columns(text_prices=True))
             elif evidence is not None and _points(evidence) < 2:
-                st.info(tr("칼럼 날짜까지는 이 구간의 가격이 거의 없습니다. '그 이후 전부'에서 보세요.",
-                           "Almost no prices in this window up to the column's date; see 'Everything since'."))
+                st.info(t("column.too_few_points"))
             elif evidence is not None:
-                st.plotly_chart(evidence, width="stretch", key=f"{K}fig_{section.id}")
+                plot(evidence, key=f"{K}fig_{section.id}")
+                render_pin_key(evidence)  # the numbered badges' key, under the chart
     _news_block(section, item.published if asof == "column" else None)
 
 
@@ -305,30 +293,30 @@ if item.sections:
 def _claim_path() -> None:
     """The chosen claim's path chart and its readings in detail (inside the folded "paths" box)."""
     claim_names = {c.id: c.text(LANG) for c in item.claims}
-    chosen = st.selectbox(tr("주장을 골라 경로 보기", "Choose a claim to see its path"), [c.id for c in item.claims],
+    chosen = st.selectbox(t("column.choose_claim"), [c.id for c in item.claims],
                           format_func=lambda cid_: claim_names[cid_][:90], key=K + "claim")
     claim = item.claim(chosen)
     mine = [r for r in readings if r.claim_id == chosen]
     fig = column_parts.claim_figure(fingerprint, version, events_v, chosen, LANG, asof, item, readings)
-    st.plotly_chart(fig, width="stretch", key=f"{K}path_{chosen}")
+    plot(fig, key=f"{K}path_{chosen}")
     render_pin_key(fig)
     detail = pd.DataFrame([{
-        tr("기간", "Horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),
-        tr("출처", "Source"): r.source,
-        tr("판정", "Verdict"): verdict_label(r.verdict, LANG),
-        tr("측정값", "Measured"): format_measured(r.measured, r.unit, LANG),
+        t("column.detail.horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),
+        t("column.detail.source"): t(SOURCES[r.source]) if r.source in SOURCES else r.source,
+        t("column.detail.verdict"): verdict_label(r.verdict, LANG),
+        t("column.detail.measured"): format_measured(r.measured, r.unit, LANG),
         "z": "—" if r.z != r.z else f"{r.z:+.2f}",
-        tr("강도", "Strength"): strength_label(r.strength, LANG),
+        t("column.detail.strength"): strength_label(r.strength, LANG),
         t("odds.detail.base"): "—" if not r.chances.base_rate >= 0 else f"{r.chances.base_rate * 100:.0f}%",
         t("odds.detail.windows"): r.chances.windows,
         t("odds.detail.percentile"): "—" if not r.chances.percentile >= 0 else f"{r.chances.percentile:.0f}",
         t("odds.detail.call"): call_label(r.chances.call, LANG) or "—",
-        tr("기준일", "Reference"): fmt_date(r.reference_date, LANG),
-        tr("끝", "End"): fmt_date(r.end_date, LANG),
-        tr("첫 매매 가능 종가부터", "From first actionable close"): (
+        t("column.detail.reference"): fmt_date(r.reference_date, LANG),
+        t("column.detail.end"): fmt_date(r.end_date, LANG),
+        t("column.detail.actionable"): (
             f"{verdict_label(r.actionable_verdict, LANG)} {format_measured(r.actionable_measured, r.unit, LANG)}"
             if r.actionable_verdict else "—"),
-        tr("세부", "Detail"): r.detail_ko if LANG == "ko" else r.detail,
+        t("column.detail.detail"): r.detail_ko if LANG == "ko" else r.detail,
     } for r in mine])
     st.dataframe(detail, hide_index=True, width="stretch", key=K + "detail")
 
@@ -337,30 +325,30 @@ def _facts() -> None:
     """Each fact the column reports, checked on the closes known in this view."""
     prices_now = sc.cut_prices(loaders.prices(), item.published if asof == "column" else None)
     for fact in item.facts:
-        lines = [f"- {md_escape(check.describe(LANG))}" for check in check_fact(fact, prices_now)]
+        lines = [f"- {md_escape(fact_line(check, LANG))}" for check in check_fact(fact, prices_now)]
         st.markdown(f"**{md_escape(fact.text(LANG))}**\n\n" + "\n".join(lines)
                     + (f"\n\n{md_escape(fact.reported(LANG))}" if fact.reported(LANG) else ""))
 
 
 
-st.subheader(tr("채점표", "Scorecard"))
+st.subheader(t("column.scorecard"))
 if scored is not None:
     table, styled = scored.view(LANG, "grid")  # the styles computed once, with the results
     claim_col = table.columns[0]
     st.dataframe(styled, hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
                  column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
     st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
-    st.download_button(tr("CSV로 내려받기", "Download as CSV"), scored.csv,
+    st.download_button(t("column.download_csv"), scored.csv,
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
-    paths = st.expander(tr("주장별 경로와 세부 판정", "Each claim's path and detailed readings"), on_change="rerun",
+    paths = st.expander(t("column.paths"), on_change="rerun",
                         key=K + "paths")
     if paths.open:  # built only when opened (the slowest figure of the page)
         with paths:
             _claim_path()
 
 if item.facts and prices_ok:
-    facts = st.expander(tr("칼럼이 전하는 사실 확인", "Facts the column reports, checked"), on_change="rerun",
+    facts = st.expander(t("column.facts"), on_change="rerun",
                         key=K + "facts")
     if facts.open:
         with facts:
@@ -368,11 +356,12 @@ if item.facts and prices_ok:
 
 METHOD_TITLE, METHOD_BODY = method_parts(LANG)
 st.subheader(METHOD_TITLE, anchor="method")
-method_box = st.expander(tr("판정 방법 펼치기", "Show the method"), on_change="rerun", key=K + "method")
+method_box = st.expander(t("column.show_method"), on_change="rerun", key=K + "method")
 if method_box.open:
     method_box.markdown(METHOD_BODY)  # trusted: the catalog's text, the code's thresholds
+    method_box.markdown(observation_paragraph(LANG, column_parts.lead_lag(version) if prices_ok else None))
 
-upload = st.expander(tr("다른 칼럼 불러오기 (.md 파일)", "Load another commentary (.md file)"), on_change="rerun",
+upload = st.expander(t("column.load_other"), on_change="rerun",
                      key=K + "upload_open")
 if upload.open:
     with upload:

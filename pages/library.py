@@ -8,11 +8,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from commentary.document.column import Commentary, list_commentaries
+from commentary.document.column import list_commentaries
+from commentary.document.model import Commentary
 from commentary.library.export import export_commentary
 from commentary.library.importing import publish_problem
 from commentary.library.track_record import Call, calls_for, track_record
 from commentary.scoring import claims as scoring
+from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
 from data_sources.readers.guard import DatabaseUnavailable
@@ -34,7 +36,7 @@ def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], list[
 
     item = parse_commentary(text, "library")
     readings = scoring.readings(item.claims, loaders.prices(), item.published)
-    combined = scoring.combine_sources(scoring.scorecard_frame(readings))
+    combined = combine_sources(scoring.scorecard_frame(readings))
     lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
     verdicts = primary_verdicts(item.claims, combined)
     lines |= {f"tally_{lg}": verdict_tally(verdicts, lg) for lg in ("ko", "en")}

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from catalog import describe
-from commentary.document.column import CHART_KINDS, Commentary, CommentaryError, list_commentaries
+from commentary.document.column import CHART_KINDS, list_commentaries
+from commentary.document.model import Commentary, CommentaryError
 from commentary.extract import ExtractError
 from commentary.extract.worker import extract_in_worker
 from commentary.library.builder import ClaimFields, from_claim, no_data_problems, problems_by_claim, to_claim

@@ -39,9 +39,18 @@ def auto_refresh_on_open() -> None:
             box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
 
 
-def page_header(title_ko: str, title_en: str) -> None:
+#: A compact page: less top padding (Streamlit's default is 6rem; room stays for the sidebar button) and a small
+#: title (still the page's heading).
+COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:3.5rem}"
+               "[data-testid=stMainBlockContainer] [data-testid=stHeading] h1{font-size:1.1rem;padding:0}</style>")
+
+
+def page_header(title_ko: str, title_en: str, compact: bool = False) -> None:
     """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
-    banner. Every page starts with this."""
+    banner. Every page starts with this. ``compact``: a small title and less space above it (a page whose first
+    screen on a phone must reach its first chart)."""
+    if compact:
+        st.html(COMPACT_CSS)
     st.title(tr(title_ko, title_en))
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 

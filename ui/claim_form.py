@@ -14,7 +14,7 @@ from commentary.library.builder import (
     search_universe,
     symbol_label,
 )
-from commentary.scoring import claims as scoring
+from commentary.scoring import rules
 from ui.i18n import t, tr
 
 RULES = {"direction": ("오르거나 내린다", "rises or falls"), "outperform": ("A가 B보다 낫다", "A beats B"),
@@ -46,8 +46,8 @@ def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
         st.session_state.setdefault(prefix + name, value)
     b1, b2 = st.columns(2)
     rule_labels = {r: f"{r} — {tr(*RULES[r]) if r in RULES else t(RULE_KEYS[r]) if r in RULE_KEYS else r}"
-                   for r in scoring.RULE_TYPES}
-    rule = b1.selectbox(tr("규칙", "Rule"), scoring.RULE_TYPES, key=prefix + "rule", format_func=rule_labels.get)
+                   for r in rules.RULE_TYPES}
+    rule = b1.selectbox(tr("규칙", "Rule"), rules.RULE_TYPES, key=prefix + "rule", format_func=rule_labels.get)
     cid = b2.text_input(tr("주장 id", "Claim id"), key=prefix + "id", max_chars=64)
     text = st.text_input(tr("주장 문장", "Claim sentence"), key=prefix + "text", max_chars=400)
     series = series_picker(tr("종목 A" if rule == "outperform" else "종목", "series A" if rule == "outperform"

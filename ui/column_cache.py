@@ -29,9 +29,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from commentary.document.column import Commentary, CommentaryError, parse_commentary
+from commentary.document.column import parse_commentary
+from commentary.document.model import Commentary, CommentaryError
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.cli import to_csv
+from commentary.scoring.combine import combine_sources
+from commentary.scoring.rules import source_variants
 from ui.i18n import t
 
 LOG = logging.getLogger(__name__)
@@ -106,7 +109,7 @@ class Job:
                     self.scored_claims += 1
                 card = claims_mod.scorecard_frame(readings)
                 csv = to_csv(card).encode("utf-8-sig")
-                entry.scored = Scored(readings, card, claims_mod.combine_sources(card), csv)
+                entry.scored = Scored(readings, card, combine_sources(card), csv)
                 _account(entry, len(readings))
             self.scored_claims = self.total
             for lang in self.order:
@@ -163,7 +166,7 @@ def fingerprint(item: Commentary) -> str:
 
 def work(item: Commentary) -> int:
     """The readings scoring ``item`` produces: claims × horizons × sources."""
-    return sum(len(c.horizons) * len(claims_mod.source_variants(c.rule)) for c in item.claims)
+    return sum(len(c.horizons) * len(source_variants(c.rule)) for c in item.claims)
 
 
 def _account(entry: _Entry, size: int) -> None:

@@ -18,11 +18,13 @@ from catalog import text
 from commentary.charts import sections as sc
 from commentary.charts.claim_path import claim_path_figure
 from commentary.charts.event_day import event_day_figure
-from commentary.document.column import Commentary, CommentaryError, Section, list_commentaries
+from commentary.document.column import list_commentaries
+from commentary.document.model import Commentary, CommentaryError, Section
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.grid import scorecard_grid, style_grid
 from commentary.scoring.summary import overall_line, primary_verdicts
 from commentary.timeline.events import Event, EventsError
+from commentary.timeline.evidence import LeadLag, store_lead_lag
 from ui import loaders
 from ui.column_cache import View
 from ui.news_strip import load_news_cached
@@ -90,6 +92,13 @@ def section_news(fp: str, news_v: str, section_id: str, known_at: pd.Timestamp |
         published = pd.to_datetime(news["published"], utc=True, errors="coerce")
         news = news[published <= known_at]
     return sc.section_news(news, _section).to_dict("records")
+
+
+@st.cache_resource(ttl=600, max_entries=8, show_spinner=False)
+def lead_lag(version: str) -> LeadLag | None:
+    """How Yahoo's KRW=X lines up with the ECB's fixing, measured once per data version (the method box)."""
+    del version
+    return store_lead_lag(loaders.prices())
 
 
 def result_views(item: Commentary) -> dict[str, View]:

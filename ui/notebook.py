@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from commentary.document.column import Commentary, CommentaryError
+from commentary.document.model import Commentary, CommentaryError
 from data_sources.errors import DashboardError
 from data_sources.readers.guard import DatabaseUnavailable
 from data_sources.readers.notebooks import Notebooks, open_notebooks

@@ -19,7 +19,7 @@ from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_la
 from commentary.scoring.summary import claim_lines as plain_claim_lines
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim
+    from commentary.document.model import Claim
 
 CALL_KEYS: dict[str, str] = {"easy": "odds.call.easy", "strong": "odds.call.strong",
                              "long shot": "odds.call.long_shot", "toss-up": "odds.call.toss_up"}

@@ -21,13 +21,14 @@ import plotly.graph_objects as go
 from commentary.charts.palette import apply_date_axis
 from commentary.charts.pin_numbers import NARROW_PLOT_PX, add_numbered_pins
 from commentary.charts.pins import esc, keep_labels_off_data, label_px
-from commentary.scoring.claims import Reading, divergences
+from commentary.scoring.claims import Reading
+from commentary.scoring.combine import divergences
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim
+    from commentary.document.model import Claim
 
 DIVERGENCE_PCT = 1.5
 LEAD_IN_DAYS = 10
@@ -57,7 +58,7 @@ def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, la
 
 
 def _name(label: str, source: str, lang: str, two_sources: bool) -> str:
-    from commentary.scoring.claims import BASKET_NAMES
+    from commentary.scoring.rules import BASKET_NAMES
 
     key = "ko" if lang == "ko" else "en"
     base = BASKET_NAMES[key].get(label, label)

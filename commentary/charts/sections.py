@@ -24,16 +24,19 @@ from commentary.analysis import compare_view as cv
 from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
-from commentary.charts.pins import add_event_pins, add_reference_line
-from commentary.scoring.claims import BASKET_NAMES, divergences
+from commentary.charts.pin_numbers import add_numbered_pins
+from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
+from commentary.scoring.combine import divergences
+from commentary.scoring.rules import BASKET_NAMES
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
+from data_sources.market.universe import instrument
 from data_sources.news.views import local_days
 from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
-    from commentary.document.column import Commentary, Section
+    from commentary.document.model import Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
 NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
@@ -105,6 +108,7 @@ def compare_levels(prices: pd.DataFrame, symbols: Iterable[str], baskets: dict[s
     return levels.loc[_ts(start):hi].dropna(how="all"), left_out
 
 
+COMPARE_HEIGHT = 500  # px of a section's compare chart (Plotly's default is 450)
 MAX_POINTS = 160  # rows of a section's compare chart: beyond its own window, "everything since" is thinned to this
 
 
@@ -144,15 +148,27 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
         return _empty_figure(lang)
+    # One common window: every line ends on the date the shortest one ends (never before the base), so the
+    # legend's changes compare like with like; the title names that end.
+    common_end = max(min(levels[c].last_valid_index() for c in levels.columns if levels[c].notna().any()), _ts(base))
+    levels = levels.loc[:common_end]
     pins_all = section_events(section, commentary, events)
     levels = thin_rows(levels, chart["end"], keep=[base, *(e.anchor for e in pins_all)])
     names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), lang) if col.startswith(BASKET_PREFIX)
                    else cv.symbol_name(col, lang)) for col in levels.columns}
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
-    fig = compare_figure(levels, names, base, lang, highlight=highlight)
-    pins = events_in_window(pins_all, levels.index.min(), levels.index.max())
-    add_event_pins(fig, pins, lang)
-    return fig
+    fig = compare_figure(levels, names, base, lang, highlight=highlight, currency="local")
+    title = f"{fig.layout.title.text}<br>~ {common_end:%Y-%m-%d}"  # two lines: fits a phone
+    fig.update_layout(title=dict(text=title, y=1.0, yref="container", yanchor="top", pad=dict(t=8)),
+                      margin=dict(t=(fig.layout.margin.t or 60) + 24))  # the second line above the base label
+    for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
+        if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
+            trace.name = trace.meta
+    lo, hi = levels.index.min(), levels.index.max()
+    add_numbered_pins(fig, events_in_window(pins_all, lo, hi), lang, (lo, hi))  # badges above, key under the chart
+    # a phone's legend wraps onto five rows: 500 px keeps the plot tall enough for two badge rows (20 px each)
+    fig.update_layout(height=COMPARE_HEIGHT)
+    return keep_labels_off_data(fig, float(levels.min().min()), float(levels.max().max()))  # lines under the badges
 
 
 def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
@@ -165,7 +181,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     rate = window[window["symbol"] == main]
     level = chart.get("level")
     fig = fx_figure(rate, ref_level=float(level) if level is not None else None,
-                    events=section_events(section, commentary, events), lang=lang)
+                    events=section_events(section, commentary, events), lang=lang, numbered=True)
     for sym in symbols:
         extra = window[window["symbol"] == sym].sort_values("date")
         if sym == main or extra.empty:
@@ -174,6 +190,10 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
                                  line=dict(width=1.2, dash="dot"),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
     _mark_divergences(fig, window, symbols, lang)
+    shown = window["date"] if len(window) else pd.Series([lo, hi])
+    names = " · ".join(_reader_name(s, lang) for s in symbols if (window["symbol"] == s).any()) or main
+    when = f"{shown.min():%Y-%m-%d} ~ {shown.max():%Y-%m-%d}"
+    fig.update_layout(title_text=f"{esc(names)}<br>{when}")  # what and when, on two lines (a phone's width)
     threshold = chart.get("threshold_pct")
     if chart["kind"] == "fx_window" and threshold is not None and len(rate):
         before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")
@@ -186,6 +206,11 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     return fig
 
 
+def _reader_name(symbol: str, lang: str) -> str:
+    found = instrument(symbol)
+    return found.name(lang) if found is not None else symbol
+
+
 DIVERGENCE_PCT = 1.5  # two sources of one rate further apart than this on a day: marked on the chart
 
 
@@ -194,11 +219,15 @@ def _mark_divergences(fig: go.Figure, window: pd.DataFrame, symbols: Sequence[st
     if len(symbols) < 2:
         return
     a, b = (window[window["symbol"] == s].set_index("date")["close"] for s in symbols[:2])
+    names = " · ".join(_reader_name(s, lang) for s in symbols[:2])
     for row in divergences(a, b, DIVERGENCE_PCT).itertuples(index=False):
-        text = (f"{symbols[0]}·{symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
-                else f"{symbols[0]} vs {symbols[1]} {fmt_number(row.gap_pct, 1, sign=True)}%")
-        fig.add_annotation(x=row.date, y=row.a, text=text, showarrow=True, arrowhead=2, ax=0, ay=28,
-                           font=dict(size=10, color="#b26a00"), name=f"divergence:{row.date:%Y-%m-%d}")
+        # a mark on the day, its gap in the hover: no text on the lines, the axis or the reference level
+        hover = esc(f"{row.date:%Y-%m-%d} · {names}: {fmt_number(row.gap_pct, 1, sign=True)}%")
+        fig.add_trace(go.Scatter(x=[row.date, row.date], y=[row.a, row.b], mode="lines+markers",
+                                 name=f"divergence:{row.date:%Y-%m-%d}", showlegend=False,
+                                 line=dict(color="#b26a00", width=2), marker=dict(symbol="line-ew", size=10,
+                                                                                   line=dict(width=2, color="#b26a00")),
+                                 hovertemplate=hover + "<extra></extra>"), secondary_y=False)
 
 
 def event_moment(section: Section, events: Sequence[Event]) -> str | pd.Timestamp:

@@ -12,7 +12,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 
-from commentary.document.column import MAX_FILE_BYTES, Commentary, CommentaryError, parse_commentary
+from commentary.document.column import MAX_FILE_BYTES, parse_commentary
+from commentary.document.model import Commentary, CommentaryError
 
 #: Most parsed uploads kept (each at most :data:`MAX_FILE_BYTES` of text).
 CACHE_ENTRIES = 16

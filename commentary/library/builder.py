@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from commentary.extract.rules import load_rules
-from commentary.scoring.claims import RULE_TYPES
 from commentary.scoring.horizons import CALENDAR_NAMES, OFFSETS
+from commentary.scoring.rules import RULE_TYPES
 from data_sources.market.universe import all_instruments, instrument
 
 #: The horizons offered as choices (an explicit end date is typed in as well).

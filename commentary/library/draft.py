@@ -16,12 +16,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from commentary.document.column import MAX_DATE, MIN_DATE, Commentary, CommentaryError, parse_commentary
+from commentary.document.column import parse_commentary
+from commentary.document.fields import MAX_DATE, MIN_DATE
+from commentary.document.model import Commentary, CommentaryError
 from commentary.extract.model import Proposal
 from commentary.extract.rules import load_rules
 from commentary.library.export import render
 from commentary.library.sections import SectionFields, section_data, section_ids, section_of, split_problems, split_text
-from commentary.scoring import claims as scoring
+from commentary.scoring import rules
 from data_sources.errors import Problem
 
 #: Longest pasted text (characters): the extractor's own limit.
@@ -123,7 +125,7 @@ def proposal_claim(p: Proposal, claim_id: str) -> tuple[dict[str, Any] | None, P
     rule, params = p.rule, dict(p.params)
     if rule in ("stays_below", "stays_above"):
         rule, params = "stays", {**params, "side": rule.removeprefix("stays_")}
-    if rule not in scoring.RULE_TYPES:
+    if rule not in rules.RULE_TYPES:
         return None, Problem("extract.not_scorable_yet", {"rule": rule})
     for key, value in params.items():
         if isinstance(value, tuple):

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-from commentary.document.column import Claim, Commentary, Fact, Section
-from commentary.scoring.claims import Rule, SeriesRef
+from commentary.document.model import Claim, Commentary, Fact, Section
 from commentary.scoring.horizons import OFFSETS, Horizon
+from commentary.scoring.rules import Rule, SeriesRef
 
 
 class _Dumper(yaml.SafeDumper):
@@ -95,8 +95,8 @@ def _section(s: Section) -> dict[str, Any]:
 def front_matter(c: Commentary) -> dict[str, Any]:
     """The commentary's front matter as plain data (strings, numbers, lists, mappings)."""
     data: dict[str, Any] = {
-        "id": c.id, "title": c.title, **({"title_ko": c.title_ko} if c.title_ko else {}),
-        "author": c.author, **({"author_ko": c.author_ko} if c.author_ko else {}),
+        "id": c.id, "title": c.title, **{k: v for k, v in (("title_ko", c.title_ko), ("title_en", c.title_en)) if v},
+        "author": c.author, **{k: v for k, v in (("author_ko", c.author_ko), ("author_en", c.author_en)) if v},
         "date": c.date.isoformat(), "language": c.language,
         "time": c.time, "timezone": c.timezone, "url": c.url, "summary_ko": c.summary_ko,
         "summary_en": c.summary_en, "symbols": list(c.symbols), "events": list(c.events),
@@ -122,5 +122,5 @@ def render(data: dict[str, Any], bodies: list[tuple[str, str, str]]) -> str:
 
 def export_commentary(c: Commentary) -> str:
     """The commentary as a file that parses back to an equal :class:`Commentary`."""
-    bodies = [(s.id, lang, s.body(lang)) for s in c.sections for lang in ("ko", "en")]
+    bodies = [(s.id, lang, s.body_ko if lang == "ko" else s.body_en) for s in c.sections for lang in ("ko", "en")]
     return render(front_matter(c), bodies)

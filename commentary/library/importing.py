@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from commentary.document.column import Commentary, CommentaryError
+from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 
 

@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 
 from commentary.charts.claim_path import claim_path_figure
 from commentary.charts.sections import section_figure
-from commentary.document.column import Commentary
+from commentary.document.model import Commentary
 from commentary.scoring import claims as scoring
+from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import claim_lines, overall_line
 from commentary.timeline.events import Event
 
@@ -29,7 +30,7 @@ class DraftPreview:
 def score_draft(item: Commentary, prices: pd.DataFrame, lang: str) -> DraftPreview:
     """Every claim of ``item`` scored once on ``prices`` from its publication."""
     readings = tuple(scoring.readings(item.claims, prices, item.published))
-    combined = scoring.combine_sources(scoring.scorecard_frame(readings))
+    combined = combine_sources(scoring.scorecard_frame(readings))
     lines = claim_lines(item.claims, combined, lang)
     return DraftPreview(overall_line(item.claims, combined, lang),
                         {c.id: line for c, line in zip(item.claims, lines, strict=True)}, combined, readings)

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from commentary.document.column import CHART_KINDS, MAX_DATE, MAX_SECTIONS, MIN_DATE
+from commentary.document.column import CHART_KINDS, MAX_SECTIONS
+from commentary.document.fields import MAX_DATE, MIN_DATE
 
 _BREAK = re.compile(r"\n[ \t]*\n\s*")
 FX_SYMBOLS = ("KRW=X", "USDKRW_ECB")

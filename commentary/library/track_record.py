@@ -33,9 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from commentary.document.column import Commentary
+from commentary.document.model import Commentary
 from commentary.scoring import claims as scoring
 from commentary.scoring import odds
+from commentary.scoring.combine import combined_verdict
 from commentary.scoring.rules import rule_symbols, source_variants
 from commentary.timeline.observation import ALTERNATE_SOURCES
 
@@ -101,7 +102,7 @@ def calls_for(item: Commentary, readings: Sequence[scoring.Reading]) -> list[Cal
     out = []
     for claim in item.claims:
         mine = [r for r in readings if r.claim_id == claim.id and r.primary]
-        verdict = scoring.combined_verdict([r.verdict for r in mine]) if mine else "no data"
+        verdict = combined_verdict([r.verdict for r in mine]) if mine else "no data"
         rules = dict(source_variants(claim.rule))
         legs = tuple(Leg(r.source, odds.target(rules[r.source], r.reference_values),
                          pd.Timestamp(r.reference_date), r.chances.window_days, r.verdict == "held",

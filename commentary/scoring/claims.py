@@ -24,7 +24,7 @@ the band the move stayed, as a share of the band); ``strength`` is "clear" or "n
 same length in the series' own history before the reference print.
 
 **Sources**: a claim on a rate held by two sources (Yahoo ``KRW=X`` and the ECB's ``USDKRW_ECB``…)
-is scored on both; :func:`combine_sources` says "source-dependent" where they disagree.
+is scored on both; :func:`commentary.scoring.combine.combine_sources` says "source-dependent" where they disagree.
 
 Baskets are equal-weight buy-and-hold indices, each member rebased to 100 at its own reference
 print and carried over its own market's holidays only, on the sessions of the members' own exchange
@@ -46,12 +46,8 @@ import pandas as pd
 
 from commentary.analysis.baskets import session_basket
 from commentary.scoring import judge, noise, odds
-from commentary.scoring.horizons import OFFSETS, Horizon
-from commentary.scoring.rules import BASKET_NAMES as BASKET_NAMES
-from commentary.scoring.rules import RULE_TYPES as RULE_TYPES
-from commentary.scoring.rules import Rule, SeriesRef, source_variants
-from commentary.scoring.rules import rule_symbols as rule_symbols
-from commentary.scoring.rules import validate_rule as validate_rule
+from commentary.scoring.horizons import Horizon
+from commentary.scoring.rules import Rule, SeriesRef, rule_symbols, source_variants
 from commentary.timeline.observation import (
     first_after,
     last_before,
@@ -61,9 +57,8 @@ from commentary.timeline.observation import (
 from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim
+    from commentary.document.model import Claim
 
-HORIZONS = OFFSETS  # the fixed offsets (kept under their old name)
 VERDICTS: tuple[str, ...] = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
 VERDICT_LABELS: dict[str, dict[str, str]] = {
     "held": {"ko": "적중", "en": "held"},
@@ -353,41 +348,6 @@ def scorecard_frame(items: Sequence[Reading]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
 
 
-def combined_verdict(verdicts: Sequence[str]) -> str:
-    """One verdict from each source's: agreement gives it, held vs failed gives "source-dependent"."""
-    scored = [v for v in verdicts if v in ("held", "failed")]
-    if scored and len(set(scored)) > 1:
-        return "source-dependent"
-    for waiting in ("judged later", "too early"):
-        if waiting in verdicts:
-            return waiting
-    return scored[0] if scored else (verdicts[0] if verdicts else "no data")
-
-
-#: The first source's fields a combined row carries (its odds included).
-COMBINED_FIRST: tuple[str, ...] = ("measured", "unit", "z", "margin", "strength", "base_rate", "independent_windows",
-                                   "percentile", "as_extreme", "window_days", "call")
-COMBINED_COLUMNS: tuple[str, ...] = ("claim_id", "horizon", "primary", "overlapping", "verdict", *COMBINED_FIRST,
-                                     "sources", "by_source", "measured_by_source", "base_rate_by_source")
-
-
-def combine_sources(card: pd.DataFrame) -> pd.DataFrame:
-    """One row per claim × horizon (:data:`COMBINED_COLUMNS`): the combined verdict, the first source's
-    measurement, strength and odds, and each source's verdict, measurement and base rate."""
-    rows = []
-    for (claim_id, horizon), group in card.groupby(["claim_id", "horizon"], sort=False):
-        first = group.iloc[0]
-        sources = list(group["source"])
-        rows.append({"claim_id": claim_id, "horizon": horizon, "primary": bool(first["primary"]),
-                     "overlapping": bool(first["overlapping"]),
-                     "verdict": combined_verdict(list(group["verdict"])),
-                     **{c: first[c] for c in COMBINED_FIRST}, "sources": sources,
-                     "by_source": dict(zip(sources, group["verdict"], strict=True)),
-                     "measured_by_source": dict(zip(sources, group["measured"], strict=True)),
-                     "base_rate_by_source": dict(zip(sources, group["base_rate"], strict=True))})
-    return pd.DataFrame(rows, columns=list(COMBINED_COLUMNS))
-
-
 def claim_paths(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,
                 as_of: pd.Timestamp | None = None) -> dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]]:
     """Per source, per series label: ``(level history, reference date, reference value)`` of a claim's series.
@@ -406,14 +366,3 @@ def claim_paths(claim: Claim, prices: pd.DataFrame, published: pd.Timestamp,
                 continue
         out[source] = lines
     return out
-
-
-def divergences(a: pd.Series, b: pd.Series, limit_pct: float = 1.5) -> pd.DataFrame:
-    """Dates where two sources of one rate differ by more than ``limit_pct`` %: ``date, a, b, gap_pct``.
-
-    ``gap_pct`` is ``(a / b − 1) × 100`` on dates both hold.
-    """
-    both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
-    gap = (both["a"] / both["b"] - 1.0) * 100.0
-    hits = both[gap.abs() > limit_pct].assign(gap_pct=gap[gap.abs() > limit_pct])
-    return hits.rename_axis("date").reset_index()

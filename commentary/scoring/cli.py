@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from catalog import describe
-from commentary.document.column import Commentary, CommentaryError, list_commentaries, load_commentary
+from commentary.document.column import list_commentaries, load_commentary
+from commentary.document.model import Commentary, CommentaryError
 from commentary.scoring.claims import scorecard
 from data_sources.errors import DashboardError, InputError
 from data_sources.store.atomic import StoreError

@@ -3,9 +3,10 @@
 A fact such as "USD/KRW went below 1,430 on Jan 24" may rest on an intraday low.  We hold one print
 a day per source, so a check can confirm the fact (a print on the right side of the level), or say
 that no print shows it: that is *not* a refutation, since an intraday move between prints is
-invisible in daily data.  Each print is shown with the Seoul time it was taken
-(:mod:`commentary.timeline.observation`): Yahoo's KRW=X dated D at 08:00-09:00, before Seoul opens, so
-it cannot hold that day's Seoul session; the ECB's at 22:15 or so, after it.
+invisible in daily data.  Each print carries the moment it was taken
+(:mod:`commentary.timeline.observation`): Yahoo's KRW=X dated D at 08:00-09:00 Seoul time, before Seoul
+opens, so it cannot hold that day's Seoul session; the ECB's at 22:15 or so, after it.  The words are the
+page's (:func:`ui.column_words.fact_line`).
 """
 
 from __future__ import annotations
@@ -15,19 +16,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from catalog import text
-from commentary.text.formatting import fmt_number
 from commentary.timeline.observation import print_moments
 
 if TYPE_CHECKING:
-    from commentary.document.column import Fact
+    from commentary.document.model import Fact
 
-OUTCOME_KEYS: dict[str, str] = {
-    "seen": "timeline.fact_seen",
-    "not seen": "timeline.fact_not_seen",
-    "no data": "timeline.fact_no_data",
-}
-READER_ZONE = "Asia/Seoul"  # the column's readers; print times are shown in Seoul time
+OUTCOMES = ("seen", "not seen", "no data")
 
 
 @dataclass(frozen=True)
@@ -39,19 +33,6 @@ class FactCheck:
     outcome: str  # "seen" | "not seen" | "no data"
     prints: tuple[tuple[str, float], ...]  # (ISO date, value) in the window
     taken: tuple[pd.Timestamp, ...] = ()  # the moment (UTC) each print was observed, same order
-
-    def describe(self, lang: str) -> str:
-        """One line: the source, its prints in the window with their Seoul times, and the outcome."""
-        shown = []
-        for i, (day, value) in enumerate(self.prints):
-            if i < len(self.taken):
-                local = self.taken[i].tz_convert(READER_ZONE)
-                when = local.strftime("%H:%M") if local.strftime("%Y-%m-%d") == day else local.strftime("%m-%d %H:%M")
-                shown.append(text(lang, "timeline.fact_print", date=day, value=fmt_number(value, 2), time=when))
-            else:
-                shown.append(f"{day} {fmt_number(value, 2)}")
-        return text(lang, "timeline.fact_line", symbol=self.symbol, prints=", ".join(shown) or "—",
-                    outcome=text(lang, OUTCOME_KEYS[self.outcome]))
 
 
 def check_fact(fact: Fact, prices: pd.DataFrame) -> list[FactCheck]:

@@ -11,7 +11,7 @@ from commentary.scoring.horizons import OFFSETS
 from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim
+    from commentary.document.model import Claim
 
 CHIP_COLOURS: dict[str, str] = {"held": "#d6f5dd", "failed": "#fbd9d9", "source-dependent": "#fde9c4",
                                 "too early": "#eceff1", "judged later": "#eceff1", "no data": "#eceff1"}

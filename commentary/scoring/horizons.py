@@ -29,6 +29,11 @@ OFFSETS: dict[str, pd.DateOffset] = {
     "6M": pd.DateOffset(months=6),
     "12M": pd.DateOffset(months=12),
 }
+#: A fixed offset as readers name it (a Korean page never shows "1W"/"1M").
+OFFSET_LABELS: dict[str, tuple[str, str]] = {
+    "1W": ("1주", "1 week"), "1M": ("1개월", "1 month"), "3M": ("3개월", "3 months"), "6M": ("6개월", "6 months"),
+    "12M": ("12개월", "12 months"),
+}
 CALENDAR_NAMES: tuple[str, ...] = ("year-end", "YTD")
 MAX_YEARS_AHEAD = 30  # an end date further than this after publication is a typo, not a forecast
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -75,7 +80,8 @@ def parse_horizon(raw: Any, published: dt.date) -> Horizon | str:
     """A :class:`Horizon` from its front-matter form, or a problem string."""
     if isinstance(raw, str) and raw in OFFSETS:
         end = (pd.Timestamp(published) + OFFSETS[raw]).date()
-        return Horizon(raw, "offset", end)
+        label_ko, label_en = OFFSET_LABELS[raw]
+        return Horizon(raw, "offset", end, label_ko=label_ko, label_en=label_en)
     if raw == "year-end":
         return Horizon("year-end", "calendar", dt.date(published.year, 12, 31),
                        label_ko=f"{published.year}년 말", label_en=f"end of {published.year}")

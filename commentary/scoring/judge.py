@@ -119,8 +119,6 @@ def judge(rule: Rule, m: dict[str, Measured], refs: dict[str, SeriesRef]) -> tup
 def touches(w: Measured, level: float, below: bool, symbol: str, name_en: str, name_ko: str,
              ) -> tuple[float, str, bool, str, str]:
     """touches: held when any print after the reference, up to the end, is at or beyond the level."""
-    from catalog import text  # the detail's words live in the catalogs (catalog/*/odds.toml)
-
     path = w.path
     inst = instrument(symbol)
     unit = inst.currency if inst is not None else "level"
@@ -129,9 +127,12 @@ def touches(w: Measured, level: float, below: bool, symbol: str, name_en: str, n
     when = path.idxmin() if below else path.idxmax()
     extreme = float(path.loc[when])
     held = extreme <= level if below else extreme >= level
-    key = "odds.touches.below" if below else "odds.touches.above"
-    params = {"extreme": fmt_number(extreme, 2), "date": when.date().isoformat(), "level": fmt_number(level, 2)}
-    return (extreme, unit, held, text("en", key, name=name_en, **params), text("ko", key, name=name_ko, **params))
+    day, shown, line = when.date().isoformat(), fmt_number(extreme, 2), fmt_number(level, 2)
+    en = (f"path: {'lowest' if below else 'highest'} print of {name_en} {shown} on {day}; "
+          f"claim: reaches {line} or {'lower' if below else 'higher'} before the horizon's end")
+    ko = (f"경로 기준: {name_ko} {'최저' if below else '최고'} {shown} ({day}); "
+          f"주장: 기간 끝 전에 {line} {'이하' if below else '이상'} 도달")
+    return extreme, unit, held, en, ko
 
 
 def margin(rule: Rule, measured: float, m: dict[str, Measured], swing_pct: float) -> float:

@@ -17,7 +17,8 @@ import sys
 
 import pandas as pd
 
-from commentary.document.column import Commentary, list_commentaries
+from commentary.document.column import list_commentaries
+from commentary.document.model import Commentary
 from commentary.library.track_record import records_for
 from commentary.scoring.cli import add_source_arguments, load_prices
 

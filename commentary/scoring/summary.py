@@ -12,7 +12,7 @@ from commentary.scoring.claims import VERDICT_LABELS
 from commentary.text.formatting import fmt_number, fmt_pct, fmt_pp
 
 if TYPE_CHECKING:
-    from commentary.document.column import Claim
+    from commentary.document.model import Claim
 
 SOURCE_NAMES: dict[str, dict[str, str]] = {
     "yahoo": {"ko": "야후", "en": "Yahoo"}, "ecb": {"ko": "ECB", "en": "ECB"}, "data": {"ko": "자료", "en": "data"},

@@ -5,7 +5,7 @@ the value dated D against the ECB fixing of the previous ECB business day and of
 absolute gap), and the daily log-return dated D against the ECB return of the previous row and of D
 (correlation), overall and per calendar half-year.  On the snapshot the previous day wins everywhere,
 which is why :data:`commentary.timeline.observation.YAHOO_FX_PRINT` is 00:00 London time on D
-(docs/method-observation.md).  :func:`method_paragraph` is the method page's paragraph on it.
+(docs/method-observation.md).  :func:`ui.column_words.observation_paragraph` words it for the method box.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from catalog import text
 
 #: Yahoo FX series -> its ECB counterpart
 ECB_PAIRS: dict[str, str] = {"KRW=X": "USDKRW_ECB", "CNY=X": "USDCNY_ECB", "HKD=X": "USDHKD_ECB"}
@@ -109,15 +107,3 @@ def store_lead_lag(prices: pd.DataFrame, symbol: str = "KRW=X") -> LeadLag | Non
         return pd.Series(rows["close"].to_numpy(), index=pd.DatetimeIndex(rows["date"]), name=sym)
 
     return lead_lag(closes(symbol), closes(reference), symbol, reference)
-
-
-def method_paragraph(lang: str, evidence: LeadLag | None = None) -> str:
-    """The method page's Markdown on observation times; with ``evidence`` (KRW=X), the measured figures too."""
-    out = text(lang, "timeline.method_observation")
-    if evidence is not None and evidence.previous_day:
-        out += " " + text(lang, "timeline.method_observation_evidence", days=f"{evidence.days:,}",
-                          first=evidence.first.isoformat(), last=evidence.last.isoformat(),
-                          gap_prev=f"{evidence.gap_prev:.2f}", gap_same=f"{evidence.gap_same:.2f}",
-                          corr_prev=f"{evidence.corr_prev:.2f}", corr_same=f"{evidence.corr_same:.2f}",
-                          halves=evidence.halves, halves_agree=evidence.halves_agree)
-    return out

@@ -9,6 +9,7 @@ import pytest
 
 from commentary.document.column import MAX_CLAIMS, parse_commentary
 from commentary.scoring import claims as claims_mod
+from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import overall_line
 from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
@@ -60,7 +61,7 @@ def _expected_overall(store_dir, lang: str) -> str:
     item = parse_commentary(big_column(MAX_CLAIMS, MANY), "expected.md")
     card = claims_mod.scorecard_frame(claims_mod.readings(item.claims, Store(store_dir).read().prices,
                                                           item.published))
-    return overall_line(item.claims, claims_mod.combine_sources(card), lang)
+    return overall_line(item.claims, combine_sources(card), lang)
 
 
 def _timed_run(at) -> float:
@@ -205,7 +206,7 @@ def test_the_scorecard_keeps_its_colours_computed_once(seeded_store) -> None:
     item = next(c for c in column_cache_bundled() if c.id == "baek-2025-01-26")
     card = claims_mod.scorecard_frame(claims_mod.readings(item.claims, Store(seeded_store).read().prices,
                                                           item.published))
-    table, kinds = grid_table(item, claims_mod.combine_sources(card), "en")
+    table, kinds = grid_table(item, combine_sources(card), "en")
     fresh = ArrowData()
     marshall_styler(fresh, style_grid(table, kinds).set_uuid("scorecard"), "unused")
     assert "background-color" in shown_css and shown_css == fresh.styler.styles
@@ -214,6 +215,7 @@ def test_the_scorecard_keeps_its_colours_computed_once(seeded_store) -> None:
 
 
 def column_cache_bundled():
-    from commentary.document.column import Commentary, list_commentaries
+    from commentary.document.column import list_commentaries
+    from commentary.document.model import Commentary
 
     return [c for c in list_commentaries() if isinstance(c, Commentary)]

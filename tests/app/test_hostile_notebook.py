@@ -17,7 +17,8 @@ REFUSED = "This address no longer opens a notebook"
 def _notebook_with_a_column() -> str:
     import dataclasses
 
-    from commentary.document.column import Commentary, list_commentaries
+    from commentary.document.column import list_commentaries
+    from commentary.document.model import Commentary
     from commentary.library.export import export_commentary
 
     item = next(c for c in list_commentaries() if isinstance(c, Commentary) and c.id == "example-2025-04-04-semis")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from commentary.document.column import Commentary, list_commentaries, parse_commentary
+from commentary.document.column import list_commentaries, parse_commentary
+from commentary.document.model import Commentary
 from commentary.library.export import export_commentary
 from tests.conftest import app_page, shown
 

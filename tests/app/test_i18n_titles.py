@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from commentary.document.column import TITLE_KO_MAX, Commentary, CommentaryError, list_commentaries, parse_commentary
+from commentary.document.column import TITLE_KO_MAX, list_commentaries, parse_commentary
+from commentary.document.model import Commentary, CommentaryError
 from commentary.library.export import export_commentary
 from tests.conftest import app_page, shown
 

@@ -98,7 +98,8 @@ def test_renders_summary_sections_and_scorecard(seeded_store, lang):
     grid = next(d.value for d in at.dataframe if len(d.value) == 5)
     primary = "판정 (기준 기간)" if lang == "ko" else "Verdict (primary)"
     assert primary in grid.columns and grid[primary].iloc[0].startswith("🔴")
-    assert any(c.startswith("1W") and ("overlapping" in c or "겹침" in c) for c in grid.columns)
+    assert any(c.startswith(("1 week", "1주")) and ("overlapping" in c or "겹침" in c) for c in grid.columns)
+    assert not any(re.search(r"\b\d+[WM]\b", c) for c in grid.columns)  # no "1W"/"3M" codes as headers
     assert any("retelling" in c.value or "다시 정리" in c.value for c in at.caption)  # in the summary popover
     cite = next(m.value for m in at.markdown if m.value.startswith("**") and "백석현" in m.value)
     assert "2025" in cite  # title, author and date, on the page itself
@@ -122,7 +123,7 @@ def test_choosing_a_claim_shows_its_path(seeded_store, lang):
     keys = [c.value for c in at.caption if c.value.startswith(("그래프의 번호: ", "Numbers on the chart: "))]
     assert len(keys) == 1 and ("윤 대통령 기소" if lang == "ko" else "President Yoon indicted") in keys[0]
     detail = at.dataframe[-1].value  # the chosen claim's readings, under its path
-    assert list(detail.iloc[:, 1]) == ["yahoo", "ecb"]
+    assert list(detail.iloc[:, 1]) == (["야후", "ECB"] if lang == "ko" else ["Yahoo", "ECB"])  # readers' names
     verdicts = list(detail.iloc[:, 2])
     assert verdicts == (["적중", "빗나감"] if lang == "ko" else ["held", "failed"])
 
@@ -201,7 +202,8 @@ def _compare_last_x(at) -> pd.Timestamp:
 
     for chart in _charts(at) + _section_charts(at):
         spec = json.loads(_figure_json(chart))
-        if "base" in json.dumps(spec.get("layout", {}).get("title", {})).lower() or "Rebased" in chart.proto.spec:
+        title = json.dumps(spec.get("layout", {}).get("title", {}), ensure_ascii=False)
+        if "= 100" in title or "100 =" in title:  # a rebased chart
             xs = [x for t in spec["data"] if t.get("name") != "Events" for x in (t.get("x") or [])]
             return pd.to_datetime(xs).max()
     raise AssertionError("no compare figure")
@@ -259,3 +261,89 @@ def test_short_claim_drops_the_closing_aside_only(text, short):
     from commentary.text.short_claim import short_claim
 
     assert short_claim(text) == short
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_method_box_says_when_each_value_is_observed_with_the_measured_figures(seeded_store, lang):
+    """The method box carries the observation paragraph, its figures measured on the store's own KRW=X and ECB
+    fixings (computed here independently); the facts name their sources in readers' words, not codes."""
+    import catalog
+    from commentary.timeline.evidence import store_lead_lag
+    from ui import loaders
+
+    at = _open(app_page(None, lang), "col_method")
+    assert not at.exception, [e.value for e in at.exception]
+    found = store_lead_lag(loaders.prices())
+    assert found is not None and found.previous_day
+    para = next(t for t in _texts(at) if t.startswith(catalog.text(lang, "timeline.method_observation")[:20]))
+    for figure in (found.gap_prev, found.gap_same, found.corr_prev, found.corr_same):
+        assert f"{figure:.2f}" in para, figure
+    facts = "\n".join(_texts(_open(at, "col_facts")))
+    assert "USDKRW_ECB" not in facts and "KRW=X" not in facts.replace("(KRW=X)", "")
+
+
+def test_english_page_shows_the_korean_title_with_its_english_rendering(seeded_store):
+    """An English reader sees the original (Korean) title and author with the English rendering beside them; a
+    Korean reader sees the original alone. The reference moment names its zone in readers' words."""
+    from commentary.document.column import COLUMNS_DIR, load_commentary
+
+    item = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md")
+    assert item.title_en and item.author_en and item.title != item.title_en
+    en, ko = app_page(None, "en"), app_page(None, "ko")
+    line_en = next(shown(t) for t in _texts(en) if item.title in shown(t))
+    assert item.title_en in line_en and item.author_en in line_en and item.author in line_en
+    line_ko = next(shown(t) for t in _texts(ko) if item.title in shown(t))
+    assert item.title_en not in line_ko and item.author_en not in line_ko
+    assert not any("Asia/Seoul" in c.value for page in (en, ko) for c in page.caption)
+
+
+def test_claim_detail_names_sources_in_the_readers_language(seeded_store):
+    at = _open(app_page(None, "ko"), "col_paths")
+    assert not at.exception, [e.value for e in at.exception]
+    detail = next(d.value for d in at.dataframe if "출처" in d.value.columns)
+    assert set(detail["출처"]) <= {"야후", "ECB", "자료"} and "야후" in set(detail["출처"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_as_of_the_column_the_narrative_stops_at_what_was_known(seeded_store, lang):
+    """At the column's date the first section's text does not tell of the January 27 sell-off (the part after the
+    column's marker is left out, and the page says so); everything-since tells the whole story."""
+    import catalog
+    from commentary.document.column import COLUMNS_DIR, load_commentary
+
+    section = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md").sections[0]
+    known, cut = section.known_body(lang)
+    later = section.body(lang)[len(known):].strip()
+    assert cut and later and "<!--" not in section.body(lang)
+    at = app_page(None, lang, asof="column")
+    assert not at.exception, [e.value for e in at.exception]
+    texts = "\n".join(_texts(at))
+    assert later[:40] not in texts and known[:40] in texts
+    assert any(c.value == catalog.text(lang, "column.after_hidden") for c in at.caption)
+    texts_all = "\n".join(_texts(app_page(None, lang)))
+    assert later[:40] in texts_all
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_event_day_table_shows_closes_with_separators_and_their_currency(seeded_store, lang):
+    """"As a table" shows each close as a reader writes it (19,341.83, won without decimals), with its currency."""
+    at = _open(app_page(None, lang), "col_table_deepseek-shock")
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "close_text" in d.value.columns)
+    assert {"currency", "close_text", "prev_close_text", "name"} <= set(table.columns)
+    from ui import loaders
+
+    prices = loaders.prices()
+    checked = 0
+    for row in table.itertuples():
+        hit = prices[(prices["symbol"] == row.symbol) & (prices["date"] == pd.Timestamp(row.session))]["close"]
+        if hit.empty or float(hit.iloc[0]) < 1000:
+            continue
+        value = float(hit.iloc[0])  # the store's close, read here: four- and five-digit ones need separators
+        if row.currency == "KRW":
+            expected = f"{value:,.0f}원" if lang == "ko" else f"₩{value:,.0f}"
+        else:
+            expected = f"{value:,.2f}"
+        assert row.close_text == expected and "," in row.close_text
+        checked += 1
+    assert checked

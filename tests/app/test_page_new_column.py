@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from commentary.document.column import Commentary, list_commentaries, parse_commentary
+from commentary.document.column import list_commentaries, parse_commentary
+from commentary.document.model import Commentary
 from commentary.library.export import export_commentary
 from commentary.library.sections import split_text
 from tests.conftest import app_page, fill_new_column, notebook_of, shown

@@ -13,7 +13,7 @@ import pytest
 
 from catalog import text
 from commentary.extract import worker
-from commentary.scoring import claims as scoring
+from commentary.scoring import rules
 from tests.conftest import app_page, fill_new_column, shown
 
 PASTE = 200_000
@@ -53,7 +53,7 @@ def test_the_publication_date_is_typed_before_anything_is_resolved(seeded_store)
 
 
 def test_a_hedged_call_and_a_touch_are_labelled_for_the_reader(seeded_store, monkeypatch) -> None:
-    monkeypatch.setattr(scoring, "RULE_TYPES", tuple(r for r in scoring.RULE_TYPES if r != "touches"))
+    monkeypatch.setattr(rules, "RULE_TYPES", tuple(r for r in rules.RULE_TYPES if r != "touches"))
     at = app_page("new_column", "en")
     fill_new_column(at, "Nvidia may rise this year. USD/KRW will break above 1,520 within the year.", "Hedges",
                     "Writer")

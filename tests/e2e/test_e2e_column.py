@@ -6,6 +6,7 @@ Screenshots: test-artifacts/column-*.png."""
 
 from __future__ import annotations
 
+import itertools
 from itertools import pairwise
 
 import pytest
@@ -53,6 +54,10 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         charts = _charts(page)
         assert charts and charts[0]["top"] < height and charts[0]["height"] >= 300, f"{size}: first chart {charts[:1]}"
         assert evidence[0] - heading < 120, f"{size}: the evidence is {evidence[0] - heading:.0f}px below its heading"
+        # the first chart's plotting area (not only its title: 80 px, three bars) is in the first screen, phone too
+        screenshot(page, f"column-first-screen-{size}-ko")
+        area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+        assert area is not None and area["y"] + min(area["height"], 80) <= height, f"{size}: plotting area {area}"
         cite = page.evaluate(BOX_JS, "백석현")
         assert cite is not None and cite["top"] < summary["top"], "the citation (title, author, date) is not shown"
         assert page.locator("[data-testid=stSelectbox]").count() == 0  # the selectors wait in their popover
@@ -122,5 +127,51 @@ def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -
                 assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, \
                     (n, shown_text[:200])
         screenshot(page, f"column-asof-tab4-{size}-ko")
+    finally:
+        context.close()
+
+
+BADGES_JS = """() => {
+  const panel = [...document.querySelectorAll('[role=tabpanel]')].find(p => p.checkVisibility());
+  const plot = panel && panel.querySelector('.js-plotly-plot');
+  if (!plot) return null;
+  const area = plot.querySelector('.nsewdrag').getBoundingClientRect();
+  const badges = [...plot.querySelectorAll('g.annotation')].filter(g => /^\\d+$/.test(g.textContent.trim()))
+    .map(g => { const r = g.querySelector('rect').getBoundingClientRect();
+                return {n: g.textContent.trim(), x: r.x, y: r.y, w: r.width, h: r.height}; });
+  return {area: {x: area.x, y: area.y, w: area.width, h: area.height}, badges};
+}"""
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: str) -> None:
+    """Sections 2-4 in Chromium: each event a numbered badge, no two badges overlapping, every badge inside the
+    plotting area's width, and the key of numbers under the chart."""
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/column?lang=ko")
+        wait_for_app(page, "판정 요약", timeout=120_000)
+        tabs = page.locator("[role=tab]")
+        for n in (1, 2, 3):
+            tabs.nth(n).click()
+            page.wait_for_timeout(300)
+            wait_for_app(page, "판정 요약", timeout=60_000)
+            page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)
+            _charts(page)
+            found = page.evaluate(BADGES_JS)
+            assert found and found["badges"], f"{size} tab {n + 1}: no numbered badges"
+            area, badges = found["area"], found["badges"]
+            for b in badges:
+                assert area["x"] - 2 <= b["x"] and b["x"] + b["w"] <= area["x"] + area["w"] + 2, (size, n, b, area)
+            for a, b in itertools.combinations(badges, 2):
+                apart = (a["x"] + a["w"] <= b["x"] + 0.5 or b["x"] + b["w"] <= a["x"] + 0.5
+                         or a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5)
+                assert apart, f"{size} tab {n + 1}: badges {a} and {b} overlap (plot {area})"
+            assert "그래프의 번호" in page.inner_text("[role=tabpanel]:visible")
+            page.locator("[role=tabpanel]:visible .js-plotly-plot").first.scroll_into_view_if_needed()
+            screenshot(page, f"column-section{n + 1}-{size}-ko")
     finally:
         context.close()

@@ -10,21 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary.document.column import COLUMNS_DIR, Claim, load_commentary
+from commentary.document.column import COLUMNS_DIR, load_commentary
+from commentary.document.model import Claim
 from commentary.scoring import noise
-from commentary.scoring.claims import (
-    RULE_TYPES,
-    SCORECARD_COLUMNS,
-    SeriesRef,
-    combine_sources,
-    combined_verdict,
-    evaluate_claim,
-    rule_symbols,
-    scorecard,
-    source_variants,
-    validate_rule,
-)
+from commentary.scoring.claims import SCORECARD_COLUMNS, evaluate_claim, scorecard, source_variants
+from commentary.scoring.combine import combine_sources, combined_verdict
 from commentary.scoring.horizons import parse_horizon
+from commentary.scoring.rules import RULE_TYPES, SeriesRef, rule_symbols, validate_rule
 from data_sources.store.frames import normalise
 
 SEOUL_MIDNIGHT_SUN = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")

@@ -10,15 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commentary.document.column import (
-    CHART_KINDS,
-    COLUMNS_DIR,
-    Commentary,
-    CommentaryError,
-    list_commentaries,
-    load_commentary,
-    parse_commentary,
-)
+from commentary.document.column import CHART_KINDS, COLUMNS_DIR, list_commentaries, load_commentary, parse_commentary
+from commentary.document.model import Commentary, CommentaryError
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_DIR = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared")) / "seed"

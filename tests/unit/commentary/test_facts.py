@@ -12,6 +12,7 @@ import pandas as pd
 import catalog
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.scoring.facts import check_fact
+from ui.column_words import fact_line, series_name
 
 SEOUL, LONDON, FRANKFURT = ZoneInfo("Asia/Seoul"), ZoneInfo("Europe/London"), ZoneInfo("Europe/Berlin")
 
@@ -36,13 +37,13 @@ def test_below_1430_on_jan_24_is_not_in_either_daily_print(market_dir: Path) -> 
         check = checks[symbol]
         assert check.prints == (("2025-01-24", value),) and value > 1430 and check.outcome == "not seen"
         for lang in ("ko", "en"):
-            line = check.describe(lang)
+            line = fact_line(check, lang)
             taken = _seoul_time(day, hour, minute, zone)
             assert catalog.text(lang, "timeline.fact_print", date="2025-01-24", value=f"{value:,.2f}",
                                 time=taken) in line
             assert line.endswith(catalog.text(lang, "timeline.fact_not_seen"))
-    assert checks["KRW=X"].describe("en").count("09:00") == 1  # Yahoo's value: before Seoul opened that day
-    assert "22:15" in checks["USDKRW_ECB"].describe("en")  # the ECB's: after Seoul's close
+    assert fact_line(checks["KRW=X"], "en").count("09:00") == 1  # Yahoo's value: before Seoul opened that day
+    assert "22:15" in fact_line(checks["USDKRW_ECB"], "en")  # the ECB's: after Seoul's close
 
 
 def test_seen_and_no_data(market_dir: Path) -> None:
@@ -52,4 +53,14 @@ def test_seen_and_no_data(market_dir: Path) -> None:
     assert {c.symbol: c.outcome for c in check_fact(seen, prices)} == {"KRW=X": "seen", "USDKRW_ECB": "seen"}
     weekend = replace(fact, check={**fact.check, "start": dt.date(2025, 1, 25), "end": dt.date(2025, 1, 26)})
     for check in check_fact(weekend, prices):
-        assert check.outcome == "no data" and check.describe("ko").endswith(catalog.text("ko", "timeline.fact_no_data"))
+        said = fact_line(check, "ko")
+        assert check.outcome == "no data" and said.endswith(catalog.text("ko", "timeline.fact_no_data"))
+
+
+def test_a_fact_line_names_its_source_in_readers_words_not_its_code(market_dir: Path) -> None:
+    fact = load_commentary(COLUMNS_DIR / "baek-2025-01-26.md").facts[0]
+    for check in check_fact(fact, _prices(market_dir)):
+        for lang in ("ko", "en"):
+            line = fact_line(check, lang)
+            assert check.symbol not in line, line  # "KRW=X" / "USDKRW_ECB" are codes, not names
+            assert line.startswith(series_name(check.symbol, lang)) and series_name(check.symbol, lang) != check.symbol

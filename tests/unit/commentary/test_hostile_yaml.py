@@ -7,7 +7,8 @@ import time
 import pytest
 
 from commentary.document import safe_yaml, upload
-from commentary.document.column import MAX_CLAIMS, MAX_FILE_BYTES, MAX_SECTIONS, CommentaryError, parse_commentary
+from commentary.document.column import MAX_CLAIMS, MAX_FILE_BYTES, MAX_SECTIONS, parse_commentary
+from commentary.document.model import CommentaryError
 from tests.fakes.hostile import COMMENTARY, alias_bomb, commentary_with, front_matter_with
 
 

@@ -16,7 +16,7 @@ from commentary.library.builder import (
     to_claim,
 )
 from commentary.library.draft import Draft, check_draft
-from commentary.scoring.claims import RULE_TYPES
+from commentary.scoring.rules import RULE_TYPES
 
 DAY = dt.date(2025, 4, 3)
 

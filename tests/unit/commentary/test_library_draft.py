@@ -17,7 +17,7 @@ from commentary.library.draft import (
     field_problems,
     proposal_claim,
 )
-from commentary.scoring.claims import SeriesRef
+from commentary.scoring.rules import SeriesRef
 
 DAY = dt.date(2025, 4, 3)
 TEXT_KO = "원/달러 환율은 다음 주 1,430원 아래에 머물 것이다. 엔비디아 주가는 연말까지 하락할 것이다."
@@ -63,14 +63,14 @@ def test_reported_and_unresolved_are_refused_with_a_reason() -> None:
 
 
 def test_a_rule_scoring_does_not_know_yet_is_not_scorable(monkeypatch) -> None:
-    from commentary.scoring import claims as scoring
+    from commentary.scoring import rules
 
     touches = _proposal("touches", {"symbol": "KRW=X", "level": 1520.0, "side": "above"}, Horizon("fixed", "3M"))
-    monkeypatch.setattr(scoring, "RULE_TYPES", tuple(r for r in scoring.RULE_TYPES if r != "touches"))
+    monkeypatch.setattr(rules, "RULE_TYPES", tuple(r for r in rules.RULE_TYPES if r != "touches"))
     claim, why = proposal_claim(touches, "c")
     assert claim is None and why is not None and (why.code, dict(why.params)) == (
         "extract.not_scorable_yet", {"rule": "touches"})
-    monkeypatch.setattr(scoring, "RULE_TYPES", (*scoring.RULE_TYPES, "touches"))
+    monkeypatch.setattr(rules, "RULE_TYPES", (*rules.RULE_TYPES, "touches"))
     claim, why = proposal_claim(touches, "c")  # once scoring knows the rule, it passes through as emitted
     assert why is None and claim is not None
     assert claim["rule"] == {"type": "touches", "params": {"symbol": "KRW=X", "level": 1520.0, "side": "above"}}

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from commentary.document.column import Commentary, list_commentaries, parse_commentary
+from commentary.document.column import list_commentaries, parse_commentary
+from commentary.document.model import Commentary
 from commentary.library.export import export_commentary
 
 BUNDLED = [c for c in list_commentaries() if isinstance(c, Commentary)]
@@ -38,7 +39,8 @@ def test_narrative_kept_as_written() -> None:
 def test_own_examples_are_marked_and_scored(market_dir) -> None:
     import pandas as pd
 
-    from commentary.scoring.claims import combine_sources, scorecard
+    from commentary.scoring.claims import scorecard
+    from commentary.scoring.combine import combine_sources
 
     examples = {c.id: c for c in BUNDLED if c.id in ("example-2025-04-04-semis", "example-2025-04-08-tariff-shock")}
     assert len(examples) == 2

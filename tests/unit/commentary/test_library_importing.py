@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from commentary.document.column import MAX_FILE_BYTES, Commentary, CommentaryError, list_commentaries, parse_commentary
+from commentary.document.column import MAX_FILE_BYTES, list_commentaries, parse_commentary
+from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import clear_cache
 from commentary.library.export import export_commentary
 from commentary.library.importing import import_file, publish_problem

@@ -16,8 +16,9 @@ import pytest
 
 import catalog
 from commentary.timeline.events import EVENTS_PATH
-from commentary.timeline.evidence import lead_lag, method_paragraph, store_lead_lag
+from commentary.timeline.evidence import lead_lag, store_lead_lag
 from commentary.timeline.observation import last_before, print_moment, print_moments
+from ui.column_words import observation_paragraph
 
 PAIRS = [("KRW=X", "USDKRW_ECB"), ("CNY=X", "USDCNY_ECB")]
 
@@ -165,11 +166,11 @@ def test_method_paragraph_quotes_the_measured_figures(market_dir: Path) -> None:
     gap_prev, gap_same, corr_prev, corr_same = _figures(_aligned(_closes(market_dir, "KRW=X"),
                                                                  _closes(market_dir, "USDKRW_ECB")))
     for lang in ("ko", "en"):
-        text = method_paragraph(lang, found)
+        text = observation_paragraph(lang, found)
         assert text.startswith(catalog.text(lang, "timeline.method_observation"))
         for figure in (gap_prev, gap_same, corr_prev, corr_same):
             assert f"{figure:.2f}" in text, (lang, figure)
-        assert method_paragraph(lang, None) == catalog.text(lang, "timeline.method_observation")
+        assert observation_paragraph(lang, None) == catalog.text(lang, "timeline.method_observation")
     assert store_lead_lag(prices[prices["symbol"] == "KRW=X"]) is None  # no ECB series: no figures claimed
     assert store_lead_lag(prices, "NVDA") is None
 
@@ -181,4 +182,4 @@ def test_no_finding_is_claimed_on_too_little_or_contrary_data(market_dir: Path) 
     found = lead_lag(ecb.reindex(yahoo.index).dropna(), ecb)
     assert found is not None and not found.previous_day
     for lang in ("ko", "en"):
-        assert method_paragraph(lang, found) == catalog.text(lang, "timeline.method_observation")
+        assert observation_paragraph(lang, found) == catalog.text(lang, "timeline.method_observation")

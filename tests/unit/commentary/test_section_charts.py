@@ -17,7 +17,8 @@ from commentary.charts.sections import (
     section_news,
 )
 from commentary.document.column import parse_commentary
-from commentary.scoring.claims import claim_paths, combine_sources, readings, scorecard
+from commentary.scoring.claims import claim_paths, readings, scorecard
+from commentary.scoring.combine import combine_sources
 from commentary.scoring.grid import scorecard_grid
 from commentary.scoring.summary import claim_lines, format_measured, overall_line
 from commentary.timeline.events import Event
@@ -208,11 +209,12 @@ def test_fx_chart_marks_sources_apart_by_more_than_1_5_percent(col):
     prices = _prices()
     prices.loc[(prices["symbol"] == "KRW=X") & (prices["date"] == "2025-01-03"), ["close", "adj_close"]] = 1395.0
     fig = section_figure(col.section("fx"), col, prices, [], "en", None)
-    marks = [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
-    assert [a.name for a in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
-    assert "-1.8%" in marks[0].text
+    marks = [t for t in fig.data if (t.name or "").startswith("divergence:")]  # a mark on the day, no label
+    assert [t.name for t in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
+    assert "-1.8%" in marks[0].hovertemplate
+    assert not [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
     plain = section_figure(col.section("fx"), col, _prices(), [], "en", None)
-    assert not [a for a in plain.layout.annotations if (a.name or "").startswith("divergence:")]
+    assert not [t for t in plain.data if (t.name or "").startswith("divergence:")]
 
 
 def test_scorecard_grid_summary_and_path(col):
@@ -220,7 +222,7 @@ def test_scorecard_grid_summary_and_path(col):
     card = scorecard(col.claims, _prices(), col.published)
     combined = combine_sources(card)
     table, kinds = scorecard_grid(col.claims, combined, "en")
-    assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1W (overlapping)"]
+    assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1 week (overlapping)"]
     duo = table.iloc[1]
     # duo (NVDA 100→90, MSFT 50→60) = 105 vs AAPL 20→24 = 120 at Jan 6: -15.0 pp → failed
     assert duo["Verdict (primary)"] == "🔴 failed -15.0 pp" and duo["2025-01-06"] == "★ 🔴 failed -15.0 pp"
