@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from commentary.analysis import compare_view as cv
-from commentary.analysis.analytics import PRESETS, coverage_problems, drawdown, event_day_moves, spread_pp
+from commentary.analysis.analytics import PRESETS, coverage_problems, drawdown, spread_pp
+from commentary.analysis.event_day import event_day_moves
 from commentary.charts.compare import compare_figure, drawdown_figure, spread_figure
 from commentary.charts.pins import add_event_pins, keep_labels_off_data
 from commentary.text.safe_text import md_escape

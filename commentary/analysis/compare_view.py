@@ -15,7 +15,9 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from commentary.analysis.analytics import basket_index, rebase, summary_stats, to_currency, window_bounds
+from commentary.analysis.analytics import summary_stats, window_bounds
+from commentary.analysis.baskets import basket_index, rebase
+from commentary.analysis.currency import to_currency
 from data_sources.market.universe import group_symbols, instrument
 from data_sources.store.frames import wide
 

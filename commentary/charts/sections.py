@@ -2,7 +2,7 @@
 
 Uses the same builders as the other pages: :func:`commentary.charts.compare.compare_figure` with event
 pins for ``compare``, :func:`commentary.charts.fx.fx_figure` for ``fx``/``fx_window`` and
-:func:`commentary.analysis.analytics.event_day_moves` for ``event_day``.
+:func:`commentary.analysis.event_day.event_day_moves` for ``event_day``.
 
 ``as_of`` (a date, or a tz-aware moment such as the column's publication) drops every price observed
 after it (each series at its own observation time): the chart shows what was known then.  With
@@ -21,7 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.analysis import compare_view as cv
-from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
+from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, rebase
+from commentary.analysis.event_day import event_day_moves
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
 from commentary.charts.pins import add_event_pins, add_reference_line
