@@ -39,6 +39,8 @@ def _page() -> None:
         st.number_input("N", key=binding.key("n"), step=1)
     view = binding.commit()
     st.text(f"view {view.ccy} {view.n}")
+    for problem in binding.problems():
+        st.caption(f"still bad {problem[0]}")
 
 
 def _shown(at: AppTest) -> str:
@@ -78,3 +80,16 @@ def test_an_address_changed_from_outside_wins_over_the_session() -> None:
     at.query_params.clear()  # back from another page: the address holds nothing of this page
     at.run()
     assert _shown(at) == "view KRW 5" and at.query_params["ccy"] == "KRW"
+
+
+def test_the_address_problems_stand_until_the_reader_changes_the_view() -> None:
+    at = AppTest.from_function(_page)
+    at.query_params["ccy"] = "EUR"
+    at.run()
+    assert [c.value for c in at.caption] == ["still bad ccy"]
+    at.checkbox(key="more").check().run()  # a run that changes nothing of the view: the problem still shows
+    assert [c.value for c in at.caption] == ["still bad ccy"]
+    at.radio[0].set_value("USD").run()  # the reader's change: the address's problem is history
+    assert list(at.caption) == []
+    at.radio[0].set_value("local").run()  # even when the view comes back to what the address gave
+    assert list(at.caption) == []

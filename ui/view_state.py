@@ -3,9 +3,10 @@
 A page declares its view once::
 
     BINDING = ViewBinding("cmp_", CompareView, parse=parse_query, to_query=to_query)
-    problems = BINDING.open(default)      # before any widget: seeds the widgets' state
+    BINDING.open(default)                 # before any widget: seeds the widgets' state
     st.radio(..., key=BINDING.key("ccy"))  # widgets keyed by the view's field names
     view = BINDING.commit()               # after the widgets: the view, written to the address
+    problems = BINDING.problems()         # what was wrong with the address, until the reader changes the view
 
 and reads top to bottom as layout. What the binding takes care of:
 
@@ -50,6 +51,7 @@ class ViewBinding(Generic[V]):
         self.from_widgets = from_widgets or (lambda values: view_type(**values))
         self._saved = prefix + "__view"  # the last view's widget values (not a widget key: survives page changes)
         self._written = prefix + "__url"  # the address as this binding last wrote it
+        self._problems = prefix + "__problems"  # the address's problems and the view they came with
 
     def key(self, name: str) -> str:
         """The session-state key of the widget for ``name``."""
@@ -72,10 +74,21 @@ class ViewBinding(Generic[V]):
             for name, value in self.to_widgets(view).items():
                 state[self.key(name)] = value
             state[self._saved] = self.to_widgets(view)
+            state[self._problems] = (list(problems), self.to_widgets(view))
             return problems
         for name in self._names(default):
             key = self.key(name)
             state[key] = state[key] if key in state else saved[name]  # re-set: kept while its widget is hidden
+        return []
+
+    def problems(self) -> list[Any]:
+        """The address's problems while the view is still the one the address gave (after :meth:`commit`): a run
+        that changes nothing (a panel opened) keeps them shown; the reader's first change of the view ends them."""
+        state = st.session_state
+        problems, widgets = state.get(self._problems) or ([], None)
+        if problems and state.get(self._saved) == widgets:
+            return problems
+        state.pop(self._problems, None)
         return []
 
     def view(self) -> V:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from commentary.analysis.tidy import as_day
 from commentary.timeline.observation import exchange_sessions, non_session_dates
+from data_sources.errors import InputError
 
 # ``basket_index(..., max_carry_days=HOLIDAY_CARRY)``: carry over the member's own market holidays only, and
 # keep only the dates that are sessions of at least one member's market.
@@ -85,24 +86,24 @@ def _normalised_weights(members: list[str], weights: Mapping[str, float] | None)
         return {m: 1.0 / len(members) for m in members}
     unknown = [k for k in weights if k not in members]
     if unknown:
-        raise ValueError(f"basket weights: {', '.join(map(str, unknown))} not among the members {', '.join(members)}")
+        raise InputError("compare.weights_stray", symbols=", ".join(map(str, unknown)))
     missing = [m for m in members if m not in weights]
     if missing:
-        raise ValueError(f"basket weights: no weight given for member(s) {', '.join(missing)}")
+        raise InputError("compare.weights_missing", symbols=", ".join(missing))
     clean: dict[str, float] = {}
     for member in members:
         try:
             value = float(weights[member])
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"basket weights: weight of {member} is not a number: {weights[member]!r}") from exc
+            raise InputError("compare.weights_number", symbol=member, value=str(weights[member])) from exc
         if not math.isfinite(value):
-            raise ValueError(f"basket weights: weight of {member} is not finite: {value}")
+            raise InputError("compare.weights_number", symbol=member, value=str(value))
         if value < 0:
-            raise ValueError(f"basket weights: weight of {member} is negative: {value}")
+            raise InputError("compare.weights_negative", symbol=member, value=f"{value:g}")
         clean[member] = value
     total = sum(clean.values())
     if total == 0:
-        raise ValueError("basket weights: all weights are zero")
+        raise InputError("compare.weights_zero")
     return {m: w / total for m, w in clean.items()}
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.analysis import compare_view as cv
+from commentary.analysis import compare_lines as cv
 from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, rebase
 from commentary.analysis.event_day import event_day_moves
 from commentary.charts.compare import compare_figure
