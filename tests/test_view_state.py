@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 
-def _page() -> None:
+def _page(foreign: tuple[str, ...] = ()) -> None:
     from dataclasses import dataclass
 
     import streamlit as st
@@ -31,7 +31,7 @@ def _page() -> None:
     def to_query(view):
         return {"ccy": view.ccy} | ({"n": str(view.n)} if view.n != 5 else {})
 
-    binding = ViewBinding("t_", View, parse=parse, to_query=to_query)
+    binding = ViewBinding("t_", View, parse=parse, to_query=to_query, foreign=foreign)
     for problem in binding.open(View()):
         st.warning(f"bad {problem[0]}")
     st.radio("Currency", ["local", "USD", "KRW"], key=binding.key("ccy"))
@@ -93,3 +93,14 @@ def test_the_address_problems_stand_until_the_reader_changes_the_view() -> None:
     assert list(at.caption) == []
     at.radio[0].set_value("local").run()  # even when the view comes back to what the address gave
     assert list(at.caption) == []
+
+
+def test_a_foreign_key_stays_in_the_address_and_is_no_change_of_the_view() -> None:
+    at = AppTest.from_function(_page, kwargs={"foreign": ("notes",)})
+    at.query_params["notes"] = "share-id"  # another part of the page reads it (a shared notebook's link)
+    at.query_params["n"] = "7"
+    at.run()
+    assert at.query_params["notes"] == "share-id"
+    at.checkbox(key="more").check().run()
+    at.number_input[0].set_value(5).run()  # back to the default: the binding drops its own optional key
+    assert "n" not in at.query_params and at.query_params["notes"] == "share-id"

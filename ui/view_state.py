@@ -14,7 +14,9 @@ and reads top to bottom as layout. What the binding takes care of:
   widget from the address (bad values → the default, with the problems returned once to show).
 - **A widget's state survives** while the reader is on another page or its panel is folded (Streamlit drops the
   state of widgets it did not draw; the binding keeps the last view and restores it).
-- **The address follows the widgets** after every run, in one update with only the changed keys.
+- **The address follows the widgets** after every run, in one update with only the changed keys; a key the
+  binding does not own (``foreign``: another part of the page's, e.g. a shared notebook's ``notes=``) is left
+  alone and never counts as a change of the address.
 
 ``to_widgets``/``from_widgets`` convert where a widget holds something other than the field (a list for a tuple,
 a text for a date); by default a field's widget holds the field's value.
@@ -42,13 +44,15 @@ class ViewBinding(Generic[V]):
     def __init__(self, prefix: str, view_type: type[V], *, parse: Callable[[Query, V], tuple[V, list[Any]]],
                  to_query: Callable[[V], Mapping[str, str | list[str]]],
                  to_widgets: Callable[[V], dict[str, Any]] = _identity_widgets,
-                 from_widgets: Callable[[Mapping[str, Any]], V] | None = None) -> None:
+                 from_widgets: Callable[[Mapping[str, Any]], V] | None = None,
+                 foreign: tuple[str, ...] = ()) -> None:
         self.prefix = prefix
         self.view_type = view_type
         self.parse = parse
         self.to_query = to_query
         self.to_widgets = to_widgets
         self.from_widgets = from_widgets or (lambda values: view_type(**values))
+        self.foreign = frozenset(("lang", *foreign))  # address keys other parts of the app own
         self._saved = prefix + "__view"  # the last view's widget values (not a widget key: survives page changes)
         self._written = prefix + "__url"  # the address as this binding last wrote it
         self._problems = prefix + "__problems"  # the address's problems and the view they came with
@@ -61,7 +65,7 @@ class ViewBinding(Generic[V]):
         return list(self.to_widgets(view))
 
     def _address(self) -> dict[str, list[str]]:
-        return {k: st.query_params.get_all(k) for k in st.query_params if k != "lang"}
+        return {k: st.query_params.get_all(k) for k in st.query_params if k not in self.foreign}
 
     def open(self, default: V) -> list[Any]:
         """Seed the widgets' state before any is drawn; returns the address's problems when it was (re)read."""
