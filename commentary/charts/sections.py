@@ -25,6 +25,7 @@ from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, rebase
 from commentary.analysis.event_day import event_day_moves
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
+from commentary.charts.palette import colour, identity
 from commentary.charts.pins import add_event_pins, add_reference_line
 from commentary.scoring.claims import BASKET_NAMES, divergences
 from commentary.text.formatting import fmt_number
@@ -172,7 +173,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
         if sym == main or extra.empty:
             continue
         fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, lang),
-                                 line=dict(width=1.2, dash="dot"),
+                                 line=dict(width=1.2, dash="dot", color=colour(sym)), legendgroup=identity(sym),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
     _mark_divergences(fig, window, symbols, lang)
     threshold = chart.get("threshold_pct")
