@@ -142,8 +142,8 @@ else:
         except EventsError as exc:
             st.warning(t("compare.events_unreadable", reason=md_escape(exc, 300)))
     drawn = levels.dropna(how="all").index
-    title = t("compare.chart_title", ccy=cv.currency_words(view.ccy, LANG), start=drawn.min().date().isoformat(),
-              end=drawn.max().date().isoformat(), base=view.base.isoformat())
+    title = (t("compare.chart_title", ccy=cv.currency_words(view.ccy, LANG), start=drawn.min().date().isoformat(),
+               end=drawn.max().date().isoformat()), t("compare.chart_basis", base=view.base.isoformat()))
     labels = {"until": t("compare.until", date="{date}"), "base_marker": t("compare.base_marker", base="{base}"),
               "compare_y": t("compare.chart_y")}
     plot(_main_figure(levels, tuple(names.items()), view.base, LANG, event_pins,

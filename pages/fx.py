@@ -52,7 +52,7 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
     the cached figure is never mutated)."""
     fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
                     source_label=source_label, lang=language, history=history, numbered=True, title=title)
-    return fig.update_layout(height=560)
+    return fig.update_layout(height=600)
 
 
 @st.cache_resource(show_spinner=False)
@@ -253,8 +253,8 @@ else:
     chart_notes = pd.concat([n for n in (notes, shared_notes) if n is not None and len(n)]) if any(
         n is not None and len(n) for n in (notes, shared_notes)) else None
     history = prices[prices["symbol"] == view.symbol]
-    title = t("fx.chart_title", name=name, start=main["date"].min().date().isoformat(),
-              end=main["date"].max().date().isoformat())
+    title = (t("fx.chart_title", name=name), t("fx.chart_window", start=main["date"].min().date().isoformat(),
+                                                end=main["date"].max().date().isoformat()))
     fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), chart_notes,
                   source_note(view.symbol, L), L, history, title)
     plot(fig, key="fx_chart")

@@ -69,7 +69,7 @@ def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seede
     spec = chart_spec(at)
     first, last = lines["US big-tech basket"].index[0], max(s.index[-1] for s in lines.values())
     # the title says what is measured: currency, from–to, price basis and the base
-    assert spec["layout"]["title"]["text"] == (f"In KRW · {first:%Y-%m-%d} to {last:%Y-%m-%d} · adjusted closes, "
+    assert spec["layout"]["title"]["text"] == (f"In KRW · {first:%Y-%m-%d} to {last:%Y-%m-%d}<br>adjusted closes, "
                                                "close of 2025-01-24 = 100")
     assert all("%{meta}" in t["hovertemplate"] for t in spec["data"])  # names are data, not template text
     names = [t["name"] for t in spec["data"]]

@@ -10,7 +10,7 @@ a ``%{...}`` in a name is not interpreted.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,7 +105,7 @@ def compare_figure(
     highlight: frozenset[str] | set[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
     currency: str | None = None,
-    title: str | None = None,
+    title: str | Sequence[str] | None = None,
 ) -> go.Figure:
     """One line per column of rebased ``levels`` (dates × series), baskets in ``highlight`` drawn thicker.
 
@@ -113,7 +113,8 @@ def compare_figure(
     line's % change from the base (100) to its last value in ``levels``. Colours come from the shared
     palette, keyed by column. Each trace holds only its column's non-NaN points. Adds a dashed line at
     100, a vertical line at ``base_date`` (shape) and its label (annotation). With ``currency`` ("KRW",
-    "USD" or "local") the title names the currency and the base date; ``title`` (already worded) replaces it.
+    "USD" or "local") the title names the currency and the base date; ``title`` (already worded; a sequence of
+    lines is drawn one under the other, so a phone's narrow chart does not cut it) replaces it.
     A line that ends before the others says where in its legend entry (``labels["until"]``), so no two changes
     side by side cover different windows silently. The legend sits below the plot. Each trace's
     ``legendgroup`` is its series identity (:func:`commentary.charts.palette.identity`).
@@ -157,10 +158,13 @@ def compare_figure(
     else:
         ccy = words.get(f"ccy_{currency}", currency)
         title = words["compare_title_ccy"].format(ccy=ccy, base=_date_words(base_date, lang))
-    _base_layout(fig, title, words["date"], words["compare_y"])
+    lines = [title] if isinstance(title, str) else list(title)
+    _base_layout(fig, lines[0], words["date"], words["compare_y"])
+    if len(lines) > 1:  # escaped line by line, joined by Plotly's own line break
+        fig.update_layout(title={"text": "<br>".join(_safe(line) for line in lines), "font": {"size": 15}})
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
                               "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
-                      margin={"t": 60, "r": 20, "b": 20, "l": 50})
+                      margin={"t": 60 + 24 * (len(lines) - 1), "r": 20, "b": 20, "l": 50})
     fig.update_xaxes(title_text=None)
     apply_date_axis(fig, lang)
     return fig
