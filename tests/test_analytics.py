@@ -10,7 +10,7 @@ import pytest
 
 from commentary.analysis import analytics as an
 from commentary.analysis import baskets, currency, event_day
-from data_sources.errors import Problem
+from data_sources.errors import InputError, Problem
 from data_sources.store.frames import PRICE_COLUMNS, normalise, wide
 
 D = pd.Timestamp
@@ -85,23 +85,30 @@ def test_basket_carry_forward_is_limited_in_calendar_days(two_by_four: pd.DataFr
 
 
 @pytest.mark.parametrize(
-    ("members", "weights", "message"),
+    ("members", "weights", "problem"),
     [
-        (["A", "B"], {"A": 1, "B": 1, "C": 1}, "C not among the members"),
-        (["A", "B"], {"A": 1, "B": -0.5}, "weight of B is negative"),
-        (["A", "B"], {"A": 0, "B": 0}, "all weights are zero"),
-        (["A", "B"], {"A": 1}, "no weight given for member(s) B"),
-        (["A", "B"], {"A": 1, "B": "x"}, "weight of B is not a number"),
-        (["A", "B"], {"A": 1, "B": math.nan}, "weight of B is not finite"),
-        (["A", "Z"], None, "no price column for member(s) Z"),
-        (["A", "A"], None, "listed twice: A"),
-        ([], None, "no members chosen"),
+        (["A", "B"], {"A": 1, "B": 1, "C": 1}, Problem("compare.weights_stray", {"symbols": "C"})),
+        (["A", "B"], {"A": 1, "B": -0.5}, Problem("compare.weights_negative", {"symbol": "B", "value": "-0.5"})),
+        (["A", "B"], {"A": 0, "B": 0}, Problem("compare.weights_zero")),
+        (["A", "B"], {"A": 1}, Problem("compare.weights_missing", {"symbols": "B"})),
+        (["A", "B"], {"A": 1, "B": "x"}, Problem("compare.weights_number", {"symbol": "B", "value": "x"})),
+        (["A", "B"], {"A": 1, "B": math.nan}, Problem("compare.weights_number", {"symbol": "B", "value": "nan"})),
     ],
 )
-def test_basket_rejects_bad_input(two_by_four: pd.DataFrame, members: list[str], weights: dict | None,
-                                  message: str) -> None:
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+def test_basket_rejects_bad_weights_with_a_coded_problem(two_by_four: pd.DataFrame, members: list[str],
+                                                         weights: dict, problem: Problem) -> None:
+    with pytest.raises(InputError) as caught:
         baskets.basket_index(two_by_four, members, "2025-01-24", weights=weights)
+    assert caught.value.problem == problem
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [(["A", "Z"], "no price column for member(s) Z"), (["A", "A"], "listed twice: A"), ([], "no members chosen")],
+)
+def test_basket_rejects_bad_members(two_by_four: pd.DataFrame, members: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        baskets.basket_index(two_by_four, members, "2025-01-24")
 
 
 # ----------------------------------------------------------------------------- drawdown, spread, stats

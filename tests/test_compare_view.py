@@ -252,3 +252,15 @@ def test_stats_window_runs_from_the_first_to_the_last_observation() -> None:
                           "last": pd.to_datetime(["2025-02-28", "2025-02-27"])})
     assert cv.stats_window(stats, view) == (D(2024, 10, 24), D(2025, 2, 28))
     assert cv.stats_window(pd.DataFrame(), view) == (view.start, view.end)
+
+
+def test_a_huge_address_value_is_quoted_short() -> None:
+    """A link is anyone's text: a bad value is quoted in the warning at most 40 characters long, a symbol list
+    at most 50 items of 20 characters."""
+    huge = "EUR" * 2000
+    _, problems = cv.parse_query({"ccy": huge, "us": ",".join(f"X{i}" * 30 for i in range(500))}, view(),
+                                 D(2025, 1, 1), D(2025, 12, 31))
+    by_code = {p.code: p.params for p in problems}
+    assert len(by_code["compare.url_choice"]["value"]) == 40
+    bad = by_code["compare.url_empty"]["bad"].split(", ")
+    assert len(bad) == 50 and max(len(b) for b in bad) == 20

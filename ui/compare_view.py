@@ -30,17 +30,9 @@ BASE_PROBLEMS = {"format": "compare.base_format", "range": "compare.base_range"}
 
 
 @dataclass(frozen=True)
-class CompareView:
-    """Everything a link to the page reproduces."""
+class CompareView(cl.LineView):
+    """Everything a link to the page reproduces: the lines' view, plus the weights, the event day and the pins."""
 
-    base: dt.date
-    start: dt.date
-    end: dt.date
-    us: tuple[str, ...]
-    cn: tuple[str, ...]
-    bench: tuple[str, ...]
-    ccy: str = cl.DEFAULT_CCY
-    fx: str = "yahoo"
     weights: str = ""  # "" = equal weights, else "SYMBOL=weight,…" over both baskets
     day: dt.date = cl.DEFAULT_EVENT_DAY
     pins: bool = False

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 import pandas as pd
 
@@ -41,8 +40,10 @@ LINE_SYMBOLS: tuple[str, ...] = US_MEMBERS + CN_MEMBERS + BENCHMARKS
 FX_SYMBOLS: tuple[str, ...] = tuple(group_symbols("fx"))
 
 
-class LineView(Protocol):
-    """What the lines depend on (the page's view has these fields, and more)."""
+@dataclass(frozen=True)
+class LineView:
+    """What the lines depend on: base date, window, members, benchmarks, currency and FX source (the page's view
+    extends it with what only the page needs)."""
 
     base: dt.date
     start: dt.date
@@ -50,8 +51,8 @@ class LineView(Protocol):
     us: tuple[str, ...]
     cn: tuple[str, ...]
     bench: tuple[str, ...]
-    ccy: str
-    fx: str
+    ccy: str = DEFAULT_CCY
+    fx: str = "yahoo"
 
 
 @dataclass(frozen=True)
