@@ -68,7 +68,7 @@ def controls(binding: ViewBinding, first: dt.date, last: dt.date, days: tuple[dt
     st.pills(t("compare.window"), PRESETS, key=K + "preset", format_func=_words(cv.PRESET_WORDS),
              on_change=_on_preset, args=(binding, first, last, days), help=t("compare.window_help"))
     st.radio(t("compare.currency"), cl.CURRENCIES, key=key("ccy"), horizontal=True,
-             format_func=_words(cv.CCY_WORDS))
+             format_func=_words(cv.CCY_CHOICES))
     panel = st.expander(t("compare.settings"), icon=":material/tune:", key=SETTINGS, on_change="rerun")
     if not panel.open:
         return

@@ -23,7 +23,8 @@ Query = Mapping[str, str | list[str]]
 # catalog keys of the choices' words (literal, so the catalog test sees each in use)
 PRESET_WORDS = {"1M": "compare.preset_1M", "3M": "compare.preset_3M", "6M": "compare.preset_6M",
                 "YTD": "compare.preset_YTD", "1Y": "compare.preset_1Y", "All": "compare.preset_All"}
-CCY_WORDS = {"local": "compare.ccy_local", "USD": "compare.ccy_USD", "KRW": "compare.ccy_KRW"}
+CCY_WORDS = {"local": "compare.ccy_local", "USD": "compare.ccy_USD", "KRW": "compare.ccy_KRW"}  # in sentences
+CCY_CHOICES = {"local": "compare.choice_local", "USD": "compare.choice_USD", "KRW": "compare.choice_KRW"}
 SOURCE_WORDS = {"yahoo": "compare.source_yahoo", "ecb": "compare.source_ecb"}
 WEIGHTING_WORDS = {"equal": "compare.equal", "fixed": "compare.fixed"}
 BASE_PROBLEMS = {"format": "compare.base_format", "range": "compare.base_range"}
