@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import tr
+from ui.i18n import t
 
 
 def event_day_columns(text_prices: bool = False) -> dict:
@@ -13,20 +13,20 @@ def event_day_columns(text_prices: bool = False) -> dict:
     ``text_prices``: show the closes from ``prev_close_text``/``close_text`` (won without decimals, other
     currencies with two) and hide the numeric columns."""
     config = {
-        "symbol": st.column_config.TextColumn(tr("코드", "Symbol")),
-        "name": st.column_config.TextColumn(tr("이름", "Name")),
-        "currency": st.column_config.TextColumn(tr("통화", "Currency")),
-        "prev_date": st.column_config.DateColumn(tr("이전 거래일", "Previous session"), format="YYYY-MM-DD"),
-        "prev_close": st.column_config.NumberColumn(tr("이전 종가", "Previous close"), format="%.2f"),
-        "session": st.column_config.DateColumn(tr("반영 거래일", "Session"), format="YYYY-MM-DD"),
-        "close": st.column_config.NumberColumn(tr("종가", "Close"), format="%.2f"),
-        "change_pct": st.column_config.NumberColumn(tr("변화 %", "Change %"), format="%+.2f"),
-        "note": st.column_config.TextColumn(tr("비고", "Note")),
+        "symbol": st.column_config.TextColumn(t("compare.table_symbol")),
+        "name": st.column_config.TextColumn(t("compare.table_name")),
+        "currency": st.column_config.TextColumn(t("compare.table_currency")),
+        "prev_date": st.column_config.DateColumn(t("compare.table_prev_date"), format="YYYY-MM-DD"),
+        "prev_close": st.column_config.NumberColumn(t("compare.table_prev_close"), format="localized"),
+        "session": st.column_config.DateColumn(t("compare.table_session"), format="YYYY-MM-DD"),
+        "close": st.column_config.NumberColumn(t("compare.table_close"), format="localized"),
+        "change_pct": st.column_config.NumberColumn(t("compare.table_change"), format="%+.2f%%"),
+        "note": st.column_config.TextColumn(t("compare.table_note")),
     }
     if text_prices:
         config.update({"prev_close": None, "close": None,
-                       "prev_close_text": st.column_config.TextColumn(tr("이전 종가", "Previous close")),
-                       "close_text": st.column_config.TextColumn(tr("종가", "Close"))})
+                       "prev_close_text": st.column_config.TextColumn(t("compare.table_prev_close")),
+                       "close_text": st.column_config.TextColumn(t("compare.table_close"))})
     return config
 
 

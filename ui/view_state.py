@@ -3,9 +3,10 @@
 A page declares its view once::
 
     BINDING = ViewBinding("cmp_", CompareView, parse=parse_query, to_query=to_query)
-    problems = BINDING.open(default)      # before any widget: seeds the widgets' state
+    BINDING.open(default)                 # before any widget: seeds the widgets' state
     st.radio(..., key=BINDING.key("ccy"))  # widgets keyed by the view's field names
     view = BINDING.commit()               # after the widgets: the view, written to the address
+    problems = BINDING.problems()         # what was wrong with the address, until the reader changes the view
 
 and reads top to bottom as layout. What the binding takes care of:
 
@@ -13,7 +14,9 @@ and reads top to bottom as layout. What the binding takes care of:
   widget from the address (bad values → the default, with the problems returned once to show).
 - **A widget's state survives** while the reader is on another page or its panel is folded (Streamlit drops the
   state of widgets it did not draw; the binding keeps the last view and restores it).
-- **The address follows the widgets** after every run, in one update with only the changed keys.
+- **The address follows the widgets** after every run, in one update with only the changed keys; a key the
+  binding does not own (``foreign``: another part of the page's, e.g. a shared notebook's ``notes=``) is left
+  alone and never counts as a change of the address.
 
 ``to_widgets``/``from_widgets`` convert where a widget holds something other than the field (a list for a tuple,
 a text for a date); by default a field's widget holds the field's value.
@@ -41,15 +44,18 @@ class ViewBinding(Generic[V]):
     def __init__(self, prefix: str, view_type: type[V], *, parse: Callable[[Query, V], tuple[V, list[Any]]],
                  to_query: Callable[[V], Mapping[str, str | list[str]]],
                  to_widgets: Callable[[V], dict[str, Any]] = _identity_widgets,
-                 from_widgets: Callable[[Mapping[str, Any]], V] | None = None) -> None:
+                 from_widgets: Callable[[Mapping[str, Any]], V] | None = None,
+                 foreign: tuple[str, ...] = ()) -> None:
         self.prefix = prefix
         self.view_type = view_type
         self.parse = parse
         self.to_query = to_query
         self.to_widgets = to_widgets
         self.from_widgets = from_widgets or (lambda values: view_type(**values))
+        self.foreign = frozenset(("lang", *foreign))  # address keys other parts of the app own
         self._saved = prefix + "__view"  # the last view's widget values (not a widget key: survives page changes)
         self._written = prefix + "__url"  # the address as this binding last wrote it
+        self._problems = prefix + "__problems"  # the address's problems and the view they came with
 
     def key(self, name: str) -> str:
         """The session-state key of the widget for ``name``."""
@@ -59,7 +65,7 @@ class ViewBinding(Generic[V]):
         return list(self.to_widgets(view))
 
     def _address(self) -> dict[str, list[str]]:
-        return {k: st.query_params.get_all(k) for k in st.query_params if k != "lang"}
+        return {k: st.query_params.get_all(k) for k in st.query_params if k not in self.foreign}
 
     def open(self, default: V) -> list[Any]:
         """Seed the widgets' state before any is drawn; returns the address's problems when it was (re)read."""
@@ -72,10 +78,21 @@ class ViewBinding(Generic[V]):
             for name, value in self.to_widgets(view).items():
                 state[self.key(name)] = value
             state[self._saved] = self.to_widgets(view)
+            state[self._problems] = (list(problems), self.to_widgets(view))
             return problems
         for name in self._names(default):
             key = self.key(name)
             state[key] = state[key] if key in state else saved[name]  # re-set: kept while its widget is hidden
+        return []
+
+    def problems(self) -> list[Any]:
+        """The address's problems while the view is still the one the address gave (after :meth:`commit`): a run
+        that changes nothing (a panel opened) keeps them shown; the reader's first change of the view ends them."""
+        state = st.session_state
+        problems, widgets = state.get(self._problems) or ([], None)
+        if problems and state.get(self._saved) == widgets:
+            return problems
+        state.pop(self._problems, None)
         return []
 
     def view(self) -> V:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.charts.palette import apply_date_axis
+from commentary.charts.palette import apply_date_axis, colour, identity
 from commentary.charts.pin_numbers import NARROW_PLOT_PX, add_numbered_pins
 from commentary.charts.pins import esc, keep_labels_off_data, label_px
 from commentary.scoring.claims import Reading
@@ -99,7 +99,8 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
             drawn[f"{source}:{label}"] = shown
             name = _name(label, source, lang, two)
             fig.add_trace(go.Scatter(x=shown.index, y=shown.values, mode="lines", name=esc(name),
-                                     line=dict(width=2, dash=_DASH.get(source, "solid")),
+                                     line=dict(width=2, dash=_DASH.get(source, "solid"), color=colour(label)),
+                                     legendgroup=identity(label),
                                      hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra>" + esc(name) + "</extra>"))
             fig.add_trace(go.Scatter(x=[ref_date], y=[ref_value], mode="markers", showlegend=False,
                                      marker=dict(symbol="circle-open", size=10, color="#333"),

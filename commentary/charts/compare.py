@@ -10,12 +10,12 @@ a ``%{...}`` in a name is not interpreted.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.charts.palette import apply_date_axis, colours, hover_date
+from commentary.charts.palette import apply_date_axis, colours, hover_date, identity
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "compare_title_ccy": "In {ccy}, 100 = close of {base}",
         "ccy_local": "local currency",
         "change_since": "{pct} since {base}",
+        "until": "to {date}",
         "compare_y": "Index (base = 100)",
         "date": "Date",
         "base_marker": "Base {base}",
@@ -39,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ccy_KRW": "원화",
         "ccy_USD": "달러",
         "change_since": "{base} 이후 {pct}",
+        "until": "{date}까지",
         "compare_y": "지수 (기준일 = 100)",
         "date": "날짜",
         "base_marker": "기준일 {base}",
@@ -103,6 +105,7 @@ def compare_figure(
     highlight: frozenset[str] | set[str] = frozenset(),
     labels: Mapping[str, str] | None = None,
     currency: str | None = None,
+    title: str | Sequence[str] | None = None,
 ) -> go.Figure:
     """One line per column of rebased ``levels`` (dates × series), baskets in ``highlight`` drawn thicker.
 
@@ -110,7 +113,11 @@ def compare_figure(
     line's % change from the base (100) to its last value in ``levels``. Colours come from the shared
     palette, keyed by column. Each trace holds only its column's non-NaN points. Adds a dashed line at
     100, a vertical line at ``base_date`` (shape) and its label (annotation). With ``currency`` ("KRW",
-    "USD" or "local") the title names the currency and the base date. The legend sits below the plot.
+    "USD" or "local") the title names the currency and the base date; ``title`` (already worded; a sequence of
+    lines is drawn one under the other, so a phone's narrow chart does not cut it) replaces it.
+    A line that ends before the others says where in its legend entry (``labels["until"]``), so no two changes
+    side by side cover different windows silently. The legend sits below the plot. Each trace's
+    ``legendgroup`` is its series identity (:func:`commentary.charts.palette.identity`).
     ``labels`` overrides entries of :data:`LABELS`.
     """
     words = _labels(lang, labels)
@@ -118,18 +125,22 @@ def compare_figure(
     fig = go.Figure()
     palette = colours(levels.columns)
     day = hover_date(lang)
+    window_end = levels.dropna(how="all").index.max() if len(levels) else None
     for col in levels.columns:
         series = levels[col].dropna()
         thick = col in highlight
         last = float(series.iloc[-1]) if len(series) else float("nan")
         name = _safe(names.get(col, col))
+        change = _pct(last, lang)
+        if len(series) and window_end is not None and series.index[-1] < window_end:
+            change += " (" + _safe(words["until"].format(date=_date_words(series.index[-1], lang))) + ")"
         fig.add_trace(
             go.Scatter(
                 x=series.index,
                 y=series.to_numpy(),
                 mode="lines",
-                name=f"{name}  {_pct(last, lang)}",
-                legendgroup=str(col),
+                name=f"{name}  {change}",
+                legendgroup=identity(str(col)),
                 meta=name,
                 line={"width": _THICK if thick else _THIN, "color": palette[col]},
                 hovertemplate=f"%{{x|{day}}}<br>%{{meta}}: %{{y:.1f}}<extra></extra>",
@@ -140,15 +151,20 @@ def compare_figure(
                   line={"dash": "dot", "width": 1, "color": "gray"}, layer="below")
     fig.add_annotation(x=base, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=_safe(words["base_marker"].format(base=base)))
-    if currency is None:
+    if title is not None:
+        pass
+    elif currency is None:
         title = words["compare_title"].format(base=base)
     else:
         ccy = words.get(f"ccy_{currency}", currency)
         title = words["compare_title_ccy"].format(ccy=ccy, base=_date_words(base_date, lang))
-    _base_layout(fig, title, words["date"], words["compare_y"])
+    lines = [title] if isinstance(title, str) else list(title)
+    _base_layout(fig, lines[0], words["date"], words["compare_y"])
+    if len(lines) > 1:  # escaped line by line, joined by Plotly's own line break
+        fig.update_layout(title={"text": "<br>".join(_safe(line) for line in lines), "font": {"size": 15}})
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
                               "itemclick": "toggle", "itemdoubleclick": "toggleothers"},
-                      margin={"t": 60, "r": 20, "b": 20, "l": 50})
+                      margin={"t": 60 + 24 * (len(lines) - 1), "r": 20, "b": 20, "l": 50})
     fig.update_xaxes(title_text=None)
     apply_date_axis(fig, lang)
     return fig
@@ -196,7 +212,7 @@ def drawdown_figure(
                 y=series.to_numpy(),
                 mode="lines",
                 name=_safe(names.get(col, col)),
-                legendgroup=str(col),
+                legendgroup=identity(str(col)),
                 line={"color": palette[col]},
                 hovertemplate=f"%{{x|{hover_date(lang)}}}<br>%{{fullData.name}}: %{{y:.1f}}%<extra></extra>",
             )

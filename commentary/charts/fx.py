@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from commentary.charts.palette import apply_date_axis, colour, dash, hover_date
+from commentary.charts.palette import apply_date_axis, colour, dash, hover_date, identity
 from commentary.charts.pin_numbers import (
     BADGE_FONT,
     BADGE_PAD_PX,
@@ -53,6 +53,9 @@ SOURCE_NOTES: dict[str, dict[str, str]] = {
         "en": "ECB reference rates (14:15 CET), USD/CNY cross",
     },
 }
+
+
+SLIDER_THICKNESS = 0.17  # of the plot area: ~49 px on the page's 600 px chart with its margins
 
 
 def source_note(symbol: str, lang: str) -> str:
@@ -217,7 +220,8 @@ def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timest
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
               second: pd.DataFrame | None = None, events: Iterable[Event] = (),
               user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
-              lang: str = "ko", history: pd.DataFrame | None = None, numbered: bool = False) -> go.Figure:
+              lang: str = "ko", history: pd.DataFrame | None = None, numbered: bool = False,
+              title: str | Sequence[str] | None = None) -> go.Figure:
     """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
 
     ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
@@ -233,6 +237,12 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     ``numbered=True`` (the USD/KRW page) pins events as numbered badges laid out to read on a phone, with the
     key in ``fig.layout.meta["pins"]`` for the page to print under the chart (see ``charts.pin_numbers``);
     reader notes keep their labels, spaced for a phone's width too.
+
+    ``title`` (already worded: what is measured, from–to, unit; a sequence of lines is drawn one under the other, so
+    a phone's narrow chart does not cut it) replaces the default title. Each trace's
+    ``legendgroup`` is its series identity (:func:`commentary.charts.palette.identity`). The range slider is
+    :data:`SLIDER_THICKNESS` of the plot (≥ 40 px on the page's 600 px chart: a thumb's height on a phone) and
+    shows the whole stored line (its own y range, not the main axis's window).
     """
     ko = lang == "ko"
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -255,6 +265,7 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
         unit = "원" if ko else " KRW"
         fig.add_trace(go.Scatter(x=data["date"], y=data["close"], mode="lines", name=_name(symbol, lang),
                                  line=dict(color=colour(symbol), width=1.8, dash=dash(symbol)), meta=symbol,
+                                 legendgroup=identity(symbol),
                                  hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.1f}}{unit}<extra></extra>"),
                       secondary_y=False)
     sources = [esc(source_label) if source_label else esc(source_note(symbol, lang))]
@@ -263,6 +274,7 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
         data2 = second.sort_values("date")
         fig.add_trace(go.Scatter(x=data2["date"], y=data2["close"], mode="lines", name=_name(sym2, lang),
                                  line=dict(color=colour(sym2), width=1.2, dash="dot"), meta=sym2,
+                                 legendgroup=identity(sym2),
                                  hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.4f}}<extra></extra>"),
                       secondary_y=True)
         fig.update_yaxes(title_text=_name(sym2, lang), secondary_y=True, showgrid=False)
@@ -297,17 +309,21 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     source_text = " · ".join(sources)
     if numbered:  # a phone's plot is ~35 cells wide: wrap the source line rather than cut it off
         source_text = "<br>".join(_wrap_cells(source_text, 36))
-    fig.add_annotation(text=source_text, x=0, y=-0.26 if slider else -0.09, xref="paper", yref="paper",
+    fig.add_annotation(text=source_text, x=0, y=-0.42 if slider else -0.09, xref="paper", yref="paper",
                        showarrow=False, align="left", xanchor="left", yanchor="top",
                        font=dict(size=10, color="#666666"), name="source")
     fig.update_yaxes(title_text="원/달러 (원)" if ko else "KRW per USD", secondary_y=False)
-    title = f"{_name(symbol, lang)} · {symbol}"
+    lines = [f"{_name(symbol, lang)} · {symbol}"] if title is None else [title] if isinstance(title, str) else title
+    top = 100 + 36 * (len(lines) - 1)
     right = 60 if second is not None and len(second) else 16
     fig.update_layout(
-        title=dict(text=esc(title), subtitle=dict(text=esc(subtitle))),
+        title=dict(text="<br>".join(esc(line) for line in lines), subtitle=dict(text=esc(subtitle)),
+                   font=dict(size=15 if len(lines) > 1 else 17), y=0.965, yanchor="top", yref="container"),
         xaxis=dict(type="date", range=[start - day_pad, end + day_pad], autorange=False,
-                   rangeslider=dict(visible=slider, thickness=0.08)),
-        hovermode="closest", margin=dict(t=100, b=120 if numbered else 90, l=60, r=right if numbered else 60),
+                   rangeslider=dict(visible=slider, thickness=SLIDER_THICKNESS, yaxis=dict(rangemode="auto"),
+                                    bgcolor="#f4f6f8", bordercolor="#c8ccd2", borderwidth=1)),
+        hovermode="closest", margin=dict(t=top, b=(175 if slider else 120) if numbered else 90, l=60,
+                                         r=right if numbered else 60),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )
     if slider:  # after every annotation, so the buttons' visibility indices hold

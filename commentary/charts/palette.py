@@ -49,12 +49,23 @@ SERIES_COLOURS: dict[str, str] = {
 FALLBACK: tuple[str, ...] = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#2ca02c",
                              "#ff7f0e", "#aec7e8", "#98df8a")
 DASHES: dict[str, str] = {"USDKRW_ECB": "dash", "USDCNY_ECB": "dash", "CNY=X": "dot"}
+#: Other names of one series: a column's front matter names its baskets (``us_bigtech``), the column's section
+#: charts key them ``basket:<name>``, the compare page ``US_BASKET``. All are the same identity.
+ALIASES: dict[str, str] = {"us_bigtech": "US_BASKET", "us_tech": "US_BASKET", "us": "US_BASKET",
+                           "cn_tech": "CN_BASKET", "china_tech": "CN_BASKET", "cn": "CN_BASKET"}
+BASKET_PREFIX = "basket:"
+
+
+def identity(key: str) -> str:
+    """The series a chart key stands for (``basket:us_bigtech`` → ``US_BASKET``; a symbol is itself)."""
+    name = str(key).removeprefix(BASKET_PREFIX)
+    return ALIASES.get(name, ALIASES.get(name.lower(), name))
 
 
 def colour(key: str, index: int = 0) -> str:
-    """The colour of series ``key`` (a basket key, a symbol or a named role); unknown keys cycle
+    """The colour of series ``key`` (a basket key or alias, a symbol or a named role); unknown keys cycle
     :data:`FALLBACK` by ``index`` so a chart's extra lines still differ."""
-    return SERIES_COLOURS.get(key) or FALLBACK[index % len(FALLBACK)]
+    return SERIES_COLOURS.get(identity(key)) or FALLBACK[index % len(FALLBACK)]
 
 
 def colours(keys: Iterable[str]) -> dict[str, str]:
@@ -62,8 +73,8 @@ def colours(keys: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     spare = 0
     for key in keys:
-        if key in SERIES_COLOURS:
-            out[key] = SERIES_COLOURS[key]
+        if identity(key) in SERIES_COLOURS:
+            out[key] = SERIES_COLOURS[identity(key)]
         else:
             out[key] = FALLBACK[spare % len(FALLBACK)]
             spare += 1
@@ -72,7 +83,7 @@ def colours(keys: Iterable[str]) -> dict[str, str]:
 
 def dash(key: str) -> str:
     """The line dash of series ``key`` ("solid" unless it is a second source of the same pair)."""
-    return DASHES.get(key, "solid")
+    return DASHES.get(identity(key), "solid")
 
 
 # --------------------------------------------------------------------------- axis formats

@@ -2,7 +2,7 @@
 
 Uses the same builders as the other pages: :func:`commentary.charts.compare.compare_figure` with event
 pins for ``compare``, :func:`commentary.charts.fx.fx_figure` for ``fx``/``fx_window`` and
-:func:`commentary.analysis.analytics.event_day_moves` for ``event_day``.
+:func:`commentary.analysis.event_day.event_day_moves` for ``event_day``.
 
 ``as_of`` (a date, or a tz-aware moment such as the column's publication) drops every price observed
 after it (each series at its own observation time): the chart shows what was known then.  With
@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.analysis import compare_view as cv
-from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, event_day_moves, rebase
+from commentary.analysis import compare_lines as cv
+from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, rebase
+from commentary.analysis.event_day import event_day_moves
 from commentary.charts.compare import compare_figure
 from commentary.charts.fx import fx_figure
+from commentary.charts.palette import colour, identity
 from commentary.charts.pin_numbers import add_numbered_pins
 from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
 from commentary.scoring.combine import divergences
@@ -187,7 +189,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
         if sym == main or extra.empty:
             continue
         fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, lang),
-                                 line=dict(width=1.2, dash="dot"),
+                                 line=dict(width=1.2, dash="dot", color=colour(sym)), legendgroup=identity(sym),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
     _mark_divergences(fig, window, symbols, lang)
     shown = window["date"] if len(window) else pd.Series([lo, hi])

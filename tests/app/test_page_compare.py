@@ -67,14 +67,18 @@ def test_default_chart_has_both_baskets_and_benchmarks_rebased_at_the_base(seede
         assert series[base] == pytest.approx(100.0), name
     assert lines["US big-tech basket"].index[0] == pd.Timestamp("2024-10-24")  # three months before the base
     spec = chart_spec(at)
-    assert spec["layout"]["title"]["text"] == "In KRW, 100 = close of Jan 24, 2025"
+    first, last = lines["US big-tech basket"].index[0], max(s.index[-1] for s in lines.values())
+    # the title says what is measured: currency, from–to, price basis and the base
+    assert spec["layout"]["title"]["text"] == (f"In KRW · {first:%Y-%m-%d} to {last:%Y-%m-%d}<br>adjusted closes, "
+                                               "close of 2025-01-24 = 100")
     assert all("%{meta}" in t["hovertemplate"] for t in spec["data"])  # names are data, not template text
     names = [t["name"] for t in spec["data"]]
     assert all(n.rsplit("  ", 1)[1].endswith("%") for n in names)  # each legend entry: % change since the base
     query = at.query_params
     assert (query["base"], query["start"], query["ccy"]) == ("2025-01-24", "2024-10-24", "KRW")
     assert query["bench"] == "^NDX,^HSI,KWEB"
-    assert any(c.value.startswith("Conversion: ") and "KRW=X" in shown(c.value) for c in at.caption)
+    assert any(c.value.startswith("Conversion: ") and "USD/KRW (Yahoo)" in shown(c.value) for c in at.caption)
+    assert not any("KRW=X" in shown(c.value) for c in at.caption)  # readers' names, not series ids
 
 
 def test_widgets_change_base_members_and_currency(seeded_store: Path) -> None:
@@ -122,7 +126,7 @@ def test_bad_url_values_warn_and_use_defaults(seeded_store: Path) -> None:
     at = app_page("compare", lang="en", base="2025-02-30", ccy="EUR", us="NVDA,NOPE")
     assert not at.exception
     text = warnings(at)
-    assert "base='2025-02-30' is not a date" in text and "ccy='EUR'" in text and "left out: NOPE" in text
+    assert "base=2025-02-30 is not a date" in text and "ccy=EUR" in text and "left out: NOPE" in text
     assert at.text_input(key="cmp_base_text").value == "2025-01-24"
     assert at.radio(key="cmp_ccy").value == "KRW" and at.multiselect(key="cmp_us").value == ["NVDA"]
     assert at.query_params["ccy"] == "KRW"  # the URL is rewritten with what is shown
@@ -140,10 +144,10 @@ def test_invalid_weights_show_the_message_not_a_traceback(seeded_store: Path) ->
     at.radio(key="cmp_weighting").set_value("fixed").run()
     at.text_input(key="cmp_weights").input("NVDA=abc").run()
     assert not at.exception
-    assert any("weight of NVDA is not a number: 'abc'" in shown(e.value) for e in at.error)
+    assert any("the weight of NVIDIA (NVDA) is not a number: 'abc'" in shown(e.value) for e in at.error)
     at.text_input(key="cmp_weights").input("NVDA=30").run()
     assert not at.exception
-    assert any("no weight given for member(s) MSFT" in shown(e.value) for e in at.error)
+    assert any("no weight given for Microsoft (MSFT)" in shown(e.value) for e in at.error)
     assert "US big-tech basket" in traces(at)  # drawn with equal weights meanwhile
     at.text_input(key="cmp_weights").input("NVDA=3, MSFT=1").run()
     assert not at.error and at.query_params["w"] == "NVDA=3, MSFT=1"
@@ -156,7 +160,7 @@ def test_weights_from_the_url(seeded_store: Path) -> None:
     at = app_page("compare", lang="en", us="NVDA,MSFT", w="NVDA=1,TSLA=1")
     assert not at.exception
     assert at.radio(key="cmp_weighting").value == "fixed"
-    assert any("TSLA is not a member of either basket" in shown(e.value) for e in at.error)
+    assert any("Tesla (TSLA) is not a member of either basket" in shown(e.value) for e in at.error)
 
 
 def test_stats_table_and_csv_download(seeded_store: Path) -> None:
@@ -217,7 +221,7 @@ def test_member_without_data_is_named_and_other_lines_draw(seeded_store: Path) -
     at = app_page("compare", lang="en", cn="9988.HK,0700.HK,BABA")
     assert not at.exception
     text = warnings(at)
-    assert "9988.HK" in text and "no data in the store" in text
+    assert "(9988.HK): no data stored" in text
     lines = traces(at)
     assert {"US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)"} <= set(lines)
     assert lines["China tech basket"][pd.Timestamp("2025-01-24")] == pytest.approx(100.0)
@@ -237,7 +241,7 @@ def test_typed_base_date_applies_and_a_bad_one_says_why(seeded_store: Path) -> N
     at.text_input(key="cmp_base_text").input("2025.01.10").run()
     assert at.query_params["base"] == "2025-01-10"
     at.text_input(key="cmp_base_text").input("2025-01-99").run()
-    assert any("Base date '2025-01-99' cannot be used: type it as YYYY-MM-DD." in shown(e.value) for e in at.error)
+    assert any("Base date '2025-01-99' cannot be used: type it as year-month-day" in shown(e.value) for e in at.error)
     assert at.query_params["base"] == "2025-01-10"  # the last good base stays
 
 
@@ -247,7 +251,7 @@ def test_ytd_preset_runs_from_the_previous_years_last_close(seeded_store: Path) 
     assert at.date_input(key="cmp_start").value == dt.date(2024, 12, 31)  # 2024's last close, not 2025-01-02
     stats = at.dataframe[0].value.set_index("series")
     assert stats.at["US_BASKET", "first"] == pd.Timestamp("2024-12-31")
-    basis = next(c.value for c in at.caption if c.value.startswith("Returns run from"))
+    basis = next(c.value for c in at.caption if c.value.startswith("Returns in KRW run from"))
     assert "from the close of 2024-12-31" in basis and "base date 2025-01-24 with equal weights" in basis
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import catalog
+from data_sources.market.universe import instrument
 from data_sources.store.prices import Store
 from tests.conftest import notebook_of, opened_page, shown
 
@@ -135,7 +136,9 @@ def test_switching_to_ecb_changes_the_trace_and_the_url(seeded_store: Path) -> N
     at.radio(key="fx_src").set_value("ecb").run()
     assert not at.exception
     ecb = _fig(at)["data"][0]
-    assert ecb["name"] == "USD/KRW (ECB reference)" and "USDKRW_ECB" in _fig(at)["layout"]["title"]["text"]
+    title = _fig(at)["layout"]["title"]["text"]
+    assert ecb["name"] == "USD/KRW (ECB reference)" and title.startswith("USD/KRW (ECB reference) · ")
+    assert "USDKRW_ECB" not in title and "won per dollar" in title  # readers' words: what, when, in what unit
     rates = {src: dict(zip(pd.to_datetime(t["x"]), _array(t["y"]), strict=True)) for src, t in
              (("yahoo", yahoo), ("ecb", ecb))}
     day = pd.Timestamp("2025-01-24")
@@ -252,7 +255,8 @@ def test_events_table_rows(seeded_store: Path) -> None:
     for page, lang, symbol, taken in ((at, "en", "KRW=X", "timeline.taken_yahoo"),
                                       (app_page("fx", lang="ko", start="2025-01-02", end="2025-02-28", src="ecb"), "ko",
                                        "USDKRW_ECB", "timeline.taken_ecb")):
-        caption = catalog.text(lang, "timeline.moves_caption", symbol=symbol, taken=catalog.text(lang, taken), days=5)
+        name = instrument(symbol).name(lang)  # the series in readers' words, not its id
+        caption = catalog.text(lang, "timeline.moves_caption", symbol=name, taken=catalog.text(lang, taken), days=5)
         assert caption in [c.value for c in page.caption], lang
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 
-def _page() -> None:
+def _page(foreign: tuple[str, ...] = ()) -> None:
     from dataclasses import dataclass
 
     import streamlit as st
@@ -31,7 +31,7 @@ def _page() -> None:
     def to_query(view):
         return {"ccy": view.ccy} | ({"n": str(view.n)} if view.n != 5 else {})
 
-    binding = ViewBinding("t_", View, parse=parse, to_query=to_query)
+    binding = ViewBinding("t_", View, parse=parse, to_query=to_query, foreign=foreign)
     for problem in binding.open(View()):
         st.warning(f"bad {problem[0]}")
     st.radio("Currency", ["local", "USD", "KRW"], key=binding.key("ccy"))
@@ -39,6 +39,8 @@ def _page() -> None:
         st.number_input("N", key=binding.key("n"), step=1)
     view = binding.commit()
     st.text(f"view {view.ccy} {view.n}")
+    for problem in binding.problems():
+        st.caption(f"still bad {problem[0]}")
 
 
 def _shown(at: AppTest) -> str:
@@ -78,3 +80,27 @@ def test_an_address_changed_from_outside_wins_over_the_session() -> None:
     at.query_params.clear()  # back from another page: the address holds nothing of this page
     at.run()
     assert _shown(at) == "view KRW 5" and at.query_params["ccy"] == "KRW"
+
+
+def test_the_address_problems_stand_until_the_reader_changes_the_view() -> None:
+    at = AppTest.from_function(_page)
+    at.query_params["ccy"] = "EUR"
+    at.run()
+    assert [c.value for c in at.caption] == ["still bad ccy"]
+    at.checkbox(key="more").check().run()  # a run that changes nothing of the view: the problem still shows
+    assert [c.value for c in at.caption] == ["still bad ccy"]
+    at.radio[0].set_value("USD").run()  # the reader's change: the address's problem is history
+    assert list(at.caption) == []
+    at.radio[0].set_value("local").run()  # even when the view comes back to what the address gave
+    assert list(at.caption) == []
+
+
+def test_a_foreign_key_stays_in_the_address_and_is_no_change_of_the_view() -> None:
+    at = AppTest.from_function(_page, kwargs={"foreign": ("notes",)})
+    at.query_params["notes"] = "share-id"  # another part of the page reads it (a shared notebook's link)
+    at.query_params["n"] = "7"
+    at.run()
+    assert at.query_params["notes"] == "share-id"
+    at.checkbox(key="more").check().run()
+    at.number_input[0].set_value(5).run()  # back to the default: the binding drops its own optional key
+    assert "n" not in at.query_params and at.query_params["notes"] == "share-id"

@@ -95,7 +95,7 @@ def test_compare_base_date_and_currency_change_the_chart(app_url: str) -> None:
         names = [t["name"] for t in before]
         assert any("US" in n for n in names) and any("China" in n for n in names)
         page.get_by_text("View settings", exact=False).first.click()  # the controls are folded under the chart
-        field = page.get_by_label("Base date (=100, YYYY-MM-DD, Enter applies)")
+        field = page.get_by_label("Base date (=100, e.g. 2025-01-24, Enter applies)")
         field.fill("2025-01-10")
         field.press("Enter")  # a typed date applies on Enter (issue 16, item 3)
         page.wait_for_function("() => location.search.includes('base=2025-01-10')", timeout=45_000)

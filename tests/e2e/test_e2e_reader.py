@@ -68,7 +68,7 @@ def _charts(page, timeout: float = 120_000) -> list[dict]:
 def _english_ui_strings() -> set[str]:
     """The English halves of the project's ``tr(ko, en)`` calls in every page and UI helper (literals of three
     words or more; f-strings contribute their literal runs between placeholders), plus the English words of
-    the data layer's problems (catalog/en: a Korean page must show the Korean ones)."""
+    every catalog string (catalog/en: a Korean page must show the Korean ones)."""
     import catalog
 
     found = set()
@@ -80,8 +80,9 @@ def _english_ui_strings() -> set[str]:
                 run = run.strip(" .,:;—-()'\"")
                 if len(run) >= 12 and len(run.split()) >= 3:
                     found.add(run)
-    for key, english in catalog.catalog("en").items():  # the English words of the data layer's problems
-        if key.startswith("problem."):
+    korean = catalog.catalog("ko")
+    for key, english in catalog.catalog("en").items():  # every catalog string whose Korean differs
+        if korean.get(key) != english:
             found |= {run.strip(" .,:;—-()'\"") for run in re.split(r"\{[^}]*\}", english)
                       if len(run.strip()) >= 12 and len(run.split()) >= 3}
     return found

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from commentary.analysis import analytics as an
+from commentary.analysis import baskets, currency, event_day
+from data_sources.errors import InputError, Problem
 from data_sources.store.frames import PRICE_COLUMNS, normalise, wide
 
 D = pd.Timestamp
@@ -41,7 +43,7 @@ def two_by_four() -> pd.DataFrame:
 
 
 def test_rebase_divides_by_last_value_on_or_before_base(two_by_four: pd.DataFrame) -> None:
-    out = an.rebase(two_by_four, "2025-01-24")
+    out = baskets.rebase(two_by_four, "2025-01-24")
     assert out["A"].tolist() == [40.0, 80.0, 100.0, 200.0]
     # B has no value on the base date: its last earlier value (5, on 01-23) is the base.
     assert out["B"].iloc[[0, 1, 3]].tolist() == [80.0, 100.0, 120.0]
@@ -50,56 +52,63 @@ def test_rebase_divides_by_last_value_on_or_before_base(two_by_four: pd.DataFram
 
 def test_rebase_column_without_value_before_base_is_all_nan() -> None:
     frame = pd.DataFrame({"late": [math.nan, math.nan, 7.0, 8.0]}, index=DATES)
-    out = an.rebase(frame, "2025-01-23")
+    out = baskets.rebase(frame, "2025-01-23")
     assert out["late"].isna().all()
 
 
 def test_basket_equal_weight_is_nan_where_a_member_is_missing(two_by_four: pd.DataFrame) -> None:
-    basket = an.basket_index(two_by_four, ["A", "B"], "2025-01-24")
+    basket = baskets.basket_index(two_by_four, ["A", "B"], "2025-01-24")
     assert basket.iloc[[0, 1, 3]].tolist() == [60.0, 90.0, 160.0]
     assert math.isnan(basket.iloc[2])
 
 
 def test_basket_fixed_weights_are_normalised(two_by_four: pd.DataFrame) -> None:
-    basket = an.basket_index(two_by_four, ["A", "B"], "2025-01-24", weights={"A": 3, "B": 1})
+    basket = baskets.basket_index(two_by_four, ["A", "B"], "2025-01-24", weights={"A": 3, "B": 1})
     # 0.75 * [40, 80, 200] + 0.25 * [80, 100, 120]
     assert basket.iloc[[0, 1, 3]].tolist() == [50.0, 85.0, 180.0]
 
 
 def test_basket_zero_weight_member_is_ignored(two_by_four: pd.DataFrame) -> None:
-    basket = an.basket_index(two_by_four, ["A", "B"], "2025-01-24", weights={"A": 1, "B": 0})
+    basket = baskets.basket_index(two_by_four, ["A", "B"], "2025-01-24", weights={"A": 1, "B": 0})
     assert basket.tolist() == [40.0, 80.0, 100.0, 200.0]
 
 
 def test_basket_carry_forward_is_limited_in_calendar_days(two_by_four: pd.DataFrame) -> None:
     # B's 01-23 value may stand in for 01-24 (1 day old) when carrying is allowed.
-    basket = an.basket_index(two_by_four, ["A", "B"], "2025-01-24", max_carry_days=1)
+    basket = baskets.basket_index(two_by_four, ["A", "B"], "2025-01-24", max_carry_days=1)
     assert basket.iloc[2] == 100.0
     gap = pd.DataFrame({"A": [1.0, 1.0, 1.0, 1.0], "B": [2.0, math.nan, math.nan, math.nan]},
                        index=pd.DatetimeIndex(["2025-01-20", "2025-01-21", "2025-01-24", "2025-01-27"]))
-    carried = an.basket_index(gap, ["A", "B"], "2025-01-20", max_carry_days=3)
+    carried = baskets.basket_index(gap, ["A", "B"], "2025-01-20", max_carry_days=3)
     assert carried.iloc[:2].tolist() == [100.0, 100.0]
     assert carried.iloc[2:].isna().all()  # 4 and 7 days after B's last value: never filled
 
 
 @pytest.mark.parametrize(
-    ("members", "weights", "message"),
+    ("members", "weights", "problem"),
     [
-        (["A", "B"], {"A": 1, "B": 1, "C": 1}, "C not among the members"),
-        (["A", "B"], {"A": 1, "B": -0.5}, "weight of B is negative"),
-        (["A", "B"], {"A": 0, "B": 0}, "all weights are zero"),
-        (["A", "B"], {"A": 1}, "no weight given for member(s) B"),
-        (["A", "B"], {"A": 1, "B": "x"}, "weight of B is not a number"),
-        (["A", "B"], {"A": 1, "B": math.nan}, "weight of B is not finite"),
-        (["A", "Z"], None, "no price column for member(s) Z"),
-        (["A", "A"], None, "listed twice: A"),
-        ([], None, "no members chosen"),
+        (["A", "B"], {"A": 1, "B": 1, "C": 1}, Problem("compare.weights_stray", {"symbols": "C"})),
+        (["A", "B"], {"A": 1, "B": -0.5}, Problem("compare.weights_negative", {"symbol": "B", "value": "-0.5"})),
+        (["A", "B"], {"A": 0, "B": 0}, Problem("compare.weights_zero")),
+        (["A", "B"], {"A": 1}, Problem("compare.weights_missing", {"symbols": "B"})),
+        (["A", "B"], {"A": 1, "B": "x"}, Problem("compare.weights_number", {"symbol": "B", "value": "x"})),
+        (["A", "B"], {"A": 1, "B": math.nan}, Problem("compare.weights_number", {"symbol": "B", "value": "nan"})),
     ],
 )
-def test_basket_rejects_bad_input(two_by_four: pd.DataFrame, members: list[str], weights: dict | None,
-                                  message: str) -> None:
+def test_basket_rejects_bad_weights_with_a_coded_problem(two_by_four: pd.DataFrame, members: list[str],
+                                                         weights: dict, problem: Problem) -> None:
+    with pytest.raises(InputError) as caught:
+        baskets.basket_index(two_by_four, members, "2025-01-24", weights=weights)
+    assert caught.value.problem == problem
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [(["A", "Z"], "no price column for member(s) Z"), (["A", "A"], "listed twice: A"), ([], "no members chosen")],
+)
+def test_basket_rejects_bad_members(two_by_four: pd.DataFrame, members: list[str], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        an.basket_index(two_by_four, members, "2025-01-24", weights=weights)
+        baskets.basket_index(two_by_four, members, "2025-01-24")
 
 
 # ----------------------------------------------------------------------------- drawdown, spread, stats
@@ -156,56 +165,58 @@ def fx_frame() -> pd.DataFrame:
 
 
 def test_to_usd_aligns_hk_calendar_and_falls_back_to_ecb(hk_us_prices: pd.DataFrame, fx_frame: pd.DataFrame) -> None:
-    out, notes = an.to_currency(hk_us_prices, "USD", fx_frame)
+    out, notes = currency.to_currency(hk_us_prices, "USD", fx_frame)
     # 78 / 7.8 and 77.5 / 7.75 on the same dates; 01-28 has no ECB rate, so 01-27's (1 day old) is used.
     assert series_of(out, "0700.HK") == pytest.approx({"2025-01-24": 10.0, "2025-01-27": 10.0, "2025-01-28": 8.0})
     assert series_of(out, "0700.HK", "high")["2025-01-24"] == pytest.approx(79.0 / 7.8)
     assert series_of(out, "0700.HK", "volume")["2025-01-24"] == 1000.0
     assert series_of(out, "NVDA") == {"2025-01-24": 100.0, "2025-01-27": 83.0}
-    assert any("USDHKD_ECB" in n and "HKD=X is not available" in n for n in notes)
+    assert Problem("compare.fx_fallback", {"currency": "HKD", "symbol": "USDHKD_ECB", "source": "ecb",
+                                           "wanted": "HKD=X", "wanted_source": "yahoo"}) in notes
 
 
 def test_to_krw_multiplies_usd_value_by_krw_per_usd(hk_us_prices: pd.DataFrame, fx_frame: pd.DataFrame) -> None:
-    out, notes = an.to_currency(hk_us_prices, "KRW", fx_frame)
+    out, notes = currency.to_currency(hk_us_prices, "KRW", fx_frame)
     assert series_of(out, "NVDA") == pytest.approx({"2025-01-24": 140_000.0, "2025-01-27": 124_500.0})
     assert series_of(out, "0700.HK") == pytest.approx(
         {"2025-01-24": 14_000.0, "2025-01-27": 15_000.0, "2025-01-28": 12_000.0})
-    assert "KRW per USD from KRW=X (Yahoo)" in notes
+    assert Problem("compare.fx_rate", {"currency": "KRW", "symbol": "KRW=X", "source": "yahoo"}) in notes
 
 
 def test_to_currency_prefers_ecb_when_asked(hk_us_prices: pd.DataFrame, fx_frame: pd.DataFrame) -> None:
-    out, notes = an.to_currency(hk_us_prices, "KRW", fx_frame, fx_source="ecb")
+    out, notes = currency.to_currency(hk_us_prices, "KRW", fx_frame, fx_source="ecb")
     assert series_of(out, "NVDA") == pytest.approx({"2025-01-24": 130_000.0, "2025-01-27": 107_900.0})
     # ECB's own 01-28 rate is used for the HK half day
     assert series_of(out, "0700.HK")["2025-01-28"] == pytest.approx(62.0 / 7.75 * 1250.0)
-    assert "KRW per USD from USDKRW_ECB (ECB)" in notes
+    assert Problem("compare.fx_rate", {"currency": "KRW", "symbol": "USDKRW_ECB", "source": "ecb"}) in notes
 
 
 def test_to_currency_never_fills_fx_across_long_gaps() -> None:
     prices = tidy([("2025-01-23", "NVDA", 10.0), ("2025-01-24", "NVDA", 10.0), ("2025-01-27", "NVDA", 10.0)])
     fx = tidy([("2025-01-20", "KRW=X", 1000.0), ("2025-01-27", "KRW=X", 2000.0)])
-    out, notes = an.to_currency(prices, "KRW", fx, max_fill_days=3)
+    out, notes = currency.to_currency(prices, "KRW", fx, max_fill_days=3)
     # 01-23 is 3 days after the 01-20 rate (filled); 01-24 is 4 days after (dropped).
     assert series_of(out, "NVDA") == {"2025-01-23": 10_000.0, "2025-01-27": 20_000.0}
-    assert "NVDA: 1 of 3 dates dropped, no FX rate within 3 days (2025-01-24)" in notes
-    wider, _ = an.to_currency(prices, "KRW", fx, max_fill_days=4)
+    assert Problem("compare.dates_dropped", {"symbol": "NVDA", "dropped": 1, "total": 3, "days": 3,
+                                             "dates": "2025-01-24"}) in notes
+    wider, _ = currency.to_currency(prices, "KRW", fx, max_fill_days=4)
     assert series_of(wider, "NVDA")["2025-01-24"] == 10_000.0
-    same_day, _ = an.to_currency(prices, "KRW", fx, max_fill_days=0)
+    same_day, _ = currency.to_currency(prices, "KRW", fx, max_fill_days=0)
     assert list(series_of(same_day, "NVDA")) == ["2025-01-27"]
 
 
 def test_to_currency_local_unknown_and_fx_symbols(hk_us_prices: pd.DataFrame, fx_frame: pd.DataFrame) -> None:
-    local, notes = an.to_currency(hk_us_prices, "local", fx_frame)
+    local, notes = currency.to_currency(hk_us_prices, "local", fx_frame)
     assert series_of(local, "0700.HK") == {"2025-01-24": 78.0, "2025-01-27": 77.5, "2025-01-28": 62.0}
     assert notes == []
     odd = pd.concat([hk_us_prices, tidy([("2025-01-24", "ZZZZ", 1.0), ("2025-01-24", "KRW=X", 1400.0)])])
-    out, notes = an.to_currency(odd, "USD", fx_frame)
+    out, notes = currency.to_currency(odd, "USD", fx_frame)
     assert set(out["symbol"]) == {"0700.HK", "NVDA"}
-    assert "ZZZZ: not in the universe, currency unknown; left out" in notes
-    assert any(n.startswith("KRW=X: an FX rate") for n in notes)
-    no_fx, notes = an.to_currency(hk_us_prices, "USD", fx_frame[fx_frame["symbol"] != "USDHKD_ECB"])
+    assert Problem("compare.not_in_universe", {"symbol": "ZZZZ"}) in notes
+    assert Problem("compare.not_a_price", {"symbol": "KRW=X"}) in notes
+    no_fx, notes = currency.to_currency(hk_us_prices, "USD", fx_frame[fx_frame["symbol"] != "USDHKD_ECB"])
     assert set(no_fx["symbol"]) == {"NVDA"}
-    assert "0700.HK: no HKD per USD rate available; left out" in notes
+    assert Problem("compare.no_rate", {"symbol": "0700.HK", "currency": "HKD"}) in notes
 
 
 @pytest.mark.parametrize(
@@ -216,12 +227,12 @@ def test_to_currency_local_unknown_and_fx_symbols(hk_us_prices: pd.DataFrame, fx
 def test_to_currency_rejects_bad_arguments(hk_us_prices: pd.DataFrame, fx_frame: pd.DataFrame, kwargs: dict,
                                            message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        an.to_currency(hk_us_prices, fx=fx_frame, **kwargs)
+        currency.to_currency(hk_us_prices, fx=fx_frame, **kwargs)
 
 
 def test_to_currency_names_missing_columns(fx_frame: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="prices: missing column"):
-        an.to_currency(pd.DataFrame({"date": [], "symbol": []}), "USD", fx_frame)
+        currency.to_currency(pd.DataFrame({"date": [], "symbol": []}), "USD", fx_frame)
 
 
 # ----------------------------------------------------------------------------- event day
@@ -241,7 +252,7 @@ def event_prices() -> pd.DataFrame:
 
 
 def test_event_day_moves_closed_market_uses_next_session(event_prices: pd.DataFrame) -> None:
-    out = an.event_day_moves(event_prices, "2025-01-27")
+    out = event_day.event_day_moves(event_prices, "2025-01-27")
     assert out["symbol"].tolist() == ["NVDA", "005930.KS", "0700.HK", "EWH"]
     rows = out.set_index("symbol")
     assert rows.loc["NVDA", "change_pct"] == pytest.approx(-17.0)
@@ -260,7 +271,7 @@ def test_event_day_moves_closed_market_uses_next_session(event_prices: pd.DataFr
 
 
 def test_event_day_moves_after_us_event_uses_first_reacting_session(event_prices: pd.DataFrame) -> None:
-    out = an.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
+    out = event_day.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
     rows = out.set_index("symbol")
     hk = rows.loc["0700.HK"]
     assert (hk["prev_date"], hk["session"]) == (D("2025-01-27"), D("2025-01-28"))
@@ -271,12 +282,12 @@ def test_event_day_moves_after_us_event_uses_first_reacting_session(event_prices
 
 
 def test_event_day_moves_korean_notes_and_bad_event_time(event_prices: pd.DataFrame) -> None:
-    out = an.event_day_moves(event_prices, "2025-01-27", calendar_note_lang="ko").set_index("symbol")
+    out = event_day.event_day_moves(event_prices, "2025-01-27", calendar_note_lang="ko").set_index("symbol")
     assert out.loc["005930.KS", "note"] == "2025-01-27 휴장; 다음 거래일 2025-01-31"
     with pytest.raises(ValueError, match="needs a time zone"):
-        an.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30")
+        event_day.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30")
     with pytest.raises(ValueError, match="event day"):
-        an.event_day_moves(event_prices, "not a day")
+        event_day.event_day_moves(event_prices, "not a day")
 
 
 # ----------------------------------------------------------------------------- coverage and windows
@@ -289,16 +300,17 @@ def test_coverage_problems_names_symbol_and_missing_part() -> None:
     problems = an.coverage_problems(tidy(rows), ["NVDA", "005930.KS", "KWEB", "^SOX"], "2025-01-02", "2025-02-28",
                                     base_date="2025-01-10")
     assert problems == [
-        "005930.KS: no data before 2025-01-22",
-        "005930.KS: no data between 2025-01-31 and 2025-02-28",
-        "005930.KS: no value on or before the base date 2025-01-10, cannot rebase",
-        "KWEB: no data after 2025-01-20",
-        "KWEB: no data between 2025-01-02 and 2025-01-20",
-        "^SOX: no data in the store",
+        Problem("compare.starts_late", {"symbol": "005930.KS", "first": "2025-01-22"}),
+        Problem("compare.gap", {"symbol": "005930.KS", "start": "2025-01-31", "end": "2025-02-28"}),
+        Problem("compare.no_base", {"symbol": "005930.KS", "base": "2025-01-10"}),
+        Problem("compare.ends_early", {"symbol": "KWEB", "last": "2025-01-20"}),
+        Problem("compare.gap", {"symbol": "KWEB", "start": "2025-01-02", "end": "2025-01-20"}),
+        Problem("compare.no_data", {"symbol": "^SOX"}),
     ]
     assert an.coverage_problems(tidy(rows), ["NVDA"], None, None) == []
     assert an.coverage_problems(tidy(rows), ["KWEB"], "2025-03-01", None) == [
-        "KWEB: no data in the window 2025-03-01 to … (data 2025-01-02 to 2025-01-20)"]
+        Problem("compare.outside_window", {"symbol": "KWEB", "start": "2025-03-01", "end": "…",
+                                           "first": "2025-01-02", "last": "2025-01-20"})]
 
 
 @pytest.mark.parametrize(
@@ -336,14 +348,14 @@ def _load_snapshot(market_dir: Path) -> pd.DataFrame:
 
 def test_real_snapshot_deepseek_day(market_dir: Path) -> None:
     prices = _load_snapshot(market_dir)
-    plain = an.event_day_moves(prices, "2025-01-27").set_index("symbol")
+    plain = event_day.event_day_moves(prices, "2025-01-27").set_index("symbol")
     assert plain.loc["NVDA", "change_pct"] == pytest.approx(-16.97, abs=0.01)
     assert plain.loc["000660.KS", "session"] == D("2025-01-31")
     assert plain.loc["000660.KS", "note"] == "market closed on 2025-01-27; next session 2025-01-31"
     # Hong Kong did trade on Monday 2025-01-27, before the US selloff: by the plain rule its row is that day …
     assert plain.loc["0700.HK", "session"] == D("2025-01-27")
     # … and counting from the US open, its first reacting session is the 2025-01-28 half day.
-    after = an.event_day_moves(prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
+    after = event_day.event_day_moves(prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
     hk = after.set_index("symbol").loc["0700.HK"]
     assert hk["session"] == D("2025-01-28")
     assert hk["note"] == "session on 2025-01-27 closed before the event; first session after it 2025-01-28"
@@ -355,13 +367,13 @@ def test_real_snapshot_hk_in_usd_and_rebased_basket(market_dir: Path) -> None:
     prices = prices[prices["date"].between("2024-10-01", "2025-04-30")]
     fx = prices[prices["symbol"].isin(["KRW=X", "USDKRW_ECB", "USDHKD_ECB", "CNY=X", "USDCNY_ECB"])]
     chosen = prices[prices["symbol"].isin(["0700.HK", "NVDA", "MSFT"])]
-    usd, notes = an.to_currency(chosen, "USD", fx)
-    assert any(n.startswith("HKD per USD from USDHKD_ECB (ECB)") for n in notes)
+    usd, notes = currency.to_currency(chosen, "USD", fx)
+    assert [(n.code, n.params["symbol"]) for n in notes] == [("compare.fx_fallback", "USDHKD_ECB")]  # no HKD=X
     hk = usd[usd["symbol"] == "0700.HK"].set_index("date")["close"]
     assert hk[D("2025-01-24")] == pytest.approx(387.2198181 / 7.7883)
-    levels = an.rebase(wide(usd), "2025-01-24")
-    us = an.basket_index(wide(usd), ["NVDA", "MSFT"], "2025-01-24")
+    levels = baskets.rebase(wide(usd), "2025-01-24")
+    us = baskets.basket_index(wide(usd), ["NVDA", "MSFT"], "2025-01-24")
     assert levels.loc[D("2025-01-24")].tolist() == pytest.approx([100.0, 100.0, 100.0])
     assert us[D("2025-01-27")] == pytest.approx((118.3812103 / 142.5733 + 430.3954 / 439.8044) * 50, rel=1e-5)
     assert an.coverage_problems(prices, ["0700.HK", "NVDA", "MSFT", "005930.KS"], "2024-10-01", "2025-04-30") == [
-        "005930.KS: no data before 2025-01-22"]
+        Problem("compare.starts_late", {"symbol": "005930.KS", "first": "2025-01-22"})]

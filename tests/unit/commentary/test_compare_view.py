@@ -1,15 +1,19 @@
-"""Tests for commentary.analysis.compare_view on small hand-built frames (URL state, weights, lines, tables)."""
+"""Tests for the compare page's view-model (ui.compare_view) and its lines (commentary.analysis.compare_lines) on small
+hand-built frames: URL state, weights, lines, tables, reader notes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
 
-from commentary.analysis import compare_view as cv
+from commentary.analysis import compare_lines as cl
+from data_sources.errors import InputError, Problem
 from data_sources.store.frames import PRICE_COLUMNS, normalise
+from ui import compare_view as cv
 
 D = dt.date
 
@@ -54,7 +58,7 @@ def test_default_view_from_what_is_stored(prices: pd.DataFrame) -> None:
     assert default.end == D(2025, 1, 28)  # the last date every default line has (^NDX alone runs to 01-29)
     assert default.us == ("NVDA", "MSFT") and default.cn == ("0700.HK",) and default.bench == ("^NDX",)
     assert (default.ccy, default.fx, default.weights, default.day) == ("KRW", "yahoo", "", D(2025, 1, 27))
-    assert cv.data_span(prices) == (D(2025, 1, 23), D(2025, 1, 29))
+    assert cl.data_span(prices) == (D(2025, 1, 23), D(2025, 1, 29))
 
 
 def test_default_base_is_the_last_date_on_or_before_the_friday(prices: pd.DataFrame) -> None:
@@ -97,81 +101,92 @@ def test_bad_query_values_fall_back_to_defaults_with_messages() -> None:
     assert parsed.us == ("NVDA",)  # XYZ dropped, named
     assert parsed.cn == default.cn  # nothing usable: the default members
     assert parsed.bench == ()  # an empty benchmark list is a valid choice
-    text = "\n".join(problems)
-    for fragment in ("base='2025-13-45'", "start=2019-01-01", "ccy='EUR'", "left out: XYZ",
-                     "parameter cn names no usable symbol (AAPL)"):
-        assert fragment in text
-    assert len(problems) == 5
+    assert [(p.code, p.params.get("param")) for p in problems] == [
+        ("compare.url_date", "base"), ("compare.url_range", "start"), ("compare.url_symbols", "us"),
+        ("compare.url_empty", "cn"), ("compare.url_choice", "ccy")]
+    english = [cv.say_problem(p, "en") for p in problems]
+    for fragment in ("base=2025-13-45", "start=2019-01-01", "ccy=EUR", "left out: XYZ",
+                     "cn names no usable symbol (AAPL)"):
+        assert any(fragment in line for line in english), fragment
+    korean = [cv.say_problem(p, "ko") for p in problems]
+    assert all("주소의" in line for line in korean)
 
 
 def test_query_window_in_the_wrong_order_uses_the_default_window() -> None:
     parsed, problems = cv.parse_query({"start": "2025-03-01", "end": "2025-02-01"}, view(), D(2025, 1, 1),
-                                      D(2025, 12, 31), lang="ko")
+                                      D(2025, 12, 31))
     assert (parsed.start, parsed.end) == (view().start, view().end)
-    assert problems and "늦습니다" in problems[0]
+    assert problems and "늦습니다" in cv.say_problem(problems[0], "ko")
 
 
 # ----------------------------------------------------------------------------- weights
 
 
 def test_parse_weights() -> None:
-    assert cv.parse_weights("NVDA=30, msft: 20;0700.hk=50%") == {"NVDA": 30.0, "MSFT": 20.0, "0700.HK": 50.0}
-    assert cv.parse_weights("  ") == {}
-    with pytest.raises(ValueError, match=r"item 2 'MSFT20' is not SYMBOL=NUMBER"):
-        cv.parse_weights("NVDA=1, MSFT20")
-    with pytest.raises(ValueError, match="weight of NVDA is not a number: 'abc'"):
-        cv.parse_weights("NVDA=abc")
-    with pytest.raises(ValueError, match="NVDA is given twice"):
-        cv.parse_weights("NVDA=1,nvda=2")
+    assert cl.parse_weights("NVDA=30, msft: 20;0700.hk=50%") == {"NVDA": 30.0, "MSFT": 20.0, "0700.HK": 50.0}
+    assert cl.parse_weights("  ") == {}
+    for text, problem in (("NVDA=1, MSFT20", Problem("compare.weights_item", {"number": 2, "item": "MSFT20"})),
+                          ("NVDA=abc", Problem("compare.weights_number", {"symbol": "NVDA", "value": "abc"})),
+                          ("NVDA=1,nvda=2", Problem("compare.weights_twice", {"symbol": "NVDA"}))):
+        with pytest.raises(InputError) as caught:
+            cl.parse_weights(text)
+        assert caught.value.problem == problem
+    assert cv.say_problem(Problem("compare.weights_item", {"number": 2, "item": "MSFT20"}), "en") == (
+        "item 2 'MSFT20' is not SYMBOL=NUMBER (e.g. NVDA=30)")
 
 
 def test_split_weights_per_basket() -> None:
-    w_us, w_cn = cv.split_weights({"NVDA": 3.0, "MSFT": 1.0}, ["NVDA", "MSFT"], ["0700.HK"])
+    w_us, w_cn = cl.split_weights({"NVDA": 3.0, "MSFT": 1.0}, ["NVDA", "MSFT"], ["0700.HK"])
     assert w_us == {"NVDA": 3.0, "MSFT": 1.0} and w_cn is None
-    with pytest.raises(ValueError, match="TSLA is not a member of either basket"):
-        cv.split_weights({"TSLA": 1.0}, ["NVDA"], ["0700.HK"])
+    with pytest.raises(InputError) as caught:
+        cl.split_weights({"TSLA": 1.0}, ["NVDA"], ["0700.HK"])
+    assert cv.say_problem(caught.value.problem, "en") == "Tesla (TSLA) is not a member of either basket"
 
 
 # ----------------------------------------------------------------------------- lines
 
 
 def test_lines_in_local_currency(prices: pd.DataFrame) -> None:
-    lines = cv.compare_lines(prices, view())
+    lines = cl.compare_lines(prices, view())
     levels = lines.levels
-    assert list(levels.columns) == [cv.US_KEY, cv.CN_KEY, "^NDX"]
+    assert list(levels.columns) == [cl.US_KEY, cl.CN_KEY, "^NDX"]
     # NVDA 100 -> 80 (80), MSFT 400 -> 420 (105): equal-weight basket 92.5 on 01-27
     assert levels.loc["2025-01-24"].tolist() == [100.0, 100.0, 100.0]
-    assert levels.at[pd.Timestamp("2025-01-27"), cv.US_KEY] == pytest.approx(92.5)
-    assert levels.at[pd.Timestamp("2025-01-27"), cv.CN_KEY] == pytest.approx(110.0)
+    assert levels.at[pd.Timestamp("2025-01-27"), cl.US_KEY] == pytest.approx(92.5)
+    assert levels.at[pd.Timestamp("2025-01-27"), cl.CN_KEY] == pytest.approx(110.0)
     assert levels.at[pd.Timestamp("2025-01-27"), "^NDX"] == pytest.approx(95.0)
     assert lines.notes == [] and lines.left_out == []
 
 
 def test_lines_in_krw_and_fixed_weights(prices: pd.DataFrame) -> None:
-    lines = cv.compare_lines(prices, view(ccy="KRW"), w_us={"NVDA": 3.0, "MSFT": 1.0})
+    lines = cl.compare_lines(prices, view(ccy="KRW"), w_us={"NVDA": 3.0, "MSFT": 1.0})
     day = pd.Timestamp("2025-01-27")
     # in KRW: NVDA 100*1000 -> 80*1100 = 88; MSFT 105*1.1 = 115.5; weights 3:1 -> 0.75*88 + 0.25*115.5
-    assert lines.levels.at[day, cv.US_KEY] == pytest.approx(0.75 * 88.0 + 0.25 * 115.5)
+    assert lines.levels.at[day, cl.US_KEY] == pytest.approx(0.75 * 88.0 + 0.25 * 115.5)
     # Tencent in KRW: HKD 400 -> 440 at 8 HKD/USD both days, KRW 1000 -> 1100: 110 * 1.1
-    assert lines.levels.at[day, cv.CN_KEY] == pytest.approx(121.0)
-    assert "HKD per USD from USDHKD_ECB (ECB): the preferred Yahoo series HKD=X is not available" in lines.notes
+    assert lines.levels.at[day, cl.CN_KEY] == pytest.approx(121.0)
+    assert cv.word_notes(lines.notes, "en") == [
+        "HKD per USD: USD/HKD (ECB reference), as the chosen Yahoo series (USD/HKD (Yahoo)) is not available",
+        "KRW per USD: USD/KRW (Yahoo)"]
 
 
 def test_member_without_data_is_left_out_and_the_rest_still_draws(prices: pd.DataFrame) -> None:
-    lines = cv.compare_lines(prices, view(cn=("9988.HK", "0700.HK"), bench=("^NDX", "KWEB")))
+    lines = cl.compare_lines(prices, view(cn=("9988.HK", "0700.HK"), bench=("^NDX", "KWEB")))
     assert lines.left_out == ["9988.HK", "KWEB"]
-    assert lines.levels.at[pd.Timestamp("2025-01-27"), cv.CN_KEY] == pytest.approx(110.0)
+    assert lines.levels.at[pd.Timestamp("2025-01-27"), cl.CN_KEY] == pytest.approx(110.0)
     assert "KWEB" not in lines.levels.columns and "^NDX" in lines.levels.columns
 
 
 def test_bad_weights_raise_the_basket_message(prices: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match=r"no weight given for member\(s\) MSFT"):
-        cv.compare_lines(prices, view(), w_us={"NVDA": 1.0})
+    with pytest.raises(InputError) as caught:
+        cl.compare_lines(prices, view(), w_us={"NVDA": 1.0})
+    assert caught.value.problem == Problem("compare.weights_missing", {"symbols": "MSFT"})
+    assert "비중이 없는 종목: 마이크로소프트 (MSFT)" in cv.say_problem(caught.value.problem, "ko")
 
 
 def test_in_window_drops_rows_without_any_value(prices: pd.DataFrame) -> None:
-    levels = cv.compare_lines(prices, view(bench=())).levels
-    window = cv.in_window(levels, D(2025, 1, 24), D(2025, 1, 31))
+    levels = cl.compare_lines(prices, view(bench=())).levels
+    window = cl.in_window(levels, D(2025, 1, 24), D(2025, 1, 31))
     assert [d.date() for d in window.index] == [D(2025, 1, 24), D(2025, 1, 27), D(2025, 1, 28)]
 
 
@@ -179,28 +194,32 @@ def test_in_window_drops_rows_without_any_value(prices: pd.DataFrame) -> None:
 
 
 def test_names_and_tables(prices: pd.DataFrame) -> None:
-    names = cv.line_names([cv.US_KEY, "NVDA", "XYZ"], "ko")
-    assert names == {cv.US_KEY: "미국 빅테크 바스켓", "NVDA": "엔비디아 (NVDA)", "XYZ": "XYZ"}
-    stats = cv.stats_frame(cv.compare_lines(prices, view()).levels, "en")
-    assert stats["series"].tolist() == [cv.US_KEY, cv.CN_KEY, "^NDX"]
+    names = cv.line_names([cl.US_KEY, "NVDA", "XYZ"], "ko")
+    assert names == {cl.US_KEY: "미국 빅테크 바스켓", "NVDA": "엔비디아 (NVDA)", "XYZ": "XYZ"}
+    stats = cv.stats_frame(cl.compare_lines(prices, view()).levels, "en")
+    assert stats["series"].tolist() == [cl.US_KEY, cl.CN_KEY, "^NDX"]
     assert stats["name"].tolist() == ["US big-tech basket", "China tech basket", "Nasdaq-100 (^NDX)"]
     # ^NDX from 110 (01-23) to 97.5 (01-28)
     assert stats.at[2, "total_return_pct"] == pytest.approx((97.5 / 110.0 - 1) * 100)
 
 
-def test_group_notes_merges_same_text() -> None:
-    notes = ["KRW per USD from KRW=X (Yahoo)", "AAPL: 1 of 9 dates dropped", "MSFT: 1 of 9 dates dropped",
-             "NVDA: 2 of 9 dates dropped"]
-    assert cv.group_notes(notes) == ["KRW per USD from KRW=X (Yahoo)", "AAPL, MSFT: 1 of 9 dates dropped",
-                                     "NVDA: 2 of 9 dates dropped"]
+def test_notes_that_differ_only_in_their_symbol_read_as_one() -> None:
+    notes = [Problem("compare.fx_rate", {"currency": "KRW", "symbol": "KRW=X", "source": "yahoo"}),
+             Problem("compare.starts_late", {"symbol": "AAPL", "first": "2025-01-22"}),
+             Problem("compare.starts_late", {"symbol": "MSFT", "first": "2025-01-22"}),
+             Problem("compare.starts_late", {"symbol": "NVDA", "first": "2025-01-23"})]
+    assert cv.word_notes(notes, "en") == ["KRW per USD: USD/KRW (Yahoo)",
+                                          "Apple (AAPL), Microsoft (MSFT): no data before 2025-01-22",
+                                          "NVIDIA (NVDA): no data before 2025-01-23"]
 
 
 def test_event_time_is_the_us_open() -> None:
-    assert cv.event_time(D(2025, 1, 27)) == "2025-01-27 09:30 America/New_York"
+    assert cl.event_time(D(2025, 1, 27)) == "2025-01-27 09:30 America/New_York"
 
 
-def test_notes_from_the_analytics_read_in_korean() -> None:
-    from commentary.analysis.analytics import coverage_problems, to_currency
+def test_notes_from_the_analyses_read_in_korean_with_readers_names() -> None:
+    from commentary.analysis.analytics import coverage_problems
+    from commentary.analysis.currency import to_currency
 
     dates = pd.to_datetime(["2025-01-22", "2025-01-23", "2025-01-24", "2025-01-27"])
     prices = pd.DataFrame({"date": dates, "symbol": "NVDA", "open": None, "high": None, "low": None,
@@ -208,15 +227,14 @@ def test_notes_from_the_analytics_read_in_korean() -> None:
     fx = pd.DataFrame({"date": dates[:2], "symbol": "USDKRW_ECB", "close": [1450.0, 1440.0]})
     _, notes = to_currency(prices, "KRW", fx, fx_source="yahoo", max_fill_days=1)
     problems = coverage_problems(prices, ["NVDA", "9988.HK"], dt.date(2025, 1, 1), dt.date(2025, 1, 27))
-    korean = cv.localise_notes([*notes, *problems], "ko")
+    korean = cv.word_notes([*notes, *problems], "ko")
     assert korean == [
-        "달러당 KRW: USDKRW_ECB (ECB) — 선택한 Yahoo 자료 KRW=X가 없음",
-        "NVDA: 4일 중 1일 제외 — 1일 안에 환율 없음 (2025-01-27)",
-        "NVDA: 2025-01-22 이전 데이터 없음",
-        "9988.HK: 저장된 데이터 없음",
+        "달러당 KRW: 원/달러 (ECB 기준율) — 고른 야후 자료(원/달러 (야후))가 없어 대신 씀",
+        "엔비디아 (NVDA): 4일 중 1일 제외 — 1일 안에 환율 없음 (2025년 1월 27일)",
+        "엔비디아 (NVDA): 2025년 1월 22일 이전 데이터 없음",
+        "알리바바(홍콩) (9988.HK): 저장된 데이터 없음",
     ]
-    assert cv.localise_notes(["something new"], "ko") == ["something new"]
-    assert cv.localise_notes(notes, "en") == notes
+    assert not any(re.search(r"[A-Z]+_ECB|=X", line) for line in korean)  # no series ids
 
 
 def test_typed_base_dates() -> None:
@@ -227,14 +245,22 @@ def test_typed_base_dates() -> None:
     assert cv.parse_base_text("2020-01-02", first, last) == (None, "range")
 
 
-def test_stats_basis_names_dates_and_weights() -> None:
-    import pandas as pd
-
+def test_stats_window_runs_from_the_first_to_the_last_observation() -> None:
     view = cv.CompareView(base=D(2025, 1, 24), start=D(2024, 10, 24), end=D(2025, 3, 1), us=("NVDA",),
                           cn=("0700.HK",), bench=())
     stats = pd.DataFrame({"first": pd.to_datetime(["2024-10-24", "2024-10-25"]),
                           "last": pd.to_datetime(["2025-02-28", "2025-02-27"])})
-    text = cv.stats_basis(stats, view, weighted=False, lang="en")
-    assert "from the close of 2024-10-24 to the close of 2025-02-28" in text
-    assert "base date 2025-01-24 with equal weights" in text
-    assert "고정 가중" in cv.stats_basis(stats, view, weighted=True, lang="ko")
+    assert cv.stats_window(stats, view) == (D(2024, 10, 24), D(2025, 2, 28))
+    assert cv.stats_window(pd.DataFrame(), view) == (view.start, view.end)
+
+
+def test_a_huge_address_value_is_quoted_short() -> None:
+    """A link is anyone's text: a bad value is quoted in the warning at most 40 characters long, a symbol list
+    at most 50 items of 20 characters."""
+    huge = "EUR" * 2000
+    _, problems = cv.parse_query({"ccy": huge, "us": ",".join(f"X{i}" * 30 for i in range(500))}, view(),
+                                 D(2025, 1, 1), D(2025, 12, 31))
+    by_code = {p.code: p.params for p in problems}
+    assert len(by_code["compare.url_choice"]["value"]) == 40
+    bad = by_code["compare.url_empty"]["bad"].split(", ")
+    assert len(bad) == 50 and max(len(b) for b in bad) == 20

@@ -32,8 +32,10 @@ def _shapes(fig: go.Figure) -> list[dict]:
 def test_compare_figure_traces(levels: pd.DataFrame) -> None:
     names = {"NVDA": "NVIDIA", "0700.HK": "Tencent"}
     fig = fc.compare_figure(levels, names, "2025-01-24", "en", highlight={"US basket"})
-    # each legend entry gives the line's % change from the base (100) to its last value
-    assert [t.name for t in fig.data] == ["NVIDIA  -10.0%", "Tencent  +1.0%", "US basket  -4.0%"]
+    # each legend entry gives the line's % change from the base (100) to its last value; a line that ends before
+    # the others says where (so two changes side by side never cover different windows silently)
+    assert [t.name for t in fig.data] == ["NVIDIA  -10.0%", f"Tencent  +1.0% (to {DATES[2]:%b %-d, %Y})",
+                                          "US basket  -4.0%"]
     nvda, tencent, basket = fig.data
     assert list(pd.to_datetime(nvda.x)) == list(DATES)
     assert list(nvda.y) == [103.0, 100.0, 83.0, 90.0]

@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from commentary.analysis.fx_view import (
+from commentary.timeline.events import KINDS, Event, event_moves
+from tests.conftest import shown
+from ui.fx_view import (
     DEFAULT_REF,
     FxView,
     default_view,
@@ -19,8 +21,6 @@ from commentary.analysis.fx_view import (
     parse_view,
     series_bounds,
 )
-from commentary.timeline.events import KINDS, Event, event_moves
-from tests.conftest import shown
 
 D = dt.date
 BOUNDS = {"yahoo": (D(2024, 1, 1), D(2026, 10, 8)), "ecb": (D(2020, 1, 2), D(2026, 10, 30))}

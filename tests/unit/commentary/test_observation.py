@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import exchange_calendars
 import pandas as pd
 import pytest
 
-from commentary.analysis.analytics import HOLIDAY_CARRY, basket_index, carry_over_holidays, event_day_moves
+from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, carry_over_holidays
+from commentary.analysis.event_day import event_day_moves
 from commentary.timeline.events import Event, event_moves
 from commentary.timeline.observation import (
     first_after,
@@ -126,7 +128,13 @@ def test_holiday_carry_only_over_the_members_own_market_holidays() -> None:
     assert pd.isna(carried.loc["2025-01-28", "NVDA"])
     assert list(carried["005930.KS"].iloc[:5]) == [50.0] * 5
     basket = basket_index(wide, ["0700.HK", "005930.KS"], "2025-01-24", max_carry_days=HOLIDAY_CARRY)
-    assert basket.loc["2025-01-30"] == pytest.approx(101.0)  # (102 + 100) / 2
-    assert basket.loc["2025-01-31"] == pytest.approx((102 + 110) / 2)
+    # The basket lives on its members' sessions (as the scorecard's baskets do): a day on which neither HKEX nor
+    # KRX traded gives it no value, even though NVDA's column brought that date into the frame.
+    xhkg, xkrx = (exchange_calendars.get_calendar(code) for code in ("XHKG", "XKRX"))
+    open_days = [d for d in days if xhkg.is_session(d) or xkrx.is_session(d)]
+    assert pd.Timestamp("2025-01-30") not in open_days  # HKEX shut 01-29..01-31, KRX 01-27..01-30
+    assert list(basket.dropna().index) == open_days
+    # 01-31: KRX reopened (55 / 50), Tencent carried over HKEX's holiday (102 / 100)
+    assert basket.loc["2025-01-31"] == pytest.approx((102 / 100 + 55 / 50) / 2 * 100)
     with_gap = basket_index(wide, ["0700.HK", "NVDA"], "2025-01-24", max_carry_days=HOLIDAY_CARRY)
     assert pd.isna(with_gap.loc["2025-01-28"]) and with_gap.loc["2025-01-29"] == pytest.approx((102 + 95) / 2)

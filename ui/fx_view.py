@@ -1,9 +1,9 @@
-"""The USD/KRW page's view state and texts, without Streamlit: URL parameters, event table, messages.
+"""The USD/KRW page's view-model, without Streamlit: URL parameters, event table, messages (from the catalogs).
 
 The page keeps its view in the URL (``?start=2024-11-01&end=2025-04-30&ref=1430&src=yahoo&cny=1&kind=line``).
 :func:`parse_view` turns query parameters into an :class:`FxView` plus a list of problems (a bad value
 falls back to its default); :meth:`FxView.to_params` writes it back.  Problems and reader-annotation
-errors are ``(code, params)`` pairs that :func:`message` turns into Korean or English text; any value
+errors are ``(code, params)`` pairs that :func:`message` words from ``catalog/<lang>/fx.toml``; any value
 that came from the reader is passed through :func:`commentary.text.safe_text.md_escape` first (shown as literal text).
 """
 
@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from catalog import text
 from commentary.text.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, Event
+from data_sources.market.universe import instrument
 
 # source key -> (main USD/KRW symbol, USD/CNY symbol)
 SOURCES: dict[str, tuple[str, str]] = {"yahoo": ("KRW=X", "CNY=X"), "ecb": ("USDKRW_ECB", "USDCNY_ECB")}
-SOURCE_NAMES: dict[str, tuple[str, str]] = {"yahoo": ("야후 파이낸스 호가", "Yahoo Finance quote"),
-                                            "ecb": ("ECB 기준환율", "ECB reference rate")}
+SOURCE_NAMES: dict[str, str] = {"yahoo": "fx.source_yahoo", "ecb": "fx.source_ecb"}  # catalog keys
 CHART_KINDS: tuple[str, ...] = ("line", "candles")
 DEFAULT_SRC = "yahoo"
 DEFAULT_START = dt.date(2024, 12, 1)  # the column's window: December 2024 to March 2025
@@ -31,46 +32,23 @@ DEFAULT_END = dt.date(2025, 3, 31)
 DEFAULT_REF = 1430.0
 REF_MIN, REF_MAX = 1.0, 100_000.0
 FWD_DAYS = 5
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "politics": ("정치", "Politics"),
-    "fx": ("환율", "FX"),
-    "ai": ("AI", "AI"),
-    "market": ("시장", "Markets"),
-    "holiday": ("휴장", "Holidays"),
-    "central_bank": ("중앙은행", "Central banks"),
-    "trade": ("무역·관세", "Trade & tariffs"),
+KIND_NAMES: dict[str, str] = {  # catalog keys
+    "politics": "fx.kind_politics", "fx": "fx.kind_fx", "ai": "fx.kind_ai", "market": "fx.kind_market",
+    "holiday": "fx.kind_holiday", "central_bank": "fx.kind_central_bank", "trade": "fx.kind_trade",
 }
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 Problem = tuple[str, dict]
 
-# code -> (Korean template, English template); params are str.format fields.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "bad_date_param": ("주소의 {param}={value} 는 날짜(YYYY-MM-DD)가 아닙니다. 기본값 {default}을(를) 씁니다.",
-                       "URL parameter {param}={value} is not a YYYY-MM-DD date; using the default {default}."),
-    "date_clamped": ("주소의 {param}={value} 는 저장된 데이터 범위({lo} ~ {hi}) 밖이라 {used}(으)로 맞췄습니다.",
-                     "URL parameter {param}={value} is outside the stored data ({lo} to {hi}); using {used}."),
-    "start_after_end": ("주소의 시작일 {start}이(가) 종료일 {end}보다 늦어 "
-                        "기본 기간({default_start} ~ {default_end})을 씁니다.",
-                        "URL start {start} is after end {end}; using the default window "
-                        "({default_start} to {default_end})."),
-    "bad_number": ("주소의 {param}={value} 는 {lo}~{hi} 사이의 숫자가 아닙니다. 기본값 {default}을(를) 씁니다.",
-                   "URL parameter {param}={value} is not a number between {lo} and {hi}; using the default {default}."),
-    "bad_choice": ("주소의 {param}={value} 는 허용된 값({choices})이 아닙니다. 기본값 {default}을(를) 씁니다.",
-                   "URL parameter {param}={value} is not one of {choices}; using the default {default}."),
-    "source_empty": ("{symbol} 데이터가 저장돼 있지 않아 {fallback} 자료로 보여줍니다.",
-                     "No {symbol} data is stored; showing the {fallback} series instead."),
+# code -> catalog key (catalog/<lang>/fx.toml); params are the template's fields.
+MESSAGES: dict[str, str] = {
+    "bad_date_param": "fx.problem.bad_date_param", "date_clamped": "fx.problem.date_clamped",
+    "start_after_end": "fx.problem.start_after_end", "bad_number": "fx.problem.bad_number",
+    "bad_choice": "fx.problem.bad_choice", "source_empty": "fx.problem.source_empty",
     # reader annotations (data_sources.readers.notes.AnnotationError codes)
-    "bad_date": ("메모 날짜 {value} 를 읽을 수 없습니다 (YYYY-MM-DD).",
-                 "The note's date {value} is not a date (YYYY-MM-DD)."),
-    "date_out_of_range": ("메모 날짜 {date}은(는) 데이터 범위({start} ~ {end}) 밖입니다.",
-                          "The note's date {date} is outside the data ({start} to {end})."),
-    "empty_label": ("메모 제목이 비어 있습니다. 한 단어라도 적어 주세요.",
-                    "The note's label is empty: type at least one word."),
-    "label_too_long": ("메모 제목이 {length}자입니다. {limit}자 이하로 줄여 주세요.",
-                       "The note's label has {length} characters; keep it to {limit} or fewer."),
-    "note_too_long": ("메모 내용이 {length}자입니다. {limit}자 이하로 줄여 주세요.",
-                      "The note's text has {length} characters; keep it to {limit} or fewer."),
+    "bad_date": "fx.problem.bad_date", "date_out_of_range": "fx.problem.date_out_of_range",
+    "empty_label": "fx.problem.empty_label", "label_too_long": "fx.problem.label_too_long",
+    "note_too_long": "fx.problem.note_too_long",
 }
 
 UNTRUSTED_PARAMS = frozenset({"value"})  # params that may hold reader-typed text (URL values)
@@ -81,14 +59,20 @@ def message(code: str, params: Mapping[str, object] | None, lang: str, fallback:
 
     An unknown code gives ``fallback`` (escaped) or the code itself.
     """
-    templates = MESSAGES.get(code)
-    if templates is None:
+    key = MESSAGES.get(code)
+    if key is None:
         return md_escape(fallback or code, 300)
-    safe = {key: md_escape(val, 60) if key in UNTRUSTED_PARAMS else str(val) for key, val in (params or {}).items()}
+    safe = {name: md_escape(val, 60) if name in UNTRUSTED_PARAMS else _reader_value(name, val, lang)
+            for name, val in (params or {}).items()}
     try:
-        return templates[0 if lang == "ko" else 1].format(**safe)
+        return text(lang, key, **safe)
     except (KeyError, IndexError):
         return md_escape(fallback or code, 300)
+
+
+def _reader_value(name: str, value: object, lang: str) -> str:
+    """A symbol parameter as readers name the series (``USDKRW_ECB`` → "원/달러 (ECB 기준율)")."""
+    return series_name(str(value), lang) if name in ("symbol", "fallback") else str(value)
 
 
 @dataclass(frozen=True)
@@ -230,10 +214,34 @@ def _parse_kinds(raw: str | None, problems: list[Problem]) -> tuple[str, ...]:
     return good if good else KINDS
 
 
+def to_widgets(view: FxView) -> dict[str, object]:
+    """The widgets' values for ``view`` (the event kinds as a list, for the multiselect)."""
+    return {"start": view.start, "end": view.end, "ref": view.ref, "src": view.src, "cny": view.cny,
+            "kind": view.kind, "kinds": list(view.kinds)}
+
+
+def from_widgets(values: Mapping[str, object]) -> FxView:
+    """The view the widgets hold."""
+    return FxView(start=values["start"], end=values["end"], ref=values["ref"],  # type: ignore[arg-type]
+                  src=str(values["src"]), cny=bool(values["cny"]), kind=str(values["kind"]),
+                  kinds=tuple(values["kinds"] or ()))  # type: ignore[arg-type]
+
+
+def series_name(symbol: str, lang: str) -> str:
+    """A rate series as readers name it (``USDKRW_ECB`` → "원/달러 (ECB 기준율)"), never its internal id."""
+    inst = instrument(symbol)
+    return inst.name(lang) if inst is not None else symbol
+
+
 def kind_name(kind: str, lang: str) -> str:
     """Display name of an event kind."""
-    names = KIND_NAMES.get(kind)
-    return kind if names is None else names[0 if lang == "ko" else 1]
+    key = KIND_NAMES.get(kind)
+    return kind if key is None else text(lang, key)
+
+
+def source_name(src: str, lang: str) -> str:
+    """Display name of a source key ("yahoo", "ecb")."""
+    return text(lang, SOURCE_NAMES.get(src, "fx.source_yahoo"))
 
 
 def series_bounds(prices: pd.DataFrame, symbol: str) -> tuple[dt.date, dt.date] | None:
@@ -269,7 +277,6 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
     trading day of the series (a weekend or holiday: the previous close stands in).
     """
     by_id = {e.id: e for e in events}
-    ko = lang == "ko"
     rows = []
     for row in moves.itertuples(index=False):
         event = by_id.get(row.id)
@@ -277,10 +284,10 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
         if event is not None and event.is_range:
             day = f"{day} ~ {fmt_date(event.end, lang)}"
         if event is not None and event.date_basis == "US":
-            day += " (미국 날짜)" if ko else " (US date)"
+            day += " " + text(lang, "fx.us_date")
         rate_date = fmt_date(row.obs_date, lang)
         if rate_date != MISSING and not row.on_trading_day:
-            rate_date += " (사건 뒤 첫 값)" if ko else " (first print after)"
+            rate_date += " " + text(lang, "fx.first_print_after")
         rows.append({
             "date": day, "event": row.label, "kind": kind_name(event.kind, lang) if event else "",
             "rate_date": rate_date, "close": fmt_krw(row.close, lang, decimals),
