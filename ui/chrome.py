@@ -39,10 +39,10 @@ def auto_refresh_on_open() -> None:
             box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
 
 
-def page_header(title_ko: str, title_en: str) -> None:
-    """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
-    banner. Every page starts with this."""
-    st.title(tr(title_ko, title_en))
+def page_header(title: str, title_en: str | None = None) -> None:
+    """A page's title (already worded; or a Korean and an English one to pick from), then: the store made ready
+    (bundled ECB rates), a refresh when allowed, the freshness banner. Every page starts with this."""
+    st.title(title if title_en is None else tr(title, title_en))
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 
     restore_notebook()  # this browser's notebook: its key never in the address (an old nb= address moves out once)
