@@ -80,7 +80,7 @@ def freshness_line(dates: dict[str, dt.date | None], lang_code: str) -> str:
 
 def _news_day() -> dt.date | None:
     try:
-        from ui.news_strip import load_news_cached, newest_day
+        from ui.news_items import load_news_cached, newest_day
 
         return newest_day(load_news_cached())
     except Exception:  # the banner never breaks a page; the News page reports store problems

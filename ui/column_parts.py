@@ -25,7 +25,7 @@ from commentary.scoring.summary import overall_line, primary_verdicts
 from commentary.timeline.events import Event, EventsError
 from ui import loaders
 from ui.column_cache import View
-from ui.news_strip import load_news_cached
+from ui.news_items import load_news_cached
 from ui.verdicts import claim_lines, odds_cell
 
 

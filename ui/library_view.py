@@ -3,12 +3,14 @@
 
 A big column (over :data:`ui.column_cache.WORK_INLINE` readings) is scored in the background: its row says so
 and the page shows progress, rerunning itself when the scores are ready. The track record counts at most
-:data:`RECORD_CALLS_PER_COLUMN` calls of one column (claim order) and runs in its own thread: the page waits
-for it up to what remains of its time budget, then shows that it is being worked out.
+:data:`RECORD_CALLS_PER_COLUMN` calls of one column (claim order) and runs in its own thread: up to
+:data:`RECORD_INLINE` calls are worked out in the page's run, more in their own thread: the page waits for it up
+to what remains of its time budget, then shows that it is being worked out.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -20,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from commentary.document.column import Commentary
-from commentary.library.track_record import Call, calls_for, track_record
+from commentary.library.track_record import RECORD_COLUMNS, Call, calls_for, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import verdict_tally
 from ui import column_cache
@@ -33,9 +35,12 @@ BUDGET_S = 1.2
 #: Calls of one column counted in its author's record (a column of 200 generated claims would otherwise cost
 #: seconds of replayed history for one author; the page says when a column was cut).
 RECORD_CALLS_PER_COLUMN = 40
+#: Calls whose record is worked out in the page's own run (a few bundled and saved columns take ~0.1 s).
+RECORD_INLINE = 30
 #: Track records kept (one per data version and set of columns).
 RECORDS_KEPT = 8
 
+LOG = logging.getLogger(__name__)
 _lock = threading.Lock()
 _records: OrderedDict[tuple, Future] = OrderedDict()
 _calls: OrderedDict[tuple[str, str], list[Call]] = OrderedDict()
@@ -112,15 +117,26 @@ def record(version: str, rows: dict[str, Row], prices: Callable[[], pd.DataFrame
     key = (version, tuple(sorted(rows)), tuple((c.commentary_id, c.claim_id, c.verdict) for c in calls))
     with _lock:
         future = _records.get(key)
-        if future is None or (future.done() and future.exception() is not None):
+        start = future is None or (future.done() and future.exception() is not None)
+        if start and len(calls) <= RECORD_INLINE:
+            future = _records[key] = Future()
+        elif start:
             future = _records[key] = _executor.submit(_compute, calls, prices())
         _records.move_to_end(key)
         while len(_records) > RECORDS_KEPT:
             _records.popitem(last=False)
+    if start and len(calls) <= RECORD_INLINE:
+        try:
+            future.set_result(_compute(calls, prices()))
+        except Exception as exc:  # kept with its key, shown as still being worked out; tried again next run
+            future.set_exception(exc)
     try:
         return future.result(timeout=_remaining(started))
     except TimeoutError:
         return future
+    except Exception:  # logged; the page shows no record rather than a traceback, and the next run tries again
+        LOG.exception("track record failed")
+        return pd.DataFrame(columns=list(RECORD_COLUMNS))
 
 
 @st.fragment(run_every=column_cache.PROGRESS_EVERY_S)
