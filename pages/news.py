@@ -264,7 +264,7 @@ if shown.empty:
     _manage_feeds()
     st.stop()
 
-every = st.toggle(t("news.show_all"), key="news_all")
+every = bool(view.q) or st.toggle(t("news.show_all"), key="news_all")  # a search lists every match
 listed = shown if every else day_digest(shown)
 pages = max(1, math.ceil(len(listed) / PAGE_SIZE))
 signature = repr((sorted(news_filters.to_query(view).items()), every))

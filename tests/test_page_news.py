@@ -27,7 +27,7 @@ def app_page(page: str, lang: str = "en", panels: bool = True, **params: str) ->
 
 def _items(at: AppTest) -> list[str]:
     """The listed news items (one Markdown block holds them all; each starts with the bold title)."""
-    from ui.news_strip import ITEM_SEP
+    from ui.news_items import ITEM_SEP
 
     return [item for m in at.markdown if m.value.startswith("**") and ":gray[" in m.value
             for item in m.value.split(ITEM_SEP)]
@@ -148,7 +148,7 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
     at = app_page("news", lang="en")
     at.button(key="news_fetch").click().run()
     assert not at.exception
-    assert any("Offline mode (DASHBOARD_OFFLINE)" in m.value for m in at.info)
+    assert any("Running offline: nothing was fetched" in m.value for m in at.info)
 
 
 def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:

@@ -20,6 +20,7 @@ from data_sources.store.atomic import StoreError
 from ui import loaders
 from ui.i18n import lang, tr
 from ui.problems import say, words
+from ui.view_state import note_page
 
 
 def auto_refresh_on_open() -> None:
@@ -42,6 +43,7 @@ def auto_refresh_on_open() -> None:
 def page_header(title: str, title_en: str | None = None) -> None:
     """A page's title (already worded; or a Korean and an English one to pick from), then: the store made ready
     (bundled ECB rates), a refresh when allowed, the freshness banner. Every page starts with this."""
+    note_page()  # every page's header: a binding knows when its page was entered from another
     st.title(title if title_en is None else tr(title, title_en))
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 
