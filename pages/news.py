@@ -27,8 +27,6 @@ from ui.i18n import lang, t
 from ui.news_filters import COLUMN_END, COLUMN_START, DAY_MAX, DAY_MIN, QUERY_MAX, WINDOW_DAYS, NewsView
 from ui.news_items import (
     DAY_TOP,
-    DIGEST_SUMMARY_MAX,
-    SUMMARY_MAX,
     coverage_note,
     day_digest,
     filter_news,
@@ -254,7 +252,7 @@ shown = filter_news(news, view.tags, view.src, start, end, view.q)
 if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
     counts = views.daily_tag_counts(shown, start, end, tags=list(view.tags) or None)
     plot(news_strip_figure(counts, code, labels), key="news_counts")
-    st.caption(coverage_note(shown, start, end, code))
+    st.caption(t("news.coverage_short"), help=coverage_note(shown, start, end, code))
 
 if news.empty:
     st.info(t("news.none_stored"))
@@ -277,20 +275,10 @@ st.caption(t("news.count", start=start, end=end, n=f"{len(shown):,}")
            + ("" if every else " " + t("news.digest_note", per_day=DAY_TOP, shown=f"{len(listed):,}")))
 
 
-def _page_from(source: str) -> None:
-    """Keep the two page selectors (above and after the list) in step."""
-    value = st.session_state.get(source, 1)
-    st.session_state["news_page"] = st.session_state["news_page_end"] = value
-
-
 page = 1
+if pages > 1:  # one page selector, after the list (above it, it pushed the list half a phone screen down)
+    page = int(st.session_state.get("news_page", 1))
+render_items(listed.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], code, compact=not every)
 if pages > 1:
-    st.session_state["news_page_end"] = st.session_state.get("news_page", 1)
-    page = int(st.number_input(t("news.page", pages=pages), min_value=1, max_value=pages,
-                               step=1, key="news_page", on_change=_page_from, args=("news_page",)))
-render_items(listed.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], code,
-             summary_max=SUMMARY_MAX if every else DIGEST_SUMMARY_MAX)
-if pages > 1:
-    st.number_input(t("news.page", pages=pages), min_value=1, max_value=pages, step=1,
-                    key="news_page_end", on_change=_page_from, args=("news_page_end",))
+    st.number_input(t("news.page", pages=pages), min_value=1, max_value=pages, step=1, key="news_page")
 _manage_feeds()

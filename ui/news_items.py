@@ -28,7 +28,7 @@ from ui import loaders
 from ui.i18n import lang
 
 SUMMARY_MAX = 400  # characters of an item's summary shown in full lists
-DIGEST_SUMMARY_MAX = 160  # … and in the News page's digest (20 items must fit ~3 phone screens)
+COMPACT_TITLE = 70  # characters of a title in a digest (about two lines on a phone)
 DAY_TOP = 3  # items per day in the News page's digest
 FLAG_KEYS = {"missing": "news.flag.missing", "future": "news.flag.future", "absurd": "news.flag.absurd"}
 #: Addresses inside a feed's summary text (often an image's): a reader cannot use them as text.
@@ -54,8 +54,12 @@ def summary_text(raw: object, limit: int = SUMMARY_MAX) -> str:
 def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels: Mapping[str, str],
                   compact: bool = False, summary_max: int = SUMMARY_MAX) -> str:
     """One news item as safe Markdown: linked title, source · KST time (+ date flag; an item without a usable
-    date says "no date"), summary (not when ``compact``; no addresses), tag badges in ``lang_code``."""
-    lines = [f"**{md_link(item.get('title') or text(lang_code, 'news.untitled'), item.get('link'))}**"]
+    date says "no date"), summary (not when ``compact``; no addresses), tag badges in ``lang_code`` (on the
+    time's line when ``compact``)."""
+    title = str(item.get("title") or text(lang_code, "news.untitled"))
+    if compact and len(title) > COMPACT_TITLE:  # a digest line: a long title cut at a word (it links to the post)
+        title = title[:COMPACT_TITLE].rsplit(" ", 1)[0].rstrip(" ,.:;") + "…"
+    lines = [f"**{md_link(title, item.get('link'))}**"]
     meta = [md_escape(item.get("source"), 80), md_escape(format_kst(item.get("published"), lang_code))]
     flag = str(item.get("date_flag") or "")
     published = item.get("published")
@@ -64,13 +68,15 @@ def item_markdown(item: Mapping[str, object] | pd.Series, lang_code: str, labels
     if flag:
         raw = md_escape(item.get("date_raw"), 40)
         meta.append(f"⚠️ {text(lang_code, FLAG_KEYS.get(flag, 'news.flag.check'))}" + (f" \\({raw}\\)" if raw else ""))
-    lines.append(":gray[" + " · ".join(m for m in meta if m) + "]")
+    tags = item.get("tags") or ()
+    badges = " ".join(f":blue-badge[{md_escape(labels.get(t, t), 40)}]" for t in tags)
+    said = ":gray[" + " · ".join(m for m in meta if m) + "]"
+    lines.append(f":small[{said} {badges}]" if compact and badges else f":small[{said}]" if compact else said)
     summary = "" if compact else summary_text(item.get("summary_text"), summary_max)
     if summary:
         lines.append(summary)
-    tags = item.get("tags") or ()
-    if len(tags):
-        lines.append(" ".join(f":blue-badge[{md_escape(labels.get(t, t), 40)}]" for t in tags))
+    if badges and not compact:
+        lines.append(badges)
     return "  \n".join(lines)
 
 
