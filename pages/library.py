@@ -23,7 +23,6 @@ from ui.verdicts import record_lines
 
 RUN_STARTED = time.monotonic()
 K = "lib_"
-TITLE_PX, TALLY_PX = 120, 230  # 120 + 230 px fit a phone's 358 px content width (the title pinned)
 
 
 def _kind(item: Commentary, mine: set[str], public: set[str]) -> str:
@@ -98,11 +97,13 @@ table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
 table = table.sort_values("date", ascending=False, kind="stable")
 if table.empty:
     st.info(t("safety.no_match", query=md_escape(query, 200)))  # the reader's text quoted back, inert
-else:
-    st.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
+else:  # cards first: titles wrap and every one opens on a phone; the sortable grid folded below
+    st.markdown(library_view.cards_markdown(table.to_dict("records"), LANG))
+    grid = st.expander(t("library.grid"), icon=":material/table:")
+    grid.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
         "date": st.column_config.DateColumn(t("library.col.date"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(t("library.col.title"), width=TITLE_PX, pinned=True),
-        "tally": st.column_config.TextColumn(t("library.col.tally"), width=TALLY_PX),
+        "title": st.column_config.TextColumn(t("library.col.title"), width=library_view.TITLE_PX, pinned=True),
+        "tally": st.column_config.TextColumn(t("library.col.tally"), width=library_view.TALLY_PX),
         "author": st.column_config.TextColumn(t("library.col.author")),
         "kind": st.column_config.TextColumn(t("library.col.kind")),
         "claims": st.column_config.NumberColumn(t("library.col.claims")),

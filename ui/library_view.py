@@ -21,15 +21,19 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from catalog import text
 from commentary.document.column import Commentary
 from commentary.library.track_record import RECORD_COLUMNS, Call, calls_for, track_record
 from commentary.scoring import claims as scoring
 from commentary.scoring.summary import verdict_tally
+from commentary.text.safe_text import md_escape
 from ui import column_cache
 from ui.column_parts import result_views
 
 #: The as-of mode the Library scores in: the column page's default ("everything since"), so both share results.
 AS_OF = "all"
+#: Grid widths: 120 + 230 px fit a phone's 358 px content width (the title pinned).
+TITLE_PX, TALLY_PX = 120, 230
 #: Seconds of a Library run spent waiting for scores and the record before progress is shown instead.
 BUDGET_S = 1.2
 #: Calls of one column counted in its author's record (a column of 200 generated claims would otherwise cost
@@ -56,6 +60,18 @@ class Row:
     calls: list[Call] | None = None
     job: column_cache.Job | None = None
     failed: bool = False
+
+
+def cards_markdown(rows: Sequence[dict], lang: str) -> str:
+    """The Library's rows as cards in one safe Markdown block: the title linking to the column page (the link is
+    built from a parser-checked id), then date · author · kind · claims, then the verdict tally."""
+    cards = []
+    for row in rows:
+        meta = " · ".join([f"{row['date']:%Y-%m-%d}", md_escape(row["author"], 80), md_escape(row["kind"], 40),
+                           text(lang, "library.card_claims", n=row["claims"])])
+        cards.append(f"**[{md_escape(row['title'], 200)}]({row['open']})**  \n:small[:gray[{meta}]]  \n"
+                     f":small[{md_escape(row['tally'], 200)}]")
+    return "\n\n".join(cards)
 
 
 def _remaining(started: float) -> float:
