@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from catalog import text
 from commentary.text.safe_text import md_escape
 from data_sources.market import refresh
 from data_sources.market.ecb import provider_difference
@@ -16,11 +17,13 @@ from data_sources.store.atomic import StoreError
 from data_sources.store.prices import Store
 from ui import chrome, loaders
 from ui.details import folded_detail
-from ui.i18n import lang, t, tr
+from ui.i18n import lang, t
+from ui.plot import plot
 from ui.problems import say, words
 
-_OUTCOME = {"ok": ("성공", "ok"), "partial": ("일부 실패", "partial"), "offline": ("오프라인", "offline"),
-            "error": ("오류", "error")}
+OUTCOME_KEYS = {"ok": "data.outcome.ok", "partial": "data.outcome.partial", "offline": "data.outcome.offline",
+                "error": "data.outcome.error"}
+CURRENCY_KEYS = {"KRW": "data.currency.KRW", "CNY": "data.currency.CNY", "HKD": "data.currency.HKD"}
 
 
 def show_bar():
@@ -57,41 +60,36 @@ def show_import_outcome() -> None:
     if not outcome:
         return
     if outcome["held"]:
-        st.warning(tr(f"{md_escape(outcome['folder'], 200)} 가져오기는 저장된 값 {len(outcome['changes']):,}개를 "
-                      "바꿉니다. 아무것도 저장하지 않았습니다. 아래 목록을 확인하고 바꾸려면 확인을 누르세요.",
-                      f"Importing {md_escape(outcome['folder'], 200)} would change {len(outcome['changes']):,} "
-                      "stored values. Nothing was stored. Check the list below and confirm to replace them."))
+        count = f"{len(outcome['changes']):,}"
+        st.warning(t("data.held", folder=md_escape(outcome["folder"], 200), n=count))
         st.text("\n".join(outcome["changes"][:200])
-                + (tr(f"\n… 외 {len(outcome['changes']) - 200:,}개", f"\n… and {len(outcome['changes']) - 200:,} more")
-                   if len(outcome["changes"]) > 200 else ""))
+                + ("\n" + t("data.more", n=f"{len(outcome['changes']) - 200:,}") if len(outcome["changes"]) > 200
+                   else ""))
         confirm, cancel = st.columns(2)
-        if confirm.button(tr(f"값 {len(outcome['changes']):,}개 바꾸기", f"Replace {len(outcome['changes']):,} values"),
-                          key="import_replace", type="primary"):
+        if confirm.button(t("data.replace", n=count), key="import_replace", type="primary"):
             run_import(outcome["folder"], replace=True)
-        if cancel.button(tr("취소", "Cancel"), key="import_cancel"):
+        if cancel.button(t("data.cancel"), key="import_cancel"):
             st.session_state.pop("_import_outcome", None)
             st.rerun()
         show_problems(outcome["problems"])
         return
     rows, symbols = sum(outcome["imported"].values()), len(outcome["imported"])
     if outcome["left"]:
-        st.info(tr("페이지를 떠난 사이에 가져오기가 끝났습니다.",
-                   "The import finished while you were away from this page."))
-    st.success(tr(f"{symbols:,}개 종목, {rows:,}행 가져옴", f"Imported {rows:,} rows for {symbols:,} symbols"))
+        st.info(t("data.left"))
+    st.success(t("data.imported", symbols=f"{symbols:,}", rows=f"{rows:,}"))
     if outcome["replace"] and outcome["changes"]:
-        st.caption(tr(f"저장된 값 {len(outcome['changes']):,}개를 바꿈",
-                      f"Replaced {len(outcome['changes']):,} stored values"))
+        st.caption(t("data.replaced", n=f"{len(outcome['changes']):,}"))
     show_problems(outcome["problems"])
 
 
 def show_problems(problems: list) -> None:
     """Rejected rows and files (file, line, field and reason, in the reader's words), as plain text."""
     if problems:
-        with st.expander(tr(f"거부된 행 {len(problems):,}건", f"{len(problems):,} rejected rows")):
+        with st.expander(t("data.rejected", n=f"{len(problems):,}")):
             st.text("\n".join(say(p, lang()) for p in problems[:200]))
 
 
-chrome.page_header("데이터", "Data")
+chrome.page_header(t("data.title"))
 store = loaders.store()
 
 try:
@@ -100,7 +98,7 @@ except StoreError as exc:
     st.error(md_escape(say(exc, lang()), 500))
     st.stop()
 
-st.subheader(tr("종목별 현황", "Series in the store"))
+st.subheader(t("data.series"))
 table = status_table(snap, lang(), local_times=True)
 raw_notes = [words(n, lang()).detail for n in table["note"] if n]  # re-base notes; the English folded below
 table["note"] = [say(n, lang()) for n in table["note"]]
@@ -113,70 +111,64 @@ st.dataframe(table, hide_index=True, width="stretch", column_config=column_confi
 folded_detail(raw_notes, lang())
 missing = table.loc[table["rows"] == 0, "symbol"].tolist()
 if missing:
-    st.caption(tr("아직 데이터가 없는 종목: ", "No data yet for: ") + ", ".join(missing))
+    st.caption(t("data.missing", symbols=", ".join(missing)))
 last = store.last_refresh()
 if last:
-    outcome_ko, outcome_en = _OUTCOME.get(str(last.get("outcome")), (str(last.get("outcome")),) * 2)
+    outcome = str(last.get("outcome"))
     when, said = kst_time(last.get("at"), lang()), words(last.get("problems"), lang())
-    message = md_escape(said.text, 3000)
-    st.caption(tr(f"마지막 갱신 시도: {when} — {outcome_ko} {message}",
-                  f"Last refresh attempt: {when} — {outcome_en} {message}"),
+    st.caption(t("data.last_refresh", when=when, message=md_escape(said.text, 3000),
+                 outcome=t(OUTCOME_KEYS[outcome]) if outcome in OUTCOME_KEYS else md_escape(outcome, 40)),
                help=md_escape(said.detail, 3000) if said.detail and said.detail != said.text else None)
-st.caption(tr(f"저장 위치: {md_escape(store.root, 300)}", f"Stored in {md_escape(store.root, 300)}"))
+with st.expander(t("data.technical")):  # an operator's detail, folded: a reader never needs the server's folder
+    st.caption(t("data.store_folder", folder=md_escape(store.root, 300)) if isinstance(store, Store)
+               else t("data.store_shared", where=md_escape(str(store.root), 300)))
 
 left, right = st.columns(2)
 with left:
-    st.subheader(tr("네트워크에서 갱신", "Refresh from the network"))
+    st.subheader(t("data.refresh_title"))
     if settings().offline:
-        st.info(tr("DASHBOARD_OFFLINE이 설정되어 있어 갱신하지 않습니다.", "DASHBOARD_OFFLINE is set: refresh is off."))
+        st.info(t("data.refresh_offline"))
     elif not loaders.may_refresh() or not isinstance(store, Store):
-        st.info(tr("이 서버는 공유 저장소를 읽기만 합니다. 갱신은 별도의 갱신 작업이 맡습니다.",
-                   "This server only reads the shared store; a separate refresher keeps it up to date."))
-    elif st.button(tr("지금 갱신", "Refresh now"), icon=":material/refresh:"):
+        st.info(t("data.refresh_shared"))
+    elif st.button(t("data.refresh_button"), icon=":material/refresh:"):
         report = refresh.refresh_all(store, progress=show_bar())
         problems = [words(m, lang()) for m in (report.offline_reason, *report.errors.values()) if m]
         for i, said in enumerate(problems):  # Korean: the reason in Korean; the raw messages folded below
             offline = i == 0 and bool(report.offline_reason)
-            st.warning(tr("오프라인: ", "Offline: ") * offline + md_escape(said.text, 500))
+            st.warning(t("data.offline_prefix") * offline + md_escape(said.text, 500))
         if problems and lang() == "ko":
-            with st.expander("기술 정보(원문)"):
+            with st.expander(t("data.raw_messages")):
                 st.text("\n".join(said.detail for said in problems))
-        st.success(tr(f"{len(report.fetched):,}개 종목 갱신", f"Updated {len(report.fetched):,} symbols"))
+        st.success(t("data.refreshed", n=f"{len(report.fetched):,}"))
 with right:
-    st.subheader(tr("폴더에서 가져오기", "Import from a folder"))
+    st.subheader(t("data.import_title"))
     root = csv_io.import_root()
     if root is None:
         st.info(t("safety.import_off", command="`python -m data_sources import`"))
     else:
         folders = csv_io.import_folders(root)
         if not folders:
-            st.info(tr("가져오기 폴더 안에 SYMBOL.csv 파일이 있는 폴더가 없습니다.",
-                       "No folder with SYMBOL.csv files inside the import folder."))
+            st.info(t("data.import_none"))
         else:
-            choice = st.selectbox(tr("SYMBOL.csv 파일이 있는 폴더", "Folder of SYMBOL.csv files"), folders,
-                                  key="import_dir")
-            if st.button(tr("가져오기", "Import"), icon=":material/upload:", key="import_go"):
+            choice = st.selectbox(t("data.import_folder"), folders, key="import_dir")
+            if st.button(t("data.import_button"), icon=":material/upload:", key="import_go"):
                 st.session_state.pop("_import_outcome", None)
                 run_import(choice, replace=False)
     show_import_outcome()
 
-st.subheader(tr("두 공급원의 환율 차이: 야후 vs ECB", "Two FX providers: Yahoo vs ECB"))
-st.caption(tr("야후 KRW=X는 24시간 호가의 런던/뉴욕 시점 값이고, ECB 기준율은 매일 14:15 CET에 고시된 유로 환율에서 "
-              "달러 교차환율을 계산한 값입니다. 둘 다 서울 외환시장 15:30 종가와는 다릅니다.",
-              "Yahoo's KRW=X is a round-the-clock quote sampled late London/New York; the ECB rate is derived from "
-              "euro reference rates fixed at 14:15 CET. Neither is Seoul's 15:30 close."))
-pair = st.selectbox(tr("통화", "Currency"), ["KRW", "CNY", "HKD"], key="fx_pair")
+st.subheader(t("data.fx_title"))
+st.caption(t("data.fx_note"))
+LANG = lang()
+pair = st.selectbox(t("data.currency_pick"), list(CURRENCY_KEYS), key="fx_pair",
+                    format_func=lambda c: text(LANG, CURRENCY_KEYS[c]))
 diff = provider_difference(snap.prices, f"{pair}=X", f"USD{pair}_ECB")
 if diff.empty:
-    st.info(tr(f"두 공급원이 함께 가진 날짜가 없습니다 ({pair}=X 또는 USD{pair}_ECB 없음).",
-               f"No date is covered by both providers ({pair}=X or USD{pair}_ECB missing)."))
+    st.info(t("data.fx_none", currency=t(CURRENCY_KEYS[pair])))
 else:
     fig = go.Figure(go.Scatter(x=pd.to_datetime(diff["date"]), y=diff["diff_pct"], mode="lines",
-                               name=tr("야후 − ECB (%)", "Yahoo − ECB (%)")))
+                               name=t("data.fx_line")))
     fig.update_layout(height=260, margin={"t": 30, "b": 20}, yaxis_title="%",
-                      title=tr(f"야후 − ECB, {pair} (%)", f"Yahoo − ECB, {pair} (%)"))
-    if lang() == "ko":
-        fig.update_xaxes(tickformat="%Y년 %-m월")
-    st.plotly_chart(fig, width="stretch")
-    st.caption(tr(f"공통 날짜 {len(diff):,}일, 차이 중앙값 {diff['diff_pct'].abs().median():.2f}%",
-                  f"{len(diff):,} common dates; median absolute difference {diff['diff_pct'].abs().median():.2f}%"))
+                      title=t("data.fx_chart", currency=t(CURRENCY_KEYS[pair])))
+    fig.update_xaxes(tickformat=t("data.fx_ticks"))
+    plot(fig, key="data_fx")
+    st.caption(t("data.fx_summary", days=f"{len(diff):,}", median=f"{diff['diff_pct'].abs().median():.2f}"))

@@ -1,72 +1,39 @@
 """Library: every commentary (bundled, our own examples, the reader's saved ones) with its verdict summary,
-searchable and sortable, each opening the column page; then each author's track record against chance."""
+searchable and sortable, each opening the column page; then each author's track record against chance.
+Scores come from the column page's per-content cache (ui/library_view.py), so a big column is scored once, in
+the background, with progress shown."""
 
 from __future__ import annotations
 
-import hashlib
+import time
+from concurrent.futures import Future
 
 import pandas as pd
 import streamlit as st
 
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary
-from commentary.library.export import export_commentary
 from commentary.library.importing import publish_problem
-from commentary.library.track_record import Call, calls_for, track_record
-from commentary.scoring import claims as scoring
-from commentary.scoring.combine import combine_sources
-from commentary.scoring.summary import overall_line, primary_verdicts, verdict_tally
 from commentary.text.safe_text import md_escape
 from data_sources.readers.guard import DatabaseUnavailable
 from data_sources.readers.repository import RepositoryError
-from ui import chrome, loaders
-from ui.i18n import lang, t, tr
+from ui import chrome, column_cache, library_view, loaders
+from ui.i18n import lang, t
 from ui.notebook import notebook_panel, problem_text, published_entries, reader_notebook, repository, saved_entries
 from ui.verdicts import record_lines
 
+RUN_STARTED = time.monotonic()
 K = "lib_"
-TITLE_PX, TALLY_PX = 120, 230  # 120 + 230 px fit a phone's 358 px content width (the title pinned)
-
-
-@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def _scored(version: str, digest: str, text: str) -> tuple[dict[str, str], list[Call]]:
-    """({lang: overall line}, calls for the track record) of one commentary (its exported text), per store version."""
-    del version, digest
-    from commentary.document.column import parse_commentary
-
-    item = parse_commentary(text, "library")
-    readings = scoring.readings(item.claims, loaders.prices(), item.published)
-    combined = combine_sources(scoring.scorecard_frame(readings))
-    lines = {lg: overall_line(item.claims, combined, lg) for lg in ("ko", "en")}
-    verdicts = primary_verdicts(item.claims, combined)
-    lines |= {f"tally_{lg}": verdict_tally(verdicts, lg) for lg in ("ko", "en")}
-    return lines, calls_for(item, readings)
-
-
-def _digest(item: Commentary) -> tuple[str, str]:
-    text = export_commentary(item)
-    return hashlib.sha256(text.encode()).hexdigest(), text
-
-
-def _score(item: Commentary) -> tuple[dict[str, str], list[Call]]:
-    return _scored(loaders.store_version(), *_digest(item))
-
-
-@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def _record(version: str, digests: tuple[str, ...], _calls: tuple[Call, ...]) -> pd.DataFrame:
-    """Every author's record against chance (keyed by store version and the commentaries' digests)."""
-    del version, digests
-    return track_record(_calls, scoring.wide_prices(loaders.prices()))
 
 
 def _kind(item: Commentary, mine: set[str], public: set[str]) -> str:
     if item.id in mine:
-        return tr("내 칼럼 (게시됨)", "yours, published") if item.id in public else tr("내 칼럼", "yours")
+        return t("library.kind.mine_published") if item.id in public else t("library.kind.mine")
     if item.id in public:
-        return tr("독자가 게시", "published by a reader")
+        return t("library.kind.public")
     if "(example)" in item.author:
-        return tr("대시보드 예시", "our example")
-    return tr("기본 칼럼", "bundled")
+        return t("library.kind.example")
+    return t("library.kind.bundled")
 
 
 def _link(item: Commentary, language: str) -> str:
@@ -75,7 +42,7 @@ def _link(item: Commentary, language: str) -> str:
     return f"/column?c={item.id}&lang={language}"
 
 
-chrome.page_header("칼럼 목록", "Library")
+chrome.page_header(t("library.title"))
 LANG = lang()
 notebook = reader_notebook()
 bundled = [c for c in list_commentaries() if isinstance(c, Commentary)]
@@ -85,7 +52,7 @@ if flash:
 entries, problems = saved_entries(notebook)
 public_entries, public_problems = published_entries()
 for problem in problems + public_problems:
-    st.warning(tr("저장된 칼럼 하나를 읽지 못했습니다: ", "A saved column cannot be read: ") + md_escape(problem, 400))
+    st.warning(t("library.unreadable", reason=md_escape(problem, 400)))
 mine = [item for _row, item in entries]
 my_rows = {row.id for row, _item in entries}
 taken = {c.id for c in bundled}
@@ -95,60 +62,68 @@ taken |= mine_ids
 items += [item for row, item in public_entries if item.id not in taken]  # other readers' (first publication wins)
 public_ids = {item.id for _row, item in public_entries}
 
-scored = {c.id: _score(c) for c in items}
+rows_by_id = library_view.column_rows(items, loaders.store_version(), loaders.prices, LANG, RUN_STARTED)
 authors = sorted({c.author for c in items})
-st.markdown(tr(f"**칼럼 {len(items)}편, 필자 {len(authors)}명.** 내 칼럼 {len(mine)}편은 이 노트북에만 보입니다.",
-               f"**{len(items)} columns by {len(authors)} authors.** Your {len(mine)} saved column(s) are visible "
-               "in your notebook only."))
+st.markdown(t("library.count", columns=len(items), authors=len(authors), mine=len(mine)))
 if not notebook:
-    st.caption(tr("'새 칼럼' 페이지에서 칼럼을 저장하면 여기에 함께 보입니다.",
-                  "Save a column on the 'New column' page and it appears here too."))
+    st.caption(t("library.empty_notebook"))
+running = [row.job for row in rows_by_id.values() if row.job is not None]
+if running:
+    st.caption(t("library.scoring_note"))
+    column_cache.show_progress(running[0], LANG)
 
-query = st.text_input(tr("검색 (제목·필자·요약)", "Search (title, author, summary)"), key=K + "q", max_chars=200)
+
+def _verdict_cells(row: library_view.Row) -> tuple[str, str]:
+    if row.failed:
+        return t("library.failed_row"), t("library.failed_row")
+    if row.job is not None:
+        return t("library.scoring_row"), t("library.scoring_row")
+    return row.overall or "—", row.tally or "—"
+
+
+query = st.text_input(t("library.search"), key=K + "q", max_chars=200)
 needle = query.strip().casefold()
 rows = []
 for c in items:
     hay = " ".join([c.title, c.title_ko, c.author, c.author_ko, c.summary_ko, c.summary_en, c.id]).casefold()
     if needle and needle not in hay:
         continue
+    overall, tally = _verdict_cells(rows_by_id[c.id])
     rows.append({"date": pd.Timestamp(c.date), "title": c.title_in(LANG), "author": c.author_name(LANG),
-                 "kind": _kind(c, mine_ids, public_ids),
-                 "claims": len(c.claims), "verdicts": scored[c.id][0]["ko" if LANG == "ko" else "en"],
-                 "tally": scored[c.id][0]["tally_ko" if LANG == "ko" else "tally_en"],
-                 "open": _link(c, LANG)})
+                 "kind": _kind(c, mine_ids, public_ids), "claims": len(c.claims), "verdicts": overall,
+                 "tally": tally, "open": _link(c, LANG)})
 # the key columns first and narrow (title pinned, the verdict tally beside it): a 390 px phone shows both whole
 TABLE_COLUMNS = ["title", "tally", "open", "date", "author", "kind", "claims", "verdicts"]
 table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
 table = table.sort_values("date", ascending=False, kind="stable")
 if table.empty:
     st.info(t("safety.no_match", query=md_escape(query, 200)))  # the reader's text quoted back, inert
-else:
-    st.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
-        "date": st.column_config.DateColumn(tr("날짜", "Date"), format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn(tr("제목", "Title"), width=TITLE_PX, pinned=True),
-        "tally": st.column_config.TextColumn(tr("판정", "Verdicts"), width=TALLY_PX),
-        "author": st.column_config.TextColumn(tr("필자", "Author")),
-        "kind": st.column_config.TextColumn(tr("구분", "Kind")),
-        "claims": st.column_config.NumberColumn(tr("주장", "Claims")),
-        "verdicts": st.column_config.TextColumn(tr("판정 요약", "Verdict summary"), width="large"),
-        "open": st.column_config.LinkColumn(tr("열기", "Open"), display_text=tr("칼럼 보기", "open")),
+else:  # cards first: titles wrap and every one opens on a phone; the sortable grid folded below
+    st.markdown(library_view.cards_markdown(table.to_dict("records"), LANG))
+    grid = st.expander(t("library.grid"), icon=":material/table:")
+    grid.dataframe(table, hide_index=True, width="stretch", key=K + "table", column_config={
+        "date": st.column_config.DateColumn(t("library.col.date"), format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn(t("library.col.title"), width=library_view.TITLE_PX, pinned=True),
+        "tally": st.column_config.TextColumn(t("library.col.tally"), width=library_view.TALLY_PX),
+        "author": st.column_config.TextColumn(t("library.col.author")),
+        "kind": st.column_config.TextColumn(t("library.col.kind")),
+        "claims": st.column_config.NumberColumn(t("library.col.claims")),
+        "verdicts": st.column_config.TextColumn(t("library.col.verdicts"), width="large"),
+        "open": st.column_config.LinkColumn(t("library.col.open"), display_text=t("library.col.open_text")),
     })
 
 if entries:
-    with st.expander(tr("내 칼럼 게시하기 · 내려받기", "Publish or download your columns"), expanded=False):
-        st.caption(tr("게시하면 모든 독자의 칼럼 목록에 보입니다(노트북 주소는 보이지 않습니다). "
-                      "언제든 되돌릴 수 있습니다.",
-                      "Published columns appear in every reader's library (your notebook's address is never shown). "
-                      "You can take one back at any time."))
+    with st.expander(t("library.publish.panel"), expanded=False):
+        st.caption(t("library.publish.note"))
         by_row = {row.id: (row, item) for row, item in entries}
-        chosen = st.selectbox(tr("칼럼", "Column"), list(by_row), key=K + "mine",
+        chosen = st.selectbox(t("library.publish.column"), list(by_row), key=K + "mine",
                               format_func=lambda rid: f"{by_row[rid][1].title_in(LANG)[:80]} ({by_row[rid][1].date})")
         row, item = by_row[chosen]
         library_ids = {c.id: c.title for c in bundled}
         library_ids.update({i.id: i.title for r, i in public_entries if r.id not in my_rows})
         p1, p2, p3 = st.columns(3)
         if row.published_at is None:
-            if p1.button(tr("서버 목록에 게시", "Publish to the server library"), key=K + "publish"):
+            if p1.button(t("library.publish.button"), key=K + "publish"):
                 problem = publish_problem(item, library_ids, set())
                 try:
                     if problem is None:
@@ -158,32 +133,37 @@ if entries:
                 except DatabaseUnavailable as exc:
                     problem = problem_text(exc)
                 st.session_state[K + "flash"] = (
-                    ("error", tr("게시하지 못했습니다 — ", "Not published — ") + problem) if problem else
-                    ("success", tr(f"게시했습니다: {item.title_in('ko')}", f"Published: {item.title}")))
+                    ("error", t("library.publish.failed", reason=problem)) if problem else
+                    ("success", t("library.publish.done", title=item.title_in(LANG))))
                 st.rerun()
         else:
-            when = f"{row.published_at:%Y-%m-%d %H:%M} UTC"
-            p1.caption(tr(f"게시됨 {when}", f"Published {when}"))
-            if p2.button(tr("게시 취소", "Take it back"), key=K + "unpublish"):
+            p1.caption(t("library.publish.when", when=f"{row.published_at:%Y-%m-%d %H:%M} UTC"))
+            if p2.button(t("library.publish.take_back"), key=K + "unpublish"):
                 try:
                     repository().publish_commentary(notebook, row.id, published=False)
                 except DatabaseUnavailable as exc:
                     st.session_state[K + "flash"] = ("error", problem_text(exc))
                 else:
-                    st.session_state[K + "flash"] = ("success", tr(
-                        f"게시를 취소했습니다: {item.title_in('ko')} (내 노트북에는 남아 있습니다)",
-                        f"Taken back: {item.title} (it stays in your notebook)"))
+                    st.session_state[K + "flash"] = ("success", t("library.publish.taken_back",
+                                                                  title=item.title_in(LANG)))
                 st.rerun()
-        p3.download_button(tr(".md 내려받기", "Download .md"), row.body, file_name=f"{item.id}.md",
+        p3.download_button(t("library.publish.download"), row.body, file_name=f"{item.id}.md",
                            mime="text/markdown", key=K + "export")
 
 notebook_panel()  # this browser's notebook on another device: only with its key
-st.subheader(tr("필자별 적중 기록", "Authors' track records"))
+st.subheader(t("library.record_title"))
 st.caption(t("odds.record.caption"))
-all_calls = tuple(call for c in items for call in scored[c.id][1])
-record = _record(loaders.store_version(), tuple(sorted(_digest(c)[0] for c in items)), all_calls)
-for rec in record.to_dict("records"):
-    head = md_escape(next((c.author_name(LANG) for c in items if c.author == rec["author"]), rec["author"]))
-    st.markdown("  \n".join(record_lines(rec, head, LANG)))
-st.caption(tr("저장된 가격까지 판정합니다. 기간이 끝나면 기록이 바뀝니다.",
-              "Judged on the stored prices; the record changes as horizons mature."))
+record = library_view.record(loaders.store_version(), rows_by_id, loaders.prices, RUN_STARTED)
+if record is None:
+    st.caption(t("library.record_waiting"))
+elif isinstance(record, Future):
+    library_view.wait_for(record, t("library.record_running"))
+else:
+    for rec in record.to_dict("records"):
+        head = md_escape(next((c.author_name(LANG) for c in items if c.author == rec["author"]), rec["author"]))
+        st.markdown("  \n".join(record_lines(rec, head, LANG)))
+cut = library_view.cut_columns(items)
+if cut:
+    st.caption(t("library.record_cut", limit=library_view.RECORD_CALLS_PER_COLUMN,
+                 titles=md_escape(", ".join(c.title_in(LANG)[:60] for c in cut[:5]), 400)))
+st.caption(t("library.record_note"))

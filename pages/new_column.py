@@ -31,6 +31,7 @@ from commentary.library.highlight import highlighted
 from commentary.library.importing import import_file
 from commentary.library.preview import claim_figure, score_draft, section_preview
 from commentary.library.sections import SectionFields, default_chart, normalise, paragraphs
+from commentary.scoring.summary import overall_line
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
 from data_sources.market import added_symbols
@@ -40,10 +41,13 @@ from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
 from ui import chrome, loaders
 from ui.claim_form import claim_form, series_picker
+from ui.draft_words import proposal_caption
 from ui.i18n import lang, t, tr
 from ui.notebook import ensure_notebook, problem_text, reader_notebook, repository, saved_commentaries
 from ui.pin_key import render_pin_key
+from ui.plot import plot
 from ui.problems import say
+from ui.verdicts import claim_lines
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -220,9 +224,7 @@ for i, (proposal, cid) in enumerate(zip(proposals, ids, strict=True)):
     claim, why = proposal_claim(proposal, cid)
     with st.container(border=True):
         st.markdown(highlighted(proposal.sentence, [(s.start, s.end) for s in proposal.spans]))
-        horizon = proposal.horizon.label() if proposal.horizon else "—"
-        st.caption(md_escape(f"{cid} · {proposal.rule} · {'; '.join(proposal.symbols)} · {horizon} · "
-                             f"{t(CONFIDENCE_KEYS[proposal.confidence])}"))
+        st.caption(md_escape(proposal_caption(proposal, i + 1, t(CONFIDENCE_KEYS[proposal.confidence]), LANG)))
         if proposal.hedge:
             st.caption(md_escape(t("extract.hedged", words=proposal.hedge)))
         if why is not None:
@@ -301,10 +303,12 @@ else:
     st.info(tr("본문, 제목, 필자를 입력하면 여기에 판정이 나옵니다.",
                "Fill in the text, title and author and the verdicts appear here."))
 if item is not None and item.claims:
-    preview = score_draft(item, prices, LANG)
-    st.markdown(md_escape(preview.overall))
-    st.dataframe(pd.DataFrame(list(preview.lines.values()),
-                              columns=[tr("주장", "Claim"), tr("기간", "Horizon"), tr("판정", "Verdict")]),
+    preview = score_draft(item, prices)
+    lines = dict(zip([c.id for c in item.claims], claim_lines(item.claims, preview.combined, LANG), strict=True))
+    st.markdown(md_escape(overall_line(item.claims, preview.combined, LANG)))  # the column page's words and odds
+    st.dataframe(pd.DataFrame(list(lines.values()),
+                              columns=[t("new_column.preview.claim"), t("new_column.preview.horizon"),
+                                       t("new_column.preview.verdict")]),
                  hide_index=True, width="stretch", key=K + "preview")
     events = _events()
     by_id = {c.get("id"): n for n, c in enumerate(accepted)}
@@ -313,10 +317,10 @@ if item is not None and item.claims:
         if slot is None:
             continue
         with slot:
-            verdict = preview.lines[claim.id]
+            verdict = lines[claim.id]
             st.markdown(md_escape(f"{verdict[1]}: {verdict[2]}"))
             path = claim_figure(item, claim.id, preview, prices, events, LANG)
-            st.plotly_chart(path, width="stretch", key=f"{K}path_{claim.id}")
+            plot(path, key=f"{K}path_{claim.id}")
             render_pin_key(path)
 elif item is not None:
     st.caption(tr("받아들인 주장이 아직 없습니다.", "No claim accepted yet."))
@@ -331,7 +335,7 @@ if item is not None and section_fields:
             if isinstance(shown_chart, pd.DataFrame):
                 st.dataframe(shown_chart, hide_index=True, width="stretch", key=f"{K}sec_{section.id}")
             else:
-                st.plotly_chart(shown_chart, width="stretch", key=f"{K}sec_{section.id}")
+                plot(shown_chart, key=f"{K}sec_{section.id}")
 
 s1, s2 = st.columns(2)
 saved: tuple[str, str] | None = None  # shown on the run of the click only

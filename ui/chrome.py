@@ -18,8 +18,9 @@ from data_sources.settings import settings
 from data_sources.shared.object_store import SharedSnapshot
 from data_sources.store.atomic import StoreError
 from ui import loaders
-from ui.i18n import lang, tr
+from ui.i18n import lang, t, tr
 from ui.problems import say, words
+from ui.view_state import note_page
 
 
 def auto_refresh_on_open() -> None:
@@ -30,13 +31,13 @@ def auto_refresh_on_open() -> None:
     store = loaders.store()
     if not should_auto_refresh(store.last_refresh(), settings().offline, datetime.now(UTC)):
         return
-    with st.status(tr("최신 시세를 가져오는 중…", "Fetching the latest prices…"), expanded=False) as box:
+    with st.status(t("chrome.fetching"), expanded=False) as box:
         bar = st.progress(0.0)
         report = refresh.refresh_all(store, progress=lambda f, m: bar.progress(min(f, 1.0), text=say(m, lang())))
         if report.offline_reason:
-            box.update(label=tr("오프라인: 저장된 데이터를 보여줍니다", "Offline: showing stored data"), state="error")
+            box.update(label=t("chrome.fetch_offline"), state="error")
         else:
-            box.update(label=tr("시세 갱신 완료", "Prices refreshed"), state="complete")
+            box.update(label=t("chrome.fetched"), state="complete")
 
 
 #: A compact page: less top padding (Streamlit's default is 6rem; room stays for the sidebar button) and a small
@@ -45,13 +46,14 @@ COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:3.5rem}"
                "[data-testid=stMainBlockContainer] [data-testid=stHeading] h1{font-size:1.1rem;padding:0}</style>")
 
 
-def page_header(title_ko: str, title_en: str, compact: bool = False) -> None:
-    """A page's title, then: the store made ready (bundled ECB rates), a refresh when allowed, the freshness
-    banner. Every page starts with this. ``compact``: a small title and less space above it (a page whose first
-    screen on a phone must reach its first chart)."""
+def page_header(title: str, title_en: str | None = None, compact: bool = False) -> None:
+    """A page's title (already worded; or a Korean and an English one to pick from), then: the store made ready
+    (bundled ECB rates), a refresh when allowed, the freshness banner. Every page starts with this. ``compact``: a
+    small title and less space above it (a page whose first screen on a phone must reach its first chart)."""
+    note_page()  # every page's header: a binding knows when its page was entered from another
     if compact:
         st.html(COMPACT_CSS)
-    st.title(tr(title_ko, title_en))
+    st.title(title if title_en is None else tr(title, title_en))
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 
     restore_notebook()  # this browser's notebook: its key never in the address (an old nb= address moves out once)
@@ -89,7 +91,7 @@ def freshness_line(dates: dict[str, dt.date | None], lang_code: str) -> str:
 
 def _news_day() -> dt.date | None:
     try:
-        from ui.news_strip import load_news_cached, newest_day
+        from ui.news_items import load_news_cached, newest_day
 
         return newest_day(load_news_cached())
     except Exception:  # the banner never breaks a page; the News page reports store problems
@@ -123,10 +125,9 @@ def freshness_banner() -> None:
         st.warning(md_escape(say(snap.warning, lang()), 500), icon=":material/history:" if shared else None)
     if dates["prices"] is None:
         with st.container(border=True):
-            st.markdown(":material/info: " + tr("아직 가격이 없습니다 — 스냅샷을 가져오거나 온라인으로 전환하세요. ",
-                                                "No prices yet — load the snapshot or go online. ")
+            st.markdown(":material/info: " + t("chrome.no_prices") + " "
                         + f":gray[{line}]")
-            st.page_link("pages/data.py", label=tr("데이터 페이지로 가기", "Go to the Data page"),
+            st.page_link("pages/data.py", label=t("chrome.to_data"),
                          icon=":material/database:")
         return
     st.caption(banner_text(state.mode, line, state.reasons, lang()), help=banner_help(state.reasons, lang()))

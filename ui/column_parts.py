@@ -27,7 +27,7 @@ from commentary.timeline.events import Event, EventsError
 from commentary.timeline.evidence import LeadLag, store_lead_lag
 from ui import loaders
 from ui.column_cache import View
-from ui.news_strip import load_news_cached
+from ui.news_items import load_news_cached
 from ui.verdicts import claim_lines, odds_cell
 
 

@@ -29,9 +29,24 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 V = TypeVar("V")
 Query = Mapping[str, str | list[str]]
+
+
+_PAGE = "_view_state_page"
+_ENTERED = "_view_state_entered"
+
+
+def note_page() -> None:
+    """Record which page this run draws (call on every run of every page, before any binding opens): a binding
+    opened on the first run after another page restores its saved view over whatever the widgets' state holds."""
+    ctx = get_script_run_ctx()
+    page = ctx.page_script_hash if ctx is not None else ""
+    state = st.session_state
+    state[_ENTERED] = state.get(_PAGE) != page
+    state[_PAGE] = page
 
 
 def _identity_widgets(view: Any) -> dict[str, Any]:
@@ -80,9 +95,10 @@ class ViewBinding(Generic[V]):
             state[self._saved] = self.to_widgets(view)
             state[self._problems] = (list(problems), self.to_widgets(view))
             return problems
+        entered = state.get(_ENTERED, False)  # back from another page: Streamlit may have reset hidden widgets
         for name in self._names(default):
             key = self.key(name)
-            state[key] = state[key] if key in state else saved[name]  # re-set: kept while its widget is hidden
+            state[key] = state[key] if key in state and not entered else saved[name]  # kept while hidden
         return []
 
     def problems(self) -> list[Any]:

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from commentary.extract import names as names_mod
 from commentary.extract.clean import clean_text
@@ -22,8 +21,18 @@ from commentary.extract.horizons import HorizonHit, find_horizons
 from commentary.extract.korean import analyser, korean_cues
 from commentary.extract.model import Extraction, Horizon, Proposal, Span
 from commentary.extract.numbers import find_numbers
-from commentary.extract.rules import NameEntry, Rules, load_rules
+from commentary.extract.rules import Rules, load_rules
 from commentary.extract.sentences import Sentence, split_sentences
+from commentary.extract.shaping import (
+    dedupe,
+    flat,
+    generic_saying,
+    implied_outperform,
+    path_rule,
+    series_param,
+    touch_wanted,
+    with_note,
+)
 from commentary.extract.subjects import Group, assign
 from data_sources.errors import Problem
 from data_sources.market.universe import Instrument, all_instruments
@@ -33,19 +42,6 @@ _FLIP = {"up": "down", "down": "up"}
 _CLAUSE_COMMA = re.compile(r"(?<!\d)[,;](?!\d)")
 _EN_WAS = re.compile(r"\b(?:was|were|had been|closed|ended|traded|dipped|fell|slipped|rose|climbed)\s++(?:\w++\s++)?$",
                      re.IGNORECASE)
-
-
-def _series(entries: Sequence[NameEntry]) -> tuple[object, dict[str, tuple[str, ...]]]:
-    """A claim series param for one or more names: a symbol, or a list of symbols (a basket)."""
-    symbols: list[str] = []
-    baskets: dict[str, tuple[str, ...]] = {}
-    for e in entries:
-        if e.basket:
-            baskets[e.basket] = e.symbols
-        symbols += [s for s in e.symbols if s not in symbols]
-    if len(symbols) == 1 and not baskets:
-        return symbols[0], baskets
-    return symbols, baskets
 
 
 class _Context:
@@ -155,11 +151,11 @@ def _sentence(sentence: Sentence, index: int, ctx: _Context) -> list[Proposal]:
         if not group.a:
             continue
         out += _proposals(cue, group, cues, numbers, sentence, horizons, ctx, index)
-    out += _implied_outperform(out, sentence, ctx)
+    out += implied_outperform(out, sentence)
     if out:
         last = groups[-1] if groups[-1].a else next((g for g in reversed(groups) if g.a), None)
         ctx.previous_subject = (last.b or last.a) if last else None
-    return _dedupe(out)
+    return dedupe(out)
 
 
 def _level_cues(numbers: list[NumberHit]) -> list[Cue]:
@@ -265,7 +261,7 @@ def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit]
             return []
         direction = prior.direction
         spans.append(Span(prior.start, prior.end, "direction"))
-    if cue.kind != "level" and _generic(sentence.text, lo, cue.start, ctx.rules):
+    if cue.kind != "level" and generic_saying(sentence.text, lo, cue.start, ctx.rules):
         return []  # "always", "항상": a saying about markets, not a call on a period
     if cue.weak and cue.kind == "dir":
         if not horizons:
@@ -289,7 +285,7 @@ def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit]
     if cue.hedge:
         spans.append(Span(*cue.hedge, "hedge"))
         notes.append(f"hedged ({hedge!r}): the text says it could happen, not that it will")
-    touch = _touch(sentence.text, ctx.rules) or cue.hedge is not None
+    touch = touch_wanted(sentence.text, ctx.rules) or cue.hedge is not None
 
     def make(rule, params, symbols, dirn, level=None, unit=None, extra=(), baskets=None) -> Proposal:
         return Proposal(sentence.text, sentence.start, rule, params, tuple(symbols), dirn, level, unit, horizon, kind,
@@ -299,18 +295,18 @@ def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit]
     out: list[Proposal] = []
     # outperform: a comparison verb, or a move with "than B"
     if group.b and direction and cue.kind != "no_move":
-        a_series, a_b = _series([m.entry for m in group.a])
-        b_series, b_b = _series([m.entry for m in group.b])
+        a_series, a_b = series_param([m.entry for m in group.a])
+        b_series, b_b = series_param([m.entry for m in group.b])
         a, b = (a_series, b_series) if direction == "up" else (b_series, a_series)
         params = {"a": a, "b": b, "margin_pp": pct.value if pct else 0.0}
-        symbols = [*_flat(a), *_flat(b)]
+        symbols = [*flat(a), *flat(b)]
         extra = [Span(pct.start, pct.end, "level")] if pct else []
         return [make("outperform", params, symbols, None, extra=extra, baskets={**a_b, **b_b})]
     if cue.kind == "compare":
         return []
     for m in group.a:
         entry = m.entry
-        series, baskets = _series([entry])
+        series, baskets = series_param([entry])
         symbols = list(entry.symbols)
         if cue.kind == "no_move":
             threshold = pct.value if pct and pct.unit == "%" else float(ctx.rules.defaults.get("no_move_threshold_pct",
@@ -336,7 +332,7 @@ def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit]
                 else:  # "rise to 1,500": the side the move heads for, before any negation
                     side = "above" if (_FLIP[direction] if cue.negated else direction) == "up" else "below"
                     path = "touches" if touch else "level"
-                rule, params = _path_rule(entry.key, level, side, path, cue.negated)
+                rule, params = path_rule(entry.key, level, side, path, cue.negated)
                 out.append(make(rule, params, symbols, None, level, unit, extra=[Span(*number, "level")]))
                 continue
         if not direction:
@@ -346,73 +342,7 @@ def _proposals(cue: Cue, group: Group, cues: list[Cue], numbers: list[NumberHit]
         extra = [Span(pct.start, pct.end, "level")] if pct and pct.unit == "%" else []
         p = make("direction", params, symbols, dirn, extra=extra, baskets=baskets)
         if entry.invert:
-            p = _with_note(p, f"{sentence.text[m.start:m.end]} is the other side of the quote: {direction} for it "
+            p = with_note(p, f"{sentence.text[m.start:m.end]} is the other side of the quote: {direction} for it "
                               f"is {dirn} for {entry.key}")
         out.append(p)
-    return out
-
-
-_OTHER_SIDE = {"above": "below", "below": "above"}
-#: "won't exceed X" never crosses X (stays on the other side); "won't stay above X" crosses it at least once
-_NEGATED_PATH = {"level": "stays", "stays": "touches", "touches": "stays"}
-
-
-def _path_rule(symbol: str, level: float, side: str, path: str, negated: bool) -> tuple[str, dict[str, Any]]:
-    """The rule of a level call: at the end (``level``), on every print (``stays_*``) or on any print (``touches``)."""
-    if negated:
-        side, path = _OTHER_SIDE[side], _NEGATED_PATH[path]
-    if path == "stays":
-        return f"stays_{side}", {"symbol": symbol, "level": level}
-    return path, {"symbol": symbol, "level": level, "side": side}
-
-
-def _touch(text: str, rules: Rules) -> bool:
-    """The sentence asks for the level at any time before the horizon ("within the year", "연내", "안에")."""
-    return any(p.search(text) for p in rules.patterns.get("touch", ()))
-
-
-def _generic(text: str, start: int, end: int, rules: Rules) -> bool:
-    """A word such as "always" or "항상" in ``text[start:end]``: a saying about markets, not a call."""
-    return any(p.search(text, start, end) for p in rules.patterns.get("generic", ()))
-
-
-def _flat(series: object) -> list[str]:
-    return list(series) if isinstance(series, list) else [str(series)]
-
-
-def _with_note(p: Proposal, note: str) -> Proposal:
-    from dataclasses import replace
-
-    return replace(p, notes=(*p.notes, note))
-
-
-def _implied_outperform(found: list[Proposal], sentence: Sentence, ctx: _Context) -> list[Proposal]:
-    """Opposite calls on two names in one sentence also say the rising one beats the falling one."""
-    if any(p.rule == "outperform" for p in found):
-        return []
-    calls = [p for p in found if p.rule == "direction" and p.kind == "forecast"]
-    up = next((p for p in calls if p.direction == "up"), None)
-    down = next((p for p in calls if p.direction == "down" and up and set(p.symbols) != set(up.symbols)), None)
-    if not (up and down):
-        return []
-    from dataclasses import replace
-
-    horizon = up.horizon if up.horizon and up.horizon.stated else down.horizon
-    notes = tuple(n for n in (*up.notes, *down.notes)
-                  if n.startswith(("no horizon", "horizon", "weak", "negated", "hedged")))
-    return [replace(up, rule="outperform", direction=None,
-                    params={"a": up.params["series"], "b": down.params["series"], "margin_pp": 0.0},
-                    symbols=(*up.symbols, *down.symbols), horizon=horizon, baskets={**up.baskets, **down.baskets},
-                    spans=tuple(sorted(set(up.spans + down.spans), key=lambda s: (s.start, s.end))),
-                    notes=(*dict.fromkeys(notes), "implied by the opposite calls in one sentence"),
-                    hedge=up.hedge or down.hedge)]
-
-
-def _dedupe(found: list[Proposal]) -> list[Proposal]:
-    seen, out = set(), []
-    for p in found:
-        key = (p.rule, repr(sorted(p.params.items())), p.horizon, p.kind)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
     return out

@@ -1,4 +1,5 @@
-"""The live preview of a draft: each claim's verdict lines and path chart, each section's chart (pure)."""
+"""The live preview of a draft: its claims scored, each claim's path chart, each section's chart (pure; the page
+words the verdicts with :mod:`ui.verdicts`, as the column page does)."""
 
 from __future__ import annotations
 
@@ -13,27 +14,21 @@ from commentary.charts.sections import section_figure
 from commentary.document.model import Commentary
 from commentary.scoring import claims as scoring
 from commentary.scoring.combine import combine_sources
-from commentary.scoring.summary import claim_lines, overall_line
 from commentary.timeline.events import Event
 
 
 @dataclass(frozen=True)
 class DraftPreview:
-    """The scored draft: the overall line, one verdict line per claim, and the combined scorecard."""
+    """The scored draft: its readings and the combined scorecard (worded by the page, as the column page does)."""
 
-    overall: str
-    lines: dict[str, tuple[str, str, str]]
     combined: pd.DataFrame
     readings: tuple[scoring.Reading, ...]
 
 
-def score_draft(item: Commentary, prices: pd.DataFrame, lang: str) -> DraftPreview:
+def score_draft(item: Commentary, prices: pd.DataFrame) -> DraftPreview:
     """Every claim of ``item`` scored once on ``prices`` from its publication."""
     readings = tuple(scoring.readings(item.claims, prices, item.published))
-    combined = combine_sources(scoring.scorecard_frame(readings))
-    lines = claim_lines(item.claims, combined, lang)
-    return DraftPreview(overall_line(item.claims, combined, lang),
-                        {c.id: line for c, line in zip(item.claims, lines, strict=True)}, combined, readings)
+    return DraftPreview(combine_sources(scoring.scorecard_frame(readings)), readings)
 
 
 def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices: pd.DataFrame,

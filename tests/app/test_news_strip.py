@@ -9,21 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from catalog import text
 from commentary.text.safe_text import md_escape, md_link
-from ui.news_strip import (
-    COLUMN_END,
-    COLUMN_START,
-    DIGEST_MORE,
-    ITEM_SEP,
-    default_filters,
-    filter_news,
-    filter_params,
-    format_kst,
-    item_markdown,
-    newest_day,
-    parse_filter_params,
-    selected_day,
-)
+from ui.news_filters import COLUMN_END, COLUMN_START, NewsView, parse_query, to_query
+from ui.news_items import ITEM_SEP, day_digest, filter_news, format_kst, item_markdown, newest_day
+from ui.news_strip import DIGEST_MORE, selected_day
 
 TAGS = ["deepseek", "qwen", "nvidia"]
 
@@ -110,27 +100,52 @@ def test_newest_day_ignores_flagged_dates() -> None:
 def test_parse_filter_params_good_values() -> None:
     params = {"tags": ["deepseek,NVIDIA"], "src": ["r/LocalLLaMA"], "from": ["2025-01-20"], "to": ["2025-01-31"],
               "q": ["R1"]}
-    filters, problems = parse_filter_params(params, TAGS, ["r/LocalLLaMA", "The Batch"])
+    view, problems = parse_query(params, NewsView(), TAGS, ["r/LocalLLaMA", "The Batch"])
     assert problems == []
-    assert filters == {"tags": ["deepseek", "nvidia"], "src": ["r/LocalLLaMA"], "from": dt.date(2025, 1, 20),
-                       "to": dt.date(2025, 1, 31), "q": "R1"}
-    assert filter_params(filters) == params | {"tags": ["deepseek,nvidia"]}
-    assert filter_params(default_filters()) == {}
+    assert view == NewsView(("deepseek", "nvidia"), ("r/LocalLLaMA",), dt.date(2025, 1, 20), dt.date(2025, 1, 31),
+                            "R1")
+    assert to_query(view) == params | {"tags": ["deepseek,nvidia"]}
+    assert to_query(NewsView()) == {}
 
 
 def test_parse_filter_params_bad_values_warn_and_fall_back() -> None:
     params = {"tags": ["deepseek,bogus"], "src": ["Nope"], "from": ["2025-13-40"], "to": ["<b>x</b>"],
               "q": ["x" * 500]}
-    filters, problems = parse_filter_params(params, TAGS, ["r/LocalLLaMA"])
-    assert filters["tags"] == ["deepseek"] and filters["src"] == []
-    assert (filters["from"], filters["to"]) == (COLUMN_START, COLUMN_END)
-    assert len(filters["q"]) == 200
-    english = " | ".join(en for _ko, en in problems)
+    view, problems = parse_query(params, NewsView(), TAGS, ["r/LocalLLaMA"])
+    assert view.tags == ("deepseek",) and view.src == ()
+    assert (view.start, view.end) == (COLUMN_START, COLUMN_END)
+    assert len(view.q) == 200
+    english = " | ".join(text("en", key, **p) for key, p in problems)
     assert "Unknown tags ignored: bogus" in english and "Nope" in english
     assert "'2025\\-13\\-40' in the address (from)" in english
     assert "&lt;b&gt;x&lt;/b&gt;" in english and "<b>" not in english  # shown escaped
-    reversed_window, problems = parse_filter_params({"from": ["2025-03-01"], "to": ["2025-01-01"]}, TAGS, [])
-    assert (reversed_window["from"], reversed_window["to"]) == (COLUMN_START, COLUMN_END) and len(problems) == 1
+    reversed_window, problems = parse_query({"from": ["2025-03-01"], "to": ["2025-01-01"]}, NewsView(), TAGS, [])
+    assert (reversed_window.start, reversed_window.end) == (COLUMN_START, COLUMN_END) and len(problems) == 1
+
+
+def test_day_digest_keeps_each_days_items_with_most_tags() -> None:
+    news = _news()
+    extra = news.iloc[[0, 0, 0]].assign(uid=["f", "g", "h"], tags=[(), ("qwen",), ("deepseek", "nvidia", "qwen")])
+    shown = filter_news(pd.concat([news, extra], ignore_index=True))
+    picked = day_digest(shown, per_day=2)
+    days = pd.to_datetime(shown["published"]).dt.tz_convert("Asia/Seoul").dt.date
+    # recomputed here: per KST day of a usable date, the two items with the most tags; undated/flagged after
+    usable = shown[shown["date_flag"].eq("") & shown["published"].notna()]
+    expected = []
+    for day in sorted(set(days[usable.index]), reverse=True):
+        group = usable[days[usable.index] == day]
+        expected += list(group.assign(n=group["tags"].map(len)).sort_values("n", ascending=False, kind="stable")
+                         ["uid"].head(2))
+    expected += list(shown[~shown.index.isin(usable.index)]["uid"])
+    assert picked["uid"].tolist() == expected
+    assert picked["uid"].tolist()[:2] == ["h", "a"] and "f" not in picked["uid"].tolist()
+
+
+def test_summaries_show_no_addresses() -> None:
+    item = _news().iloc[2].to_dict() | {
+        "summary_text": "Read this https://i.redd.it/abc123.png and www.example.com/x then more"}
+    shown = item_markdown(item, "en", {})
+    assert "i.redd.it" not in shown and "www" not in shown and "Read this and then more" in shown
 
 
 def test_selected_day_from_plotly_selection() -> None:
@@ -226,7 +241,7 @@ def test_pick_pins_prefers_tagged_items_and_keeps_time_order() -> None:
 
 
 def test_digest_keeps_dated_items_on_the_themes_most_matching_first() -> None:
-    from ui.news_strip import digest
+    from ui.news_items import digest
 
     news = _news()
     news.at[3, "tags"] = ("deepseek",)  # an undated item on the theme
@@ -238,7 +253,7 @@ def test_digest_keeps_dated_items_on_the_themes_most_matching_first() -> None:
 
 
 def test_undated_items_say_so() -> None:
-    from ui.news_strip import item_markdown
+    from ui.news_items import item_markdown
 
     item = {"title": "No date here", "link": "https://x.example/a", "source": "Feed", "published": None,
             "date_flag": "", "date_raw": "", "summary_text": "", "tags": ()}

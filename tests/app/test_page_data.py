@@ -81,12 +81,12 @@ def test_after_an_import_the_whole_page_reflects_the_new_store(tmp_path: Path, m
     shutil.copy(market_dir / "KRW=X.csv", root / "fx" / "KRW=X.csv")
     monkeypatch.setenv("DASHBOARD_IMPORT_ROOT", str(root))
     at = app_page("data", lang="ko")
-    assert any("KRW=X 또는 USDKRW_ECB 없음" in i.value for i in at.info)  # before: nothing to compare
+    assert any("원화 환율 날짜가 없습니다" in i.value for i in at.info)  # before: nothing to compare
     at.selectbox(key="import_dir").set_value("fx").run()
     at.button(key="import_go").click().run()
     assert not at.exception
     assert any("1개 종목, 719행 가져옴" in s.value for s in at.success)
-    assert not any("KRW=X 또는 USDKRW_ECB 없음" in i.value for i in at.info)  # the FX section below updated
+    assert not any("원화 환율 날짜가 없습니다" in i.value for i in at.info)  # the FX section below updated
     assert any("야후 − ECB" in str(c.proto.spec) for c in at.get("plotly_chart"))
     table = at.dataframe[0].value.set_index("symbol")
     assert table.at["KRW=X", "rows"] == 719  # and so did the table above

@@ -47,7 +47,7 @@ def test_the_publication_date_is_typed_before_anything_is_resolved(seeded_store)
     at.date_input(key="new_date").set_value(dt.date(2024, 6, 3)).run()
     _propose(at)
     assert not at.exception
-    assert any("year-end (2024-12-31)" in c for c in _said(at))  # "올해" is the year the reader typed
+    assert any("연말(2024-12-31)" in c for c in _said(at))  # "올해" is the year the reader typed
     at.checkbox(key="new_accept_0").check().run()
     assert at.dataframe and not at.error
 

@@ -27,7 +27,7 @@ def app_page(page: str, lang: str = "en", panels: bool = True, **params: str) ->
 
 def _items(at: AppTest) -> list[str]:
     """The listed news items (one Markdown block holds them all; each starts with the bold title)."""
-    from ui.news_strip import ITEM_SEP
+    from ui.news_items import ITEM_SEP
 
     return [item for m in at.markdown if m.value.startswith("**") and ":gray[" in m.value
             for item in m.value.split(ITEM_SEP)]
@@ -148,7 +148,7 @@ def test_fetch_now_offline_says_so(seeded_store: Path) -> None:
     at = app_page("news", lang="en")
     at.button(key="news_fetch").click().run()
     assert not at.exception
-    assert any("Offline mode (DASHBOARD_OFFLINE)" in m.value for m in at.info)
+    assert any("Running offline: nothing was fetched" in m.value for m in at.info)
 
 
 def test_fetch_now_online_reports_each_feed(seeded_store: Path, feed_server: FeedServer, monkeypatch) -> None:
@@ -202,6 +202,7 @@ def test_hostile_feed_is_rendered_inert(seeded_store: Path, tmp_path: Path, monk
     assert any("4 read, 4 new" in s.value for s in [*at.success, *at.warning])
     assert any("malformed" in t.value for t in at.text)  # the feed's problem, listed as text
     at.multiselect(key="news_src").select("Evil Feed").run()
+    at.toggle(key="news_all").set_value(True).run()  # every item with its summary (the digest lists titles)
     items = _items(at)
     assert len(items) == 4 and "scoop" in items[2] and "javascript\\:alert" in items[2]
     assert "undated" in items[-1] and "⚠️ no date" in items[-1]  # flagged dates last
@@ -228,20 +229,32 @@ def test_search_matches_tag_names_and_aliases_in_both_languages(seeded_store: Pa
     assert any(query.casefold() not in v.casefold() for v in items)  # found through the tag, not the text
 
 
-def test_page_selector_after_the_list_too(seeded_store: Path) -> None:
-    at = app_page("news", lang="en", **{"from": "2025-01-01", "to": "2025-03-31"})
-    top, bottom = at.number_input(key="news_page"), at.number_input(key="news_page_end")
+def test_the_list_is_a_digest_of_20_per_page_with_one_selector_after_it(seeded_store: Path) -> None:
+    from data_sources.news import store as news_store
+    from data_sources.news import views
+    from ui.news_items import DAY_TOP, filter_news
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+    at = app_page("news", lang="en", **{"from": start.isoformat(), "to": end.isoformat()})
     first_page = _items(at)
-    bottom.set_value(2).run()
-    assert at.number_input(key="news_page").value == 2 and _items(at) != first_page
-    assert top.max == bottom.max >= 2
-    at.number_input(key="news_page").set_value(1).run()
-    assert at.number_input(key="news_page_end").value == 1 and _items(at) == first_page
+    # the digest recomputed here: per KST day (dated items), at most DAY_TOP; then undated ones
+    shown = filter_news(news_store.load_news(seeded_store), start=start, end=end)
+    days = views.local_days(shown["published"])
+    dated = shown["date_flag"].eq("") & days.notna()
+    expected = int(days[dated].dt.date.value_counts().clip(upper=DAY_TOP).sum() + (~dated).sum())
+    assert len(first_page) == 20 < expected
+    selector = at.number_input(key="news_page")
+    assert selector.max == -(-expected // 20)
+    selector.set_value(2).run()
+    assert _items(at) != first_page and len(_items(at)) == min(20, expected - 20)
+    at.toggle(key="news_all").set_value(True).run()  # every item: more pages, back on page 1
+    assert at.number_input(key="news_page").value == 1 and at.number_input(key="news_page").max >= -(-len(shown) // 20)
 
 
 def test_count_chart_says_it_counts_snapshots(seeded_store: Path) -> None:
     at = app_page("news", lang="ko")
-    note = next(c.value for c in at.caption if c.value.startswith("막대는 우리가 가진 피드 스냅샷"))
+    caption = next(c for c in at.caption if c.value.startswith("막대: "))
+    note = caption.proto.help  # the full note, with each source's span, in the caption's tooltip
     assert "실제 뉴스의 양이 아니라" in note and "r/LocalLLaMA" in note
 
 

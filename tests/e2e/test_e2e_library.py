@@ -65,33 +65,37 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         screenshot(page, f"library-{width}")
 
 
-TABLE_JS = """() => { const g = document.querySelector('[data-testid=stDataFrame]'); if (!g) return null;
-  const r = g.getBoundingClientRect();
-  const heads = [...g.querySelectorAll('[role=columnheader]')]
-    .map(h => [h.innerText.trim(), +h.getAttribute('aria-colindex')]);
-  return {left: r.left, right: r.right, width: r.width, heads, scroll: document.documentElement.scrollWidth}; }"""
+CARDS_JS = """() => [...document.querySelectorAll('[data-testid=stMarkdownContainer] p strong a[href*="/column?c="]')]
+  .map(a => { const r = a.getBoundingClientRect();
+              return {text: a.innerText.trim(), left: r.left, right: r.right, href: a.getAttribute('href')}; })"""
+
+
+OVERLAP_JS = """() => { const box = document.querySelector('[data-testid=stTextInput]').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid=stElementToolbar]')].filter(t => t.offsetParent).some(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom; }); }"""
 
 
 @pytest.mark.timeout(900)
-def test_library_table_key_columns_fit_a_phone(_seeded_template: Path, tmp_path: Path) -> None:
-    """At 390×844 the title (pinned) and its verdict tally are the first two columns and end inside the viewport."""
-    import ast
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_library_cards_show_whole_titles_that_open_on_a_phone(_seeded_template: Path, tmp_path: Path, width: int,
+                                                               height: int) -> None:
+    """Each column is a card whose whole title (wrapped) links to the column page inside the viewport; the grid
+    with its toolbar is folded, so nothing sits over the search box."""
+    from commentary.document.column import list_commentaries
+    from commentary.document.model import Commentary
 
-    source = (Path(__file__).resolve().parents[2] / "pages" / "library.py").read_text(encoding="utf-8")
-    widths = next(ast.literal_eval(node.value) for node in ast.parse(source).body if isinstance(node, ast.Assign)
-                  and getattr(node.targets[0], "elts", None) and node.targets[0].elts[0].id == "TITLE_PX")
+    titles = {c.title_in("ko") for c in list_commentaries() if isinstance(c, Commentary)}
     store = tmp_path / "store"
     shutil.copytree(_seeded_template, store)
-    with streamlit_server(store) as url, browser_page(390, 844) as page:
+    with streamlit_server(store) as url, browser_page(width, height) as page:
         page.goto(f"{url}/library?lang=ko")
         wait_for_app(page, "필자별 적중 기록", timeout=120_000)
-        page.locator("[data-testid=stDataFrame] [role=columnheader]").first.wait_for(state="attached", timeout=60_000)
-        page.wait_for_timeout(1000)
-        table = page.evaluate(TABLE_JS)
-        screenshot(page, "library-table-390")
-    assert table is not None and table["left"] >= 0 and table["right"] <= 390 + 1, table
-    heads = dict(table["heads"])
-    assert heads.get("제목") == 1 and heads.get("판정") == 2, table["heads"]  # the key columns lead
-    tally_right = table["left"] + sum(widths)  # the grid draws its columns at their configured widths
-    assert sum(widths) <= table["width"] and tally_right <= 390, (widths, table)
-    assert table["scroll"] <= 390 + 1  # no page-wide horizontal scroll
+        page.locator('[data-testid=stMarkdownContainer] a[href*="/column?c="]').first.wait_for(timeout=60_000)
+        cards = page.evaluate(CARDS_JS)
+        toolbar_over_search = page.evaluate(OVERLAP_JS)
+        screenshot(page, f"library-cards-{width}")
+    assert {c["text"] for c in cards} == titles, cards  # whole titles, none cut
+    assert all(c["left"] >= 0 and c["right"] <= width + 1 for c in cards), cards
+    assert all(c["href"].startswith("/column?c=") for c in cards)
+    assert not toolbar_over_search

@@ -80,8 +80,8 @@ def test_the_previews_are_the_column_pages_figures(market_dir) -> None:
     assert isinstance(shown["event_day"], pd.DataFrame) and len(shown["event_day"]) >= 1
     for kind in ("compare", "fx", "fx_window"):
         assert isinstance(shown[kind], go.Figure) and any(t.x is not None and len(t.x) for t in shown[kind].data), kind
-    preview = score_draft(item, prices, "en")
-    assert set(preview.lines) == {"nvda-down", "krw-above"} and "2 claims" in preview.overall
+    preview = score_draft(item, prices)
+    assert set(preview.combined["claim_id"]) == {"nvda-down", "krw-above"}
     fig = claim_figure(item, "nvda-down", preview, prices, [], "en")
     assert isinstance(fig, go.Figure) and any("NVDA" in (t.hovertemplate or "") + (t.name or "") for t in fig.data)
     with pytest.raises(KeyError):
