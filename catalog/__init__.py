@@ -8,8 +8,8 @@ escaped by the caller (:func:`commentary.text.safe_text.md_escape`).
 Error codes from the data layer (:class:`data_sources.errors.Problem`) are worded under ``problem.<code>``
 (:func:`describe`; a banner's few words under ``short.<code>``, :func:`short`). This package imports no
 Streamlit, so the data layer's CLI words its output from the same catalogs (``cli.<line>``, in English).
-``tests/unit/project/test_catalogs.py`` checks both languages hold the same keys with the same parameters, and that every
-key is used.
+``tests/unit/project/test_catalogs.py`` checks both languages hold the same keys with the same parameters,
+and that every key is used.
 """
 
 from __future__ import annotations
