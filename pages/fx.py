@@ -325,5 +325,5 @@ with st.expander(t("fx.where_from"), expanded=False):
     for sym in (view.symbol, view.cny_symbol):
         info = provenance.get(sym, {})
         if info:
-            st.caption(t("fx.stored_from", name=fx_view.series_name(sym, L), source=md_escape(info.get("source", "?"),
-                                                                                               120)))
+            source = fx_view.source_words(info.get("source", ""), L)
+            st.caption(t("fx.stored_from", name=fx_view.series_name(sym, L), source=source))

@@ -297,3 +297,14 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
             "source": event.source_name if event else "", "source_url": row.source_url or None,
         })
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def source_words(source: str, lang: str) -> str:
+    """Where a stored series came from, in readers' words (never a file name or a library's option)."""
+    if source.startswith("import: "):
+        return text(lang, "fx.source_snapshot")
+    if source.startswith("ECB"):
+        return text(lang, "fx.source_ecb")  # (the same words as the source picker's)
+    if source.startswith("Yahoo"):
+        return text(lang, "fx.source_yahoo")
+    return text(lang, "fx.source_other")

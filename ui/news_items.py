@@ -36,12 +36,13 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def format_kst(stamp: object, lang_code: str) -> str:
-    """A time in KST for the reader: ``2025년 1월 27일 22:23 KST`` / ``Jan 27, 2025 22:23 KST`` ("" when missing)."""
+    """A time in KST for the reader: ``2025년 1월 27일 22:23 (한국 시간)`` / ``Jan 27, 2025 22:23 KST`` ("" when
+    missing)."""
     if stamp is None or pd.isna(stamp):
         return ""
     ts = pd.Timestamp(stamp)
     ts = (ts.tz_localize("UTC") if ts.tzinfo is None else ts).tz_convert(KST)
-    return f"{fmt_date(ts, lang_code)} {ts:%H:%M} KST"
+    return text(lang_code, "news.kst_time", date=fmt_date(ts, lang_code), time=f"{ts:%H:%M}")
 
 
 def summary_text(raw: object, limit: int = SUMMARY_MAX) -> str:
