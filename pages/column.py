@@ -333,11 +333,13 @@ def _facts() -> None:
 
 st.subheader(t("column.scorecard"))
 if scored is not None:
+    st.markdown(scored.view(LANG, "cards"))  # one card per claim: the claim whole, wrapping at any width
+    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
     table, styled = scored.view(LANG, "grid")  # the styles computed once, with the results
     claim_col = table.columns[0]
-    st.dataframe(styled, hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
-                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
-    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
+    st.expander(t("column.as_table"), icon=":material/table:").dataframe(
+        styled, hide_index=True, width="stretch", key=K + "grid",  # sortable; every claim whole in its card above
+        column_config={claim_col: st.column_config.TextColumn(claim_col, width="large")})
     st.download_button(t("column.download_csv"), scored.csv,
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 
