@@ -16,7 +16,7 @@ from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS
-from commentary.scoring.summary import format_measured, verdict_label
+from commentary.scoring.summary import format_measured
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
@@ -29,7 +29,7 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
-from ui.verdicts import call_label, method_parts, strength_label, summary_hint
+from ui.verdicts import call_label, method_parts, strength_label, summary_hint, verdict_label
 
 K = "col_"
 UPLOADED = K + "uploaded"

@@ -21,15 +21,15 @@ from commentary.charts.event_day import event_day_figure
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary, CommentaryError, Section
 from commentary.scoring import claims as claims_mod
-from commentary.scoring.grid import scorecard_grid, style_grid
-from commentary.scoring.summary import overall_line, primary_verdicts
+from commentary.scoring.grid import style_grid
+from commentary.scoring.summary import primary_verdicts
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import Event, EventsError
 from commentary.timeline.evidence import LeadLag, store_lead_lag
 from ui import loaders
 from ui.column_cache import View
 from ui.news_items import load_news_cached
-from ui.verdicts import claim_lines, odds_cell
+from ui.verdicts import claim_lines, grid, odds_cell, overall_line
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,7 +132,7 @@ def computed_styler(styler: Styler, uuid: str) -> Styler:
 
 def grid_table(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The scorecard grid (claims × horizons, with the primary horizon's odds) and each cell's verdict kind."""
-    table, kinds = scorecard_grid(item.claims, combined, lang)
+    table, kinds = grid(item.claims, combined, lang)
     primary_rows = combined[combined["primary"]].set_index("claim_id")
     header = text(lang, "odds.grid.header")  # built in the background too: the language is passed, not read
     table.insert(2, header, [odds_cell(primary_rows.loc[c.id], lang) if c.id in primary_rows.index else "—"
