@@ -81,3 +81,19 @@ def test_column_page_and_library_give_each_column_the_same_states_and_counts_add
             numbers = [int(x) for x in re.findall(r"\d+", overall.split(":", 1)[1].split("\n")[0])]
             total = int(re.search(r"\d+", overall.split(":")[0]).group())
             assert total == len(item.claims) == sum(numbers), overall
+
+
+def test_each_authors_record_accounts_for_every_claim(seeded_store) -> None:
+    """Under each author: rated calls + those waiting for their horizon + those without enough past = claims."""
+    library = app_page("library", "en")
+    records = [shown(m.value) for m in library.markdown if re.match(r"\*\*.+\*\* — \d+ column", shown(m.value))]
+    authors = {c.author for c in _bundled()}
+    assert len(records) == len(authors)
+    for record in records:
+        claims = int(re.search(r"(\d+) claim\(s\)", record).group(1))
+        rated = re.search(r"of (\d+) held", record)
+        waiting = re.search(r"Not rated: (\d+) waiting for their horizon, (\d+) with", record)
+        parts = [int(rated.group(1)) if rated else 0, *(int(x) for x in (waiting.groups() if waiting else ()))]
+        assert sum(parts) == claims, record
+        author = record.split("**")[1]
+        assert claims == sum(len(c.claims) for c in _bundled() if c.author == author)
