@@ -16,7 +16,7 @@ from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS
-from commentary.scoring.summary import format_measured, verdict_label
+from commentary.scoring.summary import format_measured
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
@@ -29,7 +29,7 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
-from ui.verdicts import call_label, method_parts, strength_label, summary_hint
+from ui.verdicts import call_label, method_parts, strength_label, summary_hint, verdict_label
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -333,11 +333,13 @@ def _facts() -> None:
 
 st.subheader(t("column.scorecard"))
 if scored is not None:
+    st.markdown(scored.view(LANG, "cards"))  # one card per claim: the claim whole, wrapping at any width
+    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
     table, styled = scored.view(LANG, "grid")  # the styles computed once, with the results
     claim_col = table.columns[0]
-    st.dataframe(styled, hide_index=True, width="stretch", key=K + "grid",  # claims 140 px wide
-                 column_config={claim_col: st.column_config.TextColumn(claim_col, width=140, pinned=True)})
-    st.caption(t("odds.grid.caption") + " " + summary_hint(LANG))
+    st.expander(t("column.as_table"), icon=":material/table:").dataframe(
+        styled, hide_index=True, width="stretch", key=K + "grid",  # sortable; every claim whole in its card above
+        column_config={claim_col: st.column_config.TextColumn(claim_col, width="large")})
     st.download_button(t("column.download_csv"), scored.csv,
                        file_name=f"scorecard-{item.id}.csv", mime="text/csv", key=K + "csv")
 

@@ -31,7 +31,6 @@ from commentary.library.highlight import highlighted
 from commentary.library.importing import import_file
 from commentary.library.preview import claim_figure, score_draft, section_preview
 from commentary.library.sections import SectionFields, default_chart, normalise, paragraphs
-from commentary.scoring.summary import overall_line
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError
 from data_sources.market import added_symbols
@@ -47,7 +46,7 @@ from ui.notebook import ensure_notebook, problem_text, reader_notebook, reposito
 from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
-from ui.verdicts import claim_lines
+from ui.verdicts import claim_lines, overall_line
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")

@@ -21,14 +21,15 @@ from commentary.charts.event_day import event_day_figure
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary, CommentaryError, Section
 from commentary.scoring import claims as claims_mod
-from commentary.scoring.grid import scorecard_grid, style_grid
-from commentary.scoring.summary import overall_line, primary_verdicts
+from commentary.scoring.grid import style_grid
+from commentary.scoring.summary import primary_verdicts
+from commentary.text.safe_text import md_escape
 from commentary.timeline.events import Event, EventsError
 from commentary.timeline.evidence import LeadLag, store_lead_lag
 from ui import loaders
 from ui.column_cache import View
 from ui.news_items import load_news_cached
-from ui.verdicts import claim_lines, odds_cell
+from ui.verdicts import claim_lines, grid, odds_cell, overall_line
 
 
 @st.cache_resource(show_spinner=False)
@@ -107,7 +108,8 @@ def result_views(item: Commentary) -> dict[str, View]:
     return {"verdicts": lambda s, _lang: primary_verdicts(item.claims, s.combined),
             "lines": lambda s, lang: claim_lines(item.claims, s.combined, lang),
             "overall": lambda s, lang: overall_line(item.claims, s.combined, lang),
-            "grid": lambda s, lang: _grid(item, s.combined, lang)}
+            "grid": lambda s, lang: _grid(item, s.combined, lang),
+            "cards": lambda s, lang: scorecard_cards(grid_table(item, s.combined, lang)[0], lang)}
 
 
 def computed_styler(styler: Styler, uuid: str) -> Styler:
@@ -130,13 +132,33 @@ def computed_styler(styler: Styler, uuid: str) -> Styler:
 
 def grid_table(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The scorecard grid (claims × horizons, with the primary horizon's odds) and each cell's verdict kind."""
-    table, kinds = scorecard_grid(item.claims, combined, lang)
+    table, kinds = grid(item.claims, combined, lang)
     primary_rows = combined[combined["primary"]].set_index("claim_id")
     header = text(lang, "odds.grid.header")  # built in the background too: the language is passed, not read
     table.insert(2, header, [odds_cell(primary_rows.loc[c.id], lang) if c.id in primary_rows.index else "—"
                              for c in item.claims])
     kinds.insert(2, header, "")
     return table, kinds
+
+
+def scorecard_cards(table: pd.DataFrame, lang: str) -> str:
+    """The scorecard as one card per claim, in one safe Markdown block (every cell escaped): the claim whole (it
+    wraps at any width), its primary verdict with the primary horizon's name, the odds, then the other horizons.
+
+    ``table`` is :func:`grid_table`'s: claim, primary verdict and odds first, then one column per horizon (the
+    primary horizon's cell starred, "—" where a claim has no such horizon)."""
+    claim_col, primary_col, odds_col, *horizons = table.columns
+    cards = []
+    for n, row in enumerate(table.to_dict("records"), 1):
+        starred = next((h for h in horizons if str(row[h]).startswith("★")), "")
+        others = [f"{md_escape(h)} {md_escape(row[h])}" for h in horizons if h != starred and row[h] != "—"]
+        lines = [f"**{n}\\. {md_escape(row[claim_col])}**",
+                 " · ".join(x for x in (f"**{md_escape(row[primary_col])}**", md_escape(starred)) if x),
+                 f":small[{md_escape(odds_col)}\\: {md_escape(row[odds_col])}]"]
+        if others:
+            lines.append(":small[:gray[" + text(lang, "column.card_other", cells=" · ".join(others)) + "]]")
+        cards.append("  \n".join(lines))
+    return "\n\n".join(cards)
 
 
 def _grid(item: Commentary, combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, Styler]:

@@ -25,10 +25,10 @@ from catalog import text
 from commentary.document.model import Commentary
 from commentary.library.track_record import RECORD_COLUMNS, Call, calls_for, track_record
 from commentary.scoring import claims as scoring
-from commentary.scoring.summary import verdict_tally
 from commentary.text.safe_text import md_escape
 from ui import column_cache
 from ui.column_parts import result_views
+from ui.verdicts import verdict_tally
 
 #: The as-of mode the Library scores in: the column page's default ("everything since"), so both share results.
 AS_OF = "all"

@@ -15,8 +15,9 @@ import pandas as pd
 from catalog import text
 from commentary.library.track_record import ALPHA, SMALL_SAMPLE
 from commentary.scoring import odds
-from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
+from commentary.scoring.grid import CHIP_MARKS, scorecard_grid
 from commentary.scoring.summary import claim_lines as plain_claim_lines
+from commentary.scoring.summary import format_measured, primary_verdicts, verdict_counts
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -41,6 +42,59 @@ _SPANS: tuple[tuple[int, str, str], ...] = (
 #: With this many windows or more a share reads as a percentage ("56% of 205 past weeks"), below as a count.
 SHARE_FROM = 20
 _RECORD_KEYS: dict[str, str] = {"better": "odds.record.better", "worse": "odds.record.worse"}
+#: The verdict states' catalog keys: the one vocabulary of the column page, its scorecard and the Library.
+VERDICT_KEYS: dict[str, str] = {"held": "odds.verdict.held", "failed": "odds.verdict.failed",
+                                "source-dependent": "odds.verdict.source_dependent",
+                                "too early": "odds.verdict.too_early", "judged later": "odds.verdict.judged_later",
+                                "no data": "odds.verdict.no_data"}
+SOURCE_KEYS: dict[str, str] = {"yahoo": "column.source.yahoo", "ecb": "column.source.ecb",
+                               "data": "column.source.data"}
+
+
+def verdict_label(code: str, lang: str) -> str:
+    """A verdict state in the reader's words ("held", "출처에 따라 다름"); an unknown code as itself."""
+    return text(lang, VERDICT_KEYS[code]) if code in VERDICT_KEYS else code
+
+
+def source_name(code: str, lang: str) -> str:
+    """A price source's name ("Yahoo", "야후")."""
+    return text(lang, SOURCE_KEYS[code]) if code in SOURCE_KEYS else code
+
+
+def verdict_tally(verdicts: Sequence[str], lang: str) -> str:
+    """The verdicts counted, short: "held 1 · failed 3 · source-dependent 1" (the Library); "—" for none."""
+    return " · ".join(text(lang, "odds.tally.part", verdict=verdict_label(v, lang), n=n)
+                      for v, n in verdict_counts(verdicts)) or "—"
+
+
+def overall_line(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> str:
+    """"5 claims, each judged on its primary horizon: 1 held, 3 failed, 1 source-dependent." (zero counts out)."""
+    verdicts = primary_verdicts(claims, combined)
+    parts = ", ".join(text(lang, "odds.overall.part", verdict=verdict_label(v, lang), n=n)
+                      for v, n in verdict_counts(verdicts))
+    return text(lang, "odds.overall.line", n=len(verdicts), parts=parts)
+
+
+def chip(row: pd.Series | Mapping, lang: str) -> str:
+    """A scorecard cell: its coloured mark, verdict and measurement ("🔴 failed -4.2 pp"); a source-dependent one
+    names each source's ("🟠 source-dependent (Yahoo held +0.54% / ECB failed +1.10%)")."""
+    verdict = row["verdict"]
+    said = f"{CHIP_MARKS.get(verdict, '')} {verdict_label(verdict, lang)}"
+    if verdict == "source-dependent":
+        values = dict(row.get("measured_by_source") or {})
+        said += " (" + " / ".join(f"{source_name(s, lang)} {verdict_label(v, lang)} "
+                                  f"{format_measured(values.get(s), row['unit'], lang)}"
+                                  for s, v in dict(row["by_source"]).items()) + ")"
+    elif verdict in ("held", "failed"):
+        said += f" {format_measured(row['measured'], row['unit'], lang)}"
+    return said.strip()
+
+
+def grid(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scorecard grid in the reader's words (:func:`commentary.scoring.grid.scorecard_grid`)."""
+    headers = {"claim": text(lang, "odds.grid.claim"), "primary": text(lang, "odds.grid.primary"),
+               "overlap": text(lang, "odds.grid.overlap", horizon="{horizon}")}  # filled in per horizon
+    return scorecard_grid(claims, combined, lang, lambda row: chip(row, lang), headers)
 
 
 def call_label(code: str, lang: str) -> str:
@@ -84,7 +138,7 @@ def verdict_phrase(row: pd.Series | Mapping, lang: str, rule: str = "", favour_u
     if verdict == "source-dependent":
         values = dict(row.get("measured_by_source") or {})
         rates = dict(row.get("base_rate_by_source") or {})
-        names = {s: SOURCE_NAMES.get(s, {}).get(lang, s) for s in dict(row["by_source"])}
+        names = {s: source_name(s, lang) for s in dict(row["by_source"])}
         parts = ", ".join(f"{names[s]} {verdict_label(v, lang)} {format_measured(values.get(s), row['unit'], lang)}"
                           for s, v in dict(row["by_source"]).items())
         shares = ", ".join(f"{names[s]} {r * 100:.0f}%" for s, r in rates.items() if math.isfinite(r))
@@ -112,7 +166,7 @@ def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> l
         favour = odds.favours_higher(odds.Target(claim.rule)) if claim.rule.type == "direction" else None
         return verdict_phrase(row, language, claim.rule.type, favour)
 
-    return plain_claim_lines(claims, combined, lang, phrase=phrase)
+    return plain_claim_lines(claims, combined, lang, phrase, verdict_label("no data", lang))
 
 
 def odds_cell(row: pd.Series | Mapping, lang: str) -> str:

@@ -1,14 +1,16 @@
-"""The detailed scorecard as a reader's table: one row per claim, one column per horizon (pure)."""
+"""The detailed scorecard as a reader's table: one row per claim, one column per horizon (pure).
+
+The cells' words come from the caller (:mod:`ui.verdicts` words them from the catalogs): this module lays out
+which verdict goes where and keeps each cell's verdict code for colouring."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from commentary.scoring.horizons import OFFSETS
-from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -17,23 +19,6 @@ CHIP_COLOURS: dict[str, str] = {"held": "#d6f5dd", "failed": "#fbd9d9", "source-
                                 "too early": "#eceff1", "judged later": "#eceff1", "no data": "#eceff1"}
 CHIP_MARKS: dict[str, str] = {"held": "🟢", "failed": "🔴", "source-dependent": "🟠", "too early": "⚪",
                               "judged later": "⚪", "no data": "⚪"}
-HEADERS: dict[str, dict[str, str]] = {
-    "ko": {"claim": "주장", "primary": "판정 (기준 기간)", "overlap": "겹침"},
-    "en": {"claim": "Claim", "primary": "Verdict (primary)", "overlap": "overlapping"},
-}
-
-
-def _chip(row: pd.Series, lang: str, with_value: bool = True) -> str:
-    verdict = row["verdict"]
-    text = f"{CHIP_MARKS.get(verdict, '')} {verdict_label(verdict, lang)}"
-    if with_value and verdict == "source-dependent":
-        values = dict(row.get("measured_by_source") or {})
-        text += " (" + " / ".join(f"{SOURCE_NAMES.get(s, {}).get(lang, s)} {verdict_label(v, lang)} "
-                                  f"{format_measured(values.get(s), row['unit'], lang)}"
-                                  for s, v in dict(row["by_source"]).items()) + ")"
-    elif with_value and verdict in ("held", "failed"):
-        text += f" {format_measured(row['measured'], row['unit'], lang)}"
-    return text.strip()
 
 
 def horizon_columns(claims: Sequence[Claim]) -> list[str]:
@@ -49,35 +34,37 @@ def horizon_columns(claims: Sequence[Claim]) -> list[str]:
     return calendar + [h for h in OFFSETS if h in offsets]
 
 
-def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(table, verdicts)``: display strings, and the verdict behind each cell (for colouring).
+def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, lang: str, chip: Callable[[pd.Series], str],
+                   headers: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(table, verdicts)``: display strings, and the verdict code behind each cell (for colouring).
 
-    Columns: claim, primary verdict, then one per horizon (fixed offsets headed "(overlapping)");
-    the primary horizon's cell is starred; a claim without that horizon shows "—".
+    ``chip`` words a combined row (its verdict and measurement); ``headers`` holds the ``claim`` and ``primary``
+    column names and ``overlap``, a format with ``{horizon}`` for the fixed offsets' headers. ``lang`` picks the
+    claims' own text and horizon names. Columns: claim, primary verdict, then one per horizon; the primary
+    horizon's cell is starred; a claim without that horizon shows "—".
     """
-    words = HEADERS["ko" if lang == "ko" else "en"]
     horizons = horizon_columns(claims)
     labels = {}
     for h in horizons:
         sample = next(x for c in claims for x in c.horizons if x.id == h)
-        labels[h] = f"{sample.label(lang)} ({words['overlap']})" if sample.overlapping else sample.label(lang)
+        labels[h] = headers["overlap"].format(horizon=sample.label(lang)) if sample.overlapping else sample.label(lang)
+    claim_col, primary_col = headers["claim"], headers["primary"]
     rows, kinds = [], []
     for claim in claims:
         mine = combined[combined["claim_id"] == claim.id].set_index("horizon")
         primary = mine.loc[claim.primary] if claim.primary in mine.index else None
-        row = {words["claim"]: claim.text(lang),
-               words["primary"]: _chip(primary, lang) if primary is not None else "—"}
-        kind = {words["claim"]: "", words["primary"]: primary["verdict"] if primary is not None else ""}
+        row = {claim_col: claim.text(lang), primary_col: chip(primary) if primary is not None else "—"}
+        kind = {claim_col: "", primary_col: primary["verdict"] if primary is not None else ""}
         for h in horizons:
             if h in mine.index:
-                cell = _chip(mine.loc[h], lang)
+                cell = chip(mine.loc[h])
                 row[labels[h]] = ("★ " + cell) if h == claim.primary else cell
                 kind[labels[h]] = mine.loc[h, "verdict"]
             else:
                 row[labels[h]], kind[labels[h]] = "—", ""
         rows.append(row)
         kinds.append(kind)
-    columns = [words["claim"], words["primary"], *labels.values()]
+    columns = [claim_col, primary_col, *labels.values()]
     return pd.DataFrame(rows, columns=columns), pd.DataFrame(kinds, columns=columns)
 
 

@@ -1,4 +1,5 @@
-"""Plain-language verdict lines for readers: one per claim (primary horizon), and an overall reading."""
+"""Each claim's primary verdict as codes and counts, measurements with their units, and the per-claim lines laid out
+from the caller's words (:mod:`ui.verdicts` words verdicts from the catalogs)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def _key(lang: str) -> str:
 
 
 def verdict_label(verdict: str, lang: str) -> str:
-    """The verdict's name in ``lang``."""
+    """The verdict's name in ``lang`` for the claim path chart's hover text (:mod:`commentary.charts.claim_path`);
+    pages word verdicts with :func:`ui.verdicts.verdict_label` from the catalogs, in the same words."""
     return VERDICT_LABELS.get(verdict, {}).get(_key(lang), verdict)
 
 
@@ -43,31 +45,16 @@ def format_measured(value: float | None, unit: str, lang: str) -> str:
     return f"{fmt_number(value, 2)} {unit}".strip()
 
 
-def verdict_phrase(row: pd.Series | dict, lang: str) -> str:
-    """"failed (−4.2 pp)"; a source-dependent verdict names each source's (the reader's page adds the odds:
-    :func:`ui.verdicts.verdict_phrase`)."""
-    verdict = row["verdict"]
-    label = verdict_label(verdict, lang)
-    if verdict == "source-dependent":
-        values = dict(row.get("measured_by_source") or {})
-        parts = [f"{SOURCE_NAMES.get(s, {}).get(_key(lang), s)} {verdict_label(v, lang)} "
-                 f"{format_measured(values.get(s), row['unit'], lang)}".strip()
-                 for s, v in dict(row["by_source"]).items()]
-        return f"{label} ({', '.join(parts)})"
-    if verdict not in ("held", "failed"):
-        return label
-    return f"{label} ({format_measured(row['measured'], row['unit'], lang)})"
-
-
-def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str,
-                phrase: Callable[[pd.Series, str], str] = verdict_phrase) -> list[tuple[str, str, str]]:
-    """``(claim text, primary horizon label, verdict phrase)`` per claim, in claim order."""
+def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str, phrase: Callable[[pd.Series, str], str],
+                missing: str) -> list[tuple[str, str, str]]:
+    """``(claim text, primary horizon label, verdict phrase)`` per claim, in claim order: ``phrase`` words a combined
+    row (the caller's words), ``missing`` stands for a claim without a primary-horizon row."""
     out = []
     for claim in claims:
         rows = combined[(combined["claim_id"] == claim.id) & combined["primary"]]
         horizon = claim.horizon(claim.primary)
         label = horizon.label(lang) if horizon is not None else claim.primary
-        said = phrase(rows.iloc[0], lang) if len(rows) else verdict_label("no data", lang)
+        said = phrase(rows.iloc[0], lang) if len(rows) else missing
         out.append((claim.text(lang), label, said))
     return out
 
@@ -87,19 +74,3 @@ VERDICT_ORDER = ("held", "failed", "source-dependent", "too early", "judged late
 def verdict_counts(verdicts: Sequence[str]) -> list[tuple[str, int]]:
     """``(verdict, how many)`` in :data:`VERDICT_ORDER`, zero counts left out."""
     return [(v, verdicts.count(v)) for v in VERDICT_ORDER if verdicts.count(v)]
-
-
-def verdict_tally(verdicts: Sequence[str], lang: str) -> str:
-    """The verdicts counted, short: "held 1 · failed 3 · source-dependent 1" (a phone's column); "—" for none."""
-    return " · ".join(f"{verdict_label(v, lang)} {n}" for v, n in verdict_counts(verdicts)) or "—"
-
-
-def overall_line(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> str:
-    """"5 claims on their primary horizon: 1 held, 3 failed, 1 source-dependent." (zero counts left out)."""
-    verdicts = primary_verdicts(claims, combined)
-    counts = verdict_counts(verdicts)
-    if lang == "ko":
-        parts = ", ".join(f"{verdict_label(v, 'ko')} {n}" for v, n in counts)
-        return f"주장 {len(verdicts)}개, 각 주장의 기준 기간으로 판정: {parts}."
-    parts = ", ".join(f"{n} {verdict_label(v, 'en')}" for v, n in counts)
-    return f"{len(verdicts)} claims, each judged on its primary horizon: {parts}."

@@ -10,11 +10,11 @@ import pytest
 from commentary.document.column import MAX_CLAIMS, parse_commentary
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.combine import combine_sources
-from commentary.scoring.summary import overall_line
 from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.support.big_column import big_column
 from ui import column_cache
+from ui.verdicts import overall_line
 
 #: A page run that has to score a column stays within this: the issue's ~2 s, plus slack for AppTest's own
 #: bookkeeping on a loaded 2-core machine.

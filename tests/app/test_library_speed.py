@@ -13,12 +13,12 @@ from commentary.document.model import Commentary
 from commentary.library.track_record import calls_for, track_record
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.combine import combine_sources
-from commentary.scoring.summary import primary_verdicts, verdict_tally
+from commentary.scoring.summary import primary_verdicts
 from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.support.big_column import big_column
 from ui import column_cache, library_view
-from ui.verdicts import record_lines
+from ui.verdicts import record_lines, verdict_tally
 
 FIRST_RUN_S = 2.5  # the issue's ~2 s plus AppTest's own bookkeeping on a loaded 2-core machine
 MANY = "many-claims"

@@ -62,15 +62,11 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         assert cite is not None and cite["top"] < summary["top"], "the citation (title, author, date) is not shown"
         assert page.locator("[data-testid=stSelectbox]").count() == 0  # the selectors wait in their popover
         screenshot(page, f"column-{size}-ko")
-        # the scorecard: verdicts (and their % change) within the viewport, no horizontal scroll for them
-        grid = page.locator("[data-testid=stDataFrame]").filter(has=page.locator("[role=columnheader]",
-                                                                                has_text="판정 (기준 기간)")).first
-        grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(800)
-        box = grid.bounding_box()
+        # the scorecard: one card per claim, wrapping within the viewport (tests/e2e/test_e2e_scorecard.py reads them)
+        cards = page.locator("[data-testid=stMarkdownContainer]").filter(has_text="다른 기간").first
+        cards.scroll_into_view_if_needed()
+        box = cards.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
-        header = grid.locator("[role=columnheader]", has_text="판정 (기준 기간)").first
-        assert int(header.get_attribute("aria-colindex")) == 2  # right after the (pinned, 140 px) claim
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1  # no page-wide scroll
         screenshot(page, f"column-scorecard-{size}-ko")
         # each claim's path (folded, built when opened): a readable chart with its legend below, within the screen
@@ -119,11 +115,10 @@ def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -
                 page.wait_for_timeout(300)
                 wait_for_app(page, "판정 요약", timeout=60_000)
                 page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)  # its chart, or a note saying why none
-            page.wait_for_function("() => document.querySelectorAll('[role=gridcell]').length > 0", timeout=30_000)
+            wait_for_app(page, "다른 기간", timeout=60_000)  # the scorecard's cards: every cell of the grid, in words
             text = page.inner_text("body")
             assert "칼럼 날짜 기준" in text and "나중에 판정" in text
-            cells = page.evaluate("() => [...document.querySelectorAll('[role=gridcell]')].map(c => c.textContent)")
-            for shown_text in (text, *cells):
+            for shown_text in (text,):
                 assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, \
                     (n, shown_text[:200])
         screenshot(page, f"column-asof-tab4-{size}-ko")

@@ -19,9 +19,9 @@ from commentary.charts.sections import (
 from commentary.document.column import parse_commentary
 from commentary.scoring.claims import claim_paths, readings, scorecard
 from commentary.scoring.combine import combine_sources
-from commentary.scoring.grid import scorecard_grid
-from commentary.scoring.summary import claim_lines, format_measured, overall_line
+from commentary.scoring.summary import format_measured
 from commentary.timeline.events import Event
+from ui import verdicts as verdict_words
 
 TEXT = """---
 id: tiny
@@ -221,15 +221,16 @@ def test_scorecard_grid_summary_and_path(col):
     # Published 2025-01-02 20:00 New York: the reference is Jan 2's close (duo 100, AAPL 20).
     card = scorecard(col.claims, _prices(), col.published)
     combined = combine_sources(card)
-    table, kinds = scorecard_grid(col.claims, combined, "en")
+    table, kinds = verdict_words.grid(col.claims, combined, "en")  # the grid in the reader's words
     assert list(table.columns) == ["Claim", "Verdict (primary)", "2025-01-06", "1 week (overlapping)"]
     duo = table.iloc[1]
     # duo (NVDA 100→90, MSFT 50→60) = 105 vs AAPL 20→24 = 120 at Jan 6: -15.0 pp → failed
     assert duo["Verdict (primary)"] == "🔴 failed -15.0 pp" and duo["2025-01-06"] == "★ 🔴 failed -15.0 pp"
     assert table.iloc[0]["2025-01-06"] == "—" and kinds.iloc[1]["2025-01-06"] == "failed"
-    lines = claim_lines(col.claims, combined, "ko")
-    assert lines[1][0] == "듀오가 애플보다 낫다" and lines[1][2] == "빗나감 (-15.0%p)"
-    assert overall_line(col.claims, combined, "en").startswith("2 claims, each judged on its primary horizon:")
+    lines = verdict_words.claim_lines(col.claims, combined, "ko")
+    assert lines[1][0] == "듀오가 애플보다 낫다" and lines[1][2].startswith("빗나감 -15.0%p")
+    overall = verdict_words.overall_line(col.claims, combined, "en")
+    assert overall.startswith("2 claims, each judged on its primary horizon:")
     claim = col.claim("duo-beats")
     mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]
     fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], "en")

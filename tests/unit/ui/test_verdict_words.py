@@ -117,3 +117,17 @@ def test_the_method_states_the_code_s_thresholds(lang: str) -> None:
         assert number in body
     assert ("non-overlapping" in body) if lang == "en" else ("겹치지 않는" in body)
     assert ("Poisson-binomial" in body) if lang == "en" else ("포아송-이항" in body)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_claim_path_chart_words_verdicts_and_sources_as_the_pages_do(lang: str) -> None:
+    """The claim path chart (commentary, no catalogs) hovers each verdict in the catalogs' words: one vocabulary."""
+    from commentary.scoring.claims import VERDICTS
+    from commentary.scoring.summary import SOURCE_NAMES
+    from commentary.scoring.summary import verdict_label as chart_label
+    from ui.verdicts import SOURCE_KEYS, VERDICT_KEYS, source_name, verdict_label
+
+    assert set(VERDICT_KEYS) == set(VERDICTS)
+    assert [chart_label(v, lang) for v in VERDICTS] == [verdict_label(v, lang) for v in VERDICTS]
+    assert set(SOURCE_KEYS) == set(SOURCE_NAMES)
+    assert all(SOURCE_NAMES[s][lang] == source_name(s, lang) for s in SOURCE_NAMES)
