@@ -2,7 +2,8 @@
 Latin-script word (outside inline code: commands and setting names) outside an allow-list built from what may
 legitimately be Latin: the Korean catalog's own words (ECB, AI, …), the Korean names and plain tickers of the
 universe (NVDA, not 005930.KS or KRW=X), the language switch's "English", and the data a page quotes (news
-headlines and summaries, the bundled columns' own words). The walk lists every offending word with its page, so a regression names itself."""
+headlines and summaries, the bundled columns' own words). The walk lists every offending word with its page,
+so a regression names itself."""
 
 from __future__ import annotations
 
