@@ -130,5 +130,5 @@ def test_fresh_install_with_no_import_every_page_renders_and_says_what_to_do() -
         assert "No prices yet — load the snapshot or go online" in text, page
         assert "FX as of" in text, page  # the bundled ECB rates are there from the first start
     assert "Import a snapshot on the Data page" in _all_text(app_page("compare", lang="en"))
-    assert "showing the USDKRW_ECB series instead" in _all_text(app_page("fx", lang="en"))  # works offline
+    assert "showing the USD/KRW (ECB reference) series instead" in _all_text(app_page("fx", lang="en"))  # works offline
     assert "No news is stored yet" in _all_text(app_page("news", lang="en"))
