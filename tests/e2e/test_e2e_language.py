@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_ARGS, ROOT, chromium_path, screenshot, streamlit_server, wait_for_app
+from tests.e2e.browser import CHROMIUM_ARGS, ROOT, chromium_path, screenshot, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
     try:
         page = context.new_page()
         page.goto(f"{url}/{name}?lang=ko")
-        wait_for_app(page, "한국어", timeout=120_000)
+        page.locator("[data-testid=stMain] h1").first.wait_for(timeout=120_000)  # the page itself, not the sidebar
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page)
         page.evaluate(HIDE_ICONS_JS)
