@@ -48,6 +48,7 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
 from ui.verdicts import claim_lines
+from ui.widget_words import localise_widgets
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -66,6 +67,7 @@ LANG = lang()
 chrome.page_header(t("new_column.page.title"))
 state = st.session_state
 st.markdown(t("new_column.page.intro"))
+localise_widgets()
 
 # --------------------------------------------------------------------------- the column's details
 
@@ -107,7 +109,8 @@ def _events() -> list:
 # --------------------------------------------------------------------------- import a file
 
 with st.expander(t("new_column.import.heading"), expanded=False):
-    st.caption(t("new_column.import.help"))
+    st.caption(t("new_column.import.help") + " " + t("new_column.import.limit",
+                                                      megabytes=st.get_option("server.maxUploadSize")))
     upload = st.file_uploader(t("new_column.import.file"), type=["md"], key=K + "import")
     if upload is not None and st.button(t("new_column.import.save"), key=K + "import_go"):
         mine, _bad = saved_commentaries(reader_notebook())
