@@ -58,20 +58,19 @@ def series_picker(label: str, key: str, initial: list[str], single: bool) -> lis
 
 def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
     """The builder's widgets for one claim (keys start with ``prefix``); returns the edited fields."""
-    for name, value in (("id", initial.id), ("text", initial.text), ("rule", initial.rule),
+    for name, value in (("text", initial.text), ("rule", initial.rule),
                         ("dir", initial.direction), ("side", initial.side), ("level", float(initial.level)),
                         ("thr", float(initial.threshold_pct)), ("margin", float(initial.margin_pp)),
                         ("share", float(initial.share_pct)), ("horizons", list(initial.horizons)),
                         ("end", initial.end_date), ("end_name", initial.end_name)):
         st.session_state.setdefault(prefix + name, value)
-    b1, b2 = st.columns(2)
-    rule = b1.selectbox(t("new_column.form.rule"), rules.RULE_TYPES, key=prefix + "rule",
+    rule = st.selectbox(t("new_column.form.rule"), rules.RULE_TYPES, key=prefix + "rule",
                         format_func={r: t(RULE_KEYS[r]) if r in RULE_KEYS else r for r in rules.RULE_TYPES}.get)
-    cid = b2.text_input(t("new_column.form.claim_id"), key=prefix + "id", max_chars=64)
     text = st.text_input(t("new_column.form.sentence"), key=prefix + "text", max_chars=400)
     series = series_picker(t("new_column.form.series_a" if rule == "outperform" else "new_column.form.series"),
                            prefix + "series", initial.series, rule in SINGLE_SERIES_RULES)
-    fields = ClaimFields(id=cid, text=text, rule=rule, series=series, section=initial.section)
+    fields = ClaimFields(id=initial.id,  # the file's internal name, never shown: the page numbers the claims
+                          text=text, rule=rule, series=series, section=initial.section)
     if rule == "outperform":
         fields.against = series_picker(t("new_column.form.series_b"), prefix + "against", initial.against, False)
         fields.margin_pp = st.number_input(t("new_column.form.margin"), key=prefix + "margin",
