@@ -26,8 +26,8 @@ def localise_widgets() -> None:
 [data-testid=stFileUploaderDropzoneInstructions],
 [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {{ display: none; }}
 [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {{ content: {button}; }}
-{slot} {{ visibility: hidden; position: relative; }}
-{slot}::after {{ visibility: visible; position: absolute; left: 0; }}
+{slot} {{ visibility: hidden; font-size: 0; }}
+{slot}::after {{ visibility: visible; font-size: 0.875rem; }}
 {slot}[data-type=year]::after {{ content: {year}; }}
 {slot}[data-type=month]::after {{ content: {month}; }}
 {slot}[data-type=day]::after {{ content: {day}; }}
