@@ -1,6 +1,7 @@
 """Streamlit's own words on two widgets, in the page's language: the file uploader's "Upload" button and its
 "1MB per file • MD" line, and a date field's empty "yyyy/mm/dd" slots. Streamlit draws these in English whatever
-the page's language; a style sheet hides them and draws the catalog's words in their place."""
+the page's language; a style sheet hides them and draws the catalog's words in their place. An empty date slot
+keeps its English text at size zero, so that it stays a field a screen reader and a click can reach."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ def localise_widgets() -> None:
 [data-testid=stFileUploaderDropzoneInstructions],
 [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {{ display: none; }}
 [data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {{ content: {button}; }}
-{slot} {{ visibility: hidden; font-size: 0; }}
-{slot}::after {{ visibility: visible; font-size: 0.875rem; }}
+{slot} {{ font-size: 0; }}
+{slot}::after {{ font-size: 0.875rem; }}
 {slot}[data-type=year]::after {{ content: {year}; }}
 {slot}[data-type=month]::after {{ content: {month}; }}
 {slot}[data-type=day]::after {{ content: {day}; }}

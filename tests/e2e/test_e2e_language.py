@@ -21,6 +21,8 @@ PAGES = ["column", "library", "new_column", "compare", "fx", "news", "data"]
 TOKEN = re.compile(r"[A-Za-z0-9^=.&'’-]*[A-Za-z][A-Za-z0-9^=.&'’-]*")
 HIDE_ICONS_JS = """() => document.querySelectorAll('[data-testid=stIconMaterial]')
   .forEach(e => { e.style.display = 'none'; })"""  # an icon's ligature name is not text a reader sees
+HIDE_UNDRAWN_JS = """() => [...document.querySelectorAll('[data-testid=stMain] span')]
+  .filter(e => getComputedStyle(e).fontSize === '0px').forEach(e => { e.style.display = 'none'; })"""  # size 0: unseen
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details:not([open]) summary')].length"
 
@@ -94,6 +96,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page)
         page.evaluate(HIDE_ICONS_JS)
+        page.evaluate(HIDE_UNDRAWN_JS)
         shown = page.inner_text("[data-testid=stMain]") + "\n" + page.inner_text("[data-testid=stSidebar]")
         if name == "data":  # the Data page lists the stored series by their codes, as an operator needs them
             from data_sources.market.universe import all_instruments
