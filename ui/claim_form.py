@@ -4,6 +4,8 @@ rule, series, numbers and horizons. Widget keys start with the prefix the page g
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from commentary.library.builder import (
@@ -12,80 +14,95 @@ from commentary.library.builder import (
     ClaimFields,
     horizon_ids,
     search_universe,
-    symbol_label,
 )
 from commentary.scoring import rules
-from ui.i18n import t, tr
+from data_sources.market.universe import instrument
+from ui.i18n import lang, t
 
-RULES = {"direction": ("오르거나 내린다", "rises or falls"), "outperform": ("A가 B보다 낫다", "A beats B"),
-         "level": ("기간 끝에 어떤 수준 위/아래", "above/below a level at the end"),
-         "stays": ("기간 내내 어떤 수준 위/아래", "stays above/below a level"),
-         "no_move": ("크게 움직이지 않는다", "barely moves")}
-RULE_KEYS = {"touches": "extract.rule_touches"}  # rules whose labels live in the catalog
+RULE_KEYS = {"direction": "new_column.form_rule.direction", "outperform": "new_column.form_rule.outperform",
+             "level": "new_column.form_rule.level", "stays": "new_column.form_rule.stays",
+             "no_move": "new_column.form_rule.no_move", "touches": "extract.rule_touches"}
+PLAIN_TICKER = re.compile(r"\^?[A-Z]{1,5}")  # what a reader may see as a name: NVDA, ^SOX; not 0700.HK
+WORD_KEYS = {"up": "new_column.form.up", "down": "new_column.form.down", "below": "new_column.form.below",
+             "above": "new_column.form.above"}
+HORIZON_KEYS = {"1W": "new_column.form_horizon.w1", "1M": "new_column.form_horizon.m1",
+                "3M": "new_column.form_horizon.m3", "6M": "new_column.form_horizon.m6",
+                "12M": "new_column.form_horizon.m12", "year-end": "new_column.form_horizon.year_end",
+                "YTD": "new_column.form_horizon.ytd"}
+
+
+def horizon_label(horizon: str) -> str:
+    """A built-in horizon in the reader's words ("3개월", "연말"); a dated horizon's own name as typed."""
+    return t(HORIZON_KEYS[horizon]) if horizon in HORIZON_KEYS else horizon
+
+
+def series_label(symbol: str) -> str:
+    """A series by its name in the page's language, with its ticker when that is a plain one ("엔비디아 (NVDA)",
+    but "삼성전자", never "005930.KS"); the symbol alone when the universe does not know it."""
+    found = instrument(symbol)
+    if found is None:
+        return symbol
+    return f"{found.name(lang())} ({symbol})" if PLAIN_TICKER.fullmatch(symbol) else found.name(lang())
 
 
 def series_picker(label: str, key: str, initial: list[str], single: bool) -> list[str]:
     """Series from the universe: a search box (Korean, English, aliases) narrowing a multiselect of members."""
     st.session_state.setdefault(key, list(initial))
-    query = st.text_input(tr(f"{label} 검색 (한국어·영어)", f"Search {label} (Korean or English)"), key=key + "_q",
-                          max_chars=60)
+    query = st.text_input(t("new_column.form.search", label=label), key=key + "_q", max_chars=60)
     chosen = [s for s in st.session_state[key] if isinstance(s, str)]
     options = list(dict.fromkeys([*chosen, *search_universe(query)]))
-    help_text = tr("한 종목, 또는 여러 종목을 고르면 동일 가중 바스켓", "One series, or several members for an "
-                   "equal-weight basket") if not single else tr("한 종목만", "one series only")
-    return list(st.multiselect(label, options, key=key, format_func=symbol_label, help=help_text))
+    help_text = t("new_column.form.single_help" if single else "new_column.form.basket_help")
+    return list(st.multiselect(label, options, key=key, format_func={s: series_label(s) for s in options}.get,
+                               help=help_text))
 
 
 def claim_form(prefix: str, initial: ClaimFields) -> ClaimFields:
     """The builder's widgets for one claim (keys start with ``prefix``); returns the edited fields."""
-    for name, value in (("id", initial.id), ("text", initial.text), ("rule", initial.rule),
+    for name, value in (("text", initial.text), ("rule", initial.rule),
                         ("dir", initial.direction), ("side", initial.side), ("level", float(initial.level)),
                         ("thr", float(initial.threshold_pct)), ("margin", float(initial.margin_pp)),
                         ("share", float(initial.share_pct)), ("horizons", list(initial.horizons)),
                         ("end", initial.end_date), ("end_name", initial.end_name)):
         st.session_state.setdefault(prefix + name, value)
-    b1, b2 = st.columns(2)
-    rule_labels = {r: f"{r} — {tr(*RULES[r]) if r in RULES else t(RULE_KEYS[r]) if r in RULE_KEYS else r}"
-                   for r in rules.RULE_TYPES}
-    rule = b1.selectbox(tr("규칙", "Rule"), rules.RULE_TYPES, key=prefix + "rule", format_func=rule_labels.get)
-    cid = b2.text_input(tr("주장 id", "Claim id"), key=prefix + "id", max_chars=64)
-    text = st.text_input(tr("주장 문장", "Claim sentence"), key=prefix + "text", max_chars=400)
-    series = series_picker(tr("종목 A" if rule == "outperform" else "종목", "series A" if rule == "outperform"
-                               else "series"), prefix + "series", initial.series, rule in SINGLE_SERIES_RULES)
-    fields = ClaimFields(id=cid, text=text, rule=rule, series=series, section=initial.section)
+    rule = st.selectbox(t("new_column.form.rule"), rules.RULE_TYPES, key=prefix + "rule",
+                        format_func={r: t(RULE_KEYS[r]) if r in RULE_KEYS else r for r in rules.RULE_TYPES}.get)
+    text = st.text_input(t("new_column.form.sentence"), key=prefix + "text", max_chars=400)
+    series = series_picker(t("new_column.form.series_a" if rule == "outperform" else "new_column.form.series"),
+                           prefix + "series", initial.series, rule in SINGLE_SERIES_RULES)
+    fields = ClaimFields(id=initial.id,  # the file's internal name, never shown: the page numbers the claims
+                          text=text, rule=rule, series=series, section=initial.section)
     if rule == "outperform":
-        fields.against = series_picker(tr("비교 대상 B", "series B"), prefix + "against", initial.against, False)
-        fields.margin_pp = st.number_input(tr("최소 차이 (%p)", "By at least (pp)"), key=prefix + "margin",
+        fields.against = series_picker(t("new_column.form.series_b"), prefix + "against", initial.against, False)
+        fields.margin_pp = st.number_input(t("new_column.form.margin"), key=prefix + "margin",
                                            min_value=-100.0, max_value=100.0)
     elif rule == "direction":
         d1, d2 = st.columns(2)
-        fields.direction = d1.radio(tr("방향", "Direction"), ("up", "down"), key=prefix + "dir", horizontal=True,
-                                    format_func={"up": tr("상승", "up"), "down": tr("하락", "down")}.get)
-        fields.threshold_pct = d2.number_input(tr("최소 변화 (%)", "At least (%)"), key=prefix + "thr",
+        fields.direction = d1.radio(t("new_column.form.direction"), ("up", "down"), key=prefix + "dir",
+                                    horizontal=True, format_func={d: t(WORD_KEYS[d]) for d in ("up", "down")}.get)
+        fields.threshold_pct = d2.number_input(t("new_column.form.threshold"), key=prefix + "thr",
                                                min_value=0.0, max_value=1000.0)
     elif rule in ("level", "stays", "touches"):
         d1, d2, d3 = st.columns(3)
-        fields.side = d1.radio(tr("쪽", "Side"), ("below", "above"), key=prefix + "side", horizontal=True,
-                               format_func={"below": tr("아래", "below"), "above": tr("위", "above")}.get)
-        fields.level = d2.number_input(tr("수준", "Level"), key=prefix + "level", min_value=0.0)
+        fields.side = d1.radio(t("new_column.form.side"), ("below", "above"), key=prefix + "side", horizontal=True,
+                               format_func={s: t(WORD_KEYS[s]) for s in ("below", "above")}.get)
+        fields.level = d2.number_input(t("new_column.form.level"), key=prefix + "level", min_value=0.0)
         if rule == "stays":
-            fields.share_pct = d3.number_input(tr("그쪽에 머문 비율 (%)", "Share of prints on that side (%)"),
+            fields.share_pct = d3.number_input(t("new_column.form.share"),
                                                key=prefix + "share", min_value=0.0, max_value=100.0)
     else:
-        fields.threshold_pct = st.number_input(tr("변동폭 한도 (%)", "Within (%)"), key=prefix + "thr",
+        fields.threshold_pct = st.number_input(t("new_column.form.within"), key=prefix + "thr",
                                                min_value=0.0, max_value=100.0)
     h1, h2, h3 = st.columns([2, 1, 1])
-    fields.horizons = list(h1.multiselect(tr("기간", "Horizons"), BUILT_IN_HORIZONS, key=prefix + "horizons",
-                                          help=tr("1W…12M: 발행일부터. year-end: 그해 말. YTD: 그해 전체.",
-                                                  "1W…12M: from publication. year-end: 31 Dec. YTD: the calendar "
-                                                  "year.")))
-    fields.end_date = h2.text_input(tr("종료일 (YYYY-MM-DD)", "End date (YYYY-MM-DD)"), key=prefix + "end",
+    fields.horizons = list(h1.multiselect(t("new_column.form.horizons"), BUILT_IN_HORIZONS, key=prefix + "horizons",
+                                          format_func={h: horizon_label(h) for h in BUILT_IN_HORIZONS}.get,
+                                          help=t("new_column.form.horizons_help")))
+    fields.end_date = h2.text_input(t("new_column.form.end"), key=prefix + "end",
                                     max_chars=10)
-    fields.end_name = h3.text_input(tr("종료일 이름 (선택)", "Its name (optional)"), key=prefix + "end_name",
+    fields.end_name = h3.text_input(t("new_column.form.end_name"), key=prefix + "end_name",
                                     max_chars=40)
     ids_ = horizon_ids(fields) or ["—"]
     if st.session_state.get(prefix + "primary") not in ids_:
         st.session_state[prefix + "primary"] = initial.primary if initial.primary in ids_ else ids_[0]
-    fields.primary = st.radio(tr("기준 기간 (이 기간으로 판정)", "Primary horizon (the claim is judged on it)"), ids_,
-                              key=prefix + "primary", horizontal=True)
+    fields.primary = st.radio(t("new_column.form.primary"), ids_, key=prefix + "primary", horizontal=True,
+                              format_func={h: horizon_label(h) for h in ids_}.get)
     return fields

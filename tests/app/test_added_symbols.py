@@ -56,7 +56,7 @@ def test_offline_the_page_adds_it_unchecked_and_a_claim_on_it_says_not_fetched_y
 
     at.checkbox(key="new_own0").check()
     at.text_input(key="new_o0_series_q").set_value("텐센트 ADR").run()
-    assert at.multiselect(key="new_o0_series").options[-1].startswith(f"{ADR} — 텐센트 ADR")
+    assert at.multiselect(key="new_o0_series").options[-1] == f"{instrument(ADR).name('en')} ({ADR})"  # its name
     at.multiselect(key="new_o0_series").set_value([ADR]).run()
     assert any(f"'{ADR}' has no stored prices (not fetched yet)" in shown(w.value)
                for w in (*at.warning, *at.error, *at.caption)), "no 'not fetched yet' on the claim"

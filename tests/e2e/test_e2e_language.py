@@ -26,6 +26,8 @@ HIDE_ICONS_JS = """() => document.querySelectorAll('[data-testid=stMain] *, [dat
     e.style.display = 'none'; })"""
 # an icon's ligature name ("filter_list") is drawn as a picture, never read as a word; inline code is a literal an
 # operator types (a command, a setting's name), shown as code on purpose
+HIDE_UNDRAWN_JS = """() => [...document.querySelectorAll('[data-testid=stMain] span')]
+  .filter(e => getComputedStyle(e).fontSize === '0px').forEach(e => { e.style.display = 'none'; })"""  # size 0: unseen
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].length"
 
@@ -99,6 +101,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page, catalog.text("ko", "data.technical"))
         page.evaluate(HIDE_ICONS_JS)
+        page.evaluate(HIDE_UNDRAWN_JS)
         shown = page.inner_text("[data-testid=stMain]")
         if size == "desktop":  # the phone's sidebar is folded away; the laptop's shows the same words
             shown += "\n" + page.inner_text("[data-testid=stSidebar]")

@@ -48,6 +48,9 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         page.get_by_text("Include this claim").click()
         wait_for_app(page, "Verdict preview", timeout=60_000)
         page.get_by_text("claims, each judged on its primary horizon").first.wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # each accepted claim's path chart
+        modebars = page.locator(".modebar")
+        assert all(not modebars.nth(i).is_visible() for i in range(modebars.count()))  # no Plotly toolbar
         screenshot(page, f"library-new-column-{width}")
         page.get_by_role("button", name="Save", exact=True).click()
         page.get_by_text("Saved:").wait_for(timeout=60_000)
