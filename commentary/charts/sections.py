@@ -161,8 +161,7 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
     fig = compare_figure(levels, names, base, lang, highlight=highlight, currency="local")
     title = f"{fig.layout.title.text}<br>~ {common_end:%Y-%m-%d}"  # two lines: fits a phone
-    fig.update_layout(title=dict(text=title, y=1.0, yref="container", yanchor="top", pad=dict(t=8)),
-                      margin=dict(t=(fig.layout.margin.t or 60) + 24))  # the second line above the base label
+    _title_above(fig, title)
     for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
         if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
             trace.name = trace.meta
@@ -171,6 +170,14 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     # a phone's legend wraps onto five rows: 500 px keeps the plot tall enough for two badge rows (20 px each)
     fig.update_layout(height=COMPARE_HEIGHT)
     return keep_labels_off_data(fig, float(levels.min().min()), float(levels.max().max()))  # lines under the badges
+
+
+def _title_above(fig: go.Figure, title: str) -> None:
+    """A multi-line title above the plot, whole: anchored at the container's top, Plotly lets a title's first line
+    leave the figure; sitting on the plot area, it pushes the top margin as far as its lines need (room kept for a
+    label at the plot's top, such as the base date)."""
+    fig.update_layout(title=dict(text=title, yref="paper", y=1.0, yanchor="bottom", automargin=True,
+                                 pad=dict(b=22)), margin=dict(t=20))
 
 
 def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
@@ -195,7 +202,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     shown = window["date"] if len(window) else pd.Series([lo, hi])
     names = " · ".join(_reader_name(s, lang) for s in symbols if (window["symbol"] == s).any()) or main
     when = f"{shown.min():%Y-%m-%d} ~ {shown.max():%Y-%m-%d}"
-    fig.update_layout(title_text=f"{esc(names)}<br>{when}")  # what and when, on two lines (a phone's width)
+    _title_above(fig, f"{esc(names)}<br>{when}")  # what and when, on two lines (a phone's width)
     threshold = chart.get("threshold_pct")
     if chart["kind"] == "fx_window" and threshold is not None and len(rate):
         before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")

@@ -138,11 +138,18 @@ BADGES_JS = """() => {
 }"""
 
 
+TITLE_JS = """() => { const plot = [...document.querySelectorAll('[role=tabpanel] .js-plotly-plot')]
+  .find(e => e.checkVisibility()); if (!plot) return null; const t = plot.querySelector('.gtitle');
+  if (!t) return null; return {top: t.getBoundingClientRect().top,
+  svg_top: plot.querySelector('.main-svg').getBoundingClientRect().top, text: t.textContent}; }"""
+
+
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: str) -> None:
     """Sections 2-4 in Chromium: each event a numbered badge, no two badges overlapping, every badge inside the
-    plotting area's width, and the key of numbers under the chart."""
+    plotting area's width, the key of numbers under the chart, and the chart's title whole (no line above the
+    figure's top)."""
     width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
@@ -152,7 +159,6 @@ def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: st
         tabs = page.locator("[role=tab]")
         for n in (1, 2, 3):
             tabs.nth(n).click()
-            page.wait_for_timeout(300)
             wait_for_app(page, "판정 요약", timeout=60_000)
             page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)
             _charts(page)
@@ -166,6 +172,8 @@ def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: st
                          or a["y"] + a["h"] <= b["y"] + 0.5 or b["y"] + b["h"] <= a["y"] + 0.5)
                 assert apart, f"{size} tab {n + 1}: badges {a} and {b} overlap (plot {area})"
             assert "그래프의 번호" in page.inner_text("[role=tabpanel]:visible")
+            title = page.evaluate(TITLE_JS)
+            assert title and title["top"] >= title["svg_top"] - 0.5, f"{size} tab {n + 1}: title cut at the top {title}"
             page.locator("[role=tabpanel]:visible .js-plotly-plot").first.scroll_into_view_if_needed()
             screenshot(page, f"column-section{n + 1}-{size}-ko")
     finally:
