@@ -9,7 +9,7 @@ import streamlit as st
 
 from data_sources.runtime import release_freed_memory, use_lean_allocators
 from ui import live
-from ui.i18n import init_lang, tr
+from ui.i18n import init_lang, t
 
 use_lean_allocators()  # once per process, before the pages load any data
 
@@ -17,17 +17,16 @@ st.set_page_config(page_title="Column vs Data", page_icon="📈", layout="wide")
 lang = init_lang()
 
 PAGES_DIR = Path(__file__).parent / "pages"
-# file, Korean title, English title, icon, url path (= the file name: a deep link opened first on a fresh
-# server is resolved by Streamlit's legacy pages/ lookup, which knows file names only); every .py file in pages/
-# must be listed here.
-PAGE_SPECS = [
-    ("column.py", "칼럼과 근거", "The column", ":material/article:", "column"),
-    ("library.py", "칼럼 목록", "Library", ":material/library_books:", "library"),
-    ("new_column.py", "새 칼럼", "New column", ":material/edit_note:", "new_column"),
-    ("compare.py", "미국 vs 중국", "US vs China", ":material/compare_arrows:", "compare"),
-    ("fx.py", "원/달러", "USD/KRW", ":material/currency_exchange:", "fx"),
-    ("news.py", "AI 뉴스", "AI news", ":material/newspaper:", "news"),
-    ("data.py", "데이터", "Data", ":material/database:", "data"),
+# The url path is the file name: a deep link opened first on a fresh server is resolved by Streamlit's legacy
+# pages/ lookup, which knows file names only; every .py file in pages/ must be listed here.
+PAGE_SPECS = [  # file, icon, url path; the title is the catalog's ``nav.<url path>``
+    ("column.py", ":material/article:", "column"),
+    ("library.py", ":material/library_books:", "library"),
+    ("new_column.py", ":material/edit_note:", "new_column"),
+    ("compare.py", ":material/compare_arrows:", "compare"),
+    ("fx.py", ":material/currency_exchange:", "fx"),
+    ("news.py", ":material/newspaper:", "news"),
+    ("data.py", ":material/database:", "data"),
 ]
 
 
@@ -44,8 +43,8 @@ st.sidebar.segmented_control("언어 / Language", ["ko", "en"], format_func={"ko
                              key="lang_switch", on_change=_on_lang_change)
 
 pages = [
-    st.Page(str(PAGES_DIR / file), title=tr(ko, en), icon=icon, url_path=url)
-    for file, ko, en, icon, url in PAGE_SPECS if (PAGES_DIR / file).exists()
+    st.Page(str(PAGES_DIR / file), title=t(f"nav.{url}"), icon=icon, url_path=url)
+    for file, icon, url in PAGE_SPECS if (PAGES_DIR / file).exists()
 ]
 
 
@@ -56,10 +55,10 @@ def _home() -> None:
     st.switch_page(pages[0], query_params=st.query_params.to_dict())  # the address's view travels along
 
 
-page = st.navigation([st.Page(_home, title=tr(*PAGE_SPECS[0][1:3]), url_path="home", default=True,
+page = st.navigation([st.Page(_home, title=t(f"nav.{PAGE_SPECS[0][2]}"), url_path="home", default=True,
                               visibility="hidden"), *pages])
 FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compare": "⚖️", "fx": "💱", "news": "🗞️", "data": "🗄️"}
-st.set_page_config(page_title=f"{page.title} · " + tr("칼럼 vs 데이터", "Column vs Data"),
+st.set_page_config(page_title=f"{page.title} · " + t("nav.app"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
 live.page_shows_current_data()  # and says so when this run came from the check below
 with st.sidebar:

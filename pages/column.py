@@ -87,7 +87,7 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
 # --------------------------------------------------------------------------- choosing a commentary
 
 RUN_STARTED = time.monotonic()  # a big column's scoring is waited for until BUDGET_S into the run
-chrome.page_header(t("column.page_title"), t("column.page_title"), compact=True)
+chrome.page_header(t("column.page_title"), compact=True)
 LANG = lang()
 
 bundled = column_parts.bundled()

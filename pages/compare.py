@@ -94,7 +94,7 @@ def _weights(view: cv.CompareView) -> tuple[dict | None, dict | None]:
 
 # --------------------------------------------------------------------------- page
 
-chrome.page_header(t("compare.title"), t("compare.title"))
+chrome.page_header(t("compare.title"))
 LANG = lang()
 try:
     version = loaders.store_version()

@@ -193,7 +193,7 @@ def _moves_table(window_events: list) -> None:
 
 # --------------------------------------------------------------------------- page
 
-chrome.page_header(t("fx.title"), t("fx.title"))
+chrome.page_header(t("fx.title"))
 L = lang()
 try:
     prices = loaders.prices(SYMBOLS)

@@ -18,7 +18,7 @@ from data_sources.settings import settings
 from data_sources.shared.object_store import SharedSnapshot
 from data_sources.store.atomic import StoreError
 from ui import loaders
-from ui.i18n import lang, t, tr
+from ui.i18n import lang, t
 from ui.problems import say, words
 from ui.view_state import note_page
 
@@ -46,14 +46,14 @@ COMPACT_CSS = ("<style>[data-testid=stMainBlockContainer]{padding-top:3.5rem}"
                "[data-testid=stMainBlockContainer] [data-testid=stHeading] h1{font-size:1.1rem;padding:0}</style>")
 
 
-def page_header(title: str, title_en: str | None = None, compact: bool = False) -> None:
-    """A page's title (already worded; or a Korean and an English one to pick from), then: the store made ready
-    (bundled ECB rates), a refresh when allowed, the freshness banner. Every page starts with this. ``compact``: a
-    small title and less space above it (a page whose first screen on a phone must reach its first chart)."""
+def page_header(title: str, compact: bool = False) -> None:
+    """A page's title (already worded), then: the store made ready (bundled ECB rates), a refresh when allowed, the
+    freshness banner. Every page starts with this. ``compact``: a small title and less space above it (a page whose
+    first screen on a phone must reach its first chart)."""
     note_page()  # every page's header: a binding knows when its page was entered from another
     if compact:
         st.html(COMPACT_CSS)
-    st.title(title if title_en is None else tr(title, title_en))
+    st.title(title)
     from ui.notebook import restore_notebook  # (the database layer loads with the first page that needs it)
 
     restore_notebook()  # this browser's notebook: its key never in the address (an old nb= address moves out once)

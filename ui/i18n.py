@@ -29,7 +29,3 @@ def t(key: str, **params: object) -> str:
     """The catalog string ``key`` (``catalog/<lang>/*.toml``) in the current language, ``params`` filled in."""
     return text(lang(), key, **params)
 
-
-def tr(ko: str, en: str) -> str:
-    """Pick the Korean or English text for the current language."""
-    return ko if lang() == "ko" else en
