@@ -76,7 +76,6 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         wait_for_app(page, "주장을 골라 경로 보기", timeout=60_000)
         path = panel.locator(".js-plotly-plot").first
         path.scroll_into_view_if_needed()
-        page.wait_for_timeout(500)
         screenshot(page, f"column-path-{size}-ko")
         box = path.bounding_box()
         assert box is not None and box["height"] >= 300, f"{size}: the claim path chart is {box}"
@@ -112,7 +111,6 @@ def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -
         for n in range(4):  # each section's tab is built when chosen: read every one
             if n:
                 tabs.nth(n).click()
-                page.wait_for_timeout(300)
                 wait_for_app(page, "판정 요약", timeout=60_000)
                 page.wait_for_function(TAB_EVIDENCE_JS, timeout=60_000)  # its chart, or a note saying why none
             wait_for_app(page, "다른 기간", timeout=60_000)  # the scorecard's cards: every cell of the grid, in words
