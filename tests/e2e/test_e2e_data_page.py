@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import catalog
 from data_sources.market.refresh import ensure_bundled_ecb
 from data_sources.store.prices import Store
 from tests.e2e.browser import browser_page, screenshot, streamlit_server, wait_for_app
@@ -61,11 +62,12 @@ def test_browser_import_updates_the_whole_page(_offline_isolated: Path, tmp_path
             browser_page(*SIZES["desktop"]) as page:
         page.goto(f"{url}/data?lang=ko")
         wait_for_app(page, "종목별 현황")
-        page.get_by_text("KRW=X 또는 USDKRW_ECB 없음").first.wait_for()
+        no_common = catalog.text("ko", "data.fx_none", currency="|").split("|")[0]  # "no dates both sources hold"
+        page.get_by_text(no_common).first.wait_for(timeout=60_000)
         page.get_by_role("button", name="가져오기").click()
         page.get_by_text("1개 종목, 719행 가져옴").first.wait_for(timeout=60_000)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         page.locator(".js-plotly-plot .main-svg").first.wait_for()
         body = page.inner_text("[data-testid='stMain']")
-        assert "KRW=X 또는 USDKRW_ECB 없음" not in body and "공통 날짜" in body
+        assert no_common not in body and "공통 날짜" in body
         screenshot(page, "data-page-ko-after-import")
