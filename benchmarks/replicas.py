@@ -86,7 +86,7 @@ def main() -> None:
 
         from tests.e2e.browser import browser_page, streamlit_server
 
-        script = ROOT / "tests" / "replica_app.py"
+        script = ROOT / "tests" / "fakes" / "replica_app.py"
         empty = Path(tmp) / "empty"
         empty.mkdir()
         s3_env = {"DASHBOARD_STORE_URL": url, "DASHBOARD_S3_ENDPOINT": endpoint,

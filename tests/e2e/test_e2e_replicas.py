@@ -42,8 +42,8 @@ def test_two_replicas_switch_to_a_new_version_within_the_poll_interval(url, endp
         while reader.current().provenance.get("version") != 1:
             assert refresher.poll() is None and time.monotonic() < deadline, "the refresher did not publish"
             time.sleep(0.2)
-        with streamlit_server(replica_dir, env, script=ROOT / "tests" / "replica_app.py") as one, \
-                streamlit_server(replica_dir, env, script=ROOT / "tests" / "replica_app.py") as two, \
+        with streamlit_server(replica_dir, env, script=ROOT / "tests" / "fakes" / "replica_app.py") as one, \
+                streamlit_server(replica_dir, env, script=ROOT / "tests" / "fakes" / "replica_app.py") as two, \
                 browser_page(1440, 900) as page_one:
             page_two = page_one.context.browser.new_page(viewport={"width": 390, "height": 844})
             page_one.goto(one)

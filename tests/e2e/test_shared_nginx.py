@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.browser import browser_page, start_nginx, stop_nginx, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "tests" / "replica_app.py"
+APP = ROOT / "tests" / "fakes" / "replica_app.py"
 pytestmark = pytest.mark.browser
 
 
