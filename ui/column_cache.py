@@ -155,9 +155,12 @@ def fingerprint(item: Commentary) -> str:
     key = id(item)
 
     def forget(_ref: weakref.ref, key: int = key) -> None:
-        with _lock:
-            if key in _fingerprints and _fingerprints[key][0] is _ref:
-                del _fingerprints[key]
+        # No lock here: the collector may run this callback in a thread that already holds ``_lock`` (a column
+        # freed inside ``clear()``), and a second acquire would hang that thread for good. Dict operations are
+        # atomic; at worst a newer entry under a reused id is dropped, and its hash is computed again.
+        known = _fingerprints.get(key)
+        if known is not None and known[0] is _ref:
+            _fingerprints.pop(key, None)
 
     with _lock:
         _fingerprints[key] = (weakref.ref(item, forget), digest)
