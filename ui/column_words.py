@@ -52,7 +52,7 @@ def retelling(item: Commentary, lang: str) -> str:
     """The note under the column's summary: our own retelling, the original's citation and the reference moment."""
     title, author = item.rendering(lang)
     moment = item.published.tz_convert(item.timezone)
-    return text(lang, "column.retelling", title=_with_rendering(md_escape(item.title), title, lang),
+    return text(lang, "column.retelling", title=_with_rendering(md_escape(item.title_in(lang)), title, lang),
                 author=_with_rendering(md_escape(item.author_name(lang)), author, lang),
                 date=fmt_date(item.date, lang), moment=f"{moment:%Y-%m-%d %H:%M}", zone=zone_name(item.timezone, lang))
 

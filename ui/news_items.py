@@ -36,8 +36,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def format_kst(stamp: object, lang_code: str) -> str:
-    """A time in KST for the reader: ``2025년 1월 27일 22:23 (한국 시간)`` / ``Jan 27, 2025 22:23 KST`` ("" when
-    missing)."""
+    """A time in KST for the reader: ``2025년 1월 27일 22:23`` (a Korean reader's own zone) / ``Jan 27, 2025 22:23 KST``
+    ("" when missing)."""
     if stamp is None or pd.isna(stamp):
         return ""
     ts = pd.Timestamp(stamp)
