@@ -22,7 +22,7 @@ PAGES = ["column", "library", "new_column", "compare", "fx", "news", "data"]
 # a token: letters with attached digits, dots, carets or equals signs ("005930.KS", "KRW=X", "130k", "1W")
 TOKEN = re.compile(r"[A-Za-z0-9^=.&'’-]*[A-Za-z][A-Za-z0-9^=.&'’-]*")
 HIDE_ICONS_JS = """() => document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *').forEach(e => {
-  if (e.tagName === 'CODE' || (!e.children.length && /Material/.test(getComputedStyle(e).fontFamily)))
+  if (e.tagName === 'CODE' || /Material/.test(getComputedStyle(e).fontFamily))
     e.style.display = 'none'; })"""
 # an icon's ligature name ("filter_list") is drawn as a picture, never read as a word; inline code is a literal an
 # operator types (a command, a setting's name), shown as code on purpose
