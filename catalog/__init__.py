@@ -28,9 +28,9 @@ LOCALES = Path(__file__).parent
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LANGS = ("ko", "en")
 #: Key families filled in at run time (``problem.<code>``, ``short.<code>``, the CLI's ``cli.<line>``, the
-#: sidebar's ``nav.<page>``): a key under one of these prefixes is in use when its remainder is a string literal
-#: somewhere in the project.
-DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.", "short.", "cli.", "nav.")
+#: sidebar's ``nav.<page>``, a date form's ``date.<form>``): a key under one of these prefixes is in use when
+#: its remainder is a string literal somewhere in the project.
+DYNAMIC_PREFIXES: tuple[str, ...] = ("problem.", "short.", "cli.", "nav.", "date.")
 
 
 class CatalogError(ValueError):

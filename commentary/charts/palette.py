@@ -1,5 +1,5 @@
 """One palette for every chart, keyed by series: a basket, benchmark or FX source keeps its colour on every
-page, plus the Korean/English axis formats the chart builders share.
+page, plus the date axis formats the chart builders share (in the reader's words, handed in by ``ui``).
 
 Colours are chosen so that the two baskets (the column's two sides) are the strongest pair, benchmarks
 are lighter relatives of their market's basket, and Yahoo vs ECB differ in hue as well as dash.
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
+
+from commentary.words import Words
 
 SERIES_COLOURS: dict[str, str] = {
     # the two baskets
@@ -88,31 +90,37 @@ def dash(key: str) -> str:
 
 # --------------------------------------------------------------------------- axis formats
 
-_DATE_TICKS = {
-    "ko": [  # Plotly's d3 formats with Korean words; each stop applies from its dtick up
-        {"dtickrange": [None, 86_400_000], "value": "%-m월 %-d일 %H:%M"},
-        {"dtickrange": [86_400_000, 604_800_000], "value": "%-m월 %-d일"},
-        {"dtickrange": [604_800_000, "M1"], "value": "%-m월 %-d일"},
-        {"dtickrange": ["M1", "M12"], "value": "%Y년 %-m월"},
-        {"dtickrange": ["M12", None], "value": "%Y년"},
-    ],
-    "en": [
-        {"dtickrange": [None, 86_400_000], "value": "%b %-d %H:%M"},
-        {"dtickrange": [86_400_000, "M1"], "value": "%b %-d"},
-        {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
-        {"dtickrange": ["M12", None], "value": "%Y"},
-    ],
-}
-HOVER_DATE = {"ko": "%Y년 %-m월 %-d일", "en": "%b %-d, %Y"}
+
+#: transitional, removed once every builder passes :class:`Words`: the formats for a bare language code
+_LEGACY = {"ko": {"minute": "%-m월 %-d일 %H:%M", "short": "%-m월 %-d일", "month": "%Y년 %-m월", "year": "%Y년",
+                  "long": "%Y년 %-m월 %-d일"},
+           "en": {"minute": "%b %-d %H:%M", "short": "%b %-d", "month": "%b %Y", "year": "%Y", "long": "%b %-d, %Y"}}
 
 
-def apply_date_axis(fig: go.Figure, lang: str) -> go.Figure:
-    """Date ticks and hover dates in ``lang`` on every x axis of ``fig`` (Korean: ``1월 27일``, ``2025년 2월``)."""
-    code = "ko" if lang == "ko" else "en"
-    fig.update_xaxes(tickformatstops=_DATE_TICKS[code], hoverformat=HOVER_DATE[code])
+def _formats(words: Words | str) -> dict[str, str]:
+    if isinstance(words, str):
+        return _LEGACY["ko" if words == "ko" else "en"]
+    return words.date_format
+
+
+def date_ticks(words: Words | str) -> list[dict[str, object]]:
+    """Plotly ``tickformatstops`` saying dates in the reader's words: times within a day, days up to a month,
+    months up to a year, then years."""
+    fmt = _formats(words)
+    return [
+        {"dtickrange": [None, 86_400_000], "value": fmt["minute"]},
+        {"dtickrange": [86_400_000, "M1"], "value": fmt["short"]},
+        {"dtickrange": ["M1", "M12"], "value": fmt["month"]},
+        {"dtickrange": ["M12", None], "value": fmt["year"]},
+    ]
+
+
+def apply_date_axis(fig: go.Figure, words: Words | str) -> go.Figure:
+    """Date ticks and hover dates in the reader's words on every x axis of ``fig`` (``1월 27일``, ``2025년 2월``)."""
+    fig.update_xaxes(tickformatstops=date_ticks(words), hoverformat=hover_date(words))
     return fig
 
 
-def hover_date(lang: str) -> str:
-    """The ``%{x|…}`` date format for hover templates in ``lang``."""
-    return HOVER_DATE["ko" if lang == "ko" else "en"]
+def hover_date(words: Words | str) -> str:
+    """The ``%{x|…}`` date format for hover templates in the reader's words."""
+    return _formats(words)["long"]
