@@ -3,7 +3,8 @@
 Chart builders and text helpers here take a :class:`Words` instead of a language, so the domain never knows
 which language the reader reads: ``ui.words.words(lang)`` makes one from the catalogs
 (``catalog/<lang>/*.toml``). A key a builder asks for must be in both catalogs
-(``tests/unit/project/test_catalogs.py``).
+(``tests/unit/project/test_catalogs.py``). Content written in two languages by its author (a column's section,
+an event's label) is picked with ``words.language``; that is data, not wording.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ DateForm = Literal["long", "short", "month", "year", "minute"]
 @runtime_checkable
 class Words(Protocol):
     """The reader's words for catalog keys, dates and the charts' date axes."""
+
+    #: The reader's language code, ONLY to pick which of a bilingual text's versions to show (a column's
+    #: section, an event's label and note are written in Korean and English by their authors); never to word.
+    language: str
 
     def __call__(self, key: str, /, **params: object) -> str:
         """The catalog string ``key`` with ``params`` filled in (a value is never parsed as a template)."""

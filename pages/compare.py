@@ -30,6 +30,7 @@ from ui.news_strip import pinned_news_events, render_news_strip
 from ui.plot import plot
 from ui.problems import say
 from ui.view_state import ViewBinding
+from ui.words import words
 
 NEWS_TAGS = ("deepseek", "qwen", "nvidia", "china_tech", "semiconductors")  # the page's themes, for its news
 
@@ -73,7 +74,7 @@ def _main_figure(levels: pd.DataFrame, names: tuple, base: dt.date, language: st
     fig.update_layout(height=540)
     for pins in (events, news):
         if pins:
-            add_event_pins(fig, list(pins), language)
+            add_event_pins(fig, list(pins), words(language))
     values = levels.to_numpy(dtype="float64")
     if events or news:
         keep_labels_off_data(fig, float(np.nanmin(values)), float(np.nanmax(values)))

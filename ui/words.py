@@ -19,10 +19,10 @@ class CatalogWords:
     """:class:`Words` read from ``catalog/<lang>/*.toml``."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = lang if lang in LANGS else "en"
+        self.language = lang if lang in LANGS else "en"
 
     def __call__(self, key: str, /, **params: object) -> str:
-        return text(self.lang, key, **params)
+        return text(self.language, key, **params)
 
     def date(self, day: object, form: DateForm = "long") -> str:
         if day is None or (isinstance(day, float) and math.isnan(day)):
@@ -35,11 +35,11 @@ class CatalogWords:
 
     @functools.cached_property
     def date_format(self) -> dict[str, str]:
-        return {form: catalog(self.lang).get(f"date.{form}") or catalog("en")[f"date.{form}"]
+        return {form: catalog(self.language).get(f"date.{form}") or catalog("en")[f"date.{form}"]
                 for form in get_args(DateForm)}
 
     def __repr__(self) -> str:
-        return f"CatalogWords({self.lang!r})"
+        return f"CatalogWords({self.language!r})"
 
 
 @functools.cache

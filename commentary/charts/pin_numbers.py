@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.charts.pins import EVENT_SYMBOL, KIND_COLOURS, _overlay_axis, esc, hover_text, label_width
+from commentary.charts.pins import EVENT_SYMBOL, KIND_COLOURS, _overlay_axis, as_words, esc, hover_text, label_width
 from commentary.timeline.events import Event
+from commentary.words import Words
 
 NARROW_PLOT_PX = 210.0  # plot-area width on a 360 px phone (page padding, y ticks and margins taken off)
 BADGE_FONT = 11
@@ -118,12 +119,13 @@ def layout_badges(anchors: Sequence[float], widths: Sequence[float], plot_px: fl
     return out
 
 
-def add_numbered_pins(fig: go.Figure, events: Iterable[Event], lang: str, window: tuple[pd.Timestamp, pd.Timestamp],
+def add_numbered_pins(fig: go.Figure, events: Iterable[Event], words: Words, window: tuple[pd.Timestamp, pd.Timestamp],
                       *, plot_px: float = NARROW_PLOT_PX, xref: str = "x", yref: str = "y") -> list[PinKey]:
     """Pin ``events`` on ``fig`` (in place) as numbered badges over dotted lines (ranges: a shaded band);
     returns the key, which is also kept in ``fig.layout.meta["pins"]``. ``window`` is the x range the chart
     opens on: badges are laid out for it at ``plot_px`` pixels wide (see the module docstring)."""
     events = sorted(events, key=lambda e: (e.anchor, e.id))
+    words = as_words(words)
     x0, x1 = pd.Timestamp(window[0]), pd.Timestamp(window[1])
     span = max((x1 - x0).total_seconds(), 1.0)
     anchors = [(pd.Timestamp(e.anchor) - x0).total_seconds() / span * plot_px for e in events]
@@ -147,17 +149,17 @@ def add_numbered_pins(fig: go.Figure, events: Iterable[Event], lang: str, window
             x=x, y=y, xref=xref, yref=domain, text=esc(text), showarrow=True, arrowhead=0, arrowwidth=1,
             arrowcolor=colour, ax=round(centre - anchor, 1), ay=-LEADER_PX, standoff=0,
             font=dict(size=BADGE_FONT, color="white", weight="bold"), bgcolor=colour, bordercolor="white",
-            borderwidth=1, borderpad=BADGE_PAD_PX, hovertext=hover_text(event, lang), name=f"label:{tag}",
+            borderwidth=1, borderpad=BADGE_PAD_PX, hovertext=hover_text(event, words), name=f"label:{tag}",
         )
         date = event.anchor.isoformat() if not event.is_range else f"{event.start} ~ {event.end}"
-        key.append(PinKey(number, event.id, date, event.label(lang), event.kind))
+        key.append(PinKey(number, event.id, date, event.label(words.language), event.kind))
         xs.append(x)
         ys.append(y)
-        hovers.append(hover_text(event, lang))
+        hovers.append(hover_text(event, words))
         colours.append(colour)
     if events:  # the line tops as a trace: hover works there too, and the legend names the pins
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name="주요 사건" if lang == "ko" else "Events", xaxis=xref,
+            x=xs, y=ys, mode="markers", name=words("pins.events"), xaxis=xref,
             yaxis=_overlay_axis(fig, xref, yref), hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
             hoverlabel=dict(align="left"), marker=dict(color=colours, size=5, symbol=EVENT_SYMBOL),
             meta="event-pins"))
@@ -172,29 +174,3 @@ def key_from_figure(fig: go.Figure | dict) -> list[PinKey]:
     layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
     meta = layout.get("meta") or {}
     return [PinKey(**item) for item in meta.get("pins", [])] if isinstance(meta, dict) else []
-
-
-KEY_COLOURS = {"politics": "red", "fx": "blue", "ai": "green", "market": "orange", "holiday": "gray",
-               "central_bank": "blue", "trade": "violet"}  # Streamlit's named colours nearest KIND_COLOURS
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_date(day: pd.Timestamp, lang: str, with_year: bool) -> str:
-    if lang == "ko":
-        return (f"{day.year}년 " if with_year else "") + f"{day.month}월 {day.day}일"
-    return f"{_MONTHS_EN[day.month - 1]} {day.day}" + (f", {day.year}" if with_year else "")
-
-
-def key_markdown(key: Sequence[PinKey], lang: str) -> str:
-    """The key as one Markdown paragraph: ``1 12월 3일 비상계엄 선포의 밤 · 2 …``, the number in its kind's colour,
-    the year on the first entry and whenever it changes. Labels are escaped (reader text can never be markup)."""
-    from commentary.text.safe_text import md_escape
-
-    parts, year = [], None
-    for item in key:
-        day = pd.Timestamp(item.date.split(" ~ ")[0])
-        text = _short_date(day, lang, day.year != year)
-        year = day.year
-        colour = KEY_COLOURS.get(item.kind, "gray")
-        parts.append(f":{colour}[**{item.number}**] {md_escape(text)} {md_escape(item.label, 80)}")
-    return " · ".join(parts)

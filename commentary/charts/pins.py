@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from catalog import text
 from commentary.timeline.checks import REPORTED
 from commentary.timeline.events import USER_KIND, Event
+from commentary.words import Words
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",
@@ -36,7 +36,6 @@ KIND_COLOURS: dict[str, str] = {
 USER_COLOUR = "#9b30d9"
 USER_SYMBOL = "star"
 EVENT_SYMBOL = "circle"
-USER_PREFIX = {"ko": "(내 메모) ", "en": "(my note) "}
 N_LEVELS = 8
 LEVEL_TOP = 0.97  # fraction of the plot height of the first label level
 LEVEL_STEP = 0.05  # fraction of the plot height between levels
@@ -141,11 +140,32 @@ def _overlay_axis(fig: go.Figure, xref: str, yref: str) -> str:
     return f"y{number}"
 
 
-def _date_text(event: Event, lang: str) -> str:
+def _date_text(event: Event, words: Words) -> str:
     text = event.anchor.isoformat() if not event.is_range else f"{event.start} ~ {event.end}"
-    if event.date_basis == "US":
-        text += " (미국 날짜)" if lang == "ko" else " (US date)"
-    return text
+    return words("pins.us_date", date=text) if event.date_basis == "US" else text
+
+
+class _LegacyWords:
+    """TRANSITIONAL (removed, with the ``pins -> catalog`` contract exception, once every caller passes Words)."""
+
+    def __init__(self, lang: str) -> None:
+        self.language = lang if lang in ("ko", "en") else "en"
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        from catalog import text
+
+        return text(self.language, key, **params)
+
+
+def as_words(words: Words | str) -> Words:
+    """TRANSITIONAL: a bare language code from a caller not moved to :class:`Words` yet."""
+    return _LegacyWords(words) if isinstance(words, str) else words  # type: ignore[return-value]
+
+
+def pin_label(event: Event, words: Words, user: bool = False) -> str:
+    """The pin's label in the reader's language; a reader's own note says so (``(my note) …``)."""
+    label = event.label(words.language)
+    return words("pins.my_note", label=label) if user else label
 
 
 def _wrap(text: str) -> str:
@@ -155,23 +175,24 @@ def _wrap(text: str) -> str:
     return "<br>".join(esc(line) for line in lines)
 
 
-def hover_text(event: Event, lang: str, user: bool = False) -> str:
+def hover_text(event: Event, words: Words, user: bool = False) -> str:
     """Hover box: label, date, the full note, publisher and URL, then what only the source reports (all escaped)."""
-    prefix = USER_PREFIX["ko" if lang == "ko" else "en"] if user else ""
-    parts = [f"<b>{esc(prefix + event.label(lang))}</b>", esc(_date_text(event, lang))]
-    if event.note(lang):
-        parts.append(_wrap(event.note(lang)))
+    words = as_words(words)
+    parts = [f"<b>{esc(pin_label(event, words, user))}</b>", esc(_date_text(event, words))]
+    note = event.note(words.language)
+    if note:
+        parts.append(_wrap(note))
     if event.source_name:
-        parts.append(esc(("출처: " if lang == "ko" else "Source: ") + event.source_name))
+        parts.append(esc(words("pins.source", source=event.source_name)))
     if event.source_url:
         parts.append(esc(event.source_url))
     for source, whats in event.reported_by():  # figures only the source has: say so
-        names = text(lang, "timeline.list_separator").join(text(lang, REPORTED[w]) for w in whats)
-        parts.append(_wrap(text(lang, "timeline.reported_line", source=source, what=names)))
+        names = words("timeline.list_separator").join(words(REPORTED[w]) for w in whats)
+        parts.append(_wrap(words("timeline.reported_line", source=source, what=names)))
     return "<br>".join(parts)
 
 
-def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: str | float = "paper",
+def add_event_pins(fig: go.Figure, events: Iterable[Event], words: Words, y_ref: str | float = "paper",
                    row: int | None = None, user: bool = False, *, min_gap_days: int | None = None,
                    n_levels: int = N_LEVELS, plot_px: float | None = None,
                    level_step: float = LEVEL_STEP) -> go.Figure:
@@ -192,12 +213,12 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
     events = sorted(events, key=lambda e: (e.anchor, e.id))
     if not events:
         return fig
+    words = as_words(words)
     xref, yref = _axis_refs(fig, row)
     on_paper = isinstance(y_ref, str)
     if on_paper and y_ref != "paper":
         raise ValueError(f"y_ref must be 'paper' or a number, got {y_ref!r}")
-    lang_key = "ko" if lang == "ko" else "en"
-    labels = [(USER_PREFIX[lang_key] if user else "") + e.label(lang) for e in events]
+    labels = [pin_label(e, words, user) for e in events]
     span = _span_days(fig, events)
     if min_gap_days is None:
         min_gap_days = auto_gap_days(span)
@@ -231,9 +252,9 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], lang: str, y_ref: st
             )
         xs.append(x)
         ys.append(level_y)
-        hovers.append(hover_text(event, lang, user))
+        hovers.append(hover_text(event, words, user))
         colours.append(colour)
-    name = ("내 메모" if lang == "ko" else "My notes") if user else ("주요 사건" if lang == "ko" else "Events")
+    name = words("pins.my_notes") if user else words("pins.events")
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers", name=name, xaxis=xref, yaxis=pin_y, hovertext=hovers,
         hovertemplate="%{hovertext}<extra></extra>", hoverlabel=dict(align="left"),

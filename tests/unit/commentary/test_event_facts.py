@@ -20,6 +20,7 @@ from commentary.charts.pins import hover_text
 from commentary.timeline.checks import Check, Reported, evaluate
 from commentary.timeline.events import EVENTS_PATH, Event, load_events, validate_event
 from tests.conftest import EVENTS_MD
+from ui.words import words
 
 RAW = tomllib.loads(EVENTS_PATH.read_text(encoding="utf-8"))["event"]
 CHECKS = [(e["id"], c) for e in RAW for c in e.get("check", [])]
@@ -245,14 +246,14 @@ def test_hover_says_which_figures_are_only_reported() -> None:
             catalog.text(lang, key) for key in ("timeline.what_seoul_close", "timeline.what_intraday",
                                                 "timeline.what_policy"))
         line = catalog.text(lang, "timeline.reported_line", source="SBS Biz", what=names)
-        assert line.replace(" ", "") in hover_text(boj, lang).replace("<br>", "").replace(" ", "")
+        assert line.replace(" ", "") in hover_text(boj, words(lang)).replace("<br>", "").replace(" ", "")
     checked_only = Event("x", "market", "라벨", "label", "노트", "note", "Src", "https://example.com/x",
                          date=dt.date(2025, 1, 27), checks=(Check("change", "NVDA", {}),))
     reported_marker = catalog.text("en", "timeline.reported_line", source="Src", what="").split(";")[0]
-    assert reported_marker not in hover_text(checked_only, "en")
+    assert reported_marker not in hover_text(checked_only, words("en"))
     other = Event("y", "market", "라벨", "label", "노트", "note", "Src", "https://example.com/y",
                   date=dt.date(2025, 1, 27), reported=(Reported("kospi", "Yonhap <b>"),))
-    text = hover_text(other, "en")
+    text = hover_text(other, words("en"))
     assert "Yonhap &lt;b&gt;" in text and "<b>Yonhap" not in text  # a publisher name is escaped, not markup
 
 

@@ -211,7 +211,9 @@ def test_phone_layout_badges_never_overlap(market_dir: Path, viewport: int, lang
 
 
 def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: Path) -> None:
-    from commentary.charts.pin_numbers import key_from_figure, key_markdown
+    from commentary.charts.pin_numbers import key_from_figure
+    from ui.pin_key import key_markdown
+    from ui.words import words
 
     window, history = _krw_window(market_dir)
     fig = fx_figure(window, events=load_events(), lang="ko", history=history, numbered=True)
@@ -225,7 +227,7 @@ def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: P
     assert [pd.Timestamp(k.date.split(" ~ ")[0]) for k in key] == sorted(pd.Timestamp(k.date.split(" ~ ")[0])
                                                                          for k in key)
     fox = next(k for k in key if k.event_id == "trump_fox_interview")
-    text = key_markdown(key, "ko")
+    text = key_markdown(key, words("ko"))
     assert f":violet[**{fox.number}**] 1월 24일 트럼프 인터뷰\\: 대중 관세 신중" in text
     assert text.startswith(":red[**1**] 2024년 12월 3일 ") and "2025년 1월 17일" in text  # the year when it changes
     # the badges sit above the line: the data stays under the lower row
@@ -235,7 +237,9 @@ def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: P
 
 
 def test_phone_layout_notes_are_spaced_for_a_phone_and_escaped(market_dir: Path) -> None:
-    from commentary.charts.pin_numbers import PinKey, key_markdown
+    from commentary.charts.pin_numbers import PinKey
+    from ui.pin_key import key_markdown
+    from ui.words import words
 
     window, history = _krw_window(market_dir)
     days = ["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-24", "2025-02-03", "2025-03-03"]
@@ -246,7 +250,8 @@ def test_phone_layout_notes_are_spaced_for_a_phone_and_escaped(market_dir: Path)
     for viewport in PLOT_PX:
         assert not _overlaps(_note_boxes(fig, PLOT_PX[viewport])), f"note labels overlap at {viewport} px"
     assert any(a.text == "(내 메모) &lt;b&gt;bold&lt;/b&gt;" for a in fig.layout.annotations)
-    hostile = key_markdown([PinKey(1, "x", "2025-01-02", "[click](javascript:alert(1)) <img> :red[x]", "fx")], "en")
+    hostile = key_markdown([PinKey(1, "x", "2025-01-02", "[click](javascript:alert(1)) <img> :red[x]", "fx")],
+                           words("en"))
     assert "](" not in hostile and "<img>" not in hostile and ":red[x]" not in hostile
 
 

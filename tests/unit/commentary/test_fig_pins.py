@@ -20,6 +20,7 @@ from commentary.charts.pins import (
     stagger_levels,
 )
 from commentary.timeline.events import Event, load_events
+from ui.words import words
 
 
 def _d(value: str | None) -> dt.date | None:
@@ -78,7 +79,7 @@ def _by_name(items, prefix: str) -> dict:
 def test_pins_add_marker_trace_lines_labels_and_band() -> None:
     events = [_ev("a", "2025-01-20"), _ev("b", "2025-01-22"), _ev("c", "2025-03-20"),
               _ev("seollal", start="2025-01-27", end="2025-01-30", kind="holiday")]
-    fig = add_event_pins(_base(), events, "en", min_gap_days=7)
+    fig = add_event_pins(_base(), events, words("en"), min_gap_days=7)
     pins = [t for t in fig.data if t.meta == "event-pins"]
     assert len(pins) == 1 and len(pins[0].x) == 4 and pins[0].mode == "markers"
     assert "Publisher" in pins[0].hovertext[0] and "https://example.com/a" in pins[0].hovertext[0]
@@ -104,14 +105,14 @@ def test_pins_add_marker_trace_lines_labels_and_band() -> None:
 def test_pins_escape_html_and_style_reader_notes() -> None:
     notes = pd.DataFrame({"id": ["n1"], "date": [pd.Timestamp("2025-02-03")],
                           "label": ["<b>big</b> & <script>x</script>"], "note": ["first\n<img src=x>"]})
-    fig = add_event_pins(_base(), events_from_annotations(notes), "ko", user=True)
+    fig = add_event_pins(_base(), events_from_annotations(notes), words("ko"), user=True)
     (trace,) = [t for t in fig.data if t.meta == "user-pins"]
     assert trace.marker.symbol == "star" and trace.marker.color[0] == USER_COLOUR
     label = _by_name(fig.layout.annotations, "label:")["user:n1"].text
     assert label == "(내 메모) &lt;b&gt;big&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
     assert "<img" not in trace.hovertext[0] and "&lt;img src=x&gt;" in trace.hovertext[0]
     assert "first<br>" in trace.hovertext[0]
-    fig_en = add_event_pins(_base(), events_from_annotations(notes), "en", user=True)
+    fig_en = add_event_pins(_base(), events_from_annotations(notes), words("en"), user=True)
     assert _by_name(fig_en.layout.annotations, "label:")["user:n1"].text.startswith("(my note) ")
 
 
@@ -120,8 +121,8 @@ def test_pins_on_a_subplot_row_and_reused_overlay_axis() -> None:
     days = pd.date_range("2025-01-01", periods=40)
     fig.add_trace(go.Scatter(x=days, y=list(range(40))), row=1, col=1)
     fig.add_trace(go.Scatter(x=days, y=list(range(40))), row=2, col=1)
-    add_event_pins(fig, [_ev("a", "2025-01-10")], "en", row=2)
-    add_event_pins(fig, [_ev("n", "2025-01-12")], "en", row=2, user=True)
+    add_event_pins(fig, [_ev("a", "2025-01-10")], words("en"), row=2)
+    add_event_pins(fig, [_ev("n", "2025-01-12")], words("en"), row=2, user=True)
     pins = [t for t in fig.data if t.meta in ("event-pins", "user-pins")]
     assert {t.xaxis for t in pins} == {"x2"} and len({t.yaxis for t in pins}) == 1
     overlay = fig.layout[f"yaxis{pins[0].yaxis[1:]}"]
@@ -130,13 +131,13 @@ def test_pins_on_a_subplot_row_and_reused_overlay_axis() -> None:
 
 
 def test_pins_at_a_data_value_and_empty_input() -> None:
-    fig = add_event_pins(_base(), [_ev("a", "2025-01-10")], "en", y_ref=50.0)
+    fig = add_event_pins(_base(), [_ev("a", "2025-01-10")], words("en"), y_ref=50.0)
     (trace,) = [t for t in fig.data if t.meta == "event-pins"]
     assert trace.yaxis == "y" and tuple(trace.y) == (50.0,)
     same = _base()
-    assert len(add_event_pins(same, [], "en").data) == 1
+    assert len(add_event_pins(same, [], words("en")).data) == 1
     with pytest.raises(ValueError, match="y_ref"):
-        add_event_pins(_base(), [_ev("a", "2025-01-10")], "en", y_ref="data")
+        add_event_pins(_base(), [_ev("a", "2025-01-10")], words("en"), y_ref="data")
 
 
 def test_priority_labels_are_placed_first_and_crowded_ones_collapse() -> None:
@@ -158,7 +159,7 @@ def test_reference_line_is_a_shape_plus_annotation() -> None:
 
 def test_real_events_never_use_vline_annotations_and_all_pinned() -> None:
     events = load_events()
-    fig = add_event_pins(_base(), events, "ko")
+    fig = add_event_pins(_base(), events, words("ko"))
     (pins,) = [t for t in fig.data if t.meta == "event-pins"]
     assert len(pins.x) == len(events)  # every event has its marker (and hover), labelled or collapsed
     labelled = {name.split(":")[-1] for name in _by_name(fig.layout.annotations, "label:")}
