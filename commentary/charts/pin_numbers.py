@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.charts.pins import EVENT_SYMBOL, KIND_COLOURS, _overlay_axis, as_words, esc, hover_text, label_width
+from commentary.charts.pins import EVENT_SYMBOL, KIND_COLOURS, _overlay_axis, esc, hover_text, label_width
 from commentary.timeline.events import Event
-from commentary.words import Words
+from commentary.words import Words, as_words
 
 NARROW_PLOT_PX = 210.0  # plot-area width on a 360 px phone (page padding, y ticks and margins taken off)
 BADGE_FONT = 11

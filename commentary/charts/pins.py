@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from commentary.timeline.checks import REPORTED
 from commentary.timeline.events import USER_KIND, Event
-from commentary.words import Words
+from commentary.words import Words, as_words
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",
@@ -143,23 +143,6 @@ def _overlay_axis(fig: go.Figure, xref: str, yref: str) -> str:
 def _date_text(event: Event, words: Words) -> str:
     text = event.anchor.isoformat() if not event.is_range else f"{event.start} ~ {event.end}"
     return words("pins.us_date", date=text) if event.date_basis == "US" else text
-
-
-class _LegacyWords:
-    """TRANSITIONAL (removed, with the ``pins -> catalog`` contract exception, once every caller passes Words)."""
-
-    def __init__(self, lang: str) -> None:
-        self.language = lang if lang in ("ko", "en") else "en"
-
-    def __call__(self, key: str, /, **params: object) -> str:
-        from catalog import text
-
-        return text(self.language, key, **params)
-
-
-def as_words(words: Words | str) -> Words:
-    """TRANSITIONAL: a bare language code from a caller not moved to :class:`Words` yet."""
-    return _LegacyWords(words) if isinstance(words, str) else words  # type: ignore[return-value]
 
 
 def pin_label(event: Event, words: Words, user: bool = False) -> str:
