@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import catalog
 from benchmarks import browser, browser_report, shell
 from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
 
@@ -25,8 +26,14 @@ def _open(page, url: str) -> None:
 
 
 def _choose_english(page) -> None:
+    """Click "English" and wait for its state: the address says so and the sidebar names the pages in English
+    (the status widget may not have appeared yet when the address changes, so its absence proves nothing)."""
     page.locator('[data-testid="stSidebarUserContent"] button', has_text="English").click()
     page.wait_for_function("() => new URL(location.href).searchParams.get('lang') === 'en'", timeout=120_000)
+    page.wait_for_function(
+        """(title) => [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]
+                        .some((a) => a.textContent.endsWith(title))""", arg=catalog.text("en", "nav.column"),
+        timeout=120_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
