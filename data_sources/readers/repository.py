@@ -8,14 +8,10 @@ scoped by notebook id: a notebook only ever sees and deletes its own rows. Text 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, update
@@ -23,79 +19,38 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_sources.readers.engine import shared_engine
+from data_sources.readers.feeds import FeedRows
 from data_sources.readers.guard import guard_methods, unavailable_as_problem
 from data_sources.readers.keys import NotebookKeys
 from data_sources.readers.models import Commentary, Feed, Note, Notebook
 from data_sources.readers.notes import COLUMNS as NOTE_COLUMNS
 from data_sources.readers.notes import clean_text, validate_annotation
+from data_sources.readers.rows import (
+    AUTHOR_MAX,
+    BODY_MAX_BYTES,
+    NOTES_PER_NOTEBOOK_MAX,
+    PUBLISHED_LIST_MAX,
+    TITLE_MAX,
+    RepositoryError,
+    Retry,
+    SavedCommentary,
+    SavedFeed,
+    check_notebook_id,
+    check_url,
+    first_import,
+    now,
+    utc,
+)
 from data_sources.settings import settings
 
-NOTEBOOK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-TITLE_MAX = 300
-AUTHOR_MAX = 200
-BODY_MAX_BYTES = 256 * 1024
-URL_MAX = 2000
-FEED_TITLE_MAX = 200
-NOTES_PER_NOTEBOOK_MAX = 2000
-FEEDS_PER_NOTEBOOK_MAX = 100
-PUBLISHED_LIST_MAX = 500  # the server library's page size (newest first)
-
-
-class RepositoryError(ValueError):
-    """A rejected write: ``code`` (stable, for translated messages) and a specific English message."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code, self.params = code, params
-
-
-@dataclass(frozen=True)
-class SavedCommentary:
-    """One saved column."""
-
-    id: str
-    title: str
-    author: str
-    published: dt.date | None
-    source_url: str
-    body: str
-    created_at: dt.datetime
-    published_at: dt.datetime | None = None  # in the server's library since then; None = this notebook only
-
-
-@dataclass(frozen=True)
-class SavedFeed:
-    """One followed feed."""
-
-    id: str
-    url: str
-    title: str
-    added_at: dt.datetime
-
-
-def _now() -> dt.datetime:
-    now = dt.datetime.now(dt.UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)  # what every backend keeps
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def check_notebook_id(notebook_id: object) -> str:
-    """The id if it is 8–64 letters, digits, ``_`` or ``-``; RepositoryError otherwise."""
-    value = str(notebook_id or "")
-    if not NOTEBOOK_ID_RE.match(value):
-        raise RepositoryError("bad_notebook", f"notebook id {value[:80]!r} is not 8-64 letters, digits, _ or -")
-    return value
-
+__all__ = ["Repository", "RepositoryError", "SavedCommentary", "SavedFeed", "check_notebook_id", "open_repository"]
 
 @guard_methods  # a database that cannot answer: DatabaseUnavailable (code db.unavailable), never SQLAlchemy's error
-class Repository(NotebookKeys):
+class Repository(NotebookKeys, FeedRows):
     """Reader-written data in one database (see :func:`open_repository`)."""
 
     _checked_id = staticmethod(check_notebook_id)  # for the mixins (no import back into this module)
-    _clock = staticmethod(_now)
+    _clock = staticmethod(now)
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -115,17 +70,17 @@ class Repository(NotebookKeys):
 
     def _ensure_notebook(self, session: Session, notebook_id: str, title: str = "") -> None:
         if session.get(Notebook, notebook_id) is None:
-            session.add(Notebook(id=notebook_id, title=title, created_at=_now()))
+            session.add(Notebook(id=notebook_id, title=title, created_at=now()))
             try:
                 session.flush()
             except IntegrityError:  # created by another process meanwhile (PostgreSQL): run again
-                raise _Retry() from None
+                raise Retry() from None
 
     def _retrying(self, work):
         for _attempt in range(3):
             try:
                 return work()
-            except _Retry:
+            except Retry:
                 continue
         return work()
 
@@ -134,7 +89,7 @@ class Repository(NotebookKeys):
         """A new notebook with a random id (the reader's key to it); returns the id."""
         notebook_id = uuid.uuid4().hex
         with self._write() as session:
-            session.add(Notebook(id=notebook_id, title=clean_text(title, multiline=False)[:120], created_at=_now()))
+            session.add(Notebook(id=notebook_id, title=clean_text(title, multiline=False)[:120], created_at=now()))
         return notebook_id
 
     def notebook_exists(self, notebook_id: str) -> bool:
@@ -166,7 +121,7 @@ class Repository(NotebookKeys):
                     raise RepositoryError("too_many_notes", f"notebook has {count} notes; at most "
                                           f"{NOTES_PER_NOTEBOOK_MAX}", limit=NOTES_PER_NOTEBOOK_MAX)
                 session.add(Note(id=note_id, notebook_id=notebook_id, date=day, label=clean_label, note=clean_note,
-                                 created_at=_now()))
+                                 created_at=now()))
             return note_id
 
         return self._retrying(work)
@@ -180,7 +135,7 @@ class Repository(NotebookKeys):
                                    .order_by(Note.date, Note.created_at, Note.id)).all()
         frame = pd.DataFrame(rows, columns=list(NOTE_COLUMNS)).astype({"id": object, "label": object, "note": object})
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-        frame["created_at"] = pd.to_datetime([_utc(v).replace(tzinfo=None) for v in frame["created_at"]]
+        frame["created_at"] = pd.to_datetime([utc(v).replace(tzinfo=None) for v in frame["created_at"]]
                                              ).astype("datetime64[ns]")
         return frame.reset_index(drop=True)
 
@@ -197,7 +152,7 @@ class Repository(NotebookKeys):
 
         def work() -> int:
             with self._write() as session:
-                if not _first_import(session, marker):
+                if not first_import(session, marker):
                     return 0
                 have = set(session.scalars(select(Note.id).where(Note.id.in_([r["id"] for r in rows]))).all()) \
                     if rows else set()
@@ -208,13 +163,13 @@ class Repository(NotebookKeys):
                     self._ensure_notebook(session, check_notebook_id(row["notebook_id"]))
                     session.add(Note(id=row["id"], notebook_id=row["notebook_id"], date=row["date"],
                                      label=clean_text(row["label"], multiline=False)[:60],
-                                     note=clean_text(row["note"], multiline=True), created_at=_utc(row["created_at"])))
+                                     note=clean_text(row["note"], multiline=True), created_at=utc(row["created_at"])))
                     have.add(row["id"])
                     added += 1
                 try:
                     session.flush()
                 except IntegrityError:  # another process imported the same file meanwhile: run again
-                    raise _Retry() from None
+                    raise Retry() from None
                 return added
 
         return self._retrying(work)
@@ -252,7 +207,7 @@ class Repository(NotebookKeys):
                 day = pd.Timestamp(published).date()  # type: ignore[arg-type]
             except (ValueError, TypeError) as exc:
                 raise RepositoryError("bad_date", f"published {published!r} is not a date (use YYYY-MM-DD)") from exc
-        url = _check_url(source_url, "source_url", allow_empty=True)
+        url = check_url(source_url, "source_url", allow_empty=True)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
 
         def work() -> str:
@@ -264,7 +219,7 @@ class Repository(NotebookKeys):
                     return existing
                 new_id = uuid.uuid4().hex
                 session.add(Commentary(id=new_id, notebook_id=notebook_id, title=clean_title, author=clean_author,
-                                       published=day, source_url=url, body=text, sha256=digest, created_at=_now()))
+                                       published=day, source_url=url, body=text, sha256=digest, created_at=now()))
                 return new_id
 
         return self._retrying(work)
@@ -296,7 +251,7 @@ class Repository(NotebookKeys):
                 return False
             if published:
                 session.execute(update(Commentary).where(*mine, Commentary.published_at.is_(None))
-                                .values(published_at=_now()))
+                                .values(published_at=now()))
             else:
                 session.execute(update(Commentary).where(*mine).values(published_at=None))
             return True
@@ -309,101 +264,10 @@ class Repository(NotebookKeys):
                                    .order_by(Commentary.published_at.desc(), Commentary.id).limit(limit)).all()
             return [_saved(r) for r in rows]
 
-    # -- feeds --------------------------------------------------------------------------------------------------
-    def add_feed(self, notebook_id: str, url: object, title: object = "") -> str:
-        """Follow a feed (http/https URL; the fetcher checks the address is public). Same URL: same id."""
-        notebook_id = check_notebook_id(notebook_id)
-        clean_url = _check_url(url, "feed url", allow_empty=False)
-        clean_title = clean_text(title, multiline=False)[:FEED_TITLE_MAX]
-
-        def work() -> str:
-            with self._write() as session:
-                self._ensure_notebook(session, notebook_id)
-                existing = session.scalar(select(Feed.id).where(Feed.notebook_id == notebook_id,
-                                                                Feed.url == clean_url))
-                if existing:
-                    return existing
-                count = session.scalar(select(func.count()).select_from(Feed).where(Feed.notebook_id == notebook_id))
-                if count >= FEEDS_PER_NOTEBOOK_MAX:
-                    raise RepositoryError("too_many_feeds", f"notebook follows {count} feeds; at most "
-                                          f"{FEEDS_PER_NOTEBOOK_MAX}", limit=FEEDS_PER_NOTEBOOK_MAX)
-                new_id = uuid.uuid4().hex
-                session.add(Feed(id=new_id, notebook_id=notebook_id, url=clean_url, title=clean_title,
-                                 added_at=_now()))
-                return new_id
-
-        return self._retrying(work)
-
-    def list_feeds(self, notebook_id: str) -> list[SavedFeed]:
-        notebook_id = check_notebook_id(notebook_id)
-        with self._read() as session:
-            rows = session.scalars(select(Feed).where(Feed.notebook_id == notebook_id)
-                                   .order_by(Feed.added_at, Feed.id)).all()
-            return [SavedFeed(r.id, r.url, r.title, _utc(r.added_at)) for r in rows]
-
-    def import_feeds(self, rows: list[dict], marker: str) -> int:
-        """Copy feeds from elsewhere once (like :meth:`import_notes`): rows are ``{notebook_id, url, title}``;
-        a feed already followed in that notebook is kept. Returns how many were added."""
-        marker = check_notebook_id(marker)
-
-        def work() -> int:
-            with self._write() as session:
-                if not _first_import(session, marker):
-                    return 0
-                added = 0
-                for row in rows:
-                    notebook_id = check_notebook_id(row["notebook_id"])
-                    url = _check_url(row["url"], "feed url", allow_empty=False)
-                    self._ensure_notebook(session, notebook_id)
-                    if session.scalar(select(Feed.id).where(Feed.notebook_id == notebook_id, Feed.url == url)):
-                        continue
-                    session.add(Feed(id=uuid.uuid4().hex, notebook_id=notebook_id, url=url,
-                                     title=clean_text(row.get("title", ""), multiline=False)[:FEED_TITLE_MAX],
-                                     added_at=_now()))
-                    session.flush()
-                    added += 1
-                try:
-                    session.flush()
-                except IntegrityError:
-                    raise _Retry() from None
-                return added
-
-        return self._retrying(work)
-
-    def feeds_under(self, prefix: str) -> list[tuple[str, SavedFeed]]:
-        """``(notebook id, feed)`` for every feed in the notebooks whose id starts with ``prefix``, oldest first."""
-        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        with self._read() as session:
-            rows = session.scalars(select(Feed).where(Feed.notebook_id.like(pattern, escape="\\"))
-                                   .order_by(Feed.added_at, Feed.id)).all()
-            return [(r.notebook_id, SavedFeed(r.id, r.url, r.title, _utc(r.added_at))) for r in rows]
-
-    def remove_feed(self, notebook_id: str, feed_id: str) -> bool:
-        notebook_id = check_notebook_id(notebook_id)
-        with self._write() as session:
-            return session.execute(delete(Feed).where(Feed.notebook_id == notebook_id,
-                                                      Feed.id == str(feed_id))).rowcount > 0
-
 
 def _saved(row: Commentary) -> SavedCommentary:
     return SavedCommentary(row.id, row.title, row.author, row.published, row.source_url, row.body,
-                           _utc(row.created_at), _utc(row.published_at) if row.published_at else None)
-
-
-class _Retry(Exception):
-    """Internal: the notebook row appeared concurrently; run the transaction again."""
-
-
-def _check_url(value: object, what: str, *, allow_empty: bool) -> str:
-    text = clean_text(value, multiline=False)
-    if not text and allow_empty:
-        return ""
-    if len(text) > URL_MAX:
-        raise RepositoryError("url_too_long", f"{what} has {len(text)} characters; at most {URL_MAX}", limit=URL_MAX)
-    parsed = urlparse(text)
-    if parsed.scheme.lower() not in {"http", "https"} or not parsed.hostname:
-        raise RepositoryError("bad_url", f"{what} {text[:100]!r} is not an http(s) address")
-    return text
+                           utc(row.created_at), utc(row.published_at) if row.published_at else None)
 
 
 def open_repository(url: str | None = None) -> Repository:
@@ -412,11 +276,3 @@ def open_repository(url: str | None = None) -> Repository:
     key = url or f"configured:{settings().db_url}|{settings().store_folder}"
     with unavailable_as_problem(key, also=(ValueError,)):  # ValueError: an address that cannot be parsed
         return Repository(shared_engine(url))
-
-
-def _first_import(session, marker: str) -> bool:
-    """Record the one-time import named ``marker`` (a notebook row); False when it was already recorded."""
-    if session.get(Notebook, marker) is not None:
-        return False
-    session.add(Notebook(id=marker, title="imported", created_at=_now()))
-    return True

@@ -32,7 +32,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +41,10 @@ from data_sources.errors import Problem, StoreError
 from data_sources.settings import is_shared_url, settings
 from data_sources.shared.publish import POINTER_KEY, Publisher, PublishResult, version_name, version_of
 from data_sources.shared.s3io import UNREACHABLE, UNREADABLE, Bucket, SharedStoreError
+from data_sources.shared.snapshot import LocalStore, SharedPrices, SharedSnapshot
 from data_sources.shared.versions import decode_news, decode_prices, encode_prices, names, read_object
 from data_sources.store.frames import empty_prices
-from data_sources.store.prices import PriceSnapshot, Store, refresh_record
+from data_sources.store.prices import PriceSnapshot, refresh_record
 
 __all__ = ["POINTER_KEY", "LocalStore", "PublishResult", "S3Store", "SharedPrices", "SharedSnapshot",
            "current_prices", "encode_prices", "open_store"]
@@ -55,46 +55,6 @@ KEPT_UNREACHABLE = "store.kept_unreachable"  # the store cannot be reached: the 
 KEPT_UNREADABLE = "store.kept_unreadable"  # the current version failed its checks: the last good one is served
 KEPT_NO_POINTER = "store.kept_no_pointer"  # the pointer is gone, empty or malformed: the last good one is served
 KEPT_NEWS = "store.kept_news"  # the current news object cannot be read: the news read before is served
-
-
-@dataclass
-class SharedSnapshot(PriceSnapshot):
-    """A :class:`PriceSnapshot` from the shared store; ``warning`` (a :class:`Problem`, for readers) says why an
-    older version, or none, is served, and ``detail`` what happened, for operators (bucket, key, S3's answer)."""
-
-    detail: str = ""
-
-
-@dataclass
-class SharedPrices:
-    """What a replica reads: the current prices, their version, and where they came from."""
-
-    snapshot: PriceSnapshot
-    version: str  # changes whenever the published data changes (cache key)
-    provenance: dict = field(default_factory=dict)  # store, version number, published_at, publisher, refresh
-
-    @property
-    def prices(self) -> pd.DataFrame:
-        return self.snapshot.prices
-
-
-class LocalStore(Store):
-    """Today's local folder store, with the read API the shared store also has."""
-
-    url_kind = "local"
-
-    def cache_key(self) -> str:
-        """Changes whenever the price table file is replaced."""
-        try:
-            stat = self.prices_path.stat()
-        except OSError:
-            return "missing"
-        return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}"
-
-    def current(self) -> SharedPrices:
-        """The stored prices with a version (the file's identity) and provenance."""
-        key = self.cache_key()
-        return SharedPrices(self.read(), key, {"store": str(self.root), "version": key})
 
 
 class S3Store:
