@@ -164,6 +164,20 @@ def browser_page(width: int = 1400, height: int = 1000) -> Iterator[object]:
             browser.close()
 
 
+@contextmanager
+def page_at(browser, url: str, size: tuple[int, int], ready: str, timeout: float = 120_000) -> Iterator[object]:
+    """A page of ``browser`` in its own context at ``size`` (width, height), opened at ``url`` and waited for
+    until the app shows ``ready``; the context is closed afterwards."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_for_app(page, ready, timeout=timeout)
+        yield page
+    finally:
+        context.close()
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ from itertools import pairwise
 import pytest
 
 from tests.e2e import test_e2e_reader as reader
-from tests.e2e.browser import screenshot, wait_for_app
+from tests.e2e.browser import page_at, screenshot, wait_for_app
 from tests.e2e.test_e2e_reader import SIZES, _charts
 
 pytestmark = pytest.mark.browser
@@ -36,11 +36,7 @@ EVIDENCE_JS = """() => [...document.querySelectorAll('.js-plotly-plot, [data-tes
 @pytest.mark.parametrize("size", list(SIZES))
 def test_column_page_answers_first_and_fits_the_screen(server: str, browser, size: str) -> None:
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/column?lang=ko")
-        wait_for_app(page, "판정 요약", timeout=120_000)
+    with page_at(browser, f"{server}/column?lang=ko", SIZES[size], "판정 요약") as page:
         _charts(page)
         summary = page.evaluate(BOX_JS, "판정 요약")
         assert summary is not None and summary["top"] < height, f"verdict summary starts at {summary}"
@@ -92,19 +88,13 @@ def test_column_page_answers_first_and_fits_the_screen(server: str, browser, siz
         assert legend is not None and legend["y"] >= max(plot["y"] + plot["height"], lowest_tick) - 1, \
             f"{size}: the legend ({legend}) is not below the plotting area ({plot}) and its date ticks"
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
-    finally:
-        context.close()
 
 
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("size", list(SIZES))
 def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -> None:
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/column?lang=ko&asof=column")
-        wait_for_app(page, "칼럼 뒤의 일이라", timeout=120_000)  # the first tab: the DeepSeek Monday came later
+    # the first tab: the DeepSeek Monday came later
+    with page_at(browser, f"{server}/column?lang=ko&asof=column", SIZES[size], "칼럼 뒤의 일이라") as page:
         screenshot(page, f"column-asof-{size}-ko")
         tabs = page.locator("[role=tab]")
         assert tabs.count() == 4
@@ -120,8 +110,6 @@ def test_as_of_the_columns_date_shows_no_none(server: str, browser, size: str) -
                 assert "None" not in shown_text and "NaN" not in shown_text and "nan%" not in shown_text, \
                     (n, shown_text[:200])
         screenshot(page, f"column-asof-tab4-{size}-ko")
-    finally:
-        context.close()
 
 
 BADGES_JS = """() => {
@@ -148,12 +136,7 @@ def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: st
     """Sections 2-4 in Chromium: each event a numbered badge, no two badges overlapping, every badge inside the
     plotting area's width, the key of numbers under the chart, and the chart's title whole (no line above the
     figure's top)."""
-    width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/column?lang=ko")
-        wait_for_app(page, "판정 요약", timeout=120_000)
+    with page_at(browser, f"{server}/column?lang=ko", SIZES[size], "판정 요약") as page:
         tabs = page.locator("[role=tab]")
         for n in (1, 2, 3):
             tabs.nth(n).click()
@@ -174,5 +157,3 @@ def test_section_badges_sit_apart_inside_the_plot(server: str, browser, size: st
             assert title and title["top"] >= title["svg_top"] - 0.5, f"{size} tab {n + 1}: title cut at the top {title}"
             page.locator("[role=tabpanel]:visible .js-plotly-plot").first.scroll_into_view_if_needed()
             screenshot(page, f"column-section{n + 1}-{size}-ko")
-    finally:
-        context.close()
