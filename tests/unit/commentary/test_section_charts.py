@@ -22,6 +22,7 @@ from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import format_measured
 from commentary.timeline.events import Event
 from ui import verdicts as verdict_words
+from ui.words import words
 
 TEXT = """---
 id: tiny
@@ -141,8 +142,8 @@ def test_cut_prices():
 
 def test_compare_figure_as_of_and_everything_since(col):
     events = [_event("ev1", "2025-01-03"), _event("ev2", "2025-01-03")]
-    since = section_figure(col.section("cmp"), col, _prices(), events, "en", None)
-    known = section_figure(col.section("cmp"), col, _prices(), events, "en", dt.date(2025, 1, 3))
+    since = section_figure(col.section("cmp"), col, _prices(), events, words("en"), None)
+    known = section_figure(col.section("cmp"), col, _prices(), events, words("en"), dt.date(2025, 1, 3))
     assert isinstance(since, go.Figure)
     assert _last_x(since) == pd.Timestamp("2025-01-10")  # runs on past the spec's end
     assert _last_x(known) == pd.Timestamp("2025-01-03")
@@ -153,25 +154,25 @@ def test_compare_figure_as_of_and_everything_since(col):
 
 
 def test_fx_figure_level_line_and_second_source(col):
-    fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], "ko", None)
+    fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], words("ko"), None)
     assert any(s.name == "refline:1430.0" for s in fig.layout.shapes)
     assert len(fig.data) == 2  # KRW=X and the ECB line (no events named by the spec or the column)
     assert pd.to_datetime(list(fig.data[0].x)).max() == pd.Timestamp("2025-01-06")  # the spec's window
 
 
 def test_fx_window_threshold_band(col):
-    fig = section_figure(col.section("win"), col, _prices(), [], "en", None)
+    fig = section_figure(col.section("win"), col, _prices(), [], words("en"), None)
     levels = sorted(s.y0 for s in fig.layout.shapes if (s.name or "").startswith("refline:"))
     assert levels == pytest.approx([1420.0 * 0.99, 1420.0 * 1.01])  # ±1% around the Jan 3 close
 
 
 def test_event_day_table(col):
-    table = section_figure(col.section("day"), col, _prices(), [], "en", None)
+    table = section_figure(col.section("day"), col, _prices(), [], words("en"), None)
     assert isinstance(table, pd.DataFrame)
     moves = dict(zip(table["symbol"], table["change_pct"], strict=True))
     assert moves["NVDA"] == pytest.approx(-20.0)
     assert moves["MSFT"] == pytest.approx(10.0)
-    known = section_figure(col.section("day"), col, _prices(), [], "en", dt.date(2025, 1, 2))
+    known = section_figure(col.section("day"), col, _prices(), [], words("en"), dt.date(2025, 1, 2))
     assert known["change_pct"].isna().all()  # the day had not happened yet
 
 
@@ -208,12 +209,12 @@ def test_cut_prices_at_a_moment_uses_each_series_observation_time():
 def test_fx_chart_marks_sources_apart_by_more_than_1_5_percent(col):
     prices = _prices()
     prices.loc[(prices["symbol"] == "KRW=X") & (prices["date"] == "2025-01-03"), ["close", "adj_close"]] = 1395.0
-    fig = section_figure(col.section("fx"), col, prices, [], "en", None)
+    fig = section_figure(col.section("fx"), col, prices, [], words("en"), None)
     marks = [t for t in fig.data if (t.name or "").startswith("divergence:")]  # a mark on the day, no label
     assert [t.name for t in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
     assert "-1.8%" in marks[0].hovertemplate
     assert not [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
-    plain = section_figure(col.section("fx"), col, _prices(), [], "en", None)
+    plain = section_figure(col.section("fx"), col, _prices(), [], words("en"), None)
     assert not [t for t in plain.data if (t.name or "").startswith("divergence:")]
 
 
