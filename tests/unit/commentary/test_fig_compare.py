@@ -125,6 +125,8 @@ def test_compare_title_names_currency_and_base_date(levels: pd.DataFrame) -> Non
     assert ko.layout.title.text == "원화 기준, 2025년 1월 24일 종가 = 100"
     local = fc.compare_figure(levels, {}, "2025-01-24", KO, currency="local")
     assert local.layout.title.text.startswith("현지 통화 기준")
+    other = fc.compare_figure(levels, {}, "2025-01-24", KO, currency="HKD")  # a code without words: as it is
+    assert other.layout.title.text == "HKD 기준, 2025년 1월 24일 종가 = 100"
 
 
 def test_one_colour_per_series_across_figures(levels: pd.DataFrame) -> None:

@@ -153,6 +153,29 @@ def test_compare_figure_as_of_and_everything_since(col):
     assert "label:event:ev1" in pins and "label:event:ev2" not in pins  # only the spec's events
 
 
+def test_compare_section_in_the_readers_words():
+    """A known basket by the catalog's name, the instruments by the universe's, the title's currency and base date,
+    and an empty window's note: each in the reader's language."""
+    from data_sources.market.universe import instrument
+
+    item = parse_commentary(TEXT.replace("duo", "cn_tech"), "tiny.md")
+    titles = {}
+    for lang in ("ko", "en"):
+        said = words(lang)
+        fig = section_figure(item.section("cmp"), item, _prices(), [], said, None)
+        names = [t.meta for t in fig.data if t.meta]
+        assert names == [said("chart_compare.basket_cn_tech"), f"{instrument('AAPL').name(lang)} (AAPL)"]
+        titles[lang] = fig.layout.title.text.split("<br>")[0]
+        assert titles[lang] == said("chart_compare.compare_title_ccy", ccy=said("chart_compare.ccy_local"),
+                                    base=said.date(dt.date(2025, 1, 2)))
+        empty = section_figure(item.section("cmp"), item, _prices().iloc[0:0], [], said, None)
+        assert [a.text for a in empty.layout.annotations] == [said("chart_compare.no_data")]
+    assert titles["ko"] != titles["en"]
+    # a basket the catalog does not know keeps the column's own name
+    duo = parse_commentary(TEXT, "tiny.md")
+    assert section_figure(duo.section("cmp"), duo, _prices(), [], words("ko"), None).data[0].meta == "duo"
+
+
 def test_fx_figure_level_line_and_second_source(col):
     fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], words("ko"), None)
     assert any(s.name == "refline:1430.0" for s in fig.layout.shapes)
