@@ -27,7 +27,7 @@ from ui.words import words
 K = "cmp_"
 SETTINGS, ANALYSES, MORE = K + "settings", K + "analyses", K + "more"
 #: The page's own words for the spread and drawdown charts' roles (:data:`commentary.charts.compare.KEYS`).
-BASKET_KEYS = {"spread_y": "compare.spread_y", "spread_unit": "compare.spread_unit", "drawdown_y": "compare.drawdown_y"}
+CHART_KEYS = {"spread_y": "compare.spread_y", "spread_unit": "compare.spread_unit", "drawdown_y": "compare.drawdown_y"}
 
 
 def _names(symbols: tuple[str, ...]) -> Callable[[str], str | None]:
@@ -109,10 +109,10 @@ def _basket_figures(baskets: pd.DataFrame, names: tuple, language: str,
                     titles: tuple[str, str]) -> tuple[go.Figure, go.Figure]:
     """Spread (China − US, pp) and drawdown of the two baskets, under ``titles`` (worded with their window)."""
     said = words(language)
-    spread = spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), said, keys=BASKET_KEYS,
+    spread = spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), said, keys=CHART_KEYS,
                            title=titles[0])
     dd = pd.DataFrame({col: drawdown(baskets[col]) for col in baskets.columns})
-    return spread, drawdown_figure(dd, said, dict(names), keys=BASKET_KEYS, title=titles[1])
+    return spread, drawdown_figure(dd, said, dict(names), keys=CHART_KEYS, title=titles[1])
 
 
 def _stats_tab(levels: pd.DataFrame, view: cv.CompareView, weighted: bool) -> None:
