@@ -33,6 +33,8 @@ from ui.view_state import ViewBinding
 from ui.words import words
 
 NEWS_TAGS = ("deepseek", "qwen", "nvidia", "china_tech", "semiconductors")  # the page's themes, for its news
+#: The page's own words for the chart's roles (:data:`commentary.charts.compare.KEYS`).
+CHART_KEYS = {"until": "compare.until", "base_marker": "compare.base_marker", "compare_y": "compare.chart_y"}
 
 
 # --------------------------------------------------------------------------- cached computations (one per need)
@@ -61,16 +63,16 @@ def _lines(version: str, view: cv.CompareView, w_us: tuple | None, w_cn: tuple |
 def _moves(version: str, day: dt.date, language: str) -> pd.DataFrame:
     del version
     moves = event_day_moves(loaders.prices(), day, language, event_time=cl.event_time(day))
-    return cl.moves_frame(moves, language)
+    return cl.moves_frame(moves, words(language))
 
 
 @st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
 def _main_figure(levels: pd.DataFrame, names: tuple, base: dt.date, language: str, events: tuple,
-                 news: tuple, title: str, labels: tuple) -> go.Figure:
+                 news: tuple, title: tuple[str, str]) -> go.Figure:
     """The rebased chart with its pins (a shared resource: building Plotly figures is the slow part of a run;
     the cached figure is never mutated). Pins' labels get a band of their own above the lines."""
-    fig = compare_figure(levels, dict(names), base, language, highlight=set(cl.BASKET_KEYS), title=title,
-                         labels=dict(labels))
+    fig = compare_figure(levels, dict(names), base, words(language), highlight=set(cl.BASKET_KEYS), title=title,
+                         keys=CHART_KEYS)
     fig.update_layout(height=540)
     for pins in (events, news):
         if pins:
@@ -145,16 +147,15 @@ else:
     drawn = levels.dropna(how="all").index
     title = (t("compare.chart_title", ccy=cv.currency_words(view.ccy, LANG), start=drawn.min().date().isoformat(),
                end=drawn.max().date().isoformat()), t("compare.chart_basis", base=view.base.isoformat()))
-    labels = {"until": t("compare.until", date="{date}"), "base_marker": t("compare.base_marker", base="{base}"),
-              "compare_y": t("compare.chart_y")}
     plot(_main_figure(levels, tuple(names.items()), view.base, LANG, event_pins,
-                      tuple(pinned_news_events("cmp_news")), title, tuple(labels.items())), key="cmp_chart")
+                      tuple(pinned_news_events("cmp_news")), title), key="cmp_chart")
 compare_panels.controls(BINDING, first, last, days)
 st.caption(t("compare.about"))
 if coverage or lines.left_out:
     text = ""
     if lines.left_out:
-        text += md_escape(t("compare.left_out", names=", ".join(cl.symbol_name(s, LANG) for s in lines.left_out)))
+        left_out = ", ".join(cl.symbol_name(s, words(LANG)) for s in lines.left_out)
+        text += md_escape(t("compare.left_out", names=left_out))
         text += "\n\n"
     text += "\n".join(f"- {md_escape(line)}" for line in cv.word_notes(coverage, LANG))
     st.warning(text, icon=":material/warning:")

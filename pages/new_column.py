@@ -48,6 +48,7 @@ from ui.plot import plot
 from ui.problems import say
 from ui.verdicts import claim_lines, overall_line
 from ui.widget_words import localise_widgets
+from ui.words import words
 
 K = "new_"
 ZONES = ("Asia/Seoul", "America/New_York", "Asia/Hong_Kong", "Europe/London", "UTC")
@@ -322,7 +323,7 @@ if item is not None and section_fields:
         if slot is None:
             continue
         with slot:
-            shown_chart = section_preview(item, section.id, prices, events, LANG)
+            shown_chart = section_preview(item, section.id, prices, events, words(LANG))
             if isinstance(shown_chart, pd.DataFrame):
                 st.dataframe(shown_chart, hide_index=True, width="stretch", key=f"{K}sec_{section.id}")
             else:

@@ -30,6 +30,7 @@ from ui import loaders
 from ui.column_cache import View
 from ui.news_items import load_news_cached
 from ui.verdicts import claim_lines, grid, odds_cell, overall_line
+from ui.words import words
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,7 +57,7 @@ def figure(fp: str, version: str, events_v: str, section_id: str, language: str,
     drawn (kept: a column whose chart cannot be drawn costs one try per data version)."""
     del fp, version, events_v
     try:
-        return sc.section_figure(_item.section(section_id), _item, loaders.prices(), events_or_empty(), language,
+        return sc.section_figure(_item.section(section_id), _item, loaders.prices(), events_or_empty(), words(language),
                                  _moment(_item, as_of))
     except ValueError as exc:
         return exc

@@ -22,14 +22,17 @@ from ui.i18n import lang, t
 from ui.plot import plot
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
 from ui.view_state import ViewBinding
+from ui.words import words
 
 K = "cmp_"
 SETTINGS, ANALYSES, MORE = K + "settings", K + "analyses", K + "more"
+#: The page's own words for the spread and drawdown charts' roles (:data:`commentary.charts.compare.KEYS`).
+CHART_KEYS = {"spread_y": "compare.spread_y", "spread_unit": "compare.spread_unit", "drawdown_y": "compare.drawdown_y"}
 
 
 def _names(symbols: tuple[str, ...]) -> Callable[[str], str | None]:
     """A format_func with the names fixed now (AppTest calls it outside the script run)."""
-    return {s: cl.symbol_name(s, lang()) for s in symbols}.get
+    return {s: cl.symbol_name(s, words(lang())) for s in symbols}.get
 
 
 def _words(keys: dict[str, str]) -> Callable[[str], str | None]:
@@ -103,12 +106,13 @@ def controls(binding: ViewBinding, first: dt.date, last: dt.date, days: tuple[dt
 
 @st.cache_resource(ttl=600, max_entries=32, show_spinner=False)
 def _basket_figures(baskets: pd.DataFrame, names: tuple, language: str,
-                    labels: tuple) -> tuple[go.Figure, go.Figure]:
-    """Spread (China − US, pp) and drawdown of the two baskets."""
-    words = dict(labels)
-    spread = spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), language, labels=words)
+                    titles: tuple[str, str]) -> tuple[go.Figure, go.Figure]:
+    """Spread (China − US, pp) and drawdown of the two baskets, under ``titles`` (worded with their window)."""
+    said = words(language)
+    spread = spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), said, keys=CHART_KEYS,
+                           title=titles[0])
     dd = pd.DataFrame({col: drawdown(baskets[col]) for col in baskets.columns})
-    return spread, drawdown_figure(dd, language, dict(names), labels=words)
+    return spread, drawdown_figure(dd, said, dict(names), keys=CHART_KEYS, title=titles[1])
 
 
 def _stats_tab(levels: pd.DataFrame, view: cv.CompareView, weighted: bool) -> None:
@@ -142,12 +146,9 @@ def _baskets_tab(levels: pd.DataFrame, view: cv.CompareView) -> None:
         st.info(t("compare.need_both"))
         return
     window = {"ccy": cv.currency_words(view.ccy, lang()), "start": view.start.isoformat(), "end": view.end.isoformat()}
-    labels = {"spread_title": t("compare.spread_title", **window), "spread_y": t("compare.spread_y"),
-              "spread_unit": t("compare.spread_unit"), "drawdown_title": t("compare.drawdown_title", **window),
-              "drawdown_y": t("compare.drawdown_y")}
+    titles = (t("compare.spread_title", **window), t("compare.drawdown_title", **window))
     names = cv.line_names(keys, lang())
-    spread_fig, drawdown_fig = _basket_figures(levels[keys], tuple(names.items()), lang(),
-                                               tuple(labels.items()))
+    spread_fig, drawdown_fig = _basket_figures(levels[keys], tuple(names.items()), lang(), titles)
     left, right = st.columns(2)
     plot(spread_fig, key=K + "spread", where=left)
     plot(drawdown_fig, key=K + "drawdown", where=right)

@@ -18,6 +18,7 @@ from commentary.analysis import compare_lines as cl
 from commentary.analysis.analytics import summary_stats, window_bounds
 from data_sources.errors import Problem
 from data_sources.market.universe import instrument
+from ui.words import words
 
 Query = Mapping[str, str | list[str]]
 # catalog keys of the choices' words (literal, so the catalog test sees each in use)
@@ -228,7 +229,7 @@ def from_widgets(values: Mapping[str, object]) -> CompareView:
 def line_names(keys: Iterable[str], lang: str) -> dict[str, str]:
     """Display name of each line key (basket keys and symbols) in ``lang``."""
     baskets = {cl.US_KEY: text(lang, "compare.us_basket"), cl.CN_KEY: text(lang, "compare.cn_basket")}
-    return {k: baskets.get(k) or cl.symbol_name(k, lang) for k in keys}
+    return {k: baskets.get(k) or cl.symbol_name(k, words(lang)) for k in keys}
 
 
 def reader_name(symbol: str, lang: str) -> str:
@@ -237,7 +238,7 @@ def reader_name(symbol: str, lang: str) -> str:
     inst = instrument(symbol)
     if inst is not None and inst.group == "fx":
         return inst.name(lang)
-    return cl.symbol_name(symbol, lang)
+    return cl.symbol_name(symbol, words(lang))
 
 
 def _reader_params(problem: Problem, lang: str) -> dict[str, object]:

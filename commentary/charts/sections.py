@@ -29,10 +29,10 @@ from commentary.charts.palette import colour, identity
 from commentary.charts.pin_numbers import add_numbered_pins
 from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
 from commentary.scoring.combine import divergences
-from commentary.scoring.rules import BASKET_NAMES
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
+from commentary.words import Words, as_words
 from data_sources.market.universe import instrument
 from data_sources.news.views import local_days
 from data_sources.store.frames import wide
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from commentary.document.model import Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
-NO_DATA = {"ko": "이 구간에 표시할 가격이 없습니다", "en": "No prices to show in this window"}
+#: A commentary basket's words by its name (another basket is shown by its own name).
+BASKET_KEYS: dict[str, str] = {"cn_tech": "chart_compare.basket_cn_tech",
+                               "us_bigtech": "chart_compare.basket_us_bigtech"}
 
 
 def _ts(value: object) -> pd.Timestamp:
@@ -71,14 +73,15 @@ def section_events(section: Section, commentary: Commentary, events: Sequence[Ev
     return [e for e in events if e.id in ids]
 
 
-def basket_name(name: str, lang: str) -> str:
+def basket_name(name: str, words: Words | str) -> str:
     """Display name of a commentary basket (its own name when not a known one)."""
-    return BASKET_NAMES["ko" if lang == "ko" else "en"].get(name, name)
+    words = as_words(words)
+    return words(BASKET_KEYS[name]) if name in BASKET_KEYS else name
 
 
-def _empty_figure(lang: str) -> go.Figure:
+def _empty_figure(words: Words) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=NO_DATA["ko" if lang == "ko" else "en"], x=0.5, y=0.5, xref="paper", yref="paper",
+    fig.add_annotation(text=words("chart_compare.no_data"), x=0.5, y=0.5, xref="paper", yref="paper",
                        showarrow=False)
     return fig
 
@@ -138,7 +141,7 @@ def thin_rows(levels: pd.DataFrame, dense_until: dt.date | pd.Timestamp, max_poi
 
 
 def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
-             lang: str, as_of: dt.date | None) -> go.Figure:
+             words: Words, as_of: dt.date | None) -> go.Figure:
     chart = section.chart
     start, base = chart["start"], chart.get("base_date") or chart["start"]
     end = chart["end"]
@@ -149,24 +152,24 @@ def _compare(section: Section, commentary: Commentary, prices: pd.DataFrame, eve
     baskets = {name: commentary.baskets[name] for name in chart.get("baskets", []) if name in commentary.baskets}
     levels, _ = compare_levels(prices, chart.get("symbols", []), baskets, base, start, end)
     if levels.empty:
-        return _empty_figure(lang)
+        return _empty_figure(words)
     # One common window: every line ends on the date the shortest one ends (never before the base), so the
     # legend's changes compare like with like; the title names that end.
     common_end = max(min(levels[c].last_valid_index() for c in levels.columns if levels[c].notna().any()), _ts(base))
     levels = levels.loc[:common_end]
     pins_all = section_events(section, commentary, events)
     levels = thin_rows(levels, chart["end"], keep=[base, *(e.anchor for e in pins_all)])
-    names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), lang) if col.startswith(BASKET_PREFIX)
-                   else cv.symbol_name(col, lang)) for col in levels.columns}
+    names = {col: (basket_name(col.removeprefix(BASKET_PREFIX), words) if col.startswith(BASKET_PREFIX)
+                   else cv.symbol_name(col, words)) for col in levels.columns}
     highlight = {c for c in levels.columns if c.startswith(BASKET_PREFIX)}
-    fig = compare_figure(levels, names, base, lang, highlight=highlight, currency="local")
+    fig = compare_figure(levels, names, base, words, highlight=highlight, currency="local")
     title = f"{fig.layout.title.text}<br>~ {common_end:%Y-%m-%d}"  # two lines: fits a phone
     _title_above(fig, title)
     for trace in fig.data:  # nothing after the base yet (the column's own date): no change to state
         if trace.meta and len(trace.x) and pd.Timestamp(trace.x[-1]) <= _ts(base):
             trace.name = trace.meta
     lo, hi = levels.index.min(), levels.index.max()
-    add_numbered_pins(fig, events_in_window(pins_all, lo, hi), lang, (lo, hi))  # badges above, key under the chart
+    add_numbered_pins(fig, events_in_window(pins_all, lo, hi), words, (lo, hi))  # badges above, key under the chart
     # a phone's legend wraps onto five rows: 500 px keeps the plot tall enough for two badge rows (20 px each)
     fig.update_layout(height=COMPARE_HEIGHT)
     return keep_labels_off_data(fig, float(levels.min().min()), float(levels.max().max()))  # lines under the badges
@@ -181,7 +184,7 @@ def _title_above(fig: go.Figure, title: str) -> None:
 
 
 def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
-        lang: str) -> go.Figure:
+        words: Words) -> go.Figure:
     chart = section.chart
     lo, hi = _ts(chart["start"]), _ts(chart["end"])
     symbols = chart.get("symbols") or ["KRW=X"]
@@ -190,17 +193,17 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     rate = window[window["symbol"] == main]
     level = chart.get("level")
     fig = fx_figure(rate, ref_level=float(level) if level is not None else None,
-                    events=section_events(section, commentary, events), lang=lang, numbered=True)
+                    events=section_events(section, commentary, events), lang=words.language, numbered=True)
     for sym in symbols:
         extra = window[window["symbol"] == sym].sort_values("date")
         if sym == main or extra.empty:
             continue
-        fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, lang),
+        fig.add_trace(go.Scatter(x=extra["date"], y=extra["close"], mode="lines", name=cv.symbol_name(sym, words),
                                  line=dict(width=1.2, dash="dot", color=colour(sym)), legendgroup=identity(sym),
                                  hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"), secondary_y=False)
-    _mark_divergences(fig, window, symbols, lang)
+    _mark_divergences(fig, window, symbols, words)
     shown = window["date"] if len(window) else pd.Series([lo, hi])
-    names = " · ".join(_reader_name(s, lang) for s in symbols if (window["symbol"] == s).any()) or main
+    names = " · ".join(_reader_name(s, words) for s in symbols if (window["symbol"] == s).any()) or main
     when = f"{shown.min():%Y-%m-%d} ~ {shown.max():%Y-%m-%d}"
     _title_above(fig, f"{esc(names)}<br>{when}")  # what and when, on two lines (a phone's width)
     threshold = chart.get("threshold_pct")
@@ -215,20 +218,21 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     return fig
 
 
-def _reader_name(symbol: str, lang: str) -> str:
+def _reader_name(symbol: str, words: Words) -> str:
+    """The universe's name of ``symbol`` in the reader's language (the bare symbol outside it)."""
     found = instrument(symbol)
-    return found.name(lang) if found is not None else symbol
+    return found.name(words.language) if found is not None else symbol
 
 
 DIVERGENCE_PCT = 1.5  # two sources of one rate further apart than this on a day: marked on the chart
 
 
-def _mark_divergences(fig: go.Figure, window: pd.DataFrame, symbols: Sequence[str], lang: str) -> None:
+def _mark_divergences(fig: go.Figure, window: pd.DataFrame, symbols: Sequence[str], words: Words) -> None:
     """Mark each day where the chart's first two rate series differ by more than :data:`DIVERGENCE_PCT` %."""
     if len(symbols) < 2:
         return
     a, b = (window[window["symbol"] == s].set_index("date")["close"] for s in symbols[:2])
-    names = " · ".join(_reader_name(s, lang) for s in symbols[:2])
+    names = " · ".join(_reader_name(s, words) for s in symbols[:2])
     for row in divergences(a, b, DIVERGENCE_PCT).itertuples(index=False):
         # a mark on the day, its gap in the hover: no text on the lines, the axis or the reference level
         hover = esc(f"{row.date:%Y-%m-%d} · {names}: {fmt_number(row.gap_pct, 1, sign=True)}%")
@@ -246,17 +250,19 @@ def event_moment(section: Section, events: Sequence[Event]) -> str | pd.Timestam
     return found.moment if found is not None else cv.event_time(section.chart["event_date"])
 
 
-def event_day_table(section: Section, prices: pd.DataFrame, lang: str, events: Sequence[Event] = ()) -> pd.DataFrame:
+def event_day_table(section: Section, prices: pd.DataFrame, words: Words | str,
+                    events: Sequence[Event] = ()) -> pd.DataFrame:
     """:func:`event_day_moves` of the section's symbols on its ``event_date`` (names added), within its window.
 
     Each symbol's move runs from its last close before the event's moment to its first after it.
     """
+    words = as_words(words)
     chart = section.chart
     day = chart["event_date"]
     lo, hi = _ts(chart["start"]), _ts(chart["end"])
     picked = prices[prices["symbol"].isin(chart.get("symbols", [])) & (prices["date"] >= lo) & (prices["date"] <= hi)]
-    moves = event_day_moves(picked, day, lang, event_time=event_moment(section, events))
-    return cv.moves_frame(moves, lang)
+    moves = event_day_moves(picked, day, words.language, event_time=event_moment(section, events))
+    return cv.moves_frame(moves, words)
 
 
 def _beside_text(fig: go.Figure) -> go.Figure:
@@ -266,20 +272,21 @@ def _beside_text(fig: go.Figure) -> go.Figure:
 
 
 def section_figure(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
-                   lang: str, as_of: dt.date | pd.Timestamp | None = None) -> go.Figure | pd.DataFrame:
+                   words: Words | str, as_of: dt.date | pd.Timestamp | None = None) -> go.Figure | pd.DataFrame:
     """The evidence for ``section``'s chart spec: a figure (compare, fx, fx_window) or a table (event_day).
 
     ``prices`` is the store's tidy frame; ``events`` the known events (the spec's ``events`` ids, else
     the commentary's, are pinned); ``as_of`` drops prices after that date.
     """
+    words = as_words(words)
     data = cut_prices(prices, as_of)
     kind = section.chart["kind"]
     if kind == "compare":
-        return _beside_text(_compare(section, commentary, data, events, lang, as_of))
+        return _beside_text(_compare(section, commentary, data, events, words, as_of))
     if kind in ("fx", "fx_window"):
-        return _beside_text(_fx(section, commentary, data, events, lang))
+        return _beside_text(_fx(section, commentary, data, events, words))
     if kind == "event_day":
-        return event_day_table(section, data, lang, events)
+        return event_day_table(section, data, words, events)
     raise ValueError(f"section {section.id}: unknown chart kind {kind!r}")
 
 

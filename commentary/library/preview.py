@@ -15,6 +15,7 @@ from commentary.document.model import Commentary
 from commentary.scoring import claims as scoring
 from commentary.scoring.combine import combine_sources
 from commentary.timeline.events import Event
+from commentary.words import Words, as_words
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,10 @@ def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices:
 
 
 def section_preview(item: Commentary, section_id: str, prices: pd.DataFrame, events: Sequence[Event],
-                    lang: str) -> go.Figure | pd.DataFrame:
+                    words: Words | str) -> go.Figure | pd.DataFrame:
     """The section's chart (or event-day table) exactly as the column page will draw it."""
+    words = as_words(words)
     section = item.section(section_id)
     if section is None:
         raise KeyError(section_id)
-    return section_figure(section, item, prices, events, lang)
+    return section_figure(section, item, prices, events, words)

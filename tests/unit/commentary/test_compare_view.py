@@ -193,6 +193,27 @@ def test_in_window_drops_rows_without_any_value(prices: pd.DataFrame) -> None:
 # ----------------------------------------------------------------------------- names and tables
 
 
+def test_names_and_prices_in_the_readers_words() -> None:
+    from data_sources.market.universe import instrument
+    from ui.words import words
+
+    ko, en = words("ko"), words("en")
+    assert cl.price_text(218272.4, "KRW", ko) == "218,272원"  # won: no decimals, the unit where a reader puts it
+    assert cl.price_text(218272.4, "KRW", en) == "₩218,272"
+    assert cl.price_text(19341.826, "USD", ko) == cl.price_text(19341.826, "USD", en) == "19,341.83"
+    assert cl.price_text(None, "KRW", ko) == cl.price_text(float("nan"), "USD", en) == "–"
+    samsung = instrument("005930.KS")
+    assert cl.symbol_name("005930.KS", ko) == f"{samsung.name_ko} (005930.KS)" != cl.symbol_name("005930.KS", en)
+    assert cl.symbol_name("005930.KS", en) == f"{samsung.name_en} (005930.KS)"
+    assert cl.symbol_name("XYZ", ko) == "XYZ"  # outside the universe: the symbol as it was typed
+    moves = pd.DataFrame({"symbol": ["005930.KS", "NVDA"], "currency": ["KRW", "USD"],
+                          "prev_close": [53400.0, 142.62], "close": [52100.0, 118.42], "change_pct": [-2.4, -17.0]})
+    table = cl.moves_frame(moves, ko)
+    assert table.columns.tolist()[:2] == ["symbol", "name"]  # codes stay; ui names the columns
+    assert table["close_text"].tolist() == ["52,100원", "118.42"]
+    assert table["prev_close_text"].tolist() == ["53,400원", "142.62"]
+
+
 def test_names_and_tables(prices: pd.DataFrame) -> None:
     names = cv.line_names([cl.US_KEY, "NVDA", "XYZ"], "ko")
     assert names == {cl.US_KEY: "미국 빅테크 바스켓", "NVDA": "엔비디아 (NVDA)", "XYZ": "XYZ"}

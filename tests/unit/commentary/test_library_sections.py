@@ -13,6 +13,7 @@ from commentary.library.builder import ClaimFields, to_claim
 from commentary.library.draft import Draft, check_draft, draft_markdown
 from commentary.library.preview import claim_figure, score_draft, section_preview
 from commentary.library.sections import default_chart, paragraphs, section_of, split_problems, split_text
+from ui.words import words
 
 DAY = dt.date(2025, 4, 3)
 TEXT = ("첫 문단: <b>굵게?</b> *별표* `코드` <script>alert(1)</script>\n  들여쓴 줄\t\n\n"
@@ -76,7 +77,7 @@ def test_each_chart_kind_is_written_parsed_and_exported_as_written() -> None:
 def test_the_previews_are_the_column_pages_figures(market_dir) -> None:
     prices = _prices(market_dir)
     item, _ = check_draft(_draft(CHART_KINDS))
-    shown = {s.chart["kind"]: section_preview(item, s.id, prices, [], "en") for s in item.sections}
+    shown = {s.chart["kind"]: section_preview(item, s.id, prices, [], words("en")) for s in item.sections}
     assert isinstance(shown["event_day"], pd.DataFrame) and len(shown["event_day"]) >= 1
     for kind in ("compare", "fx", "fx_window"):
         assert isinstance(shown[kind], go.Figure) and any(t.x is not None and len(t.x) for t in shown[kind].data), kind

@@ -24,6 +24,7 @@ from commentary.scoring.cli import prices_from
 from tests.conftest import MARKET_DIR
 from ui import compare_view as cv
 from ui import fx_view
+from ui.words import words
 
 NAMED = ("US_BASKET", "CN_BASKET", "^NDX", "^HSI", "KWEB", "KRW=X", "USDKRW_ECB", "CNY=X")
 
@@ -37,9 +38,10 @@ def _compare_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]
         names = cv.line_names(levels.columns, lang)
         baskets = levels[list(cl.BASKET_KEYS)]
         dd = pd.DataFrame({col: drawdown(baskets[col]) for col in baskets.columns})
-        out += [(f"compare {ccy}", compare_figure(levels, names, view.base, lang, highlight=set(cl.BASKET_KEYS))),
-                (f"spread {ccy}", spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), lang)),
-                (f"drawdown {ccy}", drawdown_figure(dd, lang, names))]
+        out += [(f"compare {ccy}", compare_figure(levels, names, view.base, words(lang),
+                                                                  highlight=set(cl.BASKET_KEYS))),
+                (f"spread {ccy}", spread_figure(spread_pp(baskets[cl.CN_KEY], baskets[cl.US_KEY]), words(lang))),
+                (f"drawdown {ccy}", drawdown_figure(dd, words(lang), names))]
     return out
 
 
@@ -61,7 +63,8 @@ def _column_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]
         column = load_commentary(path)
         for section in column.sections:
             if section.chart and section.chart.get("kind") in ("compare", "fx", "fx_window"):
-                out.append((f"{path.stem} section {section.id}", section_figure(section, column, prices, [], lang)))
+                out.append((f"{path.stem} section {section.id}",
+                            section_figure(section, column, prices, [], words(lang))))
         marks = readings(column.claims, prices, column.published)
         for claim in column.claims:
             paths = claim_paths(claim, prices, column.published)

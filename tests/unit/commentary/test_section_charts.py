@@ -22,6 +22,7 @@ from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import format_measured
 from commentary.timeline.events import Event
 from ui import verdicts as verdict_words
+from ui.words import words
 
 TEXT = """---
 id: tiny
@@ -141,8 +142,8 @@ def test_cut_prices():
 
 def test_compare_figure_as_of_and_everything_since(col):
     events = [_event("ev1", "2025-01-03"), _event("ev2", "2025-01-03")]
-    since = section_figure(col.section("cmp"), col, _prices(), events, "en", None)
-    known = section_figure(col.section("cmp"), col, _prices(), events, "en", dt.date(2025, 1, 3))
+    since = section_figure(col.section("cmp"), col, _prices(), events, words("en"), None)
+    known = section_figure(col.section("cmp"), col, _prices(), events, words("en"), dt.date(2025, 1, 3))
     assert isinstance(since, go.Figure)
     assert _last_x(since) == pd.Timestamp("2025-01-10")  # runs on past the spec's end
     assert _last_x(known) == pd.Timestamp("2025-01-03")
@@ -152,26 +153,49 @@ def test_compare_figure_as_of_and_everything_since(col):
     assert "label:event:ev1" in pins and "label:event:ev2" not in pins  # only the spec's events
 
 
+def test_compare_section_in_the_readers_words():
+    """A known basket by the catalog's name, the instruments by the universe's, the title's currency and base date,
+    and an empty window's note: each in the reader's language."""
+    from data_sources.market.universe import instrument
+
+    item = parse_commentary(TEXT.replace("duo", "cn_tech"), "tiny.md")
+    titles = {}
+    for lang in ("ko", "en"):
+        said = words(lang)
+        fig = section_figure(item.section("cmp"), item, _prices(), [], said, None)
+        names = [t.meta for t in fig.data if t.meta]
+        assert names == [said("chart_compare.basket_cn_tech"), f"{instrument('AAPL').name(lang)} (AAPL)"]
+        titles[lang] = fig.layout.title.text.split("<br>")[0]
+        assert titles[lang] == said("chart_compare.compare_title_ccy", ccy=said("chart_compare.ccy_local"),
+                                    base=said.date(dt.date(2025, 1, 2)))
+        empty = section_figure(item.section("cmp"), item, _prices().iloc[0:0], [], said, None)
+        assert [a.text for a in empty.layout.annotations] == [said("chart_compare.no_data")]
+    assert titles["ko"] != titles["en"]
+    # a basket the catalog does not know keeps the column's own name
+    duo = parse_commentary(TEXT, "tiny.md")
+    assert section_figure(duo.section("cmp"), duo, _prices(), [], words("ko"), None).data[0].meta == "duo"
+
+
 def test_fx_figure_level_line_and_second_source(col):
-    fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], "ko", None)
+    fig = section_figure(col.section("fx"), col, _prices(), [_event("ev1", "2025-01-03")], words("ko"), None)
     assert any(s.name == "refline:1430.0" for s in fig.layout.shapes)
     assert len(fig.data) == 2  # KRW=X and the ECB line (no events named by the spec or the column)
     assert pd.to_datetime(list(fig.data[0].x)).max() == pd.Timestamp("2025-01-06")  # the spec's window
 
 
 def test_fx_window_threshold_band(col):
-    fig = section_figure(col.section("win"), col, _prices(), [], "en", None)
+    fig = section_figure(col.section("win"), col, _prices(), [], words("en"), None)
     levels = sorted(s.y0 for s in fig.layout.shapes if (s.name or "").startswith("refline:"))
     assert levels == pytest.approx([1420.0 * 0.99, 1420.0 * 1.01])  # ±1% around the Jan 3 close
 
 
 def test_event_day_table(col):
-    table = section_figure(col.section("day"), col, _prices(), [], "en", None)
+    table = section_figure(col.section("day"), col, _prices(), [], words("en"), None)
     assert isinstance(table, pd.DataFrame)
     moves = dict(zip(table["symbol"], table["change_pct"], strict=True))
     assert moves["NVDA"] == pytest.approx(-20.0)
     assert moves["MSFT"] == pytest.approx(10.0)
-    known = section_figure(col.section("day"), col, _prices(), [], "en", dt.date(2025, 1, 2))
+    known = section_figure(col.section("day"), col, _prices(), [], words("en"), dt.date(2025, 1, 2))
     assert known["change_pct"].isna().all()  # the day had not happened yet
 
 
@@ -208,12 +232,12 @@ def test_cut_prices_at_a_moment_uses_each_series_observation_time():
 def test_fx_chart_marks_sources_apart_by_more_than_1_5_percent(col):
     prices = _prices()
     prices.loc[(prices["symbol"] == "KRW=X") & (prices["date"] == "2025-01-03"), ["close", "adj_close"]] = 1395.0
-    fig = section_figure(col.section("fx"), col, prices, [], "en", None)
+    fig = section_figure(col.section("fx"), col, prices, [], words("en"), None)
     marks = [t for t in fig.data if (t.name or "").startswith("divergence:")]  # a mark on the day, no label
     assert [t.name for t in marks] == ["divergence:2025-01-03"]  # 1395 vs 1421: -1.8%
     assert "-1.8%" in marks[0].hovertemplate
     assert not [a for a in fig.layout.annotations if (a.name or "").startswith("divergence:")]
-    plain = section_figure(col.section("fx"), col, _prices(), [], "en", None)
+    plain = section_figure(col.section("fx"), col, _prices(), [], words("en"), None)
     assert not [t for t in plain.data if (t.name or "").startswith("divergence:")]
 
 

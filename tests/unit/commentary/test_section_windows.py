@@ -14,6 +14,7 @@ import pytest
 from commentary.charts.sections import section_figure
 from commentary.document.column import COLUMNS_DIR, list_commentaries, load_commentary
 from commentary.document.model import Commentary
+from ui.words import words
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def _compare_sections(item: Commentary):
 def test_compare_lines_end_on_one_date_named_in_the_title(prices, lang):
     item = _baek()
     for section in _compare_sections(item):
-        fig = section_figure(section, item, prices, [], lang)
+        fig = section_figure(section, item, prices, [], words(lang))
         lines = [t for t in fig.data if isinstance(t, go.Scatter) and t.mode == "lines" and t.meta]
         ends = {pd.Timestamp(t.x[-1]).normalize() for t in lines}
         assert len(lines) >= 2 and len(ends) == 1, ends  # each legend change is over the same window
@@ -56,7 +57,7 @@ def test_as_of_the_column_no_line_claims_a_change_it_has_not_had(prices):
     item = _baek()
     for section in _compare_sections(item):
         for lang in ("ko", "en"):
-            fig = section_figure(section, item, prices, [], lang, item.published)
+            fig = section_figure(section, item, prices, [], words(lang), item.published)
             base = pd.Timestamp(section.chart.get("base_date") or section.chart["start"])
             for trace in (t for t in fig.data if t.mode == "lines" and t.meta):
                 if pd.Timestamp(trace.x[-1]) <= base:
@@ -100,7 +101,7 @@ def test_section_events_are_numbered_badges_that_never_overlap_or_leave_the_plot
 
     item, events = _baek(), load_events()
     for section in item.sections[1:]:
-        fig = section_figure(section, item, prices, events, "ko")
+        fig = section_figure(section, item, prices, events, words("ko"))
         badges = [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
         key = key_from_figure(fig)
         assert badges and len(key) == len(badges), section.id
@@ -126,7 +127,7 @@ def test_the_gap_between_sources_is_a_mark_not_a_label_on_the_axis_or_the_level(
     its hover, the sources named in readers' words; no text written on the chart for it."""
     item = _baek()
     section = item.section("won-below-1430")
-    fig = section_figure(section, item, prices, [], "ko")
+    fig = section_figure(section, item, prices, [], words("ko"))
     day = pd.Timestamp("2025-01-28")
     close = {s: float(prices[(prices["symbol"] == s) & (prices["date"] == day)]["close"].iloc[0])
              for s in ("KRW=X", "USDKRW_ECB")}
@@ -145,6 +146,6 @@ def test_fx_section_titles_name_their_series_and_window_in_readers_words(prices)
         lo, hi = pd.Timestamp(section.chart["start"]), pd.Timestamp(section.chart["end"])
         rows = prices[prices["symbol"].isin(section.chart["symbols"]) & prices["date"].between(lo, hi)]
         for lang in ("ko", "en"):
-            title = section_figure(section, item, prices, [], lang).layout.title.text
+            title = section_figure(section, item, prices, [], words(lang)).layout.title.text
             assert f"{rows['date'].min():%Y-%m-%d} ~ {rows['date'].max():%Y-%m-%d}" in title
             assert not any(code in title for code in section.chart["symbols"]), title  # names, not codes
