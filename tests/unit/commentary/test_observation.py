@@ -19,6 +19,7 @@ from commentary.timeline.observation import (
     sessions_between,
 )
 from data_sources.store.frames import normalise
+from ui.words import words
 
 
 def _event(eid: str, day: str, basis: str = "KST", time: str | None = None) -> Event:
@@ -104,8 +105,8 @@ def test_event_day_moves_hkex_half_day_and_krx_holiday() -> None:
         "0700.HK": {"2025-01-24": 400.0, "2025-01-27": 404.0, "2025-01-28": 396.0, "2025-02-03": 410.0},
         "000660.KS": {"2025-01-24": 200.0, "2025-01-31": 180.0},
     })
-    moves = event_day_moves(prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York").set_index(
-        "symbol")
+    moves = event_day_moves(prices, "2025-01-27", words("en"),
+                            event_time="2025-01-27 09:30 America/New_York").set_index("symbol")
     assert moves.loc["NVDA", "session"] == pd.Timestamp("2025-01-27")
     # HKEX's 01-27 close (16:00 HKT) came before the US open: the half day of 01-28 is its first reaction.
     assert moves.loc["0700.HK", "session"] == pd.Timestamp("2025-01-28")

@@ -24,6 +24,7 @@ from commentary.scoring.cli import prices_from
 from tests.conftest import MARKET_DIR
 from ui import compare_view as cv
 from ui import fx_view
+from ui.words import words
 
 NAMED = ("US_BASKET", "CN_BASKET", "^NDX", "^HSI", "KWEB", "KRW=X", "USDKRW_ECB", "CNY=X")
 
@@ -50,8 +51,8 @@ def _fx_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]:
         view = fx_view.default_view(*bounds, src)
         rate = fx_view.in_window(prices, main, view.start, view.end)
         second = fx_view.in_window(prices, cny, view.start, view.end)
-        out.append((f"fx {src}", fx_figure(rate, second=second, lang=lang, history=prices[prices["symbol"] == main],
-                                           numbered=True)))
+        out.append((f"fx {src}", fx_figure(rate, second=second, words=words(lang),
+                                           history=prices[prices["symbol"] == main], numbered=True)))
     return out
 
 
