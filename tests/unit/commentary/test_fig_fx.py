@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -321,3 +323,55 @@ def test_range_buttons_keep_reader_notes_under_the_line(market_dir: Path) -> Non
             y0, y1 = shown.layout.yaxis.range
             seen = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"]
             assert (seen.min() - y0) / (y1 - y0) > max(a.y for a in labels), button.label
+
+
+# --- the reader's words: every text on the chart comes from the reader's catalog ------------------------------
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SAID = {  # what a reader sees, per language: range buttons, y axis, the hover's unit, the 1,430 line, the fallback
+    "ko": (["기본", "1개월", "3개월", "6개월", "1년", "전체"], "원/달러 (원)", "%{y:,.1f}원<extra></extra>",
+           "1,430.0원", "시가·고가·저가 없이 종가만 있어 캔들 대신 선으로 표시"),
+    "en": (["Window", "1M", "3M", "6M", "1Y", "All"], "KRW per USD", "%{y:,.1f} KRW<extra></extra>", "1,430.0 KRW",
+           "Close only (no open/high/low): shown as a line instead of candles"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_charts_words_follow_the_readers_language(lang: str) -> None:
+    history = _frame("KRW=X", [1400.0 + i % 50 for i in range(300)], start="2024-06-03")
+    window = history[history["date"] >= "2025-01-02"]
+    fig = fx_figure(window, kind="candles", history=history, events=load_events(), words=words(lang), numbered=True)
+    buttons, y_title, hover_end, level, fallback = SAID[lang]
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == buttons
+    assert fig.layout.yaxis.title.text == y_title and fig.data[0].hovertemplate.endswith(hover_end)
+    assert next(a.text for a in fig.layout.annotations if a.name == "refline:1430.0") == level
+    assert fig.layout.title.subtitle.text == fallback
+    if lang == "en":  # an English reader meets no Korean on the chart (but in a hover's source: a Korean publication)
+        assert not HANGUL.findall(json.dumps(_without_hovers(fig.to_plotly_json()), default=str, ensure_ascii=False))
+
+
+def _without_hovers(value: object) -> object:
+    """A figure's JSON without its hover boxes' text (an event's hover names its source, as published)."""
+    if isinstance(value, dict):
+        return {k: _without_hovers(v) for k, v in value.items() if k != "hovertext"}
+    return [_without_hovers(v) for v in value] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ko", "출처: 유럽중앙은행(ECB) 기준환율(매일 14:15 CET 고시)로 계산한 원/달러 · "
+           "야후 파이낸스 CNY=X (24시간 호가 기준)"),
+    ("en", "Source: ECB euro reference rates (fixed 14:15 CET), USD/KRW cross · Yahoo Finance CNY=X "
+           "(round-the-clock quote)"),
+])
+def test_the_source_line_names_both_series_once(lang: str, expected: str) -> None:
+    fig = fx_figure(_frame("USDKRW_ECB", CLOSES), second=_frame("CNY=X", [7.28] * 10), words=words(lang))
+    assert next(a.text for a in fig.layout.annotations if a.name == "source") == expected
+    prefix, second = expected.split(": ")[0], expected.split(" · ")[1]  # "Source" and the second series' origin
+    assert source_note("CNY=X", words(lang)) == f"{prefix}: {second}"  # alone, it says "Source:" too
+    empty = fx_figure(_frame("KRW=X", []), words=words(lang))
+    assert empty.layout.title.text == {"ko": "환율 데이터 없음", "en": "No FX data"}[lang]
+
+
+def test_a_chart_without_the_readers_words_is_refused() -> None:
+    with pytest.raises(TypeError, match="reader's words"):
+        fx_figure(_frame("KRW=X", CLOSES))

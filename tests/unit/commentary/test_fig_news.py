@@ -94,3 +94,20 @@ def test_korean_strip_has_korean_date_ticks() -> None:
     fig = news_strip_figure(_counts(), words("ko"), {"deepseek": "딥시크"})
     assert fig.layout.xaxis.hoverformat == "%Y년 %-m월 %-d일"
     assert any("월" in stop.value for stop in fig.layout.xaxis.tickformatstops)
+
+
+def test_the_strips_words_follow_the_readers_language() -> None:
+    en = news_strip_figure(_counts(), words("en"), LABELS)
+    assert en.data[0].hovertemplate == "%{customdata} · DeepSeek: %{y} items<extra></extra>"
+    assert en.layout.yaxis.title.text == "news items"
+    ko = news_strip_figure(_counts(), words("ko"), {"deepseek": "딥시크"})
+    assert ko.data[0].hovertemplate == "%{customdata} · 딥시크: %{y}건<extra></extra>"
+    empty = news_strip_figure(_counts().iloc[0:0], words("ko"), LABELS)
+    assert empty.layout.annotations[0].text == "이 기간의 태그된 뉴스가 없습니다"
+
+
+def test_an_untitled_item_is_named_in_the_readers_language() -> None:
+    item = _items().iloc[[0]].assign(title=["<b></b>"])  # nothing left once the markup is gone
+    assert news_pins(item, words("en"))[0].label_en == "(untitled)"
+    (pin,) = news_pins(item, words("ko"))
+    assert pin.label("ko") == pin.label("en") == "(제목 없음)" and pin.note("ko") == "(제목 없음) — r/LocalLLaMA"

@@ -116,6 +116,27 @@ def test_event_day_moves_hkex_half_day_and_krx_holiday() -> None:
     assert moves.loc["000660.KS", "change_pct"] == pytest.approx(-10.0)
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", {"0700.HK": "2025-01-27 장은 사건 전에 마감; 반영 첫 거래일 2025-01-28",
+            "000660.KS": "2025-01-27 휴장; 다음 거래일 2025-01-31",
+            "AAPL": "2025-01-27 이전 10일 안에 종가 없음", "MSFT": "2025-01-27 전후 10일 안에 데이터 없음"}),
+    ("en", {"0700.HK": "session on 2025-01-27 closed before the event; first session after it 2025-01-28",
+            "000660.KS": "market closed on 2025-01-27; next session 2025-01-31",
+            "AAPL": "no close before 2025-01-27 within 10 days", "MSFT": "no data within 10 days of 2025-01-27"}),
+])
+def test_event_day_notes_in_the_readers_words(lang: str, said: dict[str, str]) -> None:
+    prices = _tidy({
+        "NVDA": {"2025-01-24": 142.0, "2025-01-27": 118.0},
+        "0700.HK": {"2025-01-24": 400.0, "2025-01-27": 404.0, "2025-01-28": 396.0},
+        "000660.KS": {"2025-01-24": 200.0, "2025-01-31": 180.0},
+        "AAPL": {"2025-01-27": 230.0},  # no close before the day
+        "MSFT": {"2024-11-01": 400.0},  # nothing near the day
+    })
+    moves = event_day_moves(prices, "2025-01-27", words(lang),
+                            event_time="2025-01-27 09:30 America/New_York").set_index("symbol")
+    assert moves["note"].to_dict() == {"NVDA": "", **said}
+
+
 def test_holiday_carry_only_over_the_members_own_market_holidays() -> None:
     days = pd.to_datetime(["2025-01-24", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
                            "2025-02-03"])
