@@ -62,7 +62,7 @@ def _lines(version: str, view: cv.CompareView, w_us: tuple | None, w_cn: tuple |
 @st.cache_data(ttl=600, max_entries=16, show_spinner=False)
 def _moves(version: str, day: dt.date, language: str) -> pd.DataFrame:
     del version
-    moves = event_day_moves(loaders.prices(), day, language, event_time=cl.event_time(day))
+    moves = event_day_moves(loaders.prices(), day, words(language), event_time=cl.event_time(day))
     return cl.moves_frame(moves, words(language))
 
 

@@ -36,6 +36,7 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import error_text, say
 from ui.view_state import ViewBinding
+from ui.words import words
 
 NOTE_ERRORS = (StoreError, RepositoryError, SQLAlchemyError, OSError)  # the database or the old notes file
 
@@ -51,7 +52,7 @@ def _figure(main, kind, ref, second, events, notes, source_label, language, hist
     """fx_figure, shared across reruns and sessions (building a figure with many pins is the slow part;
     the cached figure is never mutated)."""
     fig = fx_figure(main, kind=kind, ref_level=ref, second=second, events=list(events), user_notes=notes,
-                    source_label=source_label, lang=language, history=history, numbered=True, title=title)
+                    source_label=source_label, words=words(language), history=history, numbered=True, title=title)
     return fig.update_layout(height=600)
 
 
@@ -256,7 +257,7 @@ else:
     title = (t("fx.chart_title", name=name), t("fx.chart_window", start=main["date"].min().date().isoformat(),
                                                 end=main["date"].max().date().isoformat()))
     fig = _figure(main, view.kind, view.ref, second, (*events, *pinned_news_events("fx_news")), chart_notes,
-                  source_note(view.symbol, L), L, history, title)
+                  source_note(view.symbol, words(L)), L, history, title)
     plot(fig, key="fx_chart")
     render_pin_key(fig)
 _controls()
@@ -316,7 +317,7 @@ notebook_panel(share_path="fx")  # the key to another device (on request), and t
 
 # --- what the numbers are -----------------------------------------------------------------------------
 with st.expander(t("fx.where_from"), expanded=False):
-    st.markdown("\n".join(f"- {source_note(sym, L)}" for sym in SYMBOLS))
+    st.markdown("\n".join(f"- {source_note(sym, words(L))}" for sym in SYMBOLS))
     st.markdown(t("timeline.fx_sources_yahoo") + "\n\n" + t("timeline.fx_sources_ecb"))
     try:
         provenance = loaders.snapshot().series

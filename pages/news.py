@@ -36,6 +36,7 @@ from ui.news_items import (
 )
 from ui.plot import plot
 from ui.problems import say, summary, words
+from ui.words import words as reader_words
 
 PAGE_SIZE = 20  # a digest page: ~3 phone screens at 390x844
 STRIP_MAX_DAYS = 400  # wider windows get no count chart
@@ -251,7 +252,7 @@ shown = filter_news(news, view.tags, view.src, start, end, view.q)
 
 if (end - start).days < STRIP_MAX_DAYS and not shown.empty:
     counts = views.daily_tag_counts(shown, start, end, tags=list(view.tags) or None)
-    plot(news_strip_figure(counts, code, labels), key="news_counts")
+    plot(news_strip_figure(counts, reader_words(code), labels), key="news_counts")
     st.caption(t("news.coverage_short"), help=coverage_note(shown, start, end, code))
 
 if news.empty:

@@ -68,7 +68,7 @@ def event_day_chart(fp: str, version: str, events_v: str, section_id: str, langu
                     _evidence: pd.DataFrame):
     """The event-day bars drawn from a section's cached evidence frame."""
     del fp, version, events_v, section_id, as_of
-    return event_day_figure(_evidence, language, title)
+    return event_day_figure(_evidence, words(language), title)
 
 
 @st.cache_resource(ttl=600, max_entries=64, show_spinner=False)

@@ -30,6 +30,7 @@ from ui.i18n import lang, t
 from ui.news_items import _news, _news_version, coverage_note, digest, load_news_cached, render_items
 from ui.plot import plot
 from ui.problems import words
+from ui.words import words as reader_words
 
 DIGEST_TOP = 5  # items shown beside a chart before "more"
 DIGEST_MORE = 20  # further items behind "more"
@@ -41,7 +42,7 @@ def _strip_parts(root: str, version: str, first: dt.date, last: dt.date, code: s
     """The strip figure and the item count per day for a window (shared, never mutated: no copy per run)."""
     news = _news(root, version)
     counts = views.daily_tag_counts(news, first, last)
-    return news_strip_figure(counts, code, tag_labels(code)), _days_with_items(news, first, last)
+    return news_strip_figure(counts, reader_words(code), tag_labels(code)), _days_with_items(news, first, last)
 
 
 # ---------------------------------------------------------------- the strip
@@ -175,7 +176,7 @@ def pinned_news_events(key: str) -> list[Event]:
         news = load_news_cached()
     except Exception:  # a bad state or an unreadable store: no pins rather than a broken chart
         return []
-    return news_pins(pick_pins(views.items_on_day(news, day)), lang())
+    return news_pins(pick_pins(views.items_on_day(news, day)), reader_words(lang()))
 
 
 def pick_pins(items: pd.DataFrame, limit: int = PIN_MAX) -> pd.DataFrame:

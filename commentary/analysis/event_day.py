@@ -13,21 +13,15 @@ import pandas as pd
 
 from commentary.analysis.tidy import as_day, iso, observed
 from commentary.timeline.observation import print_moment
+from commentary.words import Words, as_words
 from data_sources.market.universe import instrument
 
-_NOTES = {
-    "en": {
-        "closed": "market closed on {day}; next session {session}",
-        "before": "session on {day} closed before the event; first session after it {session}",
-        "none": "no data within {days} days of {day}",
-        "noprev": "no close before {day} within {days} days",
-    },
-    "ko": {
-        "closed": "{day} 휴장; 다음 거래일 {session}",
-        "before": "{day} 장은 사건 전에 마감; 반영 첫 거래일 {session}",
-        "none": "{day} 전후 {days}일 안에 데이터 없음",
-        "noprev": "{day} 이전 {days}일 안에 종가 없음",
-    },
+# each note on a symbol's move, by catalog key (catalog/<lang>/chart_fx.toml, [chart_fx.event_day])
+NOTES: dict[str, str] = {
+    "closed": "chart_fx.event_day.closed",  # params: day, session
+    "before": "chart_fx.event_day.before",  # params: day, session
+    "none": "chart_fx.event_day.none",  # params: day, days
+    "noprev": "chart_fx.event_day.noprev",  # params: day, days
 }
 
 
@@ -62,7 +56,7 @@ def _closes_before(symbol: str, day: pd.Timestamp, event_time: pd.Timestamp) -> 
 def event_day_moves(
     prices: pd.DataFrame,
     day: object,
-    calendar_note_lang: str = "en",
+    words: Words | str,
     event_time: pd.Timestamp | str | None = None,
     max_gap_days: int = 10,
 ) -> pd.DataFrame:
@@ -77,10 +71,11 @@ def event_day_moves(
     used too, with its own note. A symbol with no session within
     ``max_gap_days`` after ``day`` or no close within ``max_gap_days`` before
     it is kept with NaN change and a note (flagged, not omitted).
-    Sorted by change ascending (biggest fall first), flagged rows last.
+    Sorted by change ascending (biggest fall first), flagged rows last. ``words``: the reader's words, for the
+    notes (:data:`NOTES`).
     """
+    words = as_words(words)
     target = as_day(day, "event day")
-    words = _NOTES.get(calendar_note_lang, _NOTES["en"])
     moment = _moment(event_time) if event_time is not None else None
     gap = pd.Timedelta(days=max_gap_days)
     rows = []
@@ -94,14 +89,14 @@ def event_day_moves(
         after = obs[obs["date"] > target] if shifted else obs[obs["date"] >= target]
         after = after[after["date"] <= target + gap]
         if after.empty:
-            row["note"] = words["none"].format(day=iso(target), days=max_gap_days)
+            row["note"] = words(NOTES["none"], day=iso(target), days=max_gap_days)
             rows.append(row)
             continue
         session = after.iloc[0]
         before = obs[(obs["date"] < session["date"]) & (obs["date"] >= target - gap)]
         row.update(session=session["date"], close=session["price"])
         if before.empty:
-            row["note"] = words["noprev"].format(day=iso(target), days=max_gap_days)
+            row["note"] = words(NOTES["noprev"], day=iso(target), days=max_gap_days)
             rows.append(row)
             continue
         prev = before.iloc[-1]
@@ -109,7 +104,7 @@ def event_day_moves(
                    change_pct=(session["price"] / prev["price"] - 1.0) * 100.0)
         if session["date"] != target:
             key = "before" if shifted else "closed"
-            row["note"] = words[key].format(day=iso(target), session=iso(session["date"]))
+            row["note"] = words(NOTES[key], day=iso(target), session=iso(session["date"]))
         rows.append(row)
     columns = ["symbol", "currency", "prev_date", "prev_close", "session", "close", "change_pct", "note"]
     out = pd.DataFrame(rows, columns=columns)

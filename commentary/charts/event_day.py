@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.charts.pins import esc
+from commentary.words import Words, as_words
 
 UP_COLOUR = "#1a7f37"
 DOWN_COLOUR = "#c62828"
@@ -21,9 +22,10 @@ BAR_PX = 30  # pixels per bar
 MIN_HEIGHT = 300  # every chart at least 300 px tall (phones too)
 
 
-def event_day_figure(table: pd.DataFrame, lang: str, title: str = "") -> go.Figure:
-    """Bars of ``table``'s ``change_pct`` by ``name`` (columns of ``event_day_table``); ``title`` on top."""
-    ko = lang == "ko"
+def event_day_figure(table: pd.DataFrame, words: Words | str, title: str = "") -> go.Figure:
+    """Bars of ``table``'s ``change_pct`` by ``name`` (columns of ``event_day_table``); ``title`` on top, with
+    the count of symbols without a move in the reader's ``words`` (``catalog/<lang>/chart_fx.toml``)."""
+    words = as_words(words)
     rows = table[pd.to_numeric(table["change_pct"], errors="coerce").map(
         lambda v: v is not None and math.isfinite(v))].copy() if len(table) else table
     rows = rows.sort_values("change_pct", ascending=False, kind="stable")  # plotly draws the last row on top
@@ -45,10 +47,10 @@ def event_day_figure(table: pd.DataFrame, lang: str, title: str = "") -> go.Figu
         fig.update_xaxes(range=[min(0.0, min(values)) - span * 0.3, max(0.0, max(values)) + span * 0.3],
                          ticksuffix="%", zeroline=True, zerolinecolor="#888")
     else:
-        fig.add_annotation(text="이 날의 변동이 없습니다" if ko else "No moves on this day", x=0.5, y=0.5,
+        fig.add_annotation(text=words("chart_fx.event_day.empty"), x=0.5, y=0.5,
                            xref="paper", yref="paper", showarrow=False)
     if missing:
-        title += (f" · {missing}개 종목은 값 없음" if ko else f" · {missing} without a move")
+        title += " · " + words("chart_fx.event_day.missing", count=missing)
     fig.update_layout(title=dict(text=esc(title), font=dict(size=13), x=0, xanchor="left"),
                       height=max(MIN_HEIGHT, 70 + BAR_PX * len(rows)), margin=dict(l=10, r=10, t=36, b=10),
                       yaxis=dict(automargin=True), bargap=0.25)

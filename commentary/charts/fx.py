@@ -33,39 +33,35 @@ from commentary.charts.pins import (
     range_between_labels,
 )
 from commentary.timeline.events import Event, events_in_window
+from commentary.words import Words, as_words
 from data_sources.market.universe import instrument
 
-SOURCE_NOTES: dict[str, dict[str, str]] = {
-    "KRW=X": {
-        "ko": "출처: 야후 파이낸스 KRW=X (24시간 호가 기준, 서울 외환시장 15:30 종가와 다름)",
-        "en": "Source: Yahoo Finance KRW=X (round-the-clock quote, not Seoul's 15:30 close)",
-    },
-    "USDKRW_ECB": {
-        "ko": "출처: 유럽중앙은행(ECB) 기준환율(매일 14:15 CET 고시)로 계산한 원/달러",
-        "en": "Source: ECB euro reference rates (fixed 14:15 CET), USD/KRW cross",
-    },
-    "CNY=X": {
-        "ko": "야후 파이낸스 CNY=X (24시간 호가 기준)",
-        "en": "Yahoo Finance CNY=X (round-the-clock quote)",
-    },
-    "USDCNY_ECB": {
-        "ko": "ECB 기준환율(14:15 CET)로 계산한 위안/달러",
-        "en": "ECB reference rates (14:15 CET), USD/CNY cross",
-    },
+# the origin of a known symbol's numbers, by catalog key (any other symbol: ECB or Yahoo Finance, by its source)
+ORIGINS: dict[str, str] = {
+    "KRW=X": "chart_fx.origin_krw_yahoo",
+    "USDKRW_ECB": "chart_fx.origin_krw_ecb",
+    "CNY=X": "chart_fx.origin_cny_yahoo",
+    "USDCNY_ECB": "chart_fx.origin_cny_ecb",
 }
 
 
 SLIDER_THICKNESS = 0.17  # of the plot area: ~49 px on the page's 600 px chart with its margins
 
 
-def source_note(symbol: str, lang: str) -> str:
-    """What the chart should say about where ``symbol``'s numbers come from."""
-    key = "ko" if lang == "ko" else "en"
-    if symbol in SOURCE_NOTES:
-        return SOURCE_NOTES[symbol][key]
+def origin(symbol: str, words: Words | str) -> str:
+    """Where ``symbol``'s numbers come from (publisher, series and when it is taken), without "Source:"."""
+    words = as_words(words)
+    if symbol in ORIGINS:
+        return words(ORIGINS[symbol])
     inst = instrument(symbol)
-    origin = "ECB" if inst is not None and inst.source == "ecb" else "Yahoo Finance"
-    return f"{'출처' if key == 'ko' else 'Source'}: {origin} {symbol}"
+    key = "chart_fx.origin_other_ecb" if inst is not None and inst.source == "ecb" else "chart_fx.origin_other_yahoo"
+    return words(key, symbol=symbol)
+
+
+def source_note(symbol: str, words: Words | str) -> str:
+    """What the chart should say about where ``symbol``'s numbers come from ("Source: …")."""
+    words = as_words(words)
+    return words("chart_fx.source", origin=origin(symbol, words))
 
 
 def has_ohlc(frame: pd.DataFrame) -> bool:
@@ -74,9 +70,9 @@ def has_ohlc(frame: pd.DataFrame) -> bool:
     return len(frame) > 0 and all(c in frame for c in cols) and bool(frame.loc[:, list(cols)].notna().all().all())
 
 
-def _name(symbol: str, lang: str) -> str:
+def _name(symbol: str, words: Words) -> str:
     inst = instrument(symbol)
-    return inst.name(lang) if inst is not None else symbol
+    return inst.name(words.language) if inst is not None else symbol  # the universe's own bilingual name
 
 
 def _one_symbol(frame: pd.DataFrame, what: str) -> str:
@@ -97,12 +93,13 @@ def _wrap_cells(text: str, cells: int) -> list[str]:
     return lines
 
 
-def _fmt_level(value: float, lang: str) -> str:
-    return f"{value:,.1f}원" if lang == "ko" else f"{value:,.1f} KRW"
+def _fmt_level(value: float, words: Words) -> str:
+    return words("chart_fx.krw", value=f"{value:,.1f}")
 
 
-RANGE_BUTTONS = {"ko": ("기본", "1개월", "3개월", "6개월", "1년", "전체"),  # "기본": the window the chart opens on
-                 "en": ("Window", "1M", "3M", "6M", "1Y", "All")}
+# each range button's words: the window the chart opens on, 1/3/6/12 months back from its end, the whole history
+RANGE_BUTTONS = ("chart_fx.range_window", "chart_fx.range_1m", "chart_fx.range_3m", "chart_fx.range_6m",
+                 "chart_fx.range_1y", "chart_fx.range_all")
 _BACK_MONTHS = (None, 1, 3, 6, 12, None)  # each button's reach back from the window's end (None: see _button_ranges)
 CLUSTER_PX = 18.0  # at a button's zoom, events closer than this (at the narrow plot width) share one badge
 WIDE = "wide"  # name prefix of the badges laid out for a zoom wider than the opening window
@@ -141,11 +138,12 @@ def _clusters(events: list[Event], x_range: tuple[pd.Timestamp, pd.Timestamp], p
     return groups
 
 
-def add_wide_badges(fig: go.Figure, events: Iterable[Event], lang: str, x_range: tuple[pd.Timestamp, pd.Timestamp],
-                    tag: str, plot_px: float = NARROW_PLOT_PX) -> list[str]:
+def add_wide_badges(fig: go.Figure, events: Iterable[Event], words: Words | str,
+                    x_range: tuple[pd.Timestamp, pd.Timestamp], tag: str, plot_px: float = NARROW_PLOT_PX) -> list[str]:
     """Badges for a zoom wider than the window the numbered pins were laid out for: events that would touch
     share one badge (``3–9``: the key's numbers), laid out like the pins for ``x_range``; hidden until a range
     button shows them. Returns the annotations' names (``wide{tag}:…``)."""
+    words = as_words(words)
     events = sorted(events, key=lambda e: (e.anchor, e.id))  # the key's numbering (add_numbered_pins)
     groups = _clusters(events, x_range, plot_px)
     texts = [str(g[0][0]) if len(g) == 1 else f"{g[0][0]}–{g[-1][0]}" for g in groups]
@@ -156,7 +154,8 @@ def add_wide_badges(fig: go.Figure, events: Iterable[Event], lang: str, x_range:
     for group, text, anchor, (row, centre) in zip(groups, texts, anchors, placed, strict=True):
         kinds = {m[1].kind for m in group}
         colour = KIND_COLOURS.get(kinds.pop(), "#444444") if len(kinds) == 1 else "#444444"
-        hover = "<br>".join(f"<b>{n}</b> {esc(e.label(lang))} · {esc(e.anchor.isoformat())}" for n, e, _ in group)
+        hover = "<br>".join(f"<b>{n}</b> {esc(e.label(words.language))} · {esc(e.anchor.isoformat())}"
+                            for n, e, _ in group)
         name = f"{WIDE}{tag}:{group[0][1].id}"
         fig.add_annotation(
             x=x0 + (x1 - x0) * (anchor / plot_px), y=ROW_Y[row], xref="x", yref="y domain", text=esc(text),
@@ -176,19 +175,19 @@ def _y_range(fig: go.Figure, low: float, high: float, visible: set[str]) -> list
     return range_between_labels(low, high, tops, notes, top_default=0.92, floor_default=0.04)
 
 
-def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timestamp], history: pd.DataFrame,
+def _range_menu(fig: go.Figure, words: Words, window: tuple[pd.Timestamp, pd.Timestamp], history: pd.DataFrame,
                 events: list[Event], numbered: bool) -> dict:
     """Range buttons that set the x range *and* which pins show: the opening window (and any zoom in from it)
     keeps the numbered pins and note labels laid out for it; a wider zoom shows its own set of badges
     (:func:`add_wide_badges`, merged where they would touch), so the badges never pile up at "All"."""
-    names = RANGE_BUTTONS["ko" if lang == "ko" else "en"]
+    names = [words(key) for key in RANGE_BUTTONS]
     ranges = _button_ranges(window, history)
     window_span = (window[1] - window[0]).total_seconds()
     wide_sets: dict[int, list[str]] = {}
     for i, (lo, hi) in enumerate(ranges):
         inside = [e for e in events if lo <= pd.Timestamp(e.anchor) <= hi]
         if numbered and (hi - lo).total_seconds() > window_span * 1.001 and inside:
-            wide_sets[i] = add_wide_badges(fig, inside, lang, (lo, hi), str(i))
+            wide_sets[i] = add_wide_badges(fig, inside, words, (lo, hi), str(i))
     narrow = [i for i, a in enumerate(fig.layout.annotations) if str(a.name or "").startswith(("label:event:",
                                                                                                 "label:user:"))]
     buttons = []
@@ -220,8 +219,8 @@ def _range_menu(fig: go.Figure, lang: str, window: tuple[pd.Timestamp, pd.Timest
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
               second: pd.DataFrame | None = None, events: Iterable[Event] = (),
               user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
-              lang: str = "ko", history: pd.DataFrame | None = None, numbered: bool = False,
-              title: str | Sequence[str] | None = None) -> go.Figure:
+              words: Words | str | None = None, history: pd.DataFrame | None = None, numbered: bool = False,
+              title: str | Sequence[str] | None = None, lang: str | None = None) -> go.Figure:
     """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
 
     ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
@@ -243,12 +242,18 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     ``legendgroup`` is its series identity (:func:`commentary.charts.palette.identity`). The range slider is
     :data:`SLIDER_THICKNESS` of the plot (≥ 40 px on the page's 600 px chart: a thumb's height on a phone) and
     shows the whole stored line (its own y range, not the main axis's window).
+
+    ``words``: the reader's words (:class:`commentary.words.Words`; titles, axis, hover unit, source line, range
+    buttons from ``catalog/<lang>/chart_fx.toml``). TRANSITIONAL, removed with ``as_words``: a bare language code
+    is accepted there, and as ``lang=`` from a caller not moved yet (``charts.sections``).
     """
-    ko = lang == "ko"
+    if words is None and lang is None:
+        raise TypeError("fx_figure() needs the reader's words (words=ui.words.words(lang))")
+    words = as_words(words if words is not None else lang)  # type: ignore[arg-type]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     if rate is None or len(rate) == 0:
-        fig.update_layout(title=dict(text="환율 데이터 없음" if ko else "No FX data"))
-        fig.add_annotation(text="표시할 데이터가 없습니다" if ko else "No data to show", x=0.5, y=0.5,
+        fig.update_layout(title=dict(text=words("chart_fx.no_data_title")))
+        fig.add_annotation(text=words("chart_fx.no_data"), x=0.5, y=0.5,
                            xref="paper", yref="paper", showarrow=False)
         return fig
     symbol = _one_symbol(rate, "rate")
@@ -256,41 +261,40 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     candles = kind == "candles" and has_ohlc(data)
     subtitle = ""
     if kind == "candles" and not candles:
-        subtitle = ("시가·고가·저가 없이 종가만 있어 캔들 대신 선으로 표시" if ko
-                    else "Close only (no open/high/low): shown as a line instead of candles")
+        subtitle = words("chart_fx.close_only")
+    krw = words("chart_fx.krw", value="%{y:,.1f}")  # the hover's value, as Plotly fills it in
     if candles:
         fig.add_trace(go.Candlestick(x=data["date"], open=data["open"], high=data["high"], low=data["low"],
-                                     close=data["close"], name=_name(symbol, lang)), secondary_y=False)
+                                     close=data["close"], name=_name(symbol, words)), secondary_y=False)
     else:
-        unit = "원" if ko else " KRW"
-        fig.add_trace(go.Scatter(x=data["date"], y=data["close"], mode="lines", name=_name(symbol, lang),
+        fig.add_trace(go.Scatter(x=data["date"], y=data["close"], mode="lines", name=_name(symbol, words),
                                  line=dict(color=colour(symbol), width=1.8, dash=dash(symbol)), meta=symbol,
                                  legendgroup=identity(symbol),
-                                 hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.1f}}{unit}<extra></extra>"),
+                                 hovertemplate=f"%{{x|{hover_date(words)}}}: {krw}<extra></extra>"),
                       secondary_y=False)
-    sources = [esc(source_label) if source_label else esc(source_note(symbol, lang))]
+    sources = [esc(source_label) if source_label else esc(source_note(symbol, words))]
     if second is not None and len(second):
         sym2 = _one_symbol(second, "second")
         data2 = second.sort_values("date")
-        fig.add_trace(go.Scatter(x=data2["date"], y=data2["close"], mode="lines", name=_name(sym2, lang),
+        fig.add_trace(go.Scatter(x=data2["date"], y=data2["close"], mode="lines", name=_name(sym2, words),
                                  line=dict(color=colour(sym2), width=1.2, dash="dot"), meta=sym2,
                                  legendgroup=identity(sym2),
-                                 hovertemplate=f"%{{x|{hover_date(lang)}}}: %{{y:,.4f}}<extra></extra>"),
+                                 hovertemplate=f"%{{x|{hover_date(words)}}}: %{{y:,.4f}}<extra></extra>"),
                       secondary_y=True)
-        fig.update_yaxes(title_text=_name(sym2, lang), secondary_y=True, showgrid=False)
-        sources.append(esc(source_note(sym2, lang).removeprefix("출처: ").removeprefix("Source: ")))
+        fig.update_yaxes(title_text=_name(sym2, words), secondary_y=True, showgrid=False)
+        sources.append(esc(origin(sym2, words)))
     if ref_level is not None:
-        add_reference_line(fig, ref_level, _fmt_level(ref_level, lang))
+        add_reference_line(fig, ref_level, _fmt_level(ref_level, words))
     start, end = data["date"].min(), data["date"].max()
     day_pad = pd.Timedelta(hours=12)
     gap = auto_gap_days(float((end - start).days))
     pinned = events_in_window(list(events or ()), start, end)
     if numbered:
-        add_numbered_pins(fig, pinned, lang, (start - day_pad, end + day_pad))
+        add_numbered_pins(fig, pinned, words, (start - day_pad, end + day_pad))
     else:
-        add_event_pins(fig, pinned, lang, min_gap_days=gap)
+        add_event_pins(fig, pinned, words, min_gap_days=gap)
     notes = events_from_annotations(user_notes) if isinstance(user_notes, pd.DataFrame) else list(user_notes or [])
-    add_event_pins(fig, events_in_window(notes, start, end), lang, user=True, min_gap_days=gap,
+    add_event_pins(fig, events_in_window(notes, start, end), words, user=True, min_gap_days=gap,
                    plot_px=NARROW_PLOT_PX if numbered else None, level_step=NOTE_LEVEL_STEP if numbered else LEVEL_STEP)
     if candles:
         low, high = float(data["low"].min()), float(data["high"].max())
@@ -312,8 +316,8 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     fig.add_annotation(text=source_text, x=0, y=-0.42 if slider else -0.09, xref="paper", yref="paper",
                        showarrow=False, align="left", xanchor="left", yanchor="top",
                        font=dict(size=10, color="#666666"), name="source")
-    fig.update_yaxes(title_text="원/달러 (원)" if ko else "KRW per USD", secondary_y=False)
-    lines = [f"{_name(symbol, lang)} · {symbol}"] if title is None else [title] if isinstance(title, str) else title
+    fig.update_yaxes(title_text=words("chart_fx.y_title"), secondary_y=False)
+    lines = [f"{_name(symbol, words)} · {symbol}"] if title is None else [title] if isinstance(title, str) else title
     top = 100 + 36 * (len(lines) - 1)
     right = 60 if second is not None and len(second) else 16
     fig.update_layout(
@@ -327,9 +331,9 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
     )
     if slider:  # after every annotation, so the buttons' visibility indices hold
-        fig.update_layout(updatemenus=[_range_menu(fig, lang, (start - day_pad, end + day_pad), full, pinned,
+        fig.update_layout(updatemenus=[_range_menu(fig, words, (start - day_pad, end + day_pad), full, pinned,
                                                    numbered)])
     if numbered and right == 16:  # one line, named by the title; the key under the chart explains the pins
         fig.update_layout(showlegend=False)
     fig.update_yaxes(tickformat=",.0f", secondary_y=False)
-    return apply_date_axis(fig, lang)
+    return apply_date_axis(fig, words)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import esc
 from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
+from commentary.words import Words, as_words
 from data_sources.news.sanitize import plain_text, safe_url, truncate_text
 
 KST = "Asia/Seoul"
@@ -37,16 +38,17 @@ def tag_colour(tag: str, index: int = 0) -> str:
     return TAG_COLOURS.get(tag, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
-def news_strip_figure(counts: pd.DataFrame, lang: str, tag_labels: dict[str, str]) -> go.Figure:
+def news_strip_figure(counts: pd.DataFrame, words: Words | str, tag_labels: dict[str, str]) -> go.Figure:
     """Stacked bars of news items per day, one trace per tag (in the order tags first appear in ``counts``).
 
     ``counts`` is ``DataFrame(date, tag, count)`` (every day × tag, zeros included). Tags whose
     count is zero on every day get no trace. The x axis is a date axis spanning every date in
-    ``counts``; ``customdata`` holds each bar's ISO day so a click can be mapped back to a day.
+    ``counts``; ``customdata`` holds each bar's ISO day so a click can be mapped back to a day. ``tag_labels``:
+    each tag's name in the reader's words; ``words``: the reader's words (``catalog/<lang>/chart_fx.toml``).
     """
-    ko = lang == "ko"
+    words = as_words(words)
     fig = go.Figure()
-    unit = "건" if ko else "items"
+    count = words("chart_fx.news.count", count="%{y}")  # as Plotly fills it in
     if counts is not None and not counts.empty:
         frame = counts.copy()
         frame["date"] = pd.to_datetime(frame["date"]).dt.normalize()
@@ -58,12 +60,12 @@ def news_strip_figure(counts: pd.DataFrame, lang: str, tag_labels: dict[str, str
             fig.add_trace(go.Bar(
                 x=part["date"], y=part["count"], name=label, marker_color=tag_colour(str(tag), index),
                 customdata=part["date"].dt.strftime("%Y-%m-%d"),
-                hovertemplate=f"%{{customdata}} · {label}: %{{y}} {unit}<extra></extra>",
+                hovertemplate=f"%{{customdata}} · {label}: {count}<extra></extra>",
             ))
         days = frame["date"]
         fig.update_xaxes(range=[days.min() - pd.Timedelta(hours=12), days.max() + pd.Timedelta(hours=12)])
     if not fig.data:
-        fig.add_annotation(text="이 기간의 태그된 뉴스가 없습니다" if ko else "No tagged news in this period",
+        fig.add_annotation(text=words("chart_fx.news.empty"),
                            xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font=dict(color="#777777"))
         fig.update_xaxes(visible=False)  # no dates to show (an empty date axis would start in 2000)
     fig.update_layout(
@@ -73,9 +75,9 @@ def news_strip_figure(counts: pd.DataFrame, lang: str, tag_labels: dict[str, str
         clickmode="event+select", dragmode=False, hovermode="closest",
     )
     fig.update_xaxes(type="date", showgrid=False)
-    fig.update_yaxes(title_text="뉴스 건수" if ko else "news items", title_font=dict(size=10), rangemode="tozero",
+    fig.update_yaxes(title_text=words("chart_fx.news.y_title"), title_font=dict(size=10), rangemode="tozero",
                      fixedrange=True)
-    return apply_date_axis(fig, lang)
+    return apply_date_axis(fig, words)
 
 
 def _kst_day(stamp: pd.Timestamp):
@@ -84,13 +86,14 @@ def _kst_day(stamp: pd.Timestamp):
     return stamp.tz_convert(KST).date()
 
 
-def news_pins(items: pd.DataFrame, lang: str) -> list[Event]:
+def news_pins(items: pd.DataFrame, words: Words | str) -> list[Event]:
     """News items (a news frame) as "ai" pins dated on their KST day; undated items are skipped.
 
     Label = the title shortened to the pin label limit; note = full title and source; the
-    source URL is the item's link when it is http(s). Ids are stable (hash of the item's uid).
+    source URL is the item's link when it is http(s). Ids are stable (hash of the item's uid). Feed titles come in
+    one language; ``words`` only names an untitled item.
     """
-    del lang  # feed titles come in one language; the parameter keeps the builder signature uniform
+    words = as_words(words)
     if items is None or items.empty:
         return []
     pins: list[Event] = []
@@ -98,7 +101,7 @@ def news_pins(items: pd.DataFrame, lang: str) -> list[Event]:
         published = pd.Timestamp(row.published) if pd.notna(row.published) else None
         if published is None:
             continue
-        title = plain_text(row.title) or "(untitled)"
+        title = plain_text(row.title) or words("news.untitled")
         source = plain_text(row.source)
         label = truncate_text(title, LABEL_MAX)
         note = truncate_text(f"{title} — {source}" if source else title, NOTE_MAX)

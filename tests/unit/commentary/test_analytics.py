@@ -12,6 +12,7 @@ from commentary.analysis import analytics as an
 from commentary.analysis import baskets, currency, event_day
 from data_sources.errors import InputError, Problem
 from data_sources.store.frames import PRICE_COLUMNS, normalise, wide
+from ui.words import words
 
 D = pd.Timestamp
 
@@ -252,7 +253,7 @@ def event_prices() -> pd.DataFrame:
 
 
 def test_event_day_moves_closed_market_uses_next_session(event_prices: pd.DataFrame) -> None:
-    out = event_day.event_day_moves(event_prices, "2025-01-27")
+    out = event_day.event_day_moves(event_prices, "2025-01-27", words("en"))
     assert out["symbol"].tolist() == ["NVDA", "005930.KS", "0700.HK", "EWH"]
     rows = out.set_index("symbol")
     assert rows.loc["NVDA", "change_pct"] == pytest.approx(-17.0)
@@ -271,7 +272,8 @@ def test_event_day_moves_closed_market_uses_next_session(event_prices: pd.DataFr
 
 
 def test_event_day_moves_after_us_event_uses_first_reacting_session(event_prices: pd.DataFrame) -> None:
-    out = event_day.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
+    out = event_day.event_day_moves(event_prices, "2025-01-27", words("en"),
+                                    event_time="2025-01-27 09:30 America/New_York")
     rows = out.set_index("symbol")
     hk = rows.loc["0700.HK"]
     assert (hk["prev_date"], hk["session"]) == (D("2025-01-27"), D("2025-01-28"))
@@ -282,12 +284,12 @@ def test_event_day_moves_after_us_event_uses_first_reacting_session(event_prices
 
 
 def test_event_day_moves_korean_notes_and_bad_event_time(event_prices: pd.DataFrame) -> None:
-    out = event_day.event_day_moves(event_prices, "2025-01-27", calendar_note_lang="ko").set_index("symbol")
+    out = event_day.event_day_moves(event_prices, "2025-01-27", words("ko")).set_index("symbol")
     assert out.loc["005930.KS", "note"] == "2025-01-27 휴장; 다음 거래일 2025-01-31"
     with pytest.raises(ValueError, match="needs a time zone"):
-        event_day.event_day_moves(event_prices, "2025-01-27", event_time="2025-01-27 09:30")
+        event_day.event_day_moves(event_prices, "2025-01-27", words("en"), event_time="2025-01-27 09:30")
     with pytest.raises(ValueError, match="event day"):
-        event_day.event_day_moves(event_prices, "not a day")
+        event_day.event_day_moves(event_prices, "not a day", words("en"))
 
 
 # ----------------------------------------------------------------------------- coverage and windows
@@ -348,14 +350,15 @@ def _load_snapshot(market_dir: Path) -> pd.DataFrame:
 
 def test_real_snapshot_deepseek_day(market_dir: Path) -> None:
     prices = _load_snapshot(market_dir)
-    plain = event_day.event_day_moves(prices, "2025-01-27").set_index("symbol")
+    plain = event_day.event_day_moves(prices, "2025-01-27", words("en")).set_index("symbol")
     assert plain.loc["NVDA", "change_pct"] == pytest.approx(-16.97, abs=0.01)
     assert plain.loc["000660.KS", "session"] == D("2025-01-31")
     assert plain.loc["000660.KS", "note"] == "market closed on 2025-01-27; next session 2025-01-31"
     # Hong Kong did trade on Monday 2025-01-27, before the US selloff: by the plain rule its row is that day …
     assert plain.loc["0700.HK", "session"] == D("2025-01-27")
     # … and counting from the US open, its first reacting session is the 2025-01-28 half day.
-    after = event_day.event_day_moves(prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York")
+    after = event_day.event_day_moves(prices, "2025-01-27", words("en"),
+                                      event_time="2025-01-27 09:30 America/New_York")
     hk = after.set_index("symbol").loc["0700.HK"]
     assert hk["session"] == D("2025-01-28")
     assert hk["note"] == "session on 2025-01-27 closed before the event; first session after it 2025-01-28"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pytest
 from commentary.charts.fx import fx_figure, has_ohlc, source_note
 from commentary.timeline.events import load_events
 from data_sources.store.frames import normalise
+from ui.words import words
 
 
 def _frame(symbol: str, closes: list[float], start: str = "2025-01-20", ohlc: bool = False) -> pd.DataFrame:
@@ -30,7 +33,7 @@ def _names(items, prefix: str) -> set[str]:
 
 
 def test_close_only_candles_fall_back_to_a_line_and_say_so() -> None:
-    fig = fx_figure(_frame("KRW=X", CLOSES), kind="candles", lang="en")
+    fig = fx_figure(_frame("KRW=X", CLOSES), kind="candles", words=words("en"))
     main = fig.data[0]
     assert main.type == "scatter" and main.mode == "lines" and list(main.y) == CLOSES
     assert "instead of candles" in fig.layout.title.subtitle.text
@@ -38,14 +41,14 @@ def test_close_only_candles_fall_back_to_a_line_and_say_so() -> None:
 
 
 def test_candles_when_ohlc_present() -> None:
-    fig = fx_figure(_frame("KRW=X", CLOSES, ohlc=True), kind="candles", lang="ko")
+    fig = fx_figure(_frame("KRW=X", CLOSES, ohlc=True), kind="candles", words=words("ko"))
     assert fig.data[0].type == "candlestick" and list(fig.data[0].high) == [c + 2 for c in CLOSES]
     assert not fig.layout.title.subtitle.text
     assert fig.layout.xaxis.rangeslider.visible is False
 
 
 def test_reference_line_band_pins_and_source() -> None:
-    fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), lang="en")
+    fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), words=words("en"))
     ref = [s for s in fig.layout.shapes if s.name == "refline:1430.0"]
     assert len(ref) == 1 and ref[0].y0 == ref[0].y1 == 1430.0
     assert any(a.name == "refline:1430.0" and a.text == "1,430.0 KRW" for a in fig.layout.annotations)
@@ -64,7 +67,7 @@ def test_second_series_goes_on_the_secondary_axis_and_user_notes_are_pinned() ->
     notes = pd.DataFrame({"id": ["n1", "n2"], "date": pd.to_datetime(["2025-01-24", "2024-06-01"]),
                           "label": ["<i>watch</i>", "outside"], "note": ["", ""]})
     fig = fx_figure(_frame("USDKRW_ECB", CLOSES), second=_frame("CNY=X", [7.28] * 10), user_notes=notes,
-                    ref_level=None, lang="ko")
+                    ref_level=None, words=words("ko"))
     lines = [t for t in fig.data if t.type == "scatter" and t.mode == "lines"]
     assert [t.yaxis for t in lines] == ["y", "y2"]
     assert fig.layout.yaxis2.overlaying == "y"
@@ -78,25 +81,25 @@ def test_second_series_goes_on_the_secondary_axis_and_user_notes_are_pinned() ->
 
 
 def test_explicit_source_label_is_escaped() -> None:
-    fig = fx_figure(_frame("KRW=X", CLOSES), source_label="My <feed>", lang="en")
+    fig = fx_figure(_frame("KRW=X", CLOSES), source_label="My <feed>", words=words("en"))
     assert next(a for a in fig.layout.annotations if a.name == "source").text == "My &lt;feed&gt;"
 
 
 def test_bad_input_gives_clear_results() -> None:
-    empty = fx_figure(_frame("KRW=X", []), lang="en")
+    empty = fx_figure(_frame("KRW=X", []), words=words("en"))
     assert empty.layout.title.text == "No FX data"
     two = pd.concat([_frame("KRW=X", CLOSES), _frame("CNY=X", [7.3] * 10)])
     with pytest.raises(ValueError, match=r"rate: expected one FX symbol, got 2 \(CNY=X, KRW=X\)"):
-        fx_figure(two)
+        fx_figure(two, words=words("en"))
     assert not has_ohlc(_frame("KRW=X", CLOSES)) and has_ohlc(_frame("KRW=X", CLOSES, ohlc=True))
-    assert "ECB" in source_note("USDKRW_ECB", "en") and "ECB" in source_note("USDHKD_ECB", "en")
+    assert "ECB" in source_note("USDKRW_ECB", words("en")) and "ECB" in source_note("USDHKD_ECB", words("en"))
 
 
 def test_on_real_krw_snapshot(market_dir: Path) -> None:
     raw = pd.read_csv(market_dir / "KRW=X.csv")
     frame = normalise(raw.assign(symbol="KRW=X"))
     window = frame[(frame["date"] >= "2024-12-01") & (frame["date"] <= "2025-04-30")]
-    fig = fx_figure(window, kind="candles", events=load_events(), lang="ko")
+    fig = fx_figure(window, kind="candles", events=load_events(), words=words("ko"))
     assert fig.data[0].type == "scatter"  # the snapshot has close only
     y = pd.Series(list(fig.data[0].y), index=pd.to_datetime(list(fig.data[0].x)))
     assert y[pd.Timestamp("2025-01-24")] == pytest.approx(1433.93, abs=0.01)
@@ -107,7 +110,7 @@ def test_on_real_krw_snapshot(market_dir: Path) -> None:
 def test_opens_on_the_window_with_a_range_slider_over_the_history() -> None:
     history = _frame("KRW=X", [1300.0 + i for i in range(400)], start="2024-01-01")
     window = history[(history["date"] >= "2024-12-02") & (history["date"] <= "2025-03-31")]
-    fig = fx_figure(window, history=history, lang="ko")
+    fig = fx_figure(window, history=history, words=words("ko"))
     lo, hi = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
     assert (lo, hi) == (pd.Timestamp("2024-12-01 12:00"), pd.Timestamp("2025-03-31 12:00"))
     assert fig.layout.xaxis.rangeslider.visible is True
@@ -127,13 +130,13 @@ def test_a_note_never_stretches_the_axis_past_the_data() -> None:
                           "label": ["a note with a fairly long label that runs right", "last day"],
                           "note": ["", ""]})
     data = _frame("KRW=X", CLOSES)
-    fig = fx_figure(data, user_notes=notes, events=load_events(), lang="en")
+    fig = fx_figure(data, user_notes=notes, events=load_events(), words=words("en"))
     assert pd.Timestamp(fig.layout.xaxis.range[1]) <= data["date"].max() + pd.Timedelta(days=1)
     assert fig.layout.xaxis.autorange is False
 
 
 def test_labels_sit_above_the_line() -> None:
-    fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), lang="en")
+    fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), words=words("en"))
     y0, y1 = fig.layout.yaxis.range
     tops = [a.y for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
     assert tops
@@ -200,7 +203,7 @@ def _overlaps(boxes: dict) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("viewport", sorted(PLOT_PX))
 def test_phone_layout_badges_never_overlap(market_dir: Path, viewport: int, lang: str) -> None:
     window, history = _krw_window(market_dir)
-    fig = fx_figure(window, events=load_events(), lang=lang, history=history, numbered=True)
+    fig = fx_figure(window, events=load_events(), words=words(lang), history=history, numbered=True)
     boxes = _badge_boxes(fig, PLOT_PX[viewport])
     pinned = [e for e in load_events() if pd.Timestamp("2024-12-01") <= pd.Timestamp(e.anchor) <= pd.Timestamp(
         "2025-03-31")]
@@ -213,10 +216,9 @@ def test_phone_layout_badges_never_overlap(market_dir: Path, viewport: int, lang
 def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: Path) -> None:
     from commentary.charts.pin_numbers import key_from_figure
     from ui.pin_key import key_markdown
-    from ui.words import words
 
     window, history = _krw_window(market_dir)
-    fig = fx_figure(window, events=load_events(), lang="ko", history=history, numbered=True)
+    fig = fx_figure(window, events=load_events(), words=words("ko"), history=history, numbered=True)
     badges = [a for a in fig.layout.annotations if (a.name or "").startswith("label:event:")]
     key = key_from_figure(fig.to_plotly_json())  # what the page reads back from the (serialised) figure
     assert [k.number for k in key] == list(range(1, len(badges) + 1))
@@ -239,14 +241,13 @@ def test_phone_layout_numbers_follow_the_dates_and_the_key_matches(market_dir: P
 def test_phone_layout_notes_are_spaced_for_a_phone_and_escaped(market_dir: Path) -> None:
     from commentary.charts.pin_numbers import PinKey
     from ui.pin_key import key_markdown
-    from ui.words import words
 
     window, history = _krw_window(market_dir)
     days = ["2025-01-20", "2025-01-21", "2025-01-22", "2025-01-24", "2025-02-03", "2025-03-03"]
     notes = pd.DataFrame({"id": [f"n{i}" for i in range(len(days))], "date": pd.to_datetime(days),
                           "label": ["설 연휴 직전 원화 강세", "watch the won", "<b>bold</b>", "딥시크 충격 전",
                                     "관세 발표", "three-month view"], "note": [""] * len(days)})
-    fig = fx_figure(window, events=load_events(), user_notes=notes, lang="ko", history=history, numbered=True)
+    fig = fx_figure(window, events=load_events(), user_notes=notes, words=words("ko"), history=history, numbered=True)
     for viewport in PLOT_PX:
         assert not _overlaps(_note_boxes(fig, PLOT_PX[viewport])), f"note labels overlap at {viewport} px"
     assert any(a.text == "(내 메모) &lt;b&gt;bold&lt;/b&gt;" for a in fig.layout.annotations)
@@ -275,7 +276,7 @@ def test_range_buttons_never_pile_the_badges_up_at_any_zoom(market_dir: Path, vi
     from commentary.charts.pin_numbers import key_from_figure
 
     window, history = _krw_window(market_dir)
-    fig = fx_figure(window, events=load_events(), lang="ko", history=history, numbered=True)
+    fig = fx_figure(window, events=load_events(), words=words("ko"), history=history, numbered=True)
     key = key_from_figure(fig)
     for button in fig.layout.updatemenus[0].buttons:
         shown = _pressed(fig, button.label)
@@ -310,7 +311,7 @@ def test_range_buttons_keep_reader_notes_under_the_line(market_dir: Path) -> Non
     window, history = _krw_window(market_dir)
     notes = pd.DataFrame({"id": ["n1", "n2"], "date": pd.to_datetime(["2025-03-10", "2025-03-24"]),
                           "label": ["관세 발표 전", "three-month view"], "note": ["", ""]})
-    fig = fx_figure(window, events=load_events(), user_notes=notes, lang="ko", history=history, numbered=True)
+    fig = fx_figure(window, events=load_events(), user_notes=notes, words=words("ko"), history=history, numbered=True)
     for button in fig.layout.updatemenus[0].buttons:
         shown = _pressed(fig, button.label)
         lo, hi = (pd.Timestamp(x) for x in shown.layout.xaxis.range)
@@ -322,3 +323,55 @@ def test_range_buttons_keep_reader_notes_under_the_line(market_dir: Path) -> Non
             y0, y1 = shown.layout.yaxis.range
             seen = history[(history["date"] >= lo) & (history["date"] <= hi)]["close"]
             assert (seen.min() - y0) / (y1 - y0) > max(a.y for a in labels), button.label
+
+
+# --- the reader's words: every text on the chart comes from the reader's catalog ------------------------------
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SAID = {  # what a reader sees, per language: range buttons, y axis, the hover's unit, the 1,430 line, the fallback
+    "ko": (["기본", "1개월", "3개월", "6개월", "1년", "전체"], "원/달러 (원)", "%{y:,.1f}원<extra></extra>",
+           "1,430.0원", "시가·고가·저가 없이 종가만 있어 캔들 대신 선으로 표시"),
+    "en": (["Window", "1M", "3M", "6M", "1Y", "All"], "KRW per USD", "%{y:,.1f} KRW<extra></extra>", "1,430.0 KRW",
+           "Close only (no open/high/low): shown as a line instead of candles"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_charts_words_follow_the_readers_language(lang: str) -> None:
+    history = _frame("KRW=X", [1400.0 + i % 50 for i in range(300)], start="2024-06-03")
+    window = history[history["date"] >= "2025-01-02"]
+    fig = fx_figure(window, kind="candles", history=history, events=load_events(), words=words(lang), numbered=True)
+    buttons, y_title, hover_end, level, fallback = SAID[lang]
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == buttons
+    assert fig.layout.yaxis.title.text == y_title and fig.data[0].hovertemplate.endswith(hover_end)
+    assert next(a.text for a in fig.layout.annotations if a.name == "refline:1430.0") == level
+    assert fig.layout.title.subtitle.text == fallback
+    if lang == "en":  # an English reader meets no Korean on the chart (but in a hover's source: a Korean publication)
+        assert not HANGUL.findall(json.dumps(_without_hovers(fig.to_plotly_json()), default=str, ensure_ascii=False))
+
+
+def _without_hovers(value: object) -> object:
+    """A figure's JSON without its hover boxes' text (an event's hover names its source, as published)."""
+    if isinstance(value, dict):
+        return {k: _without_hovers(v) for k, v in value.items() if k != "hovertext"}
+    return [_without_hovers(v) for v in value] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ko", "출처: 유럽중앙은행(ECB) 기준환율(매일 14:15 CET 고시)로 계산한 원/달러 · "
+           "야후 파이낸스 CNY=X (24시간 호가 기준)"),
+    ("en", "Source: ECB euro reference rates (fixed 14:15 CET), USD/KRW cross · Yahoo Finance CNY=X "
+           "(round-the-clock quote)"),
+])
+def test_the_source_line_names_both_series_once(lang: str, expected: str) -> None:
+    fig = fx_figure(_frame("USDKRW_ECB", CLOSES), second=_frame("CNY=X", [7.28] * 10), words=words(lang))
+    assert next(a.text for a in fig.layout.annotations if a.name == "source") == expected
+    prefix, second = expected.split(": ")[0], expected.split(" · ")[1]  # "Source" and the second series' origin
+    assert source_note("CNY=X", words(lang)) == f"{prefix}: {second}"  # alone, it says "Source:" too
+    empty = fx_figure(_frame("KRW=X", []), words=words(lang))
+    assert empty.layout.title.text == {"ko": "환율 데이터 없음", "en": "No FX data"}[lang]
+
+
+def test_a_chart_without_the_readers_words_is_refused() -> None:
+    with pytest.raises(TypeError, match="reader's words"):
+        fx_figure(_frame("KRW=X", CLOSES))

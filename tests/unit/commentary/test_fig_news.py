@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from commentary.charts.news import news_pins, news_strip_figure, tag_colour
 from commentary.charts.pins import add_event_pins
 from commentary.timeline.events import LABEL_MAX
+from ui.words import words
 
 LABELS = {"deepseek": "DeepSeek", "nvidia": "NVIDIA", "qwen": "Qwen / Alibaba"}
 
@@ -37,7 +38,7 @@ def _items() -> pd.DataFrame:
 
 
 def test_strip_stacks_one_trace_per_tag_with_counts() -> None:
-    fig = news_strip_figure(_counts(), "en", LABELS)
+    fig = news_strip_figure(_counts(), words("en"), LABELS)
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["DeepSeek", "NVIDIA"]  # qwen is all zeros: no trace
     assert all(isinstance(t, go.Bar) for t in fig.data)
@@ -50,26 +51,26 @@ def test_strip_stacks_one_trace_per_tag_with_counts() -> None:
 
 
 def test_strip_labels_follow_language_and_are_escaped() -> None:
-    fig = news_strip_figure(_counts(), "ko", {"deepseek": "딥시크", "nvidia": "<b>엔비디아</b>"})
+    fig = news_strip_figure(_counts(), words("ko"), {"deepseek": "딥시크", "nvidia": "<b>엔비디아</b>"})
     assert [t.name for t in fig.data] == ["딥시크", "&lt;b&gt;엔비디아&lt;/b&gt;"]
     assert "건" in fig.data[0].hovertemplate and fig.layout.yaxis.title.text == "뉴스 건수"
 
 
 def test_strip_without_counts_says_so() -> None:
-    fig = news_strip_figure(pd.DataFrame(columns=["date", "tag", "count"]), "en", LABELS)
+    fig = news_strip_figure(pd.DataFrame(columns=["date", "tag", "count"]), words("en"), LABELS)
     assert not fig.data
     assert fig.layout.annotations[0].text == "No tagged news in this period"
 
 
 def test_pins_from_items() -> None:
-    pins = news_pins(_items(), "en")
+    pins = news_pins(_items(), words("en"))
     assert len(pins) == 2  # the undated item gets no pin
     nvda, long_one = pins
     assert nvda.kind == "ai" and nvda.date == dt.date(2025, 1, 27) and not nvda.is_range
     assert nvda.label_en == nvda.label_ko == "Nvidia pre-market down 12% due Deepseek"
     assert nvda.note_en == "Nvidia pre-market down 12% due Deepseek — r/LocalLLaMA"
     assert nvda.source_url == "https://old.reddit.com/r/LocalLLaMA/comments/1ib8wfw/"
-    assert nvda.id.startswith("news_") and nvda.id == news_pins(_items(), "ko")[0].id
+    assert nvda.id.startswith("news_") and nvda.id == news_pins(_items(), words("ko"))[0].id
     # 20:00 UTC on the 27th is the 28th in Seoul; long titles are shortened; unsafe links dropped
     assert long_one.date == dt.date(2025, 1, 28)
     assert len(long_one.label_en) <= LABEL_MAX and long_one.label_en.endswith("…")
@@ -79,17 +80,34 @@ def test_pins_from_items() -> None:
 def test_pins_draw_on_a_price_chart() -> None:
     days = pd.date_range("2025-01-20", "2025-02-03", freq="D")
     fig = go.Figure(go.Scatter(x=days, y=list(range(len(days)))))
-    add_event_pins(fig, news_pins(_items(), "en"), "en")
+    add_event_pins(fig, news_pins(_items(), words("en")), words("en"))
     pin_trace = fig.data[-1]
     assert pin_trace.meta == "event-pins" and len(pin_trace.x) == 2
     assert any("Nvidia pre-market" in a.text for a in fig.layout.annotations)
 
 
 def test_no_items_no_pins() -> None:
-    assert news_pins(_items().iloc[0:0], "en") == []
+    assert news_pins(_items().iloc[0:0], words("en")) == []
 
 
 def test_korean_strip_has_korean_date_ticks() -> None:
-    fig = news_strip_figure(_counts(), "ko", {"deepseek": "딥시크"})
+    fig = news_strip_figure(_counts(), words("ko"), {"deepseek": "딥시크"})
     assert fig.layout.xaxis.hoverformat == "%Y년 %-m월 %-d일"
     assert any("월" in stop.value for stop in fig.layout.xaxis.tickformatstops)
+
+
+def test_the_strips_words_follow_the_readers_language() -> None:
+    en = news_strip_figure(_counts(), words("en"), LABELS)
+    assert en.data[0].hovertemplate == "%{customdata} · DeepSeek: %{y} items<extra></extra>"
+    assert en.layout.yaxis.title.text == "news items"
+    ko = news_strip_figure(_counts(), words("ko"), {"deepseek": "딥시크"})
+    assert ko.data[0].hovertemplate == "%{customdata} · 딥시크: %{y}건<extra></extra>"
+    empty = news_strip_figure(_counts().iloc[0:0], words("ko"), LABELS)
+    assert empty.layout.annotations[0].text == "이 기간의 태그된 뉴스가 없습니다"
+
+
+def test_an_untitled_item_is_named_in_the_readers_language() -> None:
+    item = _items().iloc[[0]].assign(title=["<b></b>"])  # nothing left once the markup is gone
+    assert news_pins(item, words("en"))[0].label_en == "(untitled)"
+    (pin,) = news_pins(item, words("ko"))
+    assert pin.label("ko") == pin.label("en") == "(제목 없음)" and pin.note("ko") == "(제목 없음) — r/LocalLLaMA"

@@ -19,6 +19,7 @@ from commentary.timeline.observation import (
     sessions_between,
 )
 from data_sources.store.frames import normalise
+from ui.words import words
 
 
 def _event(eid: str, day: str, basis: str = "KST", time: str | None = None) -> Event:
@@ -104,8 +105,8 @@ def test_event_day_moves_hkex_half_day_and_krx_holiday() -> None:
         "0700.HK": {"2025-01-24": 400.0, "2025-01-27": 404.0, "2025-01-28": 396.0, "2025-02-03": 410.0},
         "000660.KS": {"2025-01-24": 200.0, "2025-01-31": 180.0},
     })
-    moves = event_day_moves(prices, "2025-01-27", event_time="2025-01-27 09:30 America/New_York").set_index(
-        "symbol")
+    moves = event_day_moves(prices, "2025-01-27", words("en"),
+                            event_time="2025-01-27 09:30 America/New_York").set_index("symbol")
     assert moves.loc["NVDA", "session"] == pd.Timestamp("2025-01-27")
     # HKEX's 01-27 close (16:00 HKT) came before the US open: the half day of 01-28 is its first reaction.
     assert moves.loc["0700.HK", "session"] == pd.Timestamp("2025-01-28")
@@ -113,6 +114,27 @@ def test_event_day_moves_hkex_half_day_and_krx_holiday() -> None:
     # KRX was shut 01-27..01-30 (temporary holiday, then Seollal): its first reaction is 01-31.
     assert moves.loc["000660.KS", "session"] == pd.Timestamp("2025-01-31")
     assert moves.loc["000660.KS", "change_pct"] == pytest.approx(-10.0)
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("ko", {"0700.HK": "2025-01-27 장은 사건 전에 마감; 반영 첫 거래일 2025-01-28",
+            "000660.KS": "2025-01-27 휴장; 다음 거래일 2025-01-31",
+            "AAPL": "2025-01-27 이전 10일 안에 종가 없음", "MSFT": "2025-01-27 전후 10일 안에 데이터 없음"}),
+    ("en", {"0700.HK": "session on 2025-01-27 closed before the event; first session after it 2025-01-28",
+            "000660.KS": "market closed on 2025-01-27; next session 2025-01-31",
+            "AAPL": "no close before 2025-01-27 within 10 days", "MSFT": "no data within 10 days of 2025-01-27"}),
+])
+def test_event_day_notes_in_the_readers_words(lang: str, said: dict[str, str]) -> None:
+    prices = _tidy({
+        "NVDA": {"2025-01-24": 142.0, "2025-01-27": 118.0},
+        "0700.HK": {"2025-01-24": 400.0, "2025-01-27": 404.0, "2025-01-28": 396.0},
+        "000660.KS": {"2025-01-24": 200.0, "2025-01-31": 180.0},
+        "AAPL": {"2025-01-27": 230.0},  # no close before the day
+        "MSFT": {"2024-11-01": 400.0},  # nothing near the day
+    })
+    moves = event_day_moves(prices, "2025-01-27", words(lang),
+                            event_time="2025-01-27 09:30 America/New_York").set_index("symbol")
+    assert moves["note"].to_dict() == {"NVDA": "", **said}
 
 
 def test_holiday_carry_only_over_the_members_own_market_holidays() -> None:

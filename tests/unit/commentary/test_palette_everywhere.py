@@ -52,8 +52,8 @@ def _fx_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]:
         view = fx_view.default_view(*bounds, src)
         rate = fx_view.in_window(prices, main, view.start, view.end)
         second = fx_view.in_window(prices, cny, view.start, view.end)
-        out.append((f"fx {src}", fx_figure(rate, second=second, lang=lang, history=prices[prices["symbol"] == main],
-                                           numbered=True)))
+        out.append((f"fx {src}", fx_figure(rate, second=second, words=words(lang),
+                                           history=prices[prices["symbol"] == main], numbered=True)))
     return out
 
 

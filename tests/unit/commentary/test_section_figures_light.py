@@ -7,6 +7,7 @@ import pandas as pd
 
 from commentary.charts.event_day import MIN_HEIGHT, event_day_figure
 from commentary.charts.sections import thin_rows
+from ui.words import words
 
 
 def _levels(days: int = 600) -> pd.DataFrame:
@@ -37,11 +38,11 @@ def test_event_day_bars_sorted_escaped_and_tall_enough():
                           "name": ["NVIDIA (NVDA)", "Apple (AAPL)", "<b>x</b>", "Gone"],
                           "session": pd.to_datetime(["2025-01-27"] * 4), "change_pct": [-17.0, 3.2, 0.5, float("nan")],
                           "note": ["", "", "<i>n</i>", "no close after the event"]})
-    fig = event_day_figure(table, "en", "One-day moves")
+    fig = event_day_figure(table, words("en"), "One-day moves")
     bars = fig.data[0]
     assert list(bars.y) == ["Apple (AAPL)", "&lt;b&gt;x&lt;/b&gt;", "NVIDIA (NVDA)"]  # largest fall on top
     assert list(bars.x) == [3.2, 0.5, -17.0] and list(bars.text) == ["+3.2%", "+0.5%", "-17.0%"]
     assert "1 without a move" in fig.layout.title.text and fig.layout.height >= MIN_HEIGHT
     assert all("<" not in str(t) for t in (*bars.y, *bars.hovertext, fig.layout.title.text))
-    empty = event_day_figure(table.iloc[3:], "ko", "하루")
+    empty = event_day_figure(table.iloc[3:], words("ko"), "하루")
     assert not empty.data and "값 없음" in empty.layout.title.text
