@@ -193,7 +193,7 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
     rate = window[window["symbol"] == main]
     level = chart.get("level")
     fig = fx_figure(rate, ref_level=float(level) if level is not None else None,
-                    events=section_events(section, commentary, events), lang=words.language, numbered=True)
+                    events=section_events(section, commentary, events), words=words, numbered=True)
     for sym in symbols:
         extra = window[window["symbol"] == sym].sort_values("date")
         if sym == main or extra.empty:
@@ -261,7 +261,7 @@ def event_day_table(section: Section, prices: pd.DataFrame, words: Words | str,
     day = chart["event_date"]
     lo, hi = _ts(chart["start"]), _ts(chart["end"])
     picked = prices[prices["symbol"].isin(chart.get("symbols", [])) & (prices["date"] >= lo) & (prices["date"] <= hi)]
-    moves = event_day_moves(picked, day, words.language, event_time=event_moment(section, events))
+    moves = event_day_moves(picked, day, words, event_time=event_moment(section, events))
     return cv.moves_frame(moves, words)
 
 
