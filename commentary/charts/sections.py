@@ -29,7 +29,7 @@ from commentary.charts.palette import colour, identity
 from commentary.charts.pin_numbers import add_numbered_pins
 from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
 from commentary.scoring.combine import divergences
-from commentary.scoring.rules import BASKET_NAMES
+from commentary.scoring.rules import basket_name as scoring_basket_name
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
@@ -73,7 +73,7 @@ def section_events(section: Section, commentary: Commentary, events: Sequence[Ev
 
 def basket_name(name: str, lang: str) -> str:
     """Display name of a commentary basket (its own name when not a known one)."""
-    return BASKET_NAMES["ko" if lang == "ko" else "en"].get(name, name)
+    return scoring_basket_name(name, lang)
 
 
 def _empty_figure(lang: str) -> go.Figure:

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from commentary.analysis.baskets import basket_dates, session_basket
+from commentary.cli.score import prices_from, to_csv
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.document.model import Claim
 from commentary.scoring import odds
 from commentary.scoring.claims import evaluate_claim, readings, scorecard
-from commentary.scoring.cli import prices_from, to_csv
 from commentary.scoring.horizons import parse_horizon
 from commentary.scoring.rules import validate_rule
 from data_sources.store.frames import normalise

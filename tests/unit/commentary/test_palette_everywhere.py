@@ -18,9 +18,9 @@ from commentary.charts.compare import compare_figure, drawdown_figure, spread_fi
 from commentary.charts.fx import fx_figure
 from commentary.charts.palette import SERIES_COLOURS, identity
 from commentary.charts.sections import section_figure
+from commentary.cli.score import prices_from
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.scoring.claims import claim_paths, readings
-from commentary.scoring.cli import prices_from
 from tests.conftest import MARKET_DIR
 from ui import compare_view as cv
 from ui import fx_view
