@@ -16,6 +16,7 @@ from commentary.document.column import list_commentaries
 from commentary.scoring.claims import claim_paths, readings
 from commentary.timeline.events import EVENTS_PATH, load_events
 from data_sources.store.prices import Store
+from ui.words import words
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def _figure(item, claim_id: str, prices: pd.DataFrame, lang: str = "ko"):
     claim = item.claim(claim_id)
     mine = [r for r in readings(item.claims, prices, item.published) if r.claim_id == claim_id]
     paths = claim_paths(claim, prices, item.published)
-    return cp.claim_path_figure(claim, mine, paths, load_events(EVENTS_PATH), lang)
+    return cp.claim_path_figure(claim, mine, paths, load_events(EVENTS_PATH), words(lang))
 
 
 def _x_px(fig, x) -> float:

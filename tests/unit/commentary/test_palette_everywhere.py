@@ -24,6 +24,7 @@ from commentary.scoring.claims import claim_paths, readings
 from tests.conftest import MARKET_DIR
 from ui import compare_view as cv
 from ui import fx_view
+from ui.words import words
 
 NAMED = ("US_BASKET", "CN_BASKET", "^NDX", "^HSI", "KWEB", "KRW=X", "USDKRW_ECB", "CNY=X")
 
@@ -66,7 +67,7 @@ def _column_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]
         for claim in column.claims:
             paths = claim_paths(claim, prices, column.published)
             mine = [r for r in marks if r.claim_id == claim.id]
-            out.append((f"{path.stem} claim {claim.id}", claim_path_figure(claim, mine, paths, [], lang)))
+            out.append((f"{path.stem} claim {claim.id}", claim_path_figure(claim, mine, paths, [], words(lang))))
     return out
 
 

@@ -22,6 +22,7 @@ from commentary.scoring.combine import combine_sources
 from commentary.scoring.summary import format_measured
 from commentary.timeline.events import Event
 from ui import verdicts as verdict_words
+from ui.words import words
 
 TEXT = """---
 id: tiny
@@ -233,7 +234,7 @@ def test_scorecard_grid_summary_and_path(col):
     assert overall.startswith("2 claims, each judged on its primary horizon:")
     claim = col.claim("duo-beats")
     mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]
-    fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], "en")
+    fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], words("en"))
     names = [t.name for t in fig.data]
     assert "duo" in names and "AAPL" in names
     ends = [t for t in fig.data if (t.name or "").startswith("end:")]
