@@ -64,7 +64,7 @@ class Horizon:
         """A reader's name for the horizon: a built-in one's from the catalog, an explicit one's as its author
         named it in the reader's language (else its id)."""
         words = as_words(words)
-        if self.id in HORIZON_KEYS and not (self.label_ko or self.label_en):
+        if self.id in HORIZON_KEYS:  # built-in ids are reserved: an explicit horizon cannot take one
             return words(HORIZON_KEYS[self.id], year=self.end.year)
         text = self.label_ko if words.language == "ko" else self.label_en
         return text or self.id

@@ -70,7 +70,7 @@ def scorecard_csv(card: pd.DataFrame, words: Words | str) -> str:
     """The scorecard (:func:`commentary.scoring.claims.scorecard`) as CSV text, its details in ``words``: the
     CLI's ``csv`` format and the column page's download."""
     words = as_words(words)
-    shown = card.assign(detail=[detail_text(d, words) for d in card["detail"]]) if "detail" in card else card
+    shown = card.assign(detail=[detail_text(d, words) for d in card["detail"]])
     return shown.to_csv(index=False, float_format="%.6g")
 
 

@@ -129,6 +129,7 @@ def test_end_point_level_rule_differs_from_the_path_rule() -> None:
     assert r.verdict == "held" and r.measured == pytest.approx(1425.0) and r.unit == "KRW"
     assert detail_text(r.detail, words("en")).startswith("end-point:")
     assert detail_text(r.detail, words("ko")).startswith("기간 끝 기준:")
+    assert detail_text(None, words("ko")) == ""  # a reading without a detail (touches on no prints) shows none
     path = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below"})
     (p,) = [x for x in evaluate_claim(path, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo"]
     # Prints after the reference: 1427.6, 1445, 1450, 1448, 1425 → 2 of 5 below.
