@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 from benchmarks.store import _median_ms
+from commentary.cli.score import prices_from
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary
 from commentary.library.track_record import records_for
 from commentary.scoring.claims import scorecard
-from commentary.scoring.cli import prices_from
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scoring.json"
 

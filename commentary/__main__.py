@@ -1,8 +1,9 @@
 """``python -m commentary``: command-line tools on commentaries.
 
-Each subcommand lives with its concern and registers itself here:
-- ``score ID`` — the scorecard of a commentary (``commentary.scoring.cli``);
-- ``record`` — each author's track record against chance (``commentary.scoring.record_cli``);
+Each subcommand registers itself here (the ones that word their output from the catalogs live in
+``commentary/cli/``):
+- ``score ID`` — the scorecard of a commentary (``commentary.cli.score``);
+- ``record`` — each author's track record against chance (``commentary.cli.record``);
 - ``propose FILE`` — draft claims extracted from a column's text (``commentary.extract.cli``).
 """
 
@@ -14,8 +15,8 @@ import sys
 
 # subcommand -> module with ``add_arguments(parser)`` and ``run(args) -> int``
 SUBCOMMANDS = {
-    "score": "commentary.scoring.cli",
-    "record": "commentary.scoring.record_cli",
+    "score": "commentary.cli.score",
+    "record": "commentary.cli.record",
     "propose": "commentary.extract.cli",
 }
 

@@ -16,7 +16,6 @@ from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS
-from commentary.scoring.summary import format_measured
 from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
@@ -29,7 +28,16 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
 from ui.tables import EVENT_DAY_ORDER, event_day_columns
-from ui.verdicts import call_label, method_parts, strength_label, summary_hint, verdict_label
+from ui.verdicts import (
+    call_label,
+    detail_line,
+    format_measured,
+    method_parts,
+    strength_label,
+    summary_hint,
+    verdict_label,
+)
+from ui.words import words
 
 K = "col_"
 UPLOADED = K + "uploaded"
@@ -301,7 +309,7 @@ def _claim_path() -> None:
     plot(fig, key=f"{K}path_{chosen}")
     render_pin_key(fig)
     detail = pd.DataFrame([{
-        t("column.detail.horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(LANG)),
+        t("column.detail.horizon"): ("★ " if r.primary else "") + (claim.horizon(r.horizon).label(words(LANG))),
         t("column.detail.source"): t(SOURCES[r.source]) if r.source in SOURCES else r.source,
         t("column.detail.verdict"): verdict_label(r.verdict, LANG),
         t("column.detail.measured"): format_measured(r.measured, r.unit, LANG),
@@ -316,7 +324,7 @@ def _claim_path() -> None:
         t("column.detail.actionable"): (
             f"{verdict_label(r.actionable_verdict, LANG)} {format_measured(r.actionable_measured, r.unit, LANG)}"
             if r.actionable_verdict else "—"),
-        t("column.detail.detail"): r.detail_ko if LANG == "ko" else r.detail,
+        t("column.detail.detail"): detail_line(r.detail, LANG),
     } for r in mine])
     st.dataframe(detail, hide_index=True, width="stretch", key=K + "detail")
 

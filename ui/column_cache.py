@@ -32,10 +32,11 @@ import streamlit as st
 from commentary.document.column import parse_commentary
 from commentary.document.model import Commentary, CommentaryError
 from commentary.scoring import claims as claims_mod
-from commentary.scoring.cli import to_csv
 from commentary.scoring.combine import combine_sources
 from commentary.scoring.rules import source_variants
+from commentary.scoring.summary import scorecard_csv
 from ui.i18n import t
+from ui.words import words
 
 LOG = logging.getLogger(__name__)
 LANGS = ("ko", "en")
@@ -108,7 +109,7 @@ class Job:
                     readings += claim_readings
                     self.scored_claims += 1
                 card = claims_mod.scorecard_frame(readings)
-                csv = to_csv(card).encode("utf-8-sig")
+                csv = scorecard_csv(card, words("en")).encode("utf-8-sig")  # the CLI's CSV: English details
                 entry.scored = Scored(readings, card, combine_sources(card), csv)
                 _account(entry, len(readings))
             self.scored_claims = self.total

@@ -80,7 +80,7 @@ def claim_figure(fp: str, version: str, events_v: str, claim_id: str, language: 
     moment = _moment(_item, as_of)
     paths = claims_mod.claim_paths(claim, loaders.prices(), _item.published, moment)
     return claim_path_figure(claim, [r for r in _readings if r.claim_id == claim_id], paths, events_or_empty(),
-                             language, last_day=_item.published.tz_convert(None) if moment is not None else None)
+                             words(language), last_day=_item.published.tz_convert(None) if moment is not None else None)
 
 
 @st.cache_resource(ttl=600, max_entries=128, show_spinner=False)

@@ -17,10 +17,14 @@ from commentary.library.track_record import ALPHA, SMALL_SAMPLE
 from commentary.scoring import odds
 from commentary.scoring.grid import CHIP_MARKS, scorecard_grid
 from commentary.scoring.summary import claim_lines as plain_claim_lines
-from commentary.scoring.summary import format_measured, primary_verdicts, verdict_counts
+from commentary.scoring.summary import detail_text, primary_verdicts, source_label, verdict_counts
+from commentary.scoring.summary import format_measured as _format_measured
+from commentary.scoring.summary import verdict_label as _verdict_label
+from ui.words import words
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
+    from data_sources.errors import Problem
 
 CALL_KEYS: dict[str, str] = {"easy": "odds.call.easy", "strong": "odds.call.strong",
                              "long shot": "odds.call.long_shot", "toss-up": "odds.call.toss_up"}
@@ -42,23 +46,24 @@ _SPANS: tuple[tuple[int, str, str], ...] = (
 #: With this many windows or more a share reads as a percentage ("56% of 205 past weeks"), below as a count.
 SHARE_FROM = 20
 _RECORD_KEYS: dict[str, str] = {"better": "odds.record.better", "worse": "odds.record.worse"}
-#: The verdict states' catalog keys: the one vocabulary of the column page, its scorecard and the Library.
-VERDICT_KEYS: dict[str, str] = {"held": "odds.verdict.held", "failed": "odds.verdict.failed",
-                                "source-dependent": "odds.verdict.source_dependent",
-                                "too early": "odds.verdict.too_early", "judged later": "odds.verdict.judged_later",
-                                "no data": "odds.verdict.no_data"}
-SOURCE_KEYS: dict[str, str] = {"yahoo": "column.source.yahoo", "ecb": "column.source.ecb",
-                               "data": "column.source.data"}
-
-
 def verdict_label(code: str, lang: str) -> str:
     """A verdict state in the reader's words ("held", "출처에 따라 다름"); an unknown code as itself."""
-    return text(lang, VERDICT_KEYS[code]) if code in VERDICT_KEYS else code
+    return _verdict_label(code, words(lang))
 
 
 def source_name(code: str, lang: str) -> str:
     """A price source's name ("Yahoo", "야후")."""
-    return text(lang, SOURCE_KEYS[code]) if code in SOURCE_KEYS else code
+    return source_label(code, words(lang))
+
+
+def format_measured(value: float | None, unit: str, lang: str) -> str:
+    """A measurement with its unit in the reader's words ("+5.2 pp", "+5.2%p")."""
+    return _format_measured(value, unit, words(lang))
+
+
+def detail_line(detail: Problem | None, lang: str) -> str:
+    """What a reading measured, in the reader's words (:func:`commentary.scoring.summary.detail_text`)."""
+    return detail_text(detail, words(lang))
 
 
 def verdict_tally(verdicts: Sequence[str], lang: str) -> str:
@@ -94,7 +99,7 @@ def grid(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> tuple[pd
     """The scorecard grid in the reader's words (:func:`commentary.scoring.grid.scorecard_grid`)."""
     headers = {"claim": text(lang, "odds.grid.claim"), "primary": text(lang, "odds.grid.primary"),
                "overlap": text(lang, "odds.grid.overlap", horizon="{horizon}")}  # filled in per horizon
-    return scorecard_grid(claims, combined, lang, lambda row: chip(row, lang), headers)
+    return scorecard_grid(claims, combined, words(lang), lambda row: chip(row, lang), headers)
 
 
 def call_label(code: str, lang: str) -> str:
@@ -161,12 +166,12 @@ def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str) -> l
     """``(claim text, primary horizon label, verdict phrase with its odds)`` per claim, in claim order."""
     rules = {c.id: c for c in claims}
 
-    def phrase(row: pd.Series, language: str) -> str:
+    def phrase(row: pd.Series) -> str:
         claim = rules[row["claim_id"]]
         favour = odds.favours_higher(odds.Target(claim.rule)) if claim.rule.type == "direction" else None
-        return verdict_phrase(row, language, claim.rule.type, favour)
+        return verdict_phrase(row, lang, claim.rule.type, favour)
 
-    return plain_claim_lines(claims, combined, lang, phrase, verdict_label("no data", lang))
+    return plain_claim_lines(claims, combined, words(lang), phrase, verdict_label("no data", lang))
 
 
 def odds_cell(row: pd.Series | Mapping, lang: str) -> str:

@@ -23,9 +23,11 @@ from commentary.charts.pin_numbers import NARROW_PLOT_PX, add_numbered_pins
 from commentary.charts.pins import esc, keep_labels_off_data, label_px
 from commentary.scoring.claims import Reading
 from commentary.scoring.combine import divergences
-from commentary.scoring.summary import SOURCE_NAMES, format_measured, verdict_label
+from commentary.scoring.rules import basket_name
+from commentary.scoring.summary import format_measured, source_label, verdict_label
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
+from commentary.words import Words, as_words
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -39,7 +41,7 @@ PHONE_PLOT_PX = 330  # the plot's width on a 390 px phone: labels are laid out s
 MAX_DIVERGENCE_LABELS = 1  # Yahoo vs ECB gaps: the largest gets a text label, the others a marker with hover
 
 
-def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, lang: str) -> set[str]:
+def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, words: Words) -> set[str]:
     """Ids of the horizons whose end gets a text label: the primary first, then the others in time order,
     each only if its label does not overlap a placed one on a :data:`PHONE_PLOT_PX`-wide plot."""
     span = max((stop - start).days, 1)
@@ -49,7 +51,7 @@ def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, la
     out: set[str] = set()
     for horizon in order:
         centre = (pd.Timestamp(horizon.end) - start).days / span * PHONE_PLOT_PX
-        half = label_px(("★ " if horizon.id == claim.primary else "") + horizon.label(lang)) / 2
+        half = label_px(("★ " if horizon.id == claim.primary else "") + horizon.label(words)) / 2
         box = (centre - half, centre + half)
         if all(box[1] + 4 < lo or box[0] - 4 > hi for lo, hi in placed):
             placed.append(box)
@@ -57,28 +59,27 @@ def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, la
     return out
 
 
-def _name(label: str, source: str, lang: str, two_sources: bool) -> str:
-    from commentary.scoring.rules import BASKET_NAMES
-
-    key = "ko" if lang == "ko" else "en"
-    base = BASKET_NAMES[key].get(label, label)
-    return f"{base} ({SOURCE_NAMES.get(source, {}).get(key, source)})" if two_sources else base
+def _name(label: str, source: str, words: Words, two_sources: bool) -> str:
+    base = basket_name(label, words)
+    return f"{base} ({source_label(source, words)})" if two_sources else base
 
 
 def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                       paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
-                      events: Sequence[Event], lang: str, last_day: pd.Timestamp | None = None) -> go.Figure:
-    """The path figure of ``claim`` from :func:`commentary.scoring.claims.claim_paths` and its readings.
+                      events: Sequence[Event], words: Words | str, last_day: pd.Timestamp | None = None,
+                      ) -> go.Figure:
+    """The path figure of ``claim`` from :func:`commentary.scoring.claims.claim_paths` and its readings, in the
+    reader's ``words``.
 
     ``last_day`` cuts every line (as-of mode: nothing after what was known).
     """
-    ko = lang == "ko"
+    words = as_words(words)
     fig = go.Figure()
     rebase = claim.rule.type == "outperform"
     two = len(paths) > 1
     refs = [ref for lines in paths.values() for _, ref, _ in lines.values()]
     if not refs:
-        fig.add_annotation(text="표시할 가격이 없습니다" if ko else "No prices to show", x=0.5, y=0.5,
+        fig.add_annotation(text=words("scoring_words.no_prices"), x=0.5, y=0.5,
                            xref="paper", yref="paper", showarrow=False)
         return fig
     start = min(refs) - pd.Timedelta(days=LEAD_IN_DAYS)
@@ -97,19 +98,20 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
             if shown.empty:
                 continue
             drawn[f"{source}:{label}"] = shown
-            name = _name(label, source, lang, two)
+            name = _name(label, source, words, two)
             fig.add_trace(go.Scatter(x=shown.index, y=shown.values, mode="lines", name=esc(name),
                                      line=dict(width=2, dash=_DASH.get(source, "solid"), color=colour(label)),
                                      legendgroup=identity(label),
                                      hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra>" + esc(name) + "</extra>"))
             fig.add_trace(go.Scatter(x=[ref_date], y=[ref_value], mode="markers", showlegend=False,
                                      marker=dict(symbol="circle-open", size=10, color="#333"),
-                                     name="reference", hovertemplate=("기준 " if ko else "reference ")
-                                     + "%{x|%Y-%m-%d}: %{y:,.2f}<extra></extra>"))
+                                     name="reference", hovertemplate=words("scoring_words.reference_hover",
+                                                                   point="%{x|%Y-%m-%d}: %{y:,.2f}")
+                                     + "<extra></extra>"))
             reference_level = ref_value if reference_level is None else reference_level
-    rule_levels = _rule_band(fig, claim, reference_level, lang)
+    rule_levels = _rule_band(fig, claim, reference_level, words)
     by_horizon = {(r.horizon, r.source): r for r in readings}
-    labelled = _labelled_horizons(claim, start, stop, lang)
+    labelled = _labelled_horizons(claim, start, stop, words)
     for horizon in claim.horizons:
         end = pd.Timestamp(horizon.end)
         if end > stop or end < start:
@@ -122,9 +124,8 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
             reading = by_horizon.get((horizon.id, source))
             if reading is None:
                 continue
-            texts.append(f"{SOURCE_NAMES.get(source, {}).get('ko' if ko else 'en', source)}: "
-                         f"{verdict_label(reading.verdict, lang)} "
-                         f"{format_measured(reading.measured, reading.unit, lang)}")
+            texts.append(f"{source_label(source, words)}: {verdict_label(reading.verdict, words)} "
+                         f"{format_measured(reading.measured, reading.unit, words)}")
             for label, value in reading.end_values.items():
                 y = value
                 if rebase:
@@ -132,15 +133,15 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                 fig.add_trace(go.Scatter(
                     x=[pd.Timestamp(reading.end_date)], y=[y], mode="markers", showlegend=False,
                     name=f"end:{horizon.id}", marker=dict(size=9, color=VERDICT_COLOURS.get(reading.verdict, "#666")),
-                    hovertemplate=esc(f"{horizon.label(lang)} — {texts[-1]}") + "<extra></extra>"))
+                    hovertemplate=esc(f"{horizon.label(words)} — {texts[-1]}") + "<extra></extra>"))
         if horizon.id in labelled:  # the others keep their line and their verdict in the end markers' hover
-            label = ("★ " if primary else "") + horizon.label(lang)
+            label = ("★ " if primary else "") + horizon.label(words)
             fig.add_annotation(x=end, y=1.0, yref="paper", text=esc(label), showarrow=False, yanchor="bottom",
                                font=dict(size=10), hovertext=esc("; ".join(texts)), name=f"horizon:{horizon.id}")
-    _divergence_marks(fig, paths, start, stop, lang)
+    _divergence_marks(fig, paths, start, stop, words)
     lo = min(refs)
     # numbered badges over the lines' headroom, laid out for a phone's plot; the page prints their key
-    add_numbered_pins(fig, events_in_window(events, lo.date(), stop.date()), lang, (start, stop),
+    add_numbered_pins(fig, events_in_window(events, lo.date(), stop.date()), words, (start, stop),
                       plot_px=NARROW_PLOT_PX)
     values = [v for series in drawn.values() for v in (float(series.min()), float(series.max()))]
     values += [v for v in rule_levels if math.isfinite(v)]
@@ -149,25 +150,24 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
     fig.update_layout(height=440, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="top", y=-0.1, xanchor="left", x=0,
                                   font=dict(size=11)),
-                      yaxis=dict(title=("시작=100" if ko else "reference = 100") if rebase or any(
+                      yaxis=dict(title=words("scoring_words.rebased_axis") if rebase or any(
                           ":" in k and k.split(":", 1)[1] in ("cn_tech", "us_bigtech") for k in drawn) else None))
     # level date ticks, few enough for a phone's ~290 px plot: rotated ones ran into the legend below
     fig.update_xaxes(nticks=4, tickangle=0)
-    return apply_date_axis(fig, lang)  # Korean date ticks on Korean pages
+    return apply_date_axis(fig, words)  # Korean date ticks on Korean pages
 
 
-def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str) -> list[float]:
+def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, words: Words) -> list[float]:
     """Draw the claim's rule on ``fig``; returns the y values it drew (they must stay in view, under the pins)."""
     p = claim.rule.params
-    ko = lang == "ko"
     if claim.rule.type in ("level", "stays", "touches"):
         level = float(p["level"])
         below = p["side"] == "below"
         edge = level * (0.97 if below else 1.03)
         fig.add_hline(y=level, line=dict(color="#8e44ad", dash="dash", width=1), name=f"level:{level:g}")
         fig.add_hrect(y0=level, y1=edge, fillcolor="#8e44ad", opacity=0.07, line_width=0, name="claimed side")
-        fig.add_annotation(x=1, xref="paper", y=level, text=esc(f"{fmt_number(level, 0)} "
-                           + (("아래" if below else "위") if ko else ("below" if below else "above"))),
+        side = "scoring_words.level_below" if below else "scoring_words.level_above"
+        fig.add_annotation(x=1, xref="paper", y=level, text=esc(words(side, level=fmt_number(level, 0))),
                            showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=10, color="#8e44ad"))
         return [level, edge]
     if reference is None or not math.isfinite(reference):
@@ -193,7 +193,7 @@ def _rule_band(fig: go.Figure, claim: Claim, reference: float | None, lang: str)
 
 
 def _divergence_marks(fig: go.Figure, paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
-                      start: pd.Timestamp, stop: pd.Timestamp, lang: str) -> None:
+                      start: pd.Timestamp, stop: pd.Timestamp, words: Words) -> None:
     if set(paths) != {"yahoo", "ecb"}:
         return
     yahoo, ecb = list(paths["yahoo"].values()), list(paths["ecb"].values())
@@ -205,8 +205,7 @@ def _divergence_marks(fig: go.Figure, paths: dict[str, dict[str, tuple[pd.Series
     largest = set(gaps["gap_pct"].abs().sort_values(ascending=False).index[:MAX_DIVERGENCE_LABELS])
     hover = []
     for index, row in zip(gaps.index, gaps.itertuples(index=False), strict=True):
-        text = (f"야후·ECB {fmt_number(row.gap_pct, 1, sign=True)}% 차이" if lang == "ko"
-                else f"Yahoo vs ECB {fmt_number(row.gap_pct, 1, sign=True)}%")
+        text = words("scoring_words.divergence", gap=fmt_number(row.gap_pct, 1, sign=True))
         hover.append(esc(f"{row.date:%Y-%m-%d}: {text}"))
         if index in largest:
             fig.add_annotation(x=row.date, y=row.a, text=esc(text), showarrow=True, arrowhead=2, ax=0, ay=30,

@@ -29,6 +29,7 @@ from commentary.charts.palette import colour, identity
 from commentary.charts.pin_numbers import add_numbered_pins
 from commentary.charts.pins import add_reference_line, esc, keep_labels_off_data
 from commentary.scoring.combine import divergences
+from commentary.scoring.rules import basket_name
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
     from commentary.document.model import Commentary, Section
 
 BASKET_PREFIX = "basket:"  # column key of a basket line in a compare chart
-#: A commentary basket's words by its name (another basket is shown by its own name).
-BASKET_KEYS: dict[str, str] = {"cn_tech": "chart_compare.basket_cn_tech",
-                               "us_bigtech": "chart_compare.basket_us_bigtech"}
 
 
 def _ts(value: object) -> pd.Timestamp:
@@ -71,12 +69,6 @@ def section_events(section: Section, commentary: Commentary, events: Sequence[Ev
     wanted = section.chart.get("events") or list(commentary.events)
     ids = set(wanted)
     return [e for e in events if e.id in ids]
-
-
-def basket_name(name: str, words: Words | str) -> str:
-    """Display name of a commentary basket (its own name when not a known one)."""
-    words = as_words(words)
-    return words(BASKET_KEYS[name]) if name in BASKET_KEYS else name
 
 
 def _empty_figure(words: Words) -> go.Figure:

@@ -33,14 +33,16 @@ def score_draft(item: Commentary, prices: pd.DataFrame) -> DraftPreview:
 
 
 def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices: pd.DataFrame,
-                 events: Sequence[Event], lang: str) -> go.Figure:
-    """The claim's path chart (:mod:`commentary.charts.claim_path`), as on the column page."""
+                 events: Sequence[Event], words: Words | str) -> go.Figure:
+    """The claim's path chart (:mod:`commentary.charts.claim_path`) in the reader's ``words``, as on the column
+    page."""
+    words = as_words(words)
     claim = item.claim(claim_id)
     if claim is None:
         raise KeyError(claim_id)
     paths = scoring.claim_paths(claim, prices, item.published)
     mine = [r for r in preview.readings if r.claim_id == claim_id]
-    return claim_path_figure(claim, mine, paths, events, lang)
+    return claim_path_figure(claim, mine, paths, events, words)
 
 
 def section_preview(item: Commentary, section_id: str, prices: pd.DataFrame, events: Sequence[Event],

@@ -54,20 +54,13 @@ from commentary.timeline.observation import (
     print_moments,
     sessions_between,
 )
+from data_sources.errors import Problem
 from data_sources.store.frames import wide
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
 
 VERDICTS: tuple[str, ...] = ("held", "failed", "source-dependent", "too early", "judged later", "no data")
-VERDICT_LABELS: dict[str, dict[str, str]] = {
-    "held": {"ko": "적중", "en": "held"},
-    "failed": {"ko": "빗나감", "en": "failed"},
-    "source-dependent": {"ko": "출처에 따라 다름", "en": "source-dependent"},
-    "too early": {"ko": "시기상조", "en": "too early"},
-    "judged later": {"ko": "나중에 판정", "en": "judged later"},
-    "no data": {"ko": "데이터 없음", "en": "no data"},
-}
 BASES: tuple[str, ...] = ("publication", "actionable")
 
 
@@ -100,8 +93,7 @@ class Reading:
     end_date: dt.date | None
     reference_values: Mapping[str, float] = field(default_factory=dict)
     end_values: Mapping[str, float] = field(default_factory=dict)
-    detail: str = ""
-    detail_ko: str = ""
+    detail: Problem | None = None  # what was measured, as a code and numbers (summary.detail_text words it)
     actionable_reference_date: dt.date | None = None
     actionable_measured: float | None = None
     actionable_z: float = math.nan
@@ -114,19 +106,20 @@ class Reading:
 
 
 class _Unscorable(Exception):
-    """A reading cannot be made: ``verdict`` ("no data" / "too early") and why (en, ko)."""
+    """A reading cannot be made: ``verdict`` ("no data" / "too early") and why (a ``scoring_words.detail.*``
+    code and its parameters)."""
 
-    def __init__(self, verdict: str, en: str, ko: str) -> None:
-        super().__init__(en)
-        self.verdict, self.en, self.ko = verdict, en, ko
+    def __init__(self, verdict: str, code: str, **params: object) -> None:
+        self.verdict, self.detail = verdict, Problem(code, params)
+        super().__init__(str(self.detail))
 
 
 def _column(frame: pd.DataFrame, symbol: str) -> pd.Series:
     if symbol not in frame.columns:
-        raise _Unscorable("no data", f"no stored prices for {symbol}", f"{symbol}: 저장된 가격 없음")
+        raise _Unscorable("no data", "scoring_words.detail.no_prices", symbol=symbol)
     col = frame[symbol].dropna()
     if col.empty:
-        raise _Unscorable("no data", f"no stored prices for {symbol}", f"{symbol}: 저장된 가격 없음")
+        raise _Unscorable("no data", "scoring_words.detail.no_prices", symbol=symbol)
     return col
 
 
@@ -135,8 +128,7 @@ def _reference(symbol: str, col: pd.Series, moment: pd.Timestamp, basis: str) ->
     if basis == "year":
         before = col.loc[:pd.Timestamp(moment.year - 1, 12, 31)]
         if before.empty:
-            raise _Unscorable("no data", f"{symbol} has no print before {moment.year}",
-                              f"{symbol}: {moment.year}년 이전 값 없음")
+            raise _Unscorable("no data", "scoring_words.detail.none_before_year", symbol=symbol, year=moment.year)
         return before.index[-1]
     day = pd.Timestamp(moment.tz_convert(None).date())
     if basis == "publication":
@@ -145,15 +137,14 @@ def _reference(symbol: str, col: pd.Series, moment: pd.Timestamp, basis: str) ->
         pos = last_before(symbol, pd.DatetimeIndex(col.index), moment)
         if pos is None:
             first = col.index[0].date()
-            raise _Unscorable("no data", f"{symbol} has no print before publication (first: {first})",
-                              f"{symbol}: 발행 전 값 없음 (첫 값 {first})")
+            raise _Unscorable("no data", "scoring_words.detail.none_before_publication", symbol=symbol,
+                              first=str(first))
         return col.index[pos]
     near = col.loc[day - pd.Timedelta(days=2):day + pd.Timedelta(days=31)]  # earlier prints cannot follow it
     col = near if len(near) else col.loc[day - pd.Timedelta(days=2):]
     pos = first_after(symbol, pd.DatetimeIndex(col.index), moment)
     if pos is None:
-        raise _Unscorable("too early", f"{symbol} has no print after publication yet",
-                          f"{symbol}: 발행 후 값이 아직 없음")
+        raise _Unscorable("too early", "scoring_words.detail.none_after_publication", symbol=symbol)
     return col.index[pos]
 
 
@@ -204,18 +195,17 @@ def _measure(ref: SeriesRef, run: _Run, end: pd.Timestamp, basis: str) -> judge.
         col = run.column(sym)
         if sessions_between(sym, col.index[-1], end):
             last = col.index[-1].date()
-            raise _Unscorable("too early", f"horizon ends {end.date()}, after the last stored print {last} ({sym})",
-                              f"기간 끝 {end.date()}이 저장된 마지막 값 {last}({sym}) 이후")
+            raise _Unscorable("too early", "scoring_words.detail.after_last_print", end=str(end.date()),
+                              last=str(last), symbol=sym)
     level, ref_date, ref_value = run.level(ref, basis)
     upto = level.loc[ref_date:end]
     if upto.empty:
-        raise _Unscorable("no data", f"{ref.label}: no value between the reference and {end.date()}",
-                          f"{ref.label}: 기준일과 {end.date()} 사이 값 없음")
+        raise _Unscorable("no data", "scoring_words.detail.no_value", series=ref.label, end=str(end.date()))
     return judge.Measured(ref_date, upto.index[-1], ref_value, float(upto.iloc[-1]), level)
 
 
 def _read(rule: Rule, run: _Run, end: pd.Timestamp, basis: str,
-          ) -> tuple[dict[str, judge.Measured], tuple[float, str, bool, str, str], tuple[float, float, int]]:
+          ) -> tuple[dict[str, judge.Measured], tuple[float, str, bool, Problem | None], tuple[float, float, int]]:
     refs = {k: v for k, v in rule.params.items() if isinstance(v, SeriesRef)}
     measured = {k: _measure(r, run, end, basis) for k, r in refs.items()}
     return measured, judge.judge(rule, measured, refs), judge.strength_inputs(rule, measured)
@@ -230,14 +220,14 @@ def _one(claim: Claim, horizon: Horizon, source: str, rule: Rule, run: _Run, as_
                 reference_date=None, end_date=None)
     end = pd.Timestamp(horizon.end)
     if as_of is not None and end > pd.Timestamp(as_of.tz_convert(None).date()):
-        return Reading(verdict="judged later", detail=f"the horizon ends {horizon.end}, after the moment shown",
-                       detail_ko=f"기간 끝 {horizon.end}: 보여 주는 시점 이후", **base)
+        return Reading(verdict="judged later",
+                       detail=Problem("scoring_words.detail.judged_later", {"end": str(horizon.end)}), **base)
     basis = "year" if horizon.from_year_start else "publication"
     try:
         measured, judged, gauge = _read(rule, run, end, basis)
     except _Unscorable as why:
-        return Reading(verdict=why.verdict, detail=why.en, detail_ko=why.ko, **base)
-    value, unit, held, detail, detail_ko = judged
+        return Reading(verdict=why.verdict, detail=why.detail, **base)
+    value, unit, held, detail = judged
     z = noise.z_score(gauge[0], gauge[1], gauge[2])
     swing = gauge[1] * math.sqrt(gauge[2]) if gauge[2] > 0 else math.nan
     margin = judge.margin(rule, value, measured, swing)
@@ -246,7 +236,7 @@ def _one(claim: Claim, horizon: Horizon, source: str, rule: Rule, run: _Run, as_
     reference_values = {refs[k].label: w.ref_value for k, w in measured.items()}
     chances = _odds(rule, run, reference_values, reference_date, horizon, value, verdict)
     reading = Reading(
-        verdict=verdict, detail=detail, detail_ko=detail_ko,
+        verdict=verdict, detail=detail,
         **{**base, "measured": value, "unit": unit, "z": z, "strength": noise.strength(margin, rule.type),
            "days": gauge[2], "sigma_daily_pct": gauge[1], "reference_date": reference_date.date(),
            "end_date": max(w.end_date for w in measured.values()).date(),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from commentary.scoring.horizons import OFFSETS
+from commentary.words import Words, as_words
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -34,26 +35,28 @@ def horizon_columns(claims: Sequence[Claim]) -> list[str]:
     return calendar + [h for h in OFFSETS if h in offsets]
 
 
-def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, lang: str, chip: Callable[[pd.Series], str],
-                   headers: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, words: Words | str,
+                   chip: Callable[[pd.Series], str], headers: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(table, verdicts)``: display strings, and the verdict code behind each cell (for colouring).
 
     ``chip`` words a combined row (its verdict and measurement); ``headers`` holds the ``claim`` and ``primary``
-    column names and ``overlap``, a format with ``{horizon}`` for the fixed offsets' headers. ``lang`` picks the
-    claims' own text and horizon names. Columns: claim, primary verdict, then one per horizon; the primary
-    horizon's cell is starred; a claim without that horizon shows "—".
+    column names and ``overlap``, a format with ``{horizon}`` for the fixed offsets' headers. ``words`` names
+    the horizons and picks the claims' own text in the reader's language. Columns: claim, primary verdict,
+    then one per horizon; the primary horizon's cell is starred; a claim without that horizon shows "—".
     """
+    words = as_words(words)
     horizons = horizon_columns(claims)
     labels = {}
     for h in horizons:
         sample = next(x for c in claims for x in c.horizons if x.id == h)
-        labels[h] = headers["overlap"].format(horizon=sample.label(lang)) if sample.overlapping else sample.label(lang)
+        name = sample.label(words)
+        labels[h] = headers["overlap"].format(horizon=name) if sample.overlapping else name
     claim_col, primary_col = headers["claim"], headers["primary"]
     rows, kinds = [], []
     for claim in claims:
         mine = combined[combined["claim_id"] == claim.id].set_index("horizon")
         primary = mine.loc[claim.primary] if claim.primary in mine.index else None
-        row = {claim_col: claim.text(lang), primary_col: chip(primary) if primary is not None else "—"}
+        row = {claim_col: claim.text(words.language), primary_col: chip(primary) if primary is not None else "—"}
         kind = {claim_col: "", primary_col: primary["verdict"] if primary is not None else ""}
         for h in horizons:
             if h in mine.index:

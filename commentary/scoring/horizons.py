@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from commentary.words import Words, as_words
+
 OFFSETS: dict[str, pd.DateOffset] = {
     "1W": pd.DateOffset(weeks=1),
     "1M": pd.DateOffset(months=1),
@@ -29,10 +31,12 @@ OFFSETS: dict[str, pd.DateOffset] = {
     "6M": pd.DateOffset(months=6),
     "12M": pd.DateOffset(months=12),
 }
-#: A fixed offset as readers name it (a Korean page never shows "1W"/"1M").
-OFFSET_LABELS: dict[str, tuple[str, str]] = {
-    "1W": ("1주", "1 week"), "1M": ("1개월", "1 month"), "3M": ("3개월", "3 months"), "6M": ("6개월", "6 months"),
-    "12M": ("12개월", "12 months"),
+#: How readers name a built-in horizon (catalog keys; a Korean page never shows "1W"/"1M"); ``year-end`` and
+#: ``YTD`` take the year.
+HORIZON_KEYS: dict[str, str] = {
+    "1W": "scoring_words.horizon.1W", "1M": "scoring_words.horizon.1M", "3M": "scoring_words.horizon.3M",
+    "6M": "scoring_words.horizon.6M", "12M": "scoring_words.horizon.12M",
+    "year-end": "scoring_words.horizon.year_end", "YTD": "scoring_words.horizon.ytd",
 }
 CALENDAR_NAMES: tuple[str, ...] = ("year-end", "YTD")
 MAX_YEARS_AHEAD = 30  # an end date further than this after publication is a typo, not a forecast
@@ -48,7 +52,7 @@ class Horizon:
     kind: str  # "offset" | "calendar"
     end: dt.date
     from_year_start: bool = False
-    label_ko: str = ""
+    label_ko: str = ""  # an explicit horizon's own names, as its author wrote them (content, not wording)
     label_en: str = ""
 
     @property
@@ -56,9 +60,13 @@ class Horizon:
         """Fixed offsets share their start with each other: context, not independent evidence."""
         return self.kind == "offset"
 
-    def label(self, lang: str) -> str:
-        """A reader's name for the horizon."""
-        text = self.label_ko if lang == "ko" else self.label_en
+    def label(self, words: Words | str) -> str:
+        """A reader's name for the horizon: a built-in one's from the catalog, an explicit one's as its author
+        named it in the reader's language (else its id)."""
+        words = as_words(words)
+        if self.id in HORIZON_KEYS:  # built-in ids are reserved: an explicit horizon cannot take one
+            return words(HORIZON_KEYS[self.id], year=self.end.year)
+        text = self.label_ko if words.language == "ko" else self.label_en
         return text or self.id
 
 
@@ -79,15 +87,11 @@ def _explicit(text: str, published: dt.date) -> dt.date | str:
 def parse_horizon(raw: Any, published: dt.date) -> Horizon | str:
     """A :class:`Horizon` from its front-matter form, or a problem string."""
     if isinstance(raw, str) and raw in OFFSETS:
-        end = (pd.Timestamp(published) + OFFSETS[raw]).date()
-        label_ko, label_en = OFFSET_LABELS[raw]
-        return Horizon(raw, "offset", end, label_ko=label_ko, label_en=label_en)
+        return Horizon(raw, "offset", (pd.Timestamp(published) + OFFSETS[raw]).date())
     if raw == "year-end":
-        return Horizon("year-end", "calendar", dt.date(published.year, 12, 31),
-                       label_ko=f"{published.year}년 말", label_en=f"end of {published.year}")
+        return Horizon("year-end", "calendar", dt.date(published.year, 12, 31))
     if raw == "YTD":
-        return Horizon("YTD", "calendar", dt.date(published.year, 12, 31), from_year_start=True,
-                       label_ko=f"{published.year}년 한 해", label_en=f"calendar {published.year}")
+        return Horizon("YTD", "calendar", dt.date(published.year, 12, 31), from_year_start=True)
     if isinstance(raw, str) and _DATE.match(raw):
         end = _explicit(raw, published)
         return end if isinstance(end, str) else Horizon(raw, "calendar", end)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from commentary.scoring import noise
-from commentary.scoring.rules import Rule, SeriesRef, ref_name
-from commentary.text.formatting import fmt_number, fmt_pct, fmt_pp
+from commentary.scoring.rules import Rule, SeriesRef
+from commentary.text.formatting import fmt_number, fmt_pct
+from data_sources.errors import Problem
 from data_sources.market.universe import instrument
 
 
@@ -57,82 +58,67 @@ def strength_inputs(rule: Rule, m: dict[str, Measured]) -> tuple[float, float, i
     return w.change_pct, noise.daily_vol_pct(w.returns, w.ref_date), len(w.path)
 
 
-def judge(rule: Rule, m: dict[str, Measured], refs: dict[str, SeriesRef]) -> tuple[float, str, bool, str, str]:
-    """(measured, unit, held, detail in English, detail in Korean)."""
+def judge(rule: Rule, m: dict[str, Measured], refs: dict[str, SeriesRef]) -> tuple[float, str, bool, Problem]:
+    """(measured, unit, held, detail): the detail is a catalog code (``scoring_words.detail.*``) with its numbers
+    formatted and its series as :class:`SeriesRef` (:func:`commentary.scoring.summary.detail_text` words it)."""
     p = rule.params
-    en = {k: ref_name(r, "en") for k, r in refs.items()}
-    ko = {k: ref_name(r, "ko") for k, r in refs.items()}
     if rule.type == "outperform":
         a, b = m["a"], m["b"]
         measured = a.change_pct - b.change_pct
         held = measured > p["margin_pp"]
-        detail = (f"{en['a']} {fmt_pct(a.change_pct)} vs {en['b']} {fmt_pct(b.change_pct)}: "
-                  f"{fmt_pp(measured)} ({'>' if held else '<='} margin {fmt_pp(p['margin_pp'])})")
-        detail_ko = (f"{ko['a']} {fmt_pct(a.change_pct)} 대 {ko['b']} {fmt_pct(b.change_pct)}: "
-                     f"{fmt_pp(measured, lang='ko')} (기준 {fmt_pp(p['margin_pp'], lang='ko')} "
-                     f"{'초과' if held else '이하'})")
-        return measured, "pp", held, detail, detail_ko
+        code = "scoring_words.detail.outperform_above" if held else "scoring_words.detail.outperform_below"
+        return measured, "pp", held, Problem(code, {
+            "a": refs["a"], "a_change": fmt_pct(a.change_pct), "b": refs["b"], "b_change": fmt_pct(b.change_pct),
+            "gap": fmt_number(measured, 1, sign=True), "margin": fmt_number(p["margin_pp"], 1, sign=True)})
     if rule.type in ("direction", "no_move"):
         key = "series" if rule.type == "direction" else "symbol"
         w = m[key]
         measured = w.change_pct
         threshold = p["threshold_pct"]
-        move = f"{fmt_number(w.ref_value, 2)} → {fmt_number(w.end_value, 2)} ({fmt_pct(measured, 2)})"
+        said = {"name": refs[key], "threshold": fmt_number(threshold, 2),
+                "move": f"{fmt_number(w.ref_value, 2)} → {fmt_number(w.end_value, 2)} ({fmt_pct(measured, 2)})"}
         if rule.type == "direction":
-            held = measured < -threshold if p["direction"] == "down" else measured > threshold
-            word = "하락" if p["direction"] == "down" else "상승"
-            return (measured, "%", held,
-                    f"{en[key]} {move}; claim: {p['direction']} by more than {fmt_number(threshold, 2)}%",
-                    f"{ko[key]} {move}; 주장: {fmt_number(threshold, 2)}% 넘게 {word}")
-        held = abs(measured) < threshold
-        return (measured, "%", held, f"{en[key]} {move}; claim: |change| < {fmt_number(threshold, 2)}%",
-                f"{ko[key]} {move}; 주장: 변동폭 {fmt_number(threshold, 2)}% 미만")
+            down = p["direction"] == "down"
+            held = measured < -threshold if down else measured > threshold
+            code = "scoring_words.detail.direction_down" if down else "scoring_words.detail.direction_up"
+            return measured, "%", held, Problem(code, said)
+        return measured, "%", abs(measured) < threshold, Problem("scoring_words.detail.no_move", said)
     w = m["symbol"]
     level, below = p["level"], p["side"] == "below"
-    side_ko = "아래" if below else "위"
     if rule.type == "level":
         measured = w.end_value
         held = measured < level if below else measured > level
         inst = instrument(refs["symbol"].symbols[0])
         unit = inst.currency if inst is not None else "level"
-        return (measured, unit, held,
-                f"end-point: {en['symbol']} at {fmt_number(measured, 2)} on {w.end_date.date()}; "
-                f"claim: {p['side']} {fmt_number(level, 2)} at the horizon's end",
-                f"기간 끝 기준: {ko['symbol']} {w.end_date.date()} {fmt_number(measured, 2)}; "
-                f"주장: 기간 끝에 {fmt_number(level, 2)} {side_ko}")
+        code = "scoring_words.detail.level_below" if below else "scoring_words.detail.level_above"
+        return measured, unit, held, Problem(code, {"name": refs["symbol"], "value": fmt_number(measured, 2),
+                                                    "day": str(w.end_date.date()), "level": fmt_number(level, 2)})
     path = w.path
     if rule.type == "touches":
-        return touches(w, level, below, refs["symbol"].symbols[0], en["symbol"], ko["symbol"])
+        return touches(w, level, below, refs["symbol"])
     right = (path < level) if below else (path > level)
     share = float(right.mean() * 100.0) if len(path) else math.nan
     held = len(path) > 0 and share >= p["share_pct"]
     worst = float(path.max() if below else path.min()) if len(path) else math.nan
-    return (share, "% of prints", held,
-            f"path: {int(right.sum())} of {len(path)} prints {p['side']} {fmt_number(level, 2)} "
-            f"({fmt_number(share, 1)}%, needed {fmt_number(p['share_pct'], 0)}%); "
-            f"{'highest' if below else 'lowest'} {fmt_number(worst, 2)}",
-            f"경로 기준: {len(path)}개 중 {int(right.sum())}개가 {fmt_number(level, 2)} {side_ko} "
-            f"({fmt_number(share, 1)}%, 필요 {fmt_number(p['share_pct'], 0)}%); "
-            f"{'최고' if below else '최저'} {fmt_number(worst, 2)}")
+    code = "scoring_words.detail.stays_below" if below else "scoring_words.detail.stays_above"
+    return share, "% of prints", held, Problem(code, {
+        "hits": int(right.sum()), "prints": len(path), "level": fmt_number(level, 2), "share": fmt_number(share, 1),
+        "needed": fmt_number(p["share_pct"], 0), "worst": fmt_number(worst, 2)})
 
 
-def touches(w: Measured, level: float, below: bool, symbol: str, name_en: str, name_ko: str,
-             ) -> tuple[float, str, bool, str, str]:
+def touches(w: Measured, level: float, below: bool, ref: SeriesRef) -> tuple[float, str, bool, Problem | None]:
     """touches: held when any print after the reference, up to the end, is at or beyond the level."""
     path = w.path
-    inst = instrument(symbol)
+    inst = instrument(ref.symbols[0])
     unit = inst.currency if inst is not None else "level"
     if path.empty:
-        return math.nan, unit, False, "", ""
+        return math.nan, unit, False, None
     when = path.idxmin() if below else path.idxmax()
     extreme = float(path.loc[when])
     held = extreme <= level if below else extreme >= level
-    day, shown, line = when.date().isoformat(), fmt_number(extreme, 2), fmt_number(level, 2)
-    en = (f"path: {'lowest' if below else 'highest'} print of {name_en} {shown} on {day}; "
-          f"claim: reaches {line} or {'lower' if below else 'higher'} before the horizon's end")
-    ko = (f"경로 기준: {name_ko} {'최저' if below else '최고'} {shown} ({day}); "
-          f"주장: 기간 끝 전에 {line} {'이하' if below else '이상'} 도달")
-    return extreme, unit, held, en, ko
+    code = "scoring_words.detail.touches_below" if below else "scoring_words.detail.touches_above"
+    return extreme, unit, held, Problem(code, {"name": ref, "value": fmt_number(extreme, 2),
+                                               "day": when.date().isoformat(), "level": fmt_number(level, 2)})
 
 
 def margin(rule: Rule, measured: float, m: dict[str, Measured], swing_pct: float) -> float:

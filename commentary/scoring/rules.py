@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commentary.timeline.observation import ALTERNATE_SOURCES
+from commentary.words import Words, as_words
 from data_sources.market.universe import instrument
 
 RULE_TYPES: tuple[str, ...] = ("outperform", "direction", "level", "stays", "touches", "no_move")
@@ -175,19 +176,25 @@ def source_variants(rule: Rule) -> list[tuple[str, Rule]]:
 
 # --------------------------------------------------------------------------- names
 
-BASKET_NAMES: dict[str, dict[str, str]] = {
-    "ko": {"cn_tech": "중국 기술주 바스켓", "us_bigtech": "미국 빅테크 바스켓"},
-    "en": {"cn_tech": "China tech basket", "us_bigtech": "US big-tech basket"},
-}
+#: The known baskets' names (catalog keys).
+BASKET_KEYS: dict[str, str] = {"cn_tech": "scoring_words.basket.cn_tech",
+                               "us_bigtech": "scoring_words.basket.us_bigtech"}
 
 
-def ref_name(ref: SeriesRef, lang: str) -> str:
-    """A reader's name for a rule's series: a known basket's name, or the symbol's name in ``lang``."""
-    key = "ko" if lang == "ko" else "en"
-    if ref.label in BASKET_NAMES[key]:
-        return BASKET_NAMES[key][ref.label]
+def basket_name(label: str, words: Words | str) -> str:
+    """A basket's name in the reader's words: a known one's name, else its own label."""
+    words = as_words(words)
+    return words(BASKET_KEYS[label]) if label in BASKET_KEYS else label
+
+
+def ref_name(ref: SeriesRef, words: Words | str) -> str:
+    """A reader's name for a rule's series: a known basket's name, or the symbol's name (the universe holds it in
+    both languages: content, picked by ``words.language``)."""
+    words = as_words(words)
+    if ref.label in BASKET_KEYS:
+        return words(BASKET_KEYS[ref.label])
     if not ref.is_basket and len(ref.symbols) == 1:
         inst = instrument(ref.symbols[0])
         if inst is not None:
-            return f"{inst.name(key)} ({inst.symbol})"
+            return f"{inst.name(words.language)} ({inst.symbol})"
     return ref.label

@@ -1,5 +1,5 @@
-"""Each claim's primary verdict as codes and counts, measurements with their units, and the per-claim lines laid out
-from the caller's words (:mod:`ui.verdicts` words verdicts from the catalogs)."""
+"""Each claim's primary verdict as codes and counts; verdicts, sources, measurements and a reading's detail in the
+reader's words (a :class:`commentary.words.Words`: catalog keys, never a language); the per-claim lines laid out."""
 
 from __future__ import annotations
 
@@ -9,53 +9,83 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from commentary.scoring.claims import VERDICT_LABELS
-from commentary.text.formatting import fmt_number, fmt_pct, fmt_pp
+from commentary.scoring.rules import SeriesRef, ref_name
+from commentary.text.formatting import fmt_number, fmt_pct
+from commentary.words import Words, as_words
+from data_sources.errors import Problem
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
 
-SOURCE_NAMES: dict[str, dict[str, str]] = {
-    "yahoo": {"ko": "야후", "en": "Yahoo"}, "ecb": {"ko": "ECB", "en": "ECB"}, "data": {"ko": "자료", "en": "data"},
-}
+#: The verdict states' catalog keys: the one vocabulary of the column page, its scorecard, the Library and the
+#: claim path chart.
+VERDICT_KEYS: dict[str, str] = {"held": "odds.verdict.held", "failed": "odds.verdict.failed",
+                                "source-dependent": "odds.verdict.source_dependent",
+                                "too early": "odds.verdict.too_early", "judged later": "odds.verdict.judged_later",
+                                "no data": "odds.verdict.no_data"}
+#: The price sources' catalog keys.
+SOURCE_KEYS: dict[str, str] = {"yahoo": "column.source.yahoo", "ecb": "column.source.ecb",
+                               "data": "column.source.data"}
 
 
-def _key(lang: str) -> str:
-    return "ko" if lang == "ko" else "en"
+def verdict_label(verdict: str, words: Words | str) -> str:
+    """A verdict state in the reader's words; an unknown code as itself."""
+    words = as_words(words)
+    return words(VERDICT_KEYS[verdict]) if verdict in VERDICT_KEYS else verdict
 
 
-def verdict_label(verdict: str, lang: str) -> str:
-    """The verdict's name in ``lang`` for the claim path chart's hover text (:mod:`commentary.charts.claim_path`);
-    pages word verdicts with :func:`ui.verdicts.verdict_label` from the catalogs, in the same words."""
-    return VERDICT_LABELS.get(verdict, {}).get(_key(lang), verdict)
+def source_label(source: str, words: Words | str) -> str:
+    """A price source's name in the reader's words; an unknown one as itself."""
+    words = as_words(words)
+    return words(SOURCE_KEYS[source]) if source in SOURCE_KEYS else source
 
 
-def format_measured(value: float | None, unit: str, lang: str) -> str:
-    """A measurement with its unit: ``+5.2 pp``/``+5.2%p``, ``+0.54%``, ``73.0% of prints``, ``1,441.66 KRW``."""
+def format_measured(value: float | None, unit: str, words: Words | str) -> str:
+    """A measurement with its unit: ``+5.2 pp``/``+5.2%p``, ``+0.54%``, ``73.0% of prints``, ``₩1,441.7``."""
+    words = as_words(words)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if unit == "pp":
-        return fmt_pp(value, lang=lang)
+        return words("scoring_words.unit.pp", value=fmt_number(value, 1, sign=True))
     if unit == "%":
-        return fmt_pct(value, 2, lang=lang)
+        return fmt_pct(value, 2)
     if unit == "% of prints":
-        return f"{fmt_number(value, 1)}% " + ("의 값" if lang == "ko" else "of prints")
+        return words("scoring_words.unit.prints", value=fmt_number(value, 1))
     if unit == "KRW":
-        return f"{fmt_number(value, 1)}원" if lang == "ko" else f"₩{fmt_number(value, 1)}"
+        return words("scoring_words.unit.krw", value=fmt_number(value, 1))
     return f"{fmt_number(value, 2)} {unit}".strip()
 
 
-def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, lang: str, phrase: Callable[[pd.Series, str], str],
-                missing: str) -> list[tuple[str, str, str]]:
+def detail_text(detail: Problem | None, words: Words | str) -> str:
+    """A reading's detail (:attr:`commentary.scoring.claims.Reading.detail`, a code and its numbers) in the
+    reader's words; a series among its parameters is named (:func:`commentary.scoring.rules.ref_name`)."""
+    words = as_words(words)
+    if detail is None:
+        return ""
+    params = {k: ref_name(v, words) if isinstance(v, SeriesRef) else v for k, v in detail.params.items()}
+    return words(detail.code, **params)
+
+
+def scorecard_csv(card: pd.DataFrame, words: Words | str) -> str:
+    """The scorecard (:func:`commentary.scoring.claims.scorecard`) as CSV text, its details in ``words``: the
+    CLI's ``csv`` format and the column page's download."""
+    words = as_words(words)
+    shown = card.assign(detail=[detail_text(d, words) for d in card["detail"]])
+    return shown.to_csv(index=False, float_format="%.6g")
+
+
+def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, words: Words | str,
+                phrase: Callable[[pd.Series], str], missing: str) -> list[tuple[str, str, str]]:
     """``(claim text, primary horizon label, verdict phrase)`` per claim, in claim order: ``phrase`` words a combined
     row (the caller's words), ``missing`` stands for a claim without a primary-horizon row."""
+    words = as_words(words)
     out = []
     for claim in claims:
         rows = combined[(combined["claim_id"] == claim.id) & combined["primary"]]
         horizon = claim.horizon(claim.primary)
-        label = horizon.label(lang) if horizon is not None else claim.primary
-        said = phrase(rows.iloc[0], lang) if len(rows) else missing
-        out.append((claim.text(lang), label, said))
+        label = horizon.label(words) if horizon is not None else claim.primary
+        said = phrase(rows.iloc[0]) if len(rows) else missing
+        out.append((claim.text(words.language), label, said))
     return out
 
 

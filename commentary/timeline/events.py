@@ -24,6 +24,7 @@ import pandas as pd
 from commentary.timeline import checks as fact_checks
 from commentary.timeline.checks import Check, Reported
 from commentary.timeline.observation import first_after, print_moments
+from commentary.words import Words, as_words
 from data_sources.market.universe import instrument
 
 EVENTS_PATH = Path(__file__).with_name("events.toml")
@@ -269,7 +270,7 @@ MOVE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, lang: str = "en",
+def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, words: Words | str | None = None,
                 symbol: str | None = None) -> pd.DataFrame:
     """The rate's reaction to each event: one row per event, in event order.
 
@@ -279,8 +280,11 @@ def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, la
     time (KRW=X: Asian hours; the ECB: 14:15 CET; exchanges: their session close).  So a US-evening
     event on D shows in D+1's KRW=X print, and a Sunday event in Monday's.  ``on_trading_day`` says
     whether that first print is dated on the event's own day.  ``fwd_change`` is the print ``horizon``
-    rows after the reaction print minus the reaction print.  Missing neighbours give NaN.
+    rows after the reaction print minus the reaction print.  Missing neighbours give NaN.  ``label`` is the
+    event's own label in the reader's language (``words.language``: the event's bilingual content; English
+    without ``words``).
     """
+    language = as_words(words).language if words is not None else "en"
     symbol = symbol or (str(series.name) if series.name is not None else "")
     clean = series.dropna()
     clean.index = pd.to_datetime(clean.index).tz_localize(None).normalize() if len(clean) else clean.index
@@ -291,7 +295,7 @@ def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, la
     rows = []
     for event in events:
         day = pd.Timestamp(event.anchor)
-        row: dict = {"id": event.id, "date": day, "label": event.label(lang), "source_url": event.source_url,
+        row: dict = {"id": event.id, "date": day, "label": event.label(language), "source_url": event.source_url,
                      "moment": event.moment, "prev_date": pd.NaT, "obs_date": pd.NaT, "on_trading_day": False,
                      "prev_close": float("nan"), "close": float("nan"), "change": float("nan"),
                      "change_pct": float("nan"), "fwd_date": pd.NaT, "fwd_close": float("nan"),

@@ -4,18 +4,22 @@ that overlap neither each other nor the lines."""
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import catalog
 from commentary.charts import claim_path as cp
 from commentary.charts.pins import label_px
 from commentary.document.column import list_commentaries
 from commentary.scoring.claims import claim_paths, readings
+from commentary.scoring.summary import VERDICT_KEYS
 from commentary.timeline.events import EVENTS_PATH, load_events
 from data_sources.store.prices import Store
+from ui.words import words
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +36,7 @@ def _figure(item, claim_id: str, prices: pd.DataFrame, lang: str = "ko"):
     claim = item.claim(claim_id)
     mine = [r for r in readings(item.claims, prices, item.published) if r.claim_id == claim_id]
     paths = claim_paths(claim, prices, item.published)
-    return cp.claim_path_figure(claim, mine, paths, load_events(EVENTS_PATH), lang)
+    return cp.claim_path_figure(claim, mine, paths, load_events(EVENTS_PATH), words(lang))
 
 
 def _x_px(fig, x) -> float:
@@ -137,3 +141,43 @@ def test_legend_sits_below_the_plot(baek, prices) -> None:
     assert fig.layout.height >= 300
     # level date ticks, at most 4: rotated ones ran into the legend on a phone (the browser test measures it)
     assert fig.layout.xaxis.tickangle == 0 and fig.layout.xaxis.nticks <= 4
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_chart_speaks_the_readers_language(baek, prices, lang: str) -> None:
+    """Legend, axis, hovers and labels in the reader's words, straight from the catalogs (the page's vocabulary)."""
+    said = catalog.catalog(lang)
+    fig = _figure(baek, "cn-tech-beats-us-bigtech", prices, lang)
+    assert {t.name for t in fig.data if t.mode == "lines"} == {said["scoring_words.basket.cn_tech"],
+                                                              said["scoring_words.basket.us_bigtech"]}
+    assert fig.layout.yaxis.title.text == said["scoring_words.rebased_axis"]
+    point = "%{x|%Y-%m-%d}: %{y:,.2f}"
+    assert {t.hovertemplate for t in fig.data if t.name == "reference"} == {
+        said["scoring_words.reference_hover"].format(point=point) + "<extra></extra>"}
+    claim = baek.claim("cn-tech-beats-us-bigtech")
+    year_end = next(r for r in readings(baek.claims, prices, baek.published)
+                    if r.claim_id == claim.id and r.horizon == "year-end")
+    hover = next(t.hovertemplate for t in fig.data if t.name == "end:year-end")
+    horizon_name = said["scoring_words.horizon.year_end"].format(year=claim.horizon("year-end").end.year)
+    assert hover.startswith(f"{horizon_name} — ") and said[VERDICT_KEYS[year_end.verdict]] in hover
+
+    two = _figure(baek, "usdkrw-keeps-falling", prices, lang)  # a rate held by two sources
+    assert {t.name for t in two.data if t.mode == "lines"} == {f"KRW=X ({said['column.source.yahoo']})",
+                                                               f"USDKRW_ECB ({said['column.source.ecb']})"}
+    marks = [t for t in two.data if t.name == "divergences"]
+    assert all(said["scoring_words.divergence"].split("{gap}")[0] in h for t in marks for h in t.hovertext)
+    texts = [a.text for a in (*fig.layout.annotations, *two.layout.annotations)] + [
+        t.hovertemplate or "" for t in (*fig.data, *two.data)] + [t.name or "" for t in (*fig.data, *two.data)]
+    assert any(HANGUL.search(x) for x in texts) == (lang == "ko")
+
+    tariff = next(c for c in list_commentaries() if getattr(c, "id", "") == "example-2025-04-08-tariff-shock")
+    level = next(c for c in tariff.claims if c.rule.type == "level")
+    drawn = cp.claim_path_figure(level, [], claim_paths(level, prices, tariff.published), [], words(lang))
+    shown = f"{level.rule.params['level']:,.0f}"
+    side = "scoring_words.level_above" if level.rule.params["side"] == "above" else "scoring_words.level_below"
+    assert said[side].format(level=shown) in {a.text for a in drawn.layout.annotations}
+    empty = cp.claim_path_figure(level, [], {}, [], words(lang))
+    assert [a.text for a in empty.layout.annotations] == [said["scoring_words.no_prices"]]

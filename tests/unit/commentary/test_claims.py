@@ -17,7 +17,9 @@ from commentary.scoring.claims import SCORECARD_COLUMNS, evaluate_claim, scoreca
 from commentary.scoring.combine import combine_sources, combined_verdict
 from commentary.scoring.horizons import parse_horizon
 from commentary.scoring.rules import RULE_TYPES, SeriesRef, rule_symbols, validate_rule
+from commentary.scoring.summary import detail_text
 from data_sources.store.frames import normalise
+from ui.words import words
 
 SEOUL_MIDNIGHT_SUN = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
 
@@ -98,7 +100,7 @@ def test_horizon_parsing_and_its_problems() -> None:
     assert parse_horizon("1M", sun).end == dt.date(2025, 2, 26) and parse_horizon("1M", sun).overlapping
     assert parse_horizon("year-end", sun).end == dt.date(2025, 12, 31)
     named = parse_horizon({"id": "holiday-week", "end": "2025-01-31", "label_en": "holiday week"}, sun)
-    assert named.end == dt.date(2025, 1, 31) and named.label("en") == "holiday week" and not named.overlapping
+    assert named.end == dt.date(2025, 1, 31) and named.label(words("en")) == "holiday week" and not named.overlapping
     assert "before the reference" in parse_horizon("2025-01-20", sun)
     assert "more than 30 years" in parse_horizon("9999-12-31", sun)
     assert "unknown horizon" in parse_horizon("2W", sun)
@@ -125,7 +127,9 @@ def test_end_point_level_rule_differs_from_the_path_rule() -> None:
     end_point = _claim("level", {"symbol": "KRW=X", "level": 1430, "side": "below"})
     (r,) = [x for x in evaluate_claim(end_point, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo"]
     assert r.verdict == "held" and r.measured == pytest.approx(1425.0) and r.unit == "KRW"
-    assert r.detail.startswith("end-point:")
+    assert detail_text(r.detail, words("en")).startswith("end-point:")
+    assert detail_text(r.detail, words("ko")).startswith("기간 끝 기준:")
+    assert detail_text(None, words("ko")) == ""  # a reading without a detail (touches on no prints) shows none
     path = _claim("stays", {"symbol": "KRW=X", "level": 1430, "side": "below"})
     (p,) = [x for x in evaluate_claim(path, prices, SEOUL_MIDNIGHT_SUN) if x.source == "yahoo"]
     # Prints after the reference: 1427.6, 1445, 1450, 1448, 1425 → 2 of 5 below.
@@ -220,14 +224,15 @@ def test_too_early_judged_later_and_no_data() -> None:
     claim = _claim("direction", {"series": "NVDA", "direction": "up"}, horizons=("1W", "2026-06-30"))
     week, later = evaluate_claim(claim, _prices(US), SEOUL_MIDNIGHT_SUN)
     assert week.verdict == "failed" and later.verdict == "too early" and later.measured is None
-    assert "2026-06-30" in later.detail and "2025-12-31" in later.detail
+    said = detail_text(later.detail, words("en"))
+    assert "2026-06-30" in said and "2025-12-31" in said
     # As of publication, nothing after it is known: every horizon is judged later.
     (w,) = evaluate_claim(_claim("direction", {"series": "NVDA", "direction": "up"}), _prices(US),
                           SEOUL_MIDNIGHT_SUN, as_of=SEOUL_MIDNIGHT_SUN)
     assert w.verdict == "judged later" and w.measured is None
     missing = _claim("direction", {"series": ["NVDA", "NOPE"], "direction": "up"})
     (m,) = evaluate_claim(missing, _prices(US), SEOUL_MIDNIGHT_SUN)
-    assert m.verdict == "no data" and "NOPE" in m.detail
+    assert m.verdict == "no data" and "NOPE" in detail_text(m.detail, words("en"))
 
 
 def test_validate_rule_messages() -> None:

@@ -83,10 +83,10 @@ def test_the_previews_are_the_column_pages_figures(market_dir) -> None:
         assert isinstance(shown[kind], go.Figure) and any(t.x is not None and len(t.x) for t in shown[kind].data), kind
     preview = score_draft(item, prices)
     assert set(preview.combined["claim_id"]) == {"nvda-down", "krw-above"}
-    fig = claim_figure(item, "nvda-down", preview, prices, [], "en")
+    fig = claim_figure(item, "nvda-down", preview, prices, [], words("en"))
     assert isinstance(fig, go.Figure) and any("NVDA" in (t.hovertemplate or "") + (t.name or "") for t in fig.data)
     with pytest.raises(KeyError):
-        claim_figure(item, "nope", preview, prices, [], "en")
+        claim_figure(item, "nope", preview, prices, [], words("en"))
 
 
 def _prices(market_dir) -> pd.DataFrame:

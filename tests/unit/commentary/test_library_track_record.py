@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from commentary.cli.score import prices_from
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.document.model import Claim, Commentary
 from commentary.library import track_record as tr
 from commentary.scoring import odds
 from commentary.scoring.claims import readings, wide_prices
-from commentary.scoring.cli import prices_from
 from commentary.scoring.horizons import parse_horizon
 from commentary.scoring.rules import validate_rule
 from data_sources.store.frames import normalise

@@ -14,15 +14,17 @@ import pandas as pd
 import pytest
 
 from commentary.analysis.baskets import basket_dates, session_basket
+from commentary.cli.score import prices_from, to_csv
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.document.model import Claim
 from commentary.scoring import odds
 from commentary.scoring.claims import evaluate_claim, readings, scorecard
-from commentary.scoring.cli import prices_from, to_csv
 from commentary.scoring.horizons import parse_horizon
 from commentary.scoring.rules import validate_rule
+from commentary.scoring.summary import detail_text
 from data_sources.store.frames import normalise
 from tests.support.market_csv import basket_move, series, value_at
+from ui.words import words
 
 SEOUL_SUNDAY = pd.Timestamp("2025-01-26 00:00", tz="Asia/Seoul").tz_convert("UTC")
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
@@ -250,7 +252,8 @@ def test_touches_is_a_path_rule_not_an_end_point() -> None:
     touched = next(r for r in evaluate_claim(above, _prices({"KRW=X": spike}), SEOUL_SUNDAY) if r.source == "yahoo")
     ended = next(r for r in evaluate_claim(end_point, _prices({"KRW=X": spike}), SEOUL_SUNDAY) if r.source == "yahoo")
     assert (touched.verdict, touched.measured, ended.verdict) == ("held", 1510.0, "failed")
-    assert "2025-01-28" in touched.detail and "2025-01-28" in touched.detail_ko and "1,510.00" in touched.detail
+    en, ko = detail_text(touched.detail, words("en")), detail_text(touched.detail, words("ko"))
+    assert "2025-01-28" in en and "2025-01-28" in ko and "1,510.00" in en and "최고 1,510.00" in ko
     at_level = {**flat, "2025-01-29": 1500.0, "2025-01-31": 1450.0}  # at the level counts
     assert next(r for r in evaluate_claim(above, _prices({"KRW=X": at_level}), SEOUL_SUNDAY)).verdict == "held"
     below = _claim("touches", {"symbol": "KRW=X", "level": 1390, "side": "below"})

@@ -18,9 +18,9 @@ from commentary.charts.compare import compare_figure, drawdown_figure, spread_fi
 from commentary.charts.fx import fx_figure
 from commentary.charts.palette import SERIES_COLOURS, identity
 from commentary.charts.sections import section_figure
+from commentary.cli.score import prices_from
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.scoring.claims import claim_paths, readings
-from commentary.scoring.cli import prices_from
 from tests.conftest import MARKET_DIR
 from ui import compare_view as cv
 from ui import fx_view
@@ -69,7 +69,7 @@ def _column_page(prices: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]
         for claim in column.claims:
             paths = claim_paths(claim, prices, column.published)
             mine = [r for r in marks if r.claim_id == claim.id]
-            out.append((f"{path.stem} claim {claim.id}", claim_path_figure(claim, mine, paths, [], lang)))
+            out.append((f"{path.stem} claim {claim.id}", claim_path_figure(claim, mine, paths, [], words(lang))))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,10 @@ def test_csv_of_the_baek_column(market_dir: Path, capsys: pytest.CaptureFixture[
     assert float(indictment["measured"]) == pytest.approx(1.0967, abs=1e-3) and indictment["unit"] == "%"
     year = by_key[("cn-tech-beats-us-bigtech", "year-end", "yahoo")]
     assert year["verdict"] == "failed" and year["strength"] == "narrow" and year["unit"] == "pp"
+    # each row says what was measured, in English (a terminal has no reader language): the catalog's words
+    assert indictment["detail"].endswith("; claim: |change| < 1.00%") and "USDKRW_ECB" in indictment["detail"]
+    assert year["detail"].startswith("China tech basket ") and " vs US big-tech basket " in year["detail"]
+    assert not any(re.search(r"[\uac00-\ud7a3]", r["detail"]) for r in rows)
 
 
 def test_table_format_marks_the_primary_horizon(market_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -164,7 +164,7 @@ def test_compare_section_in_the_readers_words():
         said = words(lang)
         fig = section_figure(item.section("cmp"), item, _prices(), [], said, None)
         names = [t.meta for t in fig.data if t.meta]
-        assert names == [said("chart_compare.basket_cn_tech"), f"{instrument('AAPL').name(lang)} (AAPL)"]
+        assert names == [said("scoring_words.basket.cn_tech"), f"{instrument('AAPL').name(lang)} (AAPL)"]
         titles[lang] = fig.layout.title.text.split("<br>")[0]
         assert titles[lang] == said("chart_compare.compare_title_ccy", ccy=said("chart_compare.ccy_local"),
                                     base=said.date(dt.date(2025, 1, 2)))
@@ -257,7 +257,7 @@ def test_scorecard_grid_summary_and_path(col):
     assert overall.startswith("2 claims, each judged on its primary horizon:")
     claim = col.claim("duo-beats")
     mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]
-    fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], "en")
+    fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], words("en"))
     names = [t.name for t in fig.data]
     assert "duo" in names and "AAPL" in names
     ends = [t for t in fig.data if (t.name or "").startswith("end:")]

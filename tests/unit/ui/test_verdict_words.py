@@ -120,14 +120,13 @@ def test_the_method_states_the_code_s_thresholds(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_claim_path_chart_words_verdicts_and_sources_as_the_pages_do(lang: str) -> None:
-    """The claim path chart (commentary, no catalogs) hovers each verdict in the catalogs' words: one vocabulary."""
+def test_every_verdict_and_source_has_words_in_both_languages(lang: str) -> None:
+    """One vocabulary (the domain's keys, worded by the catalogs) for the pages and the claim path chart."""
     from commentary.scoring.claims import VERDICTS
-    from commentary.scoring.summary import SOURCE_NAMES
-    from commentary.scoring.summary import verdict_label as chart_label
-    from ui.verdicts import SOURCE_KEYS, VERDICT_KEYS, source_name, verdict_label
+    from commentary.scoring.summary import SOURCE_KEYS, VERDICT_KEYS
+    from ui.verdicts import source_name, verdict_label
 
     assert set(VERDICT_KEYS) == set(VERDICTS)
-    assert [chart_label(v, lang) for v in VERDICTS] == [verdict_label(v, lang) for v in VERDICTS]
-    assert set(SOURCE_KEYS) == set(SOURCE_NAMES)
-    assert all(SOURCE_NAMES[s][lang] == source_name(s, lang) for s in SOURCE_NAMES)
+    assert all(verdict_label(v, lang) == catalog.catalog(lang)[VERDICT_KEYS[v]] for v in VERDICTS)
+    assert {source_name(s, lang) for s in ("yahoo", "ecb", "data")} == {
+        catalog.catalog(lang)[SOURCE_KEYS[s]] for s in ("yahoo", "ecb", "data")}

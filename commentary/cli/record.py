@@ -17,10 +17,10 @@ import sys
 
 import pandas as pd
 
+from commentary.cli.score import add_source_arguments, load_prices
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary
 from commentary.library.track_record import records_for
-from commentary.scoring.cli import add_source_arguments, load_prices
 
 COLUMNS: tuple[str, ...] = ("author", "columns", "n", "held", "expected", "p_value", "p_as_bad", "groups",
                             "pending", "unrated", "finding")

@@ -22,9 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from catalog import describe
+from catalog.words import words
 from commentary.document.column import list_commentaries, load_commentary
 from commentary.document.model import Commentary, CommentaryError
 from commentary.scoring.claims import scorecard
+from commentary.scoring.summary import scorecard_csv
 from data_sources.errors import DashboardError, InputError
 from data_sources.store.atomic import StoreError
 from data_sources.store.frames import empty_prices, normalise
@@ -104,8 +106,8 @@ def format_table(card: pd.DataFrame) -> str:
 
 
 def to_csv(card: pd.DataFrame) -> str:
-    """The scorecard as CSV text (the same table the column page offers for download)."""
-    return card.to_csv(index=False, float_format="%.6g")
+    """The scorecard as CSV text, its details in English (the same table the column page offers for download)."""
+    return scorecard_csv(card, words("en"))
 
 
 def load_prices(market_dir: Path | None) -> pd.DataFrame | None:
