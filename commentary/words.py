@@ -37,12 +37,3 @@ class Words(Protocol):
         """Each :data:`DateForm` as a strftime/d3 format (the same strings Plotly's axes and hovers use)."""
         ...
 
-
-def as_words(words: Words | str) -> Words:
-    """TRANSITIONAL, while the builders move from a language code to :class:`Words`: a bare code (``"ko"``) from
-    a caller not moved yet reads the catalogs. Removed, with its contract exception, once no caller passes one."""
-    if isinstance(words, str):
-        from catalog.words import words as catalog_words
-
-        return catalog_words(words)  # type: ignore[return-value]
-    return words

@@ -172,7 +172,7 @@ def _note_form() -> None:
 def _moves_table(window_events: list) -> None:
     """The rate on each event's day, the day before and a week after (inside the folded box)."""
     full = prices[prices["symbol"] == view.symbol].set_index("date")["close"]
-    moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, words=L, symbol=view.symbol)
+    moves = event_moves(window_events, full, horizon=fx_view.FWD_DAYS, words=words(L), symbol=view.symbol)
     table = fx_view.moves_table(moves, window_events, L)
     days = fx_view.FWD_DAYS
     st.dataframe(table, hide_index=True, width="stretch", key="fx_events_table", column_config={

@@ -311,7 +311,7 @@ if item is not None and item.claims:
         with slot:
             verdict = lines[claim.id]
             st.markdown(md_escape(t("new_column.verdicts.line", horizon=verdict[1], verdict=verdict[2])))
-            path = claim_figure(item, claim.id, preview, prices, events, LANG)
+            path = claim_figure(item, claim.id, preview, prices, events, words(LANG))
             plot(path, key=f"{K}path_{claim.id}")
             render_pin_key(path)
 elif item is not None:

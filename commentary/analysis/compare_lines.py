@@ -16,7 +16,7 @@ import pandas as pd
 
 from commentary.analysis.baskets import HOLIDAY_CARRY, basket_index, rebase
 from commentary.analysis.currency import to_currency
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.errors import InputError, Problem
 from data_sources.market.universe import group_symbols, instrument
 from data_sources.store.frames import wide
@@ -211,18 +211,16 @@ def in_window(levels: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFram
 # --------------------------------------------------------------------------- names and tables
 
 
-def symbol_name(symbol: str, words: Words | str) -> str:
+def symbol_name(symbol: str, words: Words) -> str:
     """``"NVIDIA (NVDA)"``: the universe's name in the reader's language and the ticker; the bare symbol outside
     the universe."""
-    words = as_words(words)
     inst = instrument(symbol)
     return words("chart_compare.symbol_name", name=inst.name(words.language), symbol=symbol) if inst else symbol
 
 
-def price_text(value: float | None, currency: str, words: Words | str) -> str:
+def price_text(value: float | None, currency: str, words: Words) -> str:
     """A price as the reader's market writes it: won with thousands separators and no decimals (``₩218,272`` in
     English; the Korean catalog puts the won after the number), other currencies with two decimals (``1,234.50``)."""
-    words = as_words(words)
     if value is None or pd.isna(value):
         return "–"
     if currency == "KRW":
@@ -230,11 +228,10 @@ def price_text(value: float | None, currency: str, words: Words | str) -> str:
     return f"{value:,.2f}"
 
 
-def moves_frame(moves: pd.DataFrame, words: Words | str) -> pd.DataFrame:
+def moves_frame(moves: pd.DataFrame, words: Words) -> pd.DataFrame:
     """Event-day moves (from ``event_day_moves``) with the display name after the symbol, and the closes also
     as display text (``prev_close_text``, ``close_text``: :func:`price_text` in each row's currency). The
     columns keep their codes; ui names them (:func:`ui.tables.event_day_columns`)."""
-    words = as_words(words)
     out = moves.copy()
     out.insert(1, "name", [symbol_name(s, words) for s in out["symbol"]])
     currency = out["currency"] if "currency" in out else pd.Series("", index=out.index)

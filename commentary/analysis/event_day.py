@@ -13,7 +13,7 @@ import pandas as pd
 
 from commentary.analysis.tidy import as_day, iso, observed
 from commentary.timeline.observation import print_moment
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.market.universe import instrument
 
 # each note on a symbol's move, by catalog key (catalog/<lang>/chart_fx.toml, [chart_fx.event_day])
@@ -56,7 +56,7 @@ def _closes_before(symbol: str, day: pd.Timestamp, event_time: pd.Timestamp) -> 
 def event_day_moves(
     prices: pd.DataFrame,
     day: object,
-    words: Words | str,
+    words: Words,
     event_time: pd.Timestamp | str | None = None,
     max_gap_days: int = 10,
 ) -> pd.DataFrame:
@@ -74,7 +74,6 @@ def event_day_moves(
     Sorted by change ascending (biggest fall first), flagged rows last. ``words``: the reader's words, for the
     notes (:data:`NOTES`).
     """
-    words = as_words(words)
     target = as_day(day, "event day")
     moment = _moment(event_time) if event_time is not None else None
     gap = pd.Timedelta(days=max_gap_days)

@@ -27,7 +27,7 @@ from commentary.scoring.rules import basket_name
 from commentary.scoring.summary import format_measured, source_label, verdict_label
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -66,14 +66,13 @@ def _name(label: str, source: str, words: Words, two_sources: bool) -> str:
 
 def claim_path_figure(claim: Claim, readings: Sequence[Reading],
                       paths: dict[str, dict[str, tuple[pd.Series, pd.Timestamp, float]]],
-                      events: Sequence[Event], words: Words | str, last_day: pd.Timestamp | None = None,
+                      events: Sequence[Event], words: Words, last_day: pd.Timestamp | None = None,
                       ) -> go.Figure:
     """The path figure of ``claim`` from :func:`commentary.scoring.claims.claim_paths` and its readings, in the
     reader's ``words``.
 
     ``last_day`` cuts every line (as-of mode: nothing after what was known).
     """
-    words = as_words(words)
     fig = go.Figure()
     rebase = claim.rule.type == "outperform"
     two = len(paths) > 1

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.charts.palette import apply_date_axis, colours, hover_date, identity
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 #: Each of the figures' words by its role: the catalog key saying it (``catalog/*/chart_compare.toml``). A caller
 #: may name another key for a role (``keys=``); the builder fills the role's parameters (``{date}``, ``{base}``).
@@ -78,7 +78,7 @@ def compare_figure(
     levels: pd.DataFrame,
     names: Mapping[str, str],
     base_date: object,
-    words: Words | str,
+    words: Words,
     highlight: frozenset[str] | set[str] = frozenset(),
     keys: Mapping[str, str] | None = None,
     currency: str | None = None,
@@ -97,7 +97,6 @@ def compare_figure(
     ``legendgroup`` is its series identity (:func:`commentary.charts.palette.identity`).
     ``keys`` names another catalog key for a role of :data:`KEYS`.
     """
-    words = as_words(words)
     key = _keys(keys)
     base = _iso(base_date)
     fig = go.Figure()
@@ -148,11 +147,10 @@ def compare_figure(
     return fig
 
 
-def spread_figure(spread: pd.Series, words: Words | str, keys: Mapping[str, str] | None = None,
+def spread_figure(spread: pd.Series, words: Words, keys: Mapping[str, str] | None = None,
                   title: str | None = None) -> go.Figure:
     """The China-minus-US spread (percentage points) as one line, with a dashed zero line; ``title`` (already
     worded) replaces the catalog's, ``keys`` names another catalog key for a role of :data:`KEYS`."""
-    words = as_words(words)
     key = _keys(keys)
     title = words(key["spread_title"]) if title is None else title
     series = spread.dropna()
@@ -177,14 +175,13 @@ def spread_figure(spread: pd.Series, words: Words | str, keys: Mapping[str, str]
 
 def drawdown_figure(
     dd: pd.DataFrame,
-    words: Words | str,
+    words: Words,
     names: Mapping[str, str] | None = None,
     keys: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> go.Figure:
     """One drawdown line (≤ 0, in %) per column of ``dd``, named via ``names`` when given; ``title`` (already
     worded) replaces the catalog's, ``keys`` names another catalog key for a role of :data:`KEYS`."""
-    words = as_words(words)
     key = _keys(keys)
     names = names or {}
     fig = go.Figure()

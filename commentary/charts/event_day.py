@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from commentary.charts.pins import esc
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 UP_COLOUR = "#1a7f37"
 DOWN_COLOUR = "#c62828"
@@ -22,10 +22,9 @@ BAR_PX = 30  # pixels per bar
 MIN_HEIGHT = 300  # every chart at least 300 px tall (phones too)
 
 
-def event_day_figure(table: pd.DataFrame, words: Words | str, title: str = "") -> go.Figure:
+def event_day_figure(table: pd.DataFrame, words: Words, title: str = "") -> go.Figure:
     """Bars of ``table``'s ``change_pct`` by ``name`` (columns of ``event_day_table``); ``title`` on top, with
     the count of symbols without a move in the reader's ``words`` (``catalog/<lang>/chart_fx.toml``)."""
-    words = as_words(words)
     rows = table[pd.to_numeric(table["change_pct"], errors="coerce").map(
         lambda v: v is not None and math.isfinite(v))].copy() if len(table) else table
     rows = rows.sort_values("change_pct", ascending=False, kind="stable")  # plotly draws the last row on top

@@ -33,7 +33,7 @@ from commentary.charts.pins import (
     range_between_labels,
 )
 from commentary.timeline.events import Event, events_in_window
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.market.universe import instrument
 
 # the origin of a known symbol's numbers, by catalog key (any other symbol: ECB or Yahoo Finance, by its source)
@@ -48,9 +48,8 @@ ORIGINS: dict[str, str] = {
 SLIDER_THICKNESS = 0.17  # of the plot area: ~49 px on the page's 600 px chart with its margins
 
 
-def origin(symbol: str, words: Words | str) -> str:
+def origin(symbol: str, words: Words) -> str:
     """Where ``symbol``'s numbers come from (publisher, series and when it is taken), without "Source:"."""
-    words = as_words(words)
     if symbol in ORIGINS:
         return words(ORIGINS[symbol])
     inst = instrument(symbol)
@@ -58,9 +57,8 @@ def origin(symbol: str, words: Words | str) -> str:
     return words(key, symbol=symbol)
 
 
-def source_note(symbol: str, words: Words | str) -> str:
+def source_note(symbol: str, words: Words) -> str:
     """What the chart should say about where ``symbol``'s numbers come from ("Source: …")."""
-    words = as_words(words)
     return words("chart_fx.source", origin=origin(symbol, words))
 
 
@@ -138,12 +136,11 @@ def _clusters(events: list[Event], x_range: tuple[pd.Timestamp, pd.Timestamp], p
     return groups
 
 
-def add_wide_badges(fig: go.Figure, events: Iterable[Event], words: Words | str,
+def add_wide_badges(fig: go.Figure, events: Iterable[Event], words: Words,
                     x_range: tuple[pd.Timestamp, pd.Timestamp], tag: str, plot_px: float = NARROW_PLOT_PX) -> list[str]:
     """Badges for a zoom wider than the window the numbered pins were laid out for: events that would touch
     share one badge (``3–9``: the key's numbers), laid out like the pins for ``x_range``; hidden until a range
     button shows them. Returns the annotations' names (``wide{tag}:…``)."""
-    words = as_words(words)
     events = sorted(events, key=lambda e: (e.anchor, e.id))  # the key's numbering (add_numbered_pins)
     groups = _clusters(events, x_range, plot_px)
     texts = [str(g[0][0]) if len(g) == 1 else f"{g[0][0]}–{g[-1][0]}" for g in groups]
@@ -219,8 +216,8 @@ def _range_menu(fig: go.Figure, words: Words, window: tuple[pd.Timestamp, pd.Tim
 def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None = 1430.0,
               second: pd.DataFrame | None = None, events: Iterable[Event] = (),
               user_notes: pd.DataFrame | Iterable[Event] | None = None, source_label: str = "",
-              words: Words | str | None = None, history: pd.DataFrame | None = None, numbered: bool = False,
-              title: str | Sequence[str] | None = None, lang: str | None = None) -> go.Figure:
+              words: Words | None = None, history: pd.DataFrame | None = None, numbered: bool = False,
+              title: str | Sequence[str] | None = None) -> go.Figure:
     """USD/KRW (or any one FX symbol of a tidy frame) as a line or candles, with pins and a source line.
 
     ``kind="candles"`` needs open/high/low on every row; a close-only series (Yahoo KRW=X, ECB) falls
@@ -244,12 +241,10 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     shows the whole stored line (its own y range, not the main axis's window).
 
     ``words``: the reader's words (:class:`commentary.words.Words`; titles, axis, hover unit, source line, range
-    buttons from ``catalog/<lang>/chart_fx.toml``). TRANSITIONAL, removed with ``as_words``: a bare language code
-    is accepted there, and as ``lang=`` from a caller not moved yet (``charts.sections``).
+    buttons from ``catalog/<lang>/chart_fx.toml``); required.
     """
-    if words is None and lang is None:
+    if words is None:
         raise TypeError("fx_figure() needs the reader's words (words=ui.words.words(lang))")
-    words = as_words(words if words is not None else lang)  # type: ignore[arg-type]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     if rate is None or len(rate) == 0:
         fig.update_layout(title=dict(text=words("chart_fx.no_data_title")))

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from commentary.charts.palette import apply_date_axis
 from commentary.charts.pins import esc
 from commentary.timeline.events import LABEL_MAX, NOTE_MAX, Event
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.news.sanitize import plain_text, safe_url, truncate_text
 
 KST = "Asia/Seoul"
@@ -38,7 +38,7 @@ def tag_colour(tag: str, index: int = 0) -> str:
     return TAG_COLOURS.get(tag, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
-def news_strip_figure(counts: pd.DataFrame, words: Words | str, tag_labels: dict[str, str]) -> go.Figure:
+def news_strip_figure(counts: pd.DataFrame, words: Words, tag_labels: dict[str, str]) -> go.Figure:
     """Stacked bars of news items per day, one trace per tag (in the order tags first appear in ``counts``).
 
     ``counts`` is ``DataFrame(date, tag, count)`` (every day × tag, zeros included). Tags whose
@@ -46,7 +46,6 @@ def news_strip_figure(counts: pd.DataFrame, words: Words | str, tag_labels: dict
     ``counts``; ``customdata`` holds each bar's ISO day so a click can be mapped back to a day. ``tag_labels``:
     each tag's name in the reader's words; ``words``: the reader's words (``catalog/<lang>/chart_fx.toml``).
     """
-    words = as_words(words)
     fig = go.Figure()
     count = words("chart_fx.news.count", count="%{y}")  # as Plotly fills it in
     if counts is not None and not counts.empty:
@@ -86,14 +85,13 @@ def _kst_day(stamp: pd.Timestamp):
     return stamp.tz_convert(KST).date()
 
 
-def news_pins(items: pd.DataFrame, words: Words | str) -> list[Event]:
+def news_pins(items: pd.DataFrame, words: Words) -> list[Event]:
     """News items (a news frame) as "ai" pins dated on their KST day; undated items are skipped.
 
     Label = the title shortened to the pin label limit; note = full title and source; the
     source URL is the item's link when it is http(s). Ids are stable (hash of the item's uid). Feed titles come in
     one language; ``words`` only names an untitled item.
     """
-    words = as_words(words)
     if items is None or items.empty:
         return []
     pins: list[Event] = []

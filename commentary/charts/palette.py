@@ -91,22 +91,10 @@ def dash(key: str) -> str:
 # --------------------------------------------------------------------------- axis formats
 
 
-#: transitional, removed once every builder passes :class:`Words`: the formats for a bare language code
-_LEGACY = {"ko": {"minute": "%-m월 %-d일 %H:%M", "short": "%-m월 %-d일", "month": "%Y년 %-m월", "year": "%Y년",
-                  "long": "%Y년 %-m월 %-d일"},
-           "en": {"minute": "%b %-d %H:%M", "short": "%b %-d", "month": "%b %Y", "year": "%Y", "long": "%b %-d, %Y"}}
-
-
-def _formats(words: Words | str) -> dict[str, str]:
-    if isinstance(words, str):
-        return _LEGACY["ko" if words == "ko" else "en"]
-    return words.date_format
-
-
-def date_ticks(words: Words | str) -> list[dict[str, object]]:
+def date_ticks(words: Words) -> list[dict[str, object]]:
     """Plotly ``tickformatstops`` saying dates in the reader's words: times within a day, days up to a month,
     months up to a year, then years."""
-    fmt = _formats(words)
+    fmt = words.date_format
     return [
         {"dtickrange": [None, 86_400_000], "value": fmt["minute"]},
         {"dtickrange": [86_400_000, "M1"], "value": fmt["short"]},
@@ -115,12 +103,12 @@ def date_ticks(words: Words | str) -> list[dict[str, object]]:
     ]
 
 
-def apply_date_axis(fig: go.Figure, words: Words | str) -> go.Figure:
+def apply_date_axis(fig: go.Figure, words: Words) -> go.Figure:
     """Date ticks and hover dates in the reader's words on every x axis of ``fig`` (``1월 27일``, ``2025년 2월``)."""
     fig.update_xaxes(tickformatstops=date_ticks(words), hoverformat=hover_date(words))
     return fig
 
 
-def hover_date(words: Words | str) -> str:
+def hover_date(words: Words) -> str:
     """The ``%{x|…}`` date format for hover templates in the reader's words."""
-    return _formats(words)["long"]
+    return words.date_format["long"]

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from commentary.charts.pins import EVENT_SYMBOL, KIND_COLOURS, _overlay_axis, esc, hover_text, label_width
 from commentary.timeline.events import Event
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 NARROW_PLOT_PX = 210.0  # plot-area width on a 360 px phone (page padding, y ticks and margins taken off)
 BADGE_FONT = 11
@@ -125,7 +125,6 @@ def add_numbered_pins(fig: go.Figure, events: Iterable[Event], words: Words, win
     returns the key, which is also kept in ``fig.layout.meta["pins"]``. ``window`` is the x range the chart
     opens on: badges are laid out for it at ``plot_px`` pixels wide (see the module docstring)."""
     events = sorted(events, key=lambda e: (e.anchor, e.id))
-    words = as_words(words)
     x0, x1 = pd.Timestamp(window[0]), pd.Timestamp(window[1])
     span = max((x1 - x0).total_seconds(), 1.0)
     anchors = [(pd.Timestamp(e.anchor) - x0).total_seconds() / span * plot_px for e in events]

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from commentary.timeline.checks import REPORTED
 from commentary.timeline.events import USER_KIND, Event
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 KIND_COLOURS: dict[str, str] = {
     "politics": "#c0392b",
@@ -160,7 +160,6 @@ def _wrap(text: str) -> str:
 
 def hover_text(event: Event, words: Words, user: bool = False) -> str:
     """Hover box: label, date, the full note, publisher and URL, then what only the source reports (all escaped)."""
-    words = as_words(words)
     parts = [f"<b>{esc(pin_label(event, words, user))}</b>", esc(_date_text(event, words))]
     note = event.note(words.language)
     if note:
@@ -196,7 +195,6 @@ def add_event_pins(fig: go.Figure, events: Iterable[Event], words: Words, y_ref:
     events = sorted(events, key=lambda e: (e.anchor, e.id))
     if not events:
         return fig
-    words = as_words(words)
     xref, yref = _axis_refs(fig, row)
     on_paper = isinstance(y_ref, str)
     if on_paper and y_ref != "paper":

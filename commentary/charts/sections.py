@@ -33,7 +33,7 @@ from commentary.scoring.rules import basket_name
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.timeline.observation import print_moments
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.market.universe import instrument
 from data_sources.news.views import local_days
 from data_sources.store.frames import wide
@@ -242,13 +242,12 @@ def event_moment(section: Section, events: Sequence[Event]) -> str | pd.Timestam
     return found.moment if found is not None else cv.event_time(section.chart["event_date"])
 
 
-def event_day_table(section: Section, prices: pd.DataFrame, words: Words | str,
+def event_day_table(section: Section, prices: pd.DataFrame, words: Words,
                     events: Sequence[Event] = ()) -> pd.DataFrame:
     """:func:`event_day_moves` of the section's symbols on its ``event_date`` (names added), within its window.
 
     Each symbol's move runs from its last close before the event's moment to its first after it.
     """
-    words = as_words(words)
     chart = section.chart
     day = chart["event_date"]
     lo, hi = _ts(chart["start"]), _ts(chart["end"])
@@ -264,13 +263,12 @@ def _beside_text(fig: go.Figure) -> go.Figure:
 
 
 def section_figure(section: Section, commentary: Commentary, prices: pd.DataFrame, events: Sequence[Event],
-                   words: Words | str, as_of: dt.date | pd.Timestamp | None = None) -> go.Figure | pd.DataFrame:
+                   words: Words, as_of: dt.date | pd.Timestamp | None = None) -> go.Figure | pd.DataFrame:
     """The evidence for ``section``'s chart spec: a figure (compare, fx, fx_window) or a table (event_day).
 
     ``prices`` is the store's tidy frame; ``events`` the known events (the spec's ``events`` ids, else
     the commentary's, are pinned); ``as_of`` drops prices after that date.
     """
-    words = as_words(words)
     data = cut_prices(prices, as_of)
     kind = section.chart["kind"]
     if kind == "compare":

@@ -15,7 +15,7 @@ from commentary.document.model import Commentary
 from commentary.scoring import claims as scoring
 from commentary.scoring.combine import combine_sources
 from commentary.timeline.events import Event
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,9 @@ def score_draft(item: Commentary, prices: pd.DataFrame) -> DraftPreview:
 
 
 def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices: pd.DataFrame,
-                 events: Sequence[Event], words: Words | str) -> go.Figure:
+                 events: Sequence[Event], words: Words) -> go.Figure:
     """The claim's path chart (:mod:`commentary.charts.claim_path`) in the reader's ``words``, as on the column
     page."""
-    words = as_words(words)
     claim = item.claim(claim_id)
     if claim is None:
         raise KeyError(claim_id)
@@ -46,9 +45,8 @@ def claim_figure(item: Commentary, claim_id: str, preview: DraftPreview, prices:
 
 
 def section_preview(item: Commentary, section_id: str, prices: pd.DataFrame, events: Sequence[Event],
-                    words: Words | str) -> go.Figure | pd.DataFrame:
+                    words: Words) -> go.Figure | pd.DataFrame:
     """The section's chart (or event-day table) exactly as the column page will draw it."""
-    words = as_words(words)
     section = item.section(section_id)
     if section is None:
         raise KeyError(section_id)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from commentary.scoring.horizons import OFFSETS
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -35,7 +35,7 @@ def horizon_columns(claims: Sequence[Claim]) -> list[str]:
     return calendar + [h for h in OFFSETS if h in offsets]
 
 
-def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, words: Words | str,
+def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, words: Words,
                    chip: Callable[[pd.Series], str], headers: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(table, verdicts)``: display strings, and the verdict code behind each cell (for colouring).
 
@@ -44,7 +44,6 @@ def scorecard_grid(claims: Sequence[Claim], combined: pd.DataFrame, words: Words
     the horizons and picks the claims' own text in the reader's language. Columns: claim, primary verdict,
     then one per horizon; the primary horizon's cell is starred; a claim without that horizon shows "—".
     """
-    words = as_words(words)
     horizons = horizon_columns(claims)
     labels = {}
     for h in horizons:

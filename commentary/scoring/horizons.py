@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from commentary.words import Words, as_words
+from commentary.words import Words
 
 OFFSETS: dict[str, pd.DateOffset] = {
     "1W": pd.DateOffset(weeks=1),
@@ -60,10 +60,9 @@ class Horizon:
         """Fixed offsets share their start with each other: context, not independent evidence."""
         return self.kind == "offset"
 
-    def label(self, words: Words | str) -> str:
+    def label(self, words: Words) -> str:
         """A reader's name for the horizon: a built-in one's from the catalog, an explicit one's as its author
         named it in the reader's language (else its id)."""
-        words = as_words(words)
         if self.id in HORIZON_KEYS:  # built-in ids are reserved: an explicit horizon cannot take one
             return words(HORIZON_KEYS[self.id], year=self.end.year)
         text = self.label_ko if words.language == "ko" else self.label_en

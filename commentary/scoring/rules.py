@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from commentary.timeline.observation import ALTERNATE_SOURCES
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.market.universe import instrument
 
 RULE_TYPES: tuple[str, ...] = ("outperform", "direction", "level", "stays", "touches", "no_move")
@@ -181,16 +181,14 @@ BASKET_KEYS: dict[str, str] = {"cn_tech": "scoring_words.basket.cn_tech",
                                "us_bigtech": "scoring_words.basket.us_bigtech"}
 
 
-def basket_name(label: str, words: Words | str) -> str:
+def basket_name(label: str, words: Words) -> str:
     """A basket's name in the reader's words: a known one's name, else its own label."""
-    words = as_words(words)
     return words(BASKET_KEYS[label]) if label in BASKET_KEYS else label
 
 
-def ref_name(ref: SeriesRef, words: Words | str) -> str:
+def ref_name(ref: SeriesRef, words: Words) -> str:
     """A reader's name for a rule's series: a known basket's name, or the symbol's name (the universe holds it in
     both languages: content, picked by ``words.language``)."""
-    words = as_words(words)
     if ref.label in BASKET_KEYS:
         return words(BASKET_KEYS[ref.label])
     if not ref.is_basket and len(ref.symbols) == 1:

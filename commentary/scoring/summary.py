@@ -11,7 +11,7 @@ import pandas as pd
 
 from commentary.scoring.rules import SeriesRef, ref_name
 from commentary.text.formatting import fmt_number, fmt_pct
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.errors import Problem
 
 if TYPE_CHECKING:
@@ -28,21 +28,18 @@ SOURCE_KEYS: dict[str, str] = {"yahoo": "column.source.yahoo", "ecb": "column.so
                                "data": "column.source.data"}
 
 
-def verdict_label(verdict: str, words: Words | str) -> str:
+def verdict_label(verdict: str, words: Words) -> str:
     """A verdict state in the reader's words; an unknown code as itself."""
-    words = as_words(words)
     return words(VERDICT_KEYS[verdict]) if verdict in VERDICT_KEYS else verdict
 
 
-def source_label(source: str, words: Words | str) -> str:
+def source_label(source: str, words: Words) -> str:
     """A price source's name in the reader's words; an unknown one as itself."""
-    words = as_words(words)
     return words(SOURCE_KEYS[source]) if source in SOURCE_KEYS else source
 
 
-def format_measured(value: float | None, unit: str, words: Words | str) -> str:
+def format_measured(value: float | None, unit: str, words: Words) -> str:
     """A measurement with its unit: ``+5.2 pp``/``+5.2%p``, ``+0.54%``, ``73.0% of prints``, ``₩1,441.7``."""
-    words = as_words(words)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if unit == "pp":
@@ -56,29 +53,26 @@ def format_measured(value: float | None, unit: str, words: Words | str) -> str:
     return f"{fmt_number(value, 2)} {unit}".strip()
 
 
-def detail_text(detail: Problem | None, words: Words | str) -> str:
+def detail_text(detail: Problem | None, words: Words) -> str:
     """A reading's detail (:attr:`commentary.scoring.claims.Reading.detail`, a code and its numbers) in the
     reader's words; a series among its parameters is named (:func:`commentary.scoring.rules.ref_name`)."""
-    words = as_words(words)
     if detail is None:
         return ""
     params = {k: ref_name(v, words) if isinstance(v, SeriesRef) else v for k, v in detail.params.items()}
     return words(detail.code, **params)
 
 
-def scorecard_csv(card: pd.DataFrame, words: Words | str) -> str:
+def scorecard_csv(card: pd.DataFrame, words: Words) -> str:
     """The scorecard (:func:`commentary.scoring.claims.scorecard`) as CSV text, its details in ``words``: the
     CLI's ``csv`` format and the column page's download."""
-    words = as_words(words)
     shown = card.assign(detail=[detail_text(d, words) for d in card["detail"]])
     return shown.to_csv(index=False, float_format="%.6g")
 
 
-def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, words: Words | str,
+def claim_lines(claims: Sequence[Claim], combined: pd.DataFrame, words: Words,
                 phrase: Callable[[pd.Series], str], missing: str) -> list[tuple[str, str, str]]:
     """``(claim text, primary horizon label, verdict phrase)`` per claim, in claim order: ``phrase`` words a combined
     row (the caller's words), ``missing`` stands for a claim without a primary-horizon row."""
-    words = as_words(words)
     out = []
     for claim in claims:
         rows = combined[(combined["claim_id"] == claim.id) & combined["primary"]]

@@ -24,7 +24,7 @@ import pandas as pd
 from commentary.timeline import checks as fact_checks
 from commentary.timeline.checks import Check, Reported
 from commentary.timeline.observation import first_after, print_moments
-from commentary.words import Words, as_words
+from commentary.words import Words
 from data_sources.market.universe import instrument
 
 EVENTS_PATH = Path(__file__).with_name("events.toml")
@@ -270,7 +270,7 @@ MOVE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, words: Words | str | None = None,
+def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, words: Words | None = None,
                 symbol: str | None = None) -> pd.DataFrame:
     """The rate's reaction to each event: one row per event, in event order.
 
@@ -284,7 +284,7 @@ def event_moves(events: Sequence[Event], series: pd.Series, horizon: int = 5, wo
     event's own label in the reader's language (``words.language``: the event's bilingual content; English
     without ``words``).
     """
-    language = as_words(words).language if words is not None else "en"
+    language = words.language if words is not None else "en"
     symbol = symbol or (str(series.name) if series.name is not None else "")
     clean = series.dropna()
     clean.index = pd.to_datetime(clean.index).tz_localize(None).normalize() if len(clean) else clean.index

@@ -21,6 +21,7 @@ from ui.fx_view import (
     parse_view,
     series_bounds,
 )
+from ui.words import words
 
 D = dt.date
 BOUNDS = {"yahoo": (D(2024, 1, 1), D(2026, 10, 8)), "ecb": (D(2020, 1, 2), D(2026, 10, 30))}
@@ -147,7 +148,7 @@ def test_moves_table_formats_the_moves() -> None:
               _event("holiday", "holiday", start=D(2025, 1, 27), end=D(2025, 1, 30)),
               _event("us", "market", D(2025, 1, 27), date_basis="US")]
     series = _prices().query("symbol == 'KRW=X'").set_index("date")["close"]
-    moves = event_moves(events, series, horizon=2, words="en", symbol="KRW=X")
+    moves = event_moves(events, series, horizon=2, words=words("en"), symbol="KRW=X")
     table = moves_table(moves, events, "en").set_index("event")
     fri = table.loc["fri en"]
     # 1434 - 1440 = -6 (-0.42%); two rows later 1418: -16 (-1.12%)
@@ -161,6 +162,6 @@ def test_moves_table_formats_the_moves() -> None:
     assert table.loc["holiday en", "date"] == "Jan 27, 2025 ~ Jan 30, 2025"
     assert table.loc["us en", "date"] == "Jan 27, 2025 (US date)"
     assert table.loc["us en", "fwd_change"] == "–"  # no row two trading days after Jan 27
-    ko = moves_table(event_moves(events[1:2], series, words="ko", symbol="KRW=X"), events[1:2], "ko")
+    ko = moves_table(event_moves(events[1:2], series, words=words("ko"), symbol="KRW=X"), events[1:2], "ko")
     assert ko.loc[0, "event"] == "sun 한" and ko.loc[0, "rate_date"] == "2025년 1월 27일 (사건 뒤 첫 값)"
     assert ko.loc[0, "kind"] == "정치"

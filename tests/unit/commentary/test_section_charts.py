@@ -214,10 +214,10 @@ def test_section_news_window_tags_order_limit(col):
 
 
 def test_format_measured():
-    assert format_measured(5.24, "pp", "ko") == "+5.2%p"
-    assert format_measured(-2.123, "%", "en") == "-2.12%"
-    assert format_measured(1420.0, "KRW", "ko") == "1,420.0원"
-    assert format_measured(None, "", "en") == "—"
+    assert format_measured(5.24, "pp", words("ko")) == "+5.2%p"
+    assert format_measured(-2.123, "%", words("en")) == "-2.12%"
+    assert format_measured(1420.0, "KRW", words("ko")) == "1,420.0원"
+    assert format_measured(None, "", words("en")) == "—"
 
 
 def test_cut_prices_at_a_moment_uses_each_series_observation_time():
