@@ -16,7 +16,6 @@ from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
 from commentary.scoring.grid import CHIP_MARKS
-from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from data_sources.store.atomic import StoreError
@@ -86,7 +85,7 @@ def _news_block(section, known_at: pd.Timestamp | None = None) -> None:
     lines = []
     for row in items:
         head = md_link(row.get("title") or "—", row.get("link"))
-        when = fmt_date(pd.Timestamp(row["published"]).tz_convert("Asia/Seoul"), lang()) if pd.notna(
+        when = words(lang()).date(pd.Timestamp(row["published"]).tz_convert("Asia/Seoul")) if pd.notna(
             row.get("published")) else "—"
         lines.append(f"- {head} — {md_escape(row.get('source') or '')}, {when}")
     st.markdown(f"**{label}**\n\n" + "\n".join(lines))
@@ -155,7 +154,7 @@ if wanted not in ids:
 if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "url_c") != wanted:
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
-names = {c.id: f"{c.title_in(LANG)} — {c.author_name(LANG)} ({fmt_date(c.date, LANG)})" for c in available}
+names = {c.id: f"{c.title_in(LANG)} — {c.author_name(LANG)} ({words(LANG).date(c.date)})" for c in available}
 ASOF_NAMES = {"all": t("column.asof.all"), "column": t("column.asof.column")}
 asof_url = st.query_params.get("asof")
 if K + "asof" not in st.session_state:
@@ -265,9 +264,9 @@ def _section(section) -> None:
                 evidence = None
             if isinstance(evidence, pd.DataFrame) and asof == "column" and (
                     evidence.empty or evidence["change_pct"].isna().all()):
-                st.info(t("column.reaction_later", day=fmt_date(section.chart["event_date"], LANG)))
+                st.info(t("column.reaction_later", day=words(LANG).date(section.chart["event_date"])))
             elif isinstance(evidence, pd.DataFrame):
-                day = fmt_date(section.chart["event_date"], LANG)
+                day = words(LANG).date(section.chart["event_date"])
                 title = t("column.one_day_title", day=day)
                 bars = column_parts.event_day_chart(fingerprint, version, events_v, section.id, LANG, asof, title,
                                                     evidence)
@@ -319,8 +318,8 @@ def _claim_path() -> None:
         t("odds.detail.windows"): r.chances.windows,
         t("odds.detail.percentile"): "—" if not r.chances.percentile >= 0 else f"{r.chances.percentile:.0f}",
         t("odds.detail.call"): call_label(r.chances.call, LANG) or "—",
-        t("column.detail.reference"): fmt_date(r.reference_date, LANG),
-        t("column.detail.end"): fmt_date(r.end_date, LANG),
+        t("column.detail.reference"): words(LANG).date(r.reference_date),
+        t("column.detail.end"): words(LANG).date(r.end_date),
         t("column.detail.actionable"): (
             f"{verdict_label(r.actionable_verdict, LANG)} {format_measured(r.actionable_measured, r.unit, LANG)}"
             if r.actionable_verdict else "—"),

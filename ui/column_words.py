@@ -11,10 +11,11 @@ from __future__ import annotations
 from catalog import text
 from commentary.document.model import Commentary
 from commentary.scoring.facts import FactCheck
-from commentary.text.formatting import fmt_date, fmt_number
+from commentary.text.formatting import fmt_number
 from commentary.text.safe_text import md_escape
 from commentary.timeline.evidence import LeadLag
 from data_sources.market.universe import instrument
+from ui.words import words
 
 READER_ZONE = "Asia/Seoul"  # the column's readers: print times are shown in Seoul time
 OUTCOME_KEYS: dict[str, str] = {
@@ -38,7 +39,7 @@ def citation(item: Commentary, lang: str) -> str:
     title, author = item.rendering(lang)
     return text(lang, "column.citation", title=_with_rendering(md_escape(item.title_in(lang)), title, lang),
                 author=_with_rendering(md_escape(item.author_name(lang)), author, lang),
-                date=fmt_date(item.date, lang))
+                date=words(lang).date(item.date))
 
 
 def zone_name(zone: str, lang: str) -> str:
@@ -54,7 +55,8 @@ def retelling(item: Commentary, lang: str) -> str:
     moment = item.published.tz_convert(item.timezone)
     return text(lang, "column.retelling", title=_with_rendering(md_escape(item.title_in(lang)), title, lang),
                 author=_with_rendering(md_escape(item.author_name(lang)), author, lang),
-                date=fmt_date(item.date, lang), moment=f"{moment:%Y-%m-%d %H:%M}", zone=zone_name(item.timezone, lang))
+                date=words(lang).date(item.date), moment=f"{moment:%Y-%m-%d %H:%M}",
+                zone=zone_name(item.timezone, lang))
 
 
 def series_name(symbol: str, lang: str) -> str:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from catalog import text
-from commentary.text.formatting import MISSING, fmt_date, fmt_krw, fmt_number, fmt_pct
+from commentary.text.formatting import MISSING, fmt_number, fmt_pct
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import KINDS, Event
 from data_sources.market.universe import instrument
+from ui.words import words
 
 # source key -> (main USD/KRW symbol, USD/CNY symbol)
 SOURCES: dict[str, tuple[str, str]] = {"yahoo": ("KRW=X", "CNY=X"), "ecb": ("USDKRW_ECB", "USDCNY_ECB")}
@@ -277,20 +278,22 @@ def moves_table(moves: pd.DataFrame, events: Sequence[Event], lang: str, decimal
     trading day of the series (a weekend or holiday: the previous close stands in).
     """
     by_id = {e.id: e for e in events}
+    said = words(lang)
     rows = []
     for row in moves.itertuples(index=False):
         event = by_id.get(row.id)
-        day = fmt_date(row.date, lang)
+        day = said.date(row.date)
         if event is not None and event.is_range:
-            day = f"{day} ~ {fmt_date(event.end, lang)}"
+            day = f"{day} ~ {said.date(event.end)}"
         if event is not None and event.date_basis == "US":
             day += " " + text(lang, "fx.us_date")
-        rate_date = fmt_date(row.obs_date, lang)
+        rate_date = said.date(row.obs_date)
         if rate_date != MISSING and not row.on_trading_day:
             rate_date += " " + text(lang, "fx.first_print_after")
         rows.append({
             "date": day, "event": row.label, "kind": kind_name(event.kind, lang) if event else "",
-            "rate_date": rate_date, "close": fmt_krw(row.close, lang, decimals),
+            "rate_date": rate_date, "close": MISSING if pd.isna(row.close)
+            else said("unit.won", value=fmt_number(row.close, decimals)),
             "change": fmt_number(row.change, decimals, sign=True), "change_pct": fmt_pct(row.change_pct, 2),
             "fwd_change": fmt_number(row.fwd_change, decimals, sign=True),
             "fwd_change_pct": fmt_pct(row.fwd_change_pct, 2),

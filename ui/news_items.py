@@ -19,13 +19,13 @@ import streamlit as st
 
 from catalog import text
 from commentary.charts.news import KST
-from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape, md_link
 from data_sources.news import store as news_store
 from data_sources.news import views
 from data_sources.news.tagging import load_rules, tag_labels
 from ui import loaders
 from ui.i18n import lang
+from ui.words import words as reader_words
 
 SUMMARY_MAX = 400  # characters of an item's summary shown in full lists
 COMPACT_TITLE = 70  # characters of a title in a digest (about two lines on a phone)
@@ -42,7 +42,7 @@ def format_kst(stamp: object, lang_code: str) -> str:
         return ""
     ts = pd.Timestamp(stamp)
     ts = (ts.tz_localize("UTC") if ts.tzinfo is None else ts).tz_convert(KST)
-    return text(lang_code, "news.kst_time", date=fmt_date(ts, lang_code), time=f"{ts:%H:%M}")
+    return text(lang_code, "news.kst_time", date=reader_words(lang_code).date(ts), time=f"{ts:%H:%M}")
 
 
 def summary_text(raw: object, limit: int = SUMMARY_MAX) -> str:
@@ -196,7 +196,8 @@ def coverage_note(news: pd.DataFrame, start: dt.date, end: dt.date, lang_code: s
         inside_days = days[inside.index]
         for source, group in inside_days.groupby(inside["source"]):
             lo, hi = group.min(), group.max()
-            spans.append(f"{md_escape(source, 60)} {fmt_date(lo, lang_code)}–{fmt_date(hi, lang_code)}")
+            said = reader_words(lang_code)
+            spans.append(f"{md_escape(source, 60)} {said.date(lo)}–{said.date(hi)}")
     return text(lang_code, "news.coverage", spans=(": " + "; ".join(spans)) if spans else "")
 
 

@@ -19,7 +19,6 @@ import streamlit as st
 
 from catalog import text
 from commentary.charts.news import news_pins, news_strip_figure
-from commentary.text.formatting import fmt_date
 from commentary.text.safe_text import md_escape
 from commentary.timeline.events import Event
 from data_sources.errors import DashboardError, Problem
@@ -150,7 +149,7 @@ def _day_picker(news: pd.DataFrame, first: dt.date, last: dt.date, key: str, cod
         st.session_state[day_key] = per_day.idxmax()
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     left.selectbox(t("news.strip.day"), options, key=day_key,
-                   format_func=lambda d: text(code, "news.strip.day_option", day=fmt_date(d, code), n=per_day[d]),
+                   format_func=lambda d: text(code, "news.strip.day_option", day=words(code).date(d), n=per_day[d]),
                    on_change=_update_pin, args=(key,))
     right.toggle(t("news.strip.pin"), key=f"{key}_pin",
                  on_change=_update_pin, args=(key,))

@@ -224,7 +224,7 @@ def price_text(value: float | None, currency: str, words: Words) -> str:
     if value is None or pd.isna(value):
         return "–"
     if currency == "KRW":
-        return words("chart_compare.price_won", value=f"{value:,.0f}")
+        return words("unit.won", value=f"{value:,.0f}")
     return f"{value:,.2f}"
 
 

@@ -92,7 +92,7 @@ def _wrap_cells(text: str, cells: int) -> list[str]:
 
 
 def _fmt_level(value: float, words: Words) -> str:
-    return words("chart_fx.krw", value=f"{value:,.1f}")
+    return words("unit.won", value=f"{value:,.1f}")
 
 
 # each range button's words: the window the chart opens on, 1/3/6/12 months back from its end, the whole history
@@ -257,7 +257,7 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     subtitle = ""
     if kind == "candles" and not candles:
         subtitle = words("chart_fx.close_only")
-    krw = words("chart_fx.krw", value="%{y:,.1f}")  # the hover's value, as Plotly fills it in
+    krw = words("unit.won", value="%{y:,.1f}")  # the hover's value, as Plotly fills it in
     if candles:
         fig.add_trace(go.Candlestick(x=data["date"], open=data["open"], high=data["high"], low=data["low"],
                                      close=data["close"], name=_name(symbol, words)), secondary_y=False)

@@ -49,7 +49,7 @@ def format_measured(value: float | None, unit: str, words: Words) -> str:
     if unit == "% of prints":
         return words("scoring_words.unit.prints", value=fmt_number(value, 1))
     if unit == "KRW":
-        return words("scoring_words.unit.krw", value=fmt_number(value, 1))
+        return words("unit.won", value=fmt_number(value, 1))
     return f"{fmt_number(value, 2)} {unit}".strip()
 
 

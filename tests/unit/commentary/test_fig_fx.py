@@ -51,7 +51,7 @@ def test_reference_line_band_pins_and_source() -> None:
     fig = fx_figure(_frame("KRW=X", CLOSES), events=load_events(), words=words("en"))
     ref = [s for s in fig.layout.shapes if s.name == "refline:1430.0"]
     assert len(ref) == 1 and ref[0].y0 == ref[0].y1 == 1430.0
-    assert any(a.name == "refline:1430.0" and a.text == "1,430.0 KRW" for a in fig.layout.annotations)
+    assert any(a.name == "refline:1430.0" and a.text == "₩1,430.0" for a in fig.layout.annotations)
     band = next(s for s in fig.layout.shapes if s.name == "band:event:seollal_closure")
     assert pd.Timestamp(band.x0) == pd.Timestamp("2025-01-27") and pd.Timestamp(band.x1) == pd.Timestamp("2025-01-31")
     labels = _names(fig.layout.annotations, "label:")
@@ -331,7 +331,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SAID = {  # what a reader sees, per language: range buttons, y axis, the hover's unit, the 1,430 line, the fallback
     "ko": (["기본", "1개월", "3개월", "6개월", "1년", "전체"], "원/달러 (원)", "%{y:,.1f}원<extra></extra>",
            "1,430.0원", "시가·고가·저가 없이 종가만 있어 캔들 대신 선으로 표시"),
-    "en": (["Window", "1M", "3M", "6M", "1Y", "All"], "KRW per USD", "%{y:,.1f} KRW<extra></extra>", "1,430.0 KRW",
+    "en": (["Window", "1M", "3M", "6M", "1Y", "All"], "KRW per USD", "₩%{y:,.1f}<extra></extra>", "₩1,430.0",
            "Close only (no open/high/low): shown as a line instead of candles"),
 }
 
