@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from data_sources.readers.models import Feed
 from data_sources.readers.notes import clean_text
@@ -32,23 +33,16 @@ class FeedRows:
         clean_url = check_url(url, "feed url", allow_empty=False)
         clean_title = clean_text(title, multiline=False)[:FEED_TITLE_MAX]
 
-        def work() -> str:
-            with self._write() as session:
-                self._ensure_notebook(session, notebook_id)
-                existing = session.scalar(select(Feed.id).where(Feed.notebook_id == notebook_id,
-                                                                Feed.url == clean_url))
-                if existing:
-                    return existing
-                count = session.scalar(select(func.count()).select_from(Feed).where(Feed.notebook_id == notebook_id))
-                if count >= FEEDS_PER_NOTEBOOK_MAX:
-                    raise RepositoryError("too_many_feeds", f"notebook follows {count} feeds; at most "
-                                          f"{FEEDS_PER_NOTEBOOK_MAX}", limit=FEEDS_PER_NOTEBOOK_MAX)
-                new_id = uuid.uuid4().hex
-                session.add(Feed(id=new_id, notebook_id=notebook_id, url=clean_url, title=clean_title,
-                                 added_at=now()))
-                return new_id
+        def room(session: Session) -> None:
+            count = session.scalar(select(func.count()).select_from(Feed).where(Feed.notebook_id == notebook_id))
+            if count >= FEEDS_PER_NOTEBOOK_MAX:
+                raise RepositoryError("too_many_feeds", f"notebook follows {count} feeds; at most "
+                                      f"{FEEDS_PER_NOTEBOOK_MAX}", limit=FEEDS_PER_NOTEBOOK_MAX)
 
-        return self._retrying(work)
+        return self._add_once(
+            notebook_id, select(Feed.id).where(Feed.notebook_id == notebook_id, Feed.url == clean_url),
+            lambda new_id: Feed(id=new_id, notebook_id=notebook_id, url=clean_url, title=clean_title, added_at=now()),
+            room)
 
     def list_feeds(self, notebook_id: str) -> list[SavedFeed]:
         notebook_id = check_notebook_id(notebook_id)

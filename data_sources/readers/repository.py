@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,25 @@ class Repository(NotebookKeys, FeedRows):
             except Retry:
                 continue
         return work()
+
+    def _add_once(self, notebook_id: str, existing: Select, row: Callable[[str], object],
+                  room: Callable[[Session], None] | None = None) -> str:
+        """Insert ``row(new id)`` in ``notebook_id`` unless ``existing`` (a select of an id) finds one: then that
+        id. ``room`` may refuse the insert (a limit) before it is made. One transaction, retried on a race."""
+
+        def work() -> str:
+            with self._write() as session:
+                self._ensure_notebook(session, notebook_id)
+                found = session.scalar(existing)
+                if found:
+                    return found
+                if room is not None:
+                    room(session)
+                new_id = uuid.uuid4().hex
+                session.add(row(new_id))
+                return new_id
+
+        return self._retrying(work)
 
     # -- notebooks ----------------------------------------------------------------------------------------------
     def create_notebook(self, title: str = "") -> str:
@@ -209,20 +228,11 @@ class Repository(NotebookKeys, FeedRows):
                 raise RepositoryError("bad_date", f"published {published!r} is not a date (use YYYY-MM-DD)") from exc
         url = check_url(source_url, "source_url", allow_empty=True)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-        def work() -> str:
-            with self._write() as session:
-                self._ensure_notebook(session, notebook_id)
-                existing = session.scalar(select(Commentary.id).where(Commentary.notebook_id == notebook_id,
-                                                                      Commentary.sha256 == digest))
-                if existing:
-                    return existing
-                new_id = uuid.uuid4().hex
-                session.add(Commentary(id=new_id, notebook_id=notebook_id, title=clean_title, author=clean_author,
-                                       published=day, source_url=url, body=text, sha256=digest, created_at=now()))
-                return new_id
-
-        return self._retrying(work)
+        return self._add_once(
+            notebook_id,
+            select(Commentary.id).where(Commentary.notebook_id == notebook_id, Commentary.sha256 == digest),
+            lambda new_id: Commentary(id=new_id, notebook_id=notebook_id, title=clean_title, author=clean_author,
+                                      published=day, source_url=url, body=text, sha256=digest, created_at=now()))
 
     def list_commentaries(self, notebook_id: str) -> list[SavedCommentary]:
         """This notebook's saved columns, newest first."""
