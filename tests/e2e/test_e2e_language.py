@@ -21,13 +21,23 @@ SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 PAGES = ["column", "library", "new_column", "compare", "fx", "news", "data"]
 # a token: letters with attached digits, dots, carets or equals signs ("005930.KS", "KRW=X", "130k", "1W")
 TOKEN = re.compile(r"[A-Za-z0-9^=.&'’-]*[A-Za-z][A-Za-z0-9^=.&'’-]*")
-HIDE_ICONS_JS = """() => document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *').forEach(e => {
-  if (e.tagName === 'CODE' || /Material/.test(getComputedStyle(e).fontFamily))
-    e.style.display = 'none'; })"""
-# an icon's ligature name ("filter_list") is drawn as a picture, never read as a word; inline code is a literal an
-# operator types (a command, a setting's name), shown as code on purpose
-HIDE_UNDRAWN_JS = """() => [...document.querySelectorAll('[data-testid=stMain] span')]
-  .filter(e => getComputedStyle(e).fontSize === '0px').forEach(e => { e.style.display = 'none'; })"""  # size 0: unseen
+# The words a reader sees in ``root``, read in one go (a rerun cannot redraw the page between a filter and the read):
+# the text of every visible element, except an icon's ligature name ("filter_list", drawn as a picture in the
+# Material font, never read as a word), inline code (a command or setting an operator types, shown as code on
+# purpose) and text drawn at size 0 (unseen).
+SHOWN_JS = """(root) => {
+  const hidden = [];
+  document.querySelectorAll(root + ' *').forEach((e) => {
+    const style = getComputedStyle(e);
+    if (e.tagName === 'CODE' || /Material/.test(style.fontFamily) || style.fontSize === '0px') {
+      hidden.push([e, e.style.display]);
+      e.style.display = 'none';
+    }
+  });
+  const text = document.querySelector(root).innerText;
+  hidden.forEach(([e, display]) => { e.style.display = display; });
+  return text;
+}"""
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].length"
 
@@ -80,9 +90,10 @@ def _open_every_panel(page, operator_label: str) -> None:
             has_not_text=operator_label)
         if closed.count() == 0:
             return
+        page.wait_for_function(IDLE_JS, timeout=120_000)  # a rerun redraws the panels: click between runs
         before = page.evaluate(CLOSED_JS)
-        closed.first.scroll_into_view_if_needed()
-        closed.first.click()
+        closed.first.scroll_into_view_if_needed(timeout=120_000)
+        closed.first.click(timeout=120_000)
         page.wait_for_function(f"() => ({CLOSED_JS[6:]}) > {before}", timeout=60_000)
         page.wait_for_function(IDLE_JS, timeout=120_000)
 
@@ -100,11 +111,10 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         page.locator("[data-testid=stMain] h1").first.wait_for(timeout=120_000)  # the page's title is drawn
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page, catalog.text("ko", "data.technical"))
-        page.evaluate(HIDE_ICONS_JS)
-        page.evaluate(HIDE_UNDRAWN_JS)
-        shown = page.inner_text("[data-testid=stMain]")
+        page.wait_for_function(IDLE_JS, timeout=120_000)
+        shown = page.evaluate(SHOWN_JS, "[data-testid=stMain]")
         if size == "desktop":  # the phone's sidebar is folded away; the laptop's shows the same words
-            shown += "\n" + page.inner_text("[data-testid=stSidebar]")
+            shown += "\n" + page.evaluate(SHOWN_JS, "[data-testid=stSidebar]")
         if name == "data":  # the Data page lists the stored series by their codes, as an operator needs them
             from data_sources.market.universe import all_instruments
 
