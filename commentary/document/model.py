@@ -20,6 +20,13 @@ LANGS: tuple[str, ...] = ("ko", "en")
 AFTER_MARKER = re.compile(r"^[ \t]*<!--\s*after the column\s*-->[ \t]*$", re.MULTILINE)
 
 
+#: The code that says where a problem is, by (a file named, a line, a field): a draft's fields have no file.
+_WHERE = {(True, True, True): "column_file.at_line_field", (True, True, False): "column_file.at_line",
+          (True, False, True): "column_file.at_field", (True, False, False): "column_file.at",
+          (False, True, True): "column_file.field_only", (False, False, True): "column_file.field_only",
+          (False, True, False): "column_file.bare", (False, False, False): "column_file.bare"}
+
+
 class CommentaryError(DashboardError, ValueError):
     """A problem in a commentary file (or a draft's field): where (``file``, ``line``, ``field``; each may be
     empty) and what, as a code and parameters (``code``/``params``, codes ``column_file.*`` and
@@ -43,9 +50,7 @@ class CommentaryError(DashboardError, ValueError):
         """The problem with where it is, as one :class:`Problem` (codes ``column_file.at*``; the problem itself is
         the ``problem`` parameter): what a reader is told, whole."""
         where = {"file": self.file, "line": self.line, "field": self.field}
-        code = "column_file.at" + ("_line" if self.line else "") + ("_field" if self.field else "")
-        if not self.file:
-            code = "column_file.field_only" if self.field else "column_file.bare"
+        code = _WHERE[(bool(self.file), bool(self.line), bool(self.field))]
         return Problem(code, {**{k: v for k, v in where.items() if v}, "problem": self.problem})
 
 

@@ -90,7 +90,7 @@ def field_problems(draft: Draft) -> list[CommentaryError]:
         out.append(_problem("text", **found))
     line = next((n for n, text in enumerate(draft.text.splitlines(), 1) if _MARKER_LINE.match(text)), None)
     if line is not None:
-        out.append(_problem("text", "column_draft.reserved_marker", line=line, marker="<!-- section"))
+        out.append(_problem("text", "column_draft.reserved_marker", text_line=line, marker="<!-- section"))
     if draft.sections and draft.text.strip():
         out += split_problems(draft.text, [f.start_paragraph for f in draft.sections])
     if draft.date is None:
