@@ -92,7 +92,7 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
     at.button(key="new_propose").click().run()
     assert not at.exception
     assert any("200,001 characters (limit 200,000)" in shown(w.value) for w in at.warning)
-    assert any(": text: 200,001 characters" in shown(e.value) for e in at.error)
+    assert any("the column's text: 200,001 characters" in shown(e.value) for e in at.error)
     at.button(key="new_save").click().run()
     assert any("Not saved" in shown(e.value) for e in at.error)
 
@@ -105,7 +105,7 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
 
     # bidi control in the title
     at.text_input(key="new_title").set_value("evil\u202etitle").run()
-    assert any("title: contains a bidirectional control character (U+202E)" in shown(e.value) for e in at.error)
+    assert any("title: contains a text-direction control character (U+202E)" in shown(e.value) for e in at.error)
     at.text_input(key="new_title").set_value("Good one 2").run()
 
     # a claim of the reader's own without a series (claim ids are the page's own, never typed)
