@@ -2,8 +2,8 @@
 
 A proposal (:func:`commentary.library.draft.proposal_claim`) or a hand-built claim is held as
 :class:`ClaimFields`; :func:`to_claim` writes the front-matter mapping the column loader checks, so every
-problem gets the loader's own "line N: claims[i].field: problem" message (:func:`problems_by_claim` sorts
-them to the claim they belong to).  Series are picked from the universe (:func:`search_universe`, Korean
+problem is the loader's own :class:`CommentaryError` naming its field, ``claims[i]…`` (:func:`problems_by_claim`
+sorts them to the claim they belong to).  Series are picked from the universe (:func:`search_universe`, Korean
 and English names and the extractor's aliases); two or more picked members make an equal-weight basket.
 """
 

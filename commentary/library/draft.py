@@ -4,7 +4,8 @@ The extractor (:mod:`commentary.extract`) names its rules ``stays_below``/``stay
 engine has one path rule ``stays`` with a ``side``: :func:`proposal_claim` maps them.  A proposal whose rule
 the scoring engine does not know yet (``touches``, until it is added there) is returned as not yet scorable.  A draft is
 exported (:func:`draft_markdown`) and parsed with :func:`commentary.document.column.parse_commentary`,
-so a problem gets the same "FILE line N: field: problem" message as a hand-written file.
+so a problem is the same :class:`CommentaryError` (a code and its field) as a hand-written file's; the page's own
+fields are checked first (:func:`field_problems`, codes ``column_draft.*``).
 """
 
 from __future__ import annotations

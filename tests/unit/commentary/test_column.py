@@ -12,53 +12,12 @@ import pytest
 
 from commentary.document.column import CHART_KINDS, COLUMNS_DIR, list_commentaries, load_commentary, parse_commentary
 from commentary.document.model import Commentary, CommentaryError
-from tests.support.column_words import said
+from tests.support.column_words import GOOD, said
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_DIR = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared")) / "seed"
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
 QWQ = COLUMNS_DIR / "example-2025-03-06-qwq.md"
-
-GOOD = """\
----
-id: tiny
-title: 작은 칼럼
-author: Tester
-date: "2025-01-26"
-language: ko
-url: null
-summary_ko: 요약
-summary_en: Summary
-baskets:
-  cn: [BABA, JD]
-sections:
-  - id: one
-    heading_ko: 하나
-    heading_en: One
-    chart: {kind: compare, baskets: [cn], symbols: [NVDA], start: "2025-01-02", end: "2025-02-28",
-            base_date: "2025-01-24"}
-    news: {start: "2025-01-20", end: "2025-01-28", tags: [deepseek]}
-claims:
-  - id: first
-    text_ko: 하나
-    text_en: one
-    rule: {type: direction, params: {series: NVDA, direction: down}}
-    horizons: [1W]
-  - id: second
-    text_ko: 둘
-    text_en: two
-    rule:
-      type: outperform
-      params: {a: cn, b: NVDA}
-    primary: 12M
----
-<!-- section: one lang: ko -->
-한국어 본문.
-
-<!-- section: one lang: en -->
-English body.
-"""
-
 
 def _line(text: str, needle: str) -> int:
     """1-based number of the first line containing ``needle``."""

@@ -20,52 +20,17 @@ from commentary.library.builder import no_data_problems
 from commentary.library.draft import MAX_TEXT_CHARS, Draft, draft_markdown, field_problems
 from commentary.library.importing import import_file, publish_problem
 from commentary.library.sections import SectionFields, chart_spec, split_problems
+from tests.support.column_words import GOOD as COLUMN
 from ui.column_errors import MAX_CHARS, MAX_PARAM_CHARS, markdown, plain
 
-GOOD = """\
----
-id: tiny
-title: 작은 칼럼
-author: Tester
-date: "2025-01-26"
-language: ko
-url: null
-summary_ko: 요약
-summary_en: Summary
-baskets:
-  cn: [BABA, JD]
-sections:
-  - id: one
-    heading_ko: 하나
-    heading_en: One
-    chart: {kind: compare, baskets: [cn], symbols: [NVDA], start: "2025-01-02", end: "2025-02-28",
-            base_date: "2025-01-24"}
-    news: {start: "2025-01-20", end: "2025-01-28", tags: [deepseek]}
-claims:
-  - id: first
-    text_ko: 하나
-    text_en: one
-    rule: {type: direction, params: {series: NVDA, direction: down}}
-    horizons: [1W]
-  - id: second
-    text_ko: 둘
-    text_en: two
-    rule:
-      type: outperform
-      params: {a: cn, b: NVDA}
-    primary: 12M
+FACTS = """\
 facts:
   - id: fact
     text_ko: 사실
     text_en: fact
     check: {symbols: [NVDA], level: 100, side: below, start: "2025-01-02", end: "2025-01-10"}
----
-<!-- section: one lang: ko -->
-한국어 본문.
-
-<!-- section: one lang: en -->
-English body.
 """
+GOOD = COLUMN.replace("---\n<!-- section: one lang: ko", FACTS + "---\n<!-- section: one lang: ko", 1)
 BODY = "---\n<!-- section: one lang: ko -->"
 CHART_END = 'base_date: "2025-01-24"}'
 FIRST_HORIZON = "    horizons: [1W]\n"
