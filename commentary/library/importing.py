@@ -1,8 +1,8 @@
 """Importing a commentary file into the reader's notebook, and publishing a saved one to the server library.
 
 An import goes through :func:`commentary.document.upload.parse_upload` (512 kB before decoding, parsed
-once per content hash, a :class:`CommentaryError` naming file, line and field for a broken file) and keeps the file's text exactly
-as uploaded, so its export (the stored text) is the same bytes.  An id already taken by a column the
+once per content hash, a :class:`CommentaryError` naming file, line and field for a broken file) and keeps the
+file's text exactly as uploaded, so its export (the stored text) is the same bytes.  An id already taken by a column the
 reader can see is refused rather than shadowing it: nothing that is already in the library disappears.
 """
 
