@@ -143,3 +143,19 @@ def test_a_saved_column_opens_on_the_column_page_escaped(seeded_store) -> None:
     assert any("&lt;script&gt;" in b for b in bodies) and all("<script>" not in b and "<b>" not in b for b in bodies)
     assert item.title in "\n".join(shown(m.value) for m in at.markdown) + "\n".join(
         s.label for s in at.selectbox) + str([s.options for s in at.selectbox])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_stored_column_that_no_longer_parses_is_named_in_the_readers_words(seeded_store, lang: str) -> None:
+    from data_sources.readers.repository import open_repository
+
+    notebook = "b" * 32
+    open_repository().save_commentary(notebook, "Broken", "no front matter <b>here</b>", author="Someone")
+    at = app_page("library", lang, notebook=notebook)
+    assert not at.exception
+    warnings = [shown(w.value) for w in at.warning]
+    start, problem = {
+        "ko": ("저장된 칼럼 하나를 읽지 못했습니다: saved:", ", 1번째 줄: 파일은 '---' 줄(머리말의 시작)로 시작해야"),
+        "en": ("A saved column cannot be read: saved:", ", line 1: the file must start with a '---' line"),
+    }[lang]
+    assert any(w.startswith(start) and problem in w for w in warnings), warnings
