@@ -35,11 +35,14 @@ def _bounded(value: Any) -> Any:
     return value
 
 
-def plain(err: CommentaryError, lang: str) -> str:
+def plain(err: CommentaryError, lang: str, file: str | None = None) -> str:
     """``err`` worded in ``lang``, where it is first (plain text: escape it before Markdown, or use
-    :func:`markdown`)."""
+    :func:`markdown`). ``file`` names the file as the reader knows it (e.g. a saved column's title) instead of
+    ``err.file``."""
     located = err.located
     params = dict(located.params)
+    if file and "file" in params:
+        params["file"] = f"'{file}'"
     if not err.file and err.field in FIELD_KEYS:
         params["field"] = text(lang, FIELD_KEYS[err.field])
     return describe(_bounded(Problem(located.code, params)), lang)

@@ -223,7 +223,7 @@ def _parsed(rows, label: str) -> tuple[list[tuple[SavedCommentary, Commentary]],
         try:
             item = parsed(row.body, f"{label}:{row.id[:8]}")  # cached by content: read on every run
         except CommentaryError as exc:
-            problems.append(column_errors.plain(exc, lang()))  # plain text: the page escapes it
+            problems.append(column_errors.plain(exc, lang(), file=row.title))  # plain text: the page escapes it
             continue
         if item.id not in seen:  # newest first: an older save of the same column is shadowed
             seen.add(item.id)

@@ -150,12 +150,13 @@ def test_a_stored_column_that_no_longer_parses_is_named_in_the_readers_words(see
     from data_sources.readers.repository import open_repository
 
     notebook = "b" * 32
-    open_repository().save_commentary(notebook, "Broken", "no front matter <b>here</b>", author="Someone")
+    open_repository().save_commentary(notebook, "Broken <b>", "no front matter <b>here</b>", author="Someone")
     at = app_page("library", lang, notebook=notebook)
     assert not at.exception
     warnings = [shown(w.value) for w in at.warning]
     start, problem = {
-        "ko": ("저장된 칼럼 하나를 읽지 못했습니다: saved:", ", 1번째 줄: 파일은 '---' 줄(머리말의 시작)로 시작해야"),
-        "en": ("A saved column cannot be read: saved:", ", line 1: the file must start with a '---' line"),
+        "ko": ("저장된 칼럼 하나를 읽지 못했습니다: 'Broken <b>'", ", 1번째 줄: 파일은 '---' 줄(머리말의"),
+        "en": ("A saved column cannot be read: 'Broken <b>'", ", line 1: the file must start with a '---' line"),
     }[lang]
-    assert any(w.startswith(start) and problem in w for w in warnings), warnings
+    assert any(w.startswith(start) and problem in w for w in warnings), warnings  # named by its title, not an id
+    assert not [w.value for w in at.warning if "<b>" in w.value]
