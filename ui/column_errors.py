@@ -25,6 +25,9 @@ FIELD_KEYS = {"text": "column_errors.field.text", "title": "column_errors.field.
               "author": "column_errors.field.author", "date": "column_errors.field.date",
               "time": "column_errors.field.time", "url": "column_errors.field.url"}
 
+#: The two parts of a column file, when a problem is in one as a whole (not in a field).
+PART_KEYS = {"front matter": "column_errors.part.front_matter", "body": "column_errors.part.body"}
+
 
 def _bounded(value: Any) -> Any:
     if isinstance(value, Problem):
@@ -45,6 +48,8 @@ def plain(err: CommentaryError, lang: str, file: str | None = None) -> str:
         params["file"] = f"'{file}'"
     if not err.file and err.field in FIELD_KEYS:
         params["field"] = text(lang, FIELD_KEYS[err.field])
+    elif err.field in PART_KEYS:
+        params["field"] = text(lang, PART_KEYS[err.field])
     return describe(_bounded(Problem(located.code, params)), lang)
 
 

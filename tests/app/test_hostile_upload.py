@@ -48,7 +48,7 @@ def _everything(at) -> list[str]:
     ("bomb.md", front_matter_with(alias_bomb(10, 9)), "en",
      "bomb.md, line 2, field front matter: the anchor '&a0' is not allowed (anchors and aliases are refused)"),
     ("bomb.md", front_matter_with(alias_bomb(10, 9)), "ko",
-     "bomb.md, 2번째 줄, front matter 항목: 앵커 '&a0'은(는) 쓸 수 없습니다 (앵커와 별칭은 받지 않습니다)"),
+     "bomb.md, 2번째 줄, 머리말 항목: 앵커 '&a0'은(는) 쓸 수 없습니다 (앵커와 별칭은 받지 않습니다)"),
     ("deep.md", front_matter_with("deep: " + "[" * 50_000 + "]" * 50_000), "en",
      "deep.md, line 2, field front matter: nested more than 20 levels deep"),
     ("level.md", commentary_with('base_date: "2025-01-24"}', 'base_date: "2025-01-24", level: [1430]}'), "en",

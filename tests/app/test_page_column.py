@@ -182,7 +182,7 @@ def test_malformed_upload_names_file_and_line(seeded_store):
     ko = _open(app_page(None, "ko"), "col_upload_open")
     ko.file_uploader[0].set_value(("broken.md", bad, "text/markdown")).run()
     errors = [shown(e.value) for e in ko.error]
-    korean = re.compile(r"broken\.md, \d번째 줄, front matter 항목: 올바른 YAML이 아닙니다 \(")
+    korean = re.compile(r"broken\.md, \d번째 줄, 머리말 항목: 올바른 YAML이 아닙니다 \(")
     assert any(korean.search(e) for e in errors), errors
 
 
