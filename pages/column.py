@@ -19,7 +19,7 @@ from commentary.scoring.grid import CHIP_MARKS
 from commentary.text.safe_text import md_body, md_escape, md_link
 from commentary.text.short_claim import short_claim
 from data_sources.store.atomic import StoreError
-from ui import chrome, column_cache, column_parts, column_words, loaders
+from ui import chrome, column_cache, column_errors, column_parts, column_words, loaders
 from ui.column_words import fact_line, observation_paragraph
 from ui.i18n import lang, t
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
@@ -99,8 +99,7 @@ LANG = lang()
 
 bundled = column_parts.bundled()
 for bad in (c for c in bundled if isinstance(c, CommentaryError)):
-    shown_error = md_escape(bad, 500)
-    st.warning(t("column.bad_file", reason=shown_error))
+    st.warning(t("column.bad_file", reason=column_errors.markdown(bad, LANG)))
 
 def _upload_box() -> None:
     """The upload widget (at the bottom of the page) and what became of the last upload."""
@@ -125,7 +124,7 @@ def _take_upload() -> None:
         try:
             parsed = parse_upload(uploaded_file.getvalue(), uploaded_file.name)  # size-capped, parsed once per hash
         except CommentaryError as exc:
-            messages.append(("error", t("column.upload_failed", reason=md_escape(exc, 600))))
+            messages.append(("error", t("column.upload_failed", reason=column_errors.markdown(exc, LANG))))
         else:
             if any(isinstance(c, Commentary) and c.id == parsed.id for c in bundled):
                 messages.append(("warning", t("column.upload_taken", file=file_name)))
@@ -230,10 +229,10 @@ with bar.popover(t("column.what_it_says"), icon=":material/article:"):
     else:
         st.caption(t("column.no_address"))
     for warning in item.warnings:
-        st.caption(f"⚠️ {md_escape(warning)}")
+        st.caption(f"⚠️ {column_errors.markdown(warning, LANG)}")
 _verdict_summary()
 for error in item.claim_errors:  # quotes the file's own claim id and rule values: escaped, never Markdown
-    st.warning(t("safety.claim_not_scored", reason=md_escape(error, 600)))
+    st.warning(t("safety.claim_not_scored", reason=column_errors.markdown(error, LANG)))
 
 # --------------------------------------------------------------------------- sections
 

@@ -17,7 +17,7 @@ from commentary.library.importing import publish_problem
 from commentary.text.safe_text import md_escape
 from data_sources.readers.guard import DatabaseUnavailable
 from data_sources.readers.repository import RepositoryError
-from ui import chrome, column_cache, library_view, loaders
+from ui import chrome, column_cache, column_errors, library_view, loaders
 from ui.i18n import lang, t
 from ui.notebook import notebook_panel, problem_text, published_entries, reader_notebook, repository, saved_entries
 from ui.verdicts import record_lines
@@ -124,7 +124,8 @@ if entries:
         p1, p2, p3 = st.columns(3)
         if row.published_at is None:
             if p1.button(t("library.publish.button"), key=K + "publish"):
-                problem = publish_problem(item, library_ids, set())
+                refused = publish_problem(item, library_ids, set())
+                problem = column_errors.plain(refused, LANG) if refused is not None else None
                 try:
                     if problem is None:
                         repository().publish_commentary(notebook, row.id)

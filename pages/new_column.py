@@ -38,7 +38,7 @@ from data_sources.readers.guard import DatabaseUnavailable
 from data_sources.readers.repository import RepositoryError
 from data_sources.settings import settings
 from data_sources.store.atomic import StoreError
-from ui import chrome, loaders
+from ui import chrome, column_errors, loaders
 from ui.claim_form import claim_form, series_picker
 from ui.draft_words import proposal_caption
 from ui.i18n import lang, t
@@ -94,9 +94,9 @@ def _draft(claims: list[dict]) -> Draft:
                  language=language, claims=claims)
 
 
-def _problems(messages: list[str]) -> None:
-    for message in messages:
-        st.error(md_escape(message, 600))
+def _problems(found: list[CommentaryError]) -> None:
+    for problem in found:
+        st.error(column_errors.markdown(problem, LANG))
 
 
 def _events() -> list:
@@ -122,7 +122,9 @@ with st.expander(t("new_column.import.heading"), expanded=False):
             repository().save_commentary(notebook, imported.item.title, imported.text, author=imported.item.author,
                                          published=imported.item.date.isoformat(),
                                          source_url=imported.item.url or "")
-        except (CommentaryError, RepositoryError) as exc:
+        except CommentaryError as exc:
+            state[K + "import_msg"] = ("error", t("new_column.import.failed", reason=column_errors.plain(exc, LANG)))
+        except RepositoryError as exc:
             state[K + "import_msg"] = ("error", t("new_column.import.failed", reason=str(exc)))
         except DatabaseUnavailable as exc:
             state[K + "import_msg"] = ("error", problem_text(exc))
@@ -130,7 +132,7 @@ with st.expander(t("new_column.import.heading"), expanded=False):
             state[K + "import_msg"] = ("success", t("new_column.import.done", title=imported.item.title,
                                                     count=len(imported.item.claims)))
             for warning in imported.item.warnings:
-                st.warning(md_escape(warning, 400))
+                st.warning(column_errors.markdown(warning, LANG))
     if K + "import_msg" in state:
         level, message = state[K + "import_msg"]
         getattr(st, level)(md_escape(message, 700))
@@ -189,9 +191,10 @@ if st.button(t("new_column.proposals.button"), key=K + "propose"):
     state.pop(K + "proposals", None)
     for old in [k for k in state if isinstance(k, str) and k.startswith((K + "p", K + "accept_"))]:
         del state[old]
-    problems = [p for p in field_problems(_draft([])) if p[0] == "text"]
+    problems = [p for p in field_problems(_draft([])) if p.field == "text"]
     if problems:
-        state[K + "propose_msg"] = [t("new_column.proposals.text_problem", problem=p[1]) for p in problems]
+        state[K + "propose_msg"] = [t("new_column.proposals.text_problem", problem=column_errors.what(p, LANG))
+                                    for p in problems]
     elif not isinstance(day, dt.date):  # "올해", "세 달" mean nothing until the reader says when it was published
         state[K + "propose_msg"] = [t("extract.date_first")]
     else:
@@ -286,8 +289,8 @@ missing = no_data_problems(accepted, prices, draft.baskets)
 for index, slot in slots.items():
     with slot:
         _problems(per_claim.get(index, []))
-        for message in missing.get(index, []):
-            st.warning(md_escape(message, 600))
+        for problem in missing.get(index, []):
+            st.warning(column_errors.markdown(problem, LANG))
 if draft.date is None and (text.strip() or accepted):
     st.warning(t("extract.date_needed"))
 if text.strip() or title.strip() or author.strip():

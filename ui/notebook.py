@@ -23,6 +23,7 @@ from data_sources.readers.notebooks import Notebooks, open_notebooks
 from data_sources.readers.notes import new_notebook_id, notes_mode, share_id, valid_notebook
 from data_sources.readers.repository import RepositoryError, SavedCommentary
 from data_sources.settings import settings
+from ui import column_errors
 from ui.column_cache import parsed
 from ui.i18n import lang, t
 from ui.problems import say
@@ -222,7 +223,7 @@ def _parsed(rows, label: str) -> tuple[list[tuple[SavedCommentary, Commentary]],
         try:
             item = parsed(row.body, f"{label}:{row.id[:8]}")  # cached by content: read on every run
         except CommentaryError as exc:
-            problems.append(str(exc))
+            problems.append(column_errors.plain(exc, lang(), file=row.title))  # plain text: the page escapes it
             continue
         if item.id not in seen:  # newest first: an older save of the same column is shadowed
             seen.add(item.id)

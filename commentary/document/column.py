@@ -84,9 +84,9 @@ def _baskets(data: dict[str, Any], ctx: Context) -> dict[str, tuple[str, ...]]:
     for name, members in raw.items():
         path = ("baskets", str(name))
         if not isinstance(name, str) or not SLUG.match(name.replace("_", "-")):
-            raise ctx.error(path, f"bad basket name {name!r}")
+            raise ctx.error(path, "column_file.basket_name", name=brief(name))
         if not isinstance(members, list) or not members:
-            raise ctx.error(path, "expected a non-empty list of symbols")
+            raise ctx.error(path, "column_file.basket_empty")
         out[name] = read_strings(members, ctx, path)
         check_symbols(out[name], ctx, path)
     return out
@@ -95,7 +95,7 @@ def _baskets(data: dict[str, Any], ctx: Context) -> dict[str, tuple[str, ...]]:
 def _chart(raw: dict[str, Any], ctx: Context, path: Path_, baskets: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     kind = raw.get("kind")
     if kind not in CHART_KINDS:
-        raise ctx.error((*path, "kind"), f"unknown chart kind {brief(kind)} (known: {', '.join(CHART_KINDS)})")
+        raise ctx.error((*path, "kind"), "column_file.chart_kind", kind=brief(kind), known=", ".join(CHART_KINDS))
     chart = dict(raw)
     for key in CHART_DATE_KEYS:
         if raw.get(key) is not None:
@@ -104,22 +104,23 @@ def _chart(raw: dict[str, Any], ctx: Context, path: Path_, baskets: dict[str, tu
             chart.pop(key, None)  # "key: null" is the same as leaving it out
     for key in ("start", "end"):
         if key not in chart:
-            raise ctx.error((*path, key), "missing (every chart needs a date window)")
+            raise ctx.error((*path, key), "column_file.chart_window")
     if chart["start"] > chart["end"]:
-        raise ctx.error((*path, "end"), f"end {chart['end']} is before start {chart['start']}")
+        raise ctx.error((*path, "end"), "column_file.end_before_start", end=chart["end"].isoformat(),
+                        start=chart["start"].isoformat())
     if kind in _REQUIRED_EVENT_DATE and "event_date" not in chart:
-        raise ctx.error((*path, "event_date"), f"missing (required by chart kind {kind})")
+        raise ctx.error((*path, "event_date"), "column_file.event_date_needed", kind=kind)
     for key in ("base_date", "event_date"):
         if key in chart and not chart["start"] <= chart[key] <= chart["end"]:
-            raise ctx.error((*path, key), f"{chart[key]} is outside the chart window {chart['start']}..{chart['end']}")
+            raise ctx.error((*path, key), "column_file.outside_window", day=chart[key].isoformat(),
+                            start=chart["start"].isoformat(), end=chart["end"].isoformat())
     symbols = read_strings(get_field(raw, "symbols", ctx, path, "list", required=False) or [], ctx, (*path, "symbols"))
     names = read_strings(get_field(raw, "baskets", ctx, path, "list", required=False) or [], ctx, (*path, "baskets"))
     for i, name in enumerate(names):
         if name not in baskets:
-            known = ", ".join(baskets) or "none defined"
-            raise ctx.error((*path, "baskets", i), f"unknown basket {name!r} (known: {known})")
+            raise ctx.error((*path, "baskets", i), "column_file.basket_unknown", name=name, known=", ".join(baskets))
     if not symbols and not names:
-        raise ctx.error(path, "needs 'symbols' or 'baskets'")
+        raise ctx.error(path, "column_file.chart_series")
     check_symbols(symbols, ctx, (*path, "symbols"))
     chart["symbols"], chart["baskets"] = list(symbols), list(names)
     if raw.get("level") is not None:
@@ -136,10 +137,10 @@ def _news(raw: Any, ctx: Context, path: Path_) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ctx.error(path, "expected a mapping {start, end, tags}")
+        raise ctx.error(path, "column_file.not_mapping")
     start, end = get_field(raw, "start", ctx, path, "date"), get_field(raw, "end", ctx, path, "date")
     if start > end:
-        raise ctx.error((*path, "end"), f"end {end} is before start {start}")
+        raise ctx.error((*path, "end"), "column_file.end_before_start", end=end.isoformat(), start=start.isoformat())
     tags = read_strings(get_field(raw, "tags", ctx, path, "list", required=False) or [], ctx, (*path, "tags"))
     return {"start": start, "end": end, "tags": list(tags)}
 
@@ -148,51 +149,48 @@ def _claim(raw: Any, i: int, ctx: Context, baskets: dict[str, tuple[str, ...]], 
            published: dt.date) -> Claim:
     path: Path_ = ("claims", i)
     if not isinstance(raw, dict):
-        raise ctx.error(path, "expected a mapping")
+        raise ctx.error(path, "column_file.not_mapping")
     claim_id = get_field(raw, "id", ctx, path, "slug")
 
-    def fail(sub: Path_, problem: str) -> CommentaryError:
-        return ctx.error((*path, *sub), f"{problem} (claim {claim_id!r})")
+    def fail(sub: Path_, code: str, **params: Any) -> CommentaryError:
+        return ctx.error((*path, *sub), code, claim=claim_id, **params)
 
     rule_raw = get_field(raw, "rule", ctx, path, "map")
     rule, problems = validate_rule(rule_raw.get("type"), rule_raw.get("params"), baskets)
     if problems:
         sub, message = problems[0]
-        raise fail(("rule", *sub), message)
+        raise fail(("rule", *sub), "column_file.rule", detail=message)
     assert rule is not None
     for name, value in rule.params.items():
         for sym in getattr(value, "symbols", ()):
             if getattr(value, "label", None) not in baskets and instrument(sym) is None:
-                raise fail(("rule", "params", name), f"unknown series {sym!r} (neither a basket of this column "
-                                                    "nor a symbol of the universe)")
+                raise fail(("rule", "params", name), "column_file.series_unknown", symbol=sym)
     if "start" in raw:
-        ctx.warn((*path, "start"), f"ignored (claim {claim_id!r}): every claim is measured from the column's "
-                                   "publication (date, time, timezone)")
+        ctx.warn((*path, "start"), "column_file.start_ignored", claim=claim_id)
     horizons_raw = get_field(raw, "horizons", ctx, path, "list", required=False)
     if horizons_raw is None:
         horizons_raw = list(HORIZONS)
     if not horizons_raw:
-        raise fail(("horizons",), "needs at least one horizon")
+        raise fail(("horizons",), "column_file.no_horizon")
     horizons: list[Horizon] = []
     for j, h in enumerate(horizons_raw):
         parsed = parse_horizon(h, published)
         if isinstance(parsed, str):
-            raise fail(("horizons", j), parsed)
+            raise fail(("horizons", j), "column_file.horizon", detail=parsed)
         if any(x.id == parsed.id for x in horizons):
-            raise fail(("horizons", j), f"horizon {parsed.id!r} listed twice")
+            raise fail(("horizons", j), "column_file.horizon_twice", id=parsed.id)
         horizons.append(parsed)
     primary = raw.get("primary")
     if primary is None:
         if len(horizons) > 1:
-            raise fail(("primary",), "missing: name the horizon the claim is judged on "
-                                     f"(one of {', '.join(h.id for h in horizons)})")
+            raise fail(("primary",), "column_file.primary_missing", known=", ".join(h.id for h in horizons))
         primary = horizons[0].id
     if primary not in {h.id for h in horizons}:
-        known = ", ".join(h.id for h in horizons)
-        raise fail(("primary",), f"{primary!r} is not one of the claim's horizons ({known})")
+        raise fail(("primary",), "column_file.primary_unknown", id=brief(primary),
+                   known=", ".join(h.id for h in horizons))
     section = get_field(raw, "section", ctx, path, "text", required=False)
     if section is not None and section not in section_ids:
-        raise fail(("section",), f"unknown section {section!r} (known: {', '.join(sorted(section_ids))})")
+        raise fail(("section",), "column_file.section_unknown", id=section, known=", ".join(sorted(section_ids)))
     return Claim(claim_id, get_field(raw, "text_ko", ctx, path, "text"), get_field(raw, "text_en", ctx, path, "text"),
                  rule, tuple(horizons), str(primary), section)
 
@@ -202,24 +200,26 @@ def _facts(data: dict[str, Any], ctx: Context, section_ids: set[str]) -> tuple[F
     for i, raw in enumerate(get_field(data, "facts", ctx, (), "list", required=False) or []):
         path: Path_ = ("facts", i)
         if not isinstance(raw, dict):
-            raise ctx.error(path, "expected a mapping")
+            raise ctx.error(path, "column_file.not_mapping")
         check = get_field(raw, "check", ctx, path, "map")
         cpath = (*path, "check")
         symbols = read_strings(get_field(check, "symbols", ctx, cpath, "list"), ctx, (*cpath, "symbols"))
         for j, sym in enumerate(symbols):
             if instrument(sym) is None:
-                raise ctx.error((*cpath, "symbols", j), f"unknown series {sym!r}")
+                raise ctx.error((*cpath, "symbols", j), "column_file.series_unknown", symbol=sym)
         level = check.get("level")
         if isinstance(level, bool) or not isinstance(level, int | float) or level <= 0:
-            raise ctx.error((*cpath, "level"), f"expected a positive number, got {level!r}")
+            raise ctx.error((*cpath, "level"), "column_file.not_positive", value=brief(level))
         if check.get("side") not in ("below", "above"):
-            raise ctx.error((*cpath, "side"), f"expected below or above, got {check.get('side')!r}")
+            raise ctx.error((*cpath, "side"), "column_file.side", value=brief(check.get("side")))
         start, end = get_field(check, "start", ctx, cpath, "date"), get_field(check, "end", ctx, cpath, "date")
         if end < start:
-            raise ctx.error((*cpath, "end"), f"end {end} is before start {start}")
+            raise ctx.error((*cpath, "end"), "column_file.end_before_start", end=end.isoformat(),
+                            start=start.isoformat())
         section = get_field(raw, "section", ctx, path, "text", required=False)
         if section is not None and section not in section_ids:
-            raise ctx.error((*path, "section"), f"unknown section {section!r}")
+            raise ctx.error((*path, "section"), "column_file.section_unknown", id=section,
+                            known=", ".join(sorted(section_ids)))
         out.append(Fact(get_field(raw, "id", ctx, path, "slug"), get_field(raw, "text_ko", ctx, path, "text"),
                         get_field(raw, "text_en", ctx, path, "text"),
                         {"symbols": list(symbols), "level": float(level), "side": check["side"], "start": start,
@@ -231,17 +231,16 @@ def _publication(data: dict[str, Any], ctx: Context, language: str) -> tuple[str
     """(time, timezone) of publication; the zone defaults to the language's."""
     time = data.get("time", "00:00")
     if not isinstance(time, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time.strip()):
-        raise ctx.error(("time",), f"expected HH:MM (24-hour), got {time!r}")
+        raise ctx.error(("time",), "column_file.time", value=brief(time))
     zone = data.get("timezone")
     if zone is None:
         zone = LANGUAGE_ZONES.get(language, "UTC")
         if language not in LANGUAGE_ZONES:
-            ctx.warn(("timezone",), f"not given and language {language!r} has no default zone: UTC is used")
+            ctx.warn(("timezone",), "column_file.zone_default", language=language)
     try:
         zoneinfo.ZoneInfo(str(zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ctx.error(("timezone",), f"unknown time zone {zone!r} (expected an IANA name such as Asia/Seoul)"
-                        ) from None
+        raise ctx.error(("timezone",), "column_file.zone_unknown", zone=brief(zone)) from None
     return time.strip(), str(zone)
 
 
@@ -255,16 +254,15 @@ def parse_commentary(text: str, source_name: str) -> Commentary:
     """
     size = len(text) if len(text) * 4 <= MAX_FILE_BYTES else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
-        raise CommentaryError(source_name, None, None, f"the file is {size:,} bytes (limit {MAX_FILE_BYTES:,})")
+        raise CommentaryError(source_name, None, None, "column_file.too_large", size=size, limit=MAX_FILE_BYTES)
     try:
         return _parse(text, source_name)
     except CommentaryError:
         raise
     except RecursionError:
-        raise CommentaryError(source_name, None, None, "nested too deeply to read") from None
+        raise CommentaryError(source_name, None, None, "column_file.too_deep") from None
     except Exception as exc:  # a bad upload must never end as a traceback
-        raise CommentaryError(source_name, None, None,
-                              f"cannot be read ({type(exc).__name__}); the file is not a valid commentary") from None
+        raise CommentaryError(source_name, None, None, "column_file.unreadable", detail=type(exc).__name__) from None
 
 
 def _parse(text: str, source_name: str) -> Commentary:
@@ -274,25 +272,25 @@ def _parse(text: str, source_name: str) -> Commentary:
         root, data = safe_yaml.load(yaml_text)
     except safe_yaml.YamlLimitError as exc:
         line = exc.line + offset if exc.line else yaml_line
-        raise CommentaryError(source_name, line, "front matter", exc.problem) from None
+        raise CommentaryError(source_name, line, "front matter", exc.code, **exc.params) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + offset if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CommentaryError(source_name, line, "front matter", f"invalid YAML: {problem}") from None
+        raise CommentaryError(source_name, line, "front matter", "column_file.yaml", detail=str(problem)) from None
     if not isinstance(data, dict):
-        raise CommentaryError(source_name, yaml_line, "front matter", "expected a mapping of fields")
+        raise CommentaryError(source_name, yaml_line, "front matter", "column_file.not_mapping")
     check_duplicate_keys(root, source_name, yaml_line)
     ctx = Context(source_name, root, yaml_line)
 
     url = data.get("url", ...)
     if url is ...:
-        raise ctx.error(("url",), "missing (write 'url: null' when the original's address is unknown)")
+        raise ctx.error(("url",), "column_file.url_missing")
     if url is not None and (not isinstance(url, str) or not url.startswith(("https://", "http://"))):
-        raise ctx.error(("url",), f"expected an http(s) address or null, got {brief(url)}")
+        raise ctx.error(("url",), "column_file.url", value=brief(url))
     language = get_field(data, "language", ctx, (), "text")
     if not re.fullmatch(r"[a-z]{2}", language):
-        raise ctx.error(("language",), f"expected a two-letter language code, got {brief(language)}")
+        raise ctx.error(("language",), "column_file.language", value=brief(language))
     symbols = read_strings(get_field(data, "symbols", ctx, (), "list", required=False) or [], ctx, ("symbols",))
     check_symbols(symbols, ctx, ("symbols",))
     events = read_strings(get_field(data, "events", ctx, (), "list", required=False) or [], ctx, ("events",))
@@ -300,23 +298,24 @@ def _parse(text: str, source_name: str) -> Commentary:
 
     raw_sections = get_field(data, "sections", ctx, (), "list")
     if not raw_sections:
-        raise ctx.error(("sections",), "needs at least one section")
+        raise ctx.error(("sections",), "column_file.no_section")
     if len(raw_sections) > MAX_SECTIONS:
-        raise ctx.error(("sections",), f"{len(raw_sections):,} sections (limit {MAX_SECTIONS})")
+        raise ctx.error(("sections",), "column_file.too_many_sections", count=len(raw_sections), limit=MAX_SECTIONS)
     if isinstance(data.get("claims"), list) and len(data["claims"]) > MAX_CLAIMS:
-        raise ctx.error(("claims",), f"{len(data['claims']):,} claims (limit {MAX_CLAIMS})")
+        raise ctx.error(("claims",), "column_file.too_many_claims", count=len(data["claims"]), limit=MAX_CLAIMS)
     bodies, marker_lines = section_bodies(body_lines, body_line, ctx)
     sections: list[Section] = []
     for i, raw in enumerate(raw_sections):
         path: Path_ = ("sections", i)
         if not isinstance(raw, dict):
-            raise ctx.error(path, "expected a mapping")
+            raise ctx.error(path, "column_file.not_mapping")
         sid = get_field(raw, "id", ctx, path, "slug")
         if any(s.id == sid for s in sections):
-            raise ctx.error((*path, "id"), f"duplicate section id {sid!r}")
+            raise ctx.error((*path, "id"), "column_file.section_twice", id=sid)
         for lang in LANGS:
             if not bodies.get((sid, lang)):
-                raise ctx.error(path, f"no {lang} narrative in the body (add '<!-- section: {sid} lang: {lang} -->')")
+                raise ctx.error(path, "column_file.no_narrative", language=lang,
+                                marker=f"<!-- section: {sid} lang: {lang} -->")
         sections.append(Section(
             sid, get_field(raw, "heading_ko", ctx, path, "text"), get_field(raw, "heading_en", ctx, path, "text"),
             _chart(get_field(raw, "chart", ctx, path, "map"), ctx, (*path, "chart"), baskets),
@@ -325,24 +324,21 @@ def _parse(text: str, source_name: str) -> Commentary:
     section_ids = {s.id for s in sections}
     for sid, line in marker_lines.items():
         if sid not in section_ids:
-            known = ", ".join(s.id for s in sections)
-            raise CommentaryError(source_name, line, "body", f"narrative for unknown section {sid!r} (known: {known})")
+            raise CommentaryError(source_name, line, "body", "column_file.narrative_unknown", id=sid,
+                                  known=", ".join(s.id for s in sections))
 
     published = get_field(data, "date", ctx, (), "date")
     time, zone = _publication(data, ctx, language)
     claims: list[Claim] = []
-    claim_errors: list[str] = []
+    claim_errors: list[CommentaryError] = []
     for i, raw in enumerate(get_field(data, "claims", ctx, (), "list")):
         try:
             claim = _claim(raw, i, ctx, baskets, section_ids, published)
         except CommentaryError as exc:  # this claim cannot be scored; the others still are
-            name = raw.get("id") if isinstance(raw, dict) else None
-            if name is not None and "(claim " not in exc.problem:
-                exc = CommentaryError(exc.file, exc.line, exc.field, f"{exc.problem} (claim {name!r})")
-            claim_errors.append(str(exc))
+            claim_errors.append(exc)
             continue
         if any(c.id == claim.id for c in claims):
-            raise ctx.error(("claims", i, "id"), f"duplicate claim id {claim.id!r}")
+            raise ctx.error(("claims", i, "id"), "column_file.claim_twice", id=claim.id)
         claims.append(claim)
 
     return Commentary(
@@ -362,7 +358,7 @@ def _title(data: dict[str, Any], ctx: Context, key: str) -> str:
     """An optional ``title_ko`` / ``title_en``: non-empty text of at most :data:`TITLE_KO_MAX` characters, or ""."""
     value = get_field(data, key, ctx, (), "text", required=False) or ""
     if len(value) > TITLE_KO_MAX:
-        raise ctx.error((key,), f"{len(value):,} characters (limit {TITLE_KO_MAX})")
+        raise ctx.error((key,), "column_file.too_long", count=len(value), limit=TITLE_KO_MAX)
     return value
 
 
@@ -372,7 +368,7 @@ def load_commentary(path: Path | str) -> Commentary:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CommentaryError(path.name, None, None, f"cannot read the file: {exc}") from None
+        raise CommentaryError(path.name, None, None, "column_file.cannot_read", detail=str(exc)) from None
     return parse_commentary(text, path.name)
 
 
@@ -387,7 +383,7 @@ def list_commentaries(folder: Path | str | None = None) -> list[Commentary | Com
     seen: dict[str, str] = {}
     for directory in folders:
         if not directory.is_dir():
-            out.append(CommentaryError(str(directory), None, None, "commentary folder not found"))
+            out.append(CommentaryError(str(directory), None, None, "column_file.no_folder"))
             continue
         for path in sorted(directory.glob("*.md")):
             try:
@@ -396,7 +392,8 @@ def list_commentaries(folder: Path | str | None = None) -> list[Commentary | Com
                 out.append(exc)
                 continue
             if item.id in seen:
-                out.append(CommentaryError(path.name, None, "id", f"id {item.id!r} is already used by {seen[item.id]}"))
+                out.append(CommentaryError(path.name, None, "id", "column_file.id_taken", id=item.id,
+                                           other=seen[item.id]))
                 continue
             seen[item.id] = path.name
             out.append(item)

@@ -38,7 +38,7 @@ class Context:
 
     def __init__(self, source: str, root: yaml.Node | None, line_offset: int) -> None:
         self.source, self.root, self.offset = source, root, line_offset
-        self.warnings: list[str] = []
+        self.warnings: list[CommentaryError] = []
 
     def line(self, path: Path_) -> int | None:
         node, line = self.root, None
@@ -58,11 +58,13 @@ class Context:
                 break
         return line + self.offset
 
-    def error(self, path: Path_, problem: str) -> CommentaryError:
-        return CommentaryError(self.source, self.line(path), field_name(path) or None, problem)
+    def error(self, path: Path_, code: str, **params: Any) -> CommentaryError:
+        """The problem ``code`` at the field ``path`` (with its file line)."""
+        return CommentaryError(self.source, self.line(path), field_name(path) or None, code, **params)
 
-    def warn(self, path: Path_, problem: str) -> None:
-        self.warnings.append(str(self.error(path, problem)))
+    def warn(self, path: Path_, code: str, **params: Any) -> None:
+        """Keep a warning (the file still loads)."""
+        self.warnings.append(self.error(path, code, **params))
 
 
 def check_duplicate_keys(node: yaml.Node, source: str, offset: int) -> None:
@@ -70,7 +72,7 @@ def check_duplicate_keys(node: yaml.Node, source: str, offset: int) -> None:
         seen: set[Any] = set()
         for key, value in node.value:
             if key.value in seen:
-                raise CommentaryError(source, key.start_mark.line + offset, str(key.value), "duplicate key")
+                raise CommentaryError(source, key.start_mark.line + offset, str(key.value), "column_file.duplicate_key")
             seen.add(key.value)
             check_duplicate_keys(value, source, offset)
     elif isinstance(node, yaml.SequenceNode):
@@ -82,10 +84,10 @@ def split_front_matter(text: str, source: str) -> tuple[str, int, list[str], int
     """(front matter YAML, its first file line, body lines, the body's first file line)."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---":
-        raise CommentaryError(source, 1, None, "front matter: the file must start with a '---' line")
+        raise CommentaryError(source, 1, None, "column_file.no_front_matter")
     end = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
     if end is None:
-        raise CommentaryError(source, 1, None, "front matter: no closing '---' line")
+        raise CommentaryError(source, 1, None, "column_file.front_matter_open")
     return "\n".join(lines[1:end]), 2, lines[end + 1:], end + 2
 
 
@@ -97,25 +99,25 @@ def get_field(data: dict[str, Any], key: str, ctx: Context, path: Path_, kind: s
     full = (*path, key)
     if value is None:
         if required:
-            raise ctx.error(full, "is empty" if key in data else "missing (required)")
+            raise ctx.error(full, "column_file.empty" if key in data else "column_file.missing")
         return None
     if kind == "text":
         if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
-            raise ctx.error(full, "expected non-empty text")
+            raise ctx.error(full, "column_file.not_text")
         return str(value).strip()
     if kind == "slug":
         if not isinstance(value, str) or not SLUG.match(value):
-            raise ctx.error(full, f"expected an id of a-z, 0-9 and '-', got {brief(value)}")
+            raise ctx.error(full, "column_file.not_slug", value=brief(value))
         return value
     if kind == "date":
         return read_date(value, ctx, full)
     if kind == "list":
         if not isinstance(value, list):
-            raise ctx.error(full, "expected a list")
+            raise ctx.error(full, "column_file.not_list")
         return value
     if kind == "map":
         if not isinstance(value, dict):
-            raise ctx.error(full, "expected a mapping")
+            raise ctx.error(full, "column_file.not_mapping")
         return value
     raise AssertionError(kind)
 
@@ -134,31 +136,32 @@ def read_date(value: Any, ctx: Context, path: Path_) -> dt.date:
             pass
         else:
             if not MIN_DATE <= day <= MAX_DATE:
-                raise ctx.error(path, f"date {day} is outside {MIN_DATE}..{MAX_DATE}")
+                raise ctx.error(path, "column_file.date_range", day=day.isoformat(), first=MIN_DATE.isoformat(),
+                                last=MAX_DATE.isoformat())
             return day
-    raise ctx.error(path, f"bad date {brief(value)} (expected YYYY-MM-DD)")
+    raise ctx.error(path, "column_file.bad_date", value=brief(value))
 
 
 def read_number(value: Any, ctx: Context, path: Path_, positive: bool = False) -> float:
     """A finite number (not a boolean), else a field error."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ctx.error(path, f"expected a number, got {brief(value)}")
+        raise ctx.error(path, "column_file.not_number", value=brief(value))
     if positive and value <= 0:
-        raise ctx.error(path, f"expected a number above 0, got {value}")
+        raise ctx.error(path, "column_file.not_positive", value=brief(value))
     return float(value)
 
 
 def read_strings(values: list[Any], ctx: Context, path: Path_) -> tuple[str, ...]:
     for i, v in enumerate(values):
         if not isinstance(v, str) or not v.strip():
-            raise ctx.error((*path, i), f"expected a non-empty string, got {brief(v)}")
+            raise ctx.error((*path, i), "column_file.not_string", value=brief(v))
     return tuple(v.strip() for v in values)
 
 
 def check_symbols(symbols: Sequence[str], ctx: Context, path: Path_) -> None:
     for i, sym in enumerate(symbols):
         if instrument(sym) is None:
-            ctx.warn((*path, i), f"symbol {sym!r} is not in the universe (it will show as no data)")
+            ctx.warn((*path, i), "column_file.symbol_unknown", symbol=sym)
 
 
 def section_bodies(lines: list[str], first_line: int, ctx: Context,
@@ -171,19 +174,20 @@ def section_bodies(lines: list[str], first_line: int, ctx: Context,
         if _MARKER_START.match(text):
             m = _MARKER.match(text.strip())
             if m is None:
-                raise CommentaryError(ctx.source, n, "body", "bad section marker (expected "
-                                      "'<!-- section: <id> lang: ko|en -->')")
+                raise CommentaryError(ctx.source, n, "body", "column_file.bad_marker",
+                                      marker="<!-- section: <id> lang: ko|en -->")
             key = (m["id"], m["lang"])
             if m["lang"] not in LANGS:
-                raise CommentaryError(ctx.source, n, "body", f"unknown language {m['lang']!r} (known: ko, en)")
+                raise CommentaryError(ctx.source, n, "body", "column_file.marker_lang", language=m["lang"])
             if key in blocks:
-                raise CommentaryError(ctx.source, n, "body", f"second block for section {key[0]!r} ({key[1]})")
+                raise CommentaryError(ctx.source, n, "body", "column_file.second_block", section=key[0],
+                                      language=key[1])
             blocks[key], current = [], key
             marker_lines.setdefault(key[0], n)
             continue
         if current is None:
             if text.strip():
-                raise CommentaryError(ctx.source, n, "body", "text before the first section marker")
+                raise CommentaryError(ctx.source, n, "body", "column_file.text_before_marker")
             continue
         blocks[current].append(text)
     return {key: "\n".join(body).strip() for key, body in blocks.items()}, marker_lines

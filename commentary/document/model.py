@@ -12,6 +12,7 @@ import pandas as pd
 
 from commentary.scoring.horizons import Horizon
 from commentary.scoring.rules import Rule
+from data_sources.errors import DashboardError, Problem
 
 LANGS: tuple[str, ...] = ("ko", "en")
 #: A line in a section's narrative after which the text tells what happened after the column was published
@@ -19,13 +20,38 @@ LANGS: tuple[str, ...] = ("ko", "en")
 AFTER_MARKER = re.compile(r"^[ \t]*<!--\s*after the column\s*-->[ \t]*$", re.MULTILINE)
 
 
-class CommentaryError(ValueError):
-    """A problem in a commentary file: ``"<file> line <n>: <field>: <problem>"``."""
+#: The code that says where a problem is, by (a file named, a line, a field): a draft's fields have no file.
+_WHERE = {(True, True, True): "column_file.at_line_field", (True, True, False): "column_file.at_line",
+          (True, False, True): "column_file.at_field", (True, False, False): "column_file.at",
+          (False, True, True): "column_file.field_only", (False, False, True): "column_file.field_only",
+          (False, True, False): "column_file.bare", (False, False, False): "column_file.bare"}
 
-    def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
-        self.file, self.line, self.field, self.problem = file, line, field, problem
-        where = file + (f" line {line}" if line else "")
-        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
+
+class CommentaryError(DashboardError, ValueError):
+    """A problem in a commentary file (or a draft's field): where (``file``, ``line``, ``field``; each may be
+    empty) and what, as a code and parameters (``code``/``params``, codes ``column_file.*`` and
+    ``column_draft.*``; worded only by ``ui.column_errors``, or the CLI from the catalogs).
+
+    ``str(exc)`` is an English developer line for logs: ``"x.md line 3: horizons[1]: column_file.horizon_twice
+    (id='1W')"``. Parameters are the file's own values (untrusted), and a library's message (YAML's) as ``detail``.
+    """
+
+    def __init__(self, file: str, line: int | None, field: str | None, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.file, self.line, self.field = file, line, field
+
+    def __str__(self) -> str:
+        where = self.file + (f" line {self.line}" if self.line else "")
+        parts = [p for p in (where, self.field, str(self.problem)) if p]
+        return ": ".join(parts)
+
+    @property
+    def located(self) -> Problem:
+        """The problem with where it is, as one :class:`Problem` (codes ``column_file.at*``; the problem itself is
+        the ``problem`` parameter): what a reader is told, whole."""
+        where = {"file": self.file, "line": self.line, "field": self.field}
+        code = _WHERE[(bool(self.file), bool(self.line), bool(self.field))]
+        return Problem(code, {**{k: v for k, v in where.items() if v}, "problem": self.problem})
 
 
 @dataclass(frozen=True)
@@ -123,10 +149,10 @@ class Commentary:
     sections: tuple[Section, ...]
     claims: tuple[Claim, ...]
     source: str
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[CommentaryError, ...] = field(default=())
     time: str = "00:00"
     timezone: str = "Asia/Seoul"
-    claim_errors: tuple[str, ...] = field(default=())
+    claim_errors: tuple[CommentaryError, ...] = field(default=())
     facts: tuple[Fact, ...] = field(default=())
     author_ko: str = ""  # the author's name as a Korean page shows it (optional; e.g. our own examples')
     title_ko: str = ""  # the title as a Korean page shows it (optional; e.g. our own English-titled examples')

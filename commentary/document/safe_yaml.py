@@ -33,11 +33,12 @@ Loader.yaml_implicit_resolvers = {
 
 
 class YamlLimitError(ValueError):
-    """The YAML breaks a limit; ``line`` is 1-based within the YAML text (or None)."""
+    """The YAML breaks a limit; ``line`` is 1-based within the YAML text (or None); ``code`` and ``params`` say
+    which (codes ``column_file.yaml_*``); the message is English, for logs."""
 
-    def __init__(self, line: int | None, problem: str) -> None:
-        self.line, self.problem = line, problem
-        super().__init__(f"line {line}: {problem}" if line else problem)
+    def __init__(self, line: int | None, code: str, message: str, **params: Any) -> None:
+        self.line, self.code, self.params = line, code, params
+        super().__init__(f"line {line}: {message}" if line else message)
 
 
 def _line(event: yaml.Event) -> int | None:
@@ -53,20 +54,24 @@ def check_events(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NOD
     depth = nodes = 0
     for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, yaml.AliasEvent):
-            raise YamlLimitError(_line(event), f"alias '*{event.anchor}': anchors and aliases are not allowed")
+            raise YamlLimitError(_line(event), "column_file.yaml_alias",
+                                 f"alias '*{event.anchor}': anchors and aliases are not allowed", name=event.anchor)
         if not isinstance(event, yaml.NodeEvent):
             if isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             continue
         if event.anchor is not None:
-            raise YamlLimitError(_line(event), f"anchor '&{event.anchor}': anchors and aliases are not allowed")
+            raise YamlLimitError(_line(event), "column_file.yaml_anchor",
+                                 f"anchor '&{event.anchor}': anchors and aliases are not allowed", name=event.anchor)
         nodes += 1
         if nodes > max_nodes:
-            raise YamlLimitError(_line(event), f"more than {max_nodes:,} values")
+            raise YamlLimitError(_line(event), "column_file.yaml_values", f"more than {max_nodes:,} values",
+                                 limit=max_nodes)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > max_depth:
-                raise YamlLimitError(_line(event), f"nested more than {max_depth} levels deep")
+                raise YamlLimitError(_line(event), "column_file.yaml_depth",
+                                     f"nested more than {max_depth} levels deep", limit=max_depth)
 
 
 def load(text: str, max_bytes: int = MAX_YAML_BYTES) -> tuple[yaml.Node | None, Any]:
@@ -77,7 +82,8 @@ def load(text: str, max_bytes: int = MAX_YAML_BYTES) -> tuple[yaml.Node | None, 
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise YamlLimitError(None, f"front matter is {size:,} bytes (limit {max_bytes:,})")
+        raise YamlLimitError(None, "column_file.yaml_size", f"front matter is {size:,} bytes (limit {max_bytes:,})",
+                             size=size, limit=max_bytes)
     check_events(text)
     loader = Loader(text)
     try:

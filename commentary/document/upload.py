@@ -37,7 +37,7 @@ def _parse(data: bytes, name: str) -> Commentary | CommentaryError:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return CommentaryError(name, None, None, f"not a UTF-8 text file (byte {exc.start:,})")
+        return CommentaryError(name, None, None, "column_file.not_utf8", byte=exc.start)
     try:
         return parse_commentary(text, name)
     except CommentaryError as exc:
@@ -52,7 +52,7 @@ def parse_upload(data: bytes, name: object) -> Commentary:
     """
     shown = _short_name(name)
     if len(data) > MAX_FILE_BYTES:
-        raise CommentaryError(shown, None, None, f"the file is {len(data):,} bytes (limit {MAX_FILE_BYTES:,})")
+        raise CommentaryError(shown, None, None, "column_file.too_large", size=len(data), limit=MAX_FILE_BYTES)
     key = content_key(data, shown)
     with _lock:
         result = _cache.get(key)
@@ -65,7 +65,7 @@ def parse_upload(data: bytes, name: object) -> Commentary:
             while len(_cache) > CACHE_ENTRIES:
                 _cache.popitem(last=False)
     if isinstance(result, CommentaryError):
-        raise CommentaryError(result.file, result.line, result.field, result.problem)
+        raise CommentaryError(result.file, result.line, result.field, result.code, **result.params)
     return result
 
 

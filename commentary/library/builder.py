@@ -2,8 +2,8 @@
 
 A proposal (:func:`commentary.library.draft.proposal_claim`) or a hand-built claim is held as
 :class:`ClaimFields`; :func:`to_claim` writes the front-matter mapping the column loader checks, so every
-problem gets the loader's own "line N: claims[i].field: problem" message (:func:`problems_by_claim` sorts
-them to the claim they belong to).  Series are picked from the universe (:func:`search_universe`, Korean
+problem is the loader's own :class:`CommentaryError` naming its field, ``claims[i]…`` (:func:`problems_by_claim`
+sorts them to the claim they belong to).  Series are picked from the universe (:func:`search_universe`, Korean
 and English names and the extractor's aliases); two or more picked members make an equal-weight basket.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from commentary.document.model import CommentaryError
 from commentary.extract.rules import load_rules
 from commentary.scoring.horizons import CALENDAR_NAMES, OFFSETS
 from commentary.scoring.rules import RULE_TYPES
@@ -27,7 +28,7 @@ BUILT_IN_HORIZONS: tuple[str, ...] = (*OFFSETS, *CALENDAR_NAMES)
 SERIES_PARAM = {"outperform": "a", "direction": "series", "level": "symbol", "stays": "symbol", "touches": "symbol",
                 "no_move": "symbol"}
 SINGLE_SERIES_RULES = ("level", "stays", "touches")  # the loader takes one symbol only there
-_CLAIM_INDEX = re.compile(r"\bclaims\[(\d+)\]")
+_CLAIM_INDEX = re.compile(r"claims\[(\d+)\]")
 
 
 @dataclass
@@ -149,12 +150,13 @@ def from_claim(claim: Mapping[str, Any], baskets: Mapping[str, Sequence[str]] | 
     return out
 
 
-def problems_by_claim(messages: Iterable[str]) -> tuple[dict[int, list[str]], list[str]]:
-    """The loader's messages sorted to the claim index they name (``claims[i]``), and the rest."""
-    per: dict[int, list[str]] = {}
-    other: list[str] = []
-    for message in messages:
-        m = _CLAIM_INDEX.search(message)
+def problems_by_claim(problems: Iterable[CommentaryError],
+                      ) -> tuple[dict[int, list[CommentaryError]], list[CommentaryError]]:
+    """The loader's problems sorted to the claim index their field names (``claims[i]…``), and the rest."""
+    per: dict[int, list[CommentaryError]] = {}
+    other: list[CommentaryError] = []
+    for message in problems:
+        m = _CLAIM_INDEX.match(message.field or "")
         if m:
             per.setdefault(int(m[1]), []).append(message)
         else:
@@ -196,18 +198,18 @@ def search_universe(query: str, limit: int = 60) -> list[str]:
 
 
 def no_data_problems(claims: Sequence[Mapping[str, Any]], prices: pd.DataFrame,
-                     baskets: Mapping[str, Sequence[str]] | None = None) -> dict[int, list[str]]:
+                     baskets: Mapping[str, Sequence[str]] | None = None) -> dict[int, list[CommentaryError]]:
     """Per claim index: each series of the claim with no stored price (its verdict would read "no data")."""
     baskets = baskets or {}
     held = set(prices["symbol"].unique()) if len(prices) and "symbol" in prices.columns else set()
-    out: dict[int, list[str]] = {}
+    out: dict[int, list[CommentaryError]] = {}
     for i, claim in enumerate(claims):
         params = (claim.get("rule") or {}).get("params") or {}
         for name, value in params.items() if isinstance(params, dict) else ():
             members = list(baskets.get(value, [value])) if isinstance(value, str) else _members(value)
             for sym in members:
                 if instrument(sym) is not None and sym not in held:
-                    out.setdefault(i, []).append(
-                        f"claims[{i}].rule.params.{name}: {sym!r} has no stored prices (not fetched yet): "
-                        f"its verdict reads 'no data' until it is (claim {claim.get('id')!r})")
+                    out.setdefault(i, []).append(CommentaryError(
+                        "", None, f"claims[{i}].rule.params.{name}", "column_draft.no_prices", symbol=sym,
+                        claim=str(claim.get("id"))))
     return out

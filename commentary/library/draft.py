@@ -4,7 +4,8 @@ The extractor (:mod:`commentary.extract`) names its rules ``stays_below``/``stay
 engine has one path rule ``stays`` with a ``side``: :func:`proposal_claim` maps them.  A proposal whose rule
 the scoring engine does not know yet (``touches``, until it is added there) is returned as not yet scorable.  A draft is
 exported (:func:`draft_markdown`) and parsed with :func:`commentary.document.column.parse_commentary`,
-so a problem gets the same "FILE line N: field: problem" message as a hand-written file.
+so a problem is the same :class:`CommentaryError` (a code and its field) as a hand-written file's; the page's own
+fields are checked first (:func:`field_problems`, codes ``column_draft.*``).
 """
 
 from __future__ import annotations
@@ -56,49 +57,54 @@ class Draft:
     sections: list[SectionFields] = field(default_factory=list)
 
 
-def _control(text: str, multiline: bool) -> str | None:
-    """A problem with control or bidi characters in ``text``, or None."""
+def _control(text: str, multiline: bool) -> dict[str, Any] | None:
+    """Where ``text`` holds a control or bidi character (``{code, char, at}``), or None."""
     allowed = "\n\t" if multiline else ""
     for i, ch in enumerate(text):
         if _BIDI.match(ch):
-            return f"contains a bidirectional control character (U+{ord(ch):04X}) at character {i + 1:,}"
+            return {"code": "column_draft.bidi", "char": f"U+{ord(ch):04X}", "at": i + 1}
         if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed and ch != "\r":
-            return f"contains a control character (U+{ord(ch):04X}) at character {i + 1:,}"
+            return {"code": "column_draft.control", "char": f"U+{ord(ch):04X}", "at": i + 1}
     return None
 
 
-def field_problems(draft: Draft) -> list[tuple[str, str]]:
-    """``(field, problem)`` for the fields the page asks for, before any export (size limits first)."""
-    out: list[tuple[str, str]] = []
+def _problem(name: str, code: str, **params: Any) -> CommentaryError:
+    return CommentaryError("", None, name, code, **params)
+
+
+def field_problems(draft: Draft) -> list[CommentaryError]:
+    """The problems of the fields the page asks for (``field`` names the field), before any export (size limits
+    first)."""
+    out: list[CommentaryError] = []
     if len(draft.text) > MAX_TEXT_CHARS:
-        out.append(("text", f"{len(draft.text):,} characters (limit {MAX_TEXT_CHARS:,})"))
-        return out
+        return [_problem("text", "column_draft.too_long", count=len(draft.text), limit=MAX_TEXT_CHARS)]
     if not draft.text.strip():
-        out.append(("text", "is empty"))
+        out.append(_problem("text", "column_draft.empty"))
     for name, value, limit in (("title", draft.title, TITLE_MAX), ("author", draft.author, AUTHOR_MAX)):
         if not value.strip():
-            out.append((name, "is empty"))
+            out.append(_problem(name, "column_draft.empty"))
         elif len(value) > limit:
-            out.append((name, f"{len(value):,} characters (limit {limit})"))
-        elif problem := _control(value, multiline=False):
-            out.append((name, problem))
-    if draft.text.strip() and (problem := _control(draft.text, multiline=True)):
-        out.append(("text", problem))
+            out.append(_problem(name, "column_draft.too_long", count=len(value), limit=limit))
+        elif found := _control(value, multiline=False):
+            out.append(_problem(name, **found))
+    if draft.text.strip() and (found := _control(draft.text, multiline=True)):
+        out.append(_problem("text", **found))
     line = next((n for n, text in enumerate(draft.text.splitlines(), 1) if _MARKER_LINE.match(text)), None)
     if line is not None:
-        out.append(("text", f"line {line} starts with '<!-- section', which the file format reserves"))
+        out.append(_problem("text", "column_draft.reserved_marker", text_line=line, marker="<!-- section"))
     if draft.sections and draft.text.strip():
         out += split_problems(draft.text, [f.start_paragraph for f in draft.sections])
     if draft.date is None:
-        out.append(("date", "is empty"))
+        out.append(_problem("date", "column_draft.empty"))
     elif not MIN_DATE <= draft.date <= MAX_DATE:
-        out.append(("date", f"date {draft.date} is outside {MIN_DATE}..{MAX_DATE}"))
+        out.append(_problem("date", "column_file.date_range", day=draft.date.isoformat(), first=MIN_DATE.isoformat(),
+                            last=MAX_DATE.isoformat()))
     if not _TIME.match(draft.time or ""):
-        out.append(("time", f"expected HH:MM (24-hour), got {draft.time!r}"))
+        out.append(_problem("time", "column_file.time", value=repr(draft.time)))
     if draft.url and not draft.url.startswith(("https://", "http://")):
-        out.append(("url", f"expected an http(s) address, got {draft.url[:60]!r}"))
-    if draft.url and (problem := _control(draft.url, multiline=False)):
-        out.append(("url", problem))
+        out.append(_problem("url", "column_draft.url", value=repr(draft.url[:60])))
+    if draft.url and (found := _control(draft.url, multiline=False)):
+        out.append(_problem("url", **found))
     return out
 
 
@@ -165,10 +171,11 @@ def _symbols(claims: list[dict[str, Any]], baskets: dict[str, list[str]]) -> lis
 def draft_markdown(draft: Draft) -> str:
     """The draft as a commentary file: one section holding the text as written, a compare chart of its series.
 
-    Raises ValueError without a publication date (:func:`field_problems` reports that first).
+    Raises :class:`CommentaryError` (field ``date``) without a publication date (:func:`field_problems` reports
+    that first).
     """
     if draft.date is None:
-        raise ValueError("a draft needs its publication date before it is written out")
+        raise _problem("date", "column_draft.empty")
     symbols = [s for s in _symbols(draft.claims, draft.baskets) if not s.startswith(("^", "KRW", "USDKRW"))][:8]
     chart_symbols = symbols or _symbols(draft.claims, draft.baskets)[:8] or [_DEFAULT_SYMBOL]
     day = draft.date
@@ -200,13 +207,14 @@ def draft_markdown(draft: Draft) -> str:
     return render(data, [(SECTION_ID, "ko", text), (SECTION_ID, "en", text)])
 
 
-def check_draft(draft: Draft, source_name: str = "new column") -> tuple[Commentary | None, list[str]]:
-    """``(commentary, problems)``: field problems, then the parser's own messages (claims it left out too)."""
+def check_draft(draft: Draft, source_name: str = "") -> tuple[Commentary | None, list[CommentaryError]]:
+    """``(commentary, problems)``: field problems, then the parser's own (claims it left out too). The draft's
+    file has no name unless ``source_name`` gives one (its lines are those of :func:`draft_markdown`)."""
     problems = field_problems(draft)
     if problems:
-        return None, [f"{source_name}: {name}: {problem}" for name, problem in problems]
+        return None, problems
     try:
         item = parse_commentary(draft_markdown(draft), source_name)
     except CommentaryError as exc:
-        return None, [str(exc)]
+        return None, [exc]
     return item, list(item.claim_errors)

@@ -1,8 +1,8 @@
 """Importing a commentary file into the reader's notebook, and publishing a saved one to the server library.
 
 An import goes through :func:`commentary.document.upload.parse_upload` (512 kB before decoding, parsed
-once per content hash, "FILE line N: field: problem" for a broken file) and keeps the file's text exactly
-as uploaded, so its export (the stored text) is the same bytes.  An id already taken by a column the
+once per content hash, a :class:`CommentaryError` naming file, line and field for a broken file) and keeps the
+file's text exactly as uploaded, so its export (the stored text) is the same bytes.  An id already taken by a column the
 reader can see is refused rather than shadowing it: nothing that is already in the library disappears.
 """
 
@@ -30,12 +30,11 @@ def import_file(data: bytes, name: str, taken: Mapping[str, str]) -> Imported:
     """
     item = parse_upload(data, name)
     if item.id in taken:
-        raise CommentaryError(item.source, None, "id", f"{item.id!r} is already used by '{taken[item.id]}' in your "
-                              "library: change the file's id to import it as another column")
+        raise CommentaryError(item.source, None, "id", "column_file.id_in_library", id=item.id, title=taken[item.id])
     return Imported(item, data.decode("utf-8"))
 
 
-def publish_problem(item: Commentary, library: Mapping[str, str], published_ids: set[str]) -> str | None:
+def publish_problem(item: Commentary, library: Mapping[str, str], published_ids: set[str]) -> CommentaryError | None:
     """Why ``item`` cannot go into the server library, or None.
 
     ``library`` maps ids of the bundled columns and of what other readers published to their titles;
@@ -44,8 +43,7 @@ def publish_problem(item: Commentary, library: Mapping[str, str], published_ids:
     if item.id in published_ids:
         return None
     if item.id in library:
-        return (f"id: {item.id!r} is already in the server library ('{library[item.id]}'): change the title or "
-                "date (or the file's id) and save it again")
+        return CommentaryError("", None, "id", "column_file.id_published", id=item.id, title=library[item.id])
     if not item.claims:
-        return "claims: a column with no scored claim is not published (accept or add one first)"
+        return CommentaryError("", None, "claims", "column_file.no_scored_claim")
     return None

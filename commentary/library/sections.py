@@ -16,6 +16,7 @@ from typing import Any
 
 from commentary.document.column import CHART_KINDS, MAX_SECTIONS
 from commentary.document.fields import MAX_DATE, MIN_DATE
+from commentary.document.model import CommentaryError
 
 _BREAK = re.compile(r"\n[ \t]*\n\s*")
 FX_SYMBOLS = ("KRW=X", "USDKRW_ECB")
@@ -55,22 +56,24 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]] or [(0, len(text))]
 
 
-def split_problems(text: str, starts: Sequence[int]) -> list[tuple[str, str]]:
-    """``(field, problem)`` for section starts that cannot cut ``text`` (field ``sections[i].start``)."""
+def split_problems(text: str, starts: Sequence[int]) -> list[CommentaryError]:
+    """The section starts that cannot cut ``text`` (field ``sections[i].start``; no file)."""
     count = len(paragraphs(text))
-    out: list[tuple[str, str]] = []
     if len(starts) > MAX_SECTIONS:
-        out.append(("sections", f"{len(starts)} sections (limit {MAX_SECTIONS})"))
-        return out
+        return [CommentaryError("", None, "sections", "column_draft.too_many_sections", count=len(starts),
+                                limit=MAX_SECTIONS)]
+    out: list[CommentaryError] = []
     if starts and starts[0] != 0:
-        out.append(("sections[0].start", f"the first section must start at paragraph 1, not {starts[0] + 1}"))
+        out.append(CommentaryError("", None, "sections[0].start", "column_draft.first_section",
+                                   paragraph=starts[0] + 1))
     for i, (before, here) in enumerate(itertools.pairwise(starts), start=1):
         if here <= before:
-            out.append((f"sections[{i}].start", f"paragraph {here + 1} is not after the previous section's "
-                                                 f"start (paragraph {before + 1})"))
+            out.append(CommentaryError("", None, f"sections[{i}].start", "column_draft.section_order",
+                                       paragraph=here + 1, previous=before + 1))
     for i, here in enumerate(starts):
         if not 0 <= here < count:
-            out.append((f"sections[{i}].start", f"paragraph {here + 1} does not exist (the text has {count})"))
+            out.append(CommentaryError("", None, f"sections[{i}].start", "column_draft.no_paragraph",
+                                       paragraph=here + 1, count=count))
     return out
 
 
@@ -105,7 +108,8 @@ def default_chart(kind: str, symbols: Sequence[str], published: dt.date) -> Sect
 def chart_spec(fields: SectionFields) -> dict[str, Any]:
     """The front-matter ``chart`` mapping of a section (checked by the column loader)."""
     if fields.kind not in CHART_KINDS:
-        raise ValueError(f"unknown chart kind {fields.kind!r}")
+        raise CommentaryError("", None, "chart.kind", "column_file.chart_kind", kind=repr(fields.kind)[:60],
+                              known=", ".join(CHART_KINDS))
     spec: dict[str, Any] = {"kind": fields.kind, "symbols": list(fields.symbols)}
     for key in ("start", "end", "base_date", "event_date"):
         value = getattr(fields, key)

@@ -8,11 +8,13 @@ import time
 import pytest
 
 from commentary.document.column import MAX_CLAIMS, parse_commentary
+from commentary.document.model import CommentaryError
 from commentary.scoring import claims as claims_mod
 from commentary.scoring.combine import combine_sources
 from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.support.big_column import big_column
+from tests.support.column_words import said
 from ui import column_cache
 from ui.verdicts import overall_line
 
@@ -182,10 +184,12 @@ def test_a_stored_column_is_parsed_once_per_content(monkeypatch):
     text = big_column(2, "two")
     first = column_cache.parsed(text, "published:abc")
     assert column_cache.parsed(text, "published:abc") is first and seen == ["published:abc"]
-    with pytest.raises(Exception, match="front matter"):
+    with pytest.raises(CommentaryError) as first:
         column_cache.parsed("no front matter", "published:bad")
-    with pytest.raises(Exception, match="front matter"):
+    with pytest.raises(CommentaryError) as again:
         column_cache.parsed("no front matter", "published:bad")
+    assert said(first.value) == said(again.value) == ("published:bad, line 1: the file must start with a '---' line "
+                                                      "(the front matter)")
     assert seen == ["published:abc", "published:bad"]  # a refusal is remembered too
 
     monkeypatch.setattr(column_cache, "PARSED_MAX_CHARS", len(text) + 100)

@@ -44,19 +44,26 @@ def _everything(at) -> list[str]:
     return [el.value for kind in kinds for el in getattr(at, kind)] + [tab.label for tab in at.tabs]
 
 
-@pytest.mark.parametrize(("name", "text", "expected"), [
-    ("bomb.md", front_matter_with(alias_bomb(10, 9)),
-     "bomb.md line 2: front matter: anchor '&a0': anchors and aliases are not allowed"),
-    ("deep.md", front_matter_with("deep: " + "[" * 50_000 + "]" * 50_000),
-     "deep.md line 2: front matter: nested more than 20 levels deep"),
-    ("level.md", commentary_with('base_date: "2025-01-24"}', 'base_date: "2025-01-24", level: [1430]}'),
-     "level.md line 14: sections[0].chart.level: expected a number, got [1430]"),
-    ("future.md", commentary_with('date: "2025-01-26"', 'date: "9999-01-26"'),
-     "future.md line 5: date: date 9999-01-26 is outside 1900-01-01..2199-12-31"),
+@pytest.mark.parametrize(("name", "text", "lang", "expected"), [
+    ("bomb.md", front_matter_with(alias_bomb(10, 9)), "en",
+     "bomb.md, line 2, field front matter: the anchor '&a0' is not allowed (anchors and aliases are refused)"),
+    ("bomb.md", front_matter_with(alias_bomb(10, 9)), "ko",
+     "bomb.md, 2번째 줄, 머리말 항목: 앵커 '&a0'은(는) 쓸 수 없습니다 (앵커와 별칭은 받지 않습니다)"),
+    ("deep.md", front_matter_with("deep: " + "[" * 50_000 + "]" * 50_000), "en",
+     "deep.md, line 2, field front matter: nested more than 20 levels deep"),
+    ("level.md", commentary_with('base_date: "2025-01-24"}', 'base_date: "2025-01-24", level: [1430]}'), "en",
+     "level.md, line 14, field sections[0].chart.level: expected a number, got [1430]"),
+    ("level.md", commentary_with('base_date: "2025-01-24"}', 'base_date: "2025-01-24", level: [1430]}'), "ko",
+     "level.md, 14번째 줄, sections[0].chart.level 항목: 숫자가 필요한데 [1430]입니다"),
+    ("future.md", commentary_with('date: "2025-01-26"', 'date: "9999-01-26"'), "en",
+     "future.md, line 5, field date: the date 9999-01-26 is outside 1900-01-01 to 2199-12-31"),
+    ("future.md", commentary_with('date: "2025-01-26"', 'date: "9999-01-26"'), "ko",
+     "future.md, 5번째 줄, date 항목: 날짜 9999년 1월 26일이(가) 1900년 1월 1일부터 2199년 12월 31일까지의 "
+     "범위 밖입니다"),
 ])
-def test_hostile_upload_gives_a_field_error_and_no_exception(seeded_store, name: str, text: str,
+def test_hostile_upload_gives_a_field_error_and_no_exception(seeded_store, name: str, text: str, lang: str,
                                                              expected: str) -> None:
-    at = app_page(None, "en")
+    at = app_page(None, lang)
     elapsed = _upload(at, name, text.encode())
     assert not at.exception, [e.value for e in at.exception]
     errors = [shown(e.value) for e in at.error]
@@ -82,6 +89,8 @@ def test_error_messages_of_an_upload_are_shown_escaped(seeded_store) -> None:
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and any("expected a two-letter language code" in shown(e) for e in errors)
+    assert any(shown(e).startswith("The uploaded file cannot be used — ![n](https://evil.example/n.png).md, line ")
+               for e in errors), errors  # the file's name, shown as text
     for value in _everything(at):
         assert not LIVE_IMAGE.search(value), value
         assert ":material/warning" not in value, value
@@ -126,3 +135,18 @@ def test_hostile_but_valid_upload_renders_inert(seeded_store) -> None:
     news = next(v for v in values if "AI news in this window" in v)
     assert "DeepSeek" in news and "%29!%5Bpixel%5D%28https://evil.example/pixel.png%29" in news
     assert "Deep\u200bSeek" not in news and "DeepSeek \\:\u2060material/warning" in news
+
+
+def test_a_huge_value_in_a_problem_is_shown_cut_short_and_escaped(seeded_store) -> None:
+    from ui.column_errors import MAX_PARAM_CHARS
+
+    value = "**" + "x" * 20_000 + "** <b>bold</b>"
+    at = app_page(None, "ko")
+    _upload(at, "long.md", commentary_with("language: en", f'language: "{value}"').encode())
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    told = shown(error)
+    assert "long.md, " in told and "language 항목: 두 글자 언어 코드가 필요한데 " in told  # Korean, with where
+    assert "x" * 50 in told and "x" * MAX_PARAM_CHARS not in told and "…" in told  # the value, cut short
+    assert len(error) < 1000 and "**" not in error.replace("\\*", "")  # its stars escaped: no bold
+    assert "<b>" not in error

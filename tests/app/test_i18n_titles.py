@@ -12,6 +12,7 @@ from commentary.document.column import TITLE_KO_MAX, list_commentaries, parse_co
 from commentary.document.model import Commentary, CommentaryError
 from commentary.library.export import export_commentary
 from tests.conftest import app_page, shown
+from tests.support.column_words import said
 
 HANGUL = re.compile(r"[가-힣]")
 
@@ -70,7 +71,8 @@ def test_a_bad_title_ko_is_an_error_naming_file_line_and_field(value: str, probl
         parse_commentary(text, "x.md")
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("title_ko:"))
     assert (info.value.file, info.value.line, info.value.field) == ("x.md", line, "title_ko")
-    assert problem in info.value.problem
+    assert said(info.value) == f"x.md, line {line}, field title_ko: {problem}"
+    assert said(info.value, "ko").startswith(f"x.md, {line}번째 줄, title_ko 항목: ")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

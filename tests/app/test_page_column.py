@@ -177,7 +177,13 @@ def test_malformed_upload_names_file_and_line(seeded_store):
     at.file_uploader[0].set_value(("broken.md", bad, "text/markdown")).run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert any("broken.md line" in shown(e) for e in errors), errors
+    assert any(re.match(r"The uploaded file cannot be used — broken\.md, line \d, field front matter: this is not "
+                        r"valid YAML \(", shown(e)) for e in errors), errors
+    ko = _open(app_page(None, "ko"), "col_upload_open")
+    ko.file_uploader[0].set_value(("broken.md", bad, "text/markdown")).run()
+    errors = [shown(e.value) for e in ko.error]
+    korean = re.compile(r"broken\.md, \d번째 줄, 머리말 항목: 올바른 YAML이 아닙니다 \(")
+    assert any(korean.search(e) for e in errors), errors
 
 
 def test_valid_upload_is_shown_escaped(seeded_store):

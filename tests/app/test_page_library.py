@@ -92,7 +92,7 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
     at.button(key="new_propose").click().run()
     assert not at.exception
     assert any("200,001 characters (limit 200,000)" in shown(w.value) for w in at.warning)
-    assert any(": text: 200,001 characters" in shown(e.value) for e in at.error)
+    assert any("the column's text: 200,001 characters" in shown(e.value) for e in at.error)
     at.button(key="new_save").click().run()
     assert any("Not saved" in shown(e.value) for e in at.error)
 
@@ -105,7 +105,7 @@ def test_bad_input_gets_field_messages_and_nothing_saved_is_lost(seeded_store) -
 
     # bidi control in the title
     at.text_input(key="new_title").set_value("evil\u202etitle").run()
-    assert any("title: contains a bidirectional control character (U+202E)" in shown(e.value) for e in at.error)
+    assert any("title: contains a text-direction control character (U+202E)" in shown(e.value) for e in at.error)
     at.text_input(key="new_title").set_value("Good one 2").run()
 
     # a claim of the reader's own without a series (claim ids are the page's own, never typed)
@@ -143,3 +143,20 @@ def test_a_saved_column_opens_on_the_column_page_escaped(seeded_store) -> None:
     assert any("&lt;script&gt;" in b for b in bodies) and all("<script>" not in b and "<b>" not in b for b in bodies)
     assert item.title in "\n".join(shown(m.value) for m in at.markdown) + "\n".join(
         s.label for s in at.selectbox) + str([s.options for s in at.selectbox])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_stored_column_that_no_longer_parses_is_named_in_the_readers_words(seeded_store, lang: str) -> None:
+    from data_sources.readers.repository import open_repository
+
+    notebook = "b" * 32
+    open_repository().save_commentary(notebook, "Broken <b>", "no front matter <b>here</b>", author="Someone")
+    at = app_page("library", lang, notebook=notebook)
+    assert not at.exception
+    warnings = [shown(w.value) for w in at.warning]
+    start, problem = {
+        "ko": ("저장된 칼럼 하나를 읽지 못했습니다: 'Broken <b>'", ", 1번째 줄: 파일은 '---' 줄(머리말의"),
+        "en": ("A saved column cannot be read: 'Broken <b>'", ", line 1: the file must start with a '---' line"),
+    }[lang]
+    assert any(w.startswith(start) and problem in w for w in warnings), warnings  # named by its title, not an id
+    assert not [w.value for w in at.warning if "<b>" in w.value]

@@ -37,8 +37,7 @@ def test_edit_a_proposal_and_build_a_basket_claim_with_live_previews(seeded_stor
     # edit: a level rule on two series is refused on the field, with the loader's line
     at.selectbox(key="new_p0_rule").set_value("level").run()
     at.multiselect(key="new_p0_series").set_value(["NVDA", "MSFT"]).run()
-    assert any("claims[0].rule.params.symbol: expected a symbol (claim 'claim-1')" in e and " line " in e
-               for e in _errors(at)), _errors(at)
+    assert "claims[0].rule.params.symbol: the rule cannot be used: expected a symbol" in _errors(at), _errors(at)
     at.multiselect(key="new_p0_series").set_value(["NVDA"])
     at.radio(key="new_p0_side").set_value("above")
     at.number_input(key="new_p0_level").set_value(100.0)
@@ -111,12 +110,12 @@ def test_import_an_md_file_into_the_notebook_and_back_out_unchanged(seeded_store
     broken = _file("broken-one").replace(b"timezone: ", b"timezone: Mars/Olympus #", 1)
     at.file_uploader(key="new_import").set_value(("broken.md", broken, "text/markdown")).run()
     at.button(key="new_import_go").click().run()
-    assert any(e.startswith("Not imported. broken.md line ") and ": timezone: unknown time zone" in e
+    assert any(e.startswith("Not imported. broken.md, line ") and ", field timezone: unknown time zone" in e
                for e in _errors(at)), _errors(at)
     taken = export_commentary(next(c for c in list_commentaries() if isinstance(c, Commentary))).encode()
     at.file_uploader(key="new_import").set_value(("taken.md", taken, "text/markdown")).run()
     at.button(key="new_import_go").click().run()
-    assert any("id: 'baek-2025-01-26' is already used by" in e for e in _errors(at)), _errors(at)
+    assert any("field id: the id baek-2025-01-26 is already used by" in e for e in _errors(at)), _errors(at)
 
     data = _file("my-import")
     at.file_uploader(key="new_import").set_value(("semis.md", data, "text/markdown")).run()
@@ -170,27 +169,42 @@ def test_bad_input_each_gets_a_field_message_and_nothing_saved_is_lost(seeded_st
 
     # control character in the text
     at.text_area(key="new_text").set_value("Nvidia will fall\x07 by year-end.").run()
-    assert any("new column: text: contains a control character (U+0007) at character 17" in e for e in _errors(at))
+    assert "the column's text: contains a control character (U+0007) at character 17" in _errors(at), _errors(at)
     at.text_area(key="new_text").set_value("Nvidia will fall by year-end.").run()
     # bidi control in the author
     at.text_input(key="new_author").set_value("Kee\u2067per").run()
-    assert any("author: contains a bidirectional control character (U+2067)" in e for e in _errors(at))
+    assert any("author: contains a text-direction control character (U+2067)" in e for e in _errors(at))
     at.text_input(key="new_author").set_value("Keeper 2").run()
     # a series with no stored prices
     at.multiselect(key="new_o0_series").set_value(["^SOX"]).run()
-    assert any("'^SOX' has no stored prices (not fetched yet)" in shown(w.value) for w in at.warning)
+    assert any("^SOX has no stored prices yet" in shown(w.value) for w in at.warning)
     at.multiselect(key="new_o0_series").set_value(["NVDA"])
     # a horizon before publication, then one in 9999
     at.multiselect(key="new_o0_horizons").set_value([])
     at.text_input(key="new_o0_end").set_value("2025-01-02").run()
-    assert any("claims[0].horizons[0]: ends 2025-01-02, before the reference (the column was published "
-               "2025-04-03)" in e for e in _errors(at)), _errors(at)
+    assert any("claims[0].horizons[0]: this horizon cannot be used: ends 2025-01-02, before the reference (the "
+               "column was published 2025-04-03)" in e for e in _errors(at)), _errors(at)
     at.text_input(key="new_o0_end").set_value("9999-12-31").run()
-    assert any("claims[0].horizons[0]: ends 9999-12-31, more than 30 years after publication" in e
+    assert any("claims[0].horizons[0]: this horizon cannot be used: ends 9999-12-31, more than 30 years" in e
                for e in _errors(at))
     at.text_input(key="new_o0_end").set_value("12/31/2025").run()
-    assert any("claims[0].horizons[0]: unknown horizon '12/31/2025'" in e for e in _errors(at)), _errors(at)
+    assert any("claims[0].horizons[0]: this horizon cannot be used: unknown horizon '12/31/2025'" in e
+               for e in _errors(at)), _errors(at)
     at.button(key="new_save").click().run()
     assert not at.exception
     assert not at.success and any("Not saved: fix the problems above" in e for e in _errors(at))
     assert [r.title for r in _saved(notebook)] == ["Kept column"]  # the first save is intact, nothing half-saved
+
+
+def test_a_korean_page_words_the_drafts_problems_in_korean(seeded_store) -> None:
+    at = app_page("new_column", "ko")
+    fill_new_column(at, "엔비디아 주가는\x07 연말까지 하락할 것이다.", "제목", "글쓴이")
+    assert "칼럼 본문: 9번째 글자에 제어 문자(U+0007)가 있습니다" in _errors(at), _errors(at)
+    at.text_area(key="new_text").set_value("엔비디아 주가는 연말까지 하락할 것이다.")
+    at.text_input(key="new_author").set_value(" ").run()
+    assert "글쓴이: 비어 있습니다" in _errors(at), _errors(at)
+    at.text_input(key="new_author").set_value("글쓴이")
+    at.checkbox(key="new_own0").check()
+    at.multiselect(key="new_o0_series").set_value(["^SOX"]).run()
+    warnings = [shown(w.value) for w in at.warning]
+    assert any("^SOX의 저장된 가격이 아직 없습니다" in w for w in warnings), warnings

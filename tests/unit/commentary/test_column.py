@@ -12,52 +12,12 @@ import pytest
 
 from commentary.document.column import CHART_KINDS, COLUMNS_DIR, list_commentaries, load_commentary, parse_commentary
 from commentary.document.model import Commentary, CommentaryError
+from tests.support.column_words import GOOD, said
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_DIR = Path(os.environ.get("DASHBOARD_SHARED_DIR", ROOT.parent / "shared")) / "seed"
 BAEK = COLUMNS_DIR / "baek-2025-01-26.md"
 QWQ = COLUMNS_DIR / "example-2025-03-06-qwq.md"
-
-GOOD = """\
----
-id: tiny
-title: 작은 칼럼
-author: Tester
-date: "2025-01-26"
-language: ko
-url: null
-summary_ko: 요약
-summary_en: Summary
-baskets:
-  cn: [BABA, JD]
-sections:
-  - id: one
-    heading_ko: 하나
-    heading_en: One
-    chart: {kind: compare, baskets: [cn], symbols: [NVDA], start: "2025-01-02", end: "2025-02-28",
-            base_date: "2025-01-24"}
-    news: {start: "2025-01-20", end: "2025-01-28", tags: [deepseek]}
-claims:
-  - id: first
-    text_ko: 하나
-    text_en: one
-    rule: {type: direction, params: {series: NVDA, direction: down}}
-    horizons: [1W]
-  - id: second
-    text_ko: 둘
-    text_en: two
-    rule:
-      type: outperform
-      params: {a: cn, b: NVDA}
-    primary: 12M
----
-<!-- section: one lang: ko -->
-한국어 본문.
-
-<!-- section: one lang: en -->
-English body.
-"""
-
 
 def _line(text: str, needle: str) -> int:
     """1-based number of the first line containing ``needle``."""
@@ -132,10 +92,11 @@ def test_list_commentaries_bundled_and_extra_folder(tmp_path: Path) -> None:
     (tmp_path / "c-dupe.md").write_text(GOOD, encoding="utf-8")
     items = list_commentaries(tmp_path)
     assert [type(i).__name__ for i in items] == ["Commentary"] * (len(bundled) + 1) + ["CommentaryError"] * 2
-    assert str(items[-2]).startswith("b-broken.md line ")
-    assert "already used by a-good.md" in str(items[-1])
+    assert said(items[-2]).startswith("b-broken.md, line ")
+    assert said(items[-1]) == "c-dupe.md, field id: the id tiny is already used by a-good.md"
+    assert said(items[-1], "ko") == "c-dupe.md, id 항목: 이름 tiny은(는) 이미 a-good.md에서 쓰고 있습니다"
     missing = list_commentaries(tmp_path / "nope")[-1]
-    assert isinstance(missing, CommentaryError) and "folder not found" in str(missing)
+    assert isinstance(missing, CommentaryError) and said(missing).endswith(": the folder of columns is not there")
 
 
 # --------------------------------------------------------------------------- malformed files
@@ -145,8 +106,11 @@ def test_unknown_rule_names_file_line_field_and_claim_and_the_rest_still_load() 
     text = GOOD.replace("      type: outperform", "      type: foo")
     c = parse_commentary(text, "x.md")
     line = _line(text, "type: foo")
-    assert c.claim_errors == (f"x.md line {line}: claims[1].rule.type: unknown rule 'foo' (known: outperform, "
-                              "direction, level, stays, touches, no_move) (claim 'second')",)
+    (error,) = c.claim_errors
+    assert said(error) == (f"x.md, line {line}, field claims[1].rule.type: the rule cannot be used: unknown rule "
+                           "'foo' (known: outperform, direction, level, stays, touches, no_move)")
+    assert said(error, "ko").startswith(f"x.md, {line}번째 줄, claims[1].rule.type 항목: 판정 규칙을 쓸 수 없습니다: ")
+    assert error.params["claim"] == "second"
     assert [cl.id for cl in c.claims] == ["first"]
 
 
@@ -154,7 +118,7 @@ def test_unknown_rule_names_file_line_field_and_claim_and_the_rest_still_load() 
     ("old", "new", "field", "message"),
     [
         ("series: NVDA, direction: down", "series: NOPE, direction: down", "claims[0].rule.params.series",
-         "unknown series 'NOPE'"),
+         "unknown series NOPE"),
         ("horizons: [1W]", 'horizons: ["2025-01-20"]', "claims[0].horizons[0]", "before the reference"),
         ("horizons: [1W]", 'horizons: ["9999-12-31"]', "claims[0].horizons[0]", "more than 30 years"),
         ("horizons: [1W]", "horizons: [2W]", "claims[0].horizons[0]", "unknown horizon '2W'"),
@@ -170,39 +134,45 @@ def test_bad_claims_name_file_claim_and_field(old: str, new: str, field: str, me
         GOOD.replace(old, new, 1)
     c = parse_commentary(text, "x.md")
     (error,) = c.claim_errors
-    assert error.startswith("x.md line ") and f": {field}: " in error and message in error, error
-    assert "(claim 'first')" in error or "(claim 'second')" in error
+    told = said(error)
+    assert told.startswith("x.md, line ") and f", field {field}: " in told and message in told, told
+    assert said(error, "ko").startswith("x.md, ") and f"번째 줄, {field} 항목: " in said(error, "ko")
     assert len(c.claims) == 1  # the other claim is still there to be scored
 
 
 def test_bad_yaml_names_the_line() -> None:
     text = GOOD.replace("tags: [deepseek]}", "tags: [deepseek}")
     err = _error(text)
-    assert err.file == "x.md" and err.field == "front matter" and "invalid YAML" in str(err)
+    assert err.file == "x.md" and err.field == "front matter" and "this is not valid YAML (" in said(err)
+    assert "올바른 YAML이 아닙니다 (" in said(err, "ko")
     assert err.line == _line(text, "tags: [deepseek}")
 
 
 def test_missing_field_names_the_field() -> None:
     err = _error(GOOD.replace("author: Tester\n", ""))
-    assert str(err) == "x.md line 2: author: missing (required)"
+    assert said(err) == "x.md, line 2, field author: is missing (required)"
+    assert said(err, "ko") == "x.md, 2번째 줄, author 항목: 빠져 있습니다 (꼭 필요합니다)"
+    assert str(err) == "x.md line 2: author: column_file.missing()"  # the developer's line, for logs
 
 
 def test_bad_dates() -> None:
     text = GOOD.replace('date: "2025-01-26"', "date: 26/01/2025")
-    assert str(_error(text)) == "x.md line 5: date: bad date '26/01/2025' (expected YYYY-MM-DD)"
+    assert said(_error(text)) == "x.md, line 5, field date: '26/01/2025' is not a date (expected YYYY-MM-DD)"
     text = GOOD.replace('end: "2025-02-28"', 'end: "2024-12-31"')
-    assert "sections[0].chart.end: end 2024-12-31 is before start 2025-01-02" in str(_error(text))
+    assert "field sections[0].chart.end: the end 2024-12-31 is before the start 2025-01-02" in said(_error(text))
+    assert "끝 2024년 12월 31일이(가) 시작 2025년 1월 2일보다 앞입니다" in said(_error(text), "ko")
 
 
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [
         ("kind: compare", "kind: pie", "sections[0].chart.kind", "unknown chart kind 'pie'"),
-        ("baskets: [cn]", "baskets: [us]", "sections[0].chart.baskets[0]", "unknown basket 'us' (known: cn)"),
-        ("- id: second", "- id: first", "claims[1].id", "duplicate claim id 'first'"),
-        ('date: "2025-01-26"', 'date: "2025-01-26"\ntime: "25:00"', "time", "expected HH:MM"),
+        ("baskets: [cn]", "baskets: [us]", "sections[0].chart.baskets[0]",
+         "unknown basket us (this column defines: cn)"),
+        ("- id: second", "- id: first", "claims[1].id", "the claim id first is used twice"),
+        ('date: "2025-01-26"', 'date: "2025-01-26"\ntime: "25:00"', "time", "expected a time HH:MM"),
         ('date: "2025-01-26"', 'date: "2025-01-26"\ntimezone: Mars/Olympus', "timezone", "unknown time zone"),
-        ("url: null", "url: www.example.com", "url", "expected an http(s) address or null"),
+        ("url: null", "url: www.example.com", "url", "expected a web address (http or https) or null"),
         ("url: null\n", "", "url", "write 'url: null'"),
         ("language: ko", "language: korean", "language", "two-letter language code"),
         ("id: tiny", "id: Tiny Column", "id", "expected an id of a-z"),
@@ -211,46 +181,50 @@ def test_bad_dates() -> None:
 def test_field_errors(old: str, new: str, field: str, message: str) -> None:
     text = GOOD.replace(old, new, 1)
     err = _error(text)
-    assert err.field == field and message in str(err)
+    assert err.field == field and message in said(err)
+    assert said(err, "ko").startswith(f"x.md, {err.line}번째 줄, {field} 항목: ")
     assert err.file == "x.md" and isinstance(err.line, int) and 2 <= err.line <= _line(text, "<!-- section: one")
 
 
 def test_body_problems() -> None:
     no_en = GOOD.split("<!-- section: one lang: en -->")[0]
     err = _error(no_en)
-    assert err.field == "sections[0]" and "no en narrative" in str(err)
+    assert err.field == "sections[0]" and "the body has no en text for this section" in said(err)
     assert err.line == _line(no_en, "- id: one")
     bad_marker = GOOD.replace("<!-- section: one lang: en -->", "<!-- section: one -->")
     err = _error(bad_marker)
     assert err.field == "body" and err.line == _line(bad_marker, "<!-- section: one -->")
-    assert "bad section marker" in str(err)
+    assert "this section marker is malformed" in said(err)
     stray = GOOD.replace("---\n<!-- section: one lang: ko -->", "---\nHello\n<!-- section: one lang: ko -->")
     assert _error(stray).line == _line(stray, "Hello")
     unknown = GOOD + "<!-- section: two lang: ko -->\n본문\n"
     err = _error(unknown)
-    assert "unknown section 'two' (known: one)" in str(err) and err.line == _line(unknown, "section: two")
+    assert "a section the front matter does not list: two (listed: one)" in said(err)
+    assert err.line == _line(unknown, "section: two")
 
 
 def test_front_matter_fences_and_duplicate_keys() -> None:
-    assert "must start with a '---' line" in str(_error(GOOD.lstrip("-\n")))
-    assert "no closing '---'" in str(_error(GOOD.replace("---\n<!--", "<!--")))
+    assert "must start with a '---' line" in said(_error(GOOD.lstrip("-\n")))
+    assert "no closing '---'" in said(_error(GOOD.replace("---\n<!--", "<!--")))
     dup = GOOD.replace("author: Tester\n", "author: Tester\nauthor: Other\n")
     err = _error(dup)
-    assert (err.line, err.field, err.problem) == (5, "author", "duplicate key")  # the second one
+    assert (err.line, err.field, said(err)) == (5, "author", "x.md, line 5, field author: this key appears twice")
 
 
 def test_unknown_symbols_warn_but_load() -> None:
     text = GOOD.replace("symbols: [NVDA]", "symbols: [NVDA, XYZ]")
     c = parse_commentary(text, "x.md")
-    assert c.warnings == (f"x.md line {_line(text, 'XYZ')}: sections[0].chart.symbols[1]: symbol 'XYZ' is not in "
-                          "the universe (it will show as no data)",)
+    (warning,) = c.warnings
+    assert said(warning) == (f"x.md, line {_line(text, 'XYZ')}, field sections[0].chart.symbols[1]: the symbol XYZ "
+                             "is not in the list of series (it will show as no data)")
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "bin.md"
     path.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(CommentaryError, match=r"^bin\.md: cannot read the file"):
+    with pytest.raises(CommentaryError) as info:
         load_commentary(path)
+    assert said(info.value).startswith("bin.md: the file cannot be read (")
 
 
 # --------------------------------------------------------------------------- own words

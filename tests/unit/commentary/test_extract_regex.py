@@ -26,6 +26,7 @@ from commentary.extract.sentences import split_sentences
 from commentary.extract.subjects import than_patterns
 from commentary.library.draft import Draft, field_problems
 from data_sources.market.universe import UNIVERSE
+from tests.support.column_words import said
 
 N = 200_000
 #: Seconds one pattern may take over 200,000 characters on this loaded 2-core machine. A linear pattern takes
@@ -154,7 +155,10 @@ def test_the_draft_marker_check_on_200k_characters(unit: str) -> None:
     _ladder(lambda n: _timed(field_problems, draft(n)), f"field_problems({unit!r} x n)")
     problems = field_problems(draft(N))
     line = draft(N).text.count("\n") + 1
-    assert ("text", f"line {line} starts with '<!-- section', which the file format reserves") in problems
+    told = [said(p) for p in problems]
+    assert f"the column's text: line {line:,} starts with '<!-- section', which the column file format reserves" in told
+    assert f"칼럼 본문: {line:,}번째 줄이 '<!-- section'(으)로 시작하는데, 이는 칼럼 파일 형식이 쓰는 표시입니다" in [
+        said(p, "ko") for p in problems]
 
 
 @pytest.mark.parametrize("unit", [".", "\n", "!?", ". "])

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from commentary.document.model import CommentaryError
 from commentary.library.builder import (
     ClaimFields,
     from_claim,
@@ -17,6 +18,7 @@ from commentary.library.builder import (
 )
 from commentary.library.draft import Draft, check_draft
 from commentary.scoring.rules import RULE_TYPES
+from tests.support.column_words import said
 
 DAY = dt.date(2025, 4, 3)
 
@@ -76,15 +78,16 @@ def test_picked_members_make_an_equal_weight_basket() -> None:
 
 @pytest.mark.parametrize(("fields", "expected"), [
     (ClaimFields("two-levels", "", "level", ["NVDA", "MSFT"], horizons=["1M"]),
-     "claims[0].rule.params.symbol: expected a symbol (claim 'two-levels')"),
+     "claims[0].rule.params.symbol: the rule cannot be used: expected a symbol"),
     (ClaimFields("no-series", "", "direction", [], horizons=["1M"]),
-     "claims[0].rule.params.series: missing (required by direction) (claim 'no-series')"),
+     "claims[0].rule.params.series: the rule cannot be used: missing (required by direction)"),
     (ClaimFields("no-horizon", "", "direction", ["NVDA"]),
-     "claims[0].horizons: needs at least one horizon (claim 'no-horizon')"),
+     "claims[0].horizons: a claim needs at least one horizon"),
     (ClaimFields("early", "", "direction", ["NVDA"], end_date="2025-01-02"),
-     "claims[0].horizons[0]: ends 2025-01-02, before the reference (the column was published 2025-04-03)"),
+     "claims[0].horizons[0]: this horizon cannot be used: ends 2025-01-02, before the reference (the column was "
+     "published 2025-04-03)"),
     (ClaimFields("far", "", "direction", ["NVDA"], end_date="9999-12-31"),
-     "claims[0].horizons[0]: ends 9999-12-31, more than 30 years after publication"),
+     "claims[0].horizons[0]: this horizon cannot be used: ends 9999-12-31, more than 30 years after publication"),
     (ClaimFields("Bad Id!", "", "direction", ["NVDA"], horizons=["1M"]),
      "claims[0].id: expected an id of a-z, 0-9 and '-'"),
     (ClaimFields("two-primaries", "", "direction", ["NVDA"], horizons=["1M", "3M"], primary="6M"),
@@ -97,12 +100,16 @@ def test_an_invalid_field_gets_the_loaders_line_and_field(fields: ClaimFields, e
     per, other = problems_by_claim(problems)
     assert other == [] and list(per) == [0]
     [message] = per[0]
-    assert message.startswith("new column line ") and expected in message, message
+    assert said(message).startswith(expected), said(message)
+    assert said(message, "ko").startswith(expected.split(":")[0] + ": ")
 
 
 def test_problems_are_sorted_to_the_claim_they_name() -> None:
-    per, other = problems_by_claim(["f line 3: claims[2].rule: x", "f line 9: claims[10].id: y", "f: title: z"])
-    assert per == {2: ["f line 3: claims[2].rule: x"], 10: ["f line 9: claims[10].id: y"]} and other == ["f: title: z"]
+    two = CommentaryError("f", 3, "claims[2].rule", "column_file.rule", detail="x")
+    ten = CommentaryError("f", 9, "claims[10].id", "column_file.not_slug", value="y")
+    title = CommentaryError("f", None, "title", "column_draft.empty")
+    per, other = problems_by_claim([two, ten, title])
+    assert per == {2: [two], 10: [ten]} and other == [title]
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -124,5 +131,6 @@ def test_a_series_without_stored_prices_is_named() -> None:
               to_claim(ClaimFields("sox", "", "direction", ["^SOX", "NVDA"], horizons=["1M"]))]
     out = no_data_problems(claims, prices)
     assert list(out) == [1]
-    assert out[1] == ["claims[1].rule.params.series: '^SOX' has no stored prices (not fetched yet): its verdict "
-                      "reads 'no data' until it is (claim 'sox')"]
+    assert [said(p) for p in out[1]] == ["claims[1].rule.params.series: ^SOX has no stored prices yet: this claim "
+                                         "reads 'no data' until they are fetched"]
+    assert said(out[1][0], "ko").startswith("claims[1].rule.params.series: ^SOX의 저장된 가격이 아직 없습니다")

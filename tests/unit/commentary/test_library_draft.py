@@ -18,6 +18,7 @@ from commentary.library.draft import (
     proposal_claim,
 )
 from commentary.scoring.rules import SeriesRef
+from tests.support.column_words import said
 
 DAY = dt.date(2025, 4, 3)
 TEXT_KO = "원/달러 환율은 다음 주 1,430원 아래에 머물 것이다. 엔비디아 주가는 연말까지 하락할 것이다."
@@ -77,10 +78,11 @@ def test_a_rule_scoring_does_not_know_yet_is_not_scorable(monkeypatch) -> None:
 
 
 def test_a_draft_without_its_publication_date_is_not_checked() -> None:
-    problems = dict(field_problems(_draft(date=None)))
-    assert problems["date"] == "is empty"
+    problems = {p.field: p for p in field_problems(_draft(date=None))}
+    assert said(problems["date"]) == "publication date: is empty"
+    assert said(problems["date"], "ko") == "발행일: 비어 있습니다"
     item, messages = check_draft(_draft(date=None))
-    assert item is None and any(": date: is empty" in m for m in messages)
+    assert item is None and [said(m) for m in messages if m.field == "date"] == ["publication date: is empty"]
 
 
 def test_accepted_proposals_parse_and_resolve() -> None:
@@ -112,15 +114,16 @@ def _claim(cid: str, **kw) -> dict:
 def test_duplicate_claim_id_gets_the_parsers_message() -> None:
     item, problems = check_draft(_draft(claims=[_claim("a"), _claim("a")]))
     assert item is None
-    assert len(problems) == 1 and "claims[1].id: duplicate claim id 'a'" in problems[0]
-    assert problems[0].startswith("new column line ")
+    assert len(problems) == 1 and said(problems[0]) == "claims[1].id: the claim id a is used twice"
+    assert said(problems[0], "ko") == "claims[1].id: 주장 이름 a이(가) 두 번 쓰였습니다"
 
 
 def test_horizon_before_publication_is_a_claim_error() -> None:
     item, problems = check_draft(_draft(claims=[_claim("a"), _claim("b", horizons=["2025-01-02"],
                                                                      primary="2025-01-02")]))
     assert item is not None and [c.id for c in item.claims] == ["a"]
-    assert len(problems) == 1 and "claims[1].horizons[0]" in problems[0] and "before the reference" in problems[0]
+    assert len(problems) == 1 and said(problems[0]).startswith("claims[1].horizons[0]: this horizon cannot be used: ")
+    assert "before the reference" in said(problems[0])
 
 
 def test_unknown_series_and_bad_rule_are_named() -> None:
@@ -128,25 +131,29 @@ def test_unknown_series_and_bad_rule_are_named() -> None:
                                                                    "params": {"series": "NOPE", "direction": "up"}}),
                                                 _claim("b", rule={"type": "stays_below", "params": {}})]))
     assert item is not None and item.claims == ()
-    assert "unknown series 'NOPE'" in problems[0] and "claims[0].rule.params.series" in problems[0]
-    assert "claims[1].rule.type: unknown rule 'stays_below'" in problems[1]
+    assert said(problems[0]) == ("claims[0].rule.params.series: unknown series NOPE (neither a basket of this column "
+                                 "nor a symbol of the list)")
+    assert said(problems[0], "ko").startswith("claims[0].rule.params.series: 알 수 없는 시리즈 NOPE입니다")
+    assert said(problems[1]).startswith("claims[1].rule.type: the rule cannot be used: unknown rule 'stays_below'")
 
 
 @pytest.mark.parametrize(("kw", "field", "words"), [
     ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "text", "200,001 characters (limit 200,000)"),
     ({"date": dt.date(9999, 1, 1)}, "date", "outside"),
-    ({"title": "a\u202eb"}, "title", "bidirectional control character (U+202E)"),
+    ({"title": "a\u202eb"}, "title", "text-direction control character (U+202E)"),
     ({"text": "line one\nline\x07two"}, "text", "control character (U+0007)"),
     ({"author": " "}, "author", "is empty"),
     ({"text": "ok\n<!-- section: x lang: ko -->\nmore"}, "text", "line 2"),
-    ({"url": "javascript:alert(1)"}, "url", "http(s)"),
+    ({"url": "javascript:alert(1)"}, "url", "http:// or https://"),
     ({"time": "25:00"}, "time", "HH:MM"),
 ])
 def test_bad_fields_get_field_messages(kw: dict, field: str, words: str) -> None:
-    problems = dict(field_problems(_draft(**kw)))
-    assert field in problems and words in problems[field]
+    problems = {p.field: p for p in field_problems(_draft(**kw))}
+    assert field in problems and words in said(problems[field])
+    label = said(problems[field], "ko").split(":")[0]  # the page's own name for the field, in Korean
+    assert label and label != field and not label.isascii()
     item, messages = check_draft(_draft(**kw))
-    assert item is None and any(f": {field}: " in m for m in messages)
+    assert item is None and any(m.field == field for m in messages)
 
 
 def test_html_text_is_stored_as_written_not_refused() -> None:

@@ -13,6 +13,7 @@ from commentary.library.builder import ClaimFields, to_claim
 from commentary.library.draft import Draft, check_draft, draft_markdown
 from commentary.library.preview import claim_figure, score_draft, section_preview
 from commentary.library.sections import default_chart, paragraphs, section_of, split_problems, split_text
+from tests.support.column_words import said
 from ui.words import words
 
 DAY = dt.date(2025, 4, 3)
@@ -35,14 +36,18 @@ def test_the_text_is_cut_only_at_paragraph_breaks_and_kept_as_written() -> None:
 
 
 def test_bad_cuts_get_field_messages() -> None:
-    assert split_problems(TEXT, [0, 2, 1]) == [
-        ("sections[2].start", "paragraph 2 is not after the previous section's start (paragraph 3)")]
-    assert split_problems(TEXT, [0, 9]) == [("sections[1].start", "paragraph 10 does not exist (the text has 4)")]
-    assert split_problems(TEXT, [1]) == [("sections[0].start", "the first section must start at paragraph 1, not 2")]
+    assert [said(p) for p in split_problems(TEXT, [0, 2, 1])] == [
+        "sections[2].start: paragraph 2 is not after the previous section's start (paragraph 3)"]
+    assert [said(p) for p in split_problems(TEXT, [0, 9])] == [
+        "sections[1].start: paragraph 10 does not exist (the text has 4)"]
+    assert [said(p, "ko") for p in split_problems(TEXT, [0, 9])] == [
+        "sections[1].start: 10번째 문단이 없습니다 (글은 4개 문단입니다)"]
+    assert [said(p) for p in split_problems(TEXT, [1])] == [
+        "sections[0].start: the first section must start at paragraph 1, not 2"]
     item, problems = check_draft(Draft("T", "A", DAY, TEXT, sections=[default_chart("compare", [], DAY),
                                                                       default_chart("fx", [], DAY)]))
-    assert item is None and problems == ["new column: sections[1].start: paragraph 1 is not after the previous "
-                                         "section's start (paragraph 1)"]
+    assert item is None and [said(p) for p in problems] == [
+        "sections[1].start: paragraph 1 is not after the previous section's start (paragraph 1)"]
 
 
 def _draft(kinds: tuple[str, ...]) -> Draft:
