@@ -17,6 +17,7 @@ import sys
 
 import pandas as pd
 
+from catalog import describe
 from commentary.cli.score import add_source_arguments, load_prices
 from commentary.document.column import list_commentaries
 from commentary.document.model import Commentary
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     items = list_commentaries()
     for bad in (c for c in items if not isinstance(c, Commentary)):
-        print(f"not loaded: {bad}", file=sys.stderr)
+        print(f"not loaded: {describe(bad.located, 'en')}", file=sys.stderr)
     _rows, record = records_for([c for c in items if isinstance(c, Commentary)], prices)
     if args.format == "csv":
         sys.stdout.write(record[list(COLUMNS)].to_csv(index=False, float_format="%.6g"))

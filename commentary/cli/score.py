@@ -76,7 +76,7 @@ def _find(args: argparse.Namespace) -> Commentary | str:
         try:
             return load_commentary(args.file)
         except CommentaryError as exc:
-            return str(exc)
+            return describe(exc.located, "en")
     items = list_commentaries()
     for item in items:
         if isinstance(item, Commentary) and item.id == args.id:
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     if prices is None:
         return 1
     for error in item.claim_errors:
-        print(f"not scored: {error}", file=sys.stderr)
+        print(f"not scored: {describe(error.located, 'en')}", file=sys.stderr)
     card = scorecard(item.claims, prices, item.published)
     sys.stdout.write(to_csv(card) if args.format == "csv" else format_table(card) + "\n")
     return 0
