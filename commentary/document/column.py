@@ -175,7 +175,7 @@ def _claim(raw: Any, i: int, ctx: Context, baskets: dict[str, tuple[str, ...]], 
     horizons: list[Horizon] = []
     for j, h in enumerate(horizons_raw):
         parsed = parse_horizon(h, published)
-        if isinstance(parsed, str):
+        if not isinstance(parsed, Horizon):
             raise fail(("horizons", j), "column_file.horizon", detail=parsed)
         if any(x.id == parsed.id for x in horizons):
             raise fail(("horizons", j), "column_file.horizon_twice", id=parsed.id)

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from commentary.words import Words
+from data_sources.errors import Problem
 
 OFFSETS: dict[str, pd.DateOffset] = {
     "1W": pd.DateOffset(weeks=1),
@@ -69,22 +70,23 @@ class Horizon:
         return text or self.id
 
 
-def _explicit(text: str, published: dt.date) -> dt.date | str:
+def _explicit(text: str, published: dt.date) -> dt.date | Problem:
     if not _DATE.match(text):
-        return f"bad date {text!r} (expected YYYY-MM-DD)"
+        return Problem("column_file.horizon_bad_date", {"value": text})
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        return f"bad date {text!r} (expected YYYY-MM-DD)"
+        return Problem("column_file.horizon_bad_date", {"value": text})
     if day < published:
-        return f"ends {day}, before the reference (the column was published {published})"
+        return Problem("column_file.horizon_before", {"day": day.isoformat(), "published": published.isoformat()})
     if day.year > published.year + MAX_YEARS_AHEAD:
-        return f"ends {day}, more than {MAX_YEARS_AHEAD} years after publication ({published}): not a usable date"
+        return Problem("column_file.horizon_too_far", {"day": day.isoformat(), "years": MAX_YEARS_AHEAD,
+                                                       "published": published.isoformat()})
     return day
 
 
-def parse_horizon(raw: Any, published: dt.date) -> Horizon | str:
-    """A :class:`Horizon` from its front-matter form, or a problem string."""
+def parse_horizon(raw: Any, published: dt.date) -> Horizon | Problem:
+    """A :class:`Horizon` from its front-matter form, or the problem with it (a code, ``column_file.horizon_*``)."""
     if isinstance(raw, str) and raw in OFFSETS:
         return Horizon(raw, "offset", (pd.Timestamp(published) + OFFSETS[raw]).date())
     if raw == "year-end":
@@ -93,20 +95,20 @@ def parse_horizon(raw: Any, published: dt.date) -> Horizon | str:
         return Horizon("YTD", "calendar", dt.date(published.year, 12, 31), from_year_start=True)
     if isinstance(raw, str) and _DATE.match(raw):
         end = _explicit(raw, published)
-        return end if isinstance(end, str) else Horizon(raw, "calendar", end)
+        return end if isinstance(end, Problem) else Horizon(raw, "calendar", end)
     if isinstance(raw, dict):
         hid, end_raw = raw.get("id"), raw.get("end")
         unknown = sorted(set(raw) - {"id", "end", "label_ko", "label_en"})
         if unknown:
-            return f"unknown field(s) {', '.join(map(str, unknown))} (known: id, end, label_ko, label_en)"
+            return Problem("column_file.horizon_unknown_fields", {"fields": ", ".join(map(str, unknown))})
         if not isinstance(hid, str) or not _ID.match(hid) or hid in OFFSETS or hid in CALENDAR_NAMES:
-            return f"expected an id of letters, digits and '-' not used by a built-in horizon, got {hid!r}"
+            return Problem("column_file.horizon_bad_id", {"value": str(hid)})
         if not isinstance(end_raw, str):
-            return f"end: expected a date YYYY-MM-DD, got {end_raw!r}"
+            return Problem("column_file.horizon_bad_date", {"value": str(end_raw)})
         end = _explicit(end_raw, published)
-        if isinstance(end, str):
-            return f"end: {end}"
+        if isinstance(end, Problem):
+            return end
         return Horizon(hid, "calendar", end, label_ko=str(raw.get("label_ko") or ""),
                        label_en=str(raw.get("label_en") or ""))
     known = ", ".join([*OFFSETS, *CALENDAR_NAMES])
-    return f"unknown horizon {raw!r} (known: {known}, a date YYYY-MM-DD, or {{id, end}})"
+    return Problem("column_file.horizon_unknown", {"value": str(raw), "known": known})

@@ -29,6 +29,7 @@ from typing import Any
 
 from commentary.timeline.observation import ALTERNATE_SOURCES
 from commentary.words import Words
+from data_sources.errors import Problem
 from data_sources.market.universe import instrument
 
 RULE_TYPES: tuple[str, ...] = ("outperform", "direction", "level", "stays", "touches", "no_move")
@@ -67,67 +68,71 @@ class Rule:
 # --------------------------------------------------------------------------- validation
 
 
-def _series_ref(value: Any, baskets: Mapping[str, Sequence[str]], single_only: bool) -> SeriesRef | str:
-    """Resolve a series param, or return a problem string."""
+def _series_ref(value: Any, baskets: Mapping[str, Sequence[str]], single_only: bool) -> SeriesRef | Problem:
+    """Resolve a series param, or return the problem with it."""
     if isinstance(value, str) and value.strip():
         if value in baskets and not single_only:
             return SeriesRef(value, tuple(baskets[value]), True)
         return SeriesRef(value, (value,), False)
     if not single_only and isinstance(value, list) and value and all(isinstance(s, str) and s for s in value):
         return SeriesRef("+".join(value), tuple(value), True)
-    return "expected a symbol" if single_only else "expected a symbol, a basket name or a list of symbols"
+    return Problem("column_file.rule_symbol" if single_only else "column_file.rule_series", {})
 
 
-def _number_problem(kind: str, value: Any) -> str | None:
+def _number_problem(kind: str, value: Any) -> Problem | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return f"expected a number, got {value!r}"
+        return Problem("column_file.rule_number", {"value": str(value)})
     if kind == "nonneg" and value < 0:
-        return f"must be >= 0, got {value!r}"
+        return Problem("column_file.rule_nonneg", {"value": value})
     if kind == "positive" and value <= 0:
-        return f"must be > 0, got {value!r}"
+        return Problem("column_file.rule_positive", {"value": value})
     if kind == "share" and not 0 < value <= 100:
-        return f"must be a share in % (0 < share <= 100), got {value!r}"
+        return Problem("column_file.rule_share", {"value": value})
     return None
 
 
 def validate_rule(rule_type: Any, params: Any, baskets: Mapping[str, Sequence[str]] | None = None,
-                  ) -> tuple[Rule | None, list[tuple[tuple[str, ...], str]]]:
+                  ) -> tuple[Rule | None, list[tuple[tuple[str, ...], Problem]]]:
     """Check a rule written as data; return the resolved :class:`Rule` and problems.
 
-    Each problem is ``(path, message)`` with ``path`` relative to the rule, e.g. ``("params", "a")``.
+    Each problem is ``(path, problem)`` with ``path`` relative to the rule, e.g. ``("params", "a")``, and a
+    :class:`Problem` (codes ``column_file.rule_*``).
     """
     baskets = baskets or {}
     if rule_type not in _PARAMS:
-        return None, [(("type",), f"unknown rule {rule_type!r} (known: {', '.join(RULE_TYPES)})")]
+        return None, [(("type",), Problem("column_file.rule_type", {"value": str(rule_type),
+                                                                      "known": ", ".join(RULE_TYPES)}))]
     if params is None:
         params = {}
     if not isinstance(params, dict):
-        return None, [(("params",), "expected a mapping of rule parameters")]
+        return None, [(("params",), Problem("column_file.rule_params", {}))]
     spec = _PARAMS[rule_type]
-    problems: list[tuple[tuple[str, ...], str]] = []
+    problems: list[tuple[tuple[str, ...], Problem]] = []
     for name in params:
         if name not in spec:
-            problems.append((("params", str(name)), f"unknown parameter for {rule_type} (known: {', '.join(spec)})"))
+            problems.append((("params", str(name)), Problem("column_file.rule_unknown_param",
+                                                            {"rule": rule_type, "known": ", ".join(spec)})))
     resolved: dict[str, Any] = {}
     for name, (kind, default) in spec.items():
         path = ("params", name)
         if name not in params or params[name] is None:
             if default is None:
-                problems.append((path, f"missing (required by {rule_type})"))
+                problems.append((path, Problem("column_file.rule_missing", {"rule": rule_type})))
             else:
                 resolved[name] = default
             continue
         value = params[name]
         if kind in ("series", "symbol"):
             ref = _series_ref(value, baskets, single_only=kind == "symbol")
-            if isinstance(ref, str):
+            if isinstance(ref, Problem):
                 problems.append((path, ref))
             else:
                 resolved[name] = ref
         elif kind.startswith("choice:"):
             choices = kind.split(":", 1)[1].split("|")
             if value not in choices:
-                problems.append((path, f"expected one of {', '.join(choices)}, got {value!r}"))
+                problems.append((path, Problem("column_file.rule_choice", {"choices": ", ".join(choices),
+                                                                         "value": str(value)})))
             else:
                 resolved[name] = value
         else:

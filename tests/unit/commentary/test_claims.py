@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import catalog
 from commentary.document.column import COLUMNS_DIR, load_commentary
 from commentary.document.model import Claim
 from commentary.scoring import noise
@@ -101,10 +102,15 @@ def test_horizon_parsing_and_its_problems() -> None:
     assert parse_horizon("year-end", sun).end == dt.date(2025, 12, 31)
     named = parse_horizon({"id": "holiday-week", "end": "2025-01-31", "label_en": "holiday week"}, sun)
     assert named.end == dt.date(2025, 1, 31) and named.label(words("en")) == "holiday week" and not named.overlapping
-    assert "before the reference" in parse_horizon("2025-01-20", sun)
-    assert "more than 30 years" in parse_horizon("9999-12-31", sun)
-    assert "unknown horizon" in parse_horizon("2W", sun)
-    assert "bad date" in parse_horizon({"id": "x", "end": "2025-02-30"}, sun)
+    en, ko = words("en"), words("ko")
+
+    def said(raw: object, lang_words) -> str:
+        return catalog.describe(parse_horizon(raw, sun), lang_words.language)
+
+    assert "before the reference" in said("2025-01-20", en) and "2025년 1월 26일" in said("2025-01-20", ko)
+    assert "more than 30 years" in said("9999-12-31", en) and "30년" in said("9999-12-31", ko)
+    assert "unknown horizon '2W'" in said("2W", en) and "2W" in said("2W", ko)
+    assert "bad date '2025-02-30'" in said({"id": "x", "end": "2025-02-30"}, en)
 
 
 def test_direction_down_threshold_and_no_move() -> None:
@@ -237,15 +243,19 @@ def test_too_early_judged_later_and_no_data() -> None:
 
 def test_validate_rule_messages() -> None:
     assert set(RULE_TYPES) == {"outperform", "direction", "level", "stays", "touches", "no_move"}
-    _, problems = validate_rule("foo", {})
-    assert problems == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, stays, touches, "
-                                    "no_move)")]
-    _, problems = validate_rule("touches", {"symbol": "KRW=X", "level": 0, "side": "above"})
-    assert problems == [(("params", "level"), "must be > 0, got 0")]
-    _, problems = validate_rule("touches", {"symbol": "KRW=X", "level": 1500, "side": "over"})
-    assert problems == [(("params", "side"), "expected one of below, above, got 'over'")]
-    _, problems = validate_rule("level", {"symbol": "KRW=X", "level": -5, "side": "below"})
-    assert problems == [(("params", "level"), "must be > 0, got -5")]
+    def said(rule_type: str, params: dict, lang: str = "en") -> list[tuple[tuple[str, ...], str]]:
+        return [(path, catalog.describe(problem, lang)) for path, problem in validate_rule(rule_type, params)[1]]
+
+    assert said("foo", {}) == [(("type",), "unknown rule 'foo' (known: outperform, direction, level, stays, touches, "
+                                           "no_move)")]
+    assert said("touches", {"symbol": "KRW=X", "level": 0, "side": "above"}) == [(("params", "level"),
+                                                                                  "must be > 0, got 0")]
+    assert said("touches", {"symbol": "KRW=X", "level": 1500, "side": "over"}) == [
+        (("params", "side"), "expected one of below, above, got 'over'")]
+    assert said("level", {"symbol": "KRW=X", "level": -5, "side": "below"}) == [(("params", "level"),
+                                                                                 "must be > 0, got -5")]
+    assert said("level", {"symbol": "KRW=X", "level": -5, "side": "below"}, "ko") == [
+        (("params", "level"), "0보다 커야 합니다 (적힌 값: -5)")]
     _, problems = validate_rule("stays", {"symbol": "KRW=X", "level": 1430, "side": "below", "share_pct": 120})
     assert problems[0][0] == ("params", "share_pct")
     rule, problems = validate_rule("outperform", {"a": "cn", "b": "SPY"}, {"cn": ["A", "B"]})

@@ -20,6 +20,7 @@ from commentary.library.builder import no_data_problems
 from commentary.library.draft import MAX_TEXT_CHARS, Draft, draft_markdown, field_problems
 from commentary.library.importing import import_file, publish_problem
 from commentary.library.sections import SectionFields, chart_spec, split_problems
+from data_sources.errors import Problem
 from tests.support.column_words import GOOD as COLUMN
 from ui.column_errors import MAX_CHARS, MAX_PARAM_CHARS, markdown, plain
 
@@ -34,6 +35,7 @@ GOOD = COLUMN.replace("---\n<!-- section: one lang: ko", FACTS + "---\n<!-- sect
 BODY = "---\n<!-- section: one lang: ko -->"
 CHART_END = 'base_date: "2025-01-24"}'
 FIRST_HORIZON = "    horizons: [1W]\n"
+RULE = "rule: {type: direction, params: {series: NVDA, direction: down}}"
 SECTION = ('  - {id: one, heading_ko: a, heading_en: b, chart: {kind: compare, symbols: [NVDA], start: "2025-01-02", '
            'end: "2025-02-28"}}\n')
 
@@ -68,6 +70,17 @@ EDITS = [
     ("url: null\n", "url: null\ndeep: " + "[" * 30 + "]" * 30 + "\n"),
     ("url: null\n", "url: null\n" + f"# {'x' * 70}\n" * 4000),
     ("facts:\n", "facts:\n  - 5\n"),
+    *((RULE, f"rule: {{type: {new}}}") for new in (
+        "direction, params: [1]", "direction, params: {series: NVDA, direction: down, x: 1}",
+        "direction, params: {series: NVDA}", "level, params: {symbol: [NVDA], level: 1, side: below}",
+        "direction, params: {series: 5, direction: down}", "direction, params: {series: NVDA, direction: sideways}",
+        "direction, params: {series: NVDA, direction: down, threshold_pct: abc}",
+        "direction, params: {series: NVDA, direction: down, threshold_pct: -1}",
+        "level, params: {symbol: NVDA, level: 0, side: below}",
+        "stays, params: {symbol: NVDA, level: 1, side: below, share_pct: 200}")),
+    *(("horizons: [1W]", f"horizons: [{new}]") for new in (
+        '"2025-13-01"', '"2024-01-01"', '"9999-01-31"', '{id: x1, end: "2025-06-30", colour: red}',
+        '{id: 1W, end: "2025-06-30"}', "{id: x1, end: 5}")),
 ]
 #: Safety nets a file cannot reach: a RecursionError past the depth cap, any other unexpected exception, and the
 #: wording of a problem with neither a file nor a field (no raise site makes one today).
@@ -150,7 +163,9 @@ def test_every_problem_raised_is_worded_in_both_languages(raised) -> None:
 
 
 def test_every_worded_problem_can_be_raised(raised) -> None:
-    codes = {e.code for e in raised} | {e.located.code for e in raised}
+    causes = [e.params.get("detail") for e in raised]  # a rule's or a horizon's own problem, worded inside
+    codes = {e.code for e in raised} | {e.located.code for e in raised} | {c.code for c in causes
+                                                                            if isinstance(c, Problem)}
     assert sorted(_catalog_codes() - codes - UNREACHABLE) == []
 
 
