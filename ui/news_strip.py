@@ -148,8 +148,9 @@ def _day_picker(news: pd.DataFrame, first: dt.date, last: dt.date, key: str, cod
     if st.session_state.get(day_key) not in options:
         st.session_state[day_key] = per_day.idxmax()
     left, right = st.columns([2, 1], vertical_alignment="bottom")
+    said = reader_words(code)
     left.selectbox(t("news.strip.day"), options, key=day_key,
-                   format_func=lambda d: text(code, "news.strip.day_option", day=words(code).date(d), n=per_day[d]),
+                   format_func=lambda d: text(code, "news.strip.day_option", day=said.date(d), n=per_day[d]),
                    on_change=_update_pin, args=(key,))
     right.toggle(t("news.strip.pin"), key=f"{key}_pin",
                  on_change=_update_pin, args=(key,))

@@ -113,7 +113,7 @@ def test_renders_with_pins_band_reference_line_and_source(seeded_store: Path, la
         "2025-01-31")
     ref = _shapes(fig)["refline:1430.0"]
     assert ref["y0"] == ref["y1"] == 1430.0
-    assert notes["refline:1430.0"]["text"] == ("1,430.0 KRW" if lang == "en" else "1,430.0원")
+    assert notes["refline:1430.0"]["text"] == ("₩1,430.0" if lang == "en" else "1,430.0원")
     assert notes["source"]["text"].replace("<br>", " ") == source  # wrapped to fit a phone
     main = fig["data"][0]
     assert main["type"] == "scatter" and main["name"] == ("USD/KRW (Yahoo)" if lang == "en" else "원/달러 (야후)")
