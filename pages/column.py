@@ -228,11 +228,11 @@ with bar.popover(t("column.what_it_says"), icon=":material/article:"):
         st.markdown(original)
     else:
         st.caption(t("column.no_address"))
-    for warning in item.warnings:
-        st.caption(f"⚠️ {column_errors.markdown(warning, LANG)}")
+    for warning in item.warnings:  # the column named by its title: a saved one's file name is an internal id
+        st.caption(f"⚠️ {column_errors.markdown(warning, LANG, item.title_in(LANG))}")
 _verdict_summary()
 for error in item.claim_errors:  # quotes the file's own claim id and rule values: escaped, never Markdown
-    st.warning(t("safety.claim_not_scored", reason=column_errors.markdown(error, LANG)))
+    st.warning(t("safety.claim_not_scored", reason=column_errors.markdown(error, LANG, item.title_in(LANG))))
 
 # --------------------------------------------------------------------------- sections
 

@@ -58,7 +58,8 @@ def what(err: CommentaryError, lang: str) -> str:
     return describe(_bounded(err.problem), lang)
 
 
-def markdown(err: CommentaryError, lang: str) -> str:
-    """``err`` worded in ``lang`` and made inert for ``st.markdown`` (escaped, one line, at most :data:`MAX_CHARS`)."""
-    return md_escape(plain(err, lang), MAX_CHARS)
+def markdown(err: CommentaryError, lang: str, file: str | None = None) -> str:
+    """``err`` worded in ``lang`` and made inert for ``st.markdown`` (escaped, one line, at most :data:`MAX_CHARS`);
+    ``file`` as in :func:`plain`."""
+    return md_escape(plain(err, lang, file), MAX_CHARS)
 

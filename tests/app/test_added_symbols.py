@@ -12,6 +12,7 @@ from data_sources.store.prices import Store
 from tests.conftest import app_page, shown
 from tests.fakes import fake_yahoo
 from tests.fakes.hostile import COMMENTARY
+from ui.column_errors import plain
 
 ADR, ADR_NAME = "TCEHY", "Tencent Holdings Limited"
 
@@ -27,7 +28,7 @@ def test_an_added_symbol_is_a_series_claims_can_name(seeded_store) -> None:
     assert instrument(ADR) is None
     text = COMMENTARY.replace("series: NVDA, direction: down", f"series: {ADR}, direction: down")
     before = parse_commentary(text, "adr.md")
-    assert not before.claims and f"unknown series '{ADR}'" in before.claim_errors[0]  # before it is added
+    assert not before.claims and f"unknown series {ADR}" in plain(before.claim_errors[0], "en")  # before it is added
     added_symbols.add_symbol(ADR, "텐센트 ADR", None, "USD", store_root=seeded_store, added_by="test")
     found = instrument(ADR)
     assert found is not None and (found.name_ko, found.currency, found.group) == ("텐센트 ADR", "USD", "custom")
@@ -58,7 +59,7 @@ def test_offline_the_page_adds_it_unchecked_and_a_claim_on_it_says_not_fetched_y
     at.text_input(key="new_o0_series_q").set_value("텐센트 ADR").run()
     assert at.multiselect(key="new_o0_series").options[-1] == f"{instrument(ADR).name('en')} ({ADR})"  # its name
     at.multiselect(key="new_o0_series").set_value([ADR]).run()
-    assert any(f"'{ADR}' has no stored prices (not fetched yet)" in shown(w.value)
+    assert any(f"{ADR} has no stored prices yet" in shown(w.value)
                for w in (*at.warning, *at.error, *at.caption)), "no 'not fetched yet' on the claim"
 
     _add(at, ADR, ko="다른 이름", ccy="USD")  # a second add is refused; the first row is kept as it was

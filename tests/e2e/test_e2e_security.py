@@ -112,7 +112,8 @@ def test_a_published_hostile_column_stays_inert_in_another_readers_browser(seede
                 page.locator("[data-testid='stPopoverBody']").wait_for(timeout=30_000)
                 text = page.inner_text("body").replace("\u2060", "")  # (word joiners stop auto-links)
                 assert "![pi](http://evil.example/img.png)" in text  # the payloads read as typed ...
-                assert "got '![ci](http://evil.example/c.png) $k$'" in text  # ... in the claim's error too
+                assert "'![ci](http://evil.example/c.png) $k$'" in text  # ... in the claim's error too
+                assert "published:" not in text  # the column is named by its title, never by its row id
                 assert "English body" in text or "한국어 본문" in text
                 assert page.evaluate(PUBLISHED_INERT_JS) == {"live": [], "katex": 0, "icons": [], "handlers": 0}
                 screenshot(page, f"security-published-column-{lang}")
