@@ -99,6 +99,8 @@ def test_korean_pages_show_no_english_ui_text(server: str, browser, name: str, s
     try:
         if name not in ("data", "library", "new_column"):
             _charts(page)
+        # the freshness line is drawn after the page's title (it asks the store): wait for it, a state
+        page.wait_for_function(f"() => ({BANNER_LINES_JS})() !== null", timeout=120_000)
         text = page.inner_text("body")
         leaked = sorted(s for s in english if s in text)
         assert not leaked, f"{name} in Korean shows English UI text: {leaked[:5]}"

@@ -42,68 +42,10 @@ from data_sources.market import yahoo
 from data_sources.market.universe import instrument
 from data_sources.market.yahoo_session import DeadlineSession
 from tests.fakes.loopback import LoopbackServer, serving
+from tests.fakes.yahoo_market import CRUMB, FAULTS, FULL_EXCHANGE, NOT_FOUND, Fault, Listing, Live, Market, market
 
-CRUMB = "fAkEcRuMb7x"
-FAULTS = ("404", "429", "stall", "reset", "garbage", "tls")
-NOT_FOUND = {"chart": {"result": None,
-                       "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}}
-
-
-@dataclass
-class Fault:
-    """A fault for one symbol's chart requests (or every request): ``kind``, for the next ``times`` requests."""
-
-    kind: str
-    times: int | None = None  # None: for ever
-    history_before: date | None = None  # only requests asking from before this date (a long history)
-
-
-@dataclass
-class Live:
-    """A bar of the session in progress: Yahoo's daily chart then ends with today's partial bar."""
-
-    day: date
-    price: float
-
-
-@dataclass
-class Listing:
-    """A symbol Yahoo knows outside the universe: whose CSV rows it serves, and its names."""
-
-    rows_of: str
-    long_name: str
-    short_name: str
-
-
-@dataclass
-class Market:
-    """Where a symbol trades, as Yahoo's meta says it."""
-
-    tz: str
-    open_hm: tuple[int, int]
-    close_hm: tuple[int, int]
-    kind: str
-    exchange: str
-
-
-_FULL_EXCHANGE = {"NMS": "NasdaqGS", "HKG": "HKSE", "KSC": "KSE", "CCY": "CCY"}
-
-
-def market(symbol: str) -> Market:
-    """Exchange time zone, session hours and instrument type, as Yahoo reports them."""
-    inst = instrument(symbol)
-    tz = inst.timezone if inst else ("Asia/Hong_Kong" if symbol.endswith(".HK") else
-                                     "Asia/Seoul" if symbol.endswith((".KS", ".KQ")) else "America/New_York")
-    if symbol.endswith("=X"):
-        return Market("Europe/London", (0, 0), (23, 59), "CURRENCY", "CCY")
-    if tz == "Asia/Hong_Kong":
-        return Market(tz, (9, 30), (16, 0), "INDEX" if symbol.startswith("^") else "EQUITY", "HKG")
-    if tz == "Asia/Seoul":
-        return Market(tz, (9, 0), (15, 30), "INDEX" if symbol.startswith("^") else "EQUITY", "KSC")
-    etf = inst is not None and inst.group in {"us_index", "cn_index", "kr"} and not symbol.startswith("^")
-    return Market("America/New_York", (9, 30), (16, 0),
-                  "INDEX" if symbol.startswith("^") else "ETF" if etf else "EQUITY", "NMS")
-
+__all__ = ["CRUMB", "FAULTS", "NOT_FOUND", "FakeYahoo", "Fault", "Listing", "Live", "Market", "RoutedSession", "market",
+           "reset_yfinance_state", "running", "serve", "utc"]
 
 @dataclass
 class FakeYahoo:
@@ -247,7 +189,7 @@ class FakeYahoo:
             "currency": "USD" if where.tz == "America/New_York" else ("HKD" if where.tz == "Asia/Hong_Kong" else
                                                                        "KRW" if where.tz == "Asia/Seoul" else
                                                                        symbol[:3]),
-            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": _FULL_EXCHANGE[where.exchange],
+            "symbol": symbol, "exchangeName": where.exchange, "fullExchangeName": FULL_EXCHANGE[where.exchange],
             **self.names(symbol),
             "instrumentType": where.kind, "firstTradeDate": ts[0] if ts else None,
             "regularMarketTime": ts[-1] if ts else None, "hasPrePostMarketData": where.kind != "CURRENCY",
