@@ -86,8 +86,9 @@ def served(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
 def _open_every_panel(page, operator_label: str) -> None:
     """Click each closed expander (top first) and wait until it is open and the app idle; panels that appear
     inside opened ones are opened too. The Data page's operators' panel (server folders, commands) stays shut.
-    A click is forced (a chart still settling below can keep a summary "unstable" for Playwright on a loaded
-    machine) and judged by its outcome: the count of open panels grows; it is tried again when it does not."""
+    The summary is clicked in the page's own script (a chart still settling can keep it moving, "unstable" or
+    "outside of the viewport" for Playwright's pointer on a loaded machine), and the click is judged by its
+    outcome: the count of open panels grows; it is tried again when it does not."""
     for _ in range(40):
         closed = page.locator("[data-testid=stExpander] details:not([open]) summary").filter(
             has_not_text=operator_label)
@@ -96,8 +97,7 @@ def _open_every_panel(page, operator_label: str) -> None:
         page.wait_for_function(IDLE_JS, timeout=120_000)  # a rerun redraws the panels: click between runs
         before = page.evaluate(CLOSED_JS)
         for attempt in range(3):
-            closed.first.scroll_into_view_if_needed(timeout=120_000)
-            closed.first.click(force=True, timeout=120_000)
+            closed.first.evaluate("(summary) => summary.click()")
             try:
                 page.wait_for_function(f"() => ({CLOSED_JS[6:]}) > {before}", timeout=30_000)
                 break

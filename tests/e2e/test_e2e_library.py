@@ -94,7 +94,8 @@ def test_library_cards_show_whole_titles_that_open_on_a_phone(_seeded_template: 
     with streamlit_server(store) as url, browser_page(width, height) as page:
         page.goto(f"{url}/library?lang=ko")
         wait_for_app(page, "필자별 적중 기록", timeout=120_000)
-        page.locator('[data-testid=stMarkdownContainer] a[href*="/column?c="]').first.wait_for(timeout=60_000)
+        page.wait_for_function(f"() => ({CARDS_JS})().length >= {len(titles)}", timeout=120_000)  # every card drawn
+        page.locator("[data-testid=stTextInput]").first.wait_for(timeout=120_000)  # and the search box
         cards = page.evaluate(CARDS_JS)
         toolbar_over_search = page.evaluate(OVERLAP_JS)
         screenshot(page, f"library-cards-{width}")
