@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from commentary.charts.palette import apply_date_axis, colour, identity
+from commentary.charts.palette import apply_date_axis, colours, identity
 from commentary.charts.pin_numbers import NARROW_PLOT_PX, add_numbered_pins
 from commentary.charts.pins import esc, keep_labels_off_data, label_px
 from commentary.scoring.claims import Reading
@@ -28,6 +28,7 @@ from commentary.scoring.summary import format_measured, source_label, verdict_la
 from commentary.text.formatting import fmt_number
 from commentary.timeline.events import Event, events_in_window
 from commentary.words import Words
+from data_sources.market.universe import instrument
 
 if TYPE_CHECKING:
     from commentary.document.model import Claim
@@ -60,8 +61,15 @@ def _labelled_horizons(claim: Claim, start: pd.Timestamp, stop: pd.Timestamp, wo
 
 
 def _name(label: str, source: str, words: Words, two_sources: bool) -> str:
-    base = basket_name(label, words)
-    return f"{base} ({source_label(source, words)})" if two_sources else base
+    """A line's legend name: a basket's name, or a symbol's name from the universe (whose names of a rate held by
+    two sources already say which); the source is added when two sources of one rate are drawn."""
+    inst = instrument(label)
+    if inst is None:
+        base = basket_name(label, words)
+        return f"{base} ({source_label(source, words)})" if two_sources else base
+    if two_sources:
+        return inst.name(words.language)
+    return words("chart_compare.symbol_name", name=inst.name(words.language), symbol=inst.symbol)
 
 
 def claim_path_figure(claim: Claim, readings: Sequence[Reading],
@@ -88,6 +96,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
         stop = min(stop, pd.Timestamp(last_day))
     reference_level = None
     drawn: dict[str, pd.Series] = {}
+    palette = colours(dict.fromkeys(label for lines in paths.values() for label in lines))  # one colour per series
     for source, lines in paths.items():
         for label, (level, ref_date, ref_value) in lines.items():
             shown = level.loc[start:stop]
@@ -99,7 +108,7 @@ def claim_path_figure(claim: Claim, readings: Sequence[Reading],
             drawn[f"{source}:{label}"] = shown
             name = _name(label, source, words, two)
             fig.add_trace(go.Scatter(x=shown.index, y=shown.values, mode="lines", name=esc(name),
-                                     line=dict(width=2, dash=_DASH.get(source, "solid"), color=colour(label)),
+                                     line=dict(width=2, dash=_DASH.get(source, "solid"), color=palette[label]),
                                      legendgroup=identity(label),
                                      hovertemplate="%{x|%Y-%m-%d}: %{y:,.2f}<extra>" + esc(name) + "</extra>"))
             fig.add_trace(go.Scatter(x=[ref_date], y=[ref_value], mode="markers", showlegend=False,

@@ -14,11 +14,13 @@ import pytest
 import catalog
 from commentary.charts import claim_path as cp
 from commentary.charts.pins import label_px
-from commentary.document.column import list_commentaries
+from commentary.document.column import list_commentaries, parse_commentary
 from commentary.scoring.claims import claim_paths, readings
 from commentary.scoring.summary import VERDICT_KEYS
 from commentary.timeline.events import EVENTS_PATH, load_events
+from data_sources.market.universe import instrument
 from data_sources.store.prices import Store
+from tests.support.column_words import GOOD
 from ui.words import words
 
 
@@ -165,8 +167,8 @@ def test_the_chart_speaks_the_readers_language(baek, prices, lang: str) -> None:
     assert hover.startswith(f"{horizon_name} — ") and said[VERDICT_KEYS[year_end.verdict]] in hover
 
     two = _figure(baek, "usdkrw-keeps-falling", prices, lang)  # a rate held by two sources
-    assert {t.name for t in two.data if t.mode == "lines"} == {f"KRW=X ({said['column.source.yahoo']})",
-                                                               f"USDKRW_ECB ({said['column.source.ecb']})"}
+    assert {t.name for t in two.data if t.mode == "lines"} == {instrument("KRW=X").name(lang),  # each says its source
+                                                               instrument("USDKRW_ECB").name(lang)}
     marks = [t for t in two.data if t.name == "divergences"]
     assert all(said["scoring_words.divergence"].split("{gap}")[0] in h for t in marks for h in t.hovertext)
     texts = [a.text for a in (*fig.layout.annotations, *two.layout.annotations)] + [
@@ -181,3 +183,20 @@ def test_the_chart_speaks_the_readers_language(baek, prices, lang: str) -> None:
     assert said[side].format(level=shown) in {a.text for a in drawn.layout.annotations}
     empty = cp.claim_path_figure(level, [], {}, [], words(lang))
     assert [a.text for a in empty.layout.annotations] == [said["scoring_words.no_prices"]]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_two_symbols_outside_the_palette_get_their_names_and_two_colours(prices, lang: str) -> None:
+    """A reader's claim on symbols the palette has no colour for (Tencent vs NVIDIA): each line is named as the
+    universe names it, with its ticker, and the two lines differ in colour (they were both the first spare colour)."""
+    text = GOOD.replace("params: {a: cn, b: NVDA}", "params: {a: 0700.HK, b: NVDA}")
+    item = parse_commentary(text, "mine.md")
+    claim = item.claims[-1]
+    fig = cp.claim_path_figure(claim, [r for r in readings(item.claims, prices, item.published)
+                                       if r.claim_id == claim.id],
+                               claim_paths(claim, prices, item.published), [], words(lang))
+    lines = [t for t in fig.data if t.mode == "lines"]
+    said = words(lang)
+    assert [t.name for t in lines] == [said("chart_compare.symbol_name", name=instrument(s).name(lang), symbol=s)
+                                       for s in ("0700.HK", "NVDA")]
+    assert len({t.line.color for t in lines}) == 2

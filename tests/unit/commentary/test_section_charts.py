@@ -259,7 +259,7 @@ def test_scorecard_grid_summary_and_path(col):
     mine = [r for r in readings(col.claims, _prices(), col.published) if r.claim_id == "duo-beats"]
     fig = claim_path_figure(claim, mine, claim_paths(claim, _prices(), col.published), [], words("en"))
     names = [t.name for t in fig.data]
-    assert "duo" in names and "AAPL" in names
+    assert "duo" in names and "Apple (AAPL)" in names  # a basket by its name, a symbol by the universe's
     ends = [t for t in fig.data if (t.name or "").startswith("end:")]
     assert {t.name for t in ends} == {"end:1W", "end:2025-01-06"}
     assert any(t.y[0] == pytest.approx(105.0) for t in ends)  # the basket at its end, rebased
