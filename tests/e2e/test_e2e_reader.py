@@ -152,9 +152,13 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
     view = "/fx?lang=en&start=2025-01-02&end=2025-02-28"
     first, page = _open(browser, server + view, "desktop", "My notes")
     try:
+        idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        page.wait_for_function(idle, timeout=120_000)  # a click during a run can be lost: click between runs
         page.get_by_text("Add a note", exact=True).click()  # the form is folded until opened
         page.get_by_label("Label").wait_for(timeout=60_000)
         page.get_by_label("Label").fill(label)
+        page.get_by_label("Label").press("Tab")  # the value is sent (a run), then the button is pressed
+        page.wait_for_function(idle, timeout=120_000)
         page.get_by_role("button", name="Add note").click()
         page.get_by_text(f"★ 2025-02-28 · {label}").wait_for(timeout=120_000)
         page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=60_000)  # kept here
