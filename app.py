@@ -10,6 +10,7 @@ import streamlit as st
 from data_sources.runtime import release_freed_memory, use_lean_allocators
 from ui import live
 from ui.i18n import init_lang, t
+from ui.widget_words import localise_widgets
 
 use_lean_allocators()  # once per process, before the pages load any data
 
@@ -61,6 +62,7 @@ FAVICONS = {"column": "📰", "library": "📚", "new_column": "✍️", "compar
 st.set_page_config(page_title=f"{page.title} · " + t("nav.app"),
                    page_icon=FAVICONS.get(page.url_path, "📈"))
 live.page_shows_current_data()  # and says so when this run came from the check below
+localise_widgets()  # Streamlit's uploader and empty date slots in the page's language, on every page
 with st.sidebar:
     live.follow_store()  # an open tab checks the data version every few seconds and reruns on a new one
 page.run()

@@ -47,7 +47,6 @@ from ui.pin_key import render_pin_key
 from ui.plot import plot
 from ui.problems import say
 from ui.verdicts import claim_lines, overall_line
-from ui.widget_words import localise_widgets
 from ui.words import words
 
 K = "new_"
@@ -67,7 +66,6 @@ LANG = lang()
 chrome.page_header(t("new_column.page.title"))
 state = st.session_state
 st.markdown(t("new_column.page.intro"))
-localise_widgets()
 
 # --------------------------------------------------------------------------- the column's details
 

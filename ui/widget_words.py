@@ -19,9 +19,9 @@ def _css_string(words: str) -> str:
 
 
 def localise_widgets() -> None:
-    """Put the page language's words on the uploader's button and the empty date slots (call once per page)."""
+    """Put the page language's words on the uploader's button and the empty date slots (app.py, once a run)."""
     button, year, month, day = (_css_string(t(k)) for k in (
-        "new_column.widget.upload", "new_column.widget.year", "new_column.widget.month", "new_column.widget.day"))
+        "chrome.widget.upload", "chrome.widget.year", "chrome.widget.month", "chrome.widget.day"))
     slot = "[data-testid=stDateInputField] [data-placeholder=true]"
     st.html(f"""<style>
 [data-testid=stFileUploaderDropzoneInstructions],

@@ -186,8 +186,19 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+#: The app is connected and no script run is under way: Streamlit's own state on its root element (the state its
+#: e2e tests wait for). The status widget is no such state: it is drawn only once a run has lasted a moment, so a
+#: page can look idle while its first run is still drawing it.
+IDLE_JS = """() => { const app = document.querySelector('[data-testid=stApp]');
+  return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning'; }"""
+
+
+def wait_idle(page, timeout: float = 120_000) -> None:
+    """Wait until no script run is under way (``IDLE_JS``)."""
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+
+
 def wait_for_app(page, text: str, timeout: float = 45_000) -> None:
     """Wait until Streamlit has rendered ``text`` and stopped running."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    wait_idle(page, timeout)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import catalog
-from tests.e2e.browser import CHROMIUM_ARGS, ROOT, chromium_path, screenshot, streamlit_server
+from tests.e2e.browser import CHROMIUM_ARGS, IDLE_JS, ROOT, chromium_path, screenshot, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,13 @@ SHOWN_JS = """(root) => {
   hidden.forEach(([e, display]) => { e.style.display = display; });
   return text;
 }"""
-IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].length"
+# Every open panel shows what it holds: a panel built only when opened (``on_change="rerun"``) is empty until the
+# run its opening started has drawn it (the app can look idle before that run begins), and a widget drawn for the
+# first time in a browser is a placeholder (Streamlit's skeleton) until its code has loaded.
+FILLED_JS = """() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].every(
+  (d) => d.querySelector('[data-testid=stExpanderDetails] [data-testid=stElementContainer]'))
+  && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')"""
 
 
 def _tokens(text: str) -> set[str]:
@@ -104,6 +109,7 @@ def _open_every_panel(page, operator_label: str) -> None:
             except PlaywrightTimeout:
                 if attempt == 2:
                     raise
+        page.wait_for_function(FILLED_JS, timeout=120_000)
         page.wait_for_function(IDLE_JS, timeout=120_000)
 
 
@@ -120,6 +126,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         page.locator("[data-testid=stMain] h1").first.wait_for(timeout=120_000)  # the page's title is drawn
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page, catalog.text("ko", "data.technical"))
+        page.wait_for_function(FILLED_JS, timeout=120_000)
         page.wait_for_function(IDLE_JS, timeout=120_000)
         shown = page.evaluate(SHOWN_JS, "[data-testid=stMain]")
         if size == "desktop":  # the phone's sidebar is folded away; the laptop's shows the same words
