@@ -198,6 +198,17 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     page.wait_for_function(IDLE_JS, timeout=timeout)
 
 
+#: Everything the last run sent is drawn: no widget is still a placeholder (Streamlit's skeleton, shown while a
+#: widget's code loads the first time) and every chart has its plot.
+DRAWN_JS = """() => !document.querySelector('[data-testid=stSkeleton]')
+  && [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every((c) => c.querySelector('.main-svg'))"""
+
+
+def wait_drawn(page, timeout: float = 120_000) -> None:
+    """Wait until no run is under way and what it sent is drawn (``IDLE_JS`` and ``DRAWN_JS`` at once)."""
+    page.wait_for_function(f"() => ({IDLE_JS})() && ({DRAWN_JS})()", timeout=timeout)
+
+
 def wait_for_app(page, text: str, timeout: float = 45_000) -> None:
     """Wait until Streamlit has rendered ``text`` and stopped running."""
     page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)

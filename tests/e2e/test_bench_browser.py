@@ -11,7 +11,7 @@ import pytest
 
 import catalog
 from benchmarks import browser, browser_report, shell
-from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server
+from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ SWITCH_JS = """() => [...document.querySelectorAll('[data-testid="stSidebarUserC
 def _open(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    wait_idle(page)
 
 
 def _choose_english(page) -> None:
@@ -34,7 +34,7 @@ def _choose_english(page) -> None:
         """(title) => [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]
                         .some((a) => a.textContent.endsWith(title))""", arg=catalog.text("en", "nav.column"),
         timeout=120_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    wait_idle(page)
 
 
 def test_the_shell_is_the_apps_navigation_around_one_chart(seeded_store: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 import catalog
 from data_sources.market.refresh import ensure_bundled_ecb
 from data_sources.store.prices import Store
-from tests.e2e.browser import browser_page, screenshot, streamlit_server, wait_for_app
+from tests.e2e.browser import browser_page, screenshot, streamlit_server, wait_for_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_browser_import_updates_the_whole_page(_offline_isolated: Path, tmp_path
         page.get_by_text(no_common).first.wait_for(timeout=60_000)
         page.get_by_role("button", name="가져오기").click()
         page.get_by_text("1개 종목, 719행 가져옴").first.wait_for(timeout=60_000)
-        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        wait_idle(page)
         page.locator(".js-plotly-plot .main-svg").first.wait_for()
         body = page.inner_text("[data-testid='stMain']")
         assert no_common not in body and "공통 날짜" in body

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_ARGS, chromium_path, screenshot, streamlit_server, wait_for_app
+from tests.e2e.browser import (
+    CHROMIUM_ARGS,
+    chromium_path,
+    screenshot,
+    streamlit_server,
+    wait_drawn,
+    wait_for_app,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -50,18 +58,10 @@ def _open(browser, url: str, size: str, heading: str):
 
 
 def _charts(page, timeout: float = 120_000) -> list[dict]:
-    """The visible charts, top first, once the app has stopped running and no chart was added for 2 s."""
+    """The visible charts, top first, once the app has stopped running and drawn every chart it sent."""
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
                            timeout=timeout)
-    seen, stable = -1, 0
-    for _ in range(int(timeout / 250)):
-        count = page.evaluate("() => document.querySelectorAll('.js-plotly-plot .main-svg').length")
-        running = page.evaluate("() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')")
-        stable = stable + 1 if count == seen and not running else 0
-        seen = count
-        if stable >= 8:
-            break
-        page.wait_for_timeout(250)
+    wait_drawn(page, timeout)
     return sorted(page.evaluate(CHARTS_JS), key=lambda c: c["top"])
 
 
@@ -152,15 +152,17 @@ def test_a_note_in_one_browser_is_absent_from_another(server: str, browser) -> N
     view = "/fx?lang=en&start=2025-01-02&end=2025-02-28"
     first, page = _open(browser, server + view, "desktop", "My notes")
     try:
-        idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        page.wait_for_function(idle, timeout=120_000)  # a click during a run can be lost: click between runs
         page.get_by_text("Add a note", exact=True).click()  # the form is folded until opened
-        page.get_by_label("Label").wait_for(timeout=60_000)
-        page.get_by_label("Label").fill(label)
-        page.get_by_label("Label").press("Tab")  # the value is sent (a run), then the button is pressed
-        page.wait_for_function(idle, timeout=120_000)
-        page.get_by_role("button", name="Add note").click()
-        page.get_by_text(f"★ 2025-02-28 · {label}").wait_for(timeout=120_000)
+        box = page.get_by_label("Label")
+        box.wait_for(timeout=120_000)
+        wait_idle(page)
+        box.fill(label)
+        box.press("Enter")  # submits the form by the keyboard's focus (a chart settling above cannot move it)
+        saved = page.get_by_text(f"★ 2025-02-28 · {label}")
+        saved.or_(page.locator("[data-testid=stAlertContentError]")).first.wait_for(timeout=120_000)
+        errors = page.locator("[data-testid=stAlertContentError]").all_inner_texts()
+        assert not errors, f"the note was not saved: {errors}"
+        saved.wait_for(timeout=120_000)
         page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=60_000)  # kept here
         assert "nb=" not in page.url  # ... and never in the address
         screenshot(page, "reader-note-context-a")
