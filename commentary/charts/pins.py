@@ -259,13 +259,15 @@ def _span_days(fig: go.Figure, events: Sequence[Event]) -> float:
 
 
 def add_reference_line(fig: go.Figure, y: float, label: str, row: int | None = None,
-                       colour: str = "#555555") -> go.Figure:
-    """A dashed horizontal line at ``y`` across the row's plot, labelled at its right end (escaped)."""
+                       colour: str = "#555555", at: str = "right", side: str = "above") -> go.Figure:
+    """A dashed horizontal line at ``y`` across the row's plot, labelled (escaped) at its ``at`` end ("right" or
+    "left"), ``side`` ("above" or "below") the line."""
     xref, yref = _axis_refs(fig, row)
     fig.add_shape(type="line", xref=f"{xref} domain", yref=yref, x0=0, x1=1, y0=y, y1=y,
                   line=dict(color=colour, width=1, dash="dash"), name=f"refline:{y}")
-    fig.add_annotation(x=1, y=y, xref=f"{xref} domain", yref=yref, text=esc(label), showarrow=False,
-                       xanchor="right", yanchor="bottom", font=dict(size=10, color=colour), name=f"refline:{y}")
+    fig.add_annotation(x=1 if at == "right" else 0, y=y, xref=f"{xref} domain", yref=yref, text=esc(label),
+                       showarrow=False, xanchor=at, yanchor="bottom" if side == "above" else "top",
+                       font=dict(size=10, color=colour), name=f"refline:{y}")
     return fig
 
 

@@ -203,10 +203,11 @@ def _fx(section: Section, commentary: Commentary, prices: pd.DataFrame, events: 
         before = rate[rate["date"] <= _ts(chart["event_date"])].sort_values("date")
         if len(before):
             ref = float(before["close"].iloc[-1])
-            for sign in (1, -1):
-                y = ref * (1 + sign * float(threshold) / 100.0)
+            for sign in (1, -1):  # labelled inside the band at the window's start: the rate is then near the
+                y = ref * (1 + sign * float(threshold) / 100.0)  # centre, and the badges sit on the top edge
                 add_reference_line(fig, y, f"{'+' if sign > 0 else '−'}{fmt_number(float(threshold), 1)}% "
-                                           f"({fmt_number(y, 1)})", colour="#8e44ad")
+                                           f"({fmt_number(y, 1)})", colour="#8e44ad", at="left",
+                                   side="below" if sign > 0 else "above")
     return fig
 
 

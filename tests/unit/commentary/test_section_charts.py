@@ -187,6 +187,13 @@ def test_fx_window_threshold_band(col):
     fig = section_figure(col.section("win"), col, _prices(), [], words("en"), None)
     levels = sorted(s.y0 for s in fig.layout.shapes if (s.name or "").startswith("refline:"))
     assert levels == pytest.approx([1420.0 * 0.99, 1420.0 * 1.01])  # ±1% around the Jan 3 close
+    # each level's label sits inside the band (the top one hangs below its line, the bottom one stands on its
+    # own) at the window's start, where the rate is near the centre: never up among the event badges
+    labels = {a.y: a for a in fig.layout.annotations if (a.name or "").startswith("refline:")}
+    low, high = labels[min(labels)], labels[max(labels)]
+    assert (high.yanchor, low.yanchor) == ("top", "bottom")
+    assert {(a.x, a.xanchor) for a in (low, high)} == {(0, "left")}
+    assert (high.text, low.text) == ("+1.0% (1,434.2)", "−1.0% (1,405.8)")
 
 
 def test_event_day_table(col):
