@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import catalog
-from tests.e2e.browser import CHROMIUM_ARGS, IDLE_JS, ROOT, chromium_path, screenshot, streamlit_server
+from tests.e2e.browser import (
+    CHROMIUM_ARGS,
+    IDLE_JS,
+    ROOT,
+    chromium_path,
+    screenshot,
+    streamlit_server,
+    wait_drawn,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +49,10 @@ SHOWN_JS = """(root) => {
 }"""
 CLOSED_JS = "() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].length"
 # Every open panel shows what it holds: a panel built only when opened (``on_change="rerun"``) is empty until the
-# run its opening started has drawn it (the app can look idle before that run begins), and a widget drawn for the
-# first time in a browser is a placeholder (Streamlit's skeleton) until its code has loaded.
+# run its opening started has drawn it (the app can look idle before that run begins); then ``wait_drawn``: no
+# widget is still a placeholder while its code loads, the first time a browser draws it.
 FILLED_JS = """() => [...document.querySelectorAll('[data-testid=stExpander] details[open]')].every(
-  (d) => d.querySelector('[data-testid=stExpanderDetails] [data-testid=stElementContainer]'))
-  && !document.querySelector('[data-testid=stMain] [data-testid=stSkeleton]')"""
+  (d) => d.querySelector('[data-testid=stExpanderDetails] [data-testid=stElementContainer]'))"""
 
 
 def _tokens(text: str) -> set[str]:
@@ -110,7 +117,7 @@ def _open_every_panel(page, operator_label: str) -> None:
                 if attempt == 2:
                     raise
         page.wait_for_function(FILLED_JS, timeout=120_000)
-        page.wait_for_function(IDLE_JS, timeout=120_000)
+        wait_drawn(page)
 
 
 @pytest.mark.timeout(900)
@@ -127,7 +134,7 @@ def test_korean_pages_and_panels_show_no_stray_latin_words(served, name: str, si
         page.wait_for_function(IDLE_JS, timeout=120_000)
         _open_every_panel(page, catalog.text("ko", "data.technical"))
         page.wait_for_function(FILLED_JS, timeout=120_000)
-        page.wait_for_function(IDLE_JS, timeout=120_000)
+        wait_drawn(page)
         shown = page.evaluate(SHOWN_JS, "[data-testid=stMain]")
         if size == "desktop":  # the phone's sidebar is folded away; the laptop's shows the same words
             shown += "\n" + page.evaluate(SHOWN_JS, "[data-testid=stSidebar]")
