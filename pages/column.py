@@ -15,11 +15,10 @@ from commentary.charts import sections as sc
 from commentary.document.model import Commentary, CommentaryError
 from commentary.document.upload import parse_upload
 from commentary.scoring.facts import check_fact
-from commentary.scoring.grid import CHIP_MARKS
 from commentary.text.safe_text import md_body, md_escape, md_link
-from commentary.text.short_claim import short_claim
 from data_sources.store.atomic import StoreError
 from ui import chrome, column_cache, column_errors, column_parts, column_words, loaders
+from ui.column_answer import LEAD_ID, verdict_lines
 from ui.column_words import fact_line, observation_paragraph
 from ui.i18n import lang, t
 from ui.notebook import published_commentaries, reader_notebook, saved_commentaries
@@ -40,10 +39,8 @@ from ui.words import words
 
 K = "col_"
 UPLOADED = K + "uploaded"
-DEFAULT_ID = "baek-2025-01-26"
 ASOF_CHOICES = ("all", "column")
 SOURCES = {"yahoo": "column.source.yahoo", "ecb": "column.source.ecb", "data": "column.source.data"}  # for readers
-SHORT_CLAIM = 40  # characters of a claim's text in the first screen's summary (the scorecard has it whole)
 
 
 # --------------------------------------------------------------------------- cached loaders
@@ -146,10 +143,10 @@ if not available:
     st.error(t("column.no_commentary"))
     st.stop()
 ids = [c.id for c in available]
-wanted = st.query_params.get("c") or (DEFAULT_ID if DEFAULT_ID in ids else ids[0])
+wanted = st.query_params.get("c") or (LEAD_ID if LEAD_ID in ids else ids[0])
 if wanted not in ids:
     st.warning(t("column.not_found"))
-    wanted = DEFAULT_ID if DEFAULT_ID in ids else ids[0]
+    wanted = LEAD_ID if LEAD_ID in ids else ids[0]
 if st.session_state.get(K + "choice") not in ids or st.session_state.get(K + "url_c") != wanted:
     st.session_state[K + "choice"] = wanted
     st.session_state[K + "url_c"] = wanted
@@ -209,11 +206,7 @@ def _verdict_summary() -> None:
         return
     if scored is None:
         return
-    lines = []
-    verdicts = scored.view(LANG, "verdicts")
-    for (text, horizon, phrase), verdict in zip(scored.view(LANG, "lines"), verdicts, strict=True):
-        lines.append(f":small[{CHIP_MARKS.get(verdict, '')} {md_escape(short_claim(text), max_len=SHORT_CLAIM)} — "
-                     f"**{md_escape(phrase)}** · {md_escape(horizon)}]")  # short lines, small type: a phone's screen
+    lines = verdict_lines(scored.view(LANG, "lines"), scored.view(LANG, "verdicts"))
     # one line per claim (hard breaks: no list indent, no gaps)
     st.markdown(f"**{t('column.verdicts')}** · {md_escape(scored.view(LANG, 'overall'))} "
                 f"{t('column.method_link')}  \n" + "  \n".join(lines))

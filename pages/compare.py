@@ -23,7 +23,7 @@ from commentary.text.safe_text import md_escape
 from commentary.timeline.events import EventsError, events_in_window
 from data_sources.errors import InputError
 from data_sources.store.atomic import StoreError
-from ui import chrome, compare_panels, loaders
+from ui import chrome, column_answer, compare_panels, loaders
 from ui import compare_view as cv
 from ui.i18n import lang, t
 from ui.news_strip import pinned_news_events, render_news_strip
@@ -33,6 +33,7 @@ from ui.view_state import ViewBinding
 from ui.words import words
 
 NEWS_TAGS = ("deepseek", "qwen", "nvidia", "china_tech", "semiconductors")  # the page's themes, for its news
+ANSWER_GROUPS = ("us_bigtech", "cn_tech", "us_index", "cn_index")  # the column's calls answered on this page
 #: The page's own words for the chart's roles (:data:`commentary.charts.compare.KEYS`).
 CHART_KEYS = {"until": "compare.until", "base_marker": "compare.base_marker", "compare_y": "compare.chart_y"}
 
@@ -109,6 +110,7 @@ if setup is None:
     st.info(t("compare.no_prices"))
     st.stop()
 default, (first, last), days = setup
+answer = st.container()  # the lead column's calls on these series: filled once the chart is on its way
 
 BINDING = ViewBinding(
     compare_panels.K, cv.CompareView, parse=lambda query, fallback: cv.parse_query(query, fallback, first, last),
@@ -149,6 +151,7 @@ else:
                end=drawn.max().date().isoformat()), t("compare.chart_basis", base=view.base.isoformat()))
     plot(_main_figure(levels, tuple(names.items()), view.base, LANG, event_pins,
                       tuple(pinned_news_events("cmp_news")), title), key="cmp_chart")
+column_answer.show(answer, ANSWER_GROUPS, LANG)
 compare_panels.controls(BINDING, first, last, days)
 st.caption(t("compare.about"))
 if coverage or lines.left_out:

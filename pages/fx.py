@@ -28,7 +28,7 @@ from data_sources.readers.notes import (
 )
 from data_sources.readers.repository import RepositoryError
 from data_sources.store.atomic import StoreError
-from ui import chrome, fx_view, loaders
+from ui import chrome, column_answer, fx_view, loaders
 from ui.i18n import lang, t
 from ui.news_strip import pinned_news_events, render_news_strip
 from ui.notebook import STATE_KEY, notebook_panel, problem_text, reader_notebook, repository, unavailable_notice
@@ -196,6 +196,7 @@ def _moves_table(window_events: list) -> None:
 
 chrome.page_header(t("fx.title"))
 L = lang()
+answer = st.container()  # the lead column's calls on the rate: filled once the chart is on its way
 try:
     prices = loaders.prices(SYMBOLS)
 except StoreError as exc:
@@ -260,6 +261,7 @@ else:
                   source_note(view.symbol, words(L)), L, history, title)
     plot(fig, key="fx_chart")
     render_pin_key(fig)
+column_answer.show(answer, ("fx",), L)
 _controls()
 if not main.empty:
     render_news_strip(view.start, view.end, key="fx_news", tags=NEWS_TAGS)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import catalog
 from tests.conftest import opened_page, shown
 
 NVDA_0124, NVDA_0127 = 142.5733, 118.3812  # adjusted closes (SOURCES.md)
@@ -257,11 +258,14 @@ def test_ytd_preset_runs_from_the_previous_years_last_close(seeded_store: Path) 
 
 def test_chart_comes_before_the_controls(seeded_store: Path) -> None:
     at = app_page("compare", lang="ko")
-    kinds = [getattr(node, "type", "") for node in at.main.children.values()]
+    nodes = list(at.main.children.values())
+    kinds = [getattr(node, "type", "") for node in nodes]
     chart = kinds.index("plotly_chart")
-    controls = min(kinds.index(k) for k in ("flex_container", "expander") if k in kinds)
-    assert chart < controls, kinds  # the answer first; the segmented bar and the settings panel after it
-    assert kinds[:chart] == ["title", "caption"]  # nothing but the title and the one-line freshness banner above it
+    # above the chart only the title, the one-line freshness banner and the column's calls on these series (one box)
+    assert kinds[:chart] == ["title", "caption", "flex_container"], kinds
+    answer = [m.value for m in nodes[2].markdown]
+    assert answer and answer[0].startswith(f"**{catalog.text('ko', 'answer.title')}**")
+    assert {"button_group", "expander"} <= set(kinds[chart:]), kinds  # the period bar and the settings panel after it
 
 
 def test_settings_panel_is_built_only_when_open_and_keeps_the_view_when_folded(seeded_store: Path) -> None:
