@@ -308,7 +308,7 @@ def fx_figure(rate: pd.DataFrame, *, kind: str = "line", ref_level: float | None
     source_text = " · ".join(sources)
     if numbered:  # a phone's plot is ~35 cells wide: wrap the source line rather than cut it off
         source_text = "<br>".join(_wrap_cells(source_text, 36))
-    fig.add_annotation(text=source_text, x=0, y=-0.42 if slider else -0.09, xref="paper", yref="paper",
+    fig.add_annotation(text=source_text, x=0, y=-0.48 if slider else -0.09, xref="paper", yref="paper",
                        showarrow=False, align="left", xanchor="left", yanchor="top",
                        font=dict(size=10, color="#666666"), name="source")
     fig.update_yaxes(title_text=words("chart_fx.y_title"), secondary_y=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import browser_page, screenshot, streamlit_server, wait_for_app
+from tests.e2e.browser import browser_page, screenshot, streamlit_server, wait_drawn, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -42,18 +42,24 @@ def test_paste_accept_save_and_see_the_record(_seeded_template: Path, tmp_path: 
         assert boxes.count() >= 2
         boxes.nth(0).click()
         wait_for_app(page, "Verdict preview", timeout=60_000)
+        wait_drawn(page)  # a chart still drawing moves what is below it: click on a settled page
         boxes.nth(1).click()
         wait_for_app(page, "Verdict preview", timeout=60_000)
+        wait_drawn(page)
         page.get_by_text("Add a claim of your own 1").click()
         page.get_by_text("Include this claim").click()
         wait_for_app(page, "Verdict preview", timeout=60_000)
         page.get_by_text("claims, each judged on its primary horizon").first.wait_for(timeout=60_000)
         page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)  # each accepted claim's path chart
+        wait_drawn(page)
         modebars = page.locator(".modebar")
         assert all(not modebars.nth(i).is_visible() for i in range(modebars.count()))  # no Plotly toolbar
         screenshot(page, f"library-new-column-{width}")
         page.get_by_role("button", name="Save", exact=True).click()
-        page.get_by_text("Saved:").wait_for(timeout=60_000)
+        saved = page.get_by_text("Saved:")
+        saved.or_(page.locator("[data-testid=stAlertContentError]")).first.wait_for(timeout=120_000)
+        errors = page.locator("[data-testid=stAlertContentError]").all_inner_texts()
+        assert not errors, f"the column was not saved: {errors}"
         page.wait_for_function("() => document.cookie.includes('cvd_notebook=')", timeout=60_000)
         assert "nb=" not in page.url  # the notebook is kept in this browser, not in the address
 

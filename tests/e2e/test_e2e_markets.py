@@ -55,6 +55,10 @@ def test_fx_page_slider_is_usable_and_names_are_readers(seeded_app: str, lang: s
         assert box["x"] + box["width"] <= width
         line = page.locator(".js-plotly-plot .rangeslider-rangeplot .scatterlayer path.js-line").first
         assert line.count() == 1 and line.bounding_box()["height"] > 5  # the stored line is drawn in it
+        # the source note (the chart's lowest text) starts below the slider, never over its bottom edge
+        notes = page.locator(".js-plotly-plot .annotation")
+        lowest = max((notes.nth(i).bounding_box() for i in range(notes.count())), key=lambda b: b["y"] if b else -1)
+        assert lowest["y"] >= box["y"] + box["height"], (lowest, box)
         assert page.locator(".modebar").count() == 0 or not page.locator(".modebar").first.is_visible()
         title = page.locator(".js-plotly-plot .gtitle").first.text_content()
         assert "KRW=X" not in title and "_ECB" not in title
