@@ -53,8 +53,8 @@ def lead_column() -> Commentary | None:
 
 def show(slot: st.delta_generator.DeltaGenerator, groups: Collection[str], lang: str) -> None:
     """Write into ``slot`` (a container near the page's top) the lead column's verdicts on claims about
-    ``groups``; nothing when the column makes no such claim or the store cannot be read (the page's own banner
-    says why)."""
+    ``groups``, or that they are still being worked out, or could not be; nothing when the column makes no such
+    claim or the store cannot be read (the page's own banner says why)."""
     item = lead_column()
     keep = [i for i, claim in enumerate(item.claims) if claim_groups(claim) & set(groups)] if item else []
     if item is None or not keep:
@@ -62,11 +62,15 @@ def show(slot: st.delta_generator.DeltaGenerator, groups: Collection[str], lang:
     try:
         outcome = column_cache.results(item, loaders.store_version(), "all", loaders.prices,
                                        column_parts.result_views(item), lang, budget_s=BUDGET_S)
-    except (StoreError, column_cache.ScoringFailed):
+    except StoreError:
         return
+    except column_cache.ScoringFailed:  # logged for the operator by the cache
+        outcome = None
     with slot.container(border=True):
         st.markdown(f"**{t('answer.title')}** · " + column_words.citation(item, lang))
-        if isinstance(outcome, column_cache.Job):
+        if outcome is None:
+            st.caption(t("answer.failed"))
+        elif isinstance(outcome, column_cache.Job):
             st.caption(t("answer.pending"))
         else:
             lines, verdicts = outcome.view(lang, "lines"), outcome.view(lang, "verdicts")

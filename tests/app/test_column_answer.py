@@ -62,3 +62,20 @@ def test_a_column_still_being_scored_is_said_and_linked(seeded_store, monkeypatc
     assert [link.label for link in at.get("page_link")] == [catalog.text("ko", "answer.to_column")]
     monkeypatch.setattr(column_cache.Job, "run", started)
     column_cache.clear()
+
+
+def test_a_column_that_could_not_be_scored_is_said(seeded_store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from commentary.scoring import claims as claims_mod
+    from ui import column_cache
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a rule the scorer cannot read")
+        yield  # a generator, as the real one
+
+    column_cache.clear()
+    monkeypatch.setattr(claims_mod, "iter_readings", broken)
+    at = app_page("compare", lang="en")
+    assert not at.exception, [e.value for e in at.exception]
+    assert catalog.text("en", "answer.failed") in [c.value for c in at.caption]
+    assert not [m.value for m in at.markdown if m.value.startswith(":small[")]  # no verdict line is made up
+    column_cache.clear()
