@@ -98,7 +98,7 @@ def _weights(view: cv.CompareView) -> tuple[dict | None, dict | None]:
 
 # --------------------------------------------------------------------------- page
 
-chrome.page_header(t("compare.title"))
+chrome.page_header(t("compare.title"), compact=True)  # the answer and the chart reach a phone's first screen
 LANG = lang()
 try:
     version = loaders.store_version()

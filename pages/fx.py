@@ -194,7 +194,7 @@ def _moves_table(window_events: list) -> None:
 
 # --------------------------------------------------------------------------- page
 
-chrome.page_header(t("fx.title"))
+chrome.page_header(t("fx.title"), compact=True)  # the answer and the chart reach a phone's first screen
 L = lang()
 answer = st.container()  # the lead column's calls on the rate: filled once the chart is on its way
 try:

@@ -65,6 +65,27 @@ def test_fx_page_slider_is_usable_and_names_are_readers(seeded_app: str, lang: s
         screenshot(page, f"markets-fx-{lang}-{width}")
 
 
+ANSWER_TITLE = {"ko": "칼럼의 판정", "en": "The column's calls"}
+# the top of the first chart's plotting area (its grid), below its title and range buttons
+PLOT_TOP_JS = """() => document.querySelector('.js-plotly-plot .cartesianlayer .bg, .js-plotly-plot .nsewdrag')
+  .getBoundingClientRect().top"""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("name", ["compare", "fx"])
+def test_a_phone_opens_on_the_columns_calls_and_the_chart(seeded_app: str, name: str, lang: str) -> None:
+    width, height = SIZES[1]
+    with browser_page(width, height) as page:
+        page.goto(f"{seeded_app}/{name}?lang={lang}")
+        wait_for_app(page, ANSWER_TITLE[lang])
+        _chart_drawn(page)
+        answer = page.get_by_text(ANSWER_TITLE[lang]).first.bounding_box()
+        assert answer is not None and answer["y"] + answer["height"] <= height, answer  # the answer first
+        top = page.evaluate(PLOT_TOP_JS)  # and the chart's plot begins in the first screen, below it
+        assert answer["y"] < top < height - 200, (answer, top)  # 200 px of it: the lines, not just a title
+        screenshot(page, f"markets-{name}-first-screen-{lang}")
+
+
 @pytest.fixture(scope="module")
 def seeded_app(_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):
     """One server for the module, on its own copy of the seeded store."""
