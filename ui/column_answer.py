@@ -14,7 +14,7 @@ import streamlit as st
 
 from commentary.document.model import Claim, Commentary
 from commentary.scoring.grid import CHIP_MARKS
-from commentary.scoring.rules import SeriesRef
+from commentary.scoring.rules import rule_symbols
 from commentary.text.safe_text import md_escape
 from commentary.text.short_claim import short_claim
 from data_sources.market.universe import instrument
@@ -42,8 +42,7 @@ def verdict_lines(lines: Sequence[tuple[str, str, str]], verdicts: Sequence[str]
 def claim_groups(claim: Claim) -> set[str]:
     """The universe groups ("us_bigtech", "cn_tech", "fx", …) of the series ``claim`` measures (a symbol outside
     the universe adds none)."""
-    symbols = [s for value in claim.rule.params.values() if isinstance(value, SeriesRef) for s in value.symbols]
-    return {found.group for found in map(instrument, symbols) if found is not None}
+    return {found.group for found in map(instrument, rule_symbols(claim.rule)) if found is not None}
 
 
 def lead_column() -> Commentary | None:
